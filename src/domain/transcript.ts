@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { MemberMode, SessionStatus } from './session.js';
+
+export const Visibility = z.enum(['public', 'agents', 'private']);
+
+export const FileRef = z.object({
+  id: z.string(),
+  name: z.string().max(255),
+  mimetype: z.string().max(255).optional(),
+  size: z.number().int().nonnegative().optional(),
+});
+export type FileRef = z.infer<typeof FileRef>;
+
+const base = { ts: z.number(), visibility: Visibility };
+
+/** One entry of a session's transcript (a Redis stream). Entry ids are the stream ids. */
+export const EntryBody = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('message'),
+    ...base,
+    author: z.enum(['user', 'agent', 'system']),
+    agentId: z.string().optional(),
+    authorName: z.string().optional(),
+    text: z.string(),
+    file: FileRef.optional(),
+    clientMessageId: z.string().optional(),
+    /** The mirror the message was typed in, so the relay does not echo it back there. */
+    origin: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('edit'), ...base, targetId: z.string(), text: z.string(), origin: z.string().optional() }),
+  z.object({ kind: z.literal('delete'), ...base, targetId: z.string(), origin: z.string().optional() }),
+  z.object({ kind: z.literal('status'), ...base, status: SessionStatus }),
+  z.object({
+    kind: z.literal('participant'),
+    ...base,
+    agentId: z.string(),
+    name: z.string(),
+    mode: MemberMode,
+    action: z.enum(['joined', 'left']),
+  }),
+]);
+export type EntryBody = z.infer<typeof EntryBody>;
+export type TranscriptEntry = EntryBody & { id: string };
+export type MessageEntry = Extract<TranscriptEntry, { kind: 'message' }>;
+
+/** What the end user may see: no notes, no monitor talk, no monitors joining. */
+export function visibleToEndUser(e: EntryBody): boolean {
+  if (e.visibility !== 'public') return false;
+  return !(e.kind === 'participant' && e.mode === 'monitor');
+}
+
+/** Compare Redis stream ids ("ms-seq"). */
+export function compareEntryIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-');
+  const [bm = '0', bs = '0'] = b.split('-');
+  const d = Number(am) - Number(bm);
+  return d !== 0 ? Math.sign(d) : Math.sign(Number(as) - Number(bs));
+}
