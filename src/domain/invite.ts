@@ -95,4 +95,4 @@ export function describeStatus(s: InviteStatus): string {
 }
 
 /** The state an invite moves to for an answer. */
-export const statusForAnswer = (a: InviteAnswer): InviteStatus => (a === 'reject' ? 'rejected' : 'accepted');
+export const statusForAnswer = (a: InviteAnswer): Exclude<InviteStatus, 'pending'> => (a === 'reject' ? 'rejected' : 'accepted');

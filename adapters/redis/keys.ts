@@ -1,0 +1,42 @@
+/**
+ * Key layout. Every key of one session shares the hash tag `{sessionId}`, so each atomic
+ * script touches one slot and the layout works on Redis Cluster. Global indexes are
+ * updated outside the scripts, idempotently.
+ */
+export function sessionKeys(prefix: string, sessionId: string) {
+  const base = `${prefix}:s:{${sessionId}}`;
+  return {
+    session: `${base}:h`,
+    members: `${base}:m`,
+    invites: `${base}:i`,
+    pending: `${base}:p`,
+    transcript: `${base}:t`,
+    outbox: `${base}:o`,
+    clientIds: `${base}:c`,
+    refs: `${base}:r`,
+    mirrors: `${base}:mr`,
+  };
+}
+export type SessionKeys = ReturnType<typeof sessionKeys>;
+
+/** The order in which scripts receive KEYS. */
+export const keyList = (k: SessionKeys): string[] => [
+  k.session, k.members, k.invites, k.pending, k.transcript, k.outbox, k.clientIds, k.refs, k.mirrors,
+];
+
+export const globalKeys = (prefix: string) => ({
+  refs: `${prefix}:refs`,
+  open: `${prefix}:open`,
+  dirty: `${prefix}:dirty`,
+  away: `${prefix}:away`,
+  lookup: `${prefix}:lookup`,
+  once: (key: string) => `${prefix}:once:${key}`,
+});
+
+export const eventsChannel = (prefix: string, sessionId: string): string => `${prefix}:ev:${sessionId}`;
+
+/** Invite ids embed their session id so any process can find the session's slot. */
+export const inviteSessionId = (inviteId: string): string | undefined => {
+  const i = inviteId.lastIndexOf('~');
+  return i > 0 ? inviteId.slice(0, i) : undefined;
+};

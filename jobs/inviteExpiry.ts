@@ -1,0 +1,57 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { AppContext, InviteTimers } from '../src/app/context.js';
+import { expireInvite } from '../src/app/invites.js';
+import { queuePrefix } from './connection.js';
+
+export const INVITES_QUEUE = 'invites';
+const ExpireJob = z.object({ inviteId: z.string().min(1) });
+
+/** A job id per invite: adding it twice is harmless, and cancel finds it. */
+const jobId = (inviteId: string): string => `expire-${inviteId}`;
+
+/** Invite timers as BullMQ delayed jobs, in their own queue so no rate limit delays them. */
+export class InviteExpiryQueue implements InviteTimers {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(INVITES_QUEUE, { connection, prefix: queuePrefix(prefix) });
+  }
+
+  async schedule(inviteId: string, at: number): Promise<void> {
+    await this.queue.add('expire', { inviteId }, {
+      jobId: jobId(inviteId),
+      delay: Math.max(0, at - Date.now()),
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 200 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  }
+
+  async cancel(inviteId: string): Promise<void> {
+    // A job that is already running cannot be removed; its handler finds the invite settled.
+    await this.queue.remove(jobId(inviteId)).catch(() => 0);
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export interface ExpiryObserver {
+  expired(inviteId: string, latenessMs: number): void;
+}
+
+export function startInviteExpiryWorker(ctx: AppContext, connection: Redis, prefix: string, observer?: ExpiryObserver, concurrency = 50): Worker {
+  const worker = new Worker(INVITES_QUEUE, async (job: Job) => {
+    const { inviteId } = ExpireJob.parse(job.data);
+    const expired = await expireInvite(ctx, inviteId);
+    if (expired) observer?.expired(inviteId, Date.now() - (job.timestamp + (job.opts.delay ?? 0)));
+    return expired;
+  }, { connection, prefix: queuePrefix(prefix), concurrency });
+  worker.on('failed', (job, err) => ctx.log.error({ err, jobId: job?.id }, 'invite expiry job failed'));
+  worker.on('error', (err) => ctx.log.warn({ err }, 'invite worker error'));
+  return worker;
+}

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import type { DirectoryHolder } from '../config.js';
+import type { PlatformPort } from './ports.js';
+import type { OutboxStore, SessionStore } from './store.js';
+
+/** Schedules and cancels invite expiry (BullMQ delayed jobs in production). */
+export interface InviteTimers {
+  schedule(inviteId: string, at: number): Promise<void>;
+  cancel(inviteId: string): Promise<void>;
+}
+
+/** Tells the outbox worker a session has effects to deliver. */
+export interface OutboxKicker {
+  kick(sessionId: string): Promise<void>;
+}
+
+/** Counters the use cases report; prom-client in production. */
+export interface AppMetrics {
+  inviteOutcome(outcome: 'created' | 'resent' | 'accepted' | 'rejected' | 'expired' | 'cancelled'): void;
+}
+
+export interface Settings {
+  inviteTtlMs: number;
+  maxResends: number;
+  publicUrl: string;
+}
+
+/** Everything a use case needs; built once by the composition root. */
+export interface AppContext {
+  store: SessionStore & OutboxStore;
+  directory: DirectoryHolder;
+  timers: InviteTimers;
+  outbox: OutboxKicker;
+  platforms: PlatformPort[];
+  settings: Settings;
+  log: Logger;
+  metrics: AppMetrics;
+  now: () => number;
+}

@@ -1,0 +1,150 @@
+import type { Agent } from '../domain/directory.js';
+import { isSupervisorOf } from '../domain/directory.js';
+import type { AppContext } from './context.js';
+import { homeView, inviteView, sessionView } from './views.js';
+import type { Effect, Mirror, PlatformPort, SessionView } from './ports.js';
+
+/**
+ * Carries one outbox effect to every platform. Each step records what it has done
+ * (refs in the store), so a retry after a partial failure never posts twice.
+ */
+export async function deliverEffect(ctx: AppContext, effect: Effect): Promise<void> {
+  switch (effect.type) {
+    case 'session.opened':
+      return openChannels(ctx, effect.sessionId);
+    case 'session.changed':
+      return renderEverywhere(ctx, effect.sessionId);
+    case 'entry':
+      return relayEntry(ctx, effect.sessionId, effect.entryId);
+    case 'invite.changed':
+      return deliverInvite(ctx, effect.sessionId, effect.inviteId);
+    case 'member.joined':
+      return openDirect(ctx, effect.sessionId, effect.agentId);
+  }
+}
+
+const platformOf = (ctx: AppContext, m: Mirror): PlatformPort | undefined => ctx.platforms.find((p) => p.id === m.platform);
+
+async function openChannels(ctx: AppContext, sessionId: string) {
+  const view = await sessionView(ctx, sessionId);
+  const existing = await ctx.store.mirrors(sessionId);
+  for (const p of ctx.platforms) {
+    if (existing.some((m) => m.platform === p.id && m.kind === 'channel')) continue;
+    const mirror = await p.openChannelMirror(view);
+    if (mirror) {
+      await ctx.store.addMirror(sessionId, mirror);
+      await ctx.store.remember(`mirror:${mirror.key}`, sessionId);
+    }
+  }
+}
+
+async function renderEverywhere(ctx: AppContext, sessionId: string) {
+  const view = await sessionView(ctx, sessionId);
+  for (const m of await ctx.store.mirrors(sessionId)) await platformOf(ctx, m)?.renderSession(m, view);
+  await publishHomes(ctx, interestedAgents(ctx, view));
+}
+
+async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
+  const entry = await ctx.store.entry(sessionId, entryId);
+  if (!entry) return;
+  // Private notes stay where they were written.
+  if (entry.visibility === 'private') return;
+  const origin = 'origin' in entry ? entry.origin : undefined;
+  const view = await sessionView(ctx, sessionId);
+  for (const m of await ctx.store.mirrors(sessionId)) {
+    if (m.key === origin) continue;
+    const platform = platformOf(ctx, m);
+    if (!platform) continue;
+    const key = `posted:${m.key}:${entry.id}`;
+    if (await ctx.store.getRef(sessionId, key)) continue;
+    const target = 'targetId' in entry ? await ctx.store.getRef(sessionId, `posted:${m.key}:${entry.targetId}`) : undefined;
+    const ref = await platform.postEntry(m, view, entry, target);
+    await ctx.store.setRef(sessionId, key, ref ?? { skipped: '1' });
+  }
+}
+
+async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: string) {
+  const invite = await ctx.store.invite(inviteId);
+  if (!invite) return;
+  const view = await sessionView(ctx, sessionId);
+  const iv = await inviteView(ctx, invite, view);
+  const mirrors = (await ctx.store.mirrors(sessionId)).filter((m) => m.kind === 'channel' || m.agentId === invite.inviterId);
+
+  // The card: sent once per platform that reaches the invitee, updated on every later change.
+  const cardKey = (p: PlatformPort) => `card:${p.id}:${inviteId}`;
+  let reached = false;
+  for (const p of ctx.platforms) {
+    const ref = await ctx.store.getRef(sessionId, cardKey(p));
+    if (ref) {
+      reached = true;
+      if (!ref.none) await p.updateInviteCard(iv, ref);
+      continue;
+    }
+    if (invite.status !== 'pending' || !p.reaches(iv.invitee)) continue;
+    const sent = await p.sendInviteCard(iv);
+    await ctx.store.setRef(sessionId, cardKey(p), sent ?? { none: '1' });
+    if (sent) {
+      reached = true;
+      await ctx.store.remember(`card:${p.id}:${Object.values(sent).join(':')}`, inviteId);
+    }
+  }
+  if (!reached && invite.status === 'pending') {
+    await once(ctx, sessionId, `unreached:${inviteId}`, async () => {
+      const text = `Could not deliver the invite to ${iv.invitee.firstName} ${iv.invitee.lastName}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then resend.`;
+      for (const m of mirrors) await platformOf(ctx, m)?.postNotice(m, view, text);
+    });
+  }
+
+  // The thread line: one per invite state per mirror (resent invites announce themselves once).
+  if (invite.status !== 'pending' || invite.attempt > 1) {
+    for (const m of mirrors) {
+      await once(ctx, sessionId, `outcome:${inviteId}:${invite.status}:${m.key}`, async () => {
+        await platformOf(ctx, m)?.postInviteOutcome(m, iv);
+      });
+    }
+  }
+  await publishHomes(ctx, [iv.invitee, iv.inviter].filter((a): a is Agent => a !== undefined));
+}
+
+async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
+  const agent = ctx.directory.get().agent(agentId);
+  if (!agent) return;
+  const mirrors = await ctx.store.mirrors(sessionId);
+  if (mirrors.some((m) => m.agentId === agentId)) return;
+  // Someone who works where the chat already has a channel thread reads it there.
+  const home = ctx.platforms.find((p) => p.reaches(agent));
+  if (!home || mirrors.some((m) => m.platform === home.id && m.kind === 'channel')) return;
+  const view = await sessionView(ctx, sessionId);
+  const mirror = await home.openDirectMirror(view, agent);
+  if (mirror) {
+    await ctx.store.addMirror(sessionId, mirror);
+    await ctx.store.remember(`mirror:${mirror.key}`, sessionId);
+  }
+}
+
+async function once(ctx: AppContext, sessionId: string, key: string, work: () => Promise<void>) {
+  if (await ctx.store.getRef(sessionId, key)) return;
+  await work();
+  await ctx.store.setRef(sessionId, key, { done: '1' });
+}
+
+function interestedAgents(ctx: AppContext, view: SessionView): Agent[] {
+  const dir = ctx.directory.get();
+  const ids = new Set<string>(view.members.map((m) => m.agentId));
+  for (const a of dir.agents) if (isSupervisorOf(a, view.session.queueId)) ids.add(a.id);
+  return [...ids].map((id) => dir.agent(id)).filter((a): a is Agent => a !== undefined);
+}
+
+/** Republishes agents' homes; a failure here must not hold up the session's outbox. */
+export async function publishHomes(ctx: AppContext, agents: Agent[]) {
+  for (const agent of agents) {
+    const targets = ctx.platforms.filter((p) => p.reaches(agent));
+    if (targets.length === 0) continue;
+    try {
+      const home = await homeView(ctx, agent);
+      await Promise.all(targets.map((p) => p.publishHome(home)));
+    } catch (err) {
+      ctx.log.warn({ err, agentId: agent.id }, 'home publish failed');
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Agent } from '../domain/directory.js';
+import { classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../domain/policy.js';
+import { type EndUser, makeRef, type Member, type Session } from '../domain/session.js';
+import type { EntryBody, FileRef, TranscriptEntry } from '../domain/transcript.js';
+import type { AppContext } from './context.js';
+import { notFound, Refused } from './errors.js';
+import type { Effect } from './ports.js';
+import type { StoreResult, Writes } from './store.js';
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+const newSessionId = (): string => randomBytes(12).toString('base64url');
+
+/** Runs a store write and, when it took, wakes the outbox for the session. */
+export async function commit<T>(ctx: AppContext, sessionId: string, write: Promise<StoreResult<T>>): Promise<T> {
+  const r = await write;
+  if (!r.ok) throw storeRefusal(r.code);
+  await ctx.outbox.kick(sessionId);
+  return r.value;
+}
+
+const STORE_MESSAGES: Record<string, [number, string]> = {
+  not_found: [404, 'Chat not found.'],
+  not_waiting: [409, 'Someone has already accepted this chat.'],
+  not_active: [409, 'This chat is not active.'],
+  ended: [409, 'This chat has ended.'],
+  status_ended: [409, 'This chat has ended.'],
+  status_waiting: [409, 'This chat has not been accepted yet.'],
+  already_member: [409, 'Already a member of this chat.'],
+  already_invited: [409, 'An invite to this agent is already pending.'],
+  not_pending: [409, 'This invite has already been answered or has expired.'],
+  expired: [409, 'This invite has expired.'],
+  not_resendable: [409, 'Only a rejected or expired invite can be resent.'],
+  already_resent: [409, 'This invite has already been resent.'],
+};
+
+export function storeRefusal(code: string): Refused {
+  const [status, message] = STORE_MESSAGES[code] ?? [409, `Refused (${code}).`];
+  return new Refused(code, message, status);
+}
+
+export async function loadSession(ctx: AppContext, id: string): Promise<Session> {
+  const s = await ctx.store.getSession(id);
+  if (!s) throw notFound('Chat');
+  return s;
+}
+
+async function memberOf(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
+  return (await ctx.store.members(sessionId)).find((m) => m.agentId === agentId);
+}
+
+const changed = (sessionId: string): Effect => ({ type: 'session.changed', sessionId });
+
+export async function createSession(ctx: AppContext, input: { queueId: string; user: EndUser; text?: string | undefined }) {
+  const queue = ctx.directory.get().queue(input.queueId);
+  if (!queue) throw new Refused('unknown_queue', `Unknown queue "${input.queueId}".`, 404);
+  const now = ctx.now();
+  const session: Session = { id: newSessionId(), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now };
+  const token = randomBytes(32).toString('base64url');
+  const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
+  if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
+  await commit(ctx, session.id, ctx.store.createSession(session, hashToken(token), { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
+  return { session, token };
+}
+
+export async function accept(ctx: AppContext, sessionId: string, agent: Agent | undefined) {
+  const session = await loadSession(ctx, sessionId);
+  const available = agent ? !(await ctx.store.awayAgentIds()).has(agent.id) : false;
+  const v = mayAccept(session, agent, available);
+  if (!v.ok || !agent) throw Refused.from(v.ok ? { ok: false, code: 'not_agent', message: 'Unknown agent.' } : v);
+  const now = ctx.now();
+  const member: Member = { agentId: agent.id, mode: 'owner', joinedAt: now, via: 'accept' };
+  await commit(ctx, sessionId, ctx.store.accept(sessionId, member, now, {
+    entries: [
+      { kind: 'status', ts: now, visibility: 'public', status: 'active' },
+      { kind: 'participant', ts: now, visibility: 'public', agentId: agent.id, name: agent.firstName, mode: 'owner', action: 'joined' },
+    ],
+    effects: [changed(sessionId)],
+  }));
+}
+
+/** Ends a chat: by the owner (agentId) or by the end user (agentId undefined). Cancels pending invites. */
+export async function endSession(ctx: AppContext, sessionId: string, agentId: string | undefined) {
+  const session = await loadSession(ctx, sessionId);
+  if (agentId !== undefined) {
+    const v = mayAct(session, await memberOf(ctx, sessionId, agentId), 'end');
+    if (!v.ok) throw Refused.from(v);
+  } else if (session.status === 'ended') {
+    throw storeRefusal('ended');
+  }
+  const now = ctx.now();
+  const cancelled = await commit(ctx, sessionId, ctx.store.end(sessionId, agentId ?? 'user', now, {
+    entries: [{ kind: 'status', ts: now, visibility: 'public', status: 'ended' }],
+    effects: [changed(sessionId)],
+  }));
+  await Promise.all(cancelled.map((id) => ctx.timers.cancel(id)));
+  for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
+  return cancelled;
+}
+
+export async function userMessage(ctx: AppContext, sessionId: string, text: string, clientMessageId?: string) {
+  const session = await loadSession(ctx, sessionId);
+  const now = ctx.now();
+  const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text, ...(clientMessageId ? { clientMessageId } : {}) };
+  const r = await commit(ctx, sessionId, ctx.store.append(sessionId, ['waiting', 'active'], { entries: [body] }, clientMessageId));
+  const id = r.ids[0] ?? '';
+  const stored = r.duplicate ? await ctx.store.entry(sessionId, id) : undefined;
+  return { message: stored ?? ({ id, ...body } as TranscriptEntry), duplicate: r.duplicate };
+}
+
+export interface AgentReply {
+  sessionId: string;
+  agent: Agent;
+  text: string;
+  /** The mirror the reply was typed in; it is not echoed back there. */
+  origin: string;
+  file?: FileRef;
+}
+
+/**
+ * An agent's reply in a thread. The policy decides who sees it; a refusal or a notice
+ * comes back for the adapter to show the author.
+ */
+export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entry: TranscriptEntry; notice?: string }> {
+  const session = await loadSession(ctx, r.sessionId);
+  const member = await memberOf(ctx, r.sessionId, r.agent.id);
+  const note = /^note:/i.test(r.text.trim());
+  const decision = classifyAgentReply(session, member, note);
+  if ('ok' in decision) throw Refused.from(decision);
+  const now = ctx.now();
+  const text = note ? r.text.trim().replace(/^note:\s*/i, '') : r.text;
+  const body: EntryBody = {
+    kind: 'message', ts: now, visibility: decision.visibility, author: 'agent', agentId: r.agent.id,
+    authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
+  };
+  const [id = ''] = (await commit(ctx, r.sessionId, ctx.store.append(r.sessionId, ['active'], { entries: [body] }))).ids;
+  return { entry: { id, ...body } as TranscriptEntry, ...(decision.notice ? { notice: decision.notice } : {}) };
+}
+
+/** An agent edited or deleted a reply they had sent: the end user sees the change. */
+export async function agentRevision(ctx: AppContext, sessionId: string, agentId: string, targetId: string, origin: string, text: string | null) {
+  const target = await ctx.store.entry(sessionId, targetId);
+  if (!target || target.kind !== 'message' || target.agentId !== agentId) throw notFound('Message');
+  const now = ctx.now();
+  const body: EntryBody = text === null
+    ? { kind: 'delete', ts: now, visibility: target.visibility, targetId, origin }
+    : { kind: 'edit', ts: now, visibility: target.visibility, targetId, text, origin };
+  await commit(ctx, sessionId, ctx.store.append(sessionId, ['active', 'ended'], { entries: [body] }));
+}
+
+/** A supervisor joins without an invite, or a monitor steps up to participant. */
+export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: Agent | undefined, mode: 'participant' | 'monitor') {
+  const session = await loadSession(ctx, sessionId);
+  const existing = agent ? await memberOf(ctx, sessionId, agent.id) : undefined;
+  const v = mayJoinAsSupervisor(session, agent, existing, mode);
+  if (!v.ok || !agent) throw Refused.from(v.ok ? { ok: false, code: 'not_supervisor', message: 'Unknown agent.' } : v);
+  await joinAs(ctx, sessionId, agent, mode, 'supervisor');
+}
+
+export async function joinAs(ctx: AppContext, sessionId: string, agent: Agent, mode: 'participant' | 'monitor', via: Member['via']) {
+  const now = ctx.now();
+  const member: Member = { agentId: agent.id, mode, joinedAt: now, via };
+  await commit(ctx, sessionId, ctx.store.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now)));
+}
+
+export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' | 'monitor', now: number): Writes {
+  return {
+    entries: [{ kind: 'participant', ts: now, visibility: mode === 'monitor' ? 'agents' : 'public', agentId: agent.id, name: agent.firstName, mode, action: 'joined' }],
+    effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
+  };
+}
+
+/** The sessions an agent is in, newest first; used to resolve a command without a ref. */
+export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<Session[]> {
+  const ids = await ctx.store.openSessionIds();
+  const out: Session[] = [];
+  for (const id of ids) {
+    const [s, members] = await Promise.all([ctx.store.getSession(id), ctx.store.members(id)]);
+    if (s?.status === 'active' && members.some((m) => m.agentId === agentId)) out.push(s);
+  }
+  return out.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {
+  await ctx.store.setAvailable(agentId, available);
+}

@@ -1,0 +1,64 @@
+import type { Invite, InviteStatus } from '../domain/invite.js';
+import type { Member, Session } from '../domain/session.js';
+import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
+import type { Effect, MessageRef, Mirror } from './ports.js';
+
+/** A refusal from the store: the precondition of an atomic step did not hold. */
+export type StoreResult<T> = { ok: true; value: T } | { ok: false; code: string };
+
+/** What every state change may carry: transcript entries and effects, written atomically with it. */
+export interface Writes {
+  entries?: EntryBody[];
+  effects?: Effect[];
+}
+
+/** The store of record port. Every mutation is one atomic step with its precondition. */
+export interface SessionStore {
+  createSession(session: Session, tokenHash: string, w: Writes): Promise<StoreResult<string[]>>;
+  getSession(id: string): Promise<Session | undefined>;
+  tokenHash(id: string): Promise<string | undefined>;
+  sessionIdByRef(ref: string): Promise<string | undefined>;
+  openSessionIds(): Promise<string[]>;
+
+  accept(sessionId: string, member: Member, now: number, w: Writes): Promise<StoreResult<string[]>>;
+  /** Ends the session and cancels its pending invites; returns the cancelled invite ids. */
+  end(sessionId: string, by: string, now: number, w: Writes): Promise<StoreResult<string[]>>;
+  /** Adds a member, or steps a monitor up to participant when `stepUp` is set. */
+  addMember(sessionId: string, member: Member, w: Writes): Promise<StoreResult<string[]>>;
+  members(sessionId: string): Promise<Member[]>;
+
+  /** Appends entries while the session is in one of `statuses`; idempotent on clientMessageId. */
+  append(sessionId: string, statuses: Session['status'][], w: Writes, clientMessageId?: string): Promise<StoreResult<{ ids: string[]; duplicate: boolean }>>;
+  readEntries(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
+  lastEntries(sessionId: string, count: number): Promise<TranscriptEntry[]>;
+  entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
+
+  createInvite(invite: Invite, w: Writes): Promise<StoreResult<string[]>>;
+  /** pending → `to`, once; on `accepted` the member is added in the same step. */
+  settleInvite(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes): Promise<StoreResult<Invite>>;
+  invite(inviteId: string): Promise<Invite | undefined>;
+  invites(sessionId: string): Promise<Invite[]>;
+
+  setAvailable(agentId: string, available: boolean): Promise<void>;
+  awayAgentIds(): Promise<Set<string>>;
+
+  mirrors(sessionId: string): Promise<Mirror[]>;
+  addMirror(sessionId: string, mirror: Mirror): Promise<void>;
+  getRef(sessionId: string, key: string): Promise<MessageRef | undefined>;
+  setRef(sessionId: string, key: string, ref: MessageRef): Promise<void>;
+  /** Finds what a platform reference (e.g. slack:C1:1700.01) points to. */
+  lookup(key: string): Promise<string | undefined>;
+  remember(key: string, value: string): Promise<void>;
+
+  /** True the first time a key is claimed within `ttlSeconds` (webhook retries, double clicks). */
+  claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** Where the outbox worker reads and acknowledges effects. */
+export interface OutboxStore {
+  pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>>;
+  ackEffect(sessionId: string, id: string): Promise<void>;
+  dirtySessions(): Promise<string[]>;
+  markClean(sessionId: string): Promise<void>;
+  outboxDepth(): Promise<number>;
+}

@@ -1,0 +1,59 @@
+import type { Agent } from '../domain/directory.js';
+import { isSupervisorOf } from '../domain/directory.js';
+import type { Invite } from '../domain/invite.js';
+import type { MessageEntry } from '../domain/transcript.js';
+import type { AppContext } from './context.js';
+import { notFound } from './errors.js';
+import type { HomeView, InviteView, SessionView } from './ports.js';
+
+const RECENT = 5;
+
+/** Plain-data views of a session for the platform builders. */
+export async function sessionView(ctx: AppContext, sessionId: string): Promise<SessionView> {
+  const { store } = ctx;
+  const [session, members, invites, last] = await Promise.all([
+    store.getSession(sessionId), store.members(sessionId), store.invites(sessionId), store.lastEntries(sessionId, 20),
+  ]);
+  if (!session) throw notFound('Chat');
+  const dir = ctx.directory.get();
+  const queue = dir.queue(session.queueId) ?? { id: session.queueId, name: session.queueId };
+  return {
+    session,
+    queue,
+    owner: session.ownerId ? dir.agent(session.ownerId) : undefined,
+    members: members.map((m) => ({ ...m, agent: dir.agent(m.agentId) })).sort((a, b) => a.joinedAt - b.joinedAt),
+    invites,
+    recent: last.filter((e): e is MessageEntry => e.kind === 'message' && e.visibility !== 'private').slice(-RECENT),
+    publicUrl: ctx.settings.publicUrl,
+  };
+}
+
+export async function inviteView(ctx: AppContext, invite: Invite, view?: SessionView): Promise<InviteView> {
+  const dir = ctx.directory.get();
+  const invitee = dir.agent(invite.inviteeId) ?? { id: invite.inviteeId, firstName: invite.inviteeId, lastName: '', email: 'unknown@invalid', permissions: [], roles: ['agent'], queues: [] };
+  return {
+    invite,
+    view: view ?? (await sessionView(ctx, invite.sessionId)),
+    inviter: dir.agent(invite.inviterId),
+    invitee,
+    maxResends: ctx.settings.maxResends,
+  };
+}
+
+/** Open sessions the agent is a member of, and, for supervisors, the active ones of their queues. */
+export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView> {
+  const ids = await ctx.store.openSessionIds();
+  const views = await Promise.all(ids.map((id) => sessionView(ctx, id).catch(() => undefined)));
+  const open = views.filter((v): v is SessionView => v !== undefined);
+  const chats = open.filter((v) => v.members.some((m) => m.agentId === agent.id));
+  const monitoring = open.filter((v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId));
+  const pending = open.flatMap((v) => v.invites.filter((i) => i.status === 'pending' && i.inviteeId === agent.id).map((i) => ({ i, v })));
+  const away = await ctx.store.awayAgentIds();
+  return {
+    agent,
+    available: !away.has(agent.id),
+    invites: await Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))),
+    chats,
+    monitoring,
+  };
+}

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { Directory, DirectorySchema } from './domain/directory.js';
+
+const optionalString = z.string().trim().min(1).optional().catch(undefined);
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+export const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, _ . - (at most 32)').default('sb'),
+    DIRECTORY_FILE: z.string().min(1).default('./directory.yaml'),
+    INVITE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+    INVITE_MAX_RESENDS: z.coerce.number().int().min(0).max(20).default(3),
+    SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, 'a bot token starting with xoxb-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starting with xapp-').optional(),
+    SLACK_API_URL: z.url().default('https://slack.com/api/'),
+    SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /chat').default('/chat'),
+    MicrosoftAppId: z.string().default(''),
+    MicrosoftAppPassword: z.string().default(''),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    MicrosoftAppTenantId: z.string().default(''),
+    TEAMS_ENABLED: flag.optional(),
+    API_KEYS: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  })
+  .superRefine((e, ctx) => {
+    if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
+    }
+    if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set' });
+    }
+    if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required for a SingleTenant app' });
+    }
+  })
+  .transform((e) => ({
+    ...e,
+    slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
+    teamsEnabled: e.TEAMS_ENABLED ?? Boolean(e.MicrosoftAppId),
+  }));
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** One message naming every problem: where, what path, what was expected. */
+export function describeIssues(source: string, error: z.ZodError): string {
+  const lines = error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  return `${source} is invalid:\n${lines.join('\n')}`;
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // Empty strings mean "unset", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(describeIssues('environment', parsed.error));
+  return parsed.data;
+}
+
+export function parseDirectory(text: string, file: string): Directory {
+  let raw: unknown;
+  try {
+    raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+  const parsed = DirectorySchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(`directory file ${file}`, parsed.error));
+  return new Directory(parsed.data);
+}
+
+export async function loadDirectory(file: string): Promise<Directory> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`directory file ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseDirectory(text, file);
+}
+
+/** The directory in force, swapped whole on SIGHUP so readers never see half a reload. */
+export class DirectoryHolder {
+  constructor(private current: Directory) {}
+  get(): Directory {
+    return this.current;
+  }
+  set(next: Directory): void {
+    this.current = next;
+  }
+}

@@ -1,0 +1,147 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import { Refused } from '../app/errors.js';
+import * as sessions from '../app/sessions.js';
+import { EndUserSchema, type Session } from '../domain/session.js';
+import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
+import { authorizeSession, requireApiKey } from './auth.js';
+import type { EventHub } from './eventHub.js';
+
+export const MAX_TEXT = 4000;
+const Text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
+
+const CreateSession = z.object({ queue: z.string().min(1).max(64), user: EndUserSchema, text: Text.optional() }).strict();
+const PostMessage = z.object({ text: Text, clientMessageId: z.string().min(1).max(100).optional() }).strict();
+const AgentAction = z.object({ agentId: z.string().min(1).max(64) }).strict();
+const AgentMessage = AgentAction.extend({ text: Text });
+const SessionId = z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, 'a session id');
+
+/** The session as the end user sees it: no agent ids, only first names. */
+function publicSession(ctx: AppContext, s: Session) {
+  const dir = ctx.directory.get();
+  const owner = s.ownerId ? dir.agent(s.ownerId) : undefined;
+  return {
+    id: s.id, ref: s.ref, status: s.status,
+    queue: { id: s.queueId, name: dir.queue(s.queueId)?.name ?? s.queueId },
+    user: s.endUser, agent: owner ? { name: owner.firstName } : null,
+    createdAt: new Date(s.createdAt).toISOString(),
+  };
+}
+
+/** A transcript entry as the end user sees it. */
+export function publicEntry(e: TranscriptEntry) {
+  const base = { id: e.id, kind: e.kind, at: new Date(e.ts).toISOString() };
+  switch (e.kind) {
+    case 'message': return { ...base, author: e.author, name: e.authorName ?? null, text: e.text, ...(e.file ? { file: { name: e.file.name, url: `files/${encodeURIComponent(e.file.id)}` } } : {}) };
+    case 'edit': return { ...base, targetId: e.targetId, text: e.text };
+    case 'delete': return { ...base, targetId: e.targetId };
+    case 'status': return { ...base, status: e.status };
+    case 'participant': return { ...base, name: e.name, action: e.action };
+  }
+}
+
+export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly string[]): Router {
+  const r = Router();
+
+  const sessionParam = async (req: Request): Promise<string> => {
+    const id = SessionId.safeParse(req.params.id);
+    if (!id.success) throw new Refused('not_found', 'Chat not found.', 404);
+    await authorizeSession(ctx.store, apiKeys, req, id.data);
+    return id.data;
+  };
+
+  r.get('/queues', (_req, res) => {
+    res.json({ queues: ctx.directory.get().queues.map((q) => ({ id: q.id, name: q.name })) });
+  });
+
+  r.post('/sessions', async (req, res) => {
+    const body = CreateSession.parse(req.body ?? {});
+    const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text });
+    res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: publicSession(ctx, session), token });
+  });
+
+  r.get('/sessions/:id', async (req, res) => {
+    const id = await sessionParam(req);
+    res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+  });
+
+  r.post('/sessions/:id/messages', async (req, res) => {
+    const id = await sessionParam(req);
+    const body = PostMessage.parse(req.body ?? {});
+    const { message, duplicate } = await sessions.userMessage(ctx, id, body.text, body.clientMessageId);
+    res.status(duplicate ? 200 : 202).json({ message: publicEntry(message) });
+  });
+
+  r.get('/sessions/:id/messages', async (req, res) => {
+    const id = await sessionParam(req);
+    const entries = await ctx.store.readEntries(id, undefined, 10_000);
+    res.json({ messages: entries.filter(visibleToEndUser).map(publicEntry) });
+  });
+
+  r.post('/sessions/:id/end', async (req, res) => {
+    const id = await sessionParam(req);
+    await sessions.endSession(ctx, id, undefined);
+    res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+  });
+
+  r.get('/sessions/:id/events', async (req, res) => {
+    const id = await sessionParam(req);
+    await streamEvents(ctx, hub, id, req, res);
+  });
+
+  // Server-to-server: integrations (and local trials without Slack or Teams) act as an agent.
+  r.post('/sessions/:id/accept', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const { agentId } = AgentAction.parse(req.body ?? {});
+    const id = SessionId.parse(req.params.id);
+    await sessions.accept(ctx, id, ctx.directory.get().agent(agentId));
+    res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+  });
+
+  r.post('/sessions/:id/agent-messages', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const body = AgentMessage.parse(req.body ?? {});
+    const agent = ctx.directory.get().agent(body.agentId);
+    if (!agent) throw new Refused('unknown_agent', `Unknown agent "${body.agentId}".`, 404);
+    const { entry, notice } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent, text: body.text, origin: 'api' });
+    res.status(202).json({ message: publicEntry(entry), ...(notice ? { notice } : {}) });
+  });
+
+  return r;
+}
+
+/**
+ * Server-Sent Events: subscribe first, then replay the transcript after Last-Event-ID, then
+ * stream live; ids only move forward, so the overlap is never sent twice.
+ */
+async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, req: Request, res: Response) {
+  const lastId = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+  if (lastId !== undefined && !/^\d+-\d+$/.test(lastId)) throw new Refused('invalid_request', 'Last-Event-ID is not an event id.', 400);
+  res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.flushHeaders();
+  let cursor = lastId ?? '0-0';
+  const buffered: TranscriptEntry[] = [];
+  let replaying = true;
+  const send = (e: TranscriptEntry) => {
+    if (compareEntryIds(e.id, cursor) <= 0) return;
+    cursor = e.id;
+    if (!visibleToEndUser(e)) return;
+    const event = e.kind === 'status' ? 'status' : e.kind === 'participant' ? 'participant' : 'message';
+    res.write(`id: ${e.id}\nevent: ${event}\ndata: ${JSON.stringify(publicEntry(e))}\n\n`);
+  };
+  const stop = await hub.watch(sessionId, (e) => (replaying ? buffered.push(e) : send(e)));
+  const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+  req.on('close', () => {
+    clearInterval(ping);
+    void stop();
+  });
+  res.write('retry: 2000\n\n');
+  for (;;) {
+    const page = await ctx.store.readEntries(sessionId, cursor, 500);
+    page.forEach(send);
+    if (page.length < 500) break;
+  }
+  replaying = false;
+  buffered.forEach(send);
+}

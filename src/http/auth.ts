@@ -1,0 +1,35 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { Refused } from '../app/errors.js';
+import { hashToken } from '../app/sessions.js';
+import type { SessionStore } from '../app/store.js';
+
+const equal = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export function bearer(req: Request): string | undefined {
+  const h = req.get('authorization');
+  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
+  const q = req.query.token;
+  return typeof q === 'string' ? q : undefined;
+}
+
+export const isApiKey = (keys: readonly string[], presented: string | undefined): boolean =>
+  presented !== undefined && keys.some((k) => equal(k, presented));
+
+/** The end user's token (stored hashed) or a server-to-server API key grants access to one session. */
+export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string): Promise<void> {
+  const presented = bearer(req) ?? req.get('x-api-key');
+  if (!presented) throw new Refused('unauthorized', 'A session token is required (Authorization: Bearer <token>).', 401);
+  if (isApiKey(apiKeys, presented)) return;
+  const stored = await store.tokenHash(sessionId);
+  if (!stored || !equal(stored, hashToken(presented))) throw new Refused('forbidden', 'This token does not grant access to this chat.', 403);
+}
+
+export function requireApiKey(apiKeys: readonly string[], req: Request): void {
+  const presented = req.get('x-api-key') ?? bearer(req);
+  if (!isApiKey(apiKeys, presented)) throw new Refused('unauthorized', 'An API key is required (X-API-Key).', 401);
+}

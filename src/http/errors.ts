@@ -1,0 +1,27 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { Refused } from '../app/errors.js';
+
+export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown) {
+  res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } });
+}
+
+/** Caller mistakes are 4xx with a message; Redis trouble is 503; anything else is logged and 500. */
+export function errorHandler(log: Logger, storeReady: () => boolean): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof Refused) return sendError(res, err.status, err.code, err.message);
+    if (err instanceof ZodError) {
+      const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      return sendError(res, 400, 'invalid_request', 'The request is invalid.', issues);
+    }
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'The body is not valid JSON.');
+    if (e.type === 'entity.too.large') return sendError(res, 413, 'too_large', 'The body is too large.');
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad_request', e.message ?? 'Bad request.');
+    if (!storeReady()) return sendError(res, 503, 'unavailable', 'The service is temporarily unavailable; try again shortly.');
+    log.error({ err }, 'unhandled error');
+    return sendError(res, 500, 'internal', 'Something went wrong on our side.');
+  };
+}

@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { EntryBody, type TranscriptEntry } from '../domain/transcript.js';
+
+type Listener = (entry: TranscriptEntry) => void;
+
+/**
+ * Fans Redis pub/sub out to this process's SSE clients: one subscriber connection,
+ * one channel per watched session, subscribed while anyone here watches it.
+ */
+export class EventHub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  constructor(private readonly sub: Redis, private readonly channelOf: (sessionId: string) => string, private readonly log: Logger) {
+    sub.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+  }
+
+  private readonly sessionOf = new Map<string, string>();
+
+  private dispatch(channel: string, message: string) {
+    const sessionId = this.sessionOf.get(channel);
+    const set = sessionId ? this.listeners.get(sessionId) : undefined;
+    if (!set) return;
+    const space = message.indexOf(' ');
+    const parsed = EntryBody.safeParse(JSON.parse(message.slice(space + 1)));
+    if (!parsed.success) return this.log.warn({ channel }, 'unreadable event on pub/sub');
+    const entry = { id: message.slice(0, space), ...parsed.data } as TranscriptEntry;
+    for (const l of set) l(entry);
+  }
+
+  async watch(sessionId: string, listener: Listener): Promise<() => Promise<void>> {
+    let set = this.listeners.get(sessionId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(sessionId, set);
+      const channel = this.channelOf(sessionId);
+      this.sessionOf.set(channel, sessionId);
+      await this.sub.subscribe(channel);
+    }
+    set.add(listener);
+    return async () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(sessionId) === set) {
+        this.listeners.delete(sessionId);
+        const channel = this.channelOf(sessionId);
+        this.sessionOf.delete(channel);
+        await this.sub.unsubscribe(channel).catch(() => undefined);
+      }
+    };
+  }
+
+  get watchedSessions(): number {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,99 @@
+// The end-user chat page. Text is always set with textContent: nothing from the server is parsed as HTML.
+const $ = (id) => document.getElementById(id);
+const api = (path, init = {}) => fetch(`api/v1${path}`, {
+  ...init,
+  headers: { 'content-type': 'application/json', ...(state.token ? { authorization: `Bearer ${state.token}` } : {}), ...init.headers },
+});
+const state = JSON.parse(sessionStorage.getItem('switchboard') ?? 'null') ?? {};
+const shown = new Map();
+
+function render(e) {
+  if (e.kind === 'edit' || e.kind === 'delete') {
+    const li = shown.get(e.targetId);
+    if (li) li.querySelector('.text').textContent = e.kind === 'edit' ? e.text : '(message deleted)';
+    return;
+  }
+  if (shown.has(e.id)) return;
+  const li = document.createElement('li');
+  const text = document.createElement('span');
+  text.className = 'text';
+  if (e.kind === 'message') {
+    li.className = e.author;
+    if (e.author === 'agent' && e.name) {
+      const name = document.createElement('span');
+      name.className = 'name';
+      name.textContent = e.name;
+      li.append(name);
+    }
+    text.textContent = e.text;
+  } else if (e.kind === 'status') {
+    li.className = 'system';
+    text.textContent = { waiting: 'Waiting for an agent…', active: 'An agent has joined.', ended: 'The chat has ended.' }[e.status];
+    setStatus(e.status);
+  } else if (e.kind === 'participant') {
+    li.className = 'system';
+    text.textContent = `${e.name} ${e.action === 'joined' ? 'joined' : 'left'} the chat.`;
+  }
+  li.append(text);
+  shown.set(e.id, li);
+  $('messages').append(li);
+  li.scrollIntoView({ block: 'end' });
+}
+
+function setStatus(status) {
+  $('status').textContent = { waiting: 'Waiting for an agent', active: 'Connected to an agent', ended: 'Chat ended' }[status] ?? status;
+  $('compose').hidden = status === 'ended';
+  $('end').hidden = status === 'ended';
+}
+
+function connect() {
+  $('start').hidden = true;
+  $('conversation').hidden = false;
+  const es = new EventSource(`api/v1/sessions/${state.id}/events?token=${encodeURIComponent(state.token)}`);
+  for (const type of ['message', 'status', 'participant']) es.addEventListener(type, (ev) => render(JSON.parse(ev.data)));
+  es.onerror = () => { $('status').textContent = 'Reconnecting…'; };
+  es.onopen = () => api(`/sessions/${state.id}`).then((r) => r.json()).then((b) => b.session && setStatus(b.session.status));
+}
+
+async function loadQueues() {
+  const r = await fetch('api/v1/queues');
+  const { queues } = await r.json();
+  for (const q of queues) {
+    const o = document.createElement('option');
+    o.value = q.id;
+    o.textContent = q.name;
+    $('start').queue.append(o);
+  }
+}
+
+$('start').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  const user = { name: f.name.value };
+  if (f.email.value) user.email = f.email.value;
+  const body = { queue: f.queue.value, user, ...(f.text.value.trim() ? { text: f.text.value } : {}) };
+  const r = await api('/sessions', { method: 'POST', body: JSON.stringify(body) });
+  const b = await r.json();
+  if (!r.ok) { $('start-error').textContent = b.error?.message ?? 'Could not start the chat.'; return; }
+  Object.assign(state, { id: b.session.id, token: b.token });
+  sessionStorage.setItem('switchboard', JSON.stringify(state));
+  connect();
+});
+
+$('compose').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const input = ev.target.text;
+  const text = input.value;
+  if (!text.trim()) return;
+  input.value = '';
+  const r = await api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: crypto.randomUUID() }) });
+  if (!r.ok) { input.value = text; $('status').textContent = (await r.json()).error?.message ?? 'Not sent'; }
+});
+
+$('end').addEventListener('click', async () => {
+  await api(`/sessions/${state.id}/end`, { method: 'POST' });
+  sessionStorage.removeItem('switchboard');
+});
+
+loadQueues();
+if (state.id && state.token) connect();

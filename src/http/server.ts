@@ -1,0 +1,58 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type RequestHandler } from 'express';
+import type { AppContext } from '../app/context.js';
+import { apiRouter } from './api.js';
+import { errorHandler, sendError } from './errors.js';
+import type { EventHub } from './eventHub.js';
+import type { ServiceMetrics } from './metrics.js';
+
+export interface HttpDeps {
+  ctx: AppContext;
+  hub: EventHub;
+  metrics: ServiceMetrics;
+  apiKeys: readonly string[];
+  /** False for ROLE=worker: only health and metrics are served. */
+  api: boolean;
+  /** Redis and queue checks for /readyz. */
+  ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  storeReady: () => boolean;
+  /** Platform receivers (Bolt, CloudAdapter) mount their routes here, before the JSON parser. */
+  mount?: ((app: Express) => void) | undefined;
+}
+
+const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
+
+export function createHttpApp(d: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.use((req, res, next) => {
+    const end = d.metrics.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api/v1') ? 'api' : req.path.split('/')[1] ?? ''), status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await d.ready().catch((err: Error) => ({ ok: false, checks: { error: err.message } }));
+    res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'unavailable', checks: r.checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  });
+
+  d.mount?.(app);
+
+  if (d.api) {
+    const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', 'The service is temporarily unavailable; try again shortly.'));
+    app.use('/api/v1', unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys));
+    app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
+    app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m' }));
+  }
+  app.use(errorHandler(d.ctx.log, d.storeReady));
+  return app;
+}

@@ -1,0 +1,52 @@
+import { pino } from 'pino';
+import { RecordingPlatform } from '../adapters/recording/platform.js';
+import { ConfigError, loadDirectory, loadEnv } from './config.js';
+import { buildService, type PlatformFactory } from './service.js';
+import { platformFactories } from './platforms.js';
+
+async function main() {
+  const env = loadEnv();
+  const log = pino({ level: env.LOG_LEVEL, redact: ['*.token', '*.password', '*.authorization', 'req.headers.authorization'] });
+  const directory = await loadDirectory(env.DIRECTORY_FILE);
+  const factories: PlatformFactory[] = await platformFactories(env, log);
+  if (factories.length === 0) {
+    log.warn('neither Slack nor Teams is configured: chats are kept by an in-memory recording platform; use the API (X-API-Key) to act as an agent');
+    factories.push(() => ({ platform: new RecordingPlatform() }));
+  }
+  const service = await buildService({ env, directory, platforms: factories, logger: log });
+  const url = await service.listen();
+  log.info({ url, role: env.ROLE, publicUrl: env.PUBLIC_URL, queues: directory.queues.length, agents: directory.agents.length }, 'switchboard listening');
+
+  process.on('SIGHUP', () => {
+    loadDirectory(env.DIRECTORY_FILE).then(
+      (next) => {
+        service.reloadDirectory(next);
+        log.info({ queues: next.queues.length, agents: next.agents.length }, 'directory reloaded');
+      },
+      (err: Error) => log.error({ err: err.message }, 'directory reload refused; keeping the current one'),
+    );
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing running jobs');
+    const force = setTimeout(() => process.exit(1), 25_000);
+    force.unref();
+    service.stop().then(() => process.exit(0), (err: Error) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`switchboard: ${err.message}`);
+  } else {
+    console.error('switchboard failed to start:', err);
+  }
+  process.exit(1);
+});

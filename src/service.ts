@@ -1,0 +1,142 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { RedisStore } from '../adapters/redis/store.js';
+import { eventsChannel } from '../adapters/redis/keys.js';
+import { bullConnection } from '../jobs/connection.js';
+import { InviteExpiryQueue, startInviteExpiryWorker } from '../jobs/inviteExpiry.js';
+import { OutboxDrainer, OutboxQueue, sweepOutboxes } from '../jobs/outbox.js';
+import type { AppContext } from './app/context.js';
+import type { PlatformPort } from './app/ports.js';
+import { DirectoryHolder, type Env } from './config.js';
+import type { Directory } from './domain/directory.js';
+import { EventHub } from './http/eventHub.js';
+import { ServiceMetrics } from './http/metrics.js';
+import { createHttpApp } from './http/server.js';
+import type { Worker } from 'bullmq';
+
+/** A chat platform plugged into the service: its port, and its HTTP routes or socket. */
+export interface PlatformModule {
+  platform: PlatformPort;
+  mount?(app: Express): void;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+export type PlatformFactory = (ctx: AppContext) => PlatformModule | Promise<PlatformModule>;
+
+export interface ServiceOptions {
+  env: Env;
+  directory: Directory;
+  platforms?: PlatformFactory[];
+  logger?: Logger;
+  /** Concurrency of the outbox worker. */
+  outboxConcurrency?: number;
+  now?: () => number;
+}
+
+export interface Service {
+  ctx: AppContext;
+  app: Express;
+  metrics: ServiceMetrics;
+  redis: Redis;
+  modules: PlatformModule[];
+  listen(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+  reloadDirectory(next: Directory): void;
+}
+
+/** The composition root's work, callable from main and from tests. */
+export async function buildService(o: ServiceOptions): Promise<Service> {
+  const { env } = o;
+  const log = o.logger ?? pino({ level: env.LOG_LEVEL, redact: ['*.token', '*.password', 'req.headers.authorization'] });
+  const prefix = env.REDIS_PREFIX;
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'switchboard' });
+  const sub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'switchboard-sub' });
+  const bull = bullConnection(env.REDIS_URL, { connectionName: 'switchboard-bull' });
+  for (const [name, c] of [['store', redis], ['pubsub', sub], ['queues', bull]] as const) {
+    c.on('error', (err) => log.warn({ err: err.message, connection: name }, 'redis connection error'));
+  }
+  // Start even when Redis is down (readyz says so and work resumes later), but give it a moment.
+  await Promise.race([
+    new Promise((resolve) => (redis.status === 'ready' ? resolve(undefined) : redis.once('ready', resolve))),
+    new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+  ]);
+  const store = new RedisStore(redis, prefix);
+  const metrics = new ServiceMetrics(() => store.outboxDepth());
+  const timers = new InviteExpiryQueue(bull, prefix);
+  const outbox = new OutboxQueue(bull, prefix);
+  const platforms: PlatformPort[] = [];
+  const ctx: AppContext = {
+    store, directory: new DirectoryHolder(o.directory), timers, outbox, platforms, log, metrics,
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL },
+    now: o.now ?? Date.now,
+  };
+  const modules: PlatformModule[] = [];
+  for (const make of o.platforms ?? []) {
+    const m = await make(ctx);
+    modules.push(m);
+    platforms.push(m.platform);
+  }
+
+  const web = env.ROLE !== 'worker';
+  const working = env.ROLE !== 'web';
+  const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log);
+  const workers: Worker[] = [];
+  let drainer: OutboxDrainer | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  if (working) {
+    drainer = new OutboxDrainer(ctx, redis, bull, prefix, {
+      delivered: (_sid, effectId) => metrics.delivered(effectId),
+      failed: () => metrics.deliveryFailures.inc(),
+    }, o.outboxConcurrency);
+    workers.push(drainer.worker, startInviteExpiryWorker(ctx, bull, prefix));
+    const runSweep = () => void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
+    sweep = setInterval(runSweep, 5_000);
+    sweep.unref();
+    runSweep();
+  }
+
+  const app = createHttpApp({
+    ctx, hub, metrics, apiKeys: env.API_KEYS, api: web,
+    storeReady: () => redis.status === 'ready',
+    ready: async () => {
+      const checks: Record<string, string> = {};
+      checks.redis = await redis.ping().then(() => 'ok', (e: Error) => e.message);
+      checks.queues = await bull.ping().then(() => 'ok', (e: Error) => e.message);
+      if (working) checks.workers = workers.every((w) => w.isRunning()) ? 'ok' : 'stopped';
+      return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
+    },
+    mount: web ? (a) => modules.forEach((m) => m.mount?.(a)) : undefined,
+  });
+
+  let server: Server | undefined;
+  return {
+    ctx, app, metrics, redis, modules,
+    async listen(port = env.PORT, host = env.HOST) {
+      server = createServer(app);
+      await new Promise<void>((resolve) => server!.listen(port, host, resolve));
+      for (const m of modules) await m.start?.();
+      const addr = server.address() as AddressInfo;
+      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+    },
+    reloadDirectory(next) {
+      ctx.directory.set(next);
+    },
+    async stop() {
+      if (sweep) clearInterval(sweep);
+      // Stop taking requests, let running jobs finish (a job never stops half-way), then close connections.
+      if (server) {
+        server.closeIdleConnections?.();
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeAllConnections?.();
+        await closing;
+      }
+      for (const m of modules) await m.stop?.();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([timers.close(), outbox.close()]);
+      await Promise.all([redis.quit(), sub.quit(), bull.quit()].map((p) => p.catch(() => undefined)));
+    },
+  };
+}

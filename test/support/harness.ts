@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { RecordingPlatform } from '../../adapters/recording/platform.js';
+import { loadEnv, parseDirectory } from '../../src/config.js';
+import type { Directory } from '../../src/domain/directory.js';
+import { buildService, type PlatformFactory, type Service } from '../../src/service.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const DIRECTORY_YAML = `
+queues:
+  - id: it-support
+    name: IT Support
+    slack: { channel: C0ITSUPPORT }
+  - id: hr
+    name: HR
+agents:
+  - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0ALICE } }
+  - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0BOB } }
+  - { id: dan, firstName: Dan, lastName: Ortiz, email: dan@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0DAN } }
+  - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [it-support, hr], slack: { userId: U0CAROL } }
+  - { id: erin, firstName: Erin, lastName: Hr, email: erin@example.com, permissions: [ESChat_Agent], queues: [hr] }
+  - { id: frank, firstName: Frank, lastName: Nope, email: frank@example.com, permissions: [], queues: [it-support] }
+`;
+
+export const testDirectory = (yaml = DIRECTORY_YAML): Directory => parseDirectory(yaml, 'test.yaml');
+
+export const uniquePrefix = (): string => `t${randomBytes(5).toString('hex')}`;
+
+export interface Harness {
+  service: Service;
+  recording: RecordingPlatform;
+  url: string;
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/** A whole service on a fresh Redis prefix, listening on a random port. */
+export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: boolean } = {}): Promise<Harness> {
+  const prefix = uniquePrefix();
+  const env = loadEnv({ REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: 'test-key', INVITE_TTL_SECONDS: '60', PORT: '0', HOST: '127.0.0.1', ...o.env });
+  const recording = new RecordingPlatform();
+  const platforms = o.platforms ?? [];
+  if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));
+  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: 'silent' }) });
+  const url = await service.listen(0, '127.0.0.1');
+  return {
+    service, recording, url, prefix,
+    async stop() {
+      await service.stop();
+      await cleanup(prefix);
+    },
+  };
+}
+
+/** Deletes every key of a test prefix. */
+export async function cleanup(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await r.unlink(...keys);
+  } while (cursor !== '0');
+  await r.quit();
+}
+
+export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function json(url: string, init: RequestInit & { token?: string; apiKey?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.apiKey) headers['x-api-key'] = init.apiKey;
+  const res = await fetch(url, { ...init, headers, body: typeof init.body === 'string' || init.body === undefined ? (init.body as string | undefined) : JSON.stringify(init.body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+}
