@@ -13,7 +13,6 @@ const DrainJob = z.object({ sessionId: z.string().min(1) });
 
 /** After this many failures of one effect (not counting rate limits) it goes to the dead letters. */
 const MAX_FAILURES = 8;
-const LOCK_MS = 30_000;
 
 export interface OutboxObserver {
   delivered(sessionId: string, effectId: string): void;
@@ -46,7 +45,7 @@ export class OutboxDrainer {
   private readonly lockKey = (sid: string) => `${this.prefix}:lock:{${sid}}`;
   private readonly failKey = (sid: string) => `${this.prefix}:fail:{${sid}}`;
 
-  constructor(private readonly ctx: AppContext, private readonly redis: Redis, connection: Redis, private readonly prefix: string, private readonly observer?: OutboxObserver, concurrency = 32) {
+  constructor(private readonly ctx: AppContext, private readonly redis: Redis, connection: Redis, private readonly prefix: string, private readonly observer?: OutboxObserver, concurrency = 32, private readonly lockMs = 30_000) {
     this.worker = new Worker(OUTBOX_QUEUE, (job, token) => this.process(job, token), { connection, prefix: queuePrefix(prefix), concurrency });
     this.worker.on('failed', (job, err) => ctx.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'outbox drain failed; will retry'));
     this.worker.on('error', (err) => ctx.log.warn({ err }, 'outbox worker error'));
@@ -62,7 +61,7 @@ export class OutboxDrainer {
     const hold = await this.redis.pttl(this.holdKey(sessionId));
     if (hold > 0) return this.later(job, token, hold + 5);
     const lock = randomBytes(8).toString('hex');
-    if (!(await acquireLock(this.redis, this.lockKey(sessionId), lock, LOCK_MS))) return this.later(job, token, jitter(40));
+    if (!(await acquireLock(this.redis, this.lockKey(sessionId), lock, this.lockMs))) return this.later(job, token, jitter(40));
     try {
       await this.drain(sessionId, job, token, lock);
     } finally {
@@ -85,7 +84,7 @@ export class OutboxDrainer {
         await this.ctx.store.ackEffect(sessionId, id);
         this.observer?.delivered(sessionId, id);
       }
-      await this.redis.pexpire(this.lockKey(sessionId), LOCK_MS);
+      await this.redis.pexpire(this.lockKey(sessionId), this.lockMs);
     }
   }
 

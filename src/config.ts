@@ -34,17 +34,6 @@ export const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ROLE: z.enum(['web', 'worker', 'all']).default('all'),
   })
-  .superRefine((e, ctx) => {
-    if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
-    }
-    if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set' });
-    }
-    if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required for a SingleTenant app' });
-    }
-  })
   .transform((e) => ({
     ...e,
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
@@ -52,6 +41,15 @@ export const EnvSchema = z
   }));
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Rules across variables, checked on the raw values so they are reported with every other problem. */
+function crossChecks(e: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) out.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) out.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
+  if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) out.push('MicrosoftAppTenantId: required for a SingleTenant app');
+  return out;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -67,7 +65,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // Empty strings mean "unset", as in most .env files.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) throw new ConfigError(describeIssues('environment', parsed.error));
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...crossChecks(cleaned),
+  ];
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(`environment is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return parsed.data;
 }
 

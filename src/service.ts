@@ -33,6 +33,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Concurrency of the outbox worker. */
   outboxConcurrency?: number;
+  /** How long a crashed drainer keeps a session locked. */
+  outboxLockMs?: number;
   now?: () => number;
 }
 
@@ -90,7 +92,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     drainer = new OutboxDrainer(ctx, redis, bull, prefix, {
       delivered: (_sid, effectId) => metrics.delivered(effectId),
       failed: () => metrics.deliveryFailures.inc(),
-    }, o.outboxConcurrency);
+    }, o.outboxConcurrency, o.outboxLockMs);
     workers.push(drainer.worker, startInviteExpiryWorker(ctx, bull, prefix));
     const runSweep = () => void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
     sweep = setInterval(runSweep, 5_000);

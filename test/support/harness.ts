@@ -36,13 +36,13 @@ export interface Harness {
 }
 
 /** A whole service on a fresh Redis prefix, listening on a random port. */
-export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: boolean } = {}): Promise<Harness> {
-  const prefix = uniquePrefix();
+export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number } = {}): Promise<Harness> {
+  const prefix = o.prefix ?? uniquePrefix();
   const env = loadEnv({ REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: 'test-key', INVITE_TTL_SECONDS: '60', PORT: '0', HOST: '127.0.0.1', ...o.env });
-  const recording = new RecordingPlatform();
-  const platforms = o.platforms ?? [];
+  const recording = o.recording || new RecordingPlatform();
+  const platforms = [...(o.platforms ?? [])];
   if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));
-  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: 'silent' }) });
+  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: 'silent' }), outboxLockMs: o.lockMs ?? 2_000 });
   const url = await service.listen(0, '127.0.0.1');
   return {
     service, recording, url, prefix,
@@ -76,11 +76,20 @@ export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 5000, 
   }
 }
 
-export async function json(url: string, init: RequestInit & { token?: string; apiKey?: string; body?: unknown } = {}) {
+export interface JsonInit {
+  method?: string;
+  token?: string;
+  apiKey?: string;
+  /** An object is sent as JSON; a string is sent as is (for malformed bodies). */
+  body?: unknown;
+}
+
+export async function json(url: string, init: JsonInit = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.apiKey) headers['x-api-key'] = init.apiKey;
-  const res = await fetch(url, { ...init, headers, body: typeof init.body === 'string' || init.body === undefined ? (init.body as string | undefined) : JSON.stringify(init.body) });
+  const body = typeof init.body === 'string' || init.body === undefined ? (init.body as string | undefined) : JSON.stringify(init.body);
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
 }

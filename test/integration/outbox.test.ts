@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecordingPlatform } from '../../adapters/recording/platform.js';
+import { RetryLaterError } from '../../src/app/ports.js';
+import * as sessions from '../../src/app/sessions.js';
+import { cleanup, type Harness, json, startHarness, uniquePrefix, waitFor } from '../support/harness.js';
+
+let hs: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(hs.map((h) => h.service.stop().catch(() => undefined)));
+  await Promise.all([...new Set(hs.map((h) => h.prefix))].map(cleanup));
+  hs = [];
+});
+
+const userTexts = (p: RecordingPlatform, sessionId: string) =>
+  p.of('entry').filter((e) => e.sessionId === sessionId && e.entry.kind === 'message' && e.entry.author === 'user').map((e) => (e.entry as { text: string }).text);
+
+describe('outbox', () => {
+  it('delivers in order per session across many sessions', async () => {
+    const h = await startHarness();
+    hs.push(h);
+    const ctx = h.service.ctx;
+    const ids = await Promise.all(Array.from({ length: 20 }, async () => (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session.id));
+    await Promise.all(ids.map(async (id) => {
+      for (let i = 0; i < 15; i++) await sessions.userMessage(ctx, id, `m${i}`);
+    }));
+    const expected = Array.from({ length: 15 }, (_, i) => `m${i}`);
+    await waitFor(() => ids.every((id) => userTexts(h.recording, id).length === 15), 15000, 'all delivered');
+    for (const id of ids) expect(userTexts(h.recording, id)).toEqual(expected);
+    expect(await ctx.store.outboxDepth()).toBe(0);
+  });
+
+  it('waits out a 429 with Retry-After and a 500, then delivers everything in order, once', async () => {
+    const h = await startHarness();
+    hs.push(h);
+    const ctx = h.service.ctx;
+    const { session } = await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } });
+    await waitFor(() => h.recording.of('openChannel').length === 1, 5000, 'root');
+    h.recording.failWith = () => new RetryLaterError('rate limited', 400);
+    h.recording.failTimes = 1;
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) await sessions.userMessage(ctx, session.id, `a${i}`);
+    await waitFor(() => userTexts(h.recording, session.id).length === 5, 8000, 'after 429');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    h.recording.failWith = () => new Error('HTTP 500');
+    h.recording.failTimes = 2;
+    for (let i = 0; i < 5; i++) await sessions.userMessage(ctx, session.id, `b${i}`);
+    await waitFor(() => userTexts(h.recording, session.id).length === 10, 10000, 'after 500');
+    expect(userTexts(h.recording, session.id)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2', 'b3', 'b4']);
+  });
+
+  it('redelivers after a worker is killed mid-delivery, with nothing lost, nothing doubled', async () => {
+    const prefix = uniquePrefix();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))], {
+      env: { ...process.env, PREFIX: prefix, HANG_ON: 'm2' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines: Array<Record<string, string>> = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
+    try {
+      const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
+      const created = await json(`${url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+      const id = created.body.session.id as string;
+      for (let i = 0; i < 6; i++) {
+        const r = await json(`${url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text: `m${i}` } });
+        expect(r.status).toBe(202);
+      }
+      await waitFor(() => lines.some((l) => l.hanging === 'm2'), 10000, 'the hang');
+      expect(lines.filter((l) => l.delivered).map((l) => l.delivered)).toEqual(['m0', 'm1']);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+
+      const fresh = new RecordingPlatform();
+      const b = await startHarness({ prefix, recording: fresh, lockMs: 500 });
+      hs.push(b);
+      await waitFor(() => userTexts(fresh, id).length === 4, 15000, 'the rest after the restart');
+      expect(userTexts(fresh, id)).toEqual(['m2', 'm3', 'm4', 'm5']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
