@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Agent, Queue } from '../domain/directory.js';
 import type { Invite } from '../domain/invite.js';
 import type { Member, Session } from '../domain/session.js';
-import type { MessageEntry, TranscriptEntry } from '../domain/transcript.js';
+import type { FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 
 /**
  * Work for the platforms, stored in the session's outbox in the same atomic step as the
@@ -87,6 +87,16 @@ export interface PlatformPort {
   /** A short notice in a mirror, e.g. "could not deliver the invite". */
   postNotice(mirror: Mirror, view: SessionView, text: string): Promise<void>;
   publishHome(home: HomeView): Promise<void>;
+  /** Lets a joining member into a channel mirror they cannot see yet (Slack: conversations.invite). */
+  admit?(mirror: Mirror, agent: Agent): Promise<void>;
+  /** Streams a file an agent shared, for the end user's download. */
+  openFile?(file: FileRef): Promise<FileDownload>;
+}
+
+export interface FileDownload {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  size?: number;
 }
 
 /** A platform asked us to slow down or failed for a while; the outbox retries later. */

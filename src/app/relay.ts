@@ -113,7 +113,9 @@ async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
   if (mirrors.some((m) => m.agentId === agentId)) return;
   // Someone who works where the chat already has a channel thread reads it there.
   const home = ctx.platforms.find((p) => p.reaches(agent));
-  if (!home || mirrors.some((m) => m.platform === home.id && m.kind === 'channel')) return;
+  if (!home) return;
+  const channel = mirrors.find((m) => m.platform === home.id && m.kind === 'channel');
+  if (channel) return home.admit?.(channel, agent);
   const view = await sessionView(ctx, sessionId);
   const mirror = await home.openDirectMirror(view, agent);
   if (mirror) {

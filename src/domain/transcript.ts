@@ -8,6 +8,8 @@ export const FileRef = z.object({
   name: z.string().max(255),
   mimetype: z.string().max(255).optional(),
   size: z.number().int().nonnegative().optional(),
+  /** The platform that holds the bytes; it serves the download. */
+  platform: z.string().optional(),
 });
 export type FileRef = z.infer<typeof FileRef>;
 

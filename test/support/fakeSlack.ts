@@ -1,0 +1,359 @@
+/**
+ * A local fake of the Slack Web API for tests. Start it, point the app at it with
+ * `SLACK_API_URL=fake.url` (or `new WebClient(token, { slackApiUrl: fake.url })`), and inspect
+ * what the bot sent.
+ *
+ * - Records every call as `{ method, args, token, status, at }`. Form bodies (what
+ *   @slack/web-api sends) and JSON bodies are both parsed; the JSON-stringified nested
+ *   fields of form bodies (blocks, attachments, view, metadata...) are decoded.
+ * - Checks each call against `shared/specs/slack-methods/index.json` when the specs are
+ *   present: unknown method, missing required argument, missing token, and chat.postMessage
+ *   without text/blocks/attachments are collected in `fake.violations`.
+ * - Answers plausibly and keeps a little state: posted messages (so `chat.update` of an
+ *   unknown ts fails with `message_not_found`, like Slack), DM channels per user, published
+ *   home views, a user registry filled with `addUser`.
+ * - `failNext(method, {status: 429, retryAfter}|{status: 500}|{error})` injects failures.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { haveSpecs, readSpec } from './specs.js';
+
+export interface FakeCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** The bearer token (or the `token` form field), undefined when none was sent. */
+  token: string | undefined;
+  /** The HTTP status answered, and the Slack error when `ok` was false. */
+  status: number;
+  error?: string;
+  at: number;
+}
+
+export type Failure = { status: 429; retryAfter?: number } | { status: 500 | 502 | 503 } | { error: string; status?: never };
+
+export interface FakeUser {
+  id: string;
+  email?: string;
+  name?: string;
+  realName?: string;
+  teamId?: string;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  /** Updated by chat.update. */
+  edited: number;
+}
+
+type MethodSpec = { required: string[] };
+type Answer = Record<string, unknown>;
+
+/** Fields @slack/web-api JSON-stringifies into form bodies. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'files', 'options', 'option_groups', 'user_auth_blocks', 'channels', 'user_ids']);
+
+export const BOT_USER_ID = 'U0SWITCHBOARD';
+export const BOT_ID = 'B0SWITCHBOARD';
+export const TEAM_ID = 'T0SWITCHBOARD';
+
+export class FakeSlack {
+  readonly violations: string[] = [];
+  private readonly recorded: FakeCall[] = [];
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly messagesByKey = new Map<string, FakeMessage>();
+  /** The last view published per user id (views.publish). */
+  readonly homes = new Map<string, Record<string, unknown>>();
+  /** Every view opened with views.open / updated with views.update, by view id. */
+  readonly views = new Map<string, Record<string, unknown>>();
+  private readonly specs: Record<string, MethodSpec> | undefined;
+  private seq = 0;
+  private viewSeq = 0;
+
+  private constructor(private readonly server: Server, readonly url: string) {
+    this.specs = haveSpecs ? readSpec<Record<string, MethodSpec>>('slack-methods/index.json') : undefined;
+  }
+
+  /** Start listening on 127.0.0.1, a random port. `url` ends with `/api/`. */
+  static async start(): Promise<FakeSlack> {
+    let fake: FakeSlack | undefined;
+    const server = createServer((req, res) => {
+      fake!.handle(req, res).catch((err: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'fake_internal_error', detail: String(err) }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeSlack(server, `http://127.0.0.1:${port}/api/`);
+    return fake;
+  }
+
+  /** Recorded calls, all or of one method, in arrival order. */
+  calls(method?: string): FakeCall[] {
+    return method ? this.recorded.filter((c) => c.method === method) : [...this.recorded];
+  }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** Messages as they are now (after updates and deletes), optionally of one channel. */
+  messages(channel?: string): FakeMessage[] {
+    return [...this.messagesByKey.values()].filter((m) => !channel || m.channel === channel);
+  }
+
+  message(channel: string, ts: string): FakeMessage | undefined {
+    return this.messagesByKey.get(`${channel}/${ts}`);
+  }
+
+  /** The DM channel id the fake gives a user in conversations.open: `D` + the id without its U/W. */
+  dmChannel(userId: string): string {
+    return `D${userId.replace(/^[UW]/, '')}`;
+  }
+
+  /** Fail the next `times` (default 1) calls of `method`. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    const q = this.failures.get(method) ?? [];
+    for (let i = 0; i < times; i++) q.push(failure);
+    this.failures.set(method, q);
+  }
+
+  /** Resolve with the first call (past or future) matching `predicate`; reject after `timeoutMs`. */
+  async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.recorded.find(predicate);
+      if (hit) return hit;
+      if (Date.now() >= deadline) {
+        const seen = this.recorded.map((c) => c.method).join(', ') || 'none';
+        throw new Error(`fakeSlack.waitFor: no matching call within ${timeoutMs} ms (calls so far: ${seen})`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Forget calls, violations and pending failures (users, messages and views are kept). */
+  reset(): void {
+    this.recorded.length = 0;
+    this.violations.length = 0;
+    this.failures.clear();
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((e) => (e ? reject(e) : resolve())));
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const method = path.replace(/^\/api\//, '').replace(/^\//, '');
+    const raw = await readBody(req);
+    const args = parseBody(raw, String(req.headers['content-type'] ?? ''));
+    const auth = String(req.headers.authorization ?? '');
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
+    delete args.token;
+
+    const call: FakeCall = { method, args, token, status: 200, at: Date.now() };
+    this.check(call);
+
+    const failure = this.failures.get(method)?.shift();
+    if (failure) {
+      if ('error' in failure && failure.error) {
+        call.error = failure.error;
+        this.recorded.push(call);
+        return send(res, 200, { ok: false, error: failure.error });
+      }
+      const status = failure.status ?? 500;
+      call.status = status;
+      this.recorded.push(call);
+      const headers: Record<string, string> = {};
+      if (status === 429) headers['retry-after'] = String((failure as { retryAfter?: number }).retryAfter ?? 1);
+      return send(res, status, status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'internal_error' }, headers);
+    }
+
+    const answer = this.answer(method, args);
+    if (answer.ok === false) call.error = String(answer.error);
+    this.recorded.push(call);
+    send(res, 200, answer);
+  }
+
+  private check(call: FakeCall): void {
+    const v = (problem: string): void => {
+      this.violations.push(`${call.method}: ${problem}`);
+    };
+    if (!call.token) v('no token (Authorization: Bearer or token field)');
+    if (!this.specs) return;
+    const spec = this.specs[call.method];
+    if (!spec) {
+      v('unknown method (not in slack-methods/index.json)');
+      return;
+    }
+    for (const r of spec.required) {
+      const val = call.args[r];
+      if (val === undefined || val === null || val === '') v(`missing required argument "${r}"`);
+    }
+    if (call.method === 'chat.postMessage' || call.method === 'chat.postEphemeral') {
+      const has = (k: string) => call.args[k] !== undefined && call.args[k] !== '';
+      if (!has('text') && !has('blocks') && !has('attachments')) v('one of text, blocks or attachments is required');
+    }
+  }
+
+  private nextTs(): string {
+    this.seq += 1;
+    return `1760000000.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  private user(id: string): Answer {
+    const u = this.users.get(id);
+    if (!u) return { ok: false, error: 'user_not_found' };
+    return { ok: true, user: userJson(u) };
+  }
+
+  private answer(method: string, a: Record<string, unknown>): Answer {
+    const str = (k: string): string => (a[k] === undefined ? '' : String(a[k]));
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://switchboard-test.slack.com/', team: 'Switchboard Test', user: 'switchboard', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID, is_enterprise_install: false };
+      case 'chat.postMessage': {
+        const channel = str('channel');
+        const ts = this.nextTs();
+        const msg: FakeMessage = { channel, ts, text: a.text as string | undefined, blocks: a.blocks as unknown[] | undefined, edited: 0 };
+        if (a.thread_ts) msg.thread_ts = str('thread_ts');
+        this.messagesByKey.set(`${channel}/${ts}`, msg);
+        return { ok: true, channel, ts, message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, text: msg.text ?? '', ts, ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}) } };
+      }
+      case 'chat.update': {
+        const key = `${str('channel')}/${str('ts')}`;
+        const msg = this.messagesByKey.get(key);
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        if (a.text !== undefined) msg.text = str('text');
+        if (a.blocks !== undefined) msg.blocks = a.blocks as unknown[];
+        msg.edited += 1;
+        return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text ?? '' };
+      }
+      case 'chat.delete': {
+        const key = `${str('channel')}/${str('ts')}`;
+        if (!this.messagesByKey.delete(key)) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel: str('channel'), ts: str('ts') };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.getPermalink':
+        return { ok: true, channel: str('channel'), permalink: `https://switchboard-test.slack.com/archives/${str('channel')}/p${str('message_ts').replace('.', '')}` };
+      case 'conversations.open': {
+        const users = str('users').split(',').map((s) => s.trim()).filter(Boolean);
+        const first = users[0];
+        if (!first && !a.channel) return { ok: false, error: 'invalid_arguments' };
+        const id = first ? this.dmChannel(first) : str('channel');
+        return { ok: true, channel: { id, is_im: users.length <= 1, user: first } };
+      }
+      case 'conversations.invite':
+        return { ok: true, channel: { id: str('channel') } };
+      case 'conversations.info':
+        return { ok: true, channel: { id: str('channel'), is_member: true, is_im: str('channel').startsWith('D') } };
+      case 'conversations.members':
+        return { ok: true, members: [BOT_USER_ID, ...this.users.keys()], response_metadata: { next_cursor: '' } };
+      case 'conversations.replies': {
+        const ch = str('channel');
+        const root = str('ts');
+        const msgs = this.messages(ch).filter((m) => m.ts === root || m.thread_ts === root).map((m) => ({ type: 'message', ts: m.ts, text: m.text ?? '', thread_ts: m.thread_ts }));
+        return { ok: true, messages: msgs, has_more: false };
+      }
+      case 'users.info':
+        return this.user(str('user'));
+      case 'users.list':
+        return { ok: true, members: [...this.users.values()].map(userJson), response_metadata: { next_cursor: '' } };
+      case 'users.lookupByEmail': {
+        const email = str('email').toLowerCase();
+        const u = [...this.users.values()].find((x) => x.email?.toLowerCase() === email);
+        return u ? { ok: true, user: userJson(u) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'users.getPresence':
+        return { ok: true, presence: 'active' };
+      case 'views.open':
+      case 'views.push': {
+        const id = `V${String(++this.viewSeq).padStart(8, '0')}`;
+        const view = { ...(a.view as Record<string, unknown>), id };
+        this.views.set(id, view);
+        return { ok: true, view };
+      }
+      case 'views.update': {
+        const id = str('view_id') || `V${String(++this.viewSeq).padStart(8, '0')}`;
+        const view = { ...(a.view as Record<string, unknown>), id };
+        this.views.set(id, view);
+        return { ok: true, view };
+      }
+      case 'views.publish': {
+        const id = `V${String(++this.viewSeq).padStart(8, '0')}`;
+        const view = { ...(a.view as Record<string, unknown>), id };
+        this.homes.set(str('user_id'), view);
+        return { ok: true, view };
+      }
+      case 'reactions.add':
+        return { ok: true };
+      case 'files.getUploadURLExternal':
+        return { ok: true, upload_url: `${this.url}upload/F${++this.seq}`, file_id: `F${this.seq}` };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (Array.isArray(a.files) ? a.files : []).map((f) => ({ id: (f as { id?: string }).id })) };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function userJson(u: FakeUser): Record<string, unknown> {
+  return {
+    id: u.id,
+    team_id: u.teamId ?? TEAM_ID,
+    name: u.name ?? u.id.toLowerCase(),
+    real_name: u.realName ?? u.name ?? u.id,
+    deleted: false,
+    is_bot: false,
+    profile: { email: u.email, real_name: u.realName ?? u.name ?? u.id, display_name: u.name ?? '' },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Parse a form or JSON body into args; JSON-stringified nested fields of forms are decoded. */
+export function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes('application/json')) {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? { ...(parsed as Record<string, unknown>) } : {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(k) && /^\s*[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        /* keep the string: Slack would answer invalid_blocks / invalid_json; the test sees it */
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Convenience: `const fake = await startFakeSlack()`. */
+export const startFakeSlack = (): Promise<FakeSlack> => FakeSlack.start();
