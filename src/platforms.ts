@@ -5,7 +5,10 @@ import type { PlatformFactory } from './service.js';
 /** The platforms the environment enables. Adapters are loaded only when configured. */
 export async function platformFactories(env: Env, log: Logger): Promise<PlatformFactory[]> {
   const out: PlatformFactory[] = [];
-  void env;
-  void log;
+  if (env.slackEnabled) {
+    const { slackModule } = await import('../adapters/slack/index.js');
+    out.push(slackModule(env));
+    log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Slack enabled');
+  }
   return out;
 }

@@ -24,7 +24,12 @@ export interface PlatformModule {
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }
-export type PlatformFactory = (ctx: AppContext) => PlatformModule | Promise<PlatformModule>;
+/** Shared infrastructure a platform may use (e.g. a Redis rate limiter shared by all instances). */
+export interface PlatformInfra {
+  redis: Redis;
+  prefix: string;
+}
+export type PlatformFactory = (ctx: AppContext, infra: PlatformInfra) => PlatformModule | Promise<PlatformModule>;
 
 export interface ServiceOptions {
   env: Env;
@@ -77,7 +82,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   };
   const modules: PlatformModule[] = [];
   for (const make of o.platforms ?? []) {
-    const m = await make(ctx);
+    const m = await make(ctx, { redis, prefix });
     modules.push(m);
     platforms.push(m.platform);
   }

@@ -3,6 +3,7 @@
  * 4 pending, 5 transcript, 6 outbox, 7 clientIds, 8 refs, 9 mirrors.
  * ARGV: 1 session id, 2 events channel, 3 params (JSON), then the writes: a count of
  * transcript entries and the entries, a count of effects and the effects (JSON each).
+ * Effects are queued before the entries' own effects.
  * A refused precondition returns {0, code} before anything is written; success returns {1, ...}.
  */
 const prelude = /* lua */ `
@@ -20,22 +21,23 @@ local function save_session(s)
   redis.call('HSET', KEYS[1], 'json', cjson.encode(s))
 end
 
--- Entries go to the transcript and to subscribers; each one also becomes an outbox effect.
+-- The given effects go to the outbox first (a session's root exists before its first
+-- message is relayed); then each entry goes to the transcript, to subscribers, and to
+-- the outbox as an effect of its own.
 local function write_all()
   local ids = {}
-  local i = 4
-  local n = tonumber(ARGV[i])
+  local n = tonumber(ARGV[4])
+  local e = 4 + n + 1
+  local m = tonumber(ARGV[e])
+  for k = 1, m do
+    redis.call('XADD', KEYS[6], '*', 'f', ARGV[e + k])
+  end
   for k = 1, n do
-    local body = ARGV[i + k]
+    local body = ARGV[4 + k]
     local id = redis.call('XADD', KEYS[5], '*', 'e', body)
     redis.call('PUBLISH', channel, id .. ' ' .. body)
     redis.call('XADD', KEYS[6], '*', 'f', '{"type":"entry","sessionId":"' .. sid .. '","entryId":"' .. id .. '"}')
     ids[#ids + 1] = id
-  end
-  i = i + n + 1
-  local m = tonumber(ARGV[i])
-  for k = 1, m do
-    redis.call('XADD', KEYS[6], '*', 'f', ARGV[i + k])
   end
   return ids
 end

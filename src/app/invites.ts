@@ -82,7 +82,7 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
   const to = statusForAnswer(answer);
   const member: Member | undefined = to === 'accepted' ? { agentId: inv.inviteeId, mode: inv.mode, joinedAt: now, via: 'invite' } : undefined;
   const writes = to === 'accepted' && agent
-    ? joinWrites(inv.sessionId, agent, inv.mode, now)
+    ? joinWrites(inv.sessionId, agent, inv.mode, now, 'invite')
     : { effects: [{ type: 'session.changed' as const, sessionId: inv.sessionId }] };
   writes.effects = [changed(inv), ...(writes.effects ?? [])];
   const settled = await commit(ctx, inv.sessionId, ctx.store.settleInvite(inv.sessionId, inviteId, to, now, member, writes));

@@ -47,8 +47,8 @@ async function renderEverywhere(ctx: AppContext, sessionId: string) {
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
   const entry = await ctx.store.entry(sessionId, entryId);
   if (!entry) return;
-  // Private notes stay where they were written.
-  if (entry.visibility === 'private') return;
+  // Private notes stay where they were written; a join through an invite has its own outcome line.
+  if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.via === 'invite')) return;
   const origin = 'origin' in entry ? entry.origin : undefined;
   const view = await sessionView(ctx, sessionId);
   for (const m of await ctx.store.mirrors(sessionId)) {

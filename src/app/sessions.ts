@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
-import { classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../domain/policy.js';
+import { type Action, classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session } from '../domain/session.js';
 import type { EntryBody, FileRef, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
@@ -161,12 +161,12 @@ export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: 
 export async function joinAs(ctx: AppContext, sessionId: string, agent: Agent, mode: 'participant' | 'monitor', via: Member['via']) {
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode, joinedAt: now, via };
-  await commit(ctx, sessionId, ctx.store.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now)));
+  await commit(ctx, sessionId, ctx.store.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now, via)));
 }
 
-export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' | 'monitor', now: number): Writes {
+export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' | 'monitor', now: number, via: Member['via']): Writes {
   return {
-    entries: [{ kind: 'participant', ts: now, visibility: mode === 'monitor' ? 'agents' : 'public', agentId: agent.id, name: agent.firstName, mode, action: 'joined' }],
+    entries: [{ kind: 'participant', ts: now, visibility: mode === 'monitor' ? 'agents' : 'public', agentId: agent.id, name: agent.firstName, mode, action: 'joined', via }],
     effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
   };
 }
@@ -184,4 +184,12 @@ export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<S
 
 export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {
   await ctx.store.setAvailable(agentId, available);
+}
+
+/** Checks an agent may do `action` in a chat (before opening a dialog for it, say); throws the refusal. */
+export async function assertMay(ctx: AppContext, sessionId: string, agentId: string, action: Action): Promise<Session> {
+  const session = await loadSession(ctx, sessionId);
+  const v = mayAct(session, await memberOf(ctx, sessionId, agentId), action);
+  if (!v.ok) throw Refused.from(v);
+  return session;
 }

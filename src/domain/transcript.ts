@@ -8,8 +8,9 @@ export const FileRef = z.object({
   name: z.string().max(255),
   mimetype: z.string().max(255).optional(),
   size: z.number().int().nonnegative().optional(),
-  /** The platform that holds the bytes; it serves the download. */
+  /** The platform that holds the bytes, and where it keeps them; never shown to the end user. */
   platform: z.string().optional(),
+  url: z.url().optional(),
 });
 export type FileRef = z.infer<typeof FileRef>;
 
@@ -39,6 +40,7 @@ export const EntryBody = z.discriminatedUnion('kind', [
     name: z.string(),
     mode: MemberMode,
     action: z.enum(['joined', 'left']),
+    via: z.enum(['accept', 'invite', 'supervisor']).optional(),
   }),
 ]);
 export type EntryBody = z.infer<typeof EntryBody>;

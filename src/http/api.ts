@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
@@ -83,6 +85,23 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     const id = await sessionParam(req);
     await sessions.endSession(ctx, id, undefined);
     res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+  });
+
+  // A file an agent shared: only from this chat's public transcript, streamed from the platform holding it.
+  r.get('/sessions/:id/files/:fileId', async (req, res) => {
+    const id = await sessionParam(req);
+    const entries = await ctx.store.readEntries(id, undefined, 10_000);
+    const file = entries.filter(visibleToEndUser).flatMap((e) => (e.kind === 'message' && e.file?.id === req.params.fileId ? [e.file] : []))[0];
+    const platform = file && ctx.platforms.find((p) => p.id === file.platform);
+    if (!file || !platform?.openFile) throw new Refused('not_found', 'File not found.', 404);
+    const download = await platform.openFile(file);
+    res.status(200).set({
+      'Content-Type': download.contentType,
+      'Content-Disposition': `attachment; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`,
+      'X-Content-Type-Options': 'nosniff',
+      ...(download.size ? { 'Content-Length': String(download.size) } : {}),
+    });
+    await pipeline(Readable.fromWeb(download.body as import('node:stream/web').ReadableStream), res);
   });
 
   r.get('/sessions/:id/events', async (req, res) => {

@@ -150,3 +150,21 @@ describe('refs', () => {
     expect(ref).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
   });
 });
+
+describe('agent commands', async () => {
+  const { parseCommand } = await import('../../src/app/commands.js');
+  it.each([
+    ['invite bob', { kind: 'invite', who: 'bob', mode: 'participant', ref: undefined }],
+    ['invite <@U0BOB|bob> monitor K7Q2XD', { kind: 'invite', who: '<@U0BOB|bob>', mode: 'monitor', ref: 'K7Q2XD' }],
+    ['invite Bob Martin participant k7q2xd', { kind: 'invite', who: 'Bob Martin', mode: 'participant', ref: 'K7Q2XD' }],
+    ['invite bob@example.com', { kind: 'invite', who: 'bob@example.com', mode: 'participant', ref: undefined }],
+    ['  away ', { kind: 'away' }],
+    ['available', { kind: 'available' }],
+    ['monitor', { kind: 'monitor' }],
+    ['', { kind: 'help' }],
+    ['invite', { kind: 'unknown', text: 'invite' }],
+    ['dance', { kind: 'unknown', text: 'dance' }],
+  ])('parses %j', (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+});

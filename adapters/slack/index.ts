@@ -1,0 +1,63 @@
+import { App, ExpressReceiver } from '@slack/bolt';
+import type { AppContext } from '../../src/app/context.js';
+import type { Env } from '../../src/config.js';
+import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/service.js';
+import { boltLogger } from './boltLogger.js';
+import { ChannelPacer } from './channelPacer.js';
+import type { SlackDeps } from './deps.js';
+import { registerActions } from './listeners/actions.js';
+import { registerCommands } from './listeners/commands.js';
+import { registerHome } from './listeners/home.js';
+import { registerMessages } from './listeners/messages.js';
+import { registerInviteModal } from './listeners/views.js';
+import { SlackPeople } from './people.js';
+import { SlackPlatform } from './platform.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * The Slack side: a Bolt app (HTTP on /slack/events through the service's Express server,
+ * or Socket Mode when SLACK_APP_TOKEN is set) and the platform port on its Web API client.
+ */
+export function slackModule(env: Env): PlatformFactory {
+  return (ctx: AppContext, infra: PlatformInfra): PlatformModule => {
+    const token = env.SLACK_BOT_TOKEN ?? '';
+    const socketMode = Boolean(env.SLACK_APP_TOKEN);
+    const logger = boltLogger(ctx.log);
+    // Rate limits are waited out by the outbox per session, not inside the client (which would stall a worker).
+    const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 } };
+    const receiver = socketMode ? undefined : new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: SLACK_EVENTS_PATH, logger });
+    const app = new App({
+      token, logger, clientOptions,
+      ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN }),
+    });
+    const people = new SlackPeople(app.client, ctx.store, ctx.directory, ctx.log);
+    const d: SlackDeps = { ctx, people, client: app.client, command: env.SLACK_COMMAND };
+
+    // Slack retries an event it thinks we missed (X-Slack-Retry-Num): one event id, one handling.
+    app.use(async ({ body, next }) => {
+      const eventId = (body as { event_id?: unknown }).event_id;
+      if (typeof eventId === 'string' && !(await ctx.store.claimOnce(`slack:event:${eventId}`, 3_600))) return;
+      await next();
+    });
+    registerMessages(app, d);
+    registerActions(app, d);
+    registerInviteModal(app, d);
+    registerCommands(app, d);
+    registerHome(app, d);
+    app.error(async (err) => {
+      ctx.log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener failed');
+    });
+
+    return {
+      platform: new SlackPlatform(app.client, people, new ChannelPacer(infra.redis, infra.prefix), token, ctx.log),
+      mount: receiver ? (server) => server.use(receiver.router) : undefined,
+      start: socketMode ? async () => {
+        await app.start();
+      } : undefined,
+      stop: socketMode ? async () => {
+        await app.stop();
+      } : undefined,
+    };
+  };
+}

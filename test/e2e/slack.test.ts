@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTIONS, BLOCKS } from '../../adapters/slack/blocks/index.js';
+import type { FakeCall } from '../support/fakeSlack.js';
+import { json, waitFor } from '../support/harness.js';
+import { sign } from '../support/slackRequests.js';
+import { type SlackWorld, startSlackWorld } from './slackSetup.js';
+
+let w: SlackWorld;
+afterEach(async () => w?.stop());
+
+const CHANNEL = 'C0ITSUPPORT';
+const hasAction = (call: FakeCall, actionId: string) => JSON.stringify(call.args.blocks ?? call.args.view ?? []).includes(`"action_id":"${actionId}"`);
+const posts = (channel: string, thread?: string) => w.fake.calls('chat.postMessage').filter((c) => c.args.channel === channel && (thread === undefined || c.args.thread_ts === thread));
+const say = (id: string, token: string, text: string) => json(`${w.h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text } });
+const userSees = async (id: string, token: string) => ((await json(`${w.h.url}/api/v1/sessions/${id}/messages`, { token })).body.messages as Array<{ kind: string; text?: string }>).filter((m) => m.kind === 'message').map((m) => m.text);
+
+async function startChat(text = 'My laptop is on fire <!channel> <@U0BOB> & more') {
+  const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed <b>' }, text } });
+  const id = r.body.session.id as string;
+  const root = await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts);
+  const ts = (w.fake.messages(CHANNEL).find((m) => !m.thread_ts)?.ts) as string;
+  return { id, token: r.body.token as string, root, ts };
+}
+
+describe('Slack, end to end through the real Bolt receiver', () => {
+  it('runs the whole agent flow', async () => {
+    w = await startSlackWorld({ INVITE_TTL_SECONDS: '4' });
+    const { fake, slack } = w;
+    // 1-2. A chat starts; the root message appears with Accept.
+    const chat = await startChat();
+    expect(hasAction(chat.root, ACTIONS.accept)).toBe(true);
+    expect(String(chat.root.args.text).length).toBeGreaterThan(0);
+    // End-user text arrives escaped in the thread: no channel ping, no mention.
+    const first = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && String(c.args.text).includes('fire'));
+    expect(String(first.args.text)).toContain('&lt;!channel&gt;');
+    expect(String(first.args.text)).toContain('&lt;@U0BOB&gt;');
+    expect(String(first.args.text)).toContain('&amp; more');
+    expect(JSON.stringify(first.args)).not.toContain('<!channel>');
+
+    // 3. Alice accepts; the root shows Invite, End chat and the invite counter.
+    expect((await slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts })).status).toBe(200);
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && hasAction(c, ACTIONS.invite) && hasAction(c, ACTIONS.end) && hasAction(c, ACTIONS.invites));
+
+    // 4. Both sides talk.
+    await say(chat.id, chat.token, 'hello?');
+    await fake.waitFor((c) => c.args.thread_ts === chat.ts && String(c.args.text).includes('hello?'));
+    await slack.reply('U0ALICE', CHANNEL, chat.ts, 'Hi Zed, <@U0BOB> can help &amp; will').sent;
+    await waitFor(async () => (await userSees(chat.id, chat.token)).includes('Hi Zed, @someone can help & will'), 5000, 'agent reply reaches the end user');
+
+    // 5. Alice invites Bob as monitor with the slash command; the card arrives in his DM.
+    const cmd = await slack.command('U0ALICE', '/chat', 'invite <@U0BOB|bob> monitor');
+    expect(cmd.json.text).toMatch(/Invited Bob Martin as monitor/);
+    const bobCard = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0BOB');
+    expect(hasAction(bobCard, ACTIONS.monitor) && hasAction(bobCard, ACTIONS.reject)).toBe(true);
+    expect(hasAction(bobCard, ACTIONS.participate)).toBe(false);
+    const bobCardTs = fake.messages('D0BOB')[0]!.ts;
+    const bobInvite = JSON.stringify(bobCard.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
+
+    // A click by someone else changes nothing and gets a private answer.
+    await slack.click('U0DAN', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
+    await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0DAN' && /someone else/.test(String(c.args.text)));
+    expect((await w.h.service.ctx.store.invite(bobInvite))?.status).toBe('pending');
+
+    // 6. Bob joins; his card loses its buttons and the thread says so.
+    await slack.click('U0BOB', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0BOB' && !hasAction(c, ACTIONS.monitor) && !hasAction(c, ACTIONS.reject));
+    await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /monitor/i.test(String(c.args.text)) && /Bob/.test(String(c.args.text)));
+    // A second click is refused privately.
+    await slack.click('U0BOB', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
+    await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /already/.test(String(c.args.text)));
+
+    // 7. Bob's replies are not relayed; he is told why.
+    await slack.reply('U0BOB', CHANNEL, chat.ts, 'monitor remark').sent;
+    await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /monitoring/.test(String(c.args.text)));
+    expect(await userSees(chat.id, chat.token)).not.toContain('monitor remark');
+
+    // 8. A second invite, from the modal, is rejected, then resent.
+    await slack.click('U0ALICE', ACTIONS.invite, chat.id, { channel: CHANNEL, ts: chat.ts });
+    const modal = await fake.waitFor((c) => c.method === 'views.open');
+    expect(JSON.stringify(modal.args.view)).toContain(ACTIONS.inviteAgent);
+    const options = await slack.interaction({ type: 'block_suggestion', user: { id: 'U0ALICE' }, action_id: ACTIONS.inviteAgent, block_id: BLOCKS.inviteAgent, value: 'da', view: { id: 'V1', callback_id: ACTIONS.inviteModal, private_metadata: chat.id } });
+    expect(options.json.options.map((o: { value: string }) => o.value)).toEqual(['dan']);
+    const submitted = await slack.interaction({
+      type: 'view_submission', user: { id: 'U0ALICE' },
+      view: { id: 'V1', type: 'modal', callback_id: ACTIONS.inviteModal, private_metadata: chat.id, state: { values: {
+        [BLOCKS.inviteAgent]: { [ACTIONS.inviteAgent]: { type: 'external_select', selected_option: { value: 'dan', text: { type: 'plain_text', text: 'Dan' } } } },
+        [BLOCKS.inviteMode]: { [ACTIONS.inviteMode]: { type: 'radio_buttons', selected_option: { value: 'participant', text: { type: 'plain_text', text: 'Participant' } } } },
+      } } },
+    });
+    expect(submitted.status).toBe(200);
+    expect(submitted.text).toBe('');
+    const danCard = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0DAN');
+    expect(hasAction(danCard, ACTIONS.participate)).toBe(true);
+    const danInvite = JSON.stringify(danCard.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
+    await slack.click('U0DAN', ACTIONS.reject, danInvite, { channel: 'D0DAN', ts: fake.messages('D0DAN')[0]!.ts });
+    const rejectedLine = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && hasAction(c, ACTIONS.resend));
+    expect(String(rejectedLine.args.text)).toMatch(/reject/i);
+    await slack.click('U0ALICE', ACTIONS.resend, danInvite, { channel: CHANNEL, ts: chat.ts, threadTs: chat.ts });
+    await waitFor(() => posts('D0DAN').length === 2, 5000, 'resent card');
+
+    // 9. The resent invite (the third) expires through the BullMQ worker; its card updates, the thread offers Resend.
+    const resentTs = fake.messages('D0DAN')[1]!.ts;
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0DAN' && c.args.ts === resentTs && /expired/i.test(JSON.stringify(c.args)) && !hasAction(c, ACTIONS.participate), 10_000);
+    const expiredLine = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /expired/i.test(String(c.args.text)) && hasAction(c, ACTIONS.resend), 5000);
+
+    // 10. Carol, a supervisor, joins from App Home.
+    await slack.event({ type: 'app_home_opened', user: 'U0CAROL', channel: 'D0CAROL', tab: 'home', event_ts: '1.1' });
+    await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0CAROL' && hasAction(c, ACTIONS.supervisorMonitor));
+    await slack.click('U0CAROL', ACTIONS.supervisorMonitor, chat.id, 'home');
+    await waitFor(async () => (await w.h.service.ctx.store.members(chat.id)).some((m) => m.agentId === 'carol' && m.mode === 'monitor'), 5000, 'carol monitoring');
+
+    // 11. A pending invite, then the chat ends: the invite is cancelled and its card updated.
+    const danFinal = JSON.stringify(expiredLine.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
+    await slack.click('U0ALICE', ACTIONS.resend, danFinal, { channel: CHANNEL, ts: chat.ts, threadTs: chat.ts });
+    await waitFor(() => posts('D0DAN').length === 3, 5000, 'third dan card');
+    await slack.click('U0BOB', ACTIONS.end, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /cannot/.test(String(c.args.text)));
+    await slack.click('U0ALICE', ACTIONS.end, chat.id, { channel: CHANNEL, ts: chat.ts });
+    const lastDanTs = fake.messages('D0DAN')[2]!.ts;
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === lastDanTs && /cancel/i.test(JSON.stringify(c.args)) && !hasAction(c, ACTIONS.participate));
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && !hasAction(c, ACTIONS.invite) && !hasAction(c, ACTIONS.accept));
+    expect((await json(`${w.h.url}/api/v1/sessions/${chat.id}`, { token: chat.token })).body.session.status).toBe('ended');
+
+    // Every Web API call had its method and required arguments.
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses wrong and stale signatures with 401', async () => {
+    w = await startSlackWorld();
+    const body = JSON.stringify({ type: 'event_callback', event_id: 'Ev1', event: { type: 'app_home_opened', user: 'U0ALICE', tab: 'home' } });
+    expect((await w.slack.post(body, 'application/json', {}, sign(body, 'wrong-secret'))).status).toBe(401);
+    expect((await w.slack.post(body, 'application/json', {}, sign(body, undefined, Math.floor(Date.now() / 1000) - 600))).status).toBe(401);
+    expect(w.fake.calls('views.publish')).toHaveLength(0);
+  });
+
+  it('answers Slack url verification', async () => {
+    w = await startSlackWorld();
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'abc', token: 'x' });
+    const r = await w.slack.post(body, 'application/json');
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('abc');
+  });
+
+  it('handles a retried event and a repeated message once, and ignores its own messages', async () => {
+    w = await startSlackWorld();
+    const chat = await startChat('hi');
+    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    const ts = '1700000000.000100';
+    const event = { type: 'message', channel: CHANNEL, user: 'U0ALICE', text: 'only once', ts, thread_ts: chat.ts, event_ts: ts };
+    await w.slack.event(event, { eventId: 'EvSAME' });
+    await w.slack.event(event, { eventId: 'EvSAME', retryNum: 1 });
+    await w.slack.event(event, { eventId: 'EvOTHER' });
+    await w.slack.event({ ...event, ts: '1700000000.000200', bot_id: 'B0SWITCHBOARD', text: 'from the bot' });
+    await waitFor(async () => (await userSees(chat.id, chat.token)).includes('only once'), 5000, 'relayed');
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = await userSees(chat.id, chat.token);
+    expect(seen.filter((t) => t === 'only once')).toHaveLength(1);
+    expect(seen).not.toContain('from the bot');
+  });
+
+  it('honours a 429 with Retry-After and keeps the order', async () => {
+    w = await startSlackWorld();
+    const chat = await startChat('first');
+    await w.fake.waitFor((c) => c.args.thread_ts === chat.ts && String(c.args.text).includes('first'));
+    w.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 }, 3);
+    const started = Date.now();
+    for (const t of ['one', 'two', 'three']) await say(chat.id, chat.token, t);
+    await w.fake.waitFor((c) => c.status === 200 && c.args.thread_ts === chat.ts && String(c.args.text).includes('three'), 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const order = posts(CHANNEL, chat.ts).filter((c) => c.status === 200).map((c) => String(c.args.text)).filter((t) => /one|two|three/.test(t));
+    expect(order.map((t) => t.match(/one|two|three/)![0])).toEqual(['one', 'two', 'three']);
+    expect(w.fake.calls('chat.postMessage').filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('relays agent edits and deletions to the end user', async () => {
+    w = await startSlackWorld();
+    const chat = await startChat('hi');
+    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    const { ts, sent } = w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'typo here');
+    await sent;
+    await waitFor(async () => (await userSees(chat.id, chat.token)).includes('typo here'), 5000, 'reply');
+    await w.slack.event({ type: 'message', subtype: 'message_changed', channel: CHANNEL, ts: '9.9', event_ts: '9.9', message: { type: 'message', user: 'U0ALICE', text: 'fixed here', ts, thread_ts: chat.ts }, previous_message: { type: 'message', user: 'U0ALICE', text: 'typo here', ts } });
+    const all = async () => (await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ kind: string; text?: string }>;
+    await waitFor(async () => (await all()).some((m) => m.kind === 'edit' && m.text === 'fixed here'), 5000, 'edit');
+    await w.slack.event({ type: 'message', subtype: 'message_deleted', channel: CHANNEL, ts: '9.8', event_ts: '9.8', deleted_ts: ts, previous_message: { type: 'message', user: 'U0ALICE', text: 'fixed here', ts } });
+    await waitFor(async () => (await all()).some((m) => m.kind === 'delete'), 5000, 'delete');
+  });
+});
