@@ -7,6 +7,7 @@ import { RedisStore } from '../adapters/redis/store.js';
 import { eventsChannel } from '../adapters/redis/keys.js';
 import { bullConnection } from '../jobs/connection.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../jobs/inviteExpiry.js';
+import { HomeQueue, startHomeWorker } from '../jobs/homes.js';
 import { OutboxDrainer, OutboxQueue, sweepOutboxes } from '../jobs/outbox.js';
 import type { AppContext } from './app/context.js';
 import type { PlatformPort } from './app/ports.js';
@@ -74,9 +75,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const metrics = new ServiceMetrics(() => store.outboxDepth());
   const timers = new InviteExpiryQueue(bull, prefix);
   const outbox = new OutboxQueue(bull, prefix);
+  const homes = new HomeQueue(bull, prefix);
   const platforms: PlatformPort[] = [];
   const ctx: AppContext = {
-    store, directory: new DirectoryHolder(o.directory), timers, outbox, platforms, log, metrics,
+    store, directory: new DirectoryHolder(o.directory), timers, outbox, homes, platforms, log, metrics,
     settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL },
     now: o.now ?? Date.now,
   };
@@ -98,7 +100,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       delivered: (_sid, effectId) => metrics.delivered(effectId),
       failed: () => metrics.deliveryFailures.inc(),
     }, o.outboxConcurrency, o.outboxLockMs);
-    workers.push(drainer.worker, startInviteExpiryWorker(ctx, bull, prefix));
+    workers.push(drainer.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
     const runSweep = () => void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
@@ -142,7 +144,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       }
       for (const m of modules) await m.stop?.();
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([timers.close(), outbox.close()]);
+      await Promise.all([timers.close(), outbox.close(), homes.close()]);
       await Promise.all([redis.quit(), sub.quit(), bull.quit()].map((p) => p.catch(() => undefined)));
     },
   };

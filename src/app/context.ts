@@ -19,6 +19,11 @@ export interface AppMetrics {
   inviteOutcome(outcome: 'created' | 'resent' | 'accepted' | 'rejected' | 'expired' | 'cancelled'): void;
 }
 
+/** Republishes agents' homes (App Home, Teams dashboard) soon, coalescing bursts. */
+export interface HomeRefresher {
+  refresh(agentIds: string[]): Promise<void>;
+}
+
 export interface Settings {
   inviteTtlMs: number;
   maxResends: number;
@@ -31,6 +36,7 @@ export interface AppContext {
   directory: DirectoryHolder;
   timers: InviteTimers;
   outbox: OutboxKicker;
+  homes: HomeRefresher;
   platforms: PlatformPort[];
   settings: Settings;
   log: Logger;

@@ -41,7 +41,7 @@ async function openChannels(ctx: AppContext, sessionId: string) {
 async function renderEverywhere(ctx: AppContext, sessionId: string) {
   const view = await sessionView(ctx, sessionId);
   for (const m of await ctx.store.mirrors(sessionId)) await platformOf(ctx, m)?.renderSession(m, view);
-  await publishHomes(ctx, interestedAgents(ctx, view));
+  await ctx.homes.refresh(interestedAgents(ctx, view));
 }
 
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
@@ -103,7 +103,7 @@ async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: strin
       });
     }
   }
-  await publishHomes(ctx, [iv.invitee, iv.inviter].filter((a): a is Agent => a !== undefined));
+  await ctx.homes.refresh([invite.inviteeId, invite.inviterId]);
 }
 
 async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
@@ -130,14 +130,15 @@ async function once(ctx: AppContext, sessionId: string, key: string, work: () =>
   await ctx.store.setRef(sessionId, key, { done: '1' });
 }
 
-function interestedAgents(ctx: AppContext, view: SessionView): Agent[] {
-  const dir = ctx.directory.get();
+/** Whose home shows this session: its members, its pending invitees, and its queue's supervisors. */
+function interestedAgents(ctx: AppContext, view: SessionView): string[] {
   const ids = new Set<string>(view.members.map((m) => m.agentId));
-  for (const a of dir.agents) if (isSupervisorOf(a, view.session.queueId)) ids.add(a.id);
-  return [...ids].map((id) => dir.agent(id)).filter((a): a is Agent => a !== undefined);
+  for (const i of view.invites) if (i.status === 'pending') ids.add(i.inviteeId);
+  for (const a of ctx.directory.get().agents) if (isSupervisorOf(a, view.session.queueId)) ids.add(a.id);
+  return [...ids];
 }
 
-/** Republishes agents' homes; a failure here must not hold up the session's outbox. */
+/** Publishes agents' homes now (the home worker's job); a failure is logged, never thrown. */
 export async function publishHomes(ctx: AppContext, agents: Agent[]) {
   for (const agent of agents) {
     const targets = ctx.platforms.filter((p) => p.reaches(agent));
