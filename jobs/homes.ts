@@ -18,6 +18,8 @@ export class HomeQueue implements HomeRefresher {
   readonly queue: Queue;
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue(HOMES_QUEUE, { connection, prefix: queuePrefix(prefix) });
+    // Connection errors are reported by the connection's owner; reconnects are automatic.
+    this.queue.on('error', () => undefined);
   }
   async refresh(agentIds: string[]): Promise<void> {
     const slot = Math.floor(Date.now() / WINDOW_MS) + 1;

@@ -17,6 +17,8 @@ export class InviteExpiryQueue implements InviteTimers {
 
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue(INVITES_QUEUE, { connection, prefix: queuePrefix(prefix) });
+    // Connection errors are reported by the connection's owner; reconnects are automatic.
+    this.queue.on('error', () => undefined);
   }
 
   async schedule(inviteId: string, at: number): Promise<void> {

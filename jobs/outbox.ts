@@ -24,6 +24,8 @@ export class OutboxQueue implements OutboxKicker {
   readonly queue: Queue;
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue(OUTBOX_QUEUE, { connection, prefix: queuePrefix(prefix) });
+    // Connection errors are reported by the connection's owner; reconnects are automatic.
+    this.queue.on('error', () => undefined);
   }
   async kick(sessionId: string): Promise<void> {
     await this.queue.add('drain', { sessionId }, { removeOnComplete: true, removeOnFail: 1000, attempts: 50, backoff: { type: 'exponential', delay: 250 } });

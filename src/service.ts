@@ -55,6 +55,9 @@ export interface Service {
   reloadDirectory(next: Directory): void;
 }
 
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+
 /** The composition root's work, callable from main and from tests. */
 export async function buildService(o: ServiceOptions): Promise<Service> {
   const { env } = o;
@@ -112,8 +115,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     storeReady: () => redis.status === 'ready',
     ready: async () => {
       const checks: Record<string, string> = {};
-      checks.redis = await redis.ping().then(() => 'ok', (e: Error) => e.message);
-      checks.queues = await bull.ping().then(() => 'ok', (e: Error) => e.message);
+      // A disconnected client queues commands; readiness must answer now, not when Redis is back.
+      const probe = (c: Redis) => (c.status === 'ready' ? withTimeout(c.ping(), 1_000).then(() => 'ok', (e: Error) => e.message) : Promise.resolve(`not connected (${c.status})`));
+      checks.redis = await probe(redis);
+      checks.queues = await probe(bull);
       if (working) checks.workers = workers.every((w) => w.isRunning()) ? 'ok' : 'stopped';
       return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
     },
