@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { RecordingPlatform } from '../../adapters/recording/platform.js';
+import { deletePrefix } from '../../adapters/redis/deletePrefix.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
 import type { Directory } from '../../src/domain/directory.js';
 import { buildService, type PlatformFactory, type Service } from '../../src/service.js';
@@ -54,17 +55,7 @@ export async function startHarness(o: { env?: Record<string, string>; platforms?
 }
 
 /** Deletes every key of a test prefix. */
-export async function cleanup(prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const r = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.unlink(...keys);
-  } while (cursor !== '0');
-  await r.quit();
-}
+export const cleanup = (prefix: string): Promise<void> => deletePrefix(REDIS_URL, prefix);
 
 export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
