@@ -3,10 +3,10 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AppContext, OutboxKicker } from '../src/app/context.js';
-import { RetryLaterError } from '../src/app/ports.js';
+import { type Effect, RetryLaterError } from '../src/app/ports.js';
 import { deliverEffect } from '../src/app/relay.js';
 import { queuePrefix } from './connection.js';
-import { acquireLock, releaseLock } from './sessionLock.js';
+import { acquireUnlessHeld, releaseLock } from './sessionLock.js';
 
 export const OUTBOX_QUEUE = 'outbox';
 const DrainJob = z.object({ sessionId: z.string().min(1) });
@@ -19,68 +19,143 @@ export interface OutboxObserver {
   failed(sessionId: string, err: unknown): void;
 }
 
-/** Asks for a drain of a session's outbox. Every kick is a job, so none is ever swallowed. */
+/** A drain that could not finish now: try again after this many milliseconds. */
+type Outcome = 'done' | { laterMs: number };
+
+const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
+
+/**
+ * Wakes a session's outbox. With a drainer in this process the drain starts at once; the
+ * durable fallbacks are a BullMQ job (when the drain must wait or another instance holds
+ * the session) and the sweep of dirty sessions (when this process dies mid-way).
+ */
 export class OutboxQueue implements OutboxKicker {
   readonly queue: Queue;
+  local: OutboxDrainer | undefined;
+
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue(OUTBOX_QUEUE, { connection, prefix: queuePrefix(prefix) });
     // Connection errors are reported by the connection's owner; reconnects are automatic.
     this.queue.on('error', () => undefined);
   }
+
   async kick(sessionId: string): Promise<void> {
-    await this.queue.add('drain', { sessionId }, { removeOnComplete: true, removeOnFail: 1000, attempts: 50, backoff: { type: 'exponential', delay: 250 } });
+    if (this.local) {
+      void this.local.drainSoon(sessionId);
+      return;
+    }
+    await this.enqueue(sessionId, 0);
   }
+
+  async enqueue(sessionId: string, delayMs: number): Promise<void> {
+    await this.queue.add('drain', { sessionId }, { delay: delayMs, removeOnComplete: true, removeOnFail: 1000, attempts: 50, backoff: { type: 'exponential', delay: 250 } });
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }
 }
 
-const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
-
 /**
- * Drains session outboxes in order. One drainer per session at a time (a Redis lock);
- * a job that finds the lock taken or the session on hold comes back later.
+ * Drains session outboxes in order. One drainer per session at a time (a Redis lock), a
+ * session on hold (rate limit, outage) waits without holding up any other session.
  */
 export class OutboxDrainer {
   readonly worker: Worker;
+  /** Sessions draining in this process; a kick during a drain asks it to look once more. */
+  private readonly active = new Map<string, { again: boolean }>();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly holdKey = (sid: string) => `${this.prefix}:hold:{${sid}}`;
   private readonly lockKey = (sid: string) => `${this.prefix}:lock:{${sid}}`;
   private readonly failKey = (sid: string) => `${this.prefix}:fail:{${sid}}`;
 
-  constructor(private readonly ctx: AppContext, private readonly redis: Redis, connection: Redis, private readonly prefix: string, private readonly observer?: OutboxObserver, concurrency = 32, private readonly lockMs = 30_000) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly redis: Redis,
+    connection: Redis,
+    private readonly prefix: string,
+    private readonly outbox: OutboxQueue,
+    private readonly observer?: OutboxObserver,
+    concurrency = 32,
+    private readonly lockMs = 30_000,
+  ) {
     this.worker = new Worker(OUTBOX_QUEUE, (job, token) => this.process(job, token), { connection, prefix: queuePrefix(prefix), concurrency });
     this.worker.on('failed', (job, err) => ctx.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'outbox drain failed; will retry'));
     this.worker.on('error', (err) => ctx.log.warn({ err }, 'outbox worker error'));
+    outbox.local = this;
   }
 
-  private async later(job: Job, token: string | undefined, ms: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + ms, token);
+  /** The fast path after a commit: drain here and now, or leave a job to do it later. */
+  drainSoon(sessionId: string): Promise<void> {
+    const running = this.active.get(sessionId);
+    if (running) {
+      running.again = true;
+      return Promise.resolve();
+    }
+    const p = this.drainHere(sessionId).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+    return p;
+  }
+
+  private async drainHere(sessionId: string): Promise<void> {
+    const state = { again: true };
+    this.active.set(sessionId, state);
+    try {
+      while (state.again) {
+        state.again = false;
+        const outcome = await this.attempt(sessionId);
+        if (outcome !== 'done') {
+          await this.outbox.enqueue(sessionId, outcome.laterMs);
+          break;
+        }
+      }
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message, sessionId }, 'drain failed; the job queue takes over');
+      await this.outbox.enqueue(sessionId, 1_000).catch(() => undefined); // else the sweep will
+    } finally {
+      this.active.delete(sessionId);
+    }
+  }
+
+  /** The BullMQ path: retries, delayed drains, other instances' kicks. */
+  async process(job: Job, token: string | undefined): Promise<void> {
+    const { sessionId } = DrainJob.parse(job.data);
+    const running = this.active.get(sessionId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const outcome = await this.attempt(sessionId);
+    if (outcome === 'done') return;
+    await job.moveToDelayed(Date.now() + outcome.laterMs, token);
     throw new DelayedError();
   }
 
-  async process(job: Job, token: string | undefined): Promise<void> {
-    const { sessionId } = DrainJob.parse(job.data);
-    const hold = await this.redis.pttl(this.holdKey(sessionId));
-    if (hold > 0) return this.later(job, token, hold + 5);
+  private async attempt(sessionId: string): Promise<Outcome> {
     const lock = randomBytes(8).toString('hex');
-    if (!(await acquireLock(this.redis, this.lockKey(sessionId), lock, this.lockMs))) return this.later(job, token, jitter(40));
+    const got = await acquireUnlessHeld(this.redis, this.holdKey(sessionId), this.lockKey(sessionId), lock, this.lockMs);
+    if (got > 0) return { laterMs: got + 5 };
+    if (got < 0) return { laterMs: jitter(40) };
+    let outcome: Outcome;
     try {
-      await this.drain(sessionId, job, token, lock);
+      outcome = await this.drain(sessionId);
     } finally {
       await releaseLock(this.redis, this.lockKey(sessionId), lock);
     }
-    await this.ctx.store.markClean(sessionId);
+    if (outcome === 'done') await this.ctx.store.markClean(sessionId);
+    return outcome;
   }
 
-  private async drain(sessionId: string, job: Job, token: string | undefined, lock: string): Promise<void> {
+  private async drain(sessionId: string): Promise<Outcome> {
     for (;;) {
       const batch = await this.ctx.store.pendingEffects(sessionId, 50);
-      if (batch.length === 0) return;
+      if (batch.length === 0) return 'done';
       for (const { id, effect } of batch) {
         try {
           await deliverEffect(this.ctx, effect);
         } catch (err) {
-          await this.onFailure(sessionId, id, effect, err, job, token, lock);
+          const wait = await this.onFailure(sessionId, id, effect, err);
+          if (wait !== undefined) return { laterMs: wait + 5 };
           continue;
         }
         await this.ctx.store.ackEffect(sessionId, id);
@@ -90,7 +165,8 @@ export class OutboxDrainer {
     }
   }
 
-  private async onFailure(sessionId: string, id: string, effect: unknown, err: unknown, job: Job, token: string | undefined, lock: string): Promise<void> {
+  /** Puts the session on hold and returns how long, or parks a poison effect and returns undefined. */
+  private async onFailure(sessionId: string, id: string, effect: Effect, err: unknown): Promise<number | undefined> {
     this.observer?.failed(sessionId, err);
     const failures = await this.redis.hincrby(this.failKey(sessionId), id, 1);
     await this.redis.pexpire(this.failKey(sessionId), 86_400_000);
@@ -99,24 +175,25 @@ export class OutboxDrainer {
       this.ctx.log.error({ err, sessionId, effect }, 'outbox effect dead-lettered after repeated failures');
       await this.redis.xadd(`${this.prefix}:dead`, 'MAXLEN', '~', '10000', '*', 'sessionId', sessionId, 'effect', JSON.stringify(effect), 'error', String(err));
       await this.ctx.store.ackEffect(sessionId, id);
-      return;
+      return undefined;
     }
     const wait = err instanceof RetryLaterError && err.retryAfterMs !== undefined
       ? err.retryAfterMs
       : jitter(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
-    // Hold the whole session so its other drain jobs wait too, keeping the order.
+    // Hold the whole session so every drain of it waits too, keeping the order.
     await this.redis.set(this.holdKey(sessionId), '1', 'PX', Math.max(1, wait));
-    await releaseLock(this.redis, this.lockKey(sessionId), lock);
     this.ctx.log.warn({ err: err instanceof Error ? err.message : String(err), sessionId, waitMs: wait, failures }, 'delivery deferred');
-    return this.later(job, token, wait + 5);
+    return wait;
   }
 
-  close(): Promise<void> {
-    return this.worker.close();
+  /** Stops taking jobs and waits for every drain in progress, so nothing is left half sent. */
+  async close(): Promise<void> {
+    await this.worker.close();
+    await Promise.all([...this.inFlight]);
   }
 }
 
-/** Re-kicks sessions whose outbox holds effects but whose job was lost (a crash between write and kick). */
+/** Re-kicks sessions whose outbox holds effects but whose drain was lost (a crash between write and kick). */
 export async function sweepOutboxes(ctx: AppContext): Promise<number> {
   let kicked = 0;
   for (const sid of await ctx.store.dirtySessions()) {

@@ -63,7 +63,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const { env } = o;
   const log = o.logger ?? pino({ level: env.LOG_LEVEL, redact: ['*.token', '*.password', 'req.headers.authorization'] });
   const prefix = env.REDIS_PREFIX;
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'switchboard' });
+  // Auto-pipelining sends the commands issued in one tick as one write: fewer syscalls under load.
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'switchboard', enableAutoPipelining: true });
   const sub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'switchboard-sub' });
   const bull = bullConnection(env.REDIS_URL, { connectionName: 'switchboard-bull' });
   for (const [name, c] of [['store', redis], ['pubsub', sub], ['queues', bull]] as const) {
@@ -99,7 +100,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   let drainer: OutboxDrainer | undefined;
   let sweep: NodeJS.Timeout | undefined;
   if (working) {
-    drainer = new OutboxDrainer(ctx, redis, bull, prefix, {
+    drainer = new OutboxDrainer(ctx, redis, bull, prefix, outbox, {
       delivered: (_sid, effectId) => metrics.delivered(effectId),
       failed: () => metrics.deliveryFailures.inc(),
     }, o.outboxConcurrency, o.outboxLockMs);
@@ -148,7 +149,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
         await closing;
       }
       for (const m of modules) await m.stop?.();
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.filter((w) => w !== drainer?.worker).map((w) => w.close()), drainer?.close()]);
       await Promise.all([timers.close(), outbox.close(), homes.close()]);
       await Promise.all([redis.quit(), sub.quit(), bull.quit()].map((p) => p.catch(() => undefined)));
     },

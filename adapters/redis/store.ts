@@ -1,12 +1,14 @@
 import type { Redis } from 'ioredis';
 import { type Effect, type MessageRef, type Mirror, MirrorSchema } from '../../src/app/ports.js';
-import type { OutboxStore, SessionStore, StoreResult, Writes } from '../../src/app/store.js';
+import type { OutboxStore, SessionBundle, SessionStore, StoreResult, Writes } from '../../src/app/store.js';
 import { Effect as EffectSchema } from '../../src/app/ports.js';
 import { type Invite, InviteSchema, type InviteStatus } from '../../src/domain/invite.js';
 import { type Member, MemberSchema, type Session, SessionSchema } from '../../src/domain/session.js';
 import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js';
 import { eventsChannel, globalKeys, inviteSessionId, keyList, sessionKeys } from './keys.js';
 import * as lua from './scripts.js';
+
+const byCreation = (a: Invite, b: Invite): number => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
 
 type ScriptName = 'createSession' | 'acceptSession' | 'endSession' | 'addMember' | 'appendEntries' | 'createInvite' | 'settleInvite';
 type ScriptReply = [number, ...string[]];
@@ -33,10 +35,12 @@ export class RedisStore implements SessionStore, OutboxStore {
       String(entries.length), ...entries,
       String(effects.length), ...effects,
     ];
-    // Mark the session dirty first: a crash after the script leaves a harmless mark, never a stranded effect.
-    if (effects.length || entries.length) await this.redis.sadd(this.g.dirty, sessionId);
+    // Mark the session dirty first (same pipeline, same order): a crash after the script
+    // leaves a harmless mark, never a stranded effect.
+    const marked = effects.length || entries.length ? this.redis.sadd(this.g.dirty, sessionId) : undefined;
     const fn = (this.redis as unknown as Record<ScriptName, (...a: string[]) => Promise<ScriptReply>>)[name];
-    return fn.call(this.redis, ...args);
+    const [reply] = await Promise.all([fn.call(this.redis, ...args), marked]);
+    return reply;
   }
 
   private static ids(reply: ScriptReply): StoreResult<string[]> {
@@ -60,8 +64,28 @@ export class RedisStore implements SessionStore, OutboxStore {
     return j ? SessionSchema.parse(JSON.parse(j)) : undefined;
   }
 
-  async tokenHash(id: string) {
-    return (await this.redis.hget(this.k(id).session, 'token')) ?? undefined;
+  async sessionBundle(id: string, recent: number): Promise<SessionBundle | undefined> {
+    const k = this.k(id);
+    const res = await this.redis.multi()
+      .hget(k.session, 'json').hvals(k.members).hvals(k.invites).xrevrange(k.transcript, '+', '-', 'COUNT', recent).hvals(k.mirrors)
+      .exec();
+    if (!res) return undefined;
+    const [[, json], [, members], [, invites], [, last], [, mirrors]] = res as Array<[Error | null, unknown]> as [
+      [null, string | null], [null, string[]], [null, string[]], [null, Array<[string, string[]]>], [null, string[]],
+    ];
+    if (!json) return undefined;
+    return {
+      session: SessionSchema.parse(JSON.parse(json)),
+      members: members.map((j) => MemberSchema.parse(JSON.parse(j))),
+      invites: invites.map((j) => InviteSchema.parse(JSON.parse(j))).sort(byCreation),
+      recent: RedisStore.entries(last).reverse(),
+      mirrors: mirrors.map((j) => MirrorSchema.parse(JSON.parse(j))).sort((a, b) => a.key.localeCompare(b.key)),
+    };
+  }
+
+  async sessionWithToken(id: string) {
+    const [json, tokenHash] = await this.redis.hmget(this.k(id).session, 'json', 'token');
+    return json && tokenHash ? { session: SessionSchema.parse(JSON.parse(json)), tokenHash } : undefined;
   }
 
   async sessionIdByRef(ref: string) {
@@ -137,8 +161,7 @@ export class RedisStore implements SessionStore, OutboxStore {
   }
 
   async invites(sessionId: string) {
-    const all = (await this.redis.hvals(this.k(sessionId).invites)).map((j) => InviteSchema.parse(JSON.parse(j)));
-    return all.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    return (await this.redis.hvals(this.k(sessionId).invites)).map((j) => InviteSchema.parse(JSON.parse(j))).sort(byCreation);
   }
 
   async setAvailable(agentId: string, available: boolean) {

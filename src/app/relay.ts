@@ -1,7 +1,8 @@
 import type { Agent } from '../domain/directory.js';
 import { isSupervisorOf } from '../domain/directory.js';
 import type { AppContext } from './context.js';
-import { homeView, inviteView, sessionView } from './views.js';
+import { notFound } from './errors.js';
+import { homeView, inviteView, viewOf } from './views.js';
 import type { Effect, Mirror, PlatformPort, SessionView } from './ports.js';
 
 /**
@@ -25,9 +26,15 @@ export async function deliverEffect(ctx: AppContext, effect: Effect): Promise<vo
 
 const platformOf = (ctx: AppContext, m: Mirror): PlatformPort | undefined => ctx.platforms.find((p) => p.id === m.platform);
 
+/** The session's view and mirrors, in one round trip. */
+async function load(ctx: AppContext, sessionId: string): Promise<{ view: SessionView; mirrors: Mirror[] }> {
+  const bundle = await ctx.store.sessionBundle(sessionId, 20);
+  if (!bundle) throw notFound('Chat');
+  return { view: viewOf(ctx, bundle), mirrors: bundle.mirrors };
+}
+
 async function openChannels(ctx: AppContext, sessionId: string) {
-  const view = await sessionView(ctx, sessionId);
-  const existing = await ctx.store.mirrors(sessionId);
+  const { view, mirrors: existing } = await load(ctx, sessionId);
   for (const p of ctx.platforms) {
     if (existing.some((m) => m.platform === p.id && m.kind === 'channel')) continue;
     const mirror = await p.openChannelMirror(view);
@@ -39,19 +46,18 @@ async function openChannels(ctx: AppContext, sessionId: string) {
 }
 
 async function renderEverywhere(ctx: AppContext, sessionId: string) {
-  const view = await sessionView(ctx, sessionId);
-  for (const m of await ctx.store.mirrors(sessionId)) await platformOf(ctx, m)?.renderSession(m, view);
+  const { view, mirrors } = await load(ctx, sessionId);
+  for (const m of mirrors) await platformOf(ctx, m)?.renderSession(m, view);
   await ctx.homes.refresh(interestedAgents(ctx, view));
 }
 
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
-  const entry = await ctx.store.entry(sessionId, entryId);
+  const [entry, { view, mirrors }] = await Promise.all([ctx.store.entry(sessionId, entryId), load(ctx, sessionId)]);
   if (!entry) return;
   // Private notes stay where they were written; a join through an invite has its own outcome line.
   if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.via === 'invite')) return;
   const origin = 'origin' in entry ? entry.origin : undefined;
-  const view = await sessionView(ctx, sessionId);
-  for (const m of await ctx.store.mirrors(sessionId)) {
+  for (const m of mirrors) {
     if (m.key === origin) continue;
     const platform = platformOf(ctx, m);
     if (!platform) continue;
@@ -64,11 +70,11 @@ async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
 }
 
 async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: string) {
-  const invite = await ctx.store.invite(inviteId);
+  const { view, mirrors: all } = await load(ctx, sessionId);
+  const invite = view.invites.find((i) => i.id === inviteId);
   if (!invite) return;
-  const view = await sessionView(ctx, sessionId);
   const iv = await inviteView(ctx, invite, view);
-  const mirrors = (await ctx.store.mirrors(sessionId)).filter((m) => m.kind === 'channel' || m.agentId === invite.inviterId);
+  const mirrors = all.filter((m) => m.kind === 'channel' || m.agentId === invite.inviterId);
 
   // The card: sent once per platform that reaches the invitee, updated on every later change.
   const cardKey = (p: PlatformPort) => `card:${p.id}:${inviteId}`;
@@ -109,14 +115,13 @@ async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: strin
 async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
   const agent = ctx.directory.get().agent(agentId);
   if (!agent) return;
-  const mirrors = await ctx.store.mirrors(sessionId);
+  const { view, mirrors } = await load(ctx, sessionId);
   if (mirrors.some((m) => m.agentId === agentId)) return;
   // Someone who works where the chat already has a channel thread reads it there.
   const home = ctx.platforms.find((p) => p.reaches(agent));
   if (!home) return;
   const channel = mirrors.find((m) => m.platform === home.id && m.kind === 'channel');
   if (channel) return home.admit?.(channel, agent);
-  const view = await sessionView(ctx, sessionId);
   const mirror = await home.openDirectMirror(view, agent);
   if (mirror) {
     await ctx.store.addMirror(sessionId, mirror);

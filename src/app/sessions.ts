@@ -99,8 +99,9 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
   return cancelled;
 }
 
-export async function userMessage(ctx: AppContext, sessionId: string, text: string, clientMessageId?: string) {
-  const session = await loadSession(ctx, sessionId);
+/** The end user writes; the session was just read by the caller's authorization. */
+export async function userMessage(ctx: AppContext, session: Session, text: string, clientMessageId?: string) {
+  const sessionId = session.id;
   const now = ctx.now();
   const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text, ...(clientMessageId ? { clientMessageId } : {}) };
   const r = await commit(ctx, sessionId, ctx.store.append(sessionId, ['waiting', 'active'], { entries: [body] }, clientMessageId));

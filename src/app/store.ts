@@ -12,11 +12,22 @@ export interface Writes {
   effects?: Effect[];
 }
 
+export interface SessionBundle {
+  session: Session;
+  members: Member[];
+  invites: Invite[];
+  recent: TranscriptEntry[];
+  mirrors: Mirror[];
+}
+
 /** The store of record port. Every mutation is one atomic step with its precondition. */
 export interface SessionStore {
   createSession(session: Session, tokenHash: string, w: Writes): Promise<StoreResult<string[]>>;
   getSession(id: string): Promise<Session | undefined>;
-  tokenHash(id: string): Promise<string | undefined>;
+  /** The session with its members, invites and last `recent` entries, read in one round trip. */
+  sessionBundle(id: string, recent: number): Promise<SessionBundle | undefined>;
+  /** The session and its end-user token hash, in one read. */
+  sessionWithToken(id: string): Promise<{ session: Session; tokenHash: string } | undefined>;
   sessionIdByRef(ref: string): Promise<string | undefined>;
   openSessionIds(): Promise<string[]>;
 

@@ -5,16 +5,18 @@ import type { MessageEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound } from './errors.js';
 import type { HomeView, InviteView, SessionView } from './ports.js';
+import type { SessionBundle } from './store.js';
 
 const RECENT = 5;
 
 /** Plain-data views of a session for the platform builders. */
 export async function sessionView(ctx: AppContext, sessionId: string): Promise<SessionView> {
-  const { store } = ctx;
-  const [session, members, invites, last] = await Promise.all([
-    store.getSession(sessionId), store.members(sessionId), store.invites(sessionId), store.lastEntries(sessionId, 20),
-  ]);
-  if (!session) throw notFound('Chat');
+  const bundle = await ctx.store.sessionBundle(sessionId, 20);
+  if (!bundle) throw notFound('Chat');
+  return viewOf(ctx, bundle);
+}
+
+export function viewOf(ctx: AppContext, { session, members, invites, recent: last }: SessionBundle): SessionView {
   const dir = ctx.directory.get();
   const queue = dir.queue(session.queueId) ?? { id: session.queueId, name: session.queueId };
   return {

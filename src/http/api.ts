@@ -46,12 +46,13 @@ export function publicEntry(e: TranscriptEntry) {
 export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly string[]): Router {
   const r = Router();
 
-  const sessionParam = async (req: Request): Promise<string> => {
+  /** The chat in the path, once the caller has shown its token or an API key. */
+  const authorized = async (req: Request): Promise<Session> => {
     const id = SessionId.safeParse(req.params.id);
     if (!id.success) throw new Refused('not_found', 'Chat not found.', 404);
-    await authorizeSession(ctx.store, apiKeys, req, id.data);
-    return id.data;
+    return authorizeSession(ctx.store, apiKeys, req, id.data);
   };
+  const sessionParam = async (req: Request): Promise<string> => (await authorized(req)).id;
 
   r.get('/queues', (_req, res) => {
     res.json({ queues: ctx.directory.get().queues.map((q) => ({ id: q.id, name: q.name })) });
@@ -64,14 +65,13 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   r.get('/sessions/:id', async (req, res) => {
-    const id = await sessionParam(req);
-    res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+    res.json({ session: publicSession(ctx, await authorized(req)) });
   });
 
   r.post('/sessions/:id/messages', async (req, res) => {
-    const id = await sessionParam(req);
+    const session = await authorized(req);
     const body = PostMessage.parse(req.body ?? {});
-    const { message, duplicate } = await sessions.userMessage(ctx, id, body.text, body.clientMessageId);
+    const { message, duplicate } = await sessions.userMessage(ctx, session, body.text, body.clientMessageId);
     res.status(duplicate ? 200 : 202).json({ message: publicEntry(message) });
   });
 

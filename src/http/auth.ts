@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { Refused } from '../app/errors.js';
 import { hashToken } from '../app/sessions.js';
 import type { SessionStore } from '../app/store.js';
+import type { Session } from '../domain/session.js';
 
 const equal = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -21,12 +22,13 @@ export const isApiKey = (keys: readonly string[], presented: string | undefined)
   presented !== undefined && keys.some((k) => equal(k, presented));
 
 /** The end user's token (stored hashed) or a server-to-server API key grants access to one session. */
-export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string): Promise<void> {
+export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string): Promise<Session> {
   const presented = bearer(req) ?? req.get('x-api-key');
   if (!presented) throw new Refused('unauthorized', 'A session token is required (Authorization: Bearer <token>).', 401);
-  if (isApiKey(apiKeys, presented)) return;
-  const stored = await store.tokenHash(sessionId);
-  if (!stored || !equal(stored, hashToken(presented))) throw new Refused('forbidden', 'This token does not grant access to this chat.', 403);
+  const found = await store.sessionWithToken(sessionId);
+  if (found && isApiKey(apiKeys, presented)) return found.session;
+  if (!found || !equal(found.tokenHash, hashToken(presented))) throw new Refused('forbidden', 'This token does not grant access to this chat.', 403);
+  return found.session;
 }
 
 export function requireApiKey(apiKeys: readonly string[], req: Request): void {

@@ -22,9 +22,10 @@ describe('outbox', () => {
     const h = await startHarness();
     hs.push(h);
     const ctx = h.service.ctx;
-    const ids = await Promise.all(Array.from({ length: 20 }, async () => (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session.id));
-    await Promise.all(ids.map(async (id) => {
-      for (let i = 0; i < 15; i++) await sessions.userMessage(ctx, id, `m${i}`);
+    const chats = await Promise.all(Array.from({ length: 20 }, async () => (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session));
+    const ids = chats.map((s) => s.id);
+    await Promise.all(chats.map(async (s) => {
+      for (let i = 0; i < 15; i++) await sessions.userMessage(ctx, s, `m${i}`);
     }));
     const expected = Array.from({ length: 15 }, (_, i) => `m${i}`);
     await waitFor(() => ids.every((id) => userTexts(h.recording, id).length === 15), 15000, 'all delivered');
@@ -41,12 +42,12 @@ describe('outbox', () => {
     h.recording.failWith = () => new RetryLaterError('rate limited', 400);
     h.recording.failTimes = 1;
     const started = Date.now();
-    for (let i = 0; i < 5; i++) await sessions.userMessage(ctx, session.id, `a${i}`);
+    for (let i = 0; i < 5; i++) await sessions.userMessage(ctx, session, `a${i}`);
     await waitFor(() => userTexts(h.recording, session.id).length === 5, 8000, 'after 429');
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
     h.recording.failWith = () => new Error('HTTP 500');
     h.recording.failTimes = 2;
-    for (let i = 0; i < 5; i++) await sessions.userMessage(ctx, session.id, `b${i}`);
+    for (let i = 0; i < 5; i++) await sessions.userMessage(ctx, session, `b${i}`);
     await waitFor(() => userTexts(h.recording, session.id).length === 10, 10000, 'after 500');
     expect(userTexts(h.recording, session.id)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2', 'b3', 'b4']);
   });
