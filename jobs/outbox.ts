@@ -76,7 +76,7 @@ export class OutboxDrainer {
     private readonly prefix: string,
     private readonly outbox: OutboxQueue,
     private readonly observer?: OutboxObserver,
-    concurrency = 32,
+    private readonly concurrency = 32,
     private readonly lockMs = 30_000,
   ) {
     this.worker = new Worker(OUTBOX_QUEUE, (job, token) => this.process(job, token), { connection, prefix: queuePrefix(prefix), concurrency });
@@ -92,6 +92,8 @@ export class OutboxDrainer {
       running.again = true;
       return Promise.resolve();
     }
+    // Past the worker's concurrency, the queue takes the rest: bursts must not starve this process.
+    if (this.active.size >= this.concurrency) return this.outbox.enqueue(sessionId, 0);
     const p = this.drainHere(sessionId).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
     return p;

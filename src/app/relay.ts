@@ -1,5 +1,4 @@
 import type { Agent } from '../domain/directory.js';
-import { isSupervisorOf } from '../domain/directory.js';
 import type { AppContext } from './context.js';
 import { notFound } from './errors.js';
 import { homeView, inviteView, viewOf } from './views.js';
@@ -135,11 +134,13 @@ async function once(ctx: AppContext, sessionId: string, key: string, work: () =>
   await ctx.store.setRef(sessionId, key, { done: '1' });
 }
 
-/** Whose home shows this session: its members, its pending invitees, and its queue's supervisors. */
+/**
+ * Whose home lists this session: its members and its queue's supervisors. (Invitees hear of
+ * their own invite's changes through invite.changed.)
+ */
 function interestedAgents(ctx: AppContext, view: SessionView): string[] {
   const ids = new Set<string>(view.members.map((m) => m.agentId));
-  for (const i of view.invites) if (i.status === 'pending') ids.add(i.inviteeId);
-  for (const a of ctx.directory.get().agents) if (isSupervisorOf(a, view.session.queueId)) ids.add(a.id);
+  for (const a of ctx.directory.get().supervisorsOf(view.session.queueId)) ids.add(a.id);
   return [...ids];
 }
 

@@ -62,10 +62,17 @@ export const fullName = (a: Agent): string => `${a.firstName} ${a.lastName}`;
 export class Directory {
   private readonly agentsById: Map<string, Agent>;
   private readonly queuesById: Map<string, Queue>;
+  private readonly supervisorsByQueue = new Map<string, Agent[]>();
 
   constructor(readonly data: DirectoryData) {
     this.agentsById = new Map(data.agents.map((a) => [a.id, a]));
     this.queuesById = new Map(data.queues.map((q) => [q.id, q]));
+    for (const q of data.queues) this.supervisorsByQueue.set(q.id, data.agents.filter((a) => isSupervisorOf(a, q.id)));
+  }
+
+  /** The supervisors of a queue, computed once per directory. */
+  supervisorsOf(queueId: string): readonly Agent[] {
+    return this.supervisorsByQueue.get(queueId) ?? [];
   }
 
   get agents(): readonly Agent[] {
