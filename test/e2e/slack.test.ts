@@ -188,3 +188,42 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     await waitFor(async () => (await all()).some((m) => m.kind === 'delete'), 5000, 'delete');
   });
 });
+
+describe('files shared in a thread', () => {
+  it('reach the end user as a download served by the service and guarded by the token', async () => {
+    w = await startSlackWorld();
+    const { createServer } = await import('node:http');
+    let auth = '';
+    const files = createServer((req, res) => {
+      auth = req.headers.authorization ?? '';
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('log line 1\nlog line 2\n');
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    try {
+      const fileUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}/files-pri/T0/F0LOG/app.log`;
+      const chat = await startChat('my app crashes');
+      await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+      await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+      await w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'here is the log', {
+        subtype: 'file_share', files: [{ id: 'F0LOG', name: 'app.log', mimetype: 'text/plain', size: 22, url_private_download: fileUrl }],
+      }).sent;
+      const list = async () => (await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ text?: string; file?: { name: string; url: string } }>;
+      const msg = await waitFor(async () => (await list()).find((m) => m.file), 5000, 'file message');
+      expect(msg).toMatchObject({ text: 'here is the log', file: { name: 'app.log', url: 'files/F0LOG' } });
+      expect(JSON.stringify(await list())).not.toContain('files-pri');
+      const url = `${w.h.url}/api/v1/sessions/${chat.id}/files/F0LOG`;
+      const denied = await fetch(url);
+      expect(denied.status).toBe(401);
+      const other = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Eve' } } });
+      expect((await fetch(`${url}?token=${other.body.token}`)).status).toBe(403);
+      expect((await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/files/F0NOPE?token=${chat.token}`)).status).toBe(404);
+      const ok = await fetch(`${url}?token=${chat.token}`);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-disposition')).toContain('attachment; filename="app.log"');
+      expect(await ok.text()).toBe('log line 1\nlog line 2\n');
+      expect(auth).toBe('Bearer xoxb-test');
+    } finally {
+      files.close();
+    }
+  });
+});

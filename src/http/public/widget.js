@@ -26,6 +26,15 @@ function render(e) {
       li.append(name);
     }
     text.textContent = e.text;
+    if (e.file) {
+      // The download is served by Switchboard and opens with this chat's token only.
+      const a = document.createElement('a');
+      a.href = `api/v1/sessions/${encodeURIComponent(state.id)}/${e.file.url}?token=${encodeURIComponent(state.token)}`;
+      a.textContent = `📎 ${e.file.name}`;
+      a.className = 'file';
+      a.rel = 'noopener';
+      li.append(a);
+    }
   } else if (e.kind === 'status') {
     li.className = 'system';
     text.textContent = { waiting: 'Waiting for an agent…', active: 'An agent has joined.', ended: 'The chat has ended.' }[e.status];
