@@ -36,9 +36,11 @@ function render(e) {
       li.append(a);
     }
   } else if (e.kind === 'status') {
-    li.className = 'system';
-    text.textContent = { waiting: 'Waiting for an agent…', active: 'An agent has joined.', ended: 'The chat has ended.' }[e.status];
     setStatus(e.status);
+    // "Active" is told by the agent's own "joined" line.
+    if (e.status === 'active') return;
+    li.className = 'system';
+    text.textContent = { waiting: 'Waiting for an agent…', ended: 'The chat has ended.' }[e.status];
   } else if (e.kind === 'participant') {
     li.className = 'system';
     text.textContent = `${e.name} ${e.action === 'joined' ? 'joined' : 'left'} the chat.`;
