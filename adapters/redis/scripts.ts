@@ -94,6 +94,8 @@ for k = 1, #pending, 2 do
 end
 redis.call('DEL', KEYS[4])
 write_all()
+-- An ended chat is kept for p.retainMs (late edits, the transcript), then Redis forgets it.
+for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], p.retainMs) end
 for _, iid in ipairs(cancelled) do
   add_effect({type = 'invite.changed', sessionId = sid, inviteId = iid})
 end

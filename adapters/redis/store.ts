@@ -8,6 +8,9 @@ import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js'
 import { eventsChannel, globalKeys, inviteSessionId, keyList, sessionKeys } from './keys.js';
 import * as lua from './scripts.js';
 
+/** How long an ended chat stays in Redis. */
+export const RETAIN_ENDED_MS = 30 * 24 * 3600 * 1000;
+
 const byCreation = (a: Invite, b: Invite): number => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
 
 type ScriptName = 'createSession' | 'acceptSession' | 'endSession' | 'addMember' | 'appendEntries' | 'createInvite' | 'settleInvite';
@@ -102,7 +105,7 @@ export class RedisStore implements SessionStore, OutboxStore {
   }
 
   async end(sessionId: string, by: string, now: number, w: Writes) {
-    const r = RedisStore.ids(await this.run('endSession', sessionId, { by, now }, w));
+    const r = RedisStore.ids(await this.run('endSession', sessionId, { by, now, retainMs: RETAIN_ENDED_MS }, w));
     if (r.ok) await this.redis.zrem(this.g.open, sessionId);
     return r;
   }
