@@ -99,6 +99,8 @@ describe('invites end to end on the recording platform', () => {
     const cancelled = await sessions.endSession(ctx, sessionId, 'alice');
     expect(cancelled.sort()).toEqual([a.id, b.id].sort());
     expect((await ctx.store.invites(sessionId)).every((i) => i.status === 'cancelled')).toBe(true);
+    const ttl = await h.service.redis.pttl(`${h.prefix}:s:{${sessionId}}:h`);
+    expect(ttl).toBeGreaterThan(29 * 24 * 3600 * 1000);
     expect(await timers.queue.getJob(`expire-${a.id}`)).toBeFalsy();
     await waitFor(() => [a.id, b.id].every((id) => cardsFor(id).some((c) => c.status === 'cancelled')), 5000, 'cancelled cards');
   });
