@@ -1,0 +1,58 @@
+import type { Activity, CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
+import type { Pacer } from './pacer.js';
+
+/** A message we posted: enough to update it later from any process. */
+export interface PostedRef {
+  conversationId: string;
+  activityId: string;
+  serviceUrl: string;
+}
+
+/** The HTTP status of a connector error that is not transient (those become RetryLaterError). */
+export const statusOf = (err: unknown): number | undefined => {
+  const e = err as { statusCode?: number; response?: { status?: number } };
+  return e.statusCode ?? e.response?.status;
+};
+
+/**
+ * Proactive calls to the Bot Framework connector, outside any inbound turn: each runs in a
+ * continuation turn (which builds an authenticated ConnectorClient for the serviceUrl) and
+ * takes a pacing token for its conversation first.
+ */
+export class TeamsConnector {
+  constructor(private readonly adapter: CloudAdapter, private readonly appId: string, private readonly pacer: Pacer) {}
+
+  private async client<T>(serviceUrl: string, conversationId: string, work: (c: ConnectorClient) => Promise<T>): Promise<T> {
+    let out: T | undefined;
+    const ref: Partial<ConversationReference> = { channelId: 'msteams', serviceUrl, conversation: { id: conversationId, isGroup: false, conversationType: '', name: '' } };
+    await this.adapter.continueConversationAsync(this.appId, ref, async (tc) => {
+      out = await work(tc.turnState.get<ConnectorClient>(tc.adapter.ConnectorClientKey));
+    });
+    return out as T;
+  }
+
+  /** A new conversation: a channel thread (its id carries `;messageid=`) or a 1:1 chat. */
+  async create(serviceUrl: string, params: Partial<ConversationParameters>, paceKey: string): Promise<{ id: string; activityId: string | undefined }> {
+    await this.pacer.take(paceKey);
+    const r = await this.client(serviceUrl, paceKey, (c) => c.conversations.createConversation(params as ConversationParameters));
+    return { id: r.id ?? '', activityId: r.activityId };
+  }
+
+  async send(serviceUrl: string, conversationId: string, activity: Partial<Activity>): Promise<PostedRef> {
+    await this.pacer.take(conversationId);
+    const r = await this.client(serviceUrl, conversationId, (c) => c.conversations.sendToConversation(conversationId, { type: 'message', ...activity } as Activity));
+    return { conversationId, activityId: r.id ?? '', serviceUrl };
+  }
+
+  async update(ref: PostedRef, activity: Partial<Activity>): Promise<void> {
+    await this.pacer.take(ref.conversationId);
+    await this.client(ref.serviceUrl, ref.conversationId, (c) =>
+      c.conversations.updateActivity(ref.conversationId, ref.activityId, { type: 'message', id: ref.activityId, ...activity } as Activity));
+  }
+
+  async delete(ref: PostedRef): Promise<void> {
+    await this.pacer.take(ref.conversationId);
+    await this.client(ref.serviceUrl, ref.conversationId, (c) => c.conversations.deleteActivity(ref.conversationId, ref.activityId));
+  }
+}

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Env } from '../../src/config.js';
+import type { PlatformFactory } from '../../src/service.js';
+import { SwitchboardBot } from './bot.js';
+import { TeamsConnector } from './connector.js';
+import { createAdapter, mountMessages } from './hosting.js';
+import { ConversationPacer } from './pacer.js';
+import { TeamsPeople } from './people.js';
+import { TEAMS, TeamsPlatform } from './platform.js';
+import { TeamsReferences } from './references.js';
+
+export { TEAMS, TeamsPlatform, mirrorKey } from './platform.js';
+
+type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>;
+
+/** The Teams platform module: the port, and `POST /api/messages` on the service's server. */
+export function teamsModule(env: TeamsEnv, log?: Logger): PlatformFactory {
+  return (ctx, infra) => {
+    const tlog = (log ?? ctx.log).child({ platform: TEAMS });
+    const adapter = createAdapter(env);
+    const refs = new TeamsReferences(ctx.store);
+    const people = new TeamsPeople(refs, ctx.directory, tlog, env.MicrosoftAppTenantId || undefined);
+    // Pacing state lives beside the store, so every instance and the worker share the budget.
+    const pacer = new ConversationPacer(infra.redis, infra.prefix);
+    const connector = new TeamsConnector(adapter, env.MicrosoftAppId, pacer);
+    const platform = new TeamsPlatform({ ctx, connector, people, refs, appId: env.MicrosoftAppId, tenantId: env.MicrosoftAppTenantId || undefined, log: tlog });
+    const bot = new SwitchboardBot({ ctx, people, refs, log: tlog });
+    return { platform, mount: (app) => mountMessages(app, adapter, bot, Boolean(env.MicrosoftAppId)) };
+  };
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackModule } from '../../adapters/slack/index.js';
+import { ACTIONS } from '../../adapters/slack/blocks/index.js';
+import { loadEnv, parseDirectory } from '../../src/config.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import type { ConnectorCall } from '../support/fakeConnector.js';
+import { json, waitFor } from '../support/harness.js';
+import { SIGNING_SECRET, SlackRequests } from '../support/slackRequests.js';
+import { haveSpecs } from '../support/specs.js';
+import { actionData, cardSchemaErrors, cardsIn, cardText, startTeamsWorld, type TeamsWorld, USERS, verbs } from '../support/teamsWorld.js';
+
+/**
+ * A chat that lives in a Slack thread, with a participant who works in Teams: the real Bolt
+ * app against a fake Slack, the real CloudAdapter against a fake connector, one service.
+ */
+const CHANNEL = 'C0ITSUPPORT';
+const DM = 'a:dm-bob';
+let w: TeamsWorld;
+let fakeSlack: FakeSlack;
+let slack: SlackRequests;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fakeSlack.url };
+  w = await startTeamsWorld({
+    env: slackEnv,
+    platforms: [slackModule(loadEnv(slackEnv))],
+    directory: () => parseDirectory(`
+queues:
+  - { id: it-support, name: IT Support, slack: { channel: ${CHANNEL} } }
+agents:
+  - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0ALICE } }
+  - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-bob } }
+`, 'mixed.yaml'),
+  });
+  slack = new SlackRequests(w.h.url);
+});
+afterAll(async () => {
+  await w?.stop();
+  await fakeSlack?.close();
+});
+
+const inDm = (c: ConnectorCall) => c.conversationId === DM && c.op === 'sendToConversation';
+const textOf = (c: ConnectorCall) => String(c.body?.text ?? '');
+
+describe('a mixed chat: Slack owner, Teams participant', () => {
+  const chat = { id: '', token: '', ts: '' };
+  const userSees = async () => ((await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ kind: string; text?: string }>)
+    .filter((m) => m.kind === 'message').map((m) => m.text);
+  const slackThread = () => fakeSlack.calls('chat.postMessage').filter((c) => c.args.channel === CHANNEL && c.args.thread_ts === chat.ts);
+
+  it('the Teams agent has installed the app; the chat starts and is accepted in Slack', async () => {
+    await w.teams.post(w.teams.install(USERS.bob, DM));
+    const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Jane' }, text: 'The printer is jammed' } });
+    chat.id = r.body.session.id;
+    chat.token = r.body.token;
+    await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts);
+    chat.ts = fakeSlack.messages(CHANNEL).find((m) => !m.thread_ts)!.ts;
+    expect((await slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts })).status).toBe(200);
+    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    // No Teams channel for this queue: nothing was posted to Teams but the welcome.
+    expect(w.fake.calls((c) => c.op === 'createConversation')).toHaveLength(0);
+  });
+
+  it('the Slack owner invites the Teams agent; the card arrives in their Teams 1:1 and they accept there', async () => {
+    const cmd = await slack.command('U0ALICE', '/chat', 'invite bob@example.com participant');
+    expect(cmd.status).toBe(200);
+    const card = await w.fake.waitFor((c) => inDm(c) && verbs(cardsIn(c)[0]).includes('participate'));
+    const data = actionData(cardsIn(card)[0], 'participate')[0]!;
+    const r = await w.teams.post(w.teams.invoke(USERS.bob, DM, 'participate', data, card.responseId));
+    expect(cardText(r.body.value)).toMatch(/You joined this chat as participant/);
+    // The joiner's 1:1 becomes a mirror: the session card, then the recent messages.
+    const root = await w.fake.waitFor((c) => inDm(c) && verbs(cardsIn(c)[0]).includes('end'));
+    expect(cardText(cardsIn(root)[0])).toMatch(/Chat with Jane/);
+    await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('The printer is jammed'));
+  });
+
+  it("the end user's and the Slack owner's messages reach the Teams 1:1", async () => {
+    await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'Still jammed <at>all</at>' } });
+    const fromUser = await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('Still jammed'));
+    expect(textOf(fromUser)).toContain('&lt;at&gt;all&lt;/at&gt;');
+    await slack.reply('U0ALICE', CHANNEL, chat.ts, 'Bob knows printers').sent;
+    await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('Bob knows printers'));
+  });
+
+  it("the Teams participant's 1:1 replies reach the end user and the Slack thread, without echo back to Teams", async () => {
+    expect((await w.teams.post(w.teams.personalMessage(USERS.bob, DM, 'Open tray 2 and pull gently'))).status).toBe(200);
+    await waitFor(async () => (await userSees()).includes('Open tray 2 and pull gently'), 5000, 'reply reaches the end user');
+    await waitFor(() => slackThread().some((c) => String(c.args.text).includes('Open tray 2')), 5000, 'reply reaches the Slack thread');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.fake.calls((c) => inDm(c) && textOf(c).includes('Open tray 2'))).toHaveLength(0);
+    // A bare command word in the 1:1 is still a command, not a message to the customer.
+    await w.teams.post(w.teams.personalMessage(USERS.bob, DM, 'help'));
+    await w.fake.waitFor((c) => c.conversationId === DM && c.op === 'replyToActivity' && /Switchboard commands/.test(cardText(cardsIn(c)[0])));
+    expect(await userSees()).not.toContain('help');
+  });
+});
+
+describe.skipIf(!haveSpecs)('a mixed chat: cards', () => {
+  it('every card sent to Teams or answered is Adaptive Card 1.5', () => {
+    expect(cardSchemaErrors(w)).toEqual([]);
+  });
+});
