@@ -196,15 +196,21 @@ export class RedisStore implements SessionStore, OutboxStore {
   }
 
   async lookup(key: string) {
-    return (await this.redis.hget(this.g.lookup, key)) ?? undefined;
+    const [lasting, expiring] = await Promise.all([this.redis.hget(this.g.lookup, key), this.redis.get(this.g.expiring(key))]);
+    return lasting ?? expiring ?? undefined;
   }
 
-  async remember(key: string, value: string) {
-    await this.redis.hset(this.g.lookup, key, value);
+  async remember(key: string, value: string, ttlSeconds?: number) {
+    if (ttlSeconds) await this.redis.set(this.g.expiring(key), value, 'EX', ttlSeconds);
+    else await this.redis.hset(this.g.lookup, key, value);
   }
 
   async claimOnce(key: string, ttlSeconds: number) {
     return (await this.redis.set(this.g.once(key), '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async releaseClaim(key: string) {
+    await this.redis.del(this.g.once(key));
   }
 
   // ---- outbox ----

@@ -47,9 +47,16 @@ export class SwitchboardBot extends TeamsActivityHandler {
     // Not invokes: they must always be answered, and every use case behind a button takes
     // effect once anyway (a repeat gets the current card and a refusal). Not edits either:
     // they carry the id of the message they change.
-    if (a.id && DEDUPED.has(a.type) && !(await this.d.ctx.store.claimOnce(`teams:activity:${a.conversation?.id ?? ''}:${a.id}`, DEDUPE_SECONDS))) return;
-    await guarded(this.d, tc, () => learn(this.d, tc));
-    await super.run(tc);
+    const claim = a.id && DEDUPED.has(a.type) ? `teams:activity:${a.conversation?.id ?? ''}:${a.id}` : undefined;
+    if (claim && !(await this.d.ctx.store.claimOnce(claim, DEDUPE_SECONDS))) return;
+    try {
+      await guarded(this.d, tc, () => learn(this.d, tc));
+      await super.run(tc);
+    } catch (err) {
+      // Failed half-way (Redis away, say): let Teams' re-delivery be processed, not dropped.
+      if (claim) await this.d.ctx.store.releaseClaim(claim).catch(() => undefined);
+      throw err;
+    }
   }
 
   protected override async onAdaptiveCardInvoke(tc: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  type Invite, type InviteAnswer, type InviteMode, mayAnswer, mayBeInvited, mayInvite, mayResend, statusForAnswer,
+  type Invite, type InviteAnswer, type InviteMode, mayAnswer, mayBeInvited, mayInvite, mayResend, mayViewInvites, statusForAnswer,
 } from '../domain/invite.js';
 import type { Verdict } from '../domain/policy.js';
 import { searchAgents } from '../domain/search.js';
 import type { Member } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
+import type { SessionView } from './ports.js';
 import { commit, joinWrites, loadSession } from './sessions.js';
+import { sessionView } from './views.js';
 
 const changed = (i: Pick<Invite, 'sessionId' | 'id'>) => ({ type: 'invite.changed' as const, sessionId: i.sessionId, inviteId: i.id });
 
@@ -16,6 +18,14 @@ async function loadInvite(ctx: AppContext, inviteId: string): Promise<Invite> {
   const inv = await ctx.store.invite(inviteId);
   if (!inv) throw notFound('Invite');
   return inv;
+}
+
+/** The session with every invite, for its owner or an inviter (the "+N" details). */
+export async function inviteDetails(ctx: AppContext, sessionId: string, agentId: string): Promise<SessionView> {
+  const view = await sessionView(ctx, sessionId);
+  const v = mayViewInvites(view.session, view.invites, agentId);
+  if (!v.ok) throw Refused.from(v);
+  return view;
 }
 
 /** Agents matching a query, each with whether they can be invited and why not. */

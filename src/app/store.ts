@@ -3,6 +3,9 @@ import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
 import type { Effect, MessageRef, Mirror } from './ports.js';
 
+/** How long a platform message stays linked to its transcript entry (for edits and deletions). */
+export const MESSAGE_LINK_SECONDS = 30 * 86_400;
+
 /** A refusal from the store: the precondition of an atomic step did not hold. */
 export type StoreResult<T> = { ok: true; value: T } | { ok: false; code: string };
 
@@ -59,10 +62,13 @@ export interface SessionStore {
   setRef(sessionId: string, key: string, ref: MessageRef): Promise<void>;
   /** Finds what a platform reference (e.g. slack:C1:1700.01) points to. */
   lookup(key: string): Promise<string | undefined>;
-  remember(key: string, value: string): Promise<void>;
+  /** Keeps a look-up for good, or for `ttlSeconds` (per-message links that outlive no chat). */
+  remember(key: string, value: string, ttlSeconds?: number): Promise<void>;
 
   /** True the first time a key is claimed within `ttlSeconds` (webhook retries, double clicks). */
   claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Gives back a claim whose work failed, so a re-delivery is processed. */
+  releaseClaim(key: string): Promise<void>;
 }
 
 /** Where the outbox worker reads and acknowledges effects. */

@@ -84,6 +84,12 @@ export function mayResend(invite: Invite, session: Session, agentId: string, max
   return allow;
 }
 
+/** The invite list (who, mode, status, answer, times) is for the chat's owner and those who invited. */
+export function mayViewInvites(session: Session, invites: readonly Invite[], agentId: string): Verdict {
+  if (session.ownerId === agentId || invites.some((i) => i.inviterId === agentId)) return allow;
+  return refuse('forbidden', "Only the chat's owner and those who invited can see its invites.");
+}
+
 export function describeStatus(s: InviteStatus): string {
   switch (s) {
     case 'pending': return 'not been answered';

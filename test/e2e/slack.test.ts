@@ -74,9 +74,16 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /monitoring/.test(String(c.args.text)));
     expect(await userSees(chat.id, chat.token)).not.toContain('monitor remark');
 
+    // The invite details are for the owner and inviters: Bob is refused, Alice sees them.
+    await slack.click('U0BOB', ACTIONS.invites, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /owner and those who invited/.test(String(c.args.text)));
+    await slack.click('U0ALICE', ACTIONS.invites, chat.id, { channel: CHANNEL, ts: chat.ts });
+    const details = await fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes(ACTIONS.invitesModal));
+    expect(JSON.stringify(details.args.view)).toMatch(/Bob Martin/);
+
     // 8. A second invite, from the modal, is rejected, then resent.
     await slack.click('U0ALICE', ACTIONS.invite, chat.id, { channel: CHANNEL, ts: chat.ts });
-    const modal = await fake.waitFor((c) => c.method === 'views.open');
+    const modal = await fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes(ACTIONS.inviteModal));
     expect(JSON.stringify(modal.args.view)).toContain(ACTIONS.inviteAgent);
     const options = await slack.interaction({ type: 'block_suggestion', user: { id: 'U0ALICE' }, action_id: ACTIONS.inviteAgent, block_id: BLOCKS.inviteAgent, value: 'da', view: { id: 'V1', callback_id: ACTIONS.inviteModal, private_metadata: chat.id } });
     expect(options.json.options.map((o: { value: string }) => o.value)).toEqual(['dan']);

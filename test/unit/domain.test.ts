@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Invite, mayAnswer, mayBeInvited, mayInvite, mayResend } from '../../src/domain/invite.js';
+import { type Invite, mayAnswer, mayBeInvited, mayInvite, mayResend, mayViewInvites } from '../../src/domain/invite.js';
 import { ACTIONS, can, classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../../src/domain/policy.js';
 import { matchesAgent, searchAgents } from '../../src/domain/search.js';
 import { makeRef, type Member, type Session } from '../../src/domain/session.js';
@@ -130,6 +130,15 @@ describe('invite answers and resends', () => {
     expect(mayResend(invite({ status: 'expired', resentAs: 'x' }), s, 'alice', 3)).toMatchObject({ code: 'already_resent' });
     expect(mayResend(invite({ status: 'expired', attempt: 3 }), s, 'alice', 3).ok).toBe(true);
     expect(mayResend(invite({ status: 'expired', attempt: 4 }), s, 'alice', 3)).toMatchObject({ code: 'limit' });
+  });
+});
+
+describe('invite details', () => {
+  it('are for the owner and those who invited', () => {
+    const list = [invite({ inviterId: 'bob' })];
+    expect(mayViewInvites(session(), list, 'alice').ok).toBe(true);
+    expect(mayViewInvites(session(), list, 'bob').ok).toBe(true);
+    expect(mayViewInvites(session(), list, 'dan')).toMatchObject({ ok: false, code: 'forbidden' });
   });
 });
 

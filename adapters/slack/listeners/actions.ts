@@ -24,9 +24,9 @@ const BUTTONS: Record<string, Handler> = {
     await d.client.views.open({ trigger_id: body.trigger_id, view: inviteModal(await sessionView(d.ctx, sid)) });
   },
   [ACTIONS.invites]: async (d, agent, sid, body) => {
-    await sessions.assertMay(d.ctx, sid, agent.id, 'invite');
+    const view = await invites.inviteDetails(d.ctx, sid, agent.id);
     const dir = d.ctx.directory.get();
-    await d.client.views.open({ trigger_id: body.trigger_id, view: inviteDetails(await sessionView(d.ctx, sid), (id) => dir.agent(id)) });
+    await d.client.views.open({ trigger_id: body.trigger_id, view: inviteDetails(view, (id) => dir.agent(id)) });
   },
   [ACTIONS.availability]: async (d, agent, value) => {
     if (!isAvailabilityValue(value)) return;

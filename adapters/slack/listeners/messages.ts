@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { Refused } from '../../../src/app/errors.js';
 import { agentReply, agentRevision } from '../../../src/app/sessions.js';
+import { MESSAGE_LINK_SECONDS } from '../../../src/app/store.js';
 import type { FileRef } from '../../../src/domain/transcript.js';
 import { asAgent, type SlackDeps, tell } from '../deps.js';
 import { mirrorKey, SLACK } from '../platform.js';
@@ -78,7 +79,7 @@ async function onReply(d: SlackDeps, m: z.infer<typeof Posted>) {
       const text = slackToPlain(texts[i] ?? '').trim() || (file ? file.name : '');
       if (!text && !file) continue;
       const { entry, notice } = await agentReply(d.ctx, { sessionId, agent, text, origin, ...(file ? { file } : {}) });
-      if (i === 0) await d.ctx.store.remember(entryKey(m.channel, m.ts), `${sessionId} ${entry.id}`);
+      if (i === 0) await d.ctx.store.remember(entryKey(m.channel, m.ts), `${sessionId} ${entry.id}`, MESSAGE_LINK_SECONDS);
       if (notice && i === 0) await tell(d, m.user, where, notice);
     }
   });

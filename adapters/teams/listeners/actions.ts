@@ -97,7 +97,7 @@ function outcome(d: TeamsDeps, agent: Agent | undefined, i: ActionInput): Outcom
       return { act: async () => void (await sessions.endSession(ctx, sid, needAgent(agent).id)), show: session };
     case VERBS.invites:
       return {
-        show: async (line) => withLine(inviteDetailsCard(await sessionView(ctx, sid), { agents: (id) => ctx.directory.get().agent(id), maxResends: ctx.settings.maxResends }), line),
+        show: async (line) => withLine(inviteDetailsCard(await invites.inviteDetails(ctx, sid, needAgent(agent).id), { agents: (id) => ctx.directory.get().agent(id), maxResends: ctx.settings.maxResends }), line),
       };
     case VERBS.invite:
       return { show: search() };

@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { parseCommand } from '../../../src/app/commands.js';
 import { Refused } from '../../../src/app/errors.js';
 import * as sessions from '../../../src/app/sessions.js';
+import { MESSAGE_LINK_SECONDS } from '../../../src/app/store.js';
 import type { Session } from '../../../src/domain/session.js';
 import { isChannelThread, isPersonal, mentionsBot, plainText } from '../activity.js';
 import { mirrorKey } from '../platform.js';
@@ -50,7 +51,7 @@ async function reply(d: TeamsDeps, tc: TurnContext, sessionId: string, text: str
   if (!agent) return replyText(tc, NOT_AN_AGENT);
   const { entry, notice } = await sessions.agentReply(d.ctx, { sessionId, agent, text, origin });
   // So a later edit or delete of this Teams message can revise the entry.
-  if (tc.activity.id) await d.ctx.store.remember(entryKey(tc.activity.conversation.id, tc.activity.id), `${sessionId} ${entry.id}`);
+  if (tc.activity.id) await d.ctx.store.remember(entryKey(tc.activity.conversation.id, tc.activity.id), `${sessionId} ${entry.id}`, MESSAGE_LINK_SECONDS);
   if (notice) await replyText(tc, notice);
 }
 
