@@ -41,7 +41,8 @@ export class OutboxQueue implements OutboxKicker {
 
   async kick(sessionId: string): Promise<void> {
     if (this.local) {
-      void this.local.drainSoon(sessionId);
+      // Not awaited: the caller's answer (a 202) must not wait for the platform.
+      this.local.drainSoon(sessionId).catch(() => undefined); // the sweep picks up what this misses
       return;
     }
     await this.enqueue(sessionId, 0);

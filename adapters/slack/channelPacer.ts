@@ -1,29 +1,13 @@
 import type { Redis } from 'ioredis';
-import { RetryLaterError } from '../../src/app/ports.js';
-
-// A token bucket per channel, shared by every instance: `burst` posts at once, then `perSecond`.
-// Returns 0 when a token was taken, else the milliseconds until one is free.
-const TAKE = /* lua */ `
-local now = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2]) / 1000
-local burst = tonumber(ARGV[3])
-local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(b[1]) or burst
-local at = tonumber(b[2]) or now
-tokens = math.min(burst, tokens + (now - at) * rate)
-if tokens < 1 then return math.ceil((1 - tokens) / rate) end
-redis.call('HSET', KEYS[1], 'tokens', tokens - 1, 'at', now)
-redis.call('PEXPIRE', KEYS[1], 60000)
-return 0
-`;
+import { TokenBucket } from '../redis/tokenBucket.js';
 
 /** Slack allows about one message per second per channel, with short bursts. */
 export class ChannelPacer {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly perSecond = 1, private readonly burst = 4) {}
-
-  /** Takes a token or throws RetryLaterError, which holds the session's outbox, not the worker. */
-  async take(channel: string): Promise<void> {
-    const wait = Number(await this.redis.eval(TAKE, 1, `${this.prefix}:pace:slack:${channel}`, Date.now(), this.perSecond, this.burst));
-    if (wait > 0) throw new RetryLaterError(`pacing channel ${channel}`, wait);
+  private readonly bucket: TokenBucket;
+  constructor(redis: Redis, prefix: string, perSecond = 1, burst = 4) {
+    this.bucket = new TokenBucket(redis, `${prefix}:pace:slack`, perSecond, burst);
+  }
+  take(channel: string): Promise<void> {
+    return this.bucket.take(channel);
   }
 }

@@ -19,6 +19,7 @@
  *   GET    /v3/teams/:teamId/conversations                           {conversations: channels}
  * Anything else answers 404 and is recorded with op `unknown`.
  */
+import { text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -184,7 +185,7 @@ export class FakeConnector {
     const method = (req.method ?? 'GET').toUpperCase();
     const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split('?', 2);
     const query = Object.fromEntries(new URLSearchParams(rawQuery));
-    const text = await readBody(req);
+    const text = await readText(req);
     let body: unknown = undefined;
     if (text) {
       try {
@@ -287,14 +288,6 @@ export class FakeConnector {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 const dec = (s: string | undefined): string | undefined => {
   if (s === undefined) return undefined;

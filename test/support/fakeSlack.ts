@@ -14,6 +14,7 @@
  *   home views, a user registry filled with `addUser`.
  * - `failNext(method, {status: 429, retryAfter}|{status: 500}|{error})` injects failures.
  */
+import { text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { haveSpecs, readSpec } from './specs.js';
@@ -153,7 +154,7 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const method = path.replace(/^\/api\//, '').replace(/^\//, '');
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const args = parseBody(raw, String(req.headers['content-type'] ?? ''));
     const auth = String(req.headers.authorization ?? '');
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
@@ -319,14 +320,6 @@ function userJson(u: FakeUser): Record<string, unknown> {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** Parse a form or JSON body into args; JSON-stringified nested fields of forms are decoded. */
 export function parseBody(raw: string, contentType: string): Record<string, unknown> {
