@@ -13,6 +13,7 @@ const DrainJob = z.object({ sessionId: z.string().min(1) });
 
 /** After this many failures of one effect (not counting rate limits) it goes to the dead letters. */
 const MAX_FAILURES = 8;
+const BATCH = 50;
 
 export interface OutboxObserver {
   delivered(sessionId: string, effectId: string): void;
@@ -136,23 +137,27 @@ export class OutboxDrainer {
 
   private async attempt(sessionId: string): Promise<Outcome> {
     const lock = randomBytes(8).toString('hex');
-    const got = await acquireUnlessHeld(this.redis, this.holdKey(sessionId), this.lockKey(sessionId), lock, this.lockMs);
+    // The first read goes with the lock request (one round trip); it is used only if the lock is ours.
+    const [got, first] = await Promise.all([
+      acquireUnlessHeld(this.redis, this.holdKey(sessionId), this.lockKey(sessionId), lock, this.lockMs),
+      this.ctx.store.pendingEffects(sessionId, BATCH),
+    ]);
     if (got > 0) return { laterMs: got + 5 };
     if (got < 0) return { laterMs: jitter(40) };
     let outcome: Outcome;
     try {
-      outcome = await this.drain(sessionId);
-    } finally {
+      outcome = await this.drain(sessionId, first);
+    } catch (err) {
       await releaseLock(this.redis, this.lockKey(sessionId), lock);
+      throw err;
     }
-    if (outcome === 'done') await this.ctx.store.markClean(sessionId);
+    await Promise.all([releaseLock(this.redis, this.lockKey(sessionId), lock), outcome === 'done' ? this.ctx.store.markClean(sessionId) : undefined]);
     return outcome;
   }
 
-  private async drain(sessionId: string): Promise<Outcome> {
-    for (;;) {
-      const batch = await this.ctx.store.pendingEffects(sessionId, 50);
-      if (batch.length === 0) return 'done';
+  private async drain(sessionId: string, first: Array<{ id: string; effect: Effect }>): Promise<Outcome> {
+    let batch = first;
+    while (batch.length > 0) {
       for (const { id, effect } of batch) {
         try {
           await deliverEffect(this.ctx, effect);
@@ -164,8 +169,9 @@ export class OutboxDrainer {
         await this.ctx.store.ackEffect(sessionId, id);
         this.observer?.delivered(sessionId, id);
       }
-      await this.redis.pexpire(this.lockKey(sessionId), this.lockMs);
+      [, batch] = await Promise.all([this.redis.pexpire(this.lockKey(sessionId), this.lockMs), this.ctx.store.pendingEffects(sessionId, BATCH)]);
     }
+    return 'done';
   }
 
   /** Puts the session on hold and returns how long, or parks a poison effect and returns undefined. */
