@@ -4,7 +4,6 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Directory, DirectorySchema } from './domain/directory.js';
 
-const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
 export const EnvSchema = z

@@ -1,9 +1,9 @@
 import type { Agent } from '../domain/directory.js';
-import { isSupervisorOf } from '../domain/directory.js';
+import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
 import type { Invite } from '../domain/invite.js';
 import type { MessageEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
-import { notFound } from './errors.js';
+import { notFound, Refused } from './errors.js';
 import type { HomeView, InviteView, SessionView } from './ports.js';
 import type { SessionBundle } from './store.js';
 
@@ -58,4 +58,10 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     chats,
     monitoring,
   };
+}
+
+/** A supervisor's monitoring list: the active chats of the queues they supervise. */
+export async function monitoringView(ctx: AppContext, agent: Agent): Promise<SessionView[]> {
+  if (!isSupervisor(agent)) throw new Refused('not_supervisor', 'Only supervisors have a monitoring view.', 403);
+  return (await homeView(ctx, agent)).monitoring;
 }

@@ -54,8 +54,8 @@ export type DirectoryData = z.infer<typeof DirectorySchema>;
 export const AGENT_PERMISSION = 'ESChat_Agent';
 
 export const isAgent = (a: Agent): boolean => a.permissions.includes(AGENT_PERMISSION);
-export const isSupervisorOf = (a: Agent, queueId: string): boolean =>
-  isAgent(a) && a.roles.includes('supervisor') && a.queues.includes(queueId);
+export const isSupervisor = (a: Agent): boolean => isAgent(a) && a.roles.includes('supervisor');
+export const isSupervisorOf = (a: Agent, queueId: string): boolean => isSupervisor(a) && a.queues.includes(queueId);
 export const fullName = (a: Agent): string => `${a.firstName} ${a.lastName}`;
 
 /** A read-only view of the directory with the look-ups every use case needs. */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as invites from '../../src/app/invites.js';
 import * as sessions from '../../src/app/sessions.js';
 import { Refused } from '../../src/app/errors.js';

@@ -1,7 +1,6 @@
 /** App Home and the `/chat monitor` list. */
 import type { HomeView as Home, InviteView, SessionView } from '../../../src/app/ports.js';
-import type { Agent } from '../../../src/domain/directory.js';
-import { isSupervisorOf } from '../../../src/domain/directory.js';
+import { isSupervisor } from '../../../src/domain/directory.js';
 import { ACTIONS } from './actions.js';
 import { actions, type BlockGroup, button, capBlocks, context, divider, fitGroups, header, section } from './elements.js';
 import { agentName, endUserLabel, MODE, queueLabel, SESSION_STATUS } from './names.js';
@@ -60,7 +59,6 @@ function monitorItem(view: SessionView, agentId: string): KnownBlock[] {
   return blocks;
 }
 
-const isSupervisor = (a: Agent): boolean => a.queues.some((q) => isSupervisorOf(a, q));
 
 /** The App Home tab. At most 100 blocks: long lists end with "…and N more". */
 export function homeView(home: Home): HomeView {

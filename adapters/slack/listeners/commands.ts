@@ -4,7 +4,7 @@ import { Refused } from '../../../src/app/errors.js';
 import * as invites from '../../../src/app/invites.js';
 import { publishHomes } from '../../../src/app/relay.js';
 import * as sessions from '../../../src/app/sessions.js';
-import { homeView as loadHome } from '../../../src/app/views.js';
+import { monitoringView } from '../../../src/app/views.js';
 import { type Agent, fullName } from '../../../src/domain/directory.js';
 import { helpText, monitoringList } from '../blocks/index.js';
 import type { SlackDeps } from '../deps.js';
@@ -35,11 +35,8 @@ async function run(d: SlackDeps, agent: Agent, text: string): Promise<Reply> {
       await sessions.setAvailability(d.ctx, agent.id, cmd.kind === 'available');
       await publishHomes(d.ctx, [agent]);
       return { text: cmd.kind === 'available' ? 'You are Available: colleagues can invite you and you can take chats.' : 'You are Away: nobody can invite you until you are Available again.' };
-    case 'monitor': {
-      const home = await loadHome(d.ctx, agent);
-      if (!agent.roles.includes('supervisor')) throw new Refused('not_supervisor', 'Only supervisors have a monitoring view.', 403);
-      return monitoringList(home.monitoring, agent.id);
-    }
+    case 'monitor':
+      return monitoringList(await monitoringView(d.ctx, agent), agent.id);
     case 'invite': {
       const session = await resolveChat(d.ctx, agent.id, cmd.ref);
       const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(cmd.who);

@@ -72,11 +72,11 @@ async function onReply(d: SlackDeps, m: z.infer<typeof Posted>) {
   if (!(await d.ctx.store.claimOnce(`slack:msg:${m.channel}:${m.ts}`, 86_400))) return;
   const where = { channel: m.channel, threadTs: m.thread_ts };
   const files = (m.files ?? []).map(fileRef);
-  const texts = files.length > 1 ? files.map((f, i) => (i === 0 ? m.text : '')) : [m.text];
   await asAgent(d, m.user, where, async (agent) => {
+    // One entry per file; the message's text goes with the first.
     for (let i = 0; i < Math.max(1, files.length); i++) {
       const file = files[i];
-      const text = slackToPlain(texts[i] ?? '').trim() || (file ? file.name : '');
+      const text = (i === 0 ? slackToPlain(m.text).trim() : '') || (file ? file.name : '');
       if (!text && !file) continue;
       const { entry, notice } = await agentReply(d.ctx, { sessionId, agent, text, origin, ...(file ? { file } : {}) });
       if (i === 0) await d.ctx.store.remember(entryKey(m.channel, m.ts), `${sessionId} ${entry.id}`, MESSAGE_LINK_SECONDS);

@@ -1,4 +1,5 @@
 import type { HomeView, SessionView } from '../../../src/app/ports.js';
+import { isSupervisor } from '../../../src/domain/directory.js';
 import { LIMITS, safeText } from './escape.js';
 import {
   actionSet, agentName, capped, cardTime, container, endUserName, heading, modeLabel, text,
@@ -80,7 +81,7 @@ export function homeCard(home: HomeView): AdaptiveCard {
     return [container(items, { separator: true })];
   }));
 
-  const supervisor = agent.roles.includes('supervisor');
+  const supervisor = isSupervisor(agent);
   if (supervisor || home.monitoring.length > 0) {
     body.push(text(`Monitoring (${home.monitoring.length})`, { weight: 'Bolder', size: 'Medium', separator: true, spacing: 'Large' }));
     body.push(...monitoringRows(home.monitoring, agent.id));

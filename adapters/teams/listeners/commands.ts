@@ -2,7 +2,7 @@ import { type TurnContext, TurnContext as TC } from 'botbuilder';
 import { type Command, resolveChat, resolveInvitee } from '../../../src/app/commands.js';
 import * as invites from '../../../src/app/invites.js';
 import * as sessions from '../../../src/app/sessions.js';
-import { homeView } from '../../../src/app/views.js';
+import { homeView, monitoringView } from '../../../src/app/views.js';
 import { type Agent, fullName } from '../../../src/domain/directory.js';
 import type { Session } from '../../../src/domain/session.js';
 import { helpCard, homeCard, monitoringCard } from '../cards/index.js';
@@ -30,7 +30,7 @@ export async function runCommand(d: TeamsDeps, tc: TurnContext, cmd: Command, th
     }
     case 'monitor': {
       const agent = needAgent(await d.people.agentOf(tc));
-      return replyCard(tc, monitoringCard((await homeView(ctx, agent)).monitoring, agent.id));
+      return replyCard(tc, monitoringCard(await monitoringView(ctx, agent), agent.id));
     }
     case 'help':
     case 'unknown':
