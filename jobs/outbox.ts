@@ -67,6 +67,7 @@ export class OutboxDrainer {
   /** Sessions draining in this process; a kick during a drain asks it to look once more. */
   private readonly active = new Map<string, { again: boolean }>();
   private readonly inFlight = new Set<Promise<void>>();
+  private closing = false;
   private readonly holdKey = (sid: string) => `${this.prefix}:hold:{${sid}}`;
   private readonly lockKey = (sid: string) => `${this.prefix}:lock:{${sid}}`;
   private readonly failKey = (sid: string) => `${this.prefix}:fail:{${sid}}`;
@@ -159,6 +160,8 @@ export class OutboxDrainer {
     let batch = first;
     while (batch.length > 0) {
       for (const { id, effect } of batch) {
+        // Shutting down: finish the effect in hand, leave the rest to the next drainer.
+        if (this.closing) return { laterMs: 0 };
         try {
           await deliverEffect(this.ctx, effect);
         } catch (err) {
@@ -197,6 +200,7 @@ export class OutboxDrainer {
 
   /** Stops taking jobs and waits for every drain in progress, so nothing is left half sent. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.worker.close();
     await Promise.all([...this.inFlight]);
   }

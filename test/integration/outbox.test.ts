@@ -81,4 +81,39 @@ describe('outbox', () => {
       child.kill('SIGKILL');
     }
   });
+
+  it('on SIGTERM finishes the delivery in flight, and leaves the rest for the next instance', async () => {
+    const prefix = uniquePrefix();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/slowInstance.ts', import.meta.url))], {
+      env: { ...process.env, PREFIX: prefix, SLOW_MS: '400' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines: Array<Record<string, string>> = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
+      const created = await json(`${url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+      const id = created.body.session.id as string;
+      for (let i = 0; i < 5; i++) {
+        expect((await json(`${url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text: `m${i}` } })).status).toBe(202);
+      }
+      await waitFor(() => lines.some((l) => l.started === 'm0'), 5000, 'a delivery in flight');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const delivered = lines.filter((l) => l.delivered).map((l) => l.delivered);
+      // Whatever had started was finished before the process left.
+      expect(lines.filter((l) => l.started).map((l) => l.started)).toEqual(delivered);
+      expect(delivered[0]).toBe('m0');
+      expect(delivered.length).toBeLessThan(5); // it did not stay to drain everything
+
+      const fresh = new RecordingPlatform();
+      const b = await startHarness({ prefix, recording: fresh, lockMs: 500 });
+      hs.push(b);
+      const rest = ['m0', 'm1', 'm2', 'm3', 'm4'].slice(delivered.length);
+      await waitFor(() => userTexts(fresh, id).length === rest.length, 15000, 'the rest');
+      expect(userTexts(fresh, id)).toEqual(rest);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });
