@@ -42,7 +42,7 @@ describe('Teams: a chat from start to end', () => {
     // End-user text arrives escaped: no mention, no formatting, no link.
     expect(textOf(first)).toContain('&lt;at&gt;everyone&lt;/at&gt;');
     expect(textOf(first)).toContain('\\*\\*urgent\\*\\*');
-    expect(textOf(first)).toContain('\\[x\\]\\(http://evil\\)');
+    expect(textOf(first)).toContain('\\[x\\](http://evil)');
     expect(textOf(first)).not.toContain('<at>');
     expect(first.body.textFormat).toBe('markdown');
   });

@@ -107,7 +107,7 @@ describe('card structure', () => {
 describe('escapeTeamsMarkdown', () => {
   it('escapes markdown punctuation and HTML', () => {
     expect(escapeTeamsMarkdown('*b* _i_ ~s~ `c` # h > q [l](http://x) \\')).toBe(
-      '\\*b\\* \\_i\\_ \\~s\\~ \\`c\\` \\# h &gt; q \\[l\\]\\(http://x\\) \\\\',
+      '\\*b\\* \\_i\\_ \\~s\\~ \\`c\\` \\# h &gt; q \\[l\\](http://x) \\\\',
     );
     expect(escapeTeamsMarkdown('<at>everyone</at> & <b>x</b>')).toBe('&lt;at&gt;everyone&lt;/at&gt; &amp; &lt;b&gt;x&lt;/b&gt;');
   });
@@ -271,7 +271,7 @@ describe('entryText', () => {
     ({ id: '1-0', kind: 'message', ts: T0, visibility: 'public', author: 'user', text: 'hi', ...over }) as TranscriptEntry;
   it('end-user message: attributed and escaped', () => {
     expect(entryText(msg({ text: '**urgent** <at>Alice</at> [x](http://e.vil)' }), activeView)).toBe(
-      '**Jane Customer (customer)**: \\*\\*urgent\\*\\* &lt;at&gt;Alice&lt;/at&gt; \\[x\\]\\(http://e.vil\\)',
+      '**Jane Customer (customer)**: \\*\\*urgent\\*\\* &lt;at&gt;Alice&lt;/at&gt; \\[x\\](http://e.vil)',
     );
   });
   it('agent message from another mirror: agent name, from authorName or the members', () => {
@@ -324,7 +324,7 @@ describe('inviteSearchCard', () => {
     expect(JSON.stringify(c)).toContain('"text":"**Carol Díaz**","wrap":true,"isSubtle":true');
   });
   it('escapes the query in the no-match line and caps the list', () => {
-    expect(textOf(inviteSearchCard(activeView, '[x](y)', []))).toContain('No agent matches “\\[x\\]\\(y\\)”.');
+    expect(textOf(inviteSearchCard(activeView, '[x](y)', []))).toContain('No agent matches “\\[x\\](y)”.');
     const many = Array.from({ length: 30 }, (_, i) => ({ agent: { ...bob, id: `a${i}` }, verdict: { ok: true } as const }));
     const big = inviteSearchCard(activeView, '', many);
     expect(actionsOf(big).filter((a) => a.verb === VERBS.inviteAgent)).toHaveLength(15);

@@ -4,12 +4,12 @@
  * (`<at>`), HTML tags, or Adaptive Card `{{DATE()}}` functions.
  *
  * `&`, `<`, `>` become entities (Teams renders message text as HTML-ish markdown); the other
- * markdown punctuation gets a backslash.
+ * markdown punctuation gets a backslash (not parentheses: without `[` no link can form).
  */
 export function escapeTeamsMarkdown(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
-    .replace(/[\\*_~#[\]()`{}]/g, (c) => `\\${c}`)
+    .replace(/[\\*_~#[\]`{}]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
