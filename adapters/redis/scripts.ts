@@ -42,6 +42,14 @@ local function write_all()
   return ids
 end
 
+-- The atomic re-check of the domain's join rule: once per chat, except a monitor stepping up.
+local function join_refused(agentId, mode)
+  local existing = redis.call('HGET', KEYS[2], agentId)
+  if not existing then return nil end
+  if cjson.decode(existing).mode == 'monitor' and mode == 'participant' then return nil end
+  return 'already_member'
+end
+
 local function add_effect(effect)
   redis.call('XADD', KEYS[6], '*', 'f', cjson.encode(effect))
 end
@@ -106,11 +114,8 @@ export const addMember = script(/* lua */ `
 local s = load_session()
 if not s then return {0, 'not_found'} end
 if s.status ~= 'active' then return {0, 'not_active'} end
-local existing = redis.call('HGET', KEYS[2], p.agentId)
-if existing then
-  local m = cjson.decode(existing)
-  if not (m.mode == 'monitor' and p.mode == 'participant') then return {0, 'already_member'} end
-end
+local refused = join_refused(p.agentId, p.mode)
+if refused then return {0, refused} end
 redis.call('HSET', KEYS[2], p.agentId, p.member)
 local ids = write_all()
 return {1, unpack(ids)}
@@ -161,11 +166,8 @@ if p.to == 'accepted' then
   local s = load_session()
   if not s or s.status ~= 'active' then return {0, 'not_active', j} end
   if tonumber(p.now) >= tonumber(inv.expiresAt) then return {0, 'expired', j} end
-  local existing = redis.call('HGET', KEYS[2], inv.inviteeId)
-  if existing then
-    local m = cjson.decode(existing)
-    if not (m.mode == 'monitor' and inv.mode == 'participant') then return {0, 'already_member', j} end
-  end
+  local refused = join_refused(inv.inviteeId, inv.mode)
+  if refused then return {0, refused, j} end
   redis.call('HSET', KEYS[2], inv.inviteeId, p.member)
 end
 inv.status = p.to
