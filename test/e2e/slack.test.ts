@@ -109,6 +109,11 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     const resentTs = fake.messages('D0DAN')[1]!.ts;
     await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0DAN' && c.args.ts === resentTs && /expired/i.test(JSON.stringify(c.args)) && !hasAction(c, ACTIONS.participate), 10_000);
     const expiredLine = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /expired/i.test(String(c.args.text)) && hasAction(c, ACTIONS.resend), 5000);
+    // A click on the expired card is answered privately and changes nothing.
+    const resentInvite = JSON.stringify(posts('D0DAN')[1]!.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
+    await slack.click('U0DAN', ACTIONS.participate, resentInvite, { channel: 'D0DAN', ts: resentTs });
+    await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0DAN' && /expired/.test(String(c.args.text)));
+    expect((await w.h.service.ctx.store.invite(resentInvite))?.status).toBe('expired');
 
     // 10. Carol, a supervisor, joins from App Home.
     await slack.event({ type: 'app_home_opened', user: 'U0CAROL', channel: 'D0CAROL', tab: 'home', event_ts: '1.1' });
@@ -193,6 +198,47 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     await waitFor(async () => (await all()).some((m) => m.kind === 'edit' && m.text === 'fixed here'), 5000, 'edit');
     await w.slack.event({ type: 'message', subtype: 'message_deleted', channel: CHANNEL, ts: '9.8', event_ts: '9.8', deleted_ts: ts, previous_message: { type: 'message', user: 'U0ALICE', text: 'fixed here', ts } });
     await waitFor(async () => (await all()).some((m) => m.kind === 'delete'), 5000, 'delete');
+  });
+});
+
+describe('/chat and people', () => {
+  it('answers available, away, monitor and help, and refuses monitor to non-supervisors', async () => {
+    w = await startSlackWorld();
+    const away = await w.slack.command('U0BOB', '/chat', 'away');
+    expect(away.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Away/) });
+    expect((await w.h.service.ctx.store.awayAgentIds()).has('bob')).toBe(true);
+    await w.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0BOB');
+    expect((await w.slack.command('U0BOB', '/chat', 'available')).json.text).toMatch(/Available/);
+    expect((await w.h.service.ctx.store.awayAgentIds()).has('bob')).toBe(false);
+    expect((await w.slack.command('U0BOB', '/chat', 'monitor')).json.text).toMatch(/Only supervisors/);
+    const chat = await startChat('hi');
+    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    const monitor = await w.slack.command('U0CAROL', '/chat', 'monitor');
+    expect(JSON.stringify(monitor.json.blocks)).toContain(ACTIONS.supervisorMonitor);
+    expect((await w.slack.command('U0CAROL', '/chat', 'help')).json.text).toContain('/chat invite');
+    expect((await w.slack.command('U0CAROL', '/chat', 'dance')).json.text).toMatch(/did not understand/);
+    expect((await w.slack.command('U0NOBODY', '/chat', 'away')).json.text).toMatch(/not in the Switchboard directory/);
+    expect(w.fake.violations).toEqual([]);
+  });
+
+  it('finds an agent without a Slack id by email, once', async () => {
+    const { parseDirectory } = await import('../../src/config.js');
+    const { DIRECTORY_YAML } = await import('../support/harness.js');
+    const directory = parseDirectory(DIRECTORY_YAML.replace('slack: { userId: U0DAN } ', ''), 'd.yaml');
+    w = await startSlackWorld({}, directory);
+    w.fake.addUser({ id: 'U0DANIEL', email: 'dan@example.com', name: 'dan' });
+    const chat = await startChat('hi');
+    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    expect((await w.slack.command('U0ALICE', '/chat', 'invite dan@example.com monitor')).json.text).toMatch(/Invited Dan Ortiz/);
+    await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0DANIEL');
+    // Dan, known only by email, answers: Slack's user id maps back to the directory.
+    const card = w.fake.calls('chat.postMessage').find((c) => c.args.channel === 'D0DANIEL')!;
+    const inviteId = JSON.stringify(card.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
+    await w.slack.click('U0DANIEL', ACTIONS.monitor, inviteId, { channel: 'D0DANIEL', ts: w.fake.messages('D0DANIEL')[0]!.ts });
+    await waitFor(async () => (await w.h.service.ctx.store.members(chat.id)).some((m) => m.agentId === 'dan'), 5000, 'dan joined');
+    expect(w.fake.calls('users.lookupByEmail')).toHaveLength(1);
   });
 });
 
