@@ -71,8 +71,9 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   r.post('/sessions/:id/messages', async (req, res) => {
     const session = await authorized(req);
     const body = PostMessage.parse(req.body ?? {});
-    const { message, duplicate } = await sessions.userMessage(ctx, session, body.text, body.clientMessageId);
-    res.status(duplicate ? 200 : 202).json({ message: publicEntry(message) });
+    // A repeat of a clientMessageId gets the same answer as the first time.
+    const { message } = await sessions.userMessage(ctx, session, body.text, body.clientMessageId);
+    res.status(202).json({ message: publicEntry(message) });
   });
 
   r.get('/sessions/:id/messages', async (req, res) => {
