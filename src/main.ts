@@ -1,12 +1,12 @@
-import { pino } from 'pino';
 import { RecordingPlatform } from '../adapters/recording/platform.js';
 import { ConfigError, loadDirectory, loadEnv } from './config.js';
+import { createLogger } from './log.js';
 import { buildService, type PlatformFactory } from './service.js';
 import { platformFactories } from './platforms.js';
 
 async function main() {
   const env = loadEnv();
-  const log = pino({ level: env.LOG_LEVEL, redact: ['*.token', '*.password', '*.authorization', 'req.headers.authorization'] });
+  const log = createLogger(env.LOG_LEVEL);
   const directory = await loadDirectory(env.DIRECTORY_FILE);
   const factories: PlatformFactory[] = await platformFactories(env, log);
   if (factories.length === 0) {

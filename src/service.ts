@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { RedisStore } from '../adapters/redis/store.js';
 import { eventsChannel } from '../adapters/redis/keys.js';
 import { bullConnection } from '../jobs/connection.js';
@@ -14,6 +14,7 @@ import type { PlatformPort } from './app/ports.js';
 import { DirectoryHolder, type Env } from './config.js';
 import type { Directory } from './domain/directory.js';
 import { EventHub } from './http/eventHub.js';
+import { createLogger } from './log.js';
 import { ServiceMetrics } from './http/metrics.js';
 import { createHttpApp } from './http/server.js';
 import type { Worker } from 'bullmq';
@@ -61,7 +62,7 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
 /** The composition root's work, callable from main and from tests. */
 export async function buildService(o: ServiceOptions): Promise<Service> {
   const { env } = o;
-  const log = o.logger ?? pino({ level: env.LOG_LEVEL, redact: ['*.token', '*.password', 'req.headers.authorization'] });
+  const log = o.logger ?? createLogger(env.LOG_LEVEL);
   const prefix = env.REDIS_PREFIX;
   // Auto-pipelining sends the commands issued in one tick as one write: fewer syscalls under load.
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'switchboard', enableAutoPipelining: true });
