@@ -22,7 +22,13 @@ export class EventHub {
     const set = sessionId ? this.listeners.get(sessionId) : undefined;
     if (!set) return;
     const space = message.indexOf(' ');
-    const parsed = EntryBody.safeParse(JSON.parse(message.slice(space + 1)));
+    let body: unknown;
+    try {
+      body = JSON.parse(message.slice(space + 1));
+    } catch {
+      body = undefined;
+    }
+    const parsed = EntryBody.safeParse(body);
     if (!parsed.success) return this.log.warn({ channel }, 'unreadable event on pub/sub');
     const entry = { id: message.slice(0, space), ...parsed.data } as TranscriptEntry;
     for (const l of set) l(entry);
