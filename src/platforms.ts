@@ -5,8 +5,12 @@ import type { PlatformFactory } from './service.js';
 /** The platforms the environment enables. Adapters are loaded only when configured. */
 export async function platformFactories(env: Env, log: Logger): Promise<PlatformFactory[]> {
   const out: PlatformFactory[] = [];
-  // Teams: /api/messages on the service's server (MicrosoftApp* variables; TEAMS_ENABLED=true with no app id for local use).
-  if (env.teamsEnabled) out.push((await import('../adapters/teams/index.js')).teamsModule(env, log));
+  if (env.teamsEnabled) {
+    const { teamsModule } = await import('../adapters/teams/index.js');
+    out.push(teamsModule(env, log));
+    if (env.MicrosoftAppId) log.info({ appType: env.MicrosoftAppType }, 'Teams enabled');
+    else log.warn('Teams enabled WITHOUT authentication (no MicrosoftAppId): for local testing only, never expose /api/messages');
+  }
   if (env.slackEnabled) {
     const { slackModule } = await import('../adapters/slack/index.js');
     out.push(slackModule(env));
