@@ -40,6 +40,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Concurrency of the outbox worker. */
   outboxConcurrency?: number;
+  /** Undelivered effects a session may hold before its end user is asked to wait (429). */
+  maxBacklog?: number;
   /** How long a crashed drainer keeps a session locked. */
   outboxLockMs?: number;
   now?: () => number;
@@ -84,7 +86,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const platforms: PlatformPort[] = [];
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, homes, platforms, log, metrics,
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL },
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500 },
     now: o.now ?? Date.now,
   };
   const modules: PlatformModule[] = [];

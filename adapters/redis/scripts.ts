@@ -131,6 +131,8 @@ if p.clientMessageId then
   local known = redis.call('HGET', KEYS[7], p.clientMessageId)
   if known then return {2, known} end
 end
+-- A session whose platforms cannot keep up takes no more until they catch up.
+if p.maxBacklog and redis.call('XLEN', KEYS[6]) >= p.maxBacklog then return {0, 'backlog'} end
 local ids = write_all()
 if p.clientMessageId and ids[1] then redis.call('HSET', KEYS[7], p.clientMessageId, ids[1]) end
 return {1, unpack(ids)}

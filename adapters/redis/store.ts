@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type Effect, type MessageRef, type Mirror, MirrorSchema } from '../../src/app/ports.js';
-import type { OutboxStore, SessionBundle, SessionStore, StoreResult, Writes } from '../../src/app/store.js';
+import type { AppendOptions, OutboxStore, SessionBundle, SessionStore, StoreResult, Writes } from '../../src/app/store.js';
 import { Effect as EffectSchema } from '../../src/app/ports.js';
 import { type Invite, InviteSchema, type InviteStatus } from '../../src/domain/invite.js';
 import { type Member, MemberSchema, type Session, SessionSchema } from '../../src/domain/session.js';
@@ -119,8 +119,8 @@ export class RedisStore implements SessionStore, OutboxStore {
     return all.map((j) => MemberSchema.parse(JSON.parse(j)));
   }
 
-  async append(sessionId: string, statuses: Session['status'][], w: Writes, clientMessageId?: string) {
-    const reply = await this.run('appendEntries', sessionId, { statuses, ...(clientMessageId ? { clientMessageId } : {}) }, w);
+  async append(sessionId: string, statuses: Session['status'][], w: Writes, opts: AppendOptions = {}) {
+    const reply = await this.run('appendEntries', sessionId, { statuses, ...opts }, w);
     if (reply[0] === 0) return { ok: false as const, code: String(reply[1]) };
     return { ok: true as const, value: { ids: reply.slice(1) as string[], duplicate: reply[0] === 2 } };
   }

@@ -28,6 +28,8 @@ export interface Settings {
   inviteTtlMs: number;
   maxResends: number;
   publicUrl: string;
+  /** End-user messages are refused (429) while a session has this many undelivered effects. */
+  maxBacklog: number;
 }
 
 /** Everything a use case needs; built once by the composition root. */

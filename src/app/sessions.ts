@@ -22,6 +22,7 @@ export async function commit<T>(ctx: AppContext, sessionId: string, write: Promi
 
 const STORE_MESSAGES: Record<string, [number, string]> = {
   not_found: [404, 'Chat not found.'],
+  backlog: [429, 'Too many messages are waiting to be delivered; try again in a moment.'],
   not_waiting: [409, 'Someone has already accepted this chat.'],
   not_active: [409, 'This chat is not active.'],
   ended: [409, 'This chat has ended.'],
@@ -104,7 +105,7 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   const sessionId = session.id;
   const now = ctx.now();
   const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text, ...(clientMessageId ? { clientMessageId } : {}) };
-  const r = await commit(ctx, sessionId, ctx.store.append(sessionId, ['waiting', 'active'], { entries: [body] }, clientMessageId));
+  const r = await commit(ctx, sessionId, ctx.store.append(sessionId, ['waiting', 'active'], { entries: [body] }, { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog }));
   const id = r.ids[0] ?? '';
   const stored = r.duplicate ? await ctx.store.entry(sessionId, id) : undefined;
   return { message: stored ?? ({ id, ...body } as TranscriptEntry), duplicate: r.duplicate };

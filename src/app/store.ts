@@ -23,6 +23,12 @@ export interface SessionBundle {
   mirrors: Mirror[];
 }
 
+export interface AppendOptions {
+  clientMessageId?: string;
+  /** Refuse (code `backlog`) while the session's outbox holds this many effects. */
+  maxBacklog?: number;
+}
+
 /** The store of record port. Every mutation is one atomic step with its precondition. */
 export interface SessionStore {
   createSession(session: Session, tokenHash: string, w: Writes): Promise<StoreResult<string[]>>;
@@ -42,7 +48,7 @@ export interface SessionStore {
   members(sessionId: string): Promise<Member[]>;
 
   /** Appends entries while the session is in one of `statuses`; idempotent on clientMessageId. */
-  append(sessionId: string, statuses: Session['status'][], w: Writes, clientMessageId?: string): Promise<StoreResult<{ ids: string[]; duplicate: boolean }>>;
+  append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<{ ids: string[]; duplicate: boolean }>>;
   readEntries(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
   lastEntries(sessionId: string, count: number): Promise<TranscriptEntry[]>;
   entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;

@@ -11,7 +11,10 @@ export function sendError(res: Response, status: number, code: string, message: 
 export function errorHandler(log: Logger, storeReady: () => boolean): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     if (res.headersSent) return;
-    if (err instanceof Refused) return sendError(res, err.status, err.code, err.message);
+    if (err instanceof Refused) {
+      if (err.status === 429) res.set('Retry-After', '2');
+      return sendError(res, err.status, err.code, err.message);
+    }
     if (err instanceof ZodError) {
       const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
       return sendError(res, 400, 'invalid_request', 'The request is invalid.', issues);

@@ -116,4 +116,27 @@ describe('outbox', () => {
       child.kill('SIGKILL');
     }
   });
+
+  it('asks an end user to wait (429, Retry-After) while their chat cannot be delivered, and takes messages again after', async () => {
+    const h = await startHarness({ maxBacklog: 3 });
+    hs.push(h);
+    const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+    const { id } = created.body.session;
+    await waitFor(() => h.recording.of('entry').some((e) => e.sessionId === id && e.entry.kind === 'status'), 5000, 'root and status delivered');
+    await waitFor(async () => (await h.service.ctx.store.outboxDepth()) === 0, 5000, 'empty outbox');
+    h.recording.failWith = () => new RetryLaterError('platform down', 1_500);
+    h.recording.failTimes = 1;
+    const post = (text: string) => fetch(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${created.body.token}` }, body: JSON.stringify({ text }) });
+    const statuses: number[] = [];
+    for (const t of ['a', 'b', 'c', 'd', 'e']) statuses.push((await post(t)).status);
+    // 'a' is stuck behind the failure; 'b' and 'c' queue behind it; then the session is full.
+    expect(statuses).toEqual([202, 202, 202, 429, 429]);
+    const refused = await post('f');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('backlog');
+    const accepted = statuses.filter((s) => s === 202).length;
+    await waitFor(() => userTexts(h.recording, id).length === accepted, 8000, 'backlog delivered');
+    expect((await post('g')).status).toBe(202);
+  });
 });

@@ -37,13 +37,13 @@ export interface Harness {
 }
 
 /** A whole service on a fresh Redis prefix, listening on a random port. */
-export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number } = {}): Promise<Harness> {
+export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number; maxBacklog?: number } = {}): Promise<Harness> {
   const prefix = o.prefix ?? uniquePrefix();
   const env = loadEnv({ REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: 'test-key', INVITE_TTL_SECONDS: '60', PORT: '0', HOST: '127.0.0.1', ...o.env });
   const recording = o.recording || new RecordingPlatform();
   const platforms = [...(o.platforms ?? [])];
   if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));
-  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: 'silent' }), outboxLockMs: o.lockMs ?? 2_000 });
+  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: 'silent' }), outboxLockMs: o.lockMs ?? 2_000, ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}) });
   const url = await service.listen(0, '127.0.0.1');
   return {
     service, recording, url, prefix,
