@@ -75,13 +75,18 @@ export function mayAnswer(invite: Invite, agentId: string, answer: InviteAnswer,
   return allow;
 }
 
-export function mayResend(invite: Invite, session: Session, agentId: string, maxResends: number): Verdict {
-  if (agentId !== invite.inviterId && agentId !== session.ownerId) return refuse('forbidden', 'Only the inviter or the chat owner can resend an invite.');
+/** Whether an invite can be resent at all, whoever asks: cards use it to offer Resend. */
+export function resendable(invite: Invite, session: Session, maxResends: number): Verdict {
   if (session.status !== 'active') return refuse('not_active', 'This chat is no longer active.');
   if (invite.status !== 'rejected' && invite.status !== 'expired') return refuse('not_resendable', `An invite that is ${invite.status} cannot be resent.`);
   if (invite.resentAs) return refuse('already_resent', 'This invite has already been resent.');
   if (invite.attempt > maxResends) return refuse('limit', `This invite has been resent ${maxResends} times, the limit.`);
   return allow;
+}
+
+export function mayResend(invite: Invite, session: Session, agentId: string, maxResends: number): Verdict {
+  if (agentId !== invite.inviterId && agentId !== session.ownerId) return refuse('forbidden', 'Only the inviter or the chat owner can resend an invite.');
+  return resendable(invite, session, maxResends);
 }
 
 /** The invite list (who, mode, status, answer, times) is for the chat's owner and those who invited. */

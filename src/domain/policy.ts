@@ -48,11 +48,17 @@ export function mayAct(session: Session, member: Member | undefined, action: Act
   return allow;
 }
 
+/** The modes a supervisor may still join a chat in: both, only participant (a monitor stepping up), or none. */
+export function supervisorJoinModes(session: Session, member: Member | undefined): Array<'participant' | 'monitor'> {
+  if (session.status !== 'active' || member?.mode === 'owner' || member?.mode === 'participant') return [];
+  return member?.mode === 'monitor' ? ['participant'] : ['participant', 'monitor'];
+}
+
 export function mayJoinAsSupervisor(session: Session, agent: Agent | undefined, member: Member | undefined, mode: 'participant' | 'monitor'): Verdict {
   if (!agent || !isSupervisorOf(agent, session.queueId)) return refuse('not_supervisor', 'Only a supervisor of this queue can join without an invite.');
   if (session.status !== 'active') return refuse('not_active', 'Only active chats can be joined.');
   if (member?.mode === 'owner') return refuse('owner', 'You own this chat.');
-  if (member && !(member.mode === 'monitor' && mode === 'participant')) return refuse('already_member', `You are already in this chat as ${member.mode}.`);
+  if (!supervisorJoinModes(session, member).includes(mode)) return refuse('already_member', `You are already in this chat as ${member?.mode ?? 'a member'}.`);
   return allow;
 }
 

@@ -1,6 +1,7 @@
 /** App Home and the `/chat monitor` list. */
 import type { HomeView as Home, InviteView, SessionView } from '../../../src/app/ports.js';
 import { isSupervisor } from '../../../src/domain/directory.js';
+import { supervisorJoinModes } from '../../../src/domain/policy.js';
 import { ACTIONS } from './actions.js';
 import { actions, type BlockGroup, button, capBlocks, context, divider, fitGroups, header, section } from './elements.js';
 import { agentName, endUserLabel, MODE, queueLabel, SESSION_STATUS } from './names.js';
@@ -38,12 +39,12 @@ function chatItem(view: SessionView, agentId: string): KnownBlock[] {
 
 /** Supervisor join buttons allowed by the domain (`mayJoinAsSupervisor`): none for the owner or a participant, Participate only for a monitor. */
 export function supervisorButtons(view: SessionView, agentId: string): Button[] {
-  const member = view.members.find((m) => m.agentId === agentId);
-  if (view.session.status !== 'active' || view.session.ownerId === agentId || member?.mode === 'owner' || member?.mode === 'participant') return [];
+  const modes = supervisorJoinModes(view.session, view.members.find((m) => m.agentId === agentId));
   const id = view.session.id;
-  const out = [button({ text: 'Participate', actionId: ACTIONS.supervisorParticipate, value: id, style: 'primary' })];
-  if (!member) out.push(button({ text: 'Monitor', actionId: ACTIONS.supervisorMonitor, value: id }));
-  return out;
+  return [
+    ...(modes.includes('participant') ? [button({ text: 'Participate', actionId: ACTIONS.supervisorParticipate, value: id, style: 'primary' })] : []),
+    ...(modes.includes('monitor') ? [button({ text: 'Monitor', actionId: ACTIONS.supervisorMonitor, value: id })] : []),
+  ];
 }
 
 function monitorItem(view: SessionView, agentId: string): KnownBlock[] {

@@ -1,4 +1,5 @@
 /** The invitee's DM card and the thread line about an invite's outcome. */
+import { resendable } from '../../../src/domain/invite.js';
 import type { InviteView } from '../../../src/app/ports.js';
 import type { Invite } from '../../../src/domain/invite.js';
 import { ACTIONS } from './actions.js';
@@ -84,17 +85,8 @@ export function inviteCard(iv: InviteView, now: number): SlackMessage & { blocks
   };
 }
 
-/**
- * Resend is offered after a reject or an expiry while the chain may grow: attempt <= maxResends,
- * not already resent, and the chat still active (domain `mayResend` checks the same on click).
- */
-export function canOfferResend(iv: InviteView): boolean {
-  const inv = iv.invite;
-  return (inv.status === 'rejected' || inv.status === 'expired')
-    && !inv.resentAs
-    && inv.attempt <= iv.maxResends
-    && iv.view.session.status === 'active';
-}
+/** Resend is offered when the domain says the invite can be resent (who clicks is checked on click). */
+export const canOfferResend = (iv: InviteView): boolean => resendable(iv.invite, iv.view.session, iv.maxResends).ok;
 
 /** The thread line about an invite: sent, resent, joined, rejected/expired (with Resend), cancelled. */
 export function inviteOutcome(iv: InviteView): SlackMessage & { blocks: KnownBlock[] } {

@@ -1,5 +1,5 @@
 import type { Agent } from '../../../src/domain/directory.js';
-import type { Invite, InviteMode, InviteStatus } from '../../../src/domain/invite.js';
+import { type Invite, type InviteMode, type InviteStatus, resendable } from '../../../src/domain/invite.js';
 import type { MemberMode, Session } from '../../../src/domain/session.js';
 import type { SessionView } from '../../../src/app/ports.js';
 import { LIMITS, safeText } from './escape.js';
@@ -40,9 +40,8 @@ export const lookupIn = (view: SessionView, more?: AgentLookup): AgentLookup => 
 /** The invites that are the latest of their resend chain. */
 export const latestInvites = (invites: readonly Invite[]): Invite[] => invites.filter((i) => !i.resentAs);
 
-/** Whether Resend is offered for an invite (mirrors domain `mayResend`, minus who clicks). */
-export const resendable = (i: Invite, sessionActive: boolean, maxResends: number): boolean =>
-  sessionActive && (i.status === 'rejected' || i.status === 'expired') && !i.resentAs && i.attempt <= maxResends;
+/** Whether Resend is offered for an invite: the domain's rule, minus who clicks. */
+export const resendOffered = (i: Invite, session: Session, maxResends: number): boolean => resendable(i, session, maxResends).ok;
 
 // ---- element helpers ----
 

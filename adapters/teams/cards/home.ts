@@ -1,5 +1,6 @@
 import type { HomeView, SessionView } from '../../../src/app/ports.js';
 import { isSupervisor } from '../../../src/domain/directory.js';
+import { can, supervisorJoinModes } from '../../../src/domain/policy.js';
 import { LIMITS, safeText } from './escape.js';
 import {
   actionSet, agentName, capped, cardTime, container, endUserName, heading, modeLabel, text,
@@ -16,10 +17,12 @@ const chatSummary = (v: SessionView): string =>
 /** Participate / Monitor buttons for a supervisor, or none when they cannot join (owner, member). */
 function joinActions(v: SessionView, viewerId: string | undefined): CardAction[] {
   const me = viewerId ? v.members.find((m) => m.agentId === viewerId) : undefined;
-  if (v.session.status !== 'active' || me?.mode === 'owner' || me?.mode === 'participant') return [];
+  const modes = supervisorJoinModes(v.session, me);
   const ids = { sessionId: v.session.id };
-  const participate = execute('Participate', VERBS.joinParticipate, ids);
-  return me?.mode === 'monitor' ? [participate] : [participate, execute('Monitor', VERBS.joinMonitor, ids)];
+  return [
+    ...(modes.includes('participant') ? [execute('Participate', VERBS.joinParticipate, ids)] : []),
+    ...(modes.includes('monitor') ? [execute('Monitor', VERBS.joinMonitor, ids)] : []),
+  ];
 }
 
 function monitoringRows(sessions: readonly SessionView[], viewerId: string | undefined): CardElement[] {
@@ -70,10 +73,10 @@ export function homeCard(home: HomeView): AdaptiveCard {
       text(`${v.session.status === 'active' ? 'Active' : v.session.status === 'waiting' ? 'Waiting' : 'Ended'}${me ? ` · you: ${modeLabel(me.mode)}` : ''}`, { size: 'Small', isSubtle: true, spacing: 'None' }),
     ];
     const actions: CardAction[] = [];
-    if (v.session.status === 'active' && (me?.mode === 'owner' || me?.mode === 'participant')) {
+    if (v.session.status === 'active' && can(me, 'invite')) {
       actions.push(execute('Invite', VERBS.invite, { sessionId: v.session.id }));
     }
-    if (v.session.status === 'active' && me?.mode === 'owner') {
+    if (v.session.status === 'active' && can(me, 'end')) {
       if (v.invites.length > 0) actions.push(execute(`Invites (+${v.invites.length})`, VERBS.invites, { sessionId: v.session.id }));
       actions.push(execute('End chat', VERBS.end, { sessionId: v.session.id }, { style: 'destructive' }));
     }

@@ -3,7 +3,7 @@ import type { Invite } from '../../../src/domain/invite.js';
 import type { MessageEntry } from '../../../src/domain/transcript.js';
 import { LIMITS, safeText } from './escape.js';
 import {
-  agentName, cardDateTime, cardTime, container, endUserName, facts, heading, lookupIn, modeLabel, resendable, text, withoutDateFunctions,
+  agentName, cardDateTime, cardTime, container, endUserName, facts, heading, lookupIn, modeLabel, resendOffered, text, withoutDateFunctions,
 } from './format.js';
 import { card, type AdaptiveCard, type CardAction, type CardElement, type Refresh } from './types.js';
 import { execute, VERBS } from './verbs.js';
@@ -94,7 +94,7 @@ export function inviteOutcomeCard(iv: InviteView): AdaptiveCard {
   const invitee = agentName(iv.invitee, inv.inviteeId);
   const inviter = agentName(iv.inviter, inv.inviterId);
   const ids = { sessionId: inv.sessionId, inviteId: inv.id };
-  const canResend = resendable(inv, view.session.status === 'active', iv.maxResends);
+  const canResend = resendOffered(inv, view.session, iv.maxResends);
   const actions: CardAction[] = canResend ? [execute('Resend', VERBS.resend, ids)] : [];
   let line: string;
   let color: 'Good' | 'Attention' | 'Warning' | 'Default' = 'Default';

@@ -3,7 +3,7 @@ import type { Invite } from '../../../src/domain/invite.js';
 import { LIMITS, safeText } from './escape.js';
 import {
   actionSet, agentName, type AgentLookup, cardDateTime, container, endUserName, facts, heading,
-  inviteStatusLabel, lookupIn, modeLabel, resendable, sessionStatusLabel, text,
+  inviteStatusLabel, lookupIn, modeLabel, resendOffered, sessionStatusLabel, text,
 } from './format.js';
 import { card, type AdaptiveCard, type CardAction, type CardElement } from './types.js';
 import { execute, VERBS } from './verbs.js';
@@ -78,7 +78,7 @@ export function inviteDetailsCard(view: SessionView, opts: InviteDetailsOptions 
       text(`Invited by ${agentName(find(inv.inviterId), inv.inviterId)} ${cardDateTime(inv.createdAt)}`, { size: 'Small', spacing: 'None' }),
       text(responseLine(inv), { size: 'Small', isSubtle: true, spacing: 'None' }),
     ];
-    if (opts.maxResends !== undefined && resendable(inv, view.session.status === 'active', opts.maxResends)) {
+    if (opts.maxResends !== undefined && resendOffered(inv, view.session, opts.maxResends)) {
       items.push(actionSet([execute('Resend', VERBS.resend, { sessionId: inv.sessionId, inviteId: inv.id })]));
     }
     body.push(container(items, { separator: true, spacing: 'Medium' }));
