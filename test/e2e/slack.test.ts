@@ -65,6 +65,8 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     await slack.click('U0BOB', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
     await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0BOB' && !hasAction(c, ACTIONS.monitor) && !hasAction(c, ACTIONS.reject));
     await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /monitor/i.test(String(c.args.text)) && /Bob/.test(String(c.args.text)));
+    // He is added to the queue channel so he can read the thread.
+    await fake.waitFor((c) => c.method === 'conversations.invite' && c.args.channel === CHANNEL && c.args.users === 'U0BOB');
     // A second click is refused privately.
     await slack.click('U0BOB', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /already/.test(String(c.args.text)));
