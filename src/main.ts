@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { RecordingPlatform } from '../adapters/recording/platform.js';
 import { ConfigError, loadDirectory, loadEnv } from './config.js';
 import { createLogger } from './log.js';
@@ -5,6 +6,8 @@ import { buildService, type PlatformFactory } from './service.js';
 import { platformFactories } from './platforms.js';
 
 async function main() {
+  // A local .env, if there is one, fills what the environment leaves unset (Node's own parser).
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const env = loadEnv();
   const log = createLogger(env.LOG_LEVEL);
   const directory = await loadDirectory(env.DIRECTORY_FILE);
