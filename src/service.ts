@@ -114,6 +114,12 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     runSweep();
   }
 
+  // BullMQ connects each queue and worker in the background; a service stopped before they
+  // are up would leave their start-up commands failing unhandled. Wait for them, briefly:
+  // with Redis down the service starts anyway and they connect when it returns.
+  const readies = [timers.queue, outbox.queue, homes.queue, ...workers].map((q) => q.waitUntilReady().catch(() => undefined));
+  await Promise.race([Promise.all(readies), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+
   const app = createHttpApp({
     ctx, hub, metrics, apiKeys: env.API_KEYS, api: web,
     storeReady: () => redis.status === 'ready',
