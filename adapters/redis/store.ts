@@ -134,11 +134,6 @@ export class RedisStore implements SessionStore, OutboxStore {
     return RedisStore.entries(await this.redis.xrange(this.k(sessionId).transcript, start, '+', 'COUNT', count));
   }
 
-  async lastEntries(sessionId: string, count: number) {
-    const raw = await this.redis.xrevrange(this.k(sessionId).transcript, '+', '-', 'COUNT', count);
-    return RedisStore.entries(raw).reverse();
-  }
-
   async entry(sessionId: string, entryId: string) {
     const raw = await this.redis.xrange(this.k(sessionId).transcript, entryId, entryId);
     return RedisStore.entries(raw)[0];

@@ -175,13 +175,13 @@ export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' 
 
 /** The sessions an agent is in, newest first; used to resolve a command without a ref. */
 export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<Session[]> {
+  // All open chats read at once (the store connection pipelines them), not one round trip each.
   const ids = await ctx.store.openSessionIds();
-  const out: Session[] = [];
-  for (const id of ids) {
+  const found = await Promise.all(ids.map(async (id) => {
     const [s, members] = await Promise.all([ctx.store.getSession(id), ctx.store.members(id)]);
-    if (s?.status === 'active' && members.some((m) => m.agentId === agentId)) out.push(s);
-  }
-  return out.sort((a, b) => b.createdAt - a.createdAt);
+    return s?.status === 'active' && members.some((m) => m.agentId === agentId) ? s : undefined;
+  }));
+  return found.filter((s): s is Session => s !== undefined).sort((a, b) => b.createdAt - a.createdAt);
 }
 
 export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {

@@ -50,7 +50,6 @@ export interface SessionStore {
   /** Appends entries while the session is in one of `statuses`; idempotent on clientMessageId. */
   append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<{ ids: string[]; duplicate: boolean }>>;
   readEntries(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
-  lastEntries(sessionId: string, count: number): Promise<TranscriptEntry[]>;
   entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
 
   createInvite(invite: Invite, w: Writes): Promise<StoreResult<string[]>>;

@@ -32,8 +32,6 @@ export const InviteSchema = z.object({
 });
 export type Invite = z.infer<typeof InviteSchema>;
 
-export const isFinal = (s: InviteStatus): boolean => s !== 'pending';
-
 export const answerFor = (mode: InviteMode): InviteAnswer => (mode === 'participant' ? 'participate' : 'monitor');
 
 export interface EligibilityInput {

@@ -40,5 +40,3 @@ const REF_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export function makeRef(randomBytes: Uint8Array): string {
   return Array.from(randomBytes.slice(0, 6), (b) => REF_ALPHABET[b % REF_ALPHABET.length]).join('');
 }
-
-export const isActive = (s: Session): boolean => s.status === 'active';

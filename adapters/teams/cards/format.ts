@@ -37,9 +37,6 @@ export type AgentLookup = (id: string) => Agent | undefined;
 export const lookupIn = (view: SessionView, more?: AgentLookup): AgentLookup => (id) =>
   view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined) ?? more?.(id);
 
-/** The invites that are the latest of their resend chain. */
-export const latestInvites = (invites: readonly Invite[]): Invite[] => invites.filter((i) => !i.resentAs);
-
 /** Whether Resend is offered for an invite: the domain's rule, minus who clicks. */
 export const resendOffered = (i: Invite, session: Session, maxResends: number): boolean => resendable(i, session, maxResends).ok;
 
