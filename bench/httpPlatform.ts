@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { Agent } from '../src/domain/directory.js';
-import type { TranscriptEntry } from '../src/domain/transcript.js';
-import { type HomeView, type InviteView, type MessageRef, type Mirror, type PlatformPort, RetryLaterError, type SessionView } from '../src/app/ports.js';
+import { type MessageRef, type Mirror, type PlatformPort, type Reach, RetryLaterError } from '../src/app/ports.js';
+import type { Surface } from '../src/app/surfaces/surface.js';
+import { plain } from '../src/app/wording/index.js';
 import { postJson } from './util.js';
 
 /** The sequence number the load generator writes into each message's text ("#123"). */
@@ -14,52 +14,45 @@ export const seqOf = (text: string): number => Number(/#(\d+)/.exec(text)?.[1] ?
  */
 export class HttpPlatform implements PlatformPort {
   readonly id = 'bench';
+  readonly threads = true;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
   constructor(private readonly sink: URL) {}
 
-  async openChannelMirror(view: SessionView): Promise<Mirror> {
-    return { key: `bench:${view.session.id}`, platform: 'bench', kind: 'channel', address: {} };
+  async openMirror(_root: Surface, to: { sessionId: string }): Promise<Mirror | null> {
+    return 'queue' in to ? { key: `bench:${to.sessionId}`, platform: 'bench', kind: 'channel', root: { sessionId: to.sessionId } } : null;
   }
-  async openDirectMirror(_view: SessionView, _agent: Agent): Promise<Mirror | null> {
-    return null;
+  reaches(): Reach {
+    return 'no';
   }
-  reaches(_agent: Agent): boolean {
-    return false;
-  }
-  async renderSession(_mirror: Mirror, _view: SessionView): Promise<void> {}
-
-  async postEntry(_mirror: Mirror, view: SessionView, entry: TranscriptEntry): Promise<MessageRef | null> {
-    // Status lines and the like are not what we time.
-    if (entry.kind !== 'message') return null;
-    const seq = seqOf(entry.text);
-    const res = await postJson(this.agent, this.sink, '/deliver', { sessionId: view.session.id, seq });
+  async post(mirror: Mirror, s: Surface): Promise<MessageRef> {
+    // Only chat lines are timed.
+    if (s.meta?.kind !== 'entry') return {};
+    const sessionId = mirror.root.sessionId ?? '';
+    const seq = seqOf(plain(s.fallback));
+    const res = await postJson(this.agent, this.sink, '/deliver', { sessionId, seq });
     // Like a real platform: overload is retried later by the outbox, anything else is an error.
     if (res.status === 429 || res.status >= 500) throw new RetryLaterError(`sink answered ${res.status}`, undefined);
     if (res.status >= 300) throw new Error(`sink answered ${res.status}`);
-    return { id: `${view.session.id}:${seq}` };
+    return { id: `${sessionId}:${seq}` };
   }
-
-  async postInviteOutcome(_mirror: Mirror, _invite: InviteView): Promise<void> {}
-  async sendInviteCard(_invite: InviteView): Promise<MessageRef | null> {
+  async send(): Promise<MessageRef | null> {
     return null;
   }
-  async updateInviteCard(_invite: InviteView, _ref: MessageRef): Promise<void> {}
-  async postNotice(_mirror: Mirror, _view: SessionView, _text: string): Promise<void> {}
-  async publishHome(_home: HomeView): Promise<void> {}
+  async update(): Promise<void> {}
+  async remove(): Promise<void> {}
+  async publishHome(): Promise<void> {}
 }
 
 /** Does nothing at all: for benches where platform work is not the subject (invite expiry). */
 export class NoopPlatform implements PlatformPort {
   readonly id = 'noop';
-  async openChannelMirror(): Promise<Mirror | null> { return null; }
-  async openDirectMirror(): Promise<Mirror | null> { return null; }
-  reaches(): boolean { return false; }
-  async renderSession(): Promise<void> {}
-  async postEntry(): Promise<MessageRef | null> { return null; }
-  async postInviteOutcome(): Promise<void> {}
-  async sendInviteCard(): Promise<MessageRef | null> { return null; }
-  async updateInviteCard(): Promise<void> {}
-  async postNotice(): Promise<void> {}
+  readonly threads = true;
+  reaches(): Reach { return 'no'; }
+  async openMirror(): Promise<Mirror | null> { return null; }
+  async post(): Promise<MessageRef> { return {}; }
+  async send(): Promise<MessageRef | null> { return null; }
+  async update(): Promise<void> {}
+  async remove(): Promise<void> {}
   async publishHome(): Promise<void> {}
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { Directory, DirectorySchema } from './domain/directory.js';
+import { Directory, type DirectorySections, directorySchema } from './domain/directory.js';
+import { DIRECTORY_SECTIONS } from './platforms.js';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
@@ -72,14 +73,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return parsed.data;
 }
 
-export function parseDirectory(text: string, file: string): Directory {
+export function parseDirectory(text: string, file: string, sections: DirectorySections = DIRECTORY_SECTIONS): Directory {
   let raw: unknown;
   try {
     raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new ConfigError(`${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
   }
-  const parsed = DirectorySchema.safeParse(raw);
+  const parsed = directorySchema(sections).safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(`directory file ${file}`, parsed.error));
   return new Directory(parsed.data);
 }

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import type { Env } from './config.js';
+import { slackSection } from '../adapters/slack/settings.js';
+import { teamsSection } from '../adapters/teams/settings.js';
+import type { DirectorySections } from './domain/directory.js';
 import type { PlatformFactory } from './service.js';
+
+/** Each platform's own sections of the directory file, validated with the file. */
+export const DIRECTORY_SECTIONS: DirectorySections = { slack: slackSection, teams: teamsSection };
 
 /** The platforms the environment enables. Adapters are loaded only when configured. */
 export async function platformFactories(env: Env, log: Logger): Promise<PlatformFactory[]> {

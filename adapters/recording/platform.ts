@@ -1,74 +1,72 @@
+import type { MessageRef, Mirror, PlatformPort, Reach } from '../../src/app/ports.js';
+import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent } from '../../src/domain/directory.js';
-import type { TranscriptEntry } from '../../src/domain/transcript.js';
-import type { HomeView, InviteView, MessageRef, Mirror, PlatformPort, SessionView } from '../../src/app/ports.js';
+import { renderText } from './render.js';
 
-export type Recorded =
-  | { op: 'openChannel'; sessionId: string }
-  | { op: 'openDirect'; sessionId: string; agentId: string }
-  | { op: 'render'; mirror: string; sessionId: string; status: string; invites: number }
-  | { op: 'entry'; mirror: string; sessionId: string; entry: TranscriptEntry }
-  | { op: 'outcome'; mirror: string; inviteId: string; status: string }
-  | { op: 'card'; inviteId: string; status: string; update: boolean }
-  | { op: 'notice'; mirror: string; text: string }
-  | { op: 'home'; agentId: string };
+export interface Recorded {
+  op: 'open' | 'post' | 'send' | 'update' | 'remove' | 'home';
+  /** Where: a mirror key, an agent id, or the ref of the message changed. */
+  to: string;
+  text: string;
+  surface?: Surface;
+  meta?: Surface['meta'];
+}
 
 /**
- * A platform that keeps what it is asked to do in memory: the core's tests run end to end
- * with it, and a local trial without Slack or Teams uses it.
+ * A platform that keeps what it is asked to do in memory, as plain text: the core's tests
+ * run end to end with it, and a local trial without Slack or Teams uses it.
  */
 export class RecordingPlatform implements PlatformPort {
   readonly calls: Recorded[] = [];
+  readonly threads = true;
   private seq = 0;
   /** Set to make the next calls fail, e.g. with a RetryLaterError. */
   failWith: (() => Error) | undefined;
   failTimes = 0;
 
-  constructor(readonly id = 'recording', private readonly reachable: (a: Agent) => boolean = () => true) {}
+  constructor(readonly id = 'recording', private readonly reachable: (a: Agent) => Reach = () => 'yes') {}
 
-  private record(c: Recorded): string {
+  private record(op: Recorded['op'], to: string, surface?: Surface): MessageRef {
     if (this.failTimes > 0 && this.failWith) {
       this.failTimes--;
       throw this.failWith();
     }
-    this.calls.push(c);
-    return String(++this.seq);
+    this.calls.push({ op, to, text: surface ? renderText(surface) : '', ...(surface ? { surface, meta: surface.meta } : {}) });
+    return { id: String(++this.seq), to };
   }
 
-  of<K extends Recorded['op']>(op: K): Extract<Recorded, { op: K }>[] {
-    return this.calls.filter((c): c is Extract<Recorded, { op: K }> => c.op === op);
+  of(op: Recorded['op']): Recorded[] {
+    return this.calls.filter((c) => c.op === op);
   }
 
-  async openChannelMirror(view: SessionView): Promise<Mirror> {
-    this.record({ op: 'openChannel', sessionId: view.session.id });
-    return { key: `${this.id}:channel:${view.session.id}`, platform: this.id, kind: 'channel', address: { sessionId: view.session.id } };
+  /** Every message this platform shows about `kind` (a meta kind such as `entry` or `invite`). */
+  about(kind: string): Recorded[] {
+    return this.calls.filter((c) => c.meta?.kind === kind);
   }
-  async openDirectMirror(view: SessionView, agent: Agent): Promise<Mirror> {
-    this.record({ op: 'openDirect', sessionId: view.session.id, agentId: agent.id });
-    return { key: `${this.id}:direct:${agent.id}:${view.session.id}`, platform: this.id, kind: 'direct', agentId: agent.id, address: { agentId: agent.id } };
-  }
-  reaches(agent: Agent): boolean {
+
+  reaches(agent: Agent): Reach {
     return this.reachable(agent);
   }
-  async renderSession(mirror: Mirror, view: SessionView): Promise<void> {
-    this.record({ op: 'render', mirror: mirror.key, sessionId: view.session.id, status: view.session.status, invites: view.invites.length });
+  async openMirror(root: Surface, to: { sessionId: string } & ({ queue: unknown } | { agent: Agent })): Promise<Mirror | null> {
+    const agentId = 'agent' in to ? to.agent.id : undefined;
+    const key = agentId ? `${this.id}:direct:${agentId}:${to.sessionId}` : `${this.id}:channel:${to.sessionId}`;
+    const ref = this.record('open', key, root);
+    return { key, platform: this.id, kind: agentId ? 'direct' : 'channel', ...(agentId ? { agentId } : {}), root: ref };
   }
-  async postEntry(mirror: Mirror, view: SessionView, entry: TranscriptEntry): Promise<MessageRef> {
-    return { id: this.record({ op: 'entry', mirror: mirror.key, sessionId: view.session.id, entry }) };
+  async post(mirror: Mirror, s: Surface): Promise<MessageRef> {
+    return this.record('post', mirror.key, s);
   }
-  async postInviteOutcome(mirror: Mirror, iv: InviteView): Promise<void> {
-    this.record({ op: 'outcome', mirror: mirror.key, inviteId: iv.invite.id, status: iv.invite.status });
+  async send(agent: Agent, s: Surface): Promise<MessageRef | null> {
+    if (this.reachable(agent) === 'no') return null;
+    return this.record('send', agent.id, s);
   }
-  async sendInviteCard(iv: InviteView): Promise<MessageRef | null> {
-    if (!this.reachable(iv.invitee)) return null;
-    return { id: this.record({ op: 'card', inviteId: iv.invite.id, status: iv.invite.status, update: false }) };
+  async update(ref: MessageRef, s: Surface): Promise<void> {
+    this.record('update', ref.id ?? '', s);
   }
-  async updateInviteCard(iv: InviteView): Promise<void> {
-    this.record({ op: 'card', inviteId: iv.invite.id, status: iv.invite.status, update: true });
+  async remove(ref: MessageRef): Promise<void> {
+    this.record('remove', ref.id ?? '');
   }
-  async postNotice(mirror: Mirror, _view: SessionView, text: string): Promise<void> {
-    this.record({ op: 'notice', mirror: mirror.key, text });
-  }
-  async publishHome(home: HomeView): Promise<void> {
-    this.calls.push({ op: 'home', agentId: home.agent.id });
+  async publishHome(agent: Agent, s: Surface): Promise<void> {
+    this.calls.push({ op: 'home', to: agent.id, text: renderText(s), surface: s });
   }
 }

@@ -30,6 +30,7 @@ export const globalKeys = (prefix: string) => ({
   dirty: `${prefix}:dirty`,
   away: `${prefix}:away`,
   lookup: `${prefix}:lookup`,
+  mirrorChats: (key: string) => `${prefix}:mc:${key}`,
   expiring: (key: string) => `${prefix}:lk:${key}`,
   once: (key: string) => `${prefix}:once:${key}`,
 });

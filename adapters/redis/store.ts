@@ -181,6 +181,15 @@ export class RedisStore implements SessionStore, OutboxStore {
     await this.redis.hset(this.k(sessionId).mirrors, mirror.key, JSON.stringify(mirror));
   }
 
+  async mirrorChats(key: string): Promise<string[]> {
+    return this.redis.zrange(this.g.mirrorChats(key), 0, -1);
+  }
+
+  async addMirrorChat(key: string, sessionId: string) {
+    // A 1:1 keeps its most recent chats only.
+    await this.redis.multi().zadd(this.g.mirrorChats(key), Date.now(), sessionId).zremrangebyrank(this.g.mirrorChats(key), 0, -51).exec();
+  }
+
   async getRef(sessionId: string, key: string): Promise<MessageRef | undefined> {
     const j = await this.redis.hget(this.k(sessionId).refs, key);
     return j ? (JSON.parse(j) as MessageRef) : undefined;

@@ -1,17 +1,17 @@
 import { App, ExpressReceiver } from '@slack/bolt';
+import { once } from '../../src/app/dedupe.js';
 import type { AppContext } from '../../src/app/context.js';
 import type { Env } from '../../src/config.js';
 import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/service.js';
 import { boltLogger } from './boltLogger.js';
 import { ChannelPacer } from './channelPacer.js';
-import type { SlackDeps } from './deps.js';
-import { registerActions } from './listeners/actions.js';
-import { registerCommands } from './listeners/commands.js';
-import { registerHome } from './listeners/home.js';
-import { registerMessages } from './listeners/messages.js';
-import { registerInviteModal } from './listeners/views.js';
+import { SlackPlatform } from './client.js';
 import { SlackPeople } from './people.js';
-import { SlackPlatform } from './platform.js';
+import { registerCommands } from './receiver/commands.js';
+import { registerHome } from './receiver/home.js';
+import { registerInteractions } from './receiver/interactions.js';
+import { registerMessages } from './receiver/messages.js';
+import type { SlackDeps } from './receiver/present.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -37,12 +37,11 @@ export function slackModule(env: Env): PlatformFactory {
     // Slack retries an event it thinks we missed (X-Slack-Retry-Num): one event id, one handling.
     app.use(async ({ body, next }) => {
       const eventId = (body as { event_id?: unknown }).event_id;
-      if (typeof eventId === 'string' && !(await ctx.store.claimOnce(`slack:event:${eventId}`, 3_600))) return;
-      await next();
+      if (typeof eventId !== 'string') return next();
+      await once(ctx, `slack:event:${eventId}`, 3_600, next);
     });
     registerMessages(app, d);
-    registerActions(app, d);
-    registerInviteModal(app, d);
+    registerInteractions(app, d);
     registerCommands(app, d);
     registerHome(app, d);
     app.error(async (err) => {

@@ -1,8 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { Reach } from '../../src/app/ports.js';
 import type { SessionStore } from '../../src/app/store.js';
 import type { DirectoryHolder } from '../../src/config.js';
-import type { Agent } from '../../src/domain/directory.js';
+import type { Agent, Directory } from '../../src/domain/directory.js';
+import { slackOfAgent } from './settings.js';
+
+const byUserId = new WeakMap<Directory, Map<string, Agent>>();
 
 /**
  * Who is who between the directory and Slack: the directory's user id when given, else
@@ -14,16 +18,16 @@ export class SlackPeople {
 
   constructor(private readonly client: WebClient, private readonly store: SessionStore, private readonly directory: DirectoryHolder, private readonly log: Logger) {}
 
-  /** Synchronous best guess: known in Slack, or not yet known to be absent and not a Teams-only agent. */
-  reaches(agent: Agent): boolean {
-    if (agent.slack) return true;
+  /** Known in Slack, known not to be, or not known yet (an email look-up may find them). */
+  reaches(agent: Agent): Reach {
+    if (slackOfAgent(agent)) return 'yes';
     const cached = this.userOf.get(agent.id);
-    if (cached !== undefined) return cached !== null;
-    return !agent.teams;
+    return cached === undefined ? 'maybe' : cached === null ? 'no' : 'yes';
   }
 
   async userId(agent: Agent): Promise<string | undefined> {
-    if (agent.slack) return agent.slack.userId;
+    const configured = slackOfAgent(agent)?.userId;
+    if (configured) return configured;
     const cached = this.userOf.get(agent.id);
     if (cached !== undefined) return cached ?? undefined;
     const stored = await this.store.lookup(`slack:agent:${agent.id}`);
@@ -53,7 +57,12 @@ export class SlackPeople {
   /** The directory agent behind a Slack user, by id or by the email Slack knows. */
   async agent(userId: string): Promise<Agent | undefined> {
     const dir = this.directory.get();
-    const direct = dir.bySlackId(userId);
+    let index = byUserId.get(dir);
+    if (!index) {
+      index = new Map(dir.agents.flatMap((a) => { const id = slackOfAgent(a)?.userId; return id ? [[id, a] as const] : []; }));
+      byUserId.set(dir, index);
+    }
+    const direct = index.get(userId);
     if (direct) return direct;
     const known = this.agentOf.get(userId) ?? (await this.store.lookup(`slack:user:${userId}`));
     if (known) return dir.agent(known);

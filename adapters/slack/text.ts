@@ -14,3 +14,14 @@ export function slackToPlain(text: string, nameOf: (userId: string) => string | 
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 }
+
+/** The Slack users a text @mentions, as written in the plain text of `commandText`. */
+export function commandText(text: string): { text: string; mentions: Array<{ text: string; userId: string }> } {
+  const mentions: Array<{ text: string; userId: string }> = [];
+  const withIds = text.replace(/<@([UW][A-Z0-9]+)(?:\|([^>]+))?>/g, (_m, id: string, label?: string) => {
+    const t = `@${label ?? id}`;
+    mentions.push({ text: t, userId: id });
+    return t;
+  });
+  return { text: slackToPlain(withIds), mentions };
+}

@@ -1,5 +1,6 @@
 import { type Activity, TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from './cards/index.js';
+import type { Surface } from '../../src/app/surfaces/surface.js';
+import { type AdaptiveCard, card, isText, messageText } from './render/adaptiveCard.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -11,6 +12,9 @@ export const cardMessage = (card: AdaptiveCard): Partial<Activity> => ({
 
 /** Text we wrote (already escaped where it carries someone's words). */
 export const markdownMessage = (text: string): Partial<Activity> => ({ type: 'message', text, textFormat: 'markdown' });
+
+/** A surface as an activity: a markdown message when it is only text, else a card. */
+export const activityOf = (s: Surface): Partial<Activity> => (isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s)));
 
 export const tenantOf = (a: Partial<Activity>): string | undefined =>
   a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;

@@ -6,10 +6,10 @@ import { TeamsConnector } from './connector.js';
 import { createAdapter, mountMessages } from './hosting.js';
 import { ConversationPacer } from './pacer.js';
 import { TeamsPeople } from './people.js';
-import { TEAMS, TeamsPlatform } from './platform.js';
+import { TEAMS, TeamsPlatform } from './client.js';
 import { TeamsReferences } from './references.js';
 
-export { TEAMS, TeamsPlatform, mirrorKey } from './platform.js';
+export { TEAMS, TeamsPlatform, placeKey } from './client.js';
 
 type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>;
 

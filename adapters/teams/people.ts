@@ -1,18 +1,22 @@
 import { type ChannelAccount, TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { Reach } from '../../src/app/ports.js';
 import type { DirectoryHolder } from '../../src/config.js';
-import type { Agent } from '../../src/domain/directory.js';
+import type { Agent, Directory } from '../../src/domain/directory.js';
 import { tenantOf } from './activity.js';
 import { statusOf } from './connector.js';
 import type { TeamsReferences } from './references.js';
+import { teamsOfAgent, teamsOfQueue } from './settings.js';
+
+const byAad = new WeakMap<Directory, Map<string, Agent>>();
 
 /**
  * Who is who between the directory and Teams: `teams.aadObjectId` from the directory, else
  * learned on first contact by the email (or UPN) Teams gives for the user, and remembered.
  */
 export class TeamsPeople {
-  /** agent id → AAD object id (null: known to have none), learned by this process. */
-  private readonly aadOf = new Map<string, string | null>();
+  /** agent id → AAD object id, learned by this process. */
+  private readonly aadOf = new Map<string, string>();
 
   constructor(private readonly refs: TeamsReferences, private readonly directory: DirectoryHolder, private readonly log: Logger, private readonly appTenantId?: string) {}
 
@@ -22,20 +26,20 @@ export class TeamsPeople {
    * cannot be forged. With no tenant configured anywhere (local use), any tenant.
    */
   private trusted(tenantId: string | undefined): boolean {
-    const known = new Set([this.appTenantId, ...this.directory.get().queues.map((q) => q.teams?.tenantId)].filter((t): t is string => !!t));
+    const known = new Set([this.appTenantId, ...this.directory.get().queues.map((q) => teamsOfQueue(q)?.tenantId)].filter((t): t is string => !!t));
     return known.size === 0 || (tenantId !== undefined && known.has(tenantId));
   }
 
-  /** Synchronous best guess (the port wants one): known in Teams, or not known to work elsewhere. */
-  reaches(agent: Agent): boolean {
-    if (agent.teams) return true;
+  /** Known in Teams (configured or learned), or maybe: they may have written to the bot from another instance. */
+  reaches(agent: Agent): Reach {
+    if (teamsOfAgent(agent)) return 'yes';
     const cached = this.aadOf.get(agent.id);
-    if (cached !== undefined) return cached !== null;
-    return !agent.slack;
+    return cached ? 'yes' : 'maybe';
   }
 
   async aadObjectId(agent: Agent): Promise<string | undefined> {
-    if (agent.teams) return agent.teams.aadObjectId;
+    const configured = teamsOfAgent(agent)?.aadObjectId;
+    if (configured) return configured;
     const cached = this.aadOf.get(agent.id);
     if (cached) return cached;
     const stored = await this.refs.aadFor(agent.id);
@@ -53,7 +57,12 @@ export class TeamsPeople {
     const aad = from.aadObjectId;
     const dir = this.directory.get();
     if (aad) {
-      const direct = dir.byAadObjectId(aad);
+      let index = byAad.get(dir);
+      if (!index) {
+        index = new Map(dir.agents.flatMap((a) => { const id = teamsOfAgent(a)?.aadObjectId; return id ? [[id, a] as const] : []; }));
+        byAad.set(dir, index);
+      }
+      const direct = index.get(aad);
       if (direct) return direct;
       const known = await this.refs.agentIdFor(aad);
       if (known) return dir.agent(known);

@@ -38,8 +38,6 @@ const parse = <T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined 
 
 const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 
-const MAX_DIRECT = 20;
-
 export class TeamsReferences {
   /** Stable facts (agent links, channels, the bot id) this process has written: no need to write them again. */
   private readonly written = new Map<string, string>();
@@ -76,18 +74,6 @@ export class TeamsReferences {
   async link(agentId: string, aadObjectId: string): Promise<void> {
     await this.write(`teams:aad:${aadObjectId}`, agentId);
     await this.write(`teams:agent:${agentId}`, aadObjectId);
-  }
-
-  /** The chats mirrored into a 1:1 conversation, oldest first (a 1:1 holds several over time). */
-  async directSessions(conversationId: string): Promise<string[]> {
-    const raw = await this.store.lookup(`teams:direct:${conversationId}`);
-    const r = z.array(z.string()).safeParse(raw ? JSON.parse(raw) : []);
-    return r.success ? r.data : [];
-  }
-  async addDirectSession(conversationId: string, sessionId: string): Promise<void> {
-    const list = (await this.directSessions(conversationId)).filter((id) => id !== sessionId);
-    list.push(sessionId);
-    await this.store.remember(`teams:direct:${conversationId}`, JSON.stringify(list.slice(-MAX_DIRECT)));
   }
 
   /** The bot's own Teams id (28:…), as the channel addresses it. */

@@ -19,7 +19,7 @@ export interface AppMetrics {
   inviteOutcome(outcome: 'created' | 'resent' | 'accepted' | 'rejected' | 'expired' | 'cancelled'): void;
 }
 
-/** Republishes agents' homes (App Home, Teams dashboard) soon, coalescing bursts. */
+/** Republishes agents' homes soon, coalescing bursts. */
 export interface HomeRefresher {
   refresh(agentIds: string[]): Promise<void>;
 }

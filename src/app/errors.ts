@@ -1,20 +1,43 @@
 import type { Refusal } from '../domain/policy.js';
+import { isWordKey, type Params, plain, type Rich, type WordKey, words } from './wording/index.js';
 
-/** A use case refused: the caller's mistake or a rule, never a crash. Maps to a 4xx or an ephemeral notice. */
+const STATUS: Record<string, number> = {
+  not_found: 404, invite_not_found: 404, message_not_found: 404, unknown_agent: 404, unknown_queue: 404, no_such_ref: 404,
+  forbidden: 403, not_member: 403, not_invitee: 403, not_agent: 403, not_supervisor: 403, other_queue: 403, not_directory: 403,
+  backlog: 429, invalid: 400, invalid_request: 400, unauthorized: 401,
+};
+
+/** Mode names in a refusal's parameters are said in words. */
+function worded(params: Refusal['params']): Params {
+  const out: Record<string, string | number | Rich> = { ...params };
+  const mode = params?.mode;
+  if (typeof mode === 'string' && isWordKey(`mode.${mode}`)) out.mode = words(`mode.${mode}` as WordKey);
+  return out;
+}
+
+/**
+ * A use case refused: the caller's mistake or a rule, never a crash. It maps to a 4xx, an
+ * ephemeral notice or a line on a card; its words come from the wording catalogue.
+ */
 export class Refused extends Error {
-  constructor(readonly code: string, message: string, readonly status = 409) {
-    super(message);
+  readonly text: Rich;
+  constructor(readonly code: string, text: Rich, readonly status = STATUS[code] ?? 409) {
+    super(plain(text));
     this.name = 'Refused';
+    this.text = text;
   }
-  static from(r: Refusal, status?: number): Refused {
-    return new Refused(r.code, r.message, status ?? statusFor(r.code));
+
+  /** A domain refusal, said with the catalogue's sentence for it. */
+  static from(r: Pick<Refusal, 'code' | 'wording' | 'params'>, status?: number): Refused {
+    const specific = `refusal.${r.wording ?? r.code}`;
+    const key = isWordKey(specific) ? specific : isWordKey(`refusal.${r.code}`) ? (`refusal.${r.code}` as WordKey) : 'refusal.invalid';
+    return new Refused(r.code, words(key, key === 'refusal.invalid' ? { detail: r.params?.detail ?? r.code } : worded(r.params)), status);
+  }
+
+  /** A refusal by code alone (the store's preconditions, look-ups). */
+  static of(code: string, params?: Refusal['params'], wording?: string): Refused {
+    return Refused.from({ code, ...(params ? { params } : {}), ...(wording ? { wording } : {}) });
   }
 }
 
-function statusFor(code: string): number {
-  if (code === 'not_found' || code === 'unknown_agent') return 404;
-  if (['forbidden', 'not_member', 'not_invitee', 'not_agent', 'not_supervisor', 'other_queue'].includes(code)) return 403;
-  return 409;
-}
-
-export const notFound = (what: string): Refused => new Refused('not_found', `${what} not found.`, 404);
+export const notFound = (code: 'not_found' | 'invite_not_found' | 'message_not_found' = 'not_found'): Refused => Refused.of(code);

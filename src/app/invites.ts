@@ -3,20 +3,19 @@ import type { Agent } from '../domain/directory.js';
 import {
   type Invite, type InviteAnswer, type InviteMode, mayAnswer, mayBeInvited, mayInvite, mayResend, mayViewInvites, statusForAnswer,
 } from '../domain/invite.js';
-import type { Verdict } from '../domain/policy.js';
 import { searchAgents } from '../domain/search.js';
 import type { Member } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
-import type { SessionView } from './ports.js';
 import { commit, joinWrites, loadSession } from './sessions.js';
-import { sessionView } from './views.js';
+import type { Candidate } from './surfaces/invites.js';
+import { type SessionView, sessionView } from './views.js';
 
 const changed = (i: Pick<Invite, 'sessionId' | 'id'>) => ({ type: 'invite.changed' as const, sessionId: i.sessionId, inviteId: i.id });
 
 async function loadInvite(ctx: AppContext, inviteId: string): Promise<Invite> {
   const inv = await ctx.store.invite(inviteId);
-  if (!inv) throw notFound('Invite');
+  if (!inv) throw notFound('invite_not_found');
   return inv;
 }
 
@@ -29,7 +28,7 @@ export async function inviteDetails(ctx: AppContext, sessionId: string, agentId:
 }
 
 /** Agents matching a query, each with whether they can be invited and why not. */
-export async function inviteCandidates(ctx: AppContext, sessionId: string, inviterId: string, query: string, limit = 20) {
+export async function inviteCandidates(ctx: AppContext, sessionId: string, inviterId: string, query: string, limit = 20): Promise<Candidate[]> {
   const session = await loadSession(ctx, sessionId);
   const [members, invites, away] = await Promise.all([ctx.store.members(sessionId), ctx.store.invites(sessionId), ctx.store.awayAgentIds()]);
   const inQueue = ctx.directory.get().agents.filter((a) => a.queues.includes(session.queueId));
@@ -39,8 +38,8 @@ export async function inviteCandidates(ctx: AppContext, sessionId: string, invit
       session, inviterId, invitee: agent, inviteeAvailable: !away.has(agent.id),
       inviteeMember: members.find((m) => m.agentId === agent.id),
       pendingForInvitee: invites.some((i) => i.status === 'pending' && i.inviteeId === agent.id),
-    }) as Verdict,
-  }));
+    }),
+  })).map((c): Candidate => (c.verdict.ok ? c : { ...c, reason: Refused.from(c.verdict).message }));
 }
 
 export async function invite(ctx: AppContext, input: { sessionId: string; inviterId: string; inviteeId: string; mode: InviteMode }): Promise<Invite> {

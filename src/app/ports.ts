@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Agent, Queue } from '../domain/directory.js';
-import type { Invite } from '../domain/invite.js';
-import type { Member, Session } from '../domain/session.js';
-import type { FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
+import type { FileRef } from '../domain/transcript.js';
+import type { Surface } from './surfaces/surface.js';
 
 /**
  * Work for the platforms, stored in the session's outbox in the same atomic step as the
@@ -17,76 +16,43 @@ export const Effect = z.discriminatedUnion('type', [
 ]);
 export type Effect = z.infer<typeof Effect>;
 
-export type PlatformId = 'slack' | 'teams' | (string & {});
+/** A platform's reference to a message it posted (channel + ts, conversation + activity id). */
+export type MessageRef = Record<string, string>;
 
-/** One place a session is shown: a channel thread, or an agent's 1:1 chat with the bot. */
+/** One place a chat is shown: a channel thread, or an agent's 1:1 with the bot. */
 export const MirrorSchema = z.object({
   key: z.string(),
   platform: z.string(),
   kind: z.enum(['channel', 'direct']),
   agentId: z.string().optional(),
-  address: z.record(z.string(), z.string()),
+  /** The root message; lines go under it. */
+  root: z.record(z.string(), z.string()),
 });
 export type Mirror = z.infer<typeof MirrorSchema>;
 
-/** A platform's reference to a message it posted (channel + ts, conversation + activity id). */
-export type MessageRef = Record<string, string>;
+/** Whether a platform reaches an agent: a known account, one it may find, or none. */
+export type Reach = 'yes' | 'maybe' | 'no';
 
-export interface MemberView extends Member {
-  agent: Agent | undefined;
-}
-
-/** Everything a platform needs to draw a session: plain data, no store access. */
-export interface SessionView {
-  session: Session;
-  queue: Queue;
-  owner: Agent | undefined;
-  members: MemberView[];
-  invites: Invite[];
-  /** The last few messages agents may see, oldest first. */
-  recent: MessageEntry[];
-  publicUrl: string;
-}
-
-export interface InviteView {
-  invite: Invite;
-  view: SessionView;
-  inviter: Agent | undefined;
-  invitee: Agent;
-  /** INVITE_MAX_RESENDS, so cards know whether Resend is still offered. */
-  maxResends: number;
-}
-
-/** What an agent's home or dashboard shows. */
-export interface HomeView {
-  agent: Agent;
-  available: boolean;
-  invites: InviteView[];
-  chats: SessionView[];
-  /** Active chats of the queues the agent supervises; empty for non-supervisors. */
-  monitoring: SessionView[];
-}
-
-/** The chat platform port (DESIGN §2). Implementations must be idempotent per call. */
+/**
+ * The chat platform port (DESIGN §2): what the relay asks of Slack, Teams or any other
+ * platform. It posts, updates and removes surfaces; it decides nothing and draws nothing of
+ * its own. Implementations must be safe to call again after a failure.
+ */
 export interface PlatformPort {
-  readonly id: PlatformId;
-  /** Post the session's root message in its queue's channel; null when the queue has no channel here. */
-  openChannelMirror(view: SessionView): Promise<Mirror | null>;
-  /** Open an agent's 1:1 mirror; null when the agent cannot be reached on this platform. */
-  openDirectMirror(view: SessionView, agent: Agent): Promise<Mirror | null>;
-  /** Whether this platform is where the agent works (the adapter knows their id or can learn it). */
-  reaches(agent: Agent): boolean;
-  renderSession(mirror: Mirror, view: SessionView): Promise<void>;
-  /** Post (or, for edit and delete, change) an entry; returns the posted message's ref. */
-  postEntry(mirror: Mirror, view: SessionView, entry: TranscriptEntry, target: MessageRef | undefined): Promise<MessageRef | null>;
-  /** A line in the thread about an invite's outcome (joined, rejected with Resend, expired with Resend...). */
-  postInviteOutcome(mirror: Mirror, invite: InviteView): Promise<void>;
-  /** Deliver the invite card; null when the invitee cannot be reached here. */
-  sendInviteCard(invite: InviteView): Promise<MessageRef | null>;
-  updateInviteCard(invite: InviteView, ref: MessageRef): Promise<void>;
-  /** A short notice in a mirror, e.g. "could not deliver the invite". */
-  postNotice(mirror: Mirror, view: SessionView, text: string): Promise<void>;
-  publishHome(home: HomeView): Promise<void>;
+  readonly id: string;
+  /** Whether lines can sit under a root in a 1:1 (else each line there names its chat). */
+  readonly threads: boolean;
+  reaches(agent: Agent): Reach;
+  /** Posts a chat's root in its queue's channel, or in an agent's 1:1; null when there is no such place here. */
+  openMirror(root: Surface, to: { queue: Queue; sessionId: string } | { agent: Agent; sessionId: string }): Promise<Mirror | null>;
+  /** A line under a mirror's root. */
+  post(mirror: Mirror, surface: Surface): Promise<MessageRef>;
+  /** A card in the agent's 1:1 (an invite); null when the agent cannot be reached here. */
+  send(agent: Agent, surface: Surface): Promise<MessageRef | null>;
+  update(ref: MessageRef, surface: Surface): Promise<void>;
+  remove(ref: MessageRef): Promise<void>;
+  /** The agent's home (Slack's App Home); platforms without one ignore it. */
+  publishHome(agent: Agent, surface: Surface): Promise<void>;
   /** Lets a joining member into a channel mirror they cannot see yet (Slack: conversations.invite). */
   admit?(mirror: Mirror, agent: Agent): Promise<void>;
   /** Streams a file an agent shared, for the end user's download. */

@@ -1,8 +1,16 @@
 import type { Agent } from '../domain/directory.js';
+import type { TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound } from './errors.js';
-import { homeView, inviteView, viewOf } from './views.js';
-import type { Effect, Mirror, PlatformPort, SessionView } from './ports.js';
+import type { Effect, MessageRef, Mirror, PlatformPort } from './ports.js';
+import { homeSurface } from './surfaces/home.js';
+import { inviteCard, inviteLine } from './surfaces/invites.js';
+import { entryLine } from './surfaces/lines.js';
+import { agentName } from './surfaces/names.js';
+import { rootSurface, type Viewer } from './surfaces/root.js';
+import { line, type Surface } from './surfaces/surface.js';
+import { homeView, inviteView, type SessionView, viewOf } from './views.js';
+import { words } from './wording/index.js';
 
 /**
  * Carries one outbox effect to every platform. Each step records what it has done
@@ -24,31 +32,51 @@ export async function deliverEffect(ctx: AppContext, effect: Effect): Promise<vo
 }
 
 const platformOf = (ctx: AppContext, m: Mirror): PlatformPort | undefined => ctx.platforms.find((p) => p.id === m.platform);
+const viewerOf = (m: Mirror): Viewer => (m.kind === 'direct' && m.agentId ? { agentId: m.agentId } : { shared: true });
+
+/** The platforms where an agent works: those that know them, else those that may find them. */
+export function platformsOf(ctx: AppContext, agent: Agent): PlatformPort[] {
+  const known = ctx.platforms.filter((p) => p.reaches(agent) === 'yes');
+  return known.length > 0 ? known : ctx.platforms.filter((p) => p.reaches(agent) === 'maybe');
+}
 
 /** The session's view and mirrors, in one round trip. */
 async function load(ctx: AppContext, sessionId: string): Promise<{ view: SessionView; mirrors: Mirror[] }> {
   const bundle = await ctx.store.sessionBundle(sessionId, 20);
-  if (!bundle) throw notFound('Chat');
+  if (!bundle) throw notFound();
   return { view: viewOf(ctx, bundle), mirrors: bundle.mirrors };
+}
+
+async function keep(ctx: AppContext, sessionId: string, mirror: Mirror) {
+  await ctx.store.addMirror(sessionId, mirror);
+  await ctx.store.addMirrorChat(mirror.key, sessionId);
 }
 
 async function openChannels(ctx: AppContext, sessionId: string) {
   const { view, mirrors: existing } = await load(ctx, sessionId);
   for (const p of ctx.platforms) {
     if (existing.some((m) => m.platform === p.id && m.kind === 'channel')) continue;
-    const mirror = await p.openChannelMirror(view);
-    if (mirror) {
-      await ctx.store.addMirror(sessionId, mirror);
-      await ctx.store.remember(`mirror:${mirror.key}`, sessionId);
-    }
+    const mirror = await p.openMirror(rootSurface(view, { shared: true }), { queue: view.queue, sessionId });
+    if (mirror) await keep(ctx, sessionId, mirror);
   }
 }
 
 async function renderEverywhere(ctx: AppContext, sessionId: string) {
   const { view, mirrors } = await load(ctx, sessionId);
-  for (const m of mirrors) await platformOf(ctx, m)?.renderSession(m, view);
+  for (const m of mirrors) await platformOf(ctx, m)?.update(m.root, rootSurface(view, viewerOf(m)));
   await ctx.homes.refresh(interestedAgents(ctx, view));
 }
+
+/** Posts a line once per key: a retry after a failure finds the ref and does not post again. */
+async function postOnce(ctx: AppContext, sessionId: string, key: string, platform: PlatformPort, m: Mirror, s: Surface): Promise<MessageRef> {
+  const known = await ctx.store.getRef(sessionId, key);
+  if (known) return known;
+  const ref = await platform.post(m, s);
+  await ctx.store.setRef(sessionId, key, ref);
+  return ref;
+}
+
+const lineKey = (m: Mirror, entryId: string) => `posted:${m.key}:${entryId}`;
 
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
   const [entry, { view, mirrors }] = await Promise.all([ctx.store.entry(sessionId, entryId), load(ctx, sessionId)]);
@@ -57,15 +85,25 @@ async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
   if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.via === 'invite')) return;
   const origin = 'origin' in entry ? entry.origin : undefined;
   for (const m of mirrors) {
-    if (m.key === origin) continue;
     const platform = platformOf(ctx, m);
-    if (!platform) continue;
-    const key = `posted:${m.key}:${entry.id}`;
-    if (await ctx.store.getRef(sessionId, key)) continue;
-    const target = 'targetId' in entry ? await ctx.store.getRef(sessionId, `posted:${m.key}:${entry.targetId}`) : undefined;
-    const ref = await platform.postEntry(m, view, entry, target);
-    await ctx.store.setRef(sessionId, key, ref ?? { skipped: '1' });
+    if (!platform || m.key === origin) continue;
+    await relayTo(ctx, platform, m, view, entry);
   }
+}
+
+async function relayTo(ctx: AppContext, platform: PlatformPort, m: Mirror, view: SessionView, entry: TranscriptEntry) {
+  const sessionId = view.session.id;
+  const s = entryLine(entry, view, { inChat: m.kind === 'direct' && !platform.threads });
+  if (!s) return;
+  if (entry.kind === 'edit' || entry.kind === 'delete') {
+    const target = await ctx.store.getRef(sessionId, lineKey(m, entry.targetId));
+    if (target && !target.skipped) {
+      if (entry.kind === 'edit') await platform.update(target, s);
+      else await platform.remove(target);
+      return;
+    }
+  }
+  await postOnce(ctx, sessionId, lineKey(m, entry.id), platform, m, s);
 }
 
 async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: string) {
@@ -74,38 +112,37 @@ async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: strin
   if (!invite) return;
   const iv = await inviteView(ctx, invite, view);
   const mirrors = all.filter((m) => m.kind === 'channel' || m.agentId === invite.inviterId);
+  const card = inviteCard(iv, ctx.now());
 
   // The card: sent once per platform that reaches the invitee, updated on every later change.
-  const cardKey = (p: PlatformPort) => `card:${p.id}:${inviteId}`;
   let reached = false;
   for (const p of ctx.platforms) {
-    const ref = await ctx.store.getRef(sessionId, cardKey(p));
+    const key = `card:${p.id}:${inviteId}`;
+    const ref = await ctx.store.getRef(sessionId, key);
     if (ref) {
-      reached = true;
-      if (!ref.none) await p.updateInviteCard(iv, ref);
+      reached ||= !ref.none;
+      if (!ref.none) await p.update(ref, card);
       continue;
     }
-    if (invite.status !== 'pending' || !p.reaches(iv.invitee)) continue;
-    const sent = await p.sendInviteCard(iv);
-    await ctx.store.setRef(sessionId, cardKey(p), sent ?? { none: '1' });
-    if (sent) {
-      reached = true;
-      await ctx.store.remember(`card:${p.id}:${Object.values(sent).join(':')}`, inviteId);
-    }
+    if (invite.status !== 'pending' || !platformsOf(ctx, iv.invitee).includes(p)) continue;
+    const sent = await p.send(iv.invitee, card);
+    await ctx.store.setRef(sessionId, key, sent ?? { none: '1' });
+    reached ||= sent !== null;
   }
   if (!reached && invite.status === 'pending') {
-    await once(ctx, sessionId, `unreached:${inviteId}`, async () => {
-      const text = `Could not deliver the invite to ${iv.invitee.firstName} ${iv.invitee.lastName}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then resend.`;
-      for (const m of mirrors) await platformOf(ctx, m)?.postNotice(m, view, text);
-    });
+    const notice = line(words('invite.unreached', { name: agentName(iv.invitee) }));
+    for (const m of mirrors) {
+      const p = platformOf(ctx, m);
+      if (p) await postOnce(ctx, sessionId, `unreached:${inviteId}:${m.key}`, p, m, notice);
+    }
   }
 
-  // The thread line: one per invite state per mirror (resent invites announce themselves once).
+  // The thread line: one per invite state per mirror (a resent invite announces itself once).
   if (invite.status !== 'pending' || invite.attempt > 1) {
+    const s = inviteLine(iv);
     for (const m of mirrors) {
-      await once(ctx, sessionId, `outcome:${inviteId}:${invite.status}:${m.key}`, async () => {
-        await platformOf(ctx, m)?.postInviteOutcome(m, iv);
-      });
+      const p = platformOf(ctx, m);
+      if (p) await postOnce(ctx, sessionId, `outcome:${inviteId}:${invite.status}:${m.key}`, p, m, s);
     }
   }
   await ctx.homes.refresh([invite.inviteeId, invite.inviterId]);
@@ -117,21 +154,21 @@ async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
   const { view, mirrors } = await load(ctx, sessionId);
   if (mirrors.some((m) => m.agentId === agentId)) return;
   // Someone who works where the chat already has a channel thread reads it there.
-  const home = ctx.platforms.find((p) => p.reaches(agent));
+  const [home] = platformsOf(ctx, agent);
   if (!home) return;
   const channel = mirrors.find((m) => m.platform === home.id && m.kind === 'channel');
   if (channel) return home.admit?.(channel, agent);
-  const mirror = await home.openDirectMirror(view, agent);
-  if (mirror) {
-    await ctx.store.addMirror(sessionId, mirror);
-    await ctx.store.remember(`mirror:${mirror.key}`, sessionId);
+  const rootKey = `direct:${home.id}:${agentId}`;
+  const known = await ctx.store.getRef(sessionId, rootKey);
+  const mirror = known ? JSON.parse(known.mirror ?? 'null') as Mirror | null : await home.openMirror(rootSurface(view, { agentId }), { agent, sessionId });
+  if (!mirror) return;
+  if (!known) await ctx.store.setRef(sessionId, rootKey, { mirror: JSON.stringify(mirror) });
+  // The recent messages give the joiner the context the channel thread would have shown.
+  for (const e of view.recent) {
+    const s = entryLine(e, view, { inChat: !home.threads });
+    if (s) await postOnce(ctx, sessionId, lineKey(mirror, e.id), home, mirror, s);
   }
-}
-
-async function once(ctx: AppContext, sessionId: string, key: string, work: () => Promise<void>) {
-  if (await ctx.store.getRef(sessionId, key)) return;
-  await work();
-  await ctx.store.setRef(sessionId, key, { done: '1' });
+  await keep(ctx, sessionId, mirror);
 }
 
 /**
@@ -147,11 +184,11 @@ function interestedAgents(ctx: AppContext, view: SessionView): string[] {
 /** Publishes agents' homes now (the home worker's job); a failure is logged, never thrown. */
 export async function publishHomes(ctx: AppContext, agents: Agent[]) {
   for (const agent of agents) {
-    const targets = ctx.platforms.filter((p) => p.reaches(agent));
+    const targets = platformsOf(ctx, agent);
     if (targets.length === 0) continue;
     try {
-      const home = await homeView(ctx, agent);
-      await Promise.all(targets.map((p) => p.publishHome(home)));
+      const home = homeSurface(await homeView(ctx, agent));
+      await Promise.all(targets.map((p) => p.publishHome(agent, home)));
     } catch (err) {
       ctx.log.warn({ err, agentId: agent.id }, 'home publish failed');
     }

@@ -20,30 +20,18 @@ export async function commit<T>(ctx: AppContext, sessionId: string, write: Promi
   return r.value;
 }
 
-const STORE_MESSAGES: Record<string, [number, string]> = {
-  not_found: [404, 'Chat not found.'],
-  backlog: [429, 'Too many messages are waiting to be delivered; try again in a moment.'],
-  not_waiting: [409, 'Someone has already accepted this chat.'],
-  not_active: [409, 'This chat is not active.'],
-  ended: [409, 'This chat has ended.'],
-  status_ended: [409, 'This chat has ended.'],
-  status_waiting: [409, 'This chat has not been accepted yet.'],
-  already_member: [409, 'Already a member of this chat.'],
-  already_invited: [409, 'An invite to this agent is already pending.'],
-  not_pending: [409, 'This invite has already been answered or has expired.'],
-  expired: [409, 'This invite has expired.'],
-  not_resendable: [409, 'Only a rejected or expired invite can be resent.'],
-  already_resent: [409, 'This invite has already been resent.'],
-};
-
+/**
+ * The store's preconditions use the domain's refusal codes; a few carry which sentence says
+ * them (`code:wording`).
+ */
 export function storeRefusal(code: string): Refused {
-  const [status, message] = STORE_MESSAGES[code] ?? [409, `Refused (${code}).`];
-  return new Refused(code, message, status);
+  const [c = code, wording] = code.split(':');
+  return Refused.of(c, undefined, wording);
 }
 
 export async function loadSession(ctx: AppContext, id: string): Promise<Session> {
   const s = await ctx.store.getSession(id);
-  if (!s) throw notFound('Chat');
+  if (!s) throw notFound();
   return s;
 }
 
@@ -55,7 +43,7 @@ const changed = (sessionId: string): Effect => ({ type: 'session.changed', sessi
 
 export async function createSession(ctx: AppContext, input: { queueId: string; user: EndUser; text?: string | undefined }) {
   const queue = ctx.directory.get().queue(input.queueId);
-  if (!queue) throw new Refused('unknown_queue', `Unknown queue "${input.queueId}".`, 404);
+  if (!queue) throw Refused.of('unknown_queue', { queue: input.queueId });
   const now = ctx.now();
   const session: Session = { id: newSessionId(), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now };
   const token = randomBytes(32).toString('base64url');
@@ -69,7 +57,7 @@ export async function accept(ctx: AppContext, sessionId: string, agent: Agent | 
   const session = await loadSession(ctx, sessionId);
   const available = agent ? !(await ctx.store.awayAgentIds()).has(agent.id) : false;
   const v = mayAccept(session, agent, available);
-  if (!v.ok || !agent) throw Refused.from(v.ok ? { ok: false, code: 'not_agent', message: 'Unknown agent.' } : v);
+  if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_agent' } : v);
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode: 'owner', joinedAt: now, via: 'accept' };
   await commit(ctx, sessionId, ctx.store.accept(sessionId, member, now, {
@@ -124,7 +112,7 @@ export interface AgentReply {
  * An agent's reply in a thread. The policy decides who sees it; a refusal or a notice
  * comes back for the adapter to show the author.
  */
-export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entry: TranscriptEntry; notice?: string }> {
+export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entry: TranscriptEntry; withheld: boolean }> {
   const session = await loadSession(ctx, r.sessionId);
   const member = await memberOf(ctx, r.sessionId, r.agent.id);
   const note = /^note:/i.test(r.text.trim());
@@ -137,13 +125,15 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
     authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
   };
   const [id = ''] = (await commit(ctx, r.sessionId, ctx.store.append(r.sessionId, ['active'], { entries: [body] }))).ids;
-  return { entry: { id, ...body } as TranscriptEntry, ...(decision.notice ? { notice: decision.notice } : {}) };
+  return { entry: { id, ...body } as TranscriptEntry, withheld: decision.withheld === true };
 }
 
-/** An agent edited or deleted a reply they had sent: the end user sees the change. */
-export async function agentRevision(ctx: AppContext, sessionId: string, agentId: string, targetId: string, origin: string, text: string | null) {
+/** An agent edited or deleted a reply they had sent: the end user and the other mirrors see the change. */
+export async function agentRevision(ctx: AppContext, sessionId: string, agentId: string, targetId: string, text: string | null) {
   const target = await ctx.store.entry(sessionId, targetId);
-  if (!target || target.kind !== 'message' || target.agentId !== agentId) throw notFound('Message');
+  if (!target || target.kind !== 'message' || target.agentId !== agentId) throw notFound('message_not_found');
+  // A revision comes from where the message was typed, and is not echoed back there.
+  const origin = target.origin;
   const now = ctx.now();
   const body: EntryBody = text === null
     ? { kind: 'delete', ts: now, visibility: target.visibility, targetId, origin }
@@ -156,7 +146,7 @@ export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: 
   const session = await loadSession(ctx, sessionId);
   const existing = agent ? await memberOf(ctx, sessionId, agent.id) : undefined;
   const v = mayJoinAsSupervisor(session, agent, existing, mode);
-  if (!v.ok || !agent) throw Refused.from(v.ok ? { ok: false, code: 'not_supervisor', message: 'Unknown agent.' } : v);
+  if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_supervisor' } : v);
   await joinAs(ctx, sessionId, agent, mode, 'supervisor');
 }
 

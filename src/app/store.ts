@@ -63,9 +63,12 @@ export interface SessionStore {
 
   mirrors(sessionId: string): Promise<Mirror[]>;
   addMirror(sessionId: string, mirror: Mirror): Promise<void>;
+  /** The chats shown at a mirror's place (one for a thread; a 1:1 may show several), oldest first. */
+  mirrorChats(key: string): Promise<string[]>;
+  addMirrorChat(key: string, sessionId: string): Promise<void>;
   getRef(sessionId: string, key: string): Promise<MessageRef | undefined>;
   setRef(sessionId: string, key: string, ref: MessageRef): Promise<void>;
-  /** Finds what a platform reference (e.g. slack:C1:1700.01) points to. */
+  /** Finds what a platform reference (e.g. a message id) points to. */
   lookup(key: string): Promise<string | undefined>;
   /** Keeps a look-up for good, or for `ttlSeconds` (per-message links that outlive no chat). */
   remember(key: string, value: string, ttlSeconds?: number): Promise<void>;

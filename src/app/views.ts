@@ -1,24 +1,62 @@
-import type { Agent } from '../domain/directory.js';
+import type { Agent, Queue } from '../domain/directory.js';
 import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
 import type { Invite } from '../domain/invite.js';
+import type { Member, Session } from '../domain/session.js';
 import type { MessageEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
-import type { HomeView, InviteView, SessionView } from './ports.js';
 import type { SessionBundle } from './store.js';
 
 const RECENT = 5;
 
-/** Plain-data views of a session for the platform builders. */
+export interface MemberView extends Member {
+  agent: Agent | undefined;
+}
+
+/** Everything a surface needs to draw a chat: plain data, no store access. */
+export interface SessionView {
+  session: Session;
+  queue: Queue;
+  owner: Agent | undefined;
+  members: MemberView[];
+  invites: Invite[];
+  /** The last few messages agents may see, oldest first. */
+  recent: MessageEntry[];
+  publicUrl: string;
+}
+
+export interface InviteView {
+  invite: Invite;
+  view: SessionView;
+  inviter: Agent | undefined;
+  invitee: Agent;
+  /** INVITE_MAX_RESENDS, so surfaces know whether Resend is still offered. */
+  maxResends: number;
+}
+
+/** What an agent's home or dashboard shows. */
+export interface HomeView {
+  agent: Agent;
+  available: boolean;
+  invites: InviteView[];
+  chats: SessionView[];
+  /** Active chats of the queues the agent supervises; empty for non-supervisors. */
+  monitoring: SessionView[];
+}
+
+export const memberOf = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
+  agentId === undefined ? undefined : view.members.find((m) => m.agentId === agentId);
+
+/** Plain-data views of a session for the surfaces. */
 export async function sessionView(ctx: AppContext, sessionId: string): Promise<SessionView> {
   const bundle = await ctx.store.sessionBundle(sessionId, 20);
-  if (!bundle) throw notFound('Chat');
+  if (!bundle) throw notFound();
   return viewOf(ctx, bundle);
 }
 
 export function viewOf(ctx: AppContext, { session, members, invites, recent: last }: SessionBundle): SessionView {
   const dir = ctx.directory.get();
-  const queue = dir.queue(session.queueId) ?? { id: session.queueId, name: session.queueId };
+  const queue = dir.queue(session.queueId) ?? { id: session.queueId, name: session.queueId, settings: {} };
   return {
     session,
     queue,
@@ -32,7 +70,9 @@ export function viewOf(ctx: AppContext, { session, members, invites, recent: las
 
 export async function inviteView(ctx: AppContext, invite: Invite, view?: SessionView): Promise<InviteView> {
   const dir = ctx.directory.get();
-  const invitee = dir.agent(invite.inviteeId) ?? { id: invite.inviteeId, firstName: invite.inviteeId, lastName: '', email: 'unknown@invalid', permissions: [], roles: ['agent'], queues: [] };
+  const invitee = dir.agent(invite.inviteeId) ?? {
+    id: invite.inviteeId, firstName: invite.inviteeId, lastName: '', email: 'unknown@invalid', permissions: [], roles: ['agent' as const], queues: [], settings: {},
+  };
   return {
     invite,
     view: view ?? (await sessionView(ctx, invite.sessionId)),
@@ -62,6 +102,6 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
 
 /** A supervisor's monitoring list: the active chats of the queues they supervise. */
 export async function monitoringView(ctx: AppContext, agent: Agent): Promise<SessionView[]> {
-  if (!isSupervisor(agent)) throw new Refused('not_supervisor', 'Only supervisors have a monitoring view.', 403);
+  if (!isSupervisor(agent)) throw Refused.of('not_supervisor', undefined, 'not_supervisor.view');
   return (await homeView(ctx, agent)).monitoring;
 }

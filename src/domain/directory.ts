@@ -1,20 +1,16 @@
 import { z } from 'zod';
 
-/** The directory file: support queues and the agents who work them. */
-export const QueueSchema = z.object({
+/**
+ * The directory file: support queues and the agents who work them. Each chat platform keeps
+ * its own per-queue and per-agent settings in a section named after it (its adapter's id),
+ * validated by that platform's adapter; the domain carries them without reading them.
+ */
+const QueueCore = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
   name: z.string().min(1).max(100),
-  slack: z.object({ channel: z.string().regex(/^[CG][A-Z0-9]+$/, 'a Slack channel id such as C0123ABC') }).optional(),
-  teams: z
-    .object({
-      channelId: z.string().min(1),
-      serviceUrl: z.url(),
-      tenantId: z.string().min(1).optional(),
-    })
-    .optional(),
-});
+};
 
-export const AgentSchema = z.object({
+const AgentCore = {
   id: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'letters, digits, ., - and _'),
   firstName: z.string().min(1),
   lastName: z.string().min(1),
@@ -22,16 +18,34 @@ export const AgentSchema = z.object({
   permissions: z.array(z.string()).default([]),
   roles: z.array(z.enum(['agent', 'supervisor'])).default(['agent']),
   queues: z.array(z.string()).default([]),
-  slack: z.object({ userId: z.string().regex(/^[UW][A-Z0-9]+$/) }).optional(),
-  teams: z.object({ aadObjectId: z.string().min(1) }).optional(),
-});
+};
 
-export const DirectorySchema = z
-  .object({
-    queues: z.array(QueueSchema).min(1),
-    agents: z.array(AgentSchema).default([]),
-  })
-  .superRefine((d, ctx) => {
+/** A platform's own settings schemas for the directory. */
+export interface DirectorySection {
+  queue?: z.ZodType;
+  agent?: z.ZodType;
+}
+export type DirectorySections = Readonly<Record<string, DirectorySection>>;
+
+/** Platform sections, each validated by its platform's schema; unknown keys are refused. */
+function withSections<T extends z.ZodRawShape>(core: T, sections: DirectorySections, kind: keyof DirectorySection) {
+  const platformShape = Object.fromEntries(Object.entries(sections).flatMap(([id, s]) => (s[kind] ? [[id, s[kind]!.optional()]] : [])));
+  return z.object({ ...core, ...platformShape }).strict().transform((raw) => {
+    const settings: Record<string, unknown> = {};
+    const coreOnly: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (k in core) coreOnly[k] = v;
+      else if (v !== undefined) settings[k] = v;
+    }
+    return { ...(coreOnly as z.output<z.ZodObject<T>>), settings: settings as Readonly<Record<string, unknown>> };
+  });
+}
+
+export const directorySchema = (sections: DirectorySections = {}) =>
+  z.object({
+    queues: z.array(withSections(QueueCore, sections, 'queue')).min(1),
+    agents: z.array(withSections(AgentCore, sections, 'agent')).default([]),
+  }).superRefine((d, ctx) => {
     const queueIds = new Set<string>();
     d.queues.forEach((q, i) => {
       if (queueIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `duplicate queue id "${q.id}"` });
@@ -47,9 +61,9 @@ export const DirectorySchema = z
     });
   });
 
-export type Queue = z.infer<typeof QueueSchema>;
-export type Agent = z.infer<typeof AgentSchema>;
-export type DirectoryData = z.infer<typeof DirectorySchema>;
+export type DirectoryData = z.output<ReturnType<typeof directorySchema>>;
+export type Queue = DirectoryData['queues'][number];
+export type Agent = DirectoryData['agents'][number];
 
 export const AGENT_PERMISSION = 'ESChat_Agent';
 
@@ -62,11 +76,13 @@ export const fullName = (a: Agent): string => `${a.firstName} ${a.lastName}`;
 export class Directory {
   private readonly agentsById: Map<string, Agent>;
   private readonly queuesById: Map<string, Queue>;
+  private readonly agentsByEmail: Map<string, Agent>;
   private readonly supervisorsByQueue = new Map<string, Agent[]>();
 
   constructor(readonly data: DirectoryData) {
     this.agentsById = new Map(data.agents.map((a) => [a.id, a]));
     this.queuesById = new Map(data.queues.map((q) => [q.id, q]));
+    this.agentsByEmail = new Map(data.agents.map((a) => [a.email.toLowerCase(), a]));
     for (const q of data.queues) this.supervisorsByQueue.set(q.id, data.agents.filter((a) => isSupervisorOf(a, q.id)));
   }
 
@@ -88,13 +104,6 @@ export class Directory {
     return this.queuesById.get(id);
   }
   byEmail(email: string): Agent | undefined {
-    const e = email.trim().toLowerCase();
-    return this.data.agents.find((a) => a.email.toLowerCase() === e);
-  }
-  bySlackId(userId: string): Agent | undefined {
-    return this.data.agents.find((a) => a.slack?.userId === userId);
-  }
-  byAadObjectId(id: string): Agent | undefined {
-    return this.data.agents.find((a) => a.teams?.aadObjectId === id);
+    return this.agentsByEmail.get(email.trim().toLowerCase());
   }
 }

@@ -19,32 +19,34 @@ const PERMISSIONS: Record<MemberMode, ReadonlySet<Action>> = {
 export const can = (member: Pick<Member, 'mode'> | undefined, action: Action): boolean =>
   member !== undefined && PERMISSIONS[member.mode].has(action);
 
-/** A refusal with a stable code (for logs, tests and i18n) and words for the user. */
+/**
+ * A refusal: a stable code (the API's error code, for logs and tests), and which sentence of
+ * the wording catalogue says it (`refusal.<wording>`, by default the code) with its parameters.
+ */
 export interface Refusal {
   ok: false;
   code: string;
-  message: string;
+  wording?: string;
+  params?: Readonly<Record<string, string | number>>;
 }
 export type Verdict = { ok: true } | Refusal;
 export const allow: Verdict = { ok: true };
-export const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
+export const refuse = (code: string, params?: Refusal['params'], wording?: string): Refusal => ({
+  ok: false, code, ...(params ? { params } : {}), ...(wording ? { wording } : {}),
+});
 
 export function mayAccept(session: Session, agent: Agent | undefined, available: boolean): Verdict {
-  if (!agent || !isAgent(agent)) return refuse('not_agent', 'Only support agents can accept chats.');
-  if (!agent.queues.includes(session.queueId)) return refuse('other_queue', 'This chat belongs to a queue you are not in.');
-  if (session.status !== 'waiting') return refuse('not_waiting', session.status === 'ended' ? 'This chat has ended.' : 'Someone has already accepted this chat.');
-  if (!available) return refuse('away', 'You are set to Away. Set yourself Available to take chats.');
+  if (!agent || !isAgent(agent)) return refuse('not_agent');
+  if (!agent.queues.includes(session.queueId)) return refuse('other_queue');
+  if (session.status !== 'waiting') return refuse('not_waiting', undefined, session.status === 'ended' ? 'ended' : undefined);
+  if (!available) return refuse('away');
   return allow;
 }
 
 export function mayAct(session: Session, member: Member | undefined, action: Action): Verdict {
-  if (session.status === 'ended') return refuse('ended', 'This chat has ended.');
-  if (!member) return refuse('not_member', 'You are not a member of this chat.');
-  if (!can(member, action)) {
-    return refuse('forbidden', member.mode === 'monitor'
-      ? 'You are monitoring this chat, so you cannot do that.'
-      : 'Only the chat owner can do that.');
-  }
+  if (session.status === 'ended') return refuse('ended');
+  if (!member) return refuse('not_member');
+  if (!can(member, action)) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
   return allow;
 }
 
@@ -55,21 +57,22 @@ export function supervisorJoinModes(session: Session, member: Member | undefined
 }
 
 export function mayJoinAsSupervisor(session: Session, agent: Agent | undefined, member: Member | undefined, mode: 'participant' | 'monitor'): Verdict {
-  if (!agent || !isSupervisorOf(agent, session.queueId)) return refuse('not_supervisor', 'Only a supervisor of this queue can join without an invite.');
-  if (session.status !== 'active') return refuse('not_active', 'Only active chats can be joined.');
-  if (member?.mode === 'owner') return refuse('owner', 'You own this chat.');
-  if (!supervisorJoinModes(session, member).includes(mode)) return refuse('already_member', `You are already in this chat as ${member?.mode ?? 'a member'}.`);
+  if (!agent || !isSupervisorOf(agent, session.queueId)) return refuse('not_supervisor');
+  if (session.status !== 'active') return refuse('not_active', undefined, 'not_active.join');
+  if (member?.mode === 'owner') return refuse('owner');
+  if (!supervisorJoinModes(session, member).includes(mode)) return refuse('already_member', { mode: member?.mode ?? 'member' }, 'already_member.you');
   return allow;
 }
 
 /** What happens to a thread reply: who sees it. */
 export type Visibility = 'public' | 'agents' | 'private';
-export type ReplyDecision = { visibility: Visibility; notice?: string } | Refusal;
+/** Who sees a reply; `withheld` when it is kept from the customer, so its author is told. */
+export type ReplyDecision = { visibility: Visibility; withheld?: true } | Refusal;
 
 export function classifyAgentReply(session: Session, member: Member | undefined, isNote: boolean): ReplyDecision {
-  if (session.status !== 'active') return refuse('not_active', session.status === 'ended' ? 'This chat has ended; your reply was not sent.' : 'Accept the chat before replying.');
-  if (isNote) return can(member, 'note') ? { visibility: 'private' } : refuse('forbidden', 'Only the chat owner can write private notes.');
+  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended.reply' : 'not_active.reply');
+  if (isNote) return can(member, 'note') ? { visibility: 'private' } : refuse('forbidden', undefined, 'forbidden.note');
   if (can(member, 'chat')) return { visibility: 'public' };
-  if (member) return { visibility: 'agents', notice: 'You are monitoring this chat: your reply was not sent to the customer.' };
-  return refuse('not_member', 'You are not in this chat: your reply was not sent to the customer.');
+  if (member) return { visibility: 'agents', withheld: true };
+  return refuse('not_member', undefined, 'not_member.reply');
 }

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
+import { say } from '../app/wording/index.js';
 import * as sessions from '../app/sessions.js';
 import { EndUserSchema, type Session } from '../domain/session.js';
 import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
@@ -49,7 +50,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   /** The chat in the path, once the caller has shown its token or an API key. */
   const authorized = async (req: Request): Promise<Session> => {
     const id = SessionId.safeParse(req.params.id);
-    if (!id.success) throw new Refused('not_found', 'Chat not found.', 404);
+    if (!id.success) throw Refused.of('not_found');
     return authorizeSession(ctx.store, apiKeys, req, id.data);
   };
   const sessionParam = async (req: Request): Promise<string> => (await authorized(req)).id;
@@ -94,7 +95,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     const entries = await ctx.store.readEntries(id, undefined, 10_000);
     const file = entries.filter(visibleToEndUser).flatMap((e) => (e.kind === 'message' && e.file?.id === req.params.fileId ? [e.file] : []))[0];
     const platform = file && ctx.platforms.find((p) => p.id === file.platform);
-    if (!file || !platform?.openFile) throw new Refused('not_found', 'File not found.', 404);
+    if (!file || !platform?.openFile) throw Refused.of('not_found', undefined, 'file_not_found');
     const download = await platform.openFile(file);
     res.status(200).set({
       'Content-Type': download.contentType,
@@ -123,9 +124,9 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     requireApiKey(apiKeys, req);
     const body = AgentMessage.parse(req.body ?? {});
     const agent = ctx.directory.get().agent(body.agentId);
-    if (!agent) throw new Refused('unknown_agent', `Unknown agent "${body.agentId}".`, 404);
-    const { entry, notice } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent, text: body.text, origin: 'api' });
-    res.status(202).json({ message: publicEntry(entry), ...(notice ? { notice } : {}) });
+    if (!agent) throw Refused.of('unknown_agent', { who: body.agentId }, 'unknown_agent.id');
+    const { entry, withheld } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent, text: body.text, origin: 'api' });
+    res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
   });
 
   return r;
@@ -137,7 +138,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
  */
 async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, req: Request, res: Response) {
   const lastId = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
-  if (lastId !== undefined && !/^\d+-\d+$/.test(lastId)) throw new Refused('invalid_request', 'Last-Event-ID is not an event id.', 400);
+  if (lastId !== undefined && !/^\d+-\d+$/.test(lastId)) throw Refused.of('invalid_request', undefined, 'last_event_id');
   res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
   let cursor = lastId ?? '0-0';

@@ -24,14 +24,14 @@ export const isApiKey = (keys: readonly string[], presented: string | undefined)
 /** The end user's token (stored hashed) or a server-to-server API key grants access to one session. */
 export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string): Promise<Session> {
   const presented = bearer(req) ?? req.get('x-api-key');
-  if (!presented) throw new Refused('unauthorized', 'A session token is required (Authorization: Bearer <token>).', 401);
+  if (!presented) throw Refused.of('unauthorized', undefined, 'unauthorized.token');
   const found = await store.sessionWithToken(sessionId);
   if (found && isApiKey(apiKeys, presented)) return found.session;
-  if (!found || !equal(found.tokenHash, hashToken(presented))) throw new Refused('forbidden', 'This token does not grant access to this chat.', 403);
+  if (!found || !equal(found.tokenHash, hashToken(presented))) throw Refused.of('forbidden', undefined, 'forbidden.token');
   return found.session;
 }
 
 export function requireApiKey(apiKeys: readonly string[], req: Request): void {
   const presented = req.get('x-api-key') ?? bearer(req);
-  if (!isApiKey(apiKeys, presented)) throw new Refused('unauthorized', 'An API key is required (X-API-Key).', 401);
+  if (!isApiKey(apiKeys, presented)) throw Refused.of('unauthorized', undefined, 'unauthorized.key');
 }

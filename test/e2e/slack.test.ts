@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTIONS, BLOCKS } from '../../adapters/slack/blocks/index.js';
 import type { FakeCall } from '../support/fakeSlack.js';
 import { json, waitFor } from '../support/harness.js';
 import { sign } from '../support/slackRequests.js';
@@ -9,7 +8,11 @@ let w: SlackWorld;
 afterEach(async () => w?.stop());
 
 const CHANNEL = 'C0ITSUPPORT';
-const hasAction = (call: FakeCall, actionId: string) => JSON.stringify(call.args.blocks ?? call.args.view ?? []).includes(`"action_id":"${actionId}"`);
+const hasAction = (call: FakeCall, verb: string) => new RegExp(`"action_id":"sb:${verb.replace('.', '\\.')}(#\\d+)?"`).test(JSON.stringify(call.args.blocks ?? call.args.view ?? []));
+/** The invite id an invite card or thread line carries in its buttons. */
+const inviteIdIn = (call: FakeCall) => JSON.stringify(call.args.blocks).match(/\\"inviteId\\":\\"([^\\"]+)\\"/)![1]!;
+const sid = (id: string) => ({ sessionId: id });
+const iid = (id: string) => ({ inviteId: id });
 const posts = (channel: string, thread?: string) => w.fake.calls('chat.postMessage').filter((c) => c.args.channel === channel && (thread === undefined || c.args.thread_ts === thread));
 const say = (id: string, token: string, text: string) => json(`${w.h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text } });
 const userSees = async (id: string, token: string) => ((await json(`${w.h.url}/api/v1/sessions/${id}/messages`, { token })).body.messages as Array<{ kind: string; text?: string }>).filter((m) => m.kind === 'message').map((m) => m.text);
@@ -28,7 +31,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     const { fake, slack } = w;
     // 1-2. A chat starts; the root message appears with Accept.
     const chat = await startChat();
-    expect(hasAction(chat.root, ACTIONS.accept)).toBe(true);
+    expect(hasAction(chat.root, 'accept')).toBe(true);
     expect(String(chat.root.args.text).length).toBeGreaterThan(0);
     // End-user text arrives escaped in the thread: no channel ping, no mention.
     const first = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && String(c.args.text).includes('fire'));
@@ -38,8 +41,8 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     expect(JSON.stringify(first.args)).not.toContain('<!channel>');
 
     // 3. Alice accepts; the root shows Invite, End chat and the invite counter.
-    expect((await slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts })).status).toBe(200);
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && hasAction(c, ACTIONS.invite) && hasAction(c, ACTIONS.end) && hasAction(c, ACTIONS.invites));
+    expect((await slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts })).status).toBe(200);
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && hasAction(c, 'invite.open') && hasAction(c, 'end') && hasAction(c, 'invites'));
 
     // 4. Both sides talk.
     await say(chat.id, chat.token, 'hello?');
@@ -51,24 +54,24 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     const cmd = await slack.command('U0ALICE', '/chat', 'invite <@U0BOB|bob> monitor');
     expect(cmd.json.text).toMatch(/Invited Bob Martin as monitor/);
     const bobCard = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0BOB');
-    expect(hasAction(bobCard, ACTIONS.monitor) && hasAction(bobCard, ACTIONS.reject)).toBe(true);
-    expect(hasAction(bobCard, ACTIONS.participate)).toBe(false);
+    expect(hasAction(bobCard, 'monitor') && hasAction(bobCard, 'reject')).toBe(true);
+    expect(hasAction(bobCard, 'participate')).toBe(false);
     const bobCardTs = fake.messages('D0BOB')[0]!.ts;
-    const bobInvite = JSON.stringify(bobCard.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
+    const bobInvite = inviteIdIn(bobCard);
 
     // A click by someone else changes nothing and gets a private answer.
-    await slack.click('U0DAN', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
+    await slack.click('U0DAN', 'monitor', iid(bobInvite), { channel: 'D0BOB', ts: bobCardTs });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0DAN' && /someone else/.test(String(c.args.text)));
     expect((await w.h.service.ctx.store.invite(bobInvite))?.status).toBe('pending');
 
     // 6. Bob joins; his card loses its buttons and the thread says so.
-    await slack.click('U0BOB', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0BOB' && !hasAction(c, ACTIONS.monitor) && !hasAction(c, ACTIONS.reject));
+    await slack.click('U0BOB', 'monitor', iid(bobInvite), { channel: 'D0BOB', ts: bobCardTs });
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0BOB' && !hasAction(c, 'monitor') && !hasAction(c, 'reject'));
     await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /monitor/i.test(String(c.args.text)) && /Bob/.test(String(c.args.text)));
     // He is added to the queue channel so he can read the thread.
     await fake.waitFor((c) => c.method === 'conversations.invite' && c.args.channel === CHANNEL && c.args.users === 'U0BOB');
     // A second click is refused privately.
-    await slack.click('U0BOB', ACTIONS.monitor, bobInvite, { channel: 'D0BOB', ts: bobCardTs });
+    await slack.click('U0BOB', 'monitor', iid(bobInvite), { channel: 'D0BOB', ts: bobCardTs });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /already/.test(String(c.args.text)));
 
     // 7. Bob's replies are not relayed; he is told why.
@@ -77,62 +80,62 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     expect(await userSees(chat.id, chat.token)).not.toContain('monitor remark');
 
     // The invite details are for the owner and inviters: Bob is refused, Alice sees them.
-    await slack.click('U0BOB', ACTIONS.invites, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await slack.click('U0BOB', 'invites', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /owner and those who invited/.test(String(c.args.text)));
-    await slack.click('U0ALICE', ACTIONS.invites, chat.id, { channel: CHANNEL, ts: chat.ts });
-    const details = await fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes(ACTIONS.invitesModal));
+    await slack.click('U0ALICE', 'invites', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
+    const details = await fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes('Invites for chat'));
     expect(JSON.stringify(details.args.view)).toMatch(/Bob Martin/);
 
     // 8. A second invite, from the modal, is rejected, then resent.
-    await slack.click('U0ALICE', ACTIONS.invite, chat.id, { channel: CHANNEL, ts: chat.ts });
-    const modal = await fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes(ACTIONS.inviteModal));
-    expect(JSON.stringify(modal.args.view)).toContain(ACTIONS.inviteAgent);
-    const options = await slack.interaction({ type: 'block_suggestion', user: { id: 'U0ALICE' }, action_id: ACTIONS.inviteAgent, block_id: BLOCKS.inviteAgent, value: 'da', view: { id: 'V1', callback_id: ACTIONS.inviteModal, private_metadata: chat.id } });
+    await slack.click('U0ALICE', 'invite.open', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
+    const modal = await fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes('external_select'));
+    const view = modal.args.view as { callback_id: string; private_metadata: string };
+    const options = await slack.interaction({ type: 'block_suggestion', user: { id: 'U0ALICE' }, action_id: 'agentId', block_id: 'agentId', value: 'da', view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata } });
     expect(options.json.options.map((o: { value: string }) => o.value)).toEqual(['dan']);
     const submitted = await slack.interaction({
       type: 'view_submission', user: { id: 'U0ALICE' },
-      view: { id: 'V1', type: 'modal', callback_id: ACTIONS.inviteModal, private_metadata: chat.id, state: { values: {
-        [BLOCKS.inviteAgent]: { [ACTIONS.inviteAgent]: { type: 'external_select', selected_option: { value: 'dan', text: { type: 'plain_text', text: 'Dan' } } } },
-        [BLOCKS.inviteMode]: { [ACTIONS.inviteMode]: { type: 'radio_buttons', selected_option: { value: 'participant', text: { type: 'plain_text', text: 'Participant' } } } },
+      view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: {
+        agentId: { agentId: { type: 'external_select', selected_option: { value: 'dan', text: { type: 'plain_text', text: 'Dan' } } } },
+        mode: { mode: { type: 'radio_buttons', selected_option: { value: 'participant', text: { type: 'plain_text', text: 'Participant' } } } },
       } } },
     });
     expect(submitted.status).toBe(200);
     expect(submitted.text).toBe('');
     const danCard = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0DAN');
-    expect(hasAction(danCard, ACTIONS.participate)).toBe(true);
-    const danInvite = JSON.stringify(danCard.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
-    await slack.click('U0DAN', ACTIONS.reject, danInvite, { channel: 'D0DAN', ts: fake.messages('D0DAN')[0]!.ts });
-    const rejectedLine = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && hasAction(c, ACTIONS.resend));
+    expect(hasAction(danCard, 'participate')).toBe(true);
+    const danInvite = inviteIdIn(danCard);
+    await slack.click('U0DAN', 'reject', iid(danInvite), { channel: 'D0DAN', ts: fake.messages('D0DAN')[0]!.ts });
+    const rejectedLine = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && hasAction(c, 'resend'));
     expect(String(rejectedLine.args.text)).toMatch(/reject/i);
-    await slack.click('U0ALICE', ACTIONS.resend, danInvite, { channel: CHANNEL, ts: chat.ts, threadTs: chat.ts });
+    await slack.click('U0ALICE', 'resend', iid(danInvite), { channel: CHANNEL, ts: chat.ts, threadTs: chat.ts });
     await waitFor(() => posts('D0DAN').length === 2, 5000, 'resent card');
 
     // 9. The resent invite (the third) expires through the BullMQ worker; its card updates, the thread offers Resend.
     const resentTs = fake.messages('D0DAN')[1]!.ts;
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0DAN' && c.args.ts === resentTs && /expired/i.test(JSON.stringify(c.args)) && !hasAction(c, ACTIONS.participate), 10_000);
-    const expiredLine = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /expired/i.test(String(c.args.text)) && hasAction(c, ACTIONS.resend), 5000);
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0DAN' && c.args.ts === resentTs && /expired/i.test(JSON.stringify(c.args)) && !hasAction(c, 'participate'), 10_000);
+    const expiredLine = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /expired/i.test(String(c.args.text)) && hasAction(c, 'resend'), 5000);
     // A click on the expired card is answered privately and changes nothing.
-    const resentInvite = JSON.stringify(posts('D0DAN')[1]!.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
-    await slack.click('U0DAN', ACTIONS.participate, resentInvite, { channel: 'D0DAN', ts: resentTs });
+    const resentInvite = inviteIdIn(posts('D0DAN')[1]!);
+    await slack.click('U0DAN', 'participate', iid(resentInvite), { channel: 'D0DAN', ts: resentTs });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0DAN' && /expired/.test(String(c.args.text)));
     expect((await w.h.service.ctx.store.invite(resentInvite))?.status).toBe('expired');
 
     // 10. Carol, a supervisor, joins from App Home.
     await slack.event({ type: 'app_home_opened', user: 'U0CAROL', channel: 'D0CAROL', tab: 'home', event_ts: '1.1' });
-    await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0CAROL' && hasAction(c, ACTIONS.supervisorMonitor));
-    await slack.click('U0CAROL', ACTIONS.supervisorMonitor, chat.id, 'home');
+    await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0CAROL' && hasAction(c, 'join'));
+    await slack.click('U0CAROL', 'join', { sessionId: chat.id, mode: 'monitor' }, 'home');
     await waitFor(async () => (await w.h.service.ctx.store.members(chat.id)).some((m) => m.agentId === 'carol' && m.mode === 'monitor'), 5000, 'carol monitoring');
 
     // 11. A pending invite, then the chat ends: the invite is cancelled and its card updated.
-    const danFinal = JSON.stringify(expiredLine.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
-    await slack.click('U0ALICE', ACTIONS.resend, danFinal, { channel: CHANNEL, ts: chat.ts, threadTs: chat.ts });
+    const danFinal = inviteIdIn(expiredLine);
+    await slack.click('U0ALICE', 'resend', iid(danFinal), { channel: CHANNEL, ts: chat.ts, threadTs: chat.ts });
     await waitFor(() => posts('D0DAN').length === 3, 5000, 'third dan card');
-    await slack.click('U0BOB', ACTIONS.end, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await slack.click('U0BOB', 'end', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0BOB' && /cannot/.test(String(c.args.text)));
-    await slack.click('U0ALICE', ACTIONS.end, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await slack.click('U0ALICE', 'end', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     const lastDanTs = fake.messages('D0DAN')[2]!.ts;
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === lastDanTs && /cancel/i.test(JSON.stringify(c.args)) && !hasAction(c, ACTIONS.participate));
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && !hasAction(c, ACTIONS.invite) && !hasAction(c, ACTIONS.accept));
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === lastDanTs && /cancel/i.test(JSON.stringify(c.args)) && !hasAction(c, 'participate'));
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && !hasAction(c, 'invite.open') && !hasAction(c, 'accept'));
     expect((await json(`${w.h.url}/api/v1/sessions/${chat.id}`, { token: chat.token })).body.session.status).toBe('ended');
 
     // Every Web API call had its method and required arguments.
@@ -158,7 +161,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
   it('handles a retried event and a repeated message once, and ignores its own messages', async () => {
     w = await startSlackWorld();
     const chat = await startChat('hi');
-    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
     const ts = '1700000000.000100';
     const event = { type: 'message', channel: CHANNEL, user: 'U0ALICE', text: 'only once', ts, thread_ts: chat.ts, event_ts: ts };
@@ -190,7 +193,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
   it('relays agent edits and deletions to the end user', async () => {
     w = await startSlackWorld();
     const chat = await startChat('hi');
-    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
     const { ts, sent } = w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'typo here');
     await sent;
@@ -214,11 +217,11 @@ describe('/chat and people', () => {
     expect((await w.h.service.ctx.store.awayAgentIds()).has('bob')).toBe(false);
     expect((await w.slack.command('U0BOB', '/chat', 'monitor')).json.text).toMatch(/Only supervisors/);
     const chat = await startChat('hi');
-    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
     const monitor = await w.slack.command('U0CAROL', '/chat', 'monitor');
-    expect(JSON.stringify(monitor.json.blocks)).toContain(ACTIONS.supervisorMonitor);
-    expect((await w.slack.command('U0CAROL', '/chat', 'help')).json.text).toContain('/chat invite');
+    expect(JSON.stringify(monitor.json.blocks)).toContain('sb:join');
+    expect(JSON.stringify((await w.slack.command('U0CAROL', '/chat', 'help')).json.blocks)).toMatch(/\/chat.*invite &lt;name/);
     expect((await w.slack.command('U0CAROL', '/chat', 'dance')).json.text).toMatch(/did not understand/);
     expect((await w.slack.command('U0NOBODY', '/chat', 'away')).json.text).toMatch(/not in the Switchboard directory/);
     expect(w.fake.violations).toEqual([]);
@@ -231,14 +234,14 @@ describe('/chat and people', () => {
     w = await startSlackWorld({}, directory);
     w.fake.addUser({ id: 'U0DANIEL', email: 'dan@example.com', name: 'dan' });
     const chat = await startChat('hi');
-    await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+    await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
     expect((await w.slack.command('U0ALICE', '/chat', 'invite dan@example.com monitor')).json.text).toMatch(/Invited Dan Ortiz/);
     await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0DANIEL');
     // Dan, known only by email, answers: Slack's user id maps back to the directory.
     const card = w.fake.calls('chat.postMessage').find((c) => c.args.channel === 'D0DANIEL')!;
-    const inviteId = JSON.stringify(card.args.blocks).match(/"value":"([^"]+~[^"]+)"/)![1]!;
-    await w.slack.click('U0DANIEL', ACTIONS.monitor, inviteId, { channel: 'D0DANIEL', ts: w.fake.messages('D0DANIEL')[0]!.ts });
+    const inviteId = inviteIdIn(card);
+    await w.slack.click('U0DANIEL', 'monitor', iid(inviteId), { channel: 'D0DANIEL', ts: w.fake.messages('D0DANIEL')[0]!.ts });
     await waitFor(async () => (await w.h.service.ctx.store.members(chat.id)).some((m) => m.agentId === 'dan'), 5000, 'dan joined');
     expect(w.fake.calls('users.lookupByEmail')).toHaveLength(1);
   });
@@ -257,7 +260,7 @@ describe('files shared in a thread', () => {
     try {
       const fileUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}/files-pri/T0/F0LOG/app.log`;
       const chat = await startChat('my app crashes');
-      await w.slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts });
+      await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
       await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
       await w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'here is the log', {
         subtype: 'file_share', files: [{ id: 'F0LOG', name: 'app.log', mimetype: 'text/plain', size: 22, url_private_download: fileUrl }],

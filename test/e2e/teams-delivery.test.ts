@@ -22,7 +22,7 @@ describe('Teams: an invite expires', () => {
     const card = await w.fake.waitFor((c) => c.op === 'sendToConversation' && verbs(cardsIn(c)[0]).includes('participate'));
     const put = await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === card.responseId && /expired/.test(cardText(cardsIn(c)[0])), 8000);
     expect(verbs(cardsIn(put)[0])).toEqual([]);
-    const line = await w.fake.waitFor((c) => inThreadOf(chat)(c) && /did not answer/.test(cardText(cardsIn(c)[0])), 5000);
+    const line = await w.fake.waitFor((c) => inThreadOf(chat)(c) && /expired without an answer/.test(cardText(cardsIn(c)[0])), 5000);
     expect(verbs(cardsIn(line)[0])).toEqual(['resend']);
     // Clicking the stale card afterwards changes nothing and says why.
     const late = await w.teams.post(w.teams.invoke(USERS.bob, card.conversationId!, 'participate', actionData(cardsIn(card)[0], 'participate')[0]!, card.responseId));

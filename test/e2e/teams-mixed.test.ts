@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackModule } from '../../adapters/slack/index.js';
-import { ACTIONS } from '../../adapters/slack/blocks/index.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
@@ -31,6 +30,7 @@ queues:
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0ALICE } }
   - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-bob } }
+  - { id: dan, firstName: Dan, lastName: Ortiz, email: dan@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0DAN } }
 `, 'mixed.yaml'),
   });
   slack = new SlackRequests(w.h.url);
@@ -56,7 +56,7 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     chat.token = r.body.token;
     await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts);
     chat.ts = fakeSlack.messages(CHANNEL).find((m) => !m.thread_ts)!.ts;
-    expect((await slack.click('U0ALICE', ACTIONS.accept, chat.id, { channel: CHANNEL, ts: chat.ts })).status).toBe(200);
+    expect((await slack.click('U0ALICE', 'accept', { sessionId: chat.id }, { channel: CHANNEL, ts: chat.ts })).status).toBe(200);
     await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
     // No Teams channel for this queue: nothing was posted to Teams but the welcome.
     expect(w.fake.calls((c) => c.op === 'createConversation')).toHaveLength(0);
@@ -68,10 +68,11 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     const card = await w.fake.waitFor((c) => inDm(c) && verbs(cardsIn(c)[0]).includes('participate'));
     const data = actionData(cardsIn(card)[0], 'participate')[0]!;
     const r = await w.teams.post(w.teams.invoke(USERS.bob, DM, 'participate', data, card.responseId));
-    expect(cardText(r.body.value)).toMatch(/You joined this chat as participant/);
+    expect(cardText(r.body.value)).toMatch(/You joined as participant/);
     // The joiner's 1:1 becomes a mirror: the session card, then the recent messages.
-    const root = await w.fake.waitFor((c) => inDm(c) && verbs(cardsIn(c)[0]).includes('end'));
-    expect(cardText(cardsIn(root)[0])).toMatch(/Chat with Jane/);
+    const root = await w.fake.waitFor((c) => inDm(c) && /Chat with Jane/.test(cardText(cardsIn(c)[0])));
+    // Bob's own copy offers what a participant may do: invite, not end the chat.
+    expect(verbs(cardsIn(root)[0])).toEqual(['invite.open']);
     await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('The printer is jammed'));
   });
 
@@ -93,6 +94,42 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     await w.teams.post(w.teams.personalMessage(USERS.bob, DM, 'help'));
     await w.fake.waitFor((c) => c.conversationId === DM && c.op === 'replyToActivity' && /Switchboard commands/.test(cardText(cardsIn(c)[0])));
     expect(await userSees()).not.toContain('help');
+  });
+});
+
+describe('lines in a Teams 1:1 that mirrors a chat: for the customer, or a command?', () => {
+  const userSees = async () => {
+    const id = (await w.h.service.ctx.store.openSessionIds())[0]!;
+    return (await w.h.service.ctx.store.readEntries(id, undefined, 1000)).flatMap((e) => (e.kind === 'message' && e.visibility === 'public' ? [e.text] : []));
+  };
+  const ref = async () => (await w.h.service.ctx.store.getSession((await w.h.service.ctx.store.openSessionIds())[0]!))!.ref;
+  const said = (text: string) => w.teams.post(w.teams.personalMessage(USERS.bob, DM, text));
+
+  it('a whole command without a slash runs: invite dan monitor <ref>', async () => {
+    await said(`invite dan monitor ${await ref()}`);
+    await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0DAN' && JSON.stringify(c.args.blocks).includes('sb:monitor'));
+    await w.fake.waitFor((c) => c.conversationId === DM && c.op === 'replyToActivity' && /Invited Dan Ortiz as monitor/.test(textOf(c)));
+    expect((await userSees()).some((t) => t.includes('invite dan'))).toBe(false);
+  });
+
+  it('"Help is on the way" reaches the customer', async () => {
+    await said('Help is on the way');
+    await waitFor(async () => (await userSees()).includes('Help is on the way'), 5000, 'the customer sees it');
+  });
+
+  it('a line that could be either is held until its author says which', async () => {
+    await said('invite the new guy to check your account');
+    const ask = await w.fake.waitFor((c) => c.conversationId === DM && verbs(cardsIn(c)[0]).includes('line.send'));
+    expect(verbs(cardsIn(ask)[0])).toEqual(['line.send', 'line.run']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await userSees()).some((t) => t.startsWith('invite the new guy'))).toBe(false);
+    const r = await w.teams.post(w.teams.invoke(USERS.bob, DM, 'line.send', actionData(cardsIn(ask)[0], 'line.send')[0]!, ask.responseId));
+    expect(cardText(r.body.value)).toMatch(/Sent to the customer/);
+    await waitFor(async () => (await userSees()).includes('invite the new guy to check your account'), 5000, 'sent after the answer');
+    // Answered once: a second click does nothing more.
+    const again = await w.teams.post(w.teams.invoke(USERS.bob, DM, 'line.send', actionData(cardsIn(ask)[0], 'line.send')[0]!, ask.responseId));
+    expect(cardText(again.body.value)).toMatch(/no longer waiting/);
+    expect((await userSees()).filter((t) => t === 'invite the new guy to check your account')).toHaveLength(1);
   });
 });
 

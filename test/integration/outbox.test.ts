@@ -6,6 +6,7 @@ import { RecordingPlatform } from '../../adapters/recording/platform.js';
 import { RetryLaterError } from '../../src/app/ports.js';
 import * as sessions from '../../src/app/sessions.js';
 import { cleanup, type Harness, json, startHarness, uniquePrefix, waitFor } from '../support/harness.js';
+import { textsBy } from '../support/recording.js';
 
 let hs: Harness[] = [];
 afterEach(async () => {
@@ -14,8 +15,7 @@ afterEach(async () => {
   hs = [];
 });
 
-const userTexts = (p: RecordingPlatform, sessionId: string) =>
-  p.of('entry').filter((e) => e.sessionId === sessionId && e.entry.kind === 'message' && e.entry.author === 'user').map((e) => (e.entry as { text: string }).text);
+const userTexts = (p: RecordingPlatform, sessionId: string) => textsBy(p, sessionId, 'Zed');
 
 describe('outbox', () => {
   it('delivers in order per session across many sessions', async () => {
@@ -38,7 +38,7 @@ describe('outbox', () => {
     hs.push(h);
     const ctx = h.service.ctx;
     const { session } = await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } });
-    await waitFor(() => h.recording.of('openChannel').length === 1, 5000, 'root');
+    await waitFor(() => h.recording.of('open').length === 1, 5000, 'root');
     h.recording.failWith = () => new RetryLaterError('rate limited', 400);
     h.recording.failTimes = 1;
     const started = Date.now();
@@ -122,7 +122,7 @@ describe('outbox', () => {
     hs.push(h);
     const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
     const { id } = created.body.session;
-    await waitFor(() => h.recording.of('entry').some((e) => e.sessionId === id && e.entry.kind === 'status'), 5000, 'root and status delivered');
+    await waitFor(async () => h.recording.of('open').length === 1 && (await h.service.ctx.store.outboxDepth()) === 0, 5000, 'root delivered');
     await waitFor(async () => (await h.service.ctx.store.outboxDepth()) === 0, 5000, 'empty outbox');
     h.recording.failWith = () => new RetryLaterError('platform down', 1_500);
     h.recording.failTimes = 1;

@@ -1,6 +1,7 @@
 /** Plain-data fixtures for builder tests: fixed ids and timestamps, no store. */
-import type { HomeView, InviteView, MemberView, SessionView } from '../../src/app/ports.js';
-import { type Agent, Directory, DirectorySchema, type Queue } from '../../src/domain/directory.js';
+import type { HomeView, InviteView, MemberView, SessionView } from '../../src/app/views.js';
+import { type Agent, Directory, directorySchema, type Queue } from '../../src/domain/directory.js';
+import { DIRECTORY_SECTIONS } from '../../src/platforms.js';
 import type { Invite, InviteMode, InviteStatus } from '../../src/domain/invite.js';
 import type { Session } from '../../src/domain/session.js';
 import type { MessageEntry } from '../../src/domain/transcript.js';
@@ -12,7 +13,7 @@ export const TTL = 2 * MIN;
 export const MAX_RESENDS = 3;
 export const PUBLIC_URL = 'https://switchboard.example.com';
 
-export const directory = new Directory(DirectorySchema.parse({
+export const directory = new Directory(directorySchema(DIRECTORY_SECTIONS).parse({
   queues: [
     { id: 'it-support', name: 'IT Support', slack: { channel: 'C0ITSUPPORT' } },
     { id: 'hr', name: 'HR Questions' },

@@ -1,18 +1,22 @@
 // A service instance in its own process, for tests that kill it with SIGKILL mid-delivery.
 // Its platform records deliveries on stdout and hangs forever on the message whose text is HANG_ON.
 import { RecordingPlatform } from '../../adapters/recording/platform.js';
+import { renderText } from '../../adapters/recording/render.js';
+import type { Surface } from '../../src/app/surfaces/surface.js';
 import { startHarness } from './harness.js';
 
 const platform = new RecordingPlatform();
-const original = platform.postEntry.bind(platform);
-platform.postEntry = async (...args: Parameters<RecordingPlatform['postEntry']>) => {
-  const e = args[2];
-  if (e.kind === 'message' && e.text === process.env.HANG_ON) {
-    process.stdout.write(`${JSON.stringify({ hanging: e.text })}\n`);
+const original = platform.post.bind(platform);
+// The text of a chat line (`Zed: m2` → `m2`); undefined for anything else.
+const said = (s: Surface) => (s.meta?.kind === 'entry' ? /: (.*)$/.exec(renderText(s))?.[1] : undefined);
+platform.post = async (...args: Parameters<RecordingPlatform['post']>) => {
+  const text = said(args[1]);
+  if (text !== undefined && text === process.env.HANG_ON) {
+    process.stdout.write(`${JSON.stringify({ hanging: text })}\n`);
     return new Promise(() => undefined);
   }
   const ref = await original(...args);
-  if (e.kind === 'message') process.stdout.write(`${JSON.stringify({ delivered: e.text })}\n`);
+  if (text !== undefined) process.stdout.write(`${JSON.stringify({ delivered: text })}\n`);
   return ref;
 };
 const h = await startHarness({ prefix: process.env.PREFIX, recording: platform, lockMs: 500 });

@@ -44,8 +44,13 @@ export class SlackRequests {
     return this.post(body, 'application/x-www-form-urlencoded');
   }
 
-  /** A button click in a message (channel or DM) or in the App Home. */
-  click(user: string, actionId: string, value: string, where: { channel: string; ts: string; threadTs?: string } | 'home') {
+  /** A click on a Switchboard button (verb and data, as the renderer encodes them) in a message or in the App Home. */
+  click(user: string, verb: string, data: Record<string, unknown>, where: { channel: string; ts: string; threadTs?: string } | 'home') {
+    return this.rawClick(user, `sb:${verb}`, JSON.stringify(data), where);
+  }
+
+  /** A block action with any action_id and value (forged or malformed ones too). */
+  rawClick(user: string, actionId: string, value: string, where: { channel: string; ts: string; threadTs?: string } | 'home') {
     const container = where === 'home'
       ? { type: 'view', view_id: 'V0HOME' }
       : { type: 'message', channel_id: where.channel, message_ts: where.ts, is_ephemeral: false };

@@ -1,17 +1,21 @@
 // A service instance in its own process whose platform takes SLOW_MS per message, for the
 // graceful shutdown test: on SIGTERM it stops as main.ts does and prints what it delivered.
 import { RecordingPlatform } from '../../adapters/recording/platform.js';
+import { renderText } from '../../adapters/recording/render.js';
+import type { Surface } from '../../src/app/surfaces/surface.js';
 import { startHarness } from './harness.js';
 
 const slowMs = Number(process.env.SLOW_MS ?? 300);
 const platform = new RecordingPlatform();
-const original = platform.postEntry.bind(platform);
-platform.postEntry = async (...args: Parameters<RecordingPlatform['postEntry']>) => {
-  const e = args[2];
-  if (e.kind === 'message') process.stdout.write(`${JSON.stringify({ started: e.text })}\n`);
+const original = platform.post.bind(platform);
+// The text of a chat line (`Zed: m2` → `m2`); undefined for anything else.
+const said = (s: Surface) => (s.meta?.kind === 'entry' ? /: (.*)$/.exec(renderText(s))?.[1] : undefined);
+platform.post = async (...args: Parameters<RecordingPlatform['post']>) => {
+  const text = said(args[1]);
+  if (text !== undefined) process.stdout.write(`${JSON.stringify({ started: text })}\n`);
   await new Promise((r) => setTimeout(r, slowMs));
   const ref = await original(...args);
-  if (e.kind === 'message') process.stdout.write(`${JSON.stringify({ delivered: e.text })}\n`);
+  if (text !== undefined) process.stdout.write(`${JSON.stringify({ delivered: text })}\n`);
   return ref;
 };
 const h = await startHarness({ prefix: process.env.PREFIX, recording: platform, lockMs: 500 });

@@ -6,7 +6,7 @@ import {
 } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../adapters/teams/cards/index.js';
+import { COMMANDS } from '../../src/app/grammar.js';
 import { FakeConnector } from '../support/fakeConnector.js';
 import { repoRoot } from '../support/specs.js';
 
@@ -77,7 +77,7 @@ describe('Teams app manifest', () => {
     const bot = manifest.bots[0];
     expect(bot.botId).toMatch(/^[0-9a-f-]{36}$/i);
     expect(bot.scopes).toEqual(expect.arrayContaining(['personal', 'team']));
-    const names = COMMANDS.map((c) => c.usage.split(' ')[0]);
+    const names = COMMANDS.map((c) => c.kind);
     expect(names).toEqual(['invite', 'available', 'away', 'monitor', 'help']);
     for (const scope of ['personal', 'team']) {
       const list = bot.commandLists.find((l: any) => l.scopes.includes(scope));

@@ -1,0 +1,138 @@
+import type { ConversationParameters } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { AppContext } from '../../src/app/context.js';
+import { type MessageRef, type Mirror, type PlatformPort, type Reach, RetryLaterError } from '../../src/app/ports.js';
+import type { Surface } from '../../src/app/surfaces/surface.js';
+import type { Agent, Queue } from '../../src/domain/directory.js';
+import { activityOf } from './activity.js';
+import { type PostedRef, statusOf, type TeamsConnector } from './connector.js';
+import type { TeamsPeople } from './people.js';
+import type { TeamsReferences } from './references.js';
+import { teamsOfQueue } from './settings.js';
+
+export const TEAMS = 'teams';
+/** A conversation (a channel thread, a 1:1) as a place where chats are shown. */
+export const placeKey = (conversationId: string): string => `${TEAMS}:${conversationId}`;
+
+const asRef = (r: MessageRef): PostedRef | undefined =>
+  r.conversationId && r.activityId && r.serviceUrl ? { conversationId: r.conversationId, activityId: r.activityId, serviceUrl: r.serviceUrl } : undefined;
+
+/** Statuses meaning "this user cannot be messaged by the bot" (not installed, unknown, blocked). */
+const UNREACHABLE = new Set([400, 403, 404]);
+
+export interface TeamsClientDeps {
+  ctx: AppContext;
+  connector: TeamsConnector;
+  people: TeamsPeople;
+  refs: TeamsReferences;
+  appId: string;
+  /** MicrosoftAppTenantId: the tenant to use when nothing more specific is known. */
+  tenantId: string | undefined;
+  log: Logger;
+}
+
+/**
+ * The platform port on the Bot Framework connector. Chats live as channel threads; joiners
+ * from elsewhere and invitees get 1:1 messages, where lines cannot be threaded.
+ */
+export class TeamsPlatform implements PlatformPort {
+  readonly id = TEAMS;
+  readonly threads = false;
+
+  constructor(private readonly d: TeamsClientDeps) {}
+
+  reaches(agent: Agent): Reach {
+    return this.d.people.reaches(agent);
+  }
+
+  private async bot(): Promise<{ id: string; name: string } | undefined> {
+    const id = (await this.d.refs.botId()) ?? (this.d.appId ? `28:${this.d.appId}` : undefined);
+    return id ? { id, name: '' } : undefined;
+  }
+
+  async openMirror(root: Surface, to: { queue: Queue; sessionId: string } | { agent: Agent; sessionId: string }): Promise<Mirror | null> {
+    if ('agent' in to) {
+      const direct = await this.direct(to.agent);
+      if (!direct) return null;
+      const posted = await this.d.connector.send(direct.serviceUrl, direct.conversationId, activityOf(root));
+      return { key: placeKey(direct.conversationId), platform: TEAMS, kind: 'direct', agentId: to.agent.id, root: { ...posted } };
+    }
+    const q = teamsOfQueue(to.queue);
+    if (!q) return null;
+    const tenantId = q.tenantId ?? (await this.d.refs.channel(q.channelId))?.tenantId ?? this.d.tenantId;
+    const bot = await this.bot();
+    const params: Partial<ConversationParameters> = {
+      isGroup: true,
+      channelData: { channel: { id: q.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) },
+      activity: activityOf(root) as ConversationParameters['activity'],
+      ...(tenantId ? { tenantId } : {}),
+      ...(bot ? { bot } : {}),
+    };
+    const r = await this.d.connector.create(q.serviceUrl, params, q.channelId);
+    const rootId = r.activityId ?? r.id.split(';messageid=')[1] ?? '';
+    const thread = r.id.includes(';messageid=') ? r.id : `${q.channelId};messageid=${rootId}`;
+    return { key: placeKey(thread), platform: TEAMS, kind: 'channel', root: { conversationId: thread, activityId: rootId, serviceUrl: q.serviceUrl } };
+  }
+
+  async post(mirror: Mirror, s: Surface): Promise<MessageRef> {
+    return { ...(await this.d.connector.send(mirror.root.serviceUrl ?? '', mirror.root.conversationId ?? '', activityOf(s))) };
+  }
+
+  async send(agent: Agent, s: Surface): Promise<MessageRef | null> {
+    const to = await this.direct(agent);
+    return to ? { ...(await this.d.connector.send(to.serviceUrl, to.conversationId, activityOf(s))) } : null;
+  }
+
+  async update(ref: MessageRef, s: Surface): Promise<void> {
+    const r = asRef(ref);
+    if (r) await this.d.connector.update(r, activityOf(s));
+  }
+
+  async remove(ref: MessageRef): Promise<void> {
+    const r = asRef(ref);
+    if (!r) return;
+    await this.d.connector.delete(r).catch((err: unknown) => {
+      if (statusOf(err) !== 404) throw err;
+    });
+  }
+
+  /** Teams has no App Home: agents see theirs with the `available`, `away` and `monitor` commands. */
+  async publishHome(): Promise<void> {}
+
+  /**
+   * The agent's 1:1 with the bot: the stored one, or a new one created with what we know
+   * (their Teams or AAD id, a tenant and a serviceUrl). Null when Teams says the bot cannot
+   * reach them (app not installed for them) or we know too little to try.
+   */
+  private async direct(agent: Agent): Promise<{ conversationId: string; serviceUrl: string } | null> {
+    const aad = await this.d.people.aadObjectId(agent);
+    if (!aad) return null;
+    const rec = await this.d.refs.user(aad);
+    if (rec?.conversationId && rec.serviceUrl) return { conversationId: rec.conversationId, serviceUrl: rec.serviceUrl };
+    const queues = this.d.ctx.directory.get().queues;
+    const own = queues.filter((q) => agent.queues.includes(q.id)).map(teamsOfQueue).find(Boolean);
+    const any = own ?? queues.map(teamsOfQueue).find(Boolean);
+    const serviceUrl = rec?.serviceUrl ?? any?.serviceUrl;
+    const tenantId = rec?.tenantId ?? own?.tenantId ?? this.d.tenantId ?? any?.tenantId;
+    if (!serviceUrl || !tenantId) {
+      this.d.log.info({ agentId: agent.id }, 'no 1:1 conversation, tenant or serviceUrl known for the agent');
+      return null;
+    }
+    const bot = await this.bot();
+    try {
+      const r = await this.d.connector.create(serviceUrl, {
+        isGroup: false, members: [{ id: rec?.userId ?? aad, name: '' }], tenantId, channelData: { tenant: { id: tenantId } }, ...(bot ? { bot } : {}),
+      }, `user:${aad}`);
+      await this.d.refs.saveUser({ aadObjectId: aad, conversationId: r.id, serviceUrl, tenantId });
+      return { conversationId: r.id, serviceUrl };
+    } catch (err) {
+      if (err instanceof RetryLaterError) throw err;
+      const status = statusOf(err);
+      if (status !== undefined && UNREACHABLE.has(status)) {
+        this.d.log.info({ agentId: agent.id, status }, 'Teams would not open a 1:1 with the agent (app not installed for them?)');
+        return null;
+      }
+      throw err;
+    }
+  }
+}

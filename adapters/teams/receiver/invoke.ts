@@ -1,0 +1,31 @@
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import type { Outcome } from '../../../src/app/intents.js';
+import { line, withNotice } from '../../../src/app/surfaces/surface.js';
+import { CARD_CONTENT_TYPE } from '../activity.js';
+import { card } from '../render/adaptiveCard.js';
+import { present, run, type TeamsDeps } from './present.js';
+
+/** A card button's verb and data (the card's inputs merged in), untrusted until the core validates them. */
+export function clickOf(value: unknown): { verb: unknown; data: Record<string, unknown> } {
+  const { verb, ...data } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return { verb, data };
+}
+
+/** Action.Execute: the answer is the card as the clicker should now see it, with the result on top. */
+export async function onExecute(d: TeamsDeps, tc: TurnContext, verb: unknown, data: unknown): Promise<AdaptiveCardInvokeResponse> {
+  const out = await run(d, { kind: 'click', agent: await d.people.agentOf(tc), verb, data });
+  const base = out.open ?? (out.show ? await out.show().catch(() => undefined) : undefined);
+  const shown = base ? (out.notice ? withNotice(base, out.notice.text, out.notice.tone) : base) : out.notice ? line(out.notice.text) : undefined;
+  if (!shown) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'OK' as unknown as Record<string, unknown> };
+  return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card(shown) as unknown as Record<string, unknown> };
+}
+
+/**
+ * Action.Submit (hosts without Universal Actions): the result comes as a new message. The
+ * clicked card is not replaced: it is shared, and the relay updates it for everyone.
+ */
+export async function onSubmit(d: TeamsDeps, tc: TurnContext): Promise<void> {
+  const { verb, data } = clickOf(tc.activity.value);
+  const out: Outcome = await run(d, { kind: 'click', agent: await d.people.agentOf(tc), verb, data });
+  await present(tc, out);
+}

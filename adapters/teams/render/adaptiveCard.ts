@@ -1,0 +1,117 @@
+import type { Action, Block, Field, Surface } from '../../../src/app/surfaces/surface.js';
+import { isPlainLine } from '../../../src/app/surfaces/surface.js';
+import type { VerbCall } from '../../../src/app/verbs.js';
+import { plain, type Rich, words } from '../../../src/app/wording/index.js';
+import { markdown, title } from './markdown.js';
+
+/**
+ * Surfaces as Adaptive Cards 1.5 for Teams. Buttons are `Action.Execute` (the card is
+ * refreshed for everyone with updateActivity) with an `Action.Submit` fallback for hosts
+ * without Universal Actions; both carry the verb in their data. Colours stay readable:
+ * Good and Attention only, never Warning-yellow text.
+ */
+export type Element = { type: string } & Record<string, unknown>;
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  version: '1.5';
+  $schema: string;
+  body: Element[];
+  fallbackText?: string;
+  msteams?: { width: 'Full' };
+}
+
+export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
+/** Lists longer than this end with "…and N more not shown" (cards are limited to about 28 KB). */
+const MAX_ITEMS = 10;
+const MAX_OPTIONS = 15;
+
+const text = (r: Rich, extra: Record<string, unknown> = {}): Element => ({ type: 'TextBlock', text: markdown(r, 'card'), wrap: true, ...extra });
+const small = (r: Rich): Element => text(r, { size: 'Small', isSubtle: true, spacing: 'Small' });
+
+function execute(a: Pick<Action, 'label' | 'style'>, c: VerbCall, associatedInputs?: 'auto' | 'none'): Element {
+  const data = { ...(c.data as object), verb: c.verb };
+  const style = a.style === 'primary' ? { style: 'positive' } : a.style === 'danger' ? { style: 'destructive' } : {};
+  return {
+    type: 'Action.Execute', title: title(a.label, 50), verb: c.verb, data, ...style,
+    ...(associatedInputs ? { associatedInputs } : {}),
+    fallback: { type: 'Action.Submit', title: title(a.label, 50), data, ...style },
+  };
+}
+const actionSet = (actions: Element[]): Element => ({ type: 'ActionSet', actions });
+
+const NOTICE = { good: ['good', 'Good'], attention: ['attention', 'Attention'], info: ['accent', 'Default'] } as const;
+
+function field(f: Field, submit: Action | undefined): Element[] {
+  switch (f.kind) {
+    case 'choice':
+      return [{
+        type: 'Input.ChoiceSet', id: f.id, label: title(f.label), style: 'expanded', isRequired: true, value: f.initial,
+        choices: f.options.map((o) => ({ title: o.hint ? `${o.label} (${o.hint})` : o.label, value: o.value })),
+      }];
+    case 'text':
+      return [{ type: 'Input.Text', id: f.id, label: title(f.label), maxLength: f.max, isRequired: !f.optional, ...(f.placeholder ? { placeholder: f.placeholder } : {}) }];
+    case 'agent': {
+      // No search-as-you-type here: a search box, then the matches, each with its own button.
+      const out: Element[] = [
+        { type: 'Input.Text', id: 'query', label: title(f.label), placeholder: f.placeholder, maxLength: 100, ...(f.query ? { value: f.query } : {}) },
+        actionSet([execute({ label: words('action.search') }, f.search)]),
+      ];
+      const options = f.options ?? [];
+      if (options.length === 0) out.push(small(f.query ? words('inviteForm.noMatch', { query: f.query }) : words('inviteForm.noAgents')));
+      for (const o of options.slice(0, MAX_OPTIONS)) {
+        const info: Element[] = [text([o.label], o.disabled ? { isSubtle: true } : {}), ...(o.hint ? [small([o.hint])] : [])];
+        const columns: Element[] = [{ type: 'Column', width: 'stretch', items: info, verticalContentAlignment: 'Center' }];
+        if (!o.disabled && submit) {
+          const pick = { ...submit.call, data: { ...(submit.call.data as object), agentId: o.value } } as VerbCall;
+          columns.push({ type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [actionSet([execute(submit, pick)])] });
+        }
+        out.push({ type: 'ColumnSet', separator: true, columns });
+      }
+      if (options.length > MAX_OPTIONS) out.push(small(words('inviteForm.more', { n: options.length - MAX_OPTIONS })));
+      return out;
+    }
+  }
+}
+
+function element(b: Block, submit: Action | undefined): Element[] {
+  switch (b.type) {
+    case 'header': return [text(b.text, { size: 'Medium', weight: 'Bolder' })];
+    case 'text': return [text(b.text), ...(b.accessory ? [actionSet([execute(b.accessory, b.accessory.call, 'none')])] : [])];
+    case 'context': return [small(b.text)];
+    case 'facts': return [{ type: 'FactSet', facts: b.facts.map(([k, v]) => ({ title: markdown(k, 'card'), value: markdown(v, 'card') })) }];
+    case 'notice': {
+      const [style, color] = NOTICE[b.tone];
+      return [{ type: 'Container', style, items: [text(b.text, { weight: 'Bolder', color })] }];
+    }
+    case 'quote': return [
+      text(b.title, { weight: 'Bolder', spacing: 'Medium' }),
+      { type: 'Container', style: 'emphasis', items: b.lines.map((l) => text(l, { size: 'Small', spacing: 'Small' })) },
+    ];
+    case 'actions': return [actionSet(b.actions.map((a) => execute(a, a.call, 'none')))];
+    case 'divider': return [];
+    case 'input': return field(b.field, submit);
+    case 'list': {
+      const head = b.title ? [text(b.title, { size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Large' })] : [];
+      if (b.items.length === 0) return [...head, ...(b.empty ? [small(b.empty)] : [])];
+      const items = b.items.slice(0, MAX_ITEMS).map((item): Element => ({ type: 'Container', separator: true, items: item.flatMap((x) => element(x, submit)) }));
+      const more = b.items.length > MAX_ITEMS ? [small(words('list.more', { n: b.items.length - MAX_ITEMS }))] : [];
+      return [...head, ...items, ...more];
+    }
+  }
+}
+
+const hasAgentPicker = (s: Surface): boolean => s.blocks.some((b) => b.type === 'input' && b.field.kind === 'agent');
+
+export function card(s: Surface): AdaptiveCard {
+  const titled = s.title && s.blocks[0]?.type !== 'header' ? [text(s.title, { size: 'Medium', weight: 'Bolder' })] : [];
+  const body = [...titled, ...s.blocks.flatMap((b) => element(b, s.submit))];
+  // A picker's matches carry their own buttons; other dialogs end with their submit button.
+  if (s.submit && !hasAgentPicker(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
+  return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', body, fallbackText: plain(s.fallback).slice(0, 500), msteams: { width: 'Full' } };
+}
+
+/** Whether a surface reads as a plain message (text only, nothing to click). */
+export const isText = (s: Surface): boolean => isPlainLine(s) || s.blocks.every((b) => b.type === 'text' ? !b.accessory : b.type === 'context');
+
+/** A text-only surface as one markdown message. */
+export const messageText = (s: Surface): string => s.blocks.map((b) => (b.type === 'text' || b.type === 'context' ? markdown(b.text, 'message') : '')).filter(Boolean).join('\n\n');

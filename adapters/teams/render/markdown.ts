@@ -1,0 +1,46 @@
+import { plain, type Rich, utc } from '../../../src/app/wording/index.js';
+
+/**
+ * Neutralises Teams markdown and HTML in literal text (names, customers' words), so it
+ * renders as typed: no formatting, headings, lists, links, mentions (`<at>`), HTML tags, or
+ * Adaptive Card `{{DATE()}}` functions.
+ */
+export function escapeTeamsMarkdown(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\\*_~#[\]`{}]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/^(\s*)([-+])(\s)/gm, '$1\\$2$3')
+    .replace(/^(\s*\d+)\.(\s)/gm, '$1\\.$2');
+}
+
+/** A link target that cannot break out of `[label](url)`. */
+const safeUrl = (url: string): string => url.replace(/[()<>[\]\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Rich text as Teams markdown. On a card (`card`), times are the client's date functions,
+ * shown in the reader's own time zone; in a plain message they are UTC.
+ */
+export function markdown(r: Rich, where: 'card' | 'message'): string {
+  return r.map((s) => {
+    if (typeof s === 'string') return escapeTeamsMarkdown(s);
+    if ('strong' in s) return `**${markdown(s.strong, where)}**`;
+    if ('em' in s) return `_${markdown(s.em, where)}_`;
+    if ('code' in s) return escapeTeamsMarkdown(s.code);
+    if ('time' in s) {
+      if (where === 'message') return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
+      return s.show === 'time' ? `{{TIME(${iso(s.time)})}}` : `{{DATE(${iso(s.time)}, SHORT)}} {{TIME(${iso(s.time)})}}`;
+    }
+    return `[${escapeTeamsMarkdown(s.label)}](${safeUrl(s.link)})`;
+  }).join('');
+}
+
+/** Plain text for titles and buttons (not parsed as markdown). */
+export const title = (r: Rich, max = 100): string => {
+  const t = plain(r);
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+};

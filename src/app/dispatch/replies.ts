@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Agent } from '../../domain/directory.js';
+import { searchAgents } from '../../domain/search.js';
+import type { Session } from '../../domain/session.js';
+import { MESSAGE_LINK_SECONDS } from '../store.js';
+import type { AppContext } from '../context.js';
+import { commandWord, type Mention, parseCommand } from '../grammar.js';
+import type { Intent, Outcome } from '../intents.js';
+import { agentReply, agentRevision } from '../sessions.js';
+import { askSurface } from '../surfaces/help.js';
+import { words } from '../wording/index.js';
+import { runCommand } from './commands.js';
+import { chatsAt } from './resolve.js';
+
+type Reply = Extract<Intent, { kind: 'reply' }>;
+type Revise = Extract<Intent, { kind: 'revise' }>;
+
+const REF_PREFIX = /^#?([A-HJ-NP-Z2-9]{6})\b[:\s]*([\s\S]*)$/i;
+const LINE_SECONDS = 15 * 60;
+const lineKey = (id: string) => `line:${id}`;
+const entryKey = (link: string) => `entry:${link}`;
+
+const PendingLine = z.object({ agentId: z.string(), place: z.string(), text: z.string(), link: z.string().optional(), mentions: z.array(z.object({ text: z.string(), agentId: z.string() })) });
+
+/**
+ * The chat a line in `place` is for: the only one there, or (a 1:1 holding several) the one
+ * whose ref starts the line, else the newest active one.
+ */
+async function target(ctx: AppContext, place: string, text: string): Promise<{ session: Session; text: string } | undefined> {
+  const ids = await chatsAt(ctx, place);
+  const all = (await Promise.all(ids.map((id) => ctx.store.getSession(id)))).filter((s): s is Session => s !== undefined);
+  if (all.length === 1 && ids.length === 1) return { session: all[0]!, text };
+  const active = all.filter((s) => s.status === 'active');
+  const m = REF_PREFIX.exec(text);
+  const named = m ? active.find((s) => s.ref === m[1]!.toUpperCase()) : undefined;
+  if (named) return { session: named, text: m![2]!.trim() };
+  const newest = active.at(-1);
+  return newest ? { session: newest, text } : undefined;
+}
+
+/** Whether a line in a 1:1 is a command: `/…`, or a command word whose arguments fit; `ask` when it could be either. */
+function classify(ctx: AppContext, text: string, mentions: readonly Mention[]): 'command' | 'reply' | 'ask' {
+  if (text.startsWith('/')) return 'command';
+  const word = commandWord(text);
+  if (!word) return 'reply';
+  const parsed = parseCommand(text, mentions);
+  if (!parsed.ok) return word.bare ? 'reply' : 'ask';
+  const c = parsed.command;
+  if (c.kind === 'invite' && 'query' in c.who) {
+    const q = c.who.query;
+    const dir = ctx.directory.get();
+    const known = (q.includes('@') && dir.byEmail(q)) || searchAgents(dir.agents, q, 2).length === 1;
+    return known ? 'command' : 'ask';
+  }
+  return 'command';
+}
+
+/** A message in a mirrored chat, or (in a 1:1) maybe a command. */
+export async function reply(ctx: AppContext, agent: Agent, i: Reply, prefix: string): Promise<Outcome> {
+  const mentions = i.mentions ?? [];
+  if (i.commandable) {
+    const kind = classify(ctx, i.text, mentions);
+    const t = kind === 'reply' ? undefined : await target(ctx, i.place, i.text);
+    if (kind === 'command' || (kind === 'ask' && !t)) {
+      const parsed = parseCommand(i.text, mentions);
+      if (parsed.ok) return runCommand(ctx, agent, parsed.command, { place: i.place, prefix });
+      if (!t) return { notice: { text: words('notice.unknownCommand', { text: i.text }), tone: 'attention' } };
+    }
+    if (kind === 'ask' && t) {
+      const lineId = randomBytes(9).toString('base64url');
+      const line: z.infer<typeof PendingLine> = { agentId: agent.id, place: i.place, text: i.text, mentions: [...mentions], ...(i.link ? { link: i.link } : {}) };
+      await ctx.store.remember(lineKey(lineId), JSON.stringify(line), LINE_SECONDS);
+      return { open: askSurface(lineId, i.text, t.session.ref) };
+    }
+  }
+  return send(ctx, agent, i);
+}
+
+async function send(ctx: AppContext, agent: Agent, i: Pick<Reply, 'place' | 'text' | 'files' | 'link'>): Promise<Outcome> {
+  const t = await target(ctx, i.place, i.text);
+  if (!t) return {}; // a thread that is not a chat, or a 1:1 with no active chat
+  const files = i.files ?? [];
+  let withheld = false;
+  // One entry per file; the text goes with the first.
+  for (let k = 0; k < Math.max(1, files.length); k++) {
+    const file = files[k];
+    const text = (k === 0 ? t.text.trim() : '') || (file ? file.name : '');
+    if (!text && !file) continue;
+    const r = await agentReply(ctx, { sessionId: t.session.id, agent, text, origin: i.place, ...(file ? { file } : {}) });
+    if (k === 0 && i.link) await ctx.store.remember(entryKey(i.link), `${t.session.id} ${r.entry.id}`, MESSAGE_LINK_SECONDS);
+    withheld ||= r.withheld;
+  }
+  return withheld ? { notice: { text: words('notice.monitorReply'), tone: 'info' } } : {};
+}
+
+/** An edit or deletion of a message that reached a chat; anything else is not ours to revise. */
+export async function revise(ctx: AppContext, agent: Agent, i: Revise): Promise<Outcome> {
+  const known = await ctx.store.lookup(entryKey(i.link));
+  if (!known) return {};
+  const [sessionId = '', entryId = ''] = known.split(' ');
+  const session = await ctx.store.getSession(sessionId);
+  // In a 1:1 the author may have named the chat in front of the line: not part of the message.
+  const text = i.text === null ? null : i.text.replace(REF_PREFIX, (whole, r: string, rest: string) => (r.toUpperCase() === session?.ref ? rest.trim() : whole));
+  await agentRevision(ctx, sessionId, agent.id, entryId, text);
+  return {};
+}
+
+/** The answer to "for the customer, or a command?". */
+export async function answerLine(ctx: AppContext, agent: Agent, lineId: string, as: 'send' | 'run', prefix: string): Promise<Outcome> {
+  const raw = await ctx.store.lookup(lineKey(lineId));
+  const parsed = raw ? PendingLine.safeParse(JSON.parse(raw)) : undefined;
+  if (!parsed?.success || parsed.data.agentId !== agent.id || !(await ctx.store.claimOnce(`used:${lineKey(lineId)}`, LINE_SECONDS))) {
+    return { notice: { text: words('notice.lineGone'), tone: 'attention' } };
+  }
+  const line = parsed.data;
+  if (as === 'send') {
+    const out = await send(ctx, agent, line);
+    return out.notice ? out : { notice: { text: words('notice.sentToCustomer'), tone: 'good' } };
+  }
+  const command = parseCommand(line.text, line.mentions);
+  if (!command.ok) return { notice: { text: words('notice.unknownCommand', { text: line.text }), tone: 'attention' } };
+  return runCommand(ctx, agent, command.command, { place: line.place, prefix });
+}

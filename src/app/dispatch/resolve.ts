@@ -1,0 +1,43 @@
+import { type Agent, fullName } from '../../domain/directory.js';
+import { searchAgents } from '../../domain/search.js';
+import type { Session } from '../../domain/session.js';
+import type { AppContext } from '../context.js';
+import { Refused } from '../errors.js';
+import type { Who } from '../grammar.js';
+import { activeChatsOf, loadSession } from '../sessions.js';
+
+/** The chat a command is about: the one with this ref, the one it was typed in, or the agent's only active chat. */
+export async function resolveChat(ctx: AppContext, agentId: string, ref: string | undefined, place?: string): Promise<Session> {
+  if (ref) {
+    const id = await ctx.store.sessionIdByRef(ref);
+    if (!id) throw Refused.of('no_such_ref', { ref });
+    return loadSession(ctx, id);
+  }
+  const here = place ? await chatsAt(ctx, place) : [];
+  if (here.length === 1) return loadSession(ctx, here[0]!);
+  const mine = await activeChatsOf(ctx, agentId);
+  if (mine.length === 1) return mine[0]!;
+  if (mine.length === 0) throw Refused.of('no_chat');
+  throw Refused.of('ambiguous_chat', { n: mine.length, refs: mine.map((s) => s.ref).join(', ') });
+}
+
+/** The chats mirrored at a place (a thread holds one; a 1:1 may hold several), oldest first. */
+export const chatsAt = (ctx: AppContext, place: string): Promise<string[]> => ctx.store.mirrorChats(place);
+
+/** Someone a command names: @mentioned, or by email, or by a name that fits exactly one agent of `among`. */
+export function resolveAgent(ctx: AppContext, who: Who, among: readonly Agent[]): Agent {
+  const dir = ctx.directory.get();
+  if ('agentId' in who) {
+    const a = dir.agent(who.agentId);
+    if (!a) throw Refused.of('unknown_agent');
+    return a;
+  }
+  const byEmail = who.query.includes('@') ? dir.byEmail(who.query) : undefined;
+  if (byEmail) return byEmail;
+  const matches = searchAgents(among, who.query, 5);
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw Refused.of('unknown_agent', { who: who.query }, 'unknown_agent.named');
+  throw Refused.of('ambiguous_agent', { who: who.query, names: matches.map(fullName).join(', ') });
+}
+
+export const queueAgents = (ctx: AppContext, queueId: string): Agent[] => ctx.directory.get().agents.filter((a) => a.queues.includes(queueId));

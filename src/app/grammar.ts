@@ -1,0 +1,89 @@
+import { InviteMode } from '../domain/invite.js';
+import type { WordKey } from './wording/index.js';
+
+/**
+ * The agent commands, one grammar for every platform: a slash command, an @mention of the
+ * bot, or a line in a 1:1 with it. Platforms hand over plain text; someone @mentioned arrives as a
+ * Mention (the words as they appear in the text, and the directory agent behind them).
+ */
+export interface Mention {
+  text: string;
+  agentId: string;
+}
+
+/** Whom a command names: someone @mentioned, or words to look up (a name or an email). */
+export type Who = { agentId: string } | { query: string };
+
+export type Command =
+  | { kind: 'invite'; who: Who; mode: InviteMode; ref: string | undefined }
+  | { kind: 'available' }
+  | { kind: 'away' }
+  | { kind: 'monitor' }
+  | { kind: 'help' };
+export type CommandKind = Command['kind'];
+
+/** What a line says as a command: a whole one, or a command word whose arguments do not fit. */
+export type Parse =
+  | { ok: true; command: Command }
+  | { ok: false; kind?: CommandKind; text: string };
+
+const REF = /^[A-HJ-NP-Z2-9]{6}$/;
+export const isRef = (w: string | undefined): w is string => w !== undefined && REF.test(w.toUpperCase());
+
+/** Commands, their aliases, and how the help lists them (in this order). */
+export const COMMANDS: ReadonlyArray<{ kind: CommandKind; aliases: readonly string[]; usage: WordKey; help: WordKey; bare: boolean }> = [
+  { kind: 'invite', aliases: ['invite'], usage: 'command.invite.usage', help: 'command.invite.help', bare: false },
+  { kind: 'available', aliases: ['available', 'online'], usage: 'command.available.usage', help: 'command.available.help', bare: true },
+  { kind: 'away', aliases: ['away', 'offline'], usage: 'command.away.usage', help: 'command.away.help', bare: true },
+  { kind: 'monitor', aliases: ['monitor', 'monitoring'], usage: 'command.monitor.usage', help: 'command.monitor.help', bare: true },
+  { kind: 'help', aliases: ['help', '?'], usage: 'command.help.usage', help: 'command.help.help', bare: true },
+];
+
+const byAlias = new Map(COMMANDS.flatMap((c) => c.aliases.map((a) => [a, c] as const)));
+
+/** The command a line starts with, if any. */
+export const commandWord = (text: string): (typeof COMMANDS)[number] | undefined =>
+  byAlias.get(text.trim().split(/\s+/)[0]?.toLowerCase().replace(/^\//, '') ?? '');
+
+/** Splits into words, keeping each mention whole (mentions may contain spaces). */
+function tokens(text: string, mentions: readonly Mention[]): Array<string | Mention> {
+  const out: Array<string | Mention> = [];
+  let rest = text.trim();
+  const sorted = [...mentions].filter((m) => m.text).sort((a, b) => b.text.length - a.text.length);
+  while (rest) {
+    const m = sorted.find((x) => rest.startsWith(x.text));
+    if (m) {
+      out.push(m);
+      rest = rest.slice(m.text.length).trimStart();
+      continue;
+    }
+    const [w = ''] = rest.split(/\s+/, 1);
+    out.push(w);
+    rest = rest.slice(w.length).trimStart();
+  }
+  return out;
+}
+
+/** Parses a command line (a leading `/` is allowed). */
+export function parseCommand(input: string, mentions: readonly Mention[] = []): Parse {
+  const text = input.trim().replace(/^\//, '');
+  const [head, ...args] = tokens(text, mentions);
+  const spec = typeof head === 'string' ? byAlias.get(head.toLowerCase()) : undefined;
+  if (!spec) return { ok: false, text };
+  if (spec.bare) return args.length === 0 ? { ok: true, command: { kind: spec.kind } as Command } : { ok: false, kind: spec.kind, text };
+  // invite <who> [participant|monitor] [ref]
+  let ref: string | undefined;
+  let mode: InviteMode = 'participant';
+  const last = () => args.at(-1);
+  if (args.length > 1 && typeof last() === 'string' && isRef(last() as string)) ref = (args.pop() as string).toUpperCase();
+  const m = args.length > 1 && typeof last() === 'string' ? InviteMode.safeParse((last() as string).toLowerCase()) : undefined;
+  if (m?.success) {
+    mode = m.data;
+    args.pop();
+  }
+  if (args.length === 0) return { ok: false, kind: spec.kind, text };
+  const mentioned = args.length === 1 && typeof args[0] !== 'string' ? args[0] : undefined;
+  if (!mentioned && args.some((a) => typeof a !== 'string')) return { ok: false, kind: spec.kind, text };
+  const who: Who = mentioned ? { agentId: mentioned.agentId } : { query: (args as string[]).join(' ') };
+  return { ok: true, command: { kind: 'invite', who, mode, ref } };
+}

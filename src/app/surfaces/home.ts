@@ -1,0 +1,82 @@
+import { isSupervisor } from '../../domain/directory.js';
+import { supervisorJoinModes } from '../../domain/policy.js';
+import { call } from '../verbs.js';
+import { at, plural, type Rich, words } from '../wording/index.js';
+import { type HomeView, type InviteView, memberOf, type SessionView } from '../views.js';
+import { answerActions } from './invites.js';
+import { agentName, modeWord, userName } from './names.js';
+import { chatActions } from './root.js';
+import { type Action, action, type Block, type Surface } from './surface.js';
+
+const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.ref, user: userName(v.session), queue: v.queue.name });
+
+function inviteItem(iv: InviteView): Block[] {
+  const inv = iv.invite;
+  return [
+    { type: 'text', text: words('home.invite', { inviter: agentName(iv.inviter, inv.inviterId), mode: modeWord(inv.mode), ref: iv.view.session.ref }) },
+    { type: 'context', text: words('home.invite.about', { user: userName(iv.view.session), queue: iv.view.queue.name, time: at(inv.expiresAt, 'time') }) },
+    { type: 'actions', actions: answerActions(inv) },
+  ];
+}
+
+function chatItem(v: SessionView, agentId: string): Block[] {
+  const me = memberOf(v, agentId);
+  const blocks: Block[] = [
+    { type: 'text', text: chatLine(v) },
+    { type: 'context', text: words('home.chat.about', { status: words(`status.${v.session.status}`), mode: me ? modeWord(me.mode) : words('none') }) },
+  ];
+  const actions = chatActions(v, { agentId });
+  if (actions.length > 0) blocks.push({ type: 'actions', actions });
+  return blocks;
+}
+
+/** Participate / Monitor for a supervisor, as the policy still allows them. */
+export function joinActions(v: SessionView, agentId: string): Action[] {
+  return supervisorJoinModes(v.session, memberOf(v, agentId)).map((mode) =>
+    action(words(mode === 'participant' ? 'action.participate' : 'action.monitor'), call('join', { sessionId: v.session.id, mode }), mode === 'participant' ? { style: 'primary' } : {}));
+}
+
+function monitorItem(v: SessionView, agentId: string): Block[] {
+  const me = memberOf(v, agentId);
+  const others = v.members.filter((m) => m.mode !== 'owner').length;
+  const about: Rich = [
+    ...plural('monitoring.about', others, { owner: v.session.ownerId ? agentName(v.owner, v.session.ownerId) : words('none') }),
+    ...(me ? words('monitoring.you', { mode: modeWord(me.mode) }) : []),
+  ];
+  const blocks: Block[] = [{ type: 'text', text: chatLine(v) }, { type: 'context', text: about }];
+  const actions = joinActions(v, agentId);
+  if (actions.length > 0) blocks.push({ type: 'actions', actions });
+  return blocks;
+}
+
+/** The agent's home: availability, pending invites, their chats, and for supervisors the chats they watch over. */
+export function homeSurface(home: HomeView): Surface {
+  const id = home.agent.id;
+  const availability: Block = {
+    type: 'text',
+    text: words(home.available ? 'home.available' : 'home.away'),
+    accessory: home.available
+      ? action(words('action.setAway'), call('availability', { to: 'away' }))
+      : action(words('action.setAvailable'), call('availability', { to: 'available' }), { style: 'primary' }),
+  };
+  const blocks: Block[] = [
+    { type: 'header', text: words('home.title') },
+    availability,
+    { type: 'list', title: words('home.invites', { n: home.invites.length }), items: home.invites.map(inviteItem), empty: words('home.invites.none') },
+    { type: 'list', title: words('home.chats', { n: home.chats.length }), items: home.chats.map((v) => chatItem(v, id)), empty: words('home.chats.none') },
+  ];
+  if (isSupervisor(home.agent) || home.monitoring.length > 0) {
+    blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id)), empty: words('monitoring.none') });
+  }
+  return { kind: 'home', blocks, fallback: words('home.title') };
+}
+
+/** A supervisor's list of the active chats of their queues, with Participate / Monitor. */
+export function monitoringSurface(sessions: readonly SessionView[], agentId: string): Surface {
+  const active = sessions.filter((v) => v.session.status === 'active');
+  const title = words('monitoring.title', { n: active.length });
+  return {
+    blocks: [{ type: 'list', title, items: active.map((v) => monitorItem(v, agentId)), empty: words('monitoring.none') }],
+    fallback: active.length > 0 ? title : words('monitoring.none'),
+  };
+}

@@ -1,0 +1,80 @@
+import type { FileRef, MessageEntry, TranscriptEntry } from '../../domain/transcript.js';
+import { em, link, type Rich, strong, words } from '../wording/index.js';
+import type { SessionView } from '../views.js';
+import { agentName, modeWord, userName } from './names.js';
+import type { Block, Surface } from './surface.js';
+
+const QUOTE_LINE = 300;
+
+/**
+ * Where an agent opens a file shared in the chat: served by Switchboard under the public URL.
+ * The only place this path is written.
+ */
+export function fileUrl(view: Pick<SessionView, 'publicUrl' | 'session'>, file: FileRef): string {
+  const base = view.publicUrl.replace(/\/+$/, '');
+  return `${base}/api/v1/sessions/${encodeURIComponent(view.session.id)}/files/${encodeURIComponent(file.id)}`;
+}
+
+function size(bytes: number | undefined): string {
+  if (bytes === undefined) return '';
+  if (bytes < 1024) return ` (${bytes} B)`;
+  if (bytes < 1024 * 1024) return ` (${(bytes / 1024).toFixed(1)} KB)`;
+  return ` (${(bytes / 1024 / 1024).toFixed(1)} MB)`;
+}
+
+/** Who wrote a message, as agents read it. */
+export function author(e: MessageEntry, view: SessionView): string {
+  if (e.author === 'user') return userName(view.session);
+  if (e.author === 'system') return words('system').join('');
+  const agent = e.agentId ? view.members.find((m) => m.agentId === e.agentId)?.agent ?? (view.owner?.id === e.agentId ? view.owner : undefined) : undefined;
+  return agent ? agentName(agent) : e.authorName ?? e.agentId ?? '';
+}
+
+const tag = (e: TranscriptEntry): Rich => (e.visibility === 'agents' ? words('line.agentsOnly') : e.visibility === 'private' ? words('line.note') : []);
+
+/**
+ * A transcript entry as a line in a chat's thread, or null when it is not shown there (the
+ * root shows the status). `inChat` prefixes the chat's ref, for a 1:1 that holds several chats.
+ */
+export function entryLine(entry: TranscriptEntry, view: SessionView, opts: { inChat?: boolean } = {}): Surface | null {
+  const text = entryText(entry, view);
+  if (!text) return null;
+  const prefix = opts.inChat ? words('line.inChat', { ref: view.session.ref }) : [];
+  const body: Rich = [...prefix, ...tag(entry), ...text];
+  const blocks: Block[] = [{ type: 'text', text: body }];
+  if (entry.kind === 'message' && entry.file) {
+    const f = entry.file;
+    blocks.push({ type: 'context', text: words('line.file', { link: [link(fileUrl(view, f), f.name)], size: size(f.size) }) });
+  }
+  return { blocks, fallback: body, meta: { kind: 'entry', id: entry.id } };
+}
+
+function entryText(entry: TranscriptEntry, view: SessionView): Rich | null {
+  switch (entry.kind) {
+    case 'message':
+      if (entry.author === 'system') return [em(entry.text)];
+      return words('line.message', { who: author(entry, view), text: entry.text });
+    case 'edit': {
+      const target = view.recent.find((m) => m.id === entry.targetId);
+      return words('line.edited', { who: target ? author(target, view) : '…', text: entry.text });
+    }
+    case 'delete':
+      return [em(...words('line.deleted'))];
+    case 'status':
+      return null;
+    case 'participant':
+      return entry.action === 'joined'
+        ? words('line.joined', { name: entry.name, mode: modeWord(entry.mode) })
+        : words('line.left', { name: entry.name });
+  }
+}
+
+/** The last messages, quoted on a card so an invitee knows what the chat is about. */
+export function messageQuote(view: SessionView): Block | null {
+  if (view.recent.length === 0) return null;
+  const lines = view.recent.map((m): Rich => {
+    const t = (m.text || (m.file ? `📎 ${m.file.name}` : '')).replace(/\s+/g, ' ').trim();
+    return [strong(`${author(m, view)}:`), ' ', t.length > QUOTE_LINE ? `${t.slice(0, QUOTE_LINE - 1)}…` : t];
+  });
+  return { type: 'quote', title: words('invite.card.recent'), lines };
+}

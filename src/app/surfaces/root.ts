@@ -1,0 +1,79 @@
+import { mayViewInvites } from '../../domain/invite.js';
+import { can } from '../../domain/policy.js';
+import type { Member } from '../../domain/session.js';
+import { call } from '../verbs.js';
+import { at, join, type Rich, words } from '../wording/index.js';
+import { memberOf, type SessionView } from '../views.js';
+import { agentName, modeWord, ref, userLabel, userName } from './names.js';
+import { type Action, action, type Block, type Surface } from './surface.js';
+
+/**
+ * Who looks at a surface. A channel's copy is shared by everyone there, so it offers the
+ * owner's actions (each click is still checked for whoever clicks); an agent's own copy
+ * (a 1:1 mirror, a home) offers only what their role in the chat allows.
+ */
+export type Viewer = { shared: true } | { agentId: string };
+
+const roleOf = (view: SessionView, viewer: Viewer): Pick<Member, 'mode'> | undefined =>
+  'shared' in viewer ? { mode: 'owner' } : memberOf(view, viewer.agentId);
+
+/** The actions a viewer may take on an active chat, per the policy. */
+export function chatActions(view: SessionView, viewer: Viewer): Action[] {
+  const { session } = view;
+  const sessionId = session.id;
+  if (session.status === 'waiting') return [action(words('action.accept'), call('accept', { sessionId }), { style: 'primary' })];
+  if (session.status !== 'active') return [];
+  const role = roleOf(view, viewer);
+  const out: Action[] = [];
+  if (can(role, 'invite')) out.push(action(words('action.invite'), call('invite.open', { sessionId })));
+  const seesInvites = 'shared' in viewer || mayViewInvites(session, view.invites, viewer.agentId).ok;
+  if (seesInvites) out.push(action(words('action.invites', { n: view.invites.length }), call('invites', { sessionId })));
+  if (can(role, 'end')) {
+    out.push(action(words('action.end'), call('end', { sessionId }), {
+      style: 'danger',
+      confirm: { title: words('confirm.end.title'), text: words('confirm.end.text', { ref: session.ref }), yes: words('action.end'), no: words('action.cancel') },
+    }));
+  }
+  return out;
+}
+
+/** The chat's root message: in its queue's channel, or atop an agent's 1:1 copy. */
+export function rootSurface(view: SessionView, viewer: Viewer): Surface {
+  const { session } = view;
+  const status = words(`status.${session.status}`);
+  const facts: Array<[Rich, Rich]> = [
+    [words('root.fact.user'), [userLabel(session)]],
+    [words('root.fact.queue'), [view.queue.name]],
+    [words('root.fact.status'), status],
+    [words('root.fact.ref'), ref(session)],
+  ];
+  if (session.status !== 'waiting') facts.push([words('root.fact.owner'), session.ownerId ? [agentName(view.owner, session.ownerId)] : words('none')]);
+  if (session.status === 'active') facts.push([words('root.fact.invites'), [`+${view.invites.length}`]]);
+
+  const blocks: Block[] = [{ type: 'header', text: words('root.title', { user: userName(session) }) }, { type: 'facts', facts }];
+  const others = view.members.filter((m) => m.mode !== 'owner');
+  if (others.length > 0 && session.status === 'active') {
+    const members = join(others.map((m) => words('root.member', { name: agentName(m.agent, m.agentId), mode: modeWord(m.mode) })), ', ');
+    blocks.push({ type: 'context', text: words('root.with', { members }) });
+  }
+  const times: Rich[] = [words('root.opened', { time: at(session.createdAt) })];
+  if (session.acceptedAt) times.push(words('root.accepted', { time: at(session.acceptedAt) }));
+  if (session.status === 'ended' && session.endedAt) {
+    const by = session.endedBy && session.endedBy !== 'user' ? view.members.find((m) => m.agentId === session.endedBy)?.agent : undefined;
+    times.push(by ? words('root.endedBy', { time: at(session.endedAt), name: agentName(by) }) : words('root.ended', { time: at(session.endedAt) }));
+  }
+  blocks.push({ type: 'context', text: join(times) });
+  if (!('shared' in viewer)) {
+    const me = memberOf(view, viewer.agentId);
+    if (me) blocks.push({ type: 'context', text: words('root.youAre', { mode: modeWord(me.mode) }) });
+  }
+  const actions = chatActions(view, viewer);
+  if (actions.length > 0) blocks.push({ type: 'actions', actions });
+
+  const owner = session.status === 'active' ? [' · ', agentName(view.owner, session.ownerId)] : [];
+  return {
+    blocks,
+    fallback: words('root.fallback', { ref: session.ref, user: userName(session), queue: view.queue.name, status: [...status, ...owner] }),
+    meta: { kind: 'root', id: session.id },
+  };
+}

@@ -1,0 +1,74 @@
+import type { Rich } from '../wording/index.js';
+import type { VerbCall } from '../verbs.js';
+
+/**
+ * A platform-neutral screen: what Switchboard shows, built from domain state for one viewer,
+ * and rendered by each platform (Block Kit, Adaptive Cards, plain text). Plain data.
+ */
+export type Tone = 'good' | 'attention' | 'info';
+
+export interface Confirm {
+  title: Rich;
+  text: Rich;
+  yes: Rich;
+  no: Rich;
+}
+
+export interface Action {
+  label: Rich;
+  call: VerbCall;
+  style?: 'primary' | 'danger';
+  confirm?: Confirm;
+}
+
+export interface Option {
+  value: string;
+  label: string;
+  /** Why it cannot be chosen, or what it means. */
+  hint?: string;
+  disabled?: boolean;
+}
+
+/** Form inputs; the id is the name of the verb data field the value fills. */
+export type Field =
+  | { kind: 'agent'; id: 'agentId'; label: Rich; placeholder: string; search: VerbCall; query?: string; options?: Option[] }
+  | { kind: 'choice'; id: string; label: Rich; options: Option[]; initial: string }
+  | { kind: 'text'; id: string; label: Rich; max: number; optional: boolean; placeholder?: string };
+
+export type Block =
+  | { type: 'header'; text: Rich }
+  | { type: 'text'; text: Rich; accessory?: Action }
+  | { type: 'facts'; facts: Array<[Rich, Rich]> }
+  | { type: 'context'; text: Rich }
+  | { type: 'notice'; text: Rich; tone: Tone }
+  | { type: 'quote'; title: Rich; lines: Rich[] }
+  | { type: 'actions'; actions: Action[] }
+  /** Items are kept whole; a long list ends with "…and N more". */
+  | { type: 'list'; title?: Rich; items: Block[][]; empty?: Rich }
+  | { type: 'divider' }
+  | { type: 'input'; field: Field };
+
+export interface Surface {
+  /** `dialog`: a form shown to one person (a modal, a card with inputs); `home`: an agent's dashboard. */
+  kind?: 'message' | 'dialog' | 'home';
+  /** A short title (dialogs). */
+  title?: Rich;
+  blocks: Block[];
+  /** Notification and accessibility text. */
+  fallback: Rich;
+  /** A dialog's submit button. */
+  submit?: Action;
+  /** What the message is (a delivery id, a chat line): platforms may tag the message with it. */
+  meta?: { kind: string; id: string };
+}
+
+export const action = (label: Rich, c: VerbCall, extra: Pick<Action, 'style' | 'confirm'> = {}): Action => ({ label, call: c, ...extra });
+
+/** A one-line message (a thread line, a notice): most platforms post it as plain text. */
+export const line = (text: Rich, meta?: Surface['meta']): Surface => ({ blocks: [{ type: 'text', text }], fallback: text, ...(meta ? { meta } : {}) });
+
+/** A surface with a notice on top: the result of a click, or why it was refused. */
+export const withNotice = (s: Surface, text: Rich, tone: Tone): Surface => ({ ...s, blocks: [{ type: 'notice', text, tone }, ...s.blocks] });
+
+/** Whether the surface is one plain line, with nothing to click. */
+export const isPlainLine = (s: Surface): boolean => s.blocks.length === 1 && s.blocks[0]!.type === 'text' && !s.blocks[0]!.accessory;

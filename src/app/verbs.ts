@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { InviteMode } from '../domain/invite.js';
+
+/**
+ * Every button, menu and form Switchboard draws calls one verb with its data. The data
+ * travels through the platform (a button's value, a card action's data) and
+ * comes back untrusted: it is validated here, and it is only a pointer: the use case
+ * re-reads the state and re-checks every rule for whoever clicked.
+ */
+const Id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_~.-]+$/, 'an id');
+const Session = z.object({ sessionId: Id });
+const Invite = z.object({ inviteId: Id });
+/** Form inputs arrive as strings; an empty one means "not given". */
+const optionalText = (max: number) => z.string().trim().max(max).optional().transform((s) => (s ? s : undefined));
+
+export const VERBS = {
+  accept: Session,
+  end: Session,
+  'invite.open': Session,
+  'invite.search': Session.extend({ query: optionalText(100), mode: InviteMode.optional() }),
+  'invite.send': Session.extend({ agentId: Id.optional(), mode: InviteMode.default('participant') }),
+  invites: Session,
+  participate: Invite,
+  monitor: Invite,
+  reject: Invite,
+  resend: Invite,
+  'invite.refresh': Invite,
+  availability: z.object({ to: z.enum(['available', 'away']) }),
+  join: Session.extend({ mode: InviteMode }),
+  home: z.object({}),
+  'line.send': z.object({ lineId: Id }),
+  'line.run': z.object({ lineId: Id }),
+} as const;
+
+export type Verb = keyof typeof VERBS;
+export type VerbData<V extends Verb> = z.output<(typeof VERBS)[V]>;
+
+/** A verb with the data it carries on the platform (before validation). */
+export type VerbCall = { [V in Verb]: { verb: V; data: z.input<(typeof VERBS)[V]> } }[Verb];
+export type ParsedCall = { [V in Verb]: { verb: V; data: VerbData<V> } }[Verb];
+
+export const isVerb = (v: unknown): v is Verb => typeof v === 'string' && Object.prototype.hasOwnProperty.call(VERBS, v);
+
+export const call = <V extends Verb>(verb: V, data: z.input<(typeof VERBS)[V]>): VerbCall => ({ verb, data } as VerbCall);
+
+/** Validates a verb and its data from a platform; the error names what is wrong. */
+export function parseCall(verb: unknown, data: unknown): { ok: true; call: ParsedCall } | { ok: false; detail: string } {
+  if (!isVerb(verb)) return { ok: false, detail: `unknown action ${JSON.stringify(String(verb)).slice(0, 60)}` };
+  const r = VERBS[verb].safeParse(data ?? {});
+  if (!r.success) return { ok: false, detail: r.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ') };
+  return { ok: true, call: { verb, data: r.data } as ParsedCall };
+}

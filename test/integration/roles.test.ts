@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/app/dispatch/index.js';
+import * as invites from '../../src/app/invites.js';
+import * as sessions from '../../src/app/sessions.js';
+import { homeSurface } from '../../src/app/surfaces/home.js';
+import { rootSurface } from '../../src/app/surfaces/root.js';
+import type { Action, Block, Surface } from '../../src/app/surfaces/surface.js';
+import { plain } from '../../src/app/wording/index.js';
+import { homeView, sessionView } from '../../src/app/views.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+/**
+ * Every viewer's copy of a chat offers only what the policy lets them do: each button on
+ * it, clicked by that viewer through the dispatcher, is carried out, never refused.
+ */
+let h: Harness;
+let sessionId = '';
+beforeAll(async () => {
+  h = await startHarness();
+  const ctx = h.service.ctx;
+  const dir = ctx.directory.get();
+  sessionId = (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session.id;
+  await sessions.accept(ctx, sessionId, dir.agent('alice'));
+  const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
+  await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'participate');
+  await sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
+});
+afterAll(async () => h?.stop());
+
+const actionsOf = (s: Surface): Action[] => {
+  const out: Action[] = [];
+  const walk = (b: Block) => {
+    if (b.type === 'actions') out.push(...b.actions);
+    if (b.type === 'text' && b.accessory) out.push(b.accessory);
+    if (b.type === 'list') b.items.flat().forEach(walk);
+  };
+  s.blocks.forEach(walk);
+  return out;
+};
+
+/** The actions one agent is offered on their copy of the chat and on their home's entry for it. */
+async function offered(agentId: string): Promise<Action[]> {
+  const ctx = h.service.ctx;
+  const view = await sessionView(ctx, sessionId);
+  const home = homeSurface(await homeView(ctx, ctx.directory.get().agent(agentId)!));
+  const onHome = actionsOf(home).filter((a) => (a.call.data as { sessionId?: string }).sessionId === sessionId);
+  // The same button on both counts once; ending goes last: it would close the chat under the other clicks.
+  const unique = new Map([...actionsOf(rootSurface(view, { agentId })), ...onHome].map((a) => [JSON.stringify(a.call), a]));
+  return [...unique.values()].sort((a, b) => Number(a.call.verb === 'end') - Number(b.call.verb === 'end'));
+}
+
+describe('each role is offered exactly what it may do', () => {
+  it.each([
+    ['an agent outside the chat', 'dan', []],
+    ['a monitor (and supervisor)', 'carol', ['Participate']],
+    ['a participant', 'bob', ['Invite']],
+    // Last: the owner ends the chat.
+    ['the owner', 'alice', ['Invite', 'Invites +1', 'End chat']],
+  ])('%s', async (_role, agentId, labels) => {
+    const actions = await offered(agentId);
+    expect([...new Set(actions.map((a) => plain(a.label)))].sort()).toEqual([...labels].sort());
+    const agent = h.service.ctx.directory.get().agent(agentId);
+    for (const a of actions) {
+      const out = await dispatch(h.service.ctx, { kind: 'click', agent, verb: a.call.verb, data: a.call.data }, { prefix: '/chat' });
+      expect(out.notice?.tone, `${agentId} clicking ${plain(a.label)}: ${out.notice ? plain(out.notice.text) : ''}`).not.toBe('attention');
+    }
+  });
+});

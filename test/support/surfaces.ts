@@ -1,0 +1,58 @@
+/** Every surface Switchboard draws, from fixed data: what the renderer tests and the wording test go through. */
+import { candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine } from '../../src/app/surfaces/invites.js';
+import { askSurface, helpSurface } from '../../src/app/surfaces/help.js';
+import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
+import { entryLine } from '../../src/app/surfaces/lines.js';
+import { rootSurface } from '../../src/app/surfaces/root.js';
+import { line, type Surface, withNotice } from '../../src/app/surfaces/surface.js';
+import { words } from '../../src/app/wording/index.js';
+import type { TranscriptEntry } from '../../src/domain/transcript.js';
+import {
+  activeView, agentsById, alice, bob, bobHomeAway, carol, carolHome, endedView, inviteViews, MAX_RESENDS, MIN, NOW, otherActive, recent, T0, waitingView,
+} from './fixtures.js';
+
+const at = T0 + 10 * MIN;
+export const entries: Record<string, TranscriptEntry> = {
+  user: recent[2]!,
+  agent: recent[1]!,
+  monitor: { id: `${at}-1`, kind: 'message', ts: at, visibility: 'agents', author: 'agent', agentId: 'carol', authorName: 'Carol', text: 'psst' },
+  note: { id: `${at}-2`, kind: 'message', ts: at, visibility: 'private', author: 'agent', agentId: 'alice', authorName: 'Alice', text: 'VIP customer' },
+  system: { id: `${at}-3`, kind: 'message', ts: at, visibility: 'public', author: 'system', text: 'The customer reconnected.' },
+  file: { id: `${at}-4`, kind: 'message', ts: at, visibility: 'public', author: 'agent', agentId: 'alice', text: 'the log', file: { id: 'F0LOG', name: 'app (1).log', size: 2048 } },
+  edit: { id: `${at}-5`, kind: 'edit', ts: at, visibility: 'public', targetId: recent[1]!.id, text: 'Hello Jane, checking now.' },
+  delete: { id: `${at}-6`, kind: 'delete', ts: at, visibility: 'public', targetId: recent[1]!.id },
+  joined: { id: `${at}-7`, kind: 'participant', ts: at, visibility: 'public', agentId: 'bob', name: 'Bob', mode: 'participant', action: 'joined', via: 'supervisor' },
+  left: { id: `${at}-8`, kind: 'participant', ts: at, visibility: 'public', agentId: 'bob', name: 'Bob', mode: 'participant', action: 'left' },
+};
+
+const candidates = [
+  { agent: bob, verdict: { ok: true as const } },
+  { agent: carol, verdict: { ok: false as const, code: 'away' }, reason: 'Carol is Away.' },
+];
+
+export function allSurfaces(): Array<[string, Surface]> {
+  const lookup = (id: string) => agentsById.get(id);
+  return [
+    ['root waiting', rootSurface(waitingView, { shared: true })],
+    ['root active, channel', rootSurface(activeView, { shared: true })],
+    ['root active, a monitor\'s copy', rootSurface(activeView, { agentId: 'carol' })],
+    ['root ended', rootSurface(endedView, { shared: true })],
+    ...Object.entries(inviteViews).map(([name, iv]): [string, Surface] => [`invite card ${name}`, inviteCard(iv, NOW)]),
+    ...Object.entries(inviteViews).map(([name, iv]): [string, Surface] => [`invite line ${name}`, inviteLine(iv)]),
+    ['invite details', inviteDetails(activeView, lookup, alice.id, MAX_RESENDS)],
+    ['invite details, none', inviteDetails({ ...activeView, invites: [] }, lookup, alice.id, MAX_RESENDS)],
+    ['invite form', inviteForm(activeView)],
+    ['invite form with matches', inviteForm(activeView, { query: 'b', mode: 'monitor', options: candidateOptions(candidates) })],
+    ['invite form, no match', inviteForm(activeView, { query: 'zzz', options: [] })],
+    ['home, supervisor', homeSurface(carolHome)],
+    ['home, away agent', homeSurface(bobHomeAway)],
+    ['monitoring', monitoringSurface([activeView, otherActive], 'carol')],
+    ['monitoring, none', monitoringSurface([], 'carol')],
+    ['help', helpSurface('/chat')],
+    ['ask', askSurface('L1', 'invite bob to look', 'K7Q2XD')],
+    ...Object.entries(entries).map(([name, e]): [string, Surface] => [`line ${name}`, entryLine(e, activeView)!]),
+    ['line in a 1:1', entryLine(entries.user!, activeView, { inChat: true })!],
+    ['notice', line(words('notice.monitorReply'))],
+    ['notice on a card', withNotice(inviteCard(inviteViews.pendingParticipant, NOW), words('refusal.not_invitee'), 'attention')],
+  ];
+}

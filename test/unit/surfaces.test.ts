@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { buttons, renderText } from '../../adapters/recording/render.js';
+import { inviteCard, inviteDetails, inviteLine } from '../../src/app/surfaces/invites.js';
+import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
+import { entryLine } from '../../src/app/surfaces/lines.js';
+import { rootSurface } from '../../src/app/surfaces/root.js';
+import { fill, plain } from '../../src/app/wording/rich.js';
+import { say, words } from '../../src/app/wording/index.js';
+import {
+  activeView, agentsById, alice, bobHomeAway, carolHome, endedView, invite, inviteView, inviteViews, MAX_RESENDS, member, NOW, bob, sessionView, T0, TTL, waitingView,
+} from '../support/fixtures.js';
+import { allSurfaces, entries } from '../support/surfaces.js';
+
+describe('the root of a chat, per viewer', () => {
+  const withBob = sessionView({ members: [...activeView.members, member(bob, 'participant', T0, 'invite')] });
+  it.each([
+    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites +3', 'End chat']],
+    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites +3', 'End chat']],
+    ['a participant who invited nobody', { agentId: 'bob' }, ['Invite']],
+    ['a monitor', { agentId: 'carol' }, []],
+    ['someone outside the chat', { agentId: 'dan' }, []],
+  ])('offers %s only what the policy allows', (_who, viewer, expected) => {
+    expect(buttons(rootSurface(withBob, viewer))).toEqual(expected);
+  });
+  it('offers Accept while waiting and nothing once ended', () => {
+    expect(buttons(rootSurface(waitingView, { shared: true }))).toEqual(['Accept']);
+    expect(buttons(rootSurface(endedView, { shared: true }))).toEqual([]);
+  });
+  it('tells an agent their role on their own copy', () => {
+    expect(renderText(rootSurface(activeView, { agentId: 'carol' }))).toContain('You are in this chat as monitor.');
+  });
+  it('shows the end user, queue, status, ref, owner and the others', () => {
+    const text = renderText(rootSurface(activeView, { shared: true }));
+    for (const s of ['Chat with Jane Doe', 'End user: Jane Doe (jane@customer.example)', 'Queue: IT Support', 'Status: 💬 Active', 'Ref: K7Q2XD', 'Owner: Alice Ng', 'With Carol Lefèvre (monitor)']) expect(text).toContain(s);
+  });
+});
+
+describe('the invite card', () => {
+  it('offers the answer that matches the mode, and Reject', () => {
+    expect(buttons(inviteCard(inviteViews.pendingParticipant, NOW))).toEqual(['Participate', 'Reject']);
+    expect(buttons(inviteCard(inviteViews.pendingMonitor, NOW))).toEqual(['Monitor', 'Reject']);
+  });
+  it.each([
+    ['accepted', /You joined as participant/],
+    ['rejected', /You rejected this invite/],
+    ['expired', /This invite expired/],
+    ['cancelled', /This invite was cancelled .*: the chat has ended/],
+  ] as const)('once %s, says so with no buttons left', (status, text) => {
+    const s = inviteCard(inviteViews[status], NOW);
+    expect(buttons(s)).toEqual([]);
+    expect(renderText(s)).toMatch(text);
+  });
+  it('a pending invite past its expiry offers nothing', () => {
+    expect(buttons(inviteCard(inviteViews.pendingParticipant, inviteViews.pendingParticipant.invite.expiresAt + 1))).toEqual([]);
+  });
+  it('quotes the last messages', () => {
+    expect(renderText(inviteCard(inviteViews.pendingParticipant, NOW))).toContain('> Jane Doe: Thanks! Error is <!channel> & <@U123>');
+  });
+});
+
+describe('the thread line about an invite', () => {
+  it('offers Resend after a reject or an expiry, with what is left', () => {
+    for (const iv of [inviteViews.rejected, inviteViews.expired]) {
+      expect(buttons(inviteLine(iv))).toEqual(['Resend']);
+      expect(renderText(inviteLine(iv))).toContain('Alice Ng or the chat owner can resend (3 resends left).');
+    }
+  });
+  it('offers no Resend once resent, at the limit, or when the chat has ended', () => {
+    expect(buttons(inviteLine(inviteViews.rejectedResent))).toEqual([]);
+    expect(buttons(inviteLine(inviteViews.rejectedAtLimit))).toEqual([]);
+    expect(renderText(inviteLine(inviteViews.rejectedAtLimit))).toContain(`The resend limit (${MAX_RESENDS}) is reached.`);
+    expect(buttons(inviteLine(inviteView(invite({ status: 'rejected' }), endedView)))).toEqual([]);
+  });
+  it('names the outcome the same way for every status', () => {
+    expect(renderText(inviteLine(inviteViews.accepted))).toBe('✅ Bob Martin joined as participant.');
+    expect(renderText(inviteLine(inviteViews.resent))).toBe('🔁 Alice Ng resent the invite to Bob Martin as participant (attempt 2).');
+    expect(renderText(inviteLine(inviteViews.expired)).split('\n')[0]).toBe('⏰ The invite to Bob Martin as participant expired without an answer. [Resend]');
+  });
+});
+
+describe('the invite details', () => {
+  it('list every invite newest first, with Resend only where the viewer may resend', () => {
+    const s = inviteDetails(activeView, (id) => agentsById.get(id), alice.id, MAX_RESENDS);
+    const text = renderText(s);
+    expect(text.indexOf('Bob Martin as participant · attempt 2')).toBeLessThan(text.indexOf('Carol Lefèvre as monitor'));
+    expect(buttons(s)).toEqual(['Resend']); // the rejected one
+    const fresh = sessionView({ invites: [invite({ status: 'expired' })] });
+    expect(buttons(inviteDetails(fresh, (id) => agentsById.get(id), alice.id, MAX_RESENDS))).toEqual(['Resend']);
+    expect(buttons(inviteDetails(fresh, (id) => agentsById.get(id), 'carol', MAX_RESENDS))).toEqual([]);
+  });
+});
+
+describe('homes and the monitoring list', () => {
+  it('a supervisor sees availability, invites, chats and the chats they watch over', () => {
+    const text = renderText(homeSurface(carolHome));
+    for (const s of ['## Invites (1)', '## My chats (1)', '## Monitoring (2)', '[Set Away]']) expect(text).toContain(s);
+  });
+  it('an agent set Away is offered Set Available and no monitoring', () => {
+    const text = renderText(homeSurface(bobHomeAway));
+    expect(text).toContain('[Set Available]');
+    expect(text).not.toContain('Monitoring');
+  });
+  it('offers a supervisor only the join modes left to them', () => {
+    // Carol already monitors the first chat: she may step up, not monitor again.
+    expect(buttons(monitoringSurface([activeView], 'carol'))).toEqual(['Participate']);
+    expect(buttons(monitoringSurface([activeView], 'bob'))).toEqual(['Participate', 'Monitor']);
+    expect(buttons(monitoringSurface([activeView], 'alice'))).toEqual([]);
+  });
+});
+
+describe('chat lines', () => {
+  it('tag notes and agents-only lines, and name the author', () => {
+    expect(renderText(entryLine(entries.note!, activeView)!)).toBe('🔒 note · Alice Ng: VIP customer');
+    expect(renderText(entryLine(entries.monitor!, activeView)!)).toBe('👀 agents only · Carol Lefèvre: psst');
+    expect(renderText(entryLine(entries.user!, activeView)!)).toBe('Jane Doe: Thanks! Error is <!channel> & <@U123>');
+  });
+  it('name the chat in a 1:1 that holds several', () => {
+    expect(renderText(entryLine(entries.user!, activeView, { inChat: true })!)).toMatch(/^K7Q2XD · Jane Doe:/);
+  });
+  it('link a file to the service, and leave the status to the root', () => {
+    expect(renderText(entryLine(entries.file!, activeView)!)).toContain('📎 app (1).log (https://switchboard.example.com/api/v1/sessions/sess_K7Q2XD00000/files/F0LOG) (2.0 KB)');
+    expect(entryLine({ id: '1-0', kind: 'status', ts: T0, visibility: 'public', status: 'active' }, activeView)).toBeNull();
+  });
+});
+
+describe('the wording catalogue', () => {
+  it('keeps parameters literal and makes **…** strong', () => {
+    expect(fill('**{a}** said {b}', { a: '*x*', b: '<@U1>' })).toEqual([{ strong: ['*x*'] }, ' said ', '<@U1>']);
+  });
+  it('refuses a template whose parameter is missing', () => {
+    expect(() => words('notice.invited', { name: 'Bob' })).toThrow(/missing parameter \{mode\}/);
+  });
+  it('gives every surface a fallback text', () => {
+    for (const [name, s] of allSurfaces()) expect(plain(s.fallback).trim(), name).not.toBe('');
+  });
+  it('says refusals once, for the API and the platforms alike', () => {
+    expect(say('refusal.not_invitee')).toBe('This invite is for someone else.');
+  });
+  it('shows the expiry of a pending invite', () => {
+    expect(renderText(inviteCard(inviteViews.pendingParticipant, NOW))).toContain(`Answer by ${new Date(T0 + 5 * 60_000 + TTL).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  });
+});

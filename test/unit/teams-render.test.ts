@@ -1,0 +1,84 @@
+import type { ValidateFunction } from 'ajv';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activityOf } from '../../adapters/teams/activity.js';
+import { type AdaptiveCard, card } from '../../adapters/teams/render/adaptiveCard.js';
+import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
+import { homeSurface } from '../../src/app/surfaces/home.js';
+import { entryLine } from '../../src/app/surfaces/lines.js';
+import { at, link } from '../../src/app/wording/index.js';
+import { adaptiveCardValidator } from '../support/adaptiveCardSchema.js';
+import { activeView, carolHome, recent, T0 } from '../support/fixtures.js';
+import { haveSpecs } from '../support/specs.js';
+import { allSurfaces } from '../support/surfaces.js';
+
+type Json = Record<string, unknown>;
+/** Every node of a card, depth first. */
+function nodes(n: unknown, out: Json[] = []): Json[] {
+  if (Array.isArray(n)) n.forEach((x) => nodes(x, out));
+  else if (n && typeof n === 'object') {
+    out.push(n as Json);
+    Object.values(n).forEach((x) => nodes(x, out));
+  }
+  return out;
+}
+
+describe('Adaptive Card rendering of every surface', () => {
+  it.each(allSurfaces())('%s', (_name, s) => {
+    expect(card(s)).toMatchSnapshot();
+  });
+
+  it('never colours text Warning (yellow on white is unreadable)', () => {
+    for (const [name, s] of allSurfaces()) expect(nodes(card(s)).filter((n) => n.color === 'Warning' || n.style === 'warning'), name).toEqual([]);
+  });
+
+  it('gives every Action.Execute an Action.Submit fallback with the same verb and data', () => {
+    for (const [name, s] of allSurfaces()) {
+      for (const a of nodes(card(s)).filter((n) => n.type === 'Action.Execute')) {
+        expect(a.fallback, name).toEqual(expect.objectContaining({ type: 'Action.Submit', data: a.data }));
+        expect((a.data as Json).verb, name).toBe(a.verb);
+      }
+    }
+  });
+});
+
+describe.skipIf(!haveSpecs)('Adaptive Card 1.5 schema', () => {
+  let validate: ValidateFunction;
+  beforeAll(() => {
+    validate = adaptiveCardValidator()!;
+  });
+  it.each(allSurfaces())('%s validates', (_name, s) => {
+    const c: AdaptiveCard = card(s);
+    expect(validate(c) ? [] : validate.errors?.slice(0, 5)).toEqual([]);
+  });
+  it('the validator rejects an invalid card (so these checks can fail)', () => {
+    expect(validate({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock' }] })).toBe(false);
+  });
+});
+
+describe('Teams markdown', () => {
+  it('keeps what anyone typed literal: no formatting, mentions, links, HTML or card functions', () => {
+    expect(escapeTeamsMarkdown('**b** _i_ <at>x</at> [l](u) {{DATE(x)}}\n- item\n1. one')).toBe('\\*\\*b\\*\\* \\_i\\_ &lt;at&gt;x&lt;/at&gt; \\[l\\](u) \\{\\{DATE(x)\\}\\}\n\\- item\n1\\. one');
+    expect(escapeTeamsMarkdown('plain words, fine.')).toBe('plain words, fine.');
+  });
+  it('shows times with the client\'s date functions on cards, and in UTC in plain messages', () => {
+    expect(markdown([at(T0)], 'card')).toBe('{{DATE(2026-01-15T09:30:00Z, SHORT)}} {{TIME(2026-01-15T09:30:00Z)}}');
+    expect(markdown([at(T0)], 'message')).toBe('2026-01-15 09:30 UTC');
+  });
+  it('makes a link that cannot break out of its brackets', () => {
+    expect(markdown([link('https://x.example/a (b)', 'a]b')], 'message')).toBe('[a\\]b](https://x.example/a%20%28b%29)');
+  });
+});
+
+describe('activities', () => {
+  it('post a plain line as a markdown message, and anything with buttons as a card', () => {
+    expect(activityOf(entryLine(recent[0]!, activeView)!)).toEqual({ type: 'message', text: '**Jane Doe:** Hi, my VPN is down since this morning.', textFormat: 'markdown' });
+    const root = activityOf(allSurfaces()[1]![1]);
+    expect(root.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(root.summary).toMatch(/^Chat K7Q2XD from Jane Doe/);
+  });
+  it('cap a long list at ten items and say how many are left out', () => {
+    const many = { ...carolHome, chats: Array(25).fill(activeView) };
+    const text = JSON.stringify(card(homeSurface(many)));
+    expect(text).toContain('…and 15 more not shown.');
+  });
+});
