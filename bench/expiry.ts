@@ -47,8 +47,9 @@ export async function runExpiry(o: ExpiryOptions, log: (line: string) => void): 
   const deadlines = new Map<string, number>();
   try {
     // The moment of expiry is when the atomic pending → expired transition returns.
-    const settle = ctx.store.settleInvite.bind(ctx.store);
-    ctx.store.settleInvite = async (sid, inviteId, to, now, member, w) => {
+    const invites = ctx.store.invites;
+    const settle = invites.settle.bind(invites);
+    invites.settle = async (sid, inviteId, to, now, member, w) => {
       const r = await settle(sid, inviteId, to, now, member, w);
       if (r.ok && to === 'expired') expiredAt.set(inviteId, Date.now());
       return r;

@@ -7,5 +7,3 @@ import { Redis, type RedisOptions } from 'ioredis';
 export function bullConnection(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra });
 }
-
-export const queuePrefix = (prefix: string): string => `${prefix}:q`;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AppContext, HomeRefresher } from '../src/app/context.js';
 import { publishHomes } from '../src/app/relay.js';
-import { queuePrefix } from './connection.js';
+import { queuePrefix } from '../adapters/redis/keys.js';
 
 export const HOMES_QUEUE = 'homes';
 const WINDOW_MS = 500;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AppContext, InviteTimers } from '../src/app/context.js';
 import { expireInvite } from '../src/app/invites.js';
-import { queuePrefix } from './connection.js';
+import { queuePrefix } from '../adapters/redis/keys.js';
 
 export const INVITES_QUEUE = 'invites';
 const ExpireJob = z.object({ inviteId: z.string().min(1) });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext, OutboxKicker } from '../src/app/context.js';
 import { type Effect, RetryLaterError } from '../src/app/ports.js';
 import { deliverEffect } from '../src/app/relay.js';
-import { queuePrefix } from './connection.js';
+import { globalKeys, queuePrefix, sessionKeys } from '../adapters/redis/keys.js';
 import { acquireUnlessHeld, releaseLock } from './sessionLock.js';
 
 export const OUTBOX_QUEUE = 'outbox';
@@ -68,9 +68,9 @@ export class OutboxDrainer {
   private readonly active = new Map<string, { again: boolean }>();
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
-  private readonly holdKey = (sid: string) => `${this.prefix}:hold:{${sid}}`;
-  private readonly lockKey = (sid: string) => `${this.prefix}:lock:{${sid}}`;
-  private readonly failKey = (sid: string) => `${this.prefix}:fail:{${sid}}`;
+  private readonly holdKey = (sid: string) => sessionKeys(this.prefix, sid).hold;
+  private readonly lockKey = (sid: string) => sessionKeys(this.prefix, sid).lock;
+  private readonly failKey = (sid: string) => sessionKeys(this.prefix, sid).failures;
 
   constructor(
     private readonly ctx: AppContext,
@@ -141,7 +141,7 @@ export class OutboxDrainer {
     // The first read goes with the lock request (one round trip); it is used only if the lock is ours.
     const [got, first] = await Promise.all([
       acquireUnlessHeld(this.redis, this.holdKey(sessionId), this.lockKey(sessionId), lock, this.lockMs),
-      this.ctx.store.pendingEffects(sessionId, BATCH),
+      this.ctx.store.transcript.pendingEffects(sessionId, BATCH),
     ]);
     if (got > 0) return { laterMs: got + 5 };
     if (got < 0) return { laterMs: jitter(40) };
@@ -152,7 +152,7 @@ export class OutboxDrainer {
       await releaseLock(this.redis, this.lockKey(sessionId), lock);
       throw err;
     }
-    await Promise.all([releaseLock(this.redis, this.lockKey(sessionId), lock), outcome === 'done' ? this.ctx.store.markClean(sessionId) : undefined]);
+    await Promise.all([releaseLock(this.redis, this.lockKey(sessionId), lock), outcome === 'done' ? this.ctx.store.transcript.markClean(sessionId) : undefined]);
     return outcome;
   }
 
@@ -169,10 +169,10 @@ export class OutboxDrainer {
           if (wait !== undefined) return { laterMs: wait + 5 };
           continue;
         }
-        await this.ctx.store.ackEffect(sessionId, id);
+        await this.ctx.store.transcript.ackEffect(sessionId, id);
         this.observer?.delivered(sessionId, id);
       }
-      [, batch] = await Promise.all([this.redis.pexpire(this.lockKey(sessionId), this.lockMs), this.ctx.store.pendingEffects(sessionId, BATCH)]);
+      [, batch] = await Promise.all([this.redis.pexpire(this.lockKey(sessionId), this.lockMs), this.ctx.store.transcript.pendingEffects(sessionId, BATCH)]);
     }
     return 'done';
   }
@@ -185,8 +185,8 @@ export class OutboxDrainer {
     if (!(err instanceof RetryLaterError) && failures >= MAX_FAILURES) {
       // A poison effect must not block the session forever: park it where an operator can see it.
       this.ctx.log.error({ err, sessionId, effect }, 'outbox effect dead-lettered after repeated failures');
-      await this.redis.xadd(`${this.prefix}:dead`, 'MAXLEN', '~', '10000', '*', 'sessionId', sessionId, 'effect', JSON.stringify(effect), 'error', String(err));
-      await this.ctx.store.ackEffect(sessionId, id);
+      await this.redis.xadd(globalKeys(this.prefix).dead, 'MAXLEN', '~', '10000', '*', 'sessionId', sessionId, 'effect', JSON.stringify(effect), 'error', String(err));
+      await this.ctx.store.transcript.ackEffect(sessionId, id);
       return undefined;
     }
     const wait = err instanceof RetryLaterError && err.retryAfterMs !== undefined
@@ -209,12 +209,12 @@ export class OutboxDrainer {
 /** Re-kicks sessions whose outbox holds effects but whose drain was lost (a crash between write and kick). */
 export async function sweepOutboxes(ctx: AppContext): Promise<number> {
   let kicked = 0;
-  for (const sid of await ctx.store.dirtySessions()) {
-    if ((await ctx.store.pendingEffects(sid, 1)).length > 0) {
+  for (const sid of await ctx.store.transcript.dirtySessions()) {
+    if ((await ctx.store.transcript.pendingEffects(sid, 1)).length > 0) {
       await ctx.outbox.kick(sid);
       kicked++;
     } else {
-      await ctx.store.markClean(sid);
+      await ctx.store.transcript.markClean(sid);
     }
   }
   return kicked;

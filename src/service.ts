@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RedisStore } from '../adapters/redis/store.js';
+import { withScripts } from '../adapters/redis/scripts.js';
+import { redisStore } from '../adapters/redis/store.js';
 import { eventsChannel } from '../adapters/redis/keys.js';
 import { bullConnection } from '../jobs/connection.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../jobs/inviteExpiry.js';
@@ -67,7 +68,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const log = o.logger ?? createLogger(env.LOG_LEVEL);
   const prefix = env.REDIS_PREFIX;
   // Auto-pipelining sends the commands issued in one tick as one write: fewer syscalls under load.
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'switchboard', enableAutoPipelining: true });
+  // Scripts are registered before the first command: auto-pipelines copy them when they are made.
+  const redis = withScripts(new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'switchboard', enableAutoPipelining: true }));
   const sub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'switchboard-sub' });
   const bull = bullConnection(env.REDIS_URL, { connectionName: 'switchboard-bull' });
   for (const [name, c] of [['store', redis], ['pubsub', sub], ['queues', bull]] as const) {
@@ -78,8 +80,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     new Promise((resolve) => (redis.status === 'ready' ? resolve(undefined) : redis.once('ready', resolve))),
     new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
   ]);
-  const store = new RedisStore(redis, prefix);
-  const metrics = new ServiceMetrics(() => store.outboxDepth());
+  const store = redisStore(redis, prefix);
+  const metrics = new ServiceMetrics(() => store.transcript.outboxDepth());
   const timers = new InviteExpiryQueue(bull, prefix);
   const outbox = new OutboxQueue(bull, prefix);
   const homes = new HomeQueue(bull, prefix);

@@ -1,7 +1,7 @@
 /**
- * Key layout. Every key of one session shares the hash tag `{sessionId}`, so each atomic
- * script touches one slot and the layout works on Redis Cluster. Global indexes are
- * updated outside the scripts, idempotently.
+ * Every Redis key Switchboard uses, in one place. Every key of one session shares the hash
+ * tag `{sessionId}`, so each atomic script touches one slot and the layout works on Redis
+ * Cluster. Global indexes are updated outside the scripts, idempotently.
  */
 export function sessionKeys(prefix: string, sessionId: string) {
   const base = `${prefix}:s:{${sessionId}}`;
@@ -15,12 +15,16 @@ export function sessionKeys(prefix: string, sessionId: string) {
     clientIds: `${base}:c`,
     refs: `${base}:r`,
     mirrors: `${base}:mr`,
+    /** The outbox: on hold after a platform failure, the drainer's lock, failure counts. */
+    hold: `${prefix}:hold:{${sessionId}}`,
+    lock: `${prefix}:lock:{${sessionId}}`,
+    failures: `${prefix}:fail:{${sessionId}}`,
   };
 }
 export type SessionKeys = ReturnType<typeof sessionKeys>;
 
-/** The order in which scripts receive KEYS. */
-export const keyList = (k: SessionKeys): string[] => [
+/** The order in which session scripts receive KEYS (see lua/includes/prelude.lua). */
+export const sessionKeyList = (k: SessionKeys): string[] => [
   k.session, k.members, k.invites, k.pending, k.transcript, k.outbox, k.clientIds, k.refs, k.mirrors,
 ];
 
@@ -30,10 +34,17 @@ export const globalKeys = (prefix: string) => ({
   dirty: `${prefix}:dirty`,
   away: `${prefix}:away`,
   lookup: `${prefix}:lookup`,
+  /** Effects that failed too often, parked for an operator. */
+  dead: `${prefix}:dead`,
   mirrorChats: (key: string) => `${prefix}:mc:${key}`,
   expiring: (key: string) => `${prefix}:lk:${key}`,
   once: (key: string) => `${prefix}:once:${key}`,
+  /** A platform's posting budget for one place. */
+  pace: (platform: string, place: string) => `${prefix}:pace:${platform}:${place}`,
 });
+
+/** BullMQ's own keys live under this prefix. */
+export const queuePrefix = (prefix: string): string => `${prefix}:q`;
 
 export const eventsChannel = (prefix: string, sessionId: string): string => `${prefix}:ev:${sessionId}`;
 

@@ -5,7 +5,7 @@ import { TokenBucket } from '../redis/tokenBucket.js';
 export class ChannelPacer {
   private readonly bucket: TokenBucket;
   constructor(redis: Redis, prefix: string, perSecond = 1, burst = 4) {
-    this.bucket = new TokenBucket(redis, `${prefix}:pace:slack`, perSecond, burst);
+    this.bucket = new TokenBucket(redis, prefix, 'slack', perSecond, burst);
   }
   take(channel: string): Promise<void> {
     return this.bucket.take(channel);

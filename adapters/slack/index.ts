@@ -31,7 +31,7 @@ export function slackModule(env: Env): PlatformFactory {
       token, logger, clientOptions,
       ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN }),
     });
-    const people = new SlackPeople(app.client, ctx.store, ctx.directory, ctx.log);
+    const people = new SlackPeople(app.client, ctx.store.links, ctx.directory, ctx.log);
     const d: SlackDeps = { ctx, people, client: app.client, command: env.SLACK_COMMAND };
 
     // Slack retries an event it thinks we missed (X-Slack-Retry-Num): one event id, one handling.

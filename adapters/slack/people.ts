@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Reach } from '../../src/app/ports.js';
-import type { SessionStore } from '../../src/app/store.js';
+import type { LinkStore } from '../../src/app/store.js';
 import type { DirectoryHolder } from '../../src/config.js';
 import type { Agent, Directory } from '../../src/domain/directory.js';
 import { slackOfAgent } from './settings.js';
@@ -16,7 +16,7 @@ export class SlackPeople {
   private readonly userOf = new Map<string, string | null>();
   private readonly agentOf = new Map<string, string | null>();
 
-  constructor(private readonly client: WebClient, private readonly store: SessionStore, private readonly directory: DirectoryHolder, private readonly log: Logger) {}
+  constructor(private readonly client: WebClient, private readonly store: LinkStore, private readonly directory: DirectoryHolder, private readonly log: Logger) {}
 
   /** Known in Slack, known not to be, or not known yet (an email look-up may find them). */
   reaches(agent: Agent): Reach {

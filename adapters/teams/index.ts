@@ -18,7 +18,7 @@ export function teamsModule(env: TeamsEnv, log?: Logger): PlatformFactory {
   return (ctx, infra) => {
     const tlog = (log ?? ctx.log).child({ platform: TEAMS });
     const adapter = createAdapter(env);
-    const refs = new TeamsReferences(ctx.store);
+    const refs = new TeamsReferences(ctx.store.links);
     const people = new TeamsPeople(refs, ctx.directory, tlog, env.MicrosoftAppTenantId || undefined);
     // Pacing state lives beside the store, so every instance and the worker share the budget.
     const pacer = new ConversationPacer(infra.redis, infra.prefix);

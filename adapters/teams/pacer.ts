@@ -12,7 +12,7 @@ export interface Pacer {
 export class ConversationPacer implements Pacer {
   private readonly bucket: TokenBucket;
   constructor(redis: Redis, prefix: string, perSecond = 7, burst = 7) {
-    this.bucket = new TokenBucket(redis, `${prefix}:pace:teams`, perSecond, burst);
+    this.bucket = new TokenBucket(redis, prefix, 'teams', perSecond, burst);
   }
   take(conversationId: string): Promise<void> {
     return this.bucket.take(conversationId.split(';')[0] ?? conversationId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SessionStore } from '../../src/app/store.js';
+import type { LinkStore } from '../../src/app/store.js';
 
 /**
  * Where Teams users and channels can be reached, learned on install and on every contact,
@@ -42,7 +42,7 @@ export class TeamsReferences {
   /** Stable facts (agent links, channels, the bot id) this process has written: no need to write them again. */
   private readonly written = new Map<string, string>();
 
-  constructor(private readonly store: SessionStore) {}
+  constructor(private readonly store: LinkStore) {}
 
   user(aadObjectId: string): Promise<UserRef | undefined> {
     return this.store.lookup(`teams:user:${aadObjectId}`).then((raw) => parse(UserRef, raw));

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DirectoryHolder } from '../config.js';
 import type { PlatformPort } from './ports.js';
-import type { OutboxStore, SessionStore } from './store.js';
+import type { Store } from './store.js';
 
 /** Schedules and cancels invite expiry (BullMQ delayed jobs in production). */
 export interface InviteTimers {
@@ -34,7 +34,7 @@ export interface Settings {
 
 /** Everything a use case needs; built once by the composition root. */
 export interface AppContext {
-  store: SessionStore & OutboxStore;
+  store: Store;
   directory: DirectoryHolder;
   timers: InviteTimers;
   outbox: OutboxKicker;

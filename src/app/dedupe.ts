@@ -6,11 +6,11 @@ import type { AppContext } from './context.js';
  * the work fails, the claim is given back, so the platform's next try is processed.
  */
 export async function once<T>(ctx: AppContext, key: string, ttlSeconds: number, work: () => Promise<T>): Promise<T | undefined> {
-  if (!(await ctx.store.claimOnce(key, ttlSeconds))) return undefined;
+  if (!(await ctx.store.links.claimOnce(key, ttlSeconds))) return undefined;
   try {
     return await work();
   } catch (err) {
-    await ctx.store.releaseClaim(key).catch(() => undefined);
+    await ctx.store.links.releaseClaim(key).catch(() => undefined);
     throw err;
   }
 }

@@ -14,7 +14,7 @@ import { type SessionView, sessionView } from './views.js';
 const changed = (i: Pick<Invite, 'sessionId' | 'id'>) => ({ type: 'invite.changed' as const, sessionId: i.sessionId, inviteId: i.id });
 
 async function loadInvite(ctx: AppContext, inviteId: string): Promise<Invite> {
-  const inv = await ctx.store.invite(inviteId);
+  const inv = await ctx.store.invites.get(inviteId);
   if (!inv) throw notFound('invite_not_found');
   return inv;
 }
@@ -30,7 +30,7 @@ export async function inviteDetails(ctx: AppContext, sessionId: string, agentId:
 /** Agents matching a query, each with whether they can be invited and why not. */
 export async function inviteCandidates(ctx: AppContext, sessionId: string, inviterId: string, query: string, limit = 20): Promise<Candidate[]> {
   const session = await loadSession(ctx, sessionId);
-  const [members, invites, away] = await Promise.all([ctx.store.members(sessionId), ctx.store.invites(sessionId), ctx.store.awayAgentIds()]);
+  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), ctx.store.sessions.awayAgentIds()]);
   const inQueue = ctx.directory.get().agents.filter((a) => a.queues.includes(session.queueId));
   return searchAgents(inQueue, query, limit).map((agent) => ({
     agent,
@@ -44,7 +44,7 @@ export async function inviteCandidates(ctx: AppContext, sessionId: string, invit
 
 export async function invite(ctx: AppContext, input: { sessionId: string; inviterId: string; inviteeId: string; mode: InviteMode }): Promise<Invite> {
   const session = await loadSession(ctx, input.sessionId);
-  const [members, invites, away] = await Promise.all([ctx.store.members(session.id), ctx.store.invites(session.id), ctx.store.awayAgentIds()]);
+  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(session.id), ctx.store.invites.list(session.id), ctx.store.sessions.awayAgentIds()]);
   const v = mayInvite({
     session,
     inviter: members.find((m) => m.agentId === input.inviterId),
@@ -70,7 +70,7 @@ async function place(ctx: AppContext, inv: Invite): Promise<Invite> {
   // The timer goes first: an invite must never be pending without one. A timer without an invite is a no-op.
   await ctx.timers.schedule(inv.id, inv.expiresAt);
   try {
-    await commit(ctx, inv.sessionId, ctx.store.createInvite(inv, { effects }));
+    await commit(ctx, inv.sessionId, ctx.store.invites.create(inv, { effects }));
   } catch (err) {
     await ctx.timers.cancel(inv.id);
     throw err;
@@ -94,7 +94,7 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
     ? joinWrites(inv.sessionId, agent, inv.mode, now, 'invite')
     : { effects: [{ type: 'session.changed' as const, sessionId: inv.sessionId }] };
   writes.effects = [changed(inv), ...(writes.effects ?? [])];
-  const settled = await commit(ctx, inv.sessionId, ctx.store.settleInvite(inv.sessionId, inviteId, to, now, member, writes));
+  const settled = await commit(ctx, inv.sessionId, ctx.store.invites.settle(inv.sessionId, inviteId, to, now, member, writes));
   await ctx.timers.cancel(inviteId);
   ctx.metrics.inviteOutcome(settled.status === 'accepted' ? 'accepted' : 'rejected');
   return settled;
@@ -105,9 +105,9 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
  * answered (a late or repeated run).
  */
 export async function expireInvite(ctx: AppContext, inviteId: string): Promise<boolean> {
-  const inv = await ctx.store.invite(inviteId);
+  const inv = await ctx.store.invites.get(inviteId);
   if (!inv || inv.status !== 'pending') return false;
-  const r = await ctx.store.settleInvite(inv.sessionId, inviteId, 'expired', ctx.now(), undefined, {
+  const r = await ctx.store.invites.settle(inv.sessionId, inviteId, 'expired', ctx.now(), undefined, {
     effects: [changed(inv), { type: 'session.changed', sessionId: inv.sessionId }],
   });
   if (r.ok) {
@@ -123,7 +123,7 @@ export async function resendInvite(ctx: AppContext, inviteId: string, agentId: s
   const session = await loadSession(ctx, prev.sessionId);
   const v = mayResend(prev, session, agentId, ctx.settings.maxResends);
   if (!v.ok) throw Refused.from(v);
-  const [members, away] = await Promise.all([ctx.store.members(session.id), ctx.store.awayAgentIds()]);
+  const [members, away] = await Promise.all([ctx.store.sessions.members(session.id), ctx.store.sessions.awayAgentIds()]);
   const again = mayBeInvited({
     session, inviterId: prev.inviterId, invitee: ctx.directory.get().agent(prev.inviteeId), inviteeAvailable: !away.has(prev.inviteeId),
     inviteeMember: members.find((m) => m.agentId === prev.inviteeId), pendingForInvitee: false,

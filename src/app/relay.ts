@@ -42,14 +42,14 @@ export function platformsOf(ctx: AppContext, agent: Agent): PlatformPort[] {
 
 /** The session's view and mirrors, in one round trip. */
 async function load(ctx: AppContext, sessionId: string): Promise<{ view: SessionView; mirrors: Mirror[] }> {
-  const bundle = await ctx.store.sessionBundle(sessionId, 20);
+  const bundle = await ctx.store.sessions.bundle(sessionId, 20);
   if (!bundle) throw notFound();
   return { view: viewOf(ctx, bundle), mirrors: bundle.mirrors };
 }
 
 async function keep(ctx: AppContext, sessionId: string, mirror: Mirror) {
-  await ctx.store.addMirror(sessionId, mirror);
-  await ctx.store.addMirrorChat(mirror.key, sessionId);
+  await ctx.store.links.addMirror(sessionId, mirror);
+  await ctx.store.links.addMirrorChat(mirror.key, sessionId);
 }
 
 async function openChannels(ctx: AppContext, sessionId: string) {
@@ -69,17 +69,17 @@ async function renderEverywhere(ctx: AppContext, sessionId: string) {
 
 /** Posts a line once per key: a retry after a failure finds the ref and does not post again. */
 async function postOnce(ctx: AppContext, sessionId: string, key: string, platform: PlatformPort, m: Mirror, s: Surface): Promise<MessageRef> {
-  const known = await ctx.store.getRef(sessionId, key);
+  const known = await ctx.store.links.getRef(sessionId, key);
   if (known) return known;
   const ref = await platform.post(m, s);
-  await ctx.store.setRef(sessionId, key, ref);
+  await ctx.store.links.setRef(sessionId, key, ref);
   return ref;
 }
 
 const lineKey = (m: Mirror, entryId: string) => `posted:${m.key}:${entryId}`;
 
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string) {
-  const [entry, { view, mirrors }] = await Promise.all([ctx.store.entry(sessionId, entryId), load(ctx, sessionId)]);
+  const [entry, { view, mirrors }] = await Promise.all([ctx.store.transcript.entry(sessionId, entryId), load(ctx, sessionId)]);
   if (!entry) return;
   // Private notes stay where they were written; a join through an invite has its own outcome line.
   if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.via === 'invite')) return;
@@ -96,7 +96,7 @@ async function relayTo(ctx: AppContext, platform: PlatformPort, m: Mirror, view:
   const s = entryLine(entry, view, { inChat: m.kind === 'direct' && !platform.threads });
   if (!s) return;
   if (entry.kind === 'edit' || entry.kind === 'delete') {
-    const target = await ctx.store.getRef(sessionId, lineKey(m, entry.targetId));
+    const target = await ctx.store.links.getRef(sessionId, lineKey(m, entry.targetId));
     if (target && !target.skipped) {
       if (entry.kind === 'edit') await platform.update(target, s);
       else await platform.remove(target);
@@ -118,7 +118,7 @@ async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: strin
   let reached = false;
   for (const p of ctx.platforms) {
     const key = `card:${p.id}:${inviteId}`;
-    const ref = await ctx.store.getRef(sessionId, key);
+    const ref = await ctx.store.links.getRef(sessionId, key);
     if (ref) {
       reached ||= !ref.none;
       if (!ref.none) await p.update(ref, card);
@@ -126,7 +126,7 @@ async function deliverInvite(ctx: AppContext, sessionId: string, inviteId: strin
     }
     if (invite.status !== 'pending' || !platformsOf(ctx, iv.invitee).includes(p)) continue;
     const sent = await p.send(iv.invitee, card);
-    await ctx.store.setRef(sessionId, key, sent ?? { none: '1' });
+    await ctx.store.links.setRef(sessionId, key, sent ?? { none: '1' });
     reached ||= sent !== null;
   }
   if (!reached && invite.status === 'pending') {
@@ -159,10 +159,10 @@ async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
   const channel = mirrors.find((m) => m.platform === home.id && m.kind === 'channel');
   if (channel) return home.admit?.(channel, agent);
   const rootKey = `direct:${home.id}:${agentId}`;
-  const known = await ctx.store.getRef(sessionId, rootKey);
+  const known = await ctx.store.links.getRef(sessionId, rootKey);
   const mirror = known ? JSON.parse(known.mirror ?? 'null') as Mirror | null : await home.openMirror(rootSurface(view, { agentId }), { agent, sessionId });
   if (!mirror) return;
-  if (!known) await ctx.store.setRef(sessionId, rootKey, { mirror: JSON.stringify(mirror) });
+  if (!known) await ctx.store.links.setRef(sessionId, rootKey, { mirror: JSON.stringify(mirror) });
   // The recent messages give the joiner the context the channel thread would have shown.
   for (const e of view.recent) {
     const s = entryLine(e, view, { inChat: !home.threads });

@@ -30,13 +30,13 @@ export function storeRefusal(code: string): Refused {
 }
 
 export async function loadSession(ctx: AppContext, id: string): Promise<Session> {
-  const s = await ctx.store.getSession(id);
+  const s = await ctx.store.sessions.get(id);
   if (!s) throw notFound();
   return s;
 }
 
 async function memberOf(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
-  return (await ctx.store.members(sessionId)).find((m) => m.agentId === agentId);
+  return (await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === agentId);
 }
 
 const changed = (sessionId: string): Effect => ({ type: 'session.changed', sessionId });
@@ -49,18 +49,18 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   const token = randomBytes(32).toString('base64url');
   const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
-  await commit(ctx, session.id, ctx.store.createSession(session, hashToken(token), { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
+  await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
   return { session, token };
 }
 
 export async function accept(ctx: AppContext, sessionId: string, agent: Agent | undefined) {
   const session = await loadSession(ctx, sessionId);
-  const available = agent ? !(await ctx.store.awayAgentIds()).has(agent.id) : false;
+  const available = agent ? !(await ctx.store.sessions.awayAgentIds()).has(agent.id) : false;
   const v = mayAccept(session, agent, available);
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_agent' } : v);
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode: 'owner', joinedAt: now, via: 'accept' };
-  await commit(ctx, sessionId, ctx.store.accept(sessionId, member, now, {
+  await commit(ctx, sessionId, ctx.store.sessions.accept(sessionId, member, now, {
     entries: [
       { kind: 'status', ts: now, visibility: 'public', status: 'active' },
       { kind: 'participant', ts: now, visibility: 'public', agentId: agent.id, name: agent.firstName, mode: 'owner', action: 'joined' },
@@ -79,7 +79,7 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
     throw storeRefusal('ended');
   }
   const now = ctx.now();
-  const cancelled = await commit(ctx, sessionId, ctx.store.end(sessionId, agentId ?? 'user', now, {
+  const cancelled = await commit(ctx, sessionId, ctx.store.sessions.end(sessionId, agentId ?? 'user', now, {
     entries: [{ kind: 'status', ts: now, visibility: 'public', status: 'ended' }],
     effects: [changed(sessionId)],
   }));
@@ -93,9 +93,9 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   const sessionId = session.id;
   const now = ctx.now();
   const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text, ...(clientMessageId ? { clientMessageId } : {}) };
-  const r = await commit(ctx, sessionId, ctx.store.append(sessionId, ['waiting', 'active'], { entries: [body] }, { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog }));
+  const r = await commit(ctx, sessionId, ctx.store.transcript.append(sessionId, ['waiting', 'active'], { entries: [body] }, { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog }));
   const id = r.ids[0] ?? '';
-  const stored = r.duplicate ? await ctx.store.entry(sessionId, id) : undefined;
+  const stored = r.duplicate ? await ctx.store.transcript.entry(sessionId, id) : undefined;
   return { message: stored ?? ({ id, ...body } as TranscriptEntry), duplicate: r.duplicate };
 }
 
@@ -124,13 +124,13 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
     kind: 'message', ts: now, visibility: decision.visibility, author: 'agent', agentId: r.agent.id,
     authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
   };
-  const [id = ''] = (await commit(ctx, r.sessionId, ctx.store.append(r.sessionId, ['active'], { entries: [body] }))).ids;
+  const [id = ''] = (await commit(ctx, r.sessionId, ctx.store.transcript.append(r.sessionId, ['active'], { entries: [body] }))).ids;
   return { entry: { id, ...body } as TranscriptEntry, withheld: decision.withheld === true };
 }
 
 /** An agent edited or deleted a reply they had sent: the end user and the other mirrors see the change. */
 export async function agentRevision(ctx: AppContext, sessionId: string, agentId: string, targetId: string, text: string | null) {
-  const target = await ctx.store.entry(sessionId, targetId);
+  const target = await ctx.store.transcript.entry(sessionId, targetId);
   if (!target || target.kind !== 'message' || target.agentId !== agentId) throw notFound('message_not_found');
   // A revision comes from where the message was typed, and is not echoed back there.
   const origin = target.origin;
@@ -138,7 +138,7 @@ export async function agentRevision(ctx: AppContext, sessionId: string, agentId:
   const body: EntryBody = text === null
     ? { kind: 'delete', ts: now, visibility: target.visibility, targetId, origin }
     : { kind: 'edit', ts: now, visibility: target.visibility, targetId, text, origin };
-  await commit(ctx, sessionId, ctx.store.append(sessionId, ['active', 'ended'], { entries: [body] }));
+  await commit(ctx, sessionId, ctx.store.transcript.append(sessionId, ['active', 'ended'], { entries: [body] }));
 }
 
 /** A supervisor joins without an invite, or a monitor steps up to participant. */
@@ -153,7 +153,7 @@ export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: 
 export async function joinAs(ctx: AppContext, sessionId: string, agent: Agent, mode: 'participant' | 'monitor', via: Member['via']) {
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode, joinedAt: now, via };
-  await commit(ctx, sessionId, ctx.store.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now, via)));
+  await commit(ctx, sessionId, ctx.store.sessions.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now, via)));
 }
 
 export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' | 'monitor', now: number, via: Member['via']): Writes {
@@ -166,16 +166,16 @@ export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' 
 /** The sessions an agent is in, newest first; used to resolve a command without a ref. */
 export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<Session[]> {
   // All open chats read at once (the store connection pipelines them), not one round trip each.
-  const ids = await ctx.store.openSessionIds();
+  const ids = await ctx.store.sessions.openIds();
   const found = await Promise.all(ids.map(async (id) => {
-    const [s, members] = await Promise.all([ctx.store.getSession(id), ctx.store.members(id)]);
+    const [s, members] = await Promise.all([ctx.store.sessions.get(id), ctx.store.sessions.members(id)]);
     return s?.status === 'active' && members.some((m) => m.agentId === agentId) ? s : undefined;
   }));
   return found.filter((s): s is Session => s !== undefined).sort((a, b) => b.createdAt - a.createdAt);
 }
 
 export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {
-  await ctx.store.setAvailable(agentId, available);
+  await ctx.store.sessions.setAvailable(agentId, available);
 }
 
 /** Checks an agent may do `action` in a chat (before opening a dialog for it, say); throws the refusal. */

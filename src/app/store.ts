@@ -6,7 +6,7 @@ import type { Effect, MessageRef, Mirror } from './ports.js';
 /** How long a platform message stays linked to its transcript entry (for edits and deletions). */
 export const MESSAGE_LINK_SECONDS = 30 * 86_400;
 
-/** A refusal from the store: the precondition of an atomic step did not hold. */
+/** A refusal from the store: the precondition of an atomic step did not hold (a domain refusal code). */
 export type StoreResult<T> = { ok: true; value: T } | { ok: false; code: string };
 
 /** What every state change may carry: transcript entries and effects, written atomically with it. */
@@ -29,38 +29,49 @@ export interface AppendOptions {
   maxBacklog?: number;
 }
 
-/** The store of record port. Every mutation is one atomic step with its precondition. */
+/** Chats, their members, and agents' availability. Every mutation is one atomic step with its precondition. */
 export interface SessionStore {
-  createSession(session: Session, tokenHash: string, w: Writes): Promise<StoreResult<string[]>>;
-  getSession(id: string): Promise<Session | undefined>;
-  /** The session with its members, invites and last `recent` entries, read in one round trip. */
-  sessionBundle(id: string, recent: number): Promise<SessionBundle | undefined>;
+  create(session: Session, tokenHash: string, w: Writes): Promise<StoreResult<string[]>>;
+  get(id: string): Promise<Session | undefined>;
+  /** The session with its members, invites, mirrors and last `recent` entries, in one round trip. */
+  bundle(id: string, recent: number): Promise<SessionBundle | undefined>;
   /** The session and its end-user token hash, in one read. */
-  sessionWithToken(id: string): Promise<{ session: Session; tokenHash: string } | undefined>;
-  sessionIdByRef(ref: string): Promise<string | undefined>;
-  openSessionIds(): Promise<string[]>;
-
+  withToken(id: string): Promise<{ session: Session; tokenHash: string } | undefined>;
+  idByRef(ref: string): Promise<string | undefined>;
+  openIds(): Promise<string[]>;
   accept(sessionId: string, member: Member, now: number, w: Writes): Promise<StoreResult<string[]>>;
   /** Ends the session and cancels its pending invites; returns the cancelled invite ids. */
   end(sessionId: string, by: string, now: number, w: Writes): Promise<StoreResult<string[]>>;
-  /** Adds a member, or steps a monitor up to participant when `stepUp` is set. */
+  /** Adds a member, or steps a monitor up to participant. */
   addMember(sessionId: string, member: Member, w: Writes): Promise<StoreResult<string[]>>;
   members(sessionId: string): Promise<Member[]>;
-
-  /** Appends entries while the session is in one of `statuses`; idempotent on clientMessageId. */
-  append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<{ ids: string[]; duplicate: boolean }>>;
-  readEntries(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
-  entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
-
-  createInvite(invite: Invite, w: Writes): Promise<StoreResult<string[]>>;
-  /** pending → `to`, once; on `accepted` the member is added in the same step. */
-  settleInvite(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes): Promise<StoreResult<Invite>>;
-  invite(inviteId: string): Promise<Invite | undefined>;
-  invites(sessionId: string): Promise<Invite[]>;
-
   setAvailable(agentId: string, available: boolean): Promise<void>;
   awayAgentIds(): Promise<Set<string>>;
+}
 
+export interface InviteStore {
+  create(invite: Invite, w: Writes): Promise<StoreResult<string[]>>;
+  /** pending → `to`, once; on `accepted` the member is added in the same step. */
+  settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes): Promise<StoreResult<Invite>>;
+  get(inviteId: string): Promise<Invite | undefined>;
+  list(sessionId: string): Promise<Invite[]>;
+}
+
+/** The transcript (a stream per chat) and the outbox of effects for the platforms. */
+export interface TranscriptStore {
+  /** Appends entries while the session is in one of `statuses`; idempotent on clientMessageId. */
+  append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<{ ids: string[]; duplicate: boolean }>>;
+  read(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
+  entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
+  pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>>;
+  ackEffect(sessionId: string, id: string): Promise<void>;
+  dirtySessions(): Promise<string[]>;
+  markClean(sessionId: string): Promise<void>;
+  outboxDepth(): Promise<number>;
+}
+
+/** Where chats are shown, what was posted, look-ups from platform ids, and one-time claims. */
+export interface LinkStore {
   mirrors(sessionId: string): Promise<Mirror[]>;
   addMirror(sessionId: string, mirror: Mirror): Promise<void>;
   /** The chats shown at a mirror's place (one for a thread; a 1:1 may show several), oldest first. */
@@ -72,18 +83,16 @@ export interface SessionStore {
   lookup(key: string): Promise<string | undefined>;
   /** Keeps a look-up for good, or for `ttlSeconds` (per-message links that outlive no chat). */
   remember(key: string, value: string, ttlSeconds?: number): Promise<void>;
-
   /** True the first time a key is claimed within `ttlSeconds` (webhook retries, double clicks). */
   claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
   /** Gives back a claim whose work failed, so a re-delivery is processed. */
   releaseClaim(key: string): Promise<void>;
 }
 
-/** Where the outbox worker reads and acknowledges effects. */
-export interface OutboxStore {
-  pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>>;
-  ackEffect(sessionId: string, id: string): Promise<void>;
-  dirtySessions(): Promise<string[]>;
-  markClean(sessionId: string): Promise<void>;
-  outboxDepth(): Promise<number>;
+/** The store of record, as the use cases see it. */
+export interface Store {
+  sessions: SessionStore;
+  invites: InviteStore;
+  transcript: TranscriptStore;
+  links: LinkStore;
 }

@@ -49,7 +49,7 @@ export const memberOf = (view: SessionView, agentId: string | undefined): Member
 
 /** Plain-data views of a session for the surfaces. */
 export async function sessionView(ctx: AppContext, sessionId: string): Promise<SessionView> {
-  const bundle = await ctx.store.sessionBundle(sessionId, 20);
+  const bundle = await ctx.store.sessions.bundle(sessionId, 20);
   if (!bundle) throw notFound();
   return viewOf(ctx, bundle);
 }
@@ -84,13 +84,13 @@ export async function inviteView(ctx: AppContext, invite: Invite, view?: Session
 
 /** Open sessions the agent is a member of, and, for supervisors, the active ones of their queues. */
 export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView> {
-  const ids = await ctx.store.openSessionIds();
+  const ids = await ctx.store.sessions.openIds();
   const views = await Promise.all(ids.map((id) => sessionView(ctx, id).catch(() => undefined)));
   const open = views.filter((v): v is SessionView => v !== undefined);
   const chats = open.filter((v) => v.members.some((m) => m.agentId === agent.id));
   const monitoring = open.filter((v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId));
   const pending = open.flatMap((v) => v.invites.filter((i) => i.status === 'pending' && i.inviteeId === agent.id).map((i) => ({ i, v })));
-  const away = await ctx.store.awayAgentIds();
+  const away = await ctx.store.sessions.awayAgentIds();
   return {
     agent,
     available: !away.has(agent.id),

@@ -51,7 +51,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   const authorized = async (req: Request): Promise<Session> => {
     const id = SessionId.safeParse(req.params.id);
     if (!id.success) throw Refused.of('not_found');
-    return authorizeSession(ctx.store, apiKeys, req, id.data);
+    return authorizeSession(ctx.store.sessions, apiKeys, req, id.data);
   };
   const sessionParam = async (req: Request): Promise<string> => (await authorized(req)).id;
 
@@ -79,7 +79,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
 
   r.get('/sessions/:id/messages', async (req, res) => {
     const id = await sessionParam(req);
-    const entries = await ctx.store.readEntries(id, undefined, 10_000);
+    const entries = await ctx.store.transcript.read(id, undefined, 10_000);
     res.json({ messages: entries.filter(visibleToEndUser).map(publicEntry) });
   });
 
@@ -92,7 +92,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   // A file an agent shared: only from this chat's public transcript, streamed from the platform holding it.
   r.get('/sessions/:id/files/:fileId', async (req, res) => {
     const id = await sessionParam(req);
-    const entries = await ctx.store.readEntries(id, undefined, 10_000);
+    const entries = await ctx.store.transcript.read(id, undefined, 10_000);
     const file = entries.filter(visibleToEndUser).flatMap((e) => (e.kind === 'message' && e.file?.id === req.params.fileId ? [e.file] : []))[0];
     const platform = file && ctx.platforms.find((p) => p.id === file.platform);
     if (!file || !platform?.openFile) throw Refused.of('not_found', undefined, 'file_not_found');
@@ -159,7 +159,7 @@ async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, r
   });
   res.write('retry: 2000\n\n');
   for (;;) {
-    const page = await ctx.store.readEntries(sessionId, cursor, 500);
+    const page = await ctx.store.transcript.read(sessionId, cursor, 500);
     page.forEach(send);
     if (page.length < 500) break;
   }

@@ -25,7 +25,7 @@ export const isApiKey = (keys: readonly string[], presented: string | undefined)
 export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string): Promise<Session> {
   const presented = bearer(req) ?? req.get('x-api-key');
   if (!presented) throw Refused.of('unauthorized', undefined, 'unauthorized.token');
-  const found = await store.sessionWithToken(sessionId);
+  const found = await store.withToken(sessionId);
   if (found && isApiKey(apiKeys, presented)) return found.session;
   if (!found || !equal(found.tokenHash, hashToken(presented))) throw Refused.of('forbidden', undefined, 'forbidden.token');
   return found.session;

@@ -62,7 +62,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     // A click by someone else changes nothing and gets a private answer.
     await slack.click('U0DAN', 'monitor', iid(bobInvite), { channel: 'D0BOB', ts: bobCardTs });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0DAN' && /someone else/.test(String(c.args.text)));
-    expect((await w.h.service.ctx.store.invite(bobInvite))?.status).toBe('pending');
+    expect((await w.h.service.ctx.store.invites.get(bobInvite))?.status).toBe('pending');
 
     // 6. Bob joins; his card loses its buttons and the thread says so.
     await slack.click('U0BOB', 'monitor', iid(bobInvite), { channel: 'D0BOB', ts: bobCardTs });
@@ -118,13 +118,13 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     const resentInvite = inviteIdIn(posts('D0DAN')[1]!);
     await slack.click('U0DAN', 'participate', iid(resentInvite), { channel: 'D0DAN', ts: resentTs });
     await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0DAN' && /expired/.test(String(c.args.text)));
-    expect((await w.h.service.ctx.store.invite(resentInvite))?.status).toBe('expired');
+    expect((await w.h.service.ctx.store.invites.get(resentInvite))?.status).toBe('expired');
 
     // 10. Carol, a supervisor, joins from App Home.
     await slack.event({ type: 'app_home_opened', user: 'U0CAROL', channel: 'D0CAROL', tab: 'home', event_ts: '1.1' });
     await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0CAROL' && hasAction(c, 'join'));
     await slack.click('U0CAROL', 'join', { sessionId: chat.id, mode: 'monitor' }, 'home');
-    await waitFor(async () => (await w.h.service.ctx.store.members(chat.id)).some((m) => m.agentId === 'carol' && m.mode === 'monitor'), 5000, 'carol monitoring');
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.members(chat.id)).some((m) => m.agentId === 'carol' && m.mode === 'monitor'), 5000, 'carol monitoring');
 
     // 11. A pending invite, then the chat ends: the invite is cancelled and its card updated.
     const danFinal = inviteIdIn(expiredLine);
@@ -162,7 +162,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     w = await startSlackWorld();
     const chat = await startChat('hi');
     await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
-    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
     const ts = '1700000000.000100';
     const event = { type: 'message', channel: CHANNEL, user: 'U0ALICE', text: 'only once', ts, thread_ts: chat.ts, event_ts: ts };
     await w.slack.event(event, { eventId: 'EvSAME' });
@@ -194,7 +194,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     w = await startSlackWorld();
     const chat = await startChat('hi');
     await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
-    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
     const { ts, sent } = w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'typo here');
     await sent;
     await waitFor(async () => (await userSees(chat.id, chat.token)).includes('typo here'), 5000, 'reply');
@@ -211,14 +211,14 @@ describe('/chat and people', () => {
     w = await startSlackWorld();
     const away = await w.slack.command('U0BOB', '/chat', 'away');
     expect(away.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Away/) });
-    expect((await w.h.service.ctx.store.awayAgentIds()).has('bob')).toBe(true);
+    expect((await w.h.service.ctx.store.sessions.awayAgentIds()).has('bob')).toBe(true);
     await w.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0BOB');
     expect((await w.slack.command('U0BOB', '/chat', 'available')).json.text).toMatch(/Available/);
-    expect((await w.h.service.ctx.store.awayAgentIds()).has('bob')).toBe(false);
+    expect((await w.h.service.ctx.store.sessions.awayAgentIds()).has('bob')).toBe(false);
     expect((await w.slack.command('U0BOB', '/chat', 'monitor')).json.text).toMatch(/Only supervisors/);
     const chat = await startChat('hi');
     await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
-    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
     const monitor = await w.slack.command('U0CAROL', '/chat', 'monitor');
     expect(JSON.stringify(monitor.json.blocks)).toContain('sb:join');
     expect(JSON.stringify((await w.slack.command('U0CAROL', '/chat', 'help')).json.blocks)).toMatch(/\/chat.*invite &lt;name/);
@@ -235,14 +235,14 @@ describe('/chat and people', () => {
     w.fake.addUser({ id: 'U0DANIEL', email: 'dan@example.com', name: 'dan' });
     const chat = await startChat('hi');
     await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
-    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
     expect((await w.slack.command('U0ALICE', '/chat', 'invite dan@example.com monitor')).json.text).toMatch(/Invited Dan Ortiz/);
     await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0DANIEL');
     // Dan, known only by email, answers: Slack's user id maps back to the directory.
     const card = w.fake.calls('chat.postMessage').find((c) => c.args.channel === 'D0DANIEL')!;
     const inviteId = inviteIdIn(card);
     await w.slack.click('U0DANIEL', 'monitor', iid(inviteId), { channel: 'D0DANIEL', ts: w.fake.messages('D0DANIEL')[0]!.ts });
-    await waitFor(async () => (await w.h.service.ctx.store.members(chat.id)).some((m) => m.agentId === 'dan'), 5000, 'dan joined');
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.members(chat.id)).some((m) => m.agentId === 'dan'), 5000, 'dan joined');
     expect(w.fake.calls('users.lookupByEmail')).toHaveLength(1);
   });
 });
@@ -261,7 +261,7 @@ describe('files shared in a thread', () => {
       const fileUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}/files-pri/T0/F0LOG/app.log`;
       const chat = await startChat('my app crashes');
       await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
-      await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+      await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
       await w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'here is the log', {
         subtype: 'file_share', files: [{ id: 'F0LOG', name: 'app.log', mimetype: 'text/plain', size: 22, url_private_download: fileUrl }],
       }).sent;

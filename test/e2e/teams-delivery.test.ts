@@ -27,7 +27,7 @@ describe('Teams: an invite expires', () => {
     // Clicking the stale card afterwards changes nothing and says why.
     const late = await w.teams.post(w.teams.invoke(USERS.bob, card.conversationId!, 'participate', actionData(cardsIn(card)[0], 'participate')[0]!, card.responseId));
     expect(cardText(late.body.value)).toMatch(/expired/);
-    expect((await w.h.service.ctx.store.members(chat.id)).map((m) => m.agentId)).toEqual(['alice']);
+    expect((await w.h.service.ctx.store.sessions.members(chat.id)).map((m) => m.agentId)).toEqual(['alice']);
   });
   it.skipIf(!haveSpecs)('sent only valid Adaptive Cards', () => expect(cardSchemaErrors(w)).toEqual([]));
 });

@@ -57,7 +57,7 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts);
     chat.ts = fakeSlack.messages(CHANNEL).find((m) => !m.thread_ts)!.ts;
     expect((await slack.click('U0ALICE', 'accept', { sessionId: chat.id }, { channel: CHANNEL, ts: chat.ts })).status).toBe(200);
-    await waitFor(async () => (await w.h.service.ctx.store.getSession(chat.id))?.status === 'active', 5000, 'accepted');
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
     // No Teams channel for this queue: nothing was posted to Teams but the welcome.
     expect(w.fake.calls((c) => c.op === 'createConversation')).toHaveLength(0);
   });
@@ -99,10 +99,10 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
 
 describe('lines in a Teams 1:1 that mirrors a chat: for the customer, or a command?', () => {
   const userSees = async () => {
-    const id = (await w.h.service.ctx.store.openSessionIds())[0]!;
-    return (await w.h.service.ctx.store.readEntries(id, undefined, 1000)).flatMap((e) => (e.kind === 'message' && e.visibility === 'public' ? [e.text] : []));
+    const id = (await w.h.service.ctx.store.sessions.openIds())[0]!;
+    return (await w.h.service.ctx.store.transcript.read(id, undefined, 1000)).flatMap((e) => (e.kind === 'message' && e.visibility === 'public' ? [e.text] : []));
   };
-  const ref = async () => (await w.h.service.ctx.store.getSession((await w.h.service.ctx.store.openSessionIds())[0]!))!.ref;
+  const ref = async () => (await w.h.service.ctx.store.sessions.get((await w.h.service.ctx.store.sessions.openIds())[0]!))!.ref;
   const said = (text: string) => w.teams.post(w.teams.personalMessage(USERS.bob, DM, text));
 
   it('a whole command without a slash runs: invite dan monitor <ref>', async () => {

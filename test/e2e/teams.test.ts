@@ -21,7 +21,7 @@ const userSees = async () => ((await json(`${w.h.url}/api/v1/sessions/${chat.id}
   .filter((m) => m.kind === 'message').map((m) => m.text);
 const inThread = (c: ConnectorCall) => c.conversationId === chat.thread && (c.op === 'sendToConversation' || c.op === 'replyToActivity');
 const textOf = (c: ConnectorCall) => String(c.body?.text ?? '');
-const members = async () => (await w.h.service.ctx.store.members(chat.id)).map((m) => `${m.agentId}:${m.mode}`).sort();
+const members = async () => (await w.h.service.ctx.store.sessions.members(chat.id)).map((m) => `${m.agentId}:${m.mode}`).sort();
 
 describe('Teams: a chat from start to end', () => {
   it('1. an end user starts a chat through the HTTP API', async () => {
@@ -121,7 +121,7 @@ describe('Teams: a chat from start to end', () => {
     expect(r.status).toBe(200);
     expect(r.body.type).toBe(CARD);
     expect(cardText(r.body.value)).toMatch(/for someone else/);
-    expect((await w.h.service.ctx.store.invite(inv.bob.id))?.status).toBe('pending');
+    expect((await w.h.service.ctx.store.invites.get(inv.bob.id))?.status).toBe('pending');
     expect(await members()).toEqual(['alice:owner']);
   });
 
@@ -191,7 +191,7 @@ describe('Teams: a chat from start to end', () => {
     const r = await w.fake.waitFor((c) => c.conversationId === 'a:dm-zoe' && c.op === 'replyToActivity');
     expect(textOf(r)).toMatch(/not in the Switchboard directory/);
     expect(w.fake.calls({ op: 'getMember', conversationId: 'a:dm-zoe' })).toHaveLength(0);
-    expect(await w.h.service.ctx.store.awayAgentIds()).not.toContain('bob');
+    expect(await w.h.service.ctx.store.sessions.awayAgentIds()).not.toContain('bob');
   });
 
   it('10. a supervisor joins from the monitor list without an invite', async () => {
@@ -208,7 +208,7 @@ describe('Teams: a chat from start to end', () => {
     // Not the owner: refused, nothing changes.
     const notOwner = await w.teams.post(w.teams.invoke(USERS.bob, chat.thread, 'end', { sessionId: chat.id }, chat.root));
     expect(cardText(notOwner.body.value)).toMatch(/monitoring this chat|owner/);
-    expect((await w.h.service.ctx.store.getSession(chat.id))?.status).toBe('active');
+    expect((await w.h.service.ctx.store.sessions.get(chat.id))?.status).toBe('active');
 
     const r = await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'end', { sessionId: chat.id }, chat.root));
     expect(verbs(r.body.value)).toEqual([]);

@@ -16,7 +16,7 @@ afterAll(async () => {
 /** Every key of the test prefix with a digest of its content: "nothing changed" means equal snapshots. */
 async function snapshot(): Promise<Record<string, string>> {
   // Let the outbox settle first; its own bookkeeping (queues, locks, dirty marks) is not state.
-  await waitFor(async () => (await h.service.ctx.store.outboxDepth()) === 0, 5000, 'quiet outbox');
+  await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0, 5000, 'quiet outbox');
   const out: Record<string, string> = {};
   const keys = (await redis.keys(`${h.prefix}:*`)).filter((k) => !/:(q|lock|dirty|hold|fail)(:|$)/.test(k)).sort();
   for (const k of keys) {

@@ -27,7 +27,7 @@ describe('invites end to end on the recording platform', () => {
     await waitFor(() => cardsFor(inv.id).length === 1, 5000, 'card');
     const settled = await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'monitor');
     expect(settled.status).toBe('accepted');
-    expect((await ctx.store.members(sessionId)).find((m) => m.agentId === 'bob')?.mode).toBe('monitor');
+    expect((await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === 'bob')?.mode).toBe('monitor');
     await waitFor(() => cardsFor(inv.id).some((c) => c.update && c.status === 'accepted'), 5000, 'card update');
     await waitFor(() => outcomes(h.recording).some((o) => o.inviteId === inv.id && o.status === 'accepted'), 5000, 'thread line');
     const timers = ctx.timers as unknown as { queue: { getJob(id: string): Promise<unknown> } };
@@ -39,11 +39,11 @@ describe('invites end to end on the recording platform', () => {
     const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
     await expect(invites.answerInvite(ctx, inv.id, dir.agent('dan'), 'participate')).rejects.toMatchObject({ code: 'not_invitee' });
     await expect(invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'monitor')).rejects.toMatchObject({ code: 'wrong_mode' });
-    expect((await ctx.store.invite(inv.id))?.status).toBe('pending');
+    expect((await ctx.store.invites.get(inv.id))?.status).toBe('pending');
     await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'reject');
     await expect(invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'participate')).rejects.toBeInstanceOf(Refused);
-    expect((await ctx.store.invite(inv.id))?.status).toBe('rejected');
-    expect((await ctx.store.members(sessionId)).map((m) => m.agentId)).toEqual(['alice']);
+    expect((await ctx.store.invites.get(inv.id))?.status).toBe('rejected');
+    expect((await ctx.store.sessions.members(sessionId)).map((m) => m.agentId)).toEqual(['alice']);
   });
 
   it('resends a rejected invite as a linked new attempt, up to INVITE_MAX_RESENDS', async () => {
@@ -63,7 +63,7 @@ describe('invites end to end on the recording platform', () => {
     await waitFor(() => cardsFor(last).length === 1, 5000, 'last card');
     await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'reject');
     await expect(invites.resendInvite(ctx, inv.id, 'alice')).rejects.toMatchObject({ code: 'limit' });
-    const all = await ctx.store.invites(sessionId);
+    const all = await ctx.store.invites.list(sessionId);
     expect(all.map((i) => [i.attempt, i.status])).toEqual([[1, 'rejected'], [2, 'rejected'], [3, 'rejected']]);
     // Each attempt's card went out once and was updated to rejected; the thread heard of every resend.
     await waitFor(() => cardsFor(last).some((c) => c.update && c.status === 'rejected'), 5000, 'last card updated');
@@ -73,7 +73,7 @@ describe('invites end to end on the recording platform', () => {
   it('expires through the real BullMQ worker, updates the card and tells the thread', async () => {
     const { ctx, sessionId } = await activeChat('1');
     const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
-    await waitFor(async () => (await ctx.store.invite(inv.id))?.status === 'expired', 6000, 'expiry');
+    await waitFor(async () => (await ctx.store.invites.get(inv.id))?.status === 'expired', 6000, 'expiry');
     await waitFor(() => cardsFor(inv.id).some((c) => c.update && c.status === 'expired'), 5000, 'expired card');
     await waitFor(() => outcomes(h.recording).some((o) => o.inviteId === inv.id && o.status === 'expired'), 5000, 'expired line');
     const again = await invites.resendInvite(ctx, inv.id, 'alice');
@@ -86,7 +86,7 @@ describe('invites end to end on the recording platform', () => {
     await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'participate');
     expect(await invites.expireInvite(ctx, inv.id)).toBe(false);
     expect(await invites.expireInvite(ctx, inv.id)).toBe(false);
-    expect((await ctx.store.invite(inv.id))?.status).toBe('accepted');
+    expect((await ctx.store.invites.get(inv.id))?.status).toBe('accepted');
   });
 
   it('ending the chat cancels pending invites and removes their expiry jobs', async () => {
@@ -99,7 +99,7 @@ describe('invites end to end on the recording platform', () => {
     await expect(sessions.endSession(ctx, sessionId, 'bob')).rejects.toMatchObject({ code: 'not_member' });
     const cancelled = await sessions.endSession(ctx, sessionId, 'alice');
     expect(cancelled.sort()).toEqual([a.id, b.id].sort());
-    expect((await ctx.store.invites(sessionId)).every((i) => i.status === 'cancelled')).toBe(true);
+    expect((await ctx.store.invites.list(sessionId)).every((i) => i.status === 'cancelled')).toBe(true);
     const ttl = await h.service.redis.pttl(`${h.prefix}:s:{${sessionId}}:h`);
     expect(ttl).toBeGreaterThan(29 * 24 * 3600 * 1000);
     expect(await timers.queue.getJob(`expire-${a.id}`)).toBeFalsy();
@@ -124,7 +124,7 @@ describe('invites end to end on the recording platform', () => {
     await sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
     await expect(sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor')).rejects.toMatchObject({ code: 'already_member' });
     await sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'participant');
-    expect((await ctx.store.members(sessionId)).find((m) => m.agentId === 'carol')?.mode).toBe('participant');
+    expect((await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === 'carol')?.mode).toBe('participant');
     await expect(sessions.supervisorJoin(ctx, sessionId, dir.agent('bob'), 'monitor')).rejects.toMatchObject({ code: 'not_supervisor' });
   });
 

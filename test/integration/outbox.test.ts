@@ -30,7 +30,7 @@ describe('outbox', () => {
     const expected = Array.from({ length: 15 }, (_, i) => `m${i}`);
     await waitFor(() => ids.every((id) => userTexts(h.recording, id).length === 15), 15000, 'all delivered');
     for (const id of ids) expect(userTexts(h.recording, id)).toEqual(expected);
-    expect(await ctx.store.outboxDepth()).toBe(0);
+    expect(await ctx.store.transcript.outboxDepth()).toBe(0);
   });
 
   it('waits out a 429 with Retry-After and a 500, then delivers everything in order, once', async () => {
@@ -122,8 +122,8 @@ describe('outbox', () => {
     hs.push(h);
     const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
     const { id } = created.body.session;
-    await waitFor(async () => h.recording.of('open').length === 1 && (await h.service.ctx.store.outboxDepth()) === 0, 5000, 'root delivered');
-    await waitFor(async () => (await h.service.ctx.store.outboxDepth()) === 0, 5000, 'empty outbox');
+    await waitFor(async () => h.recording.of('open').length === 1 && (await h.service.ctx.store.transcript.outboxDepth()) === 0, 5000, 'root delivered');
+    await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0, 5000, 'empty outbox');
     h.recording.failWith = () => new RetryLaterError('platform down', 1_500);
     h.recording.failTimes = 1;
     const post = (text: string) => fetch(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${created.body.token}` }, body: JSON.stringify({ text }) });

@@ -24,10 +24,10 @@ describe('races: exactly one outcome', () => {
       const agents = ['alice', 'bob', 'dan', 'alice', 'bob', 'dan', 'carol', 'alice', 'bob', 'dan'];
       const rs = await settled(agents.map((id) => sessions.accept(ctx, session.id, dir.agent(id))));
       expect(wins(rs)).toBe(1);
-      const members = await ctx.store.members(session.id);
+      const members = await ctx.store.sessions.members(session.id);
       expect(members).toHaveLength(1);
-      expect((await ctx.store.getSession(session.id))?.ownerId).toBe(members[0]?.agentId);
-      const activeEntries = (await ctx.store.readEntries(session.id, undefined, 100)).filter((e) => e.kind === 'status' && e.status === 'active');
+      expect((await ctx.store.sessions.get(session.id))?.ownerId).toBe(members[0]?.agentId);
+      const activeEntries = (await ctx.store.transcript.read(session.id, undefined, 100)).filter((e) => e.kind === 'status' && e.status === 'active');
       expect(activeEntries).toHaveLength(1);
     }
   });
@@ -46,7 +46,7 @@ describe('races: exactly one outcome', () => {
       const accepted = a?.status === 'fulfilled';
       const expired = e?.status === 'fulfilled' && e.value === true;
       expect(Number(accepted) + Number(expired)).toBe(1);
-      const final = await ctx.store.invite(inv.id);
+      const final = await ctx.store.invites.get(inv.id);
       expect(final?.status).toBe(accepted ? 'rejected' : 'expired');
       outcomes.set(final!.status, (outcomes.get(final!.status) ?? 0) + 1);
     }
@@ -64,7 +64,7 @@ describe('races: exactly one outcome', () => {
     expect(accepts.filter((r) => r.status === 200)).toHaveLength(1);
     expect(accepts.filter((r) => r.status === 409)).toHaveLength(3);
 
-    const owner = (await a.service.ctx.store.getSession(id))!.ownerId!;
+    const owner = (await a.service.ctx.store.sessions.get(id))!.ownerId!;
     const invitee = owner === 'alice' ? 'dan' : 'alice';
     const inv = await invites.invite(a.service.ctx, { sessionId: id, inviterId: owner, inviteeId: invitee, mode: 'monitor' });
     const agent = a.service.ctx.directory.get().agent(invitee);

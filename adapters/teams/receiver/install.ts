@@ -50,7 +50,7 @@ export async function onInstall(d: TeamsDeps, tc: TurnContext): Promise<void> {
   const botAdded = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
   const installed = a.type === 'installationUpdate' && (a.action ?? 'add').startsWith('add');
   // Teams sends both a conversationUpdate and an installationUpdate: greet once.
-  if (isPersonal(a) && (installed || botAdded) && (await d.ctx.store.claimOnce(`teams:welcome:${a.conversation.id}`, 30 * 86_400))) {
+  if (isPersonal(a) && (installed || botAdded) && (await d.ctx.store.links.claimOnce(`teams:welcome:${a.conversation.id}`, 30 * 86_400))) {
     await tc.sendActivity(activityOf(helpSurface(PREFIX)));
   }
 }

@@ -28,7 +28,7 @@ export async function onMessage(d: TeamsDeps, tc: TurnContext): Promise<void> {
   if (isPersonal(a)) {
     return present(tc, await run(d, { kind: 'reply', agent, place, text, commandable: true, mentions: await mentions(d, tc), ...(link ? { link } : {}) }));
   }
-  const inChat = isChannelThread(a) && (await d.ctx.store.mirrorChats(place)).length > 0;
+  const inChat = isChannelThread(a) && (await d.ctx.store.links.mirrorChats(place)).length > 0;
   if (inChat && !(mentionsBot(a) && commandWord(text))) {
     if (!text) return; // e.g. only an image: files are not relayed from Teams
     return present(tc, await run(d, { kind: 'reply', agent, place, text, ...(link ? { link } : {}) }));

@@ -25,7 +25,7 @@ interface Click<V extends Verb> {
 
 const root = async (ctx: AppContext, agent: Agent, d: { sessionId: string }) => rootSurface(await sessionView(ctx, d.sessionId), { agentId: agent.id });
 const card = async (ctx: AppContext, d: { inviteId: string }) => {
-  const inv = await ctx.store.invite(d.inviteId);
+  const inv = await ctx.store.invites.get(d.inviteId);
   if (!inv) throw Refused.of('invite_not_found');
   return inviteView(ctx, inv);
 };

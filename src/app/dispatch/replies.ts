@@ -29,7 +29,7 @@ const PendingLine = z.object({ agentId: z.string(), place: z.string(), text: z.s
  */
 async function target(ctx: AppContext, place: string, text: string): Promise<{ session: Session; text: string } | undefined> {
   const ids = await chatsAt(ctx, place);
-  const all = (await Promise.all(ids.map((id) => ctx.store.getSession(id)))).filter((s): s is Session => s !== undefined);
+  const all = (await Promise.all(ids.map((id) => ctx.store.sessions.get(id)))).filter((s): s is Session => s !== undefined);
   if (all.length === 1 && ids.length === 1) return { session: all[0]!, text };
   const active = all.filter((s) => s.status === 'active');
   const m = REF_PREFIX.exec(text);
@@ -70,7 +70,7 @@ export async function reply(ctx: AppContext, agent: Agent, i: Reply, prefix: str
     if (kind === 'ask' && t) {
       const lineId = randomBytes(9).toString('base64url');
       const line: z.infer<typeof PendingLine> = { agentId: agent.id, place: i.place, text: i.text, mentions: [...mentions], ...(i.link ? { link: i.link } : {}) };
-      await ctx.store.remember(lineKey(lineId), JSON.stringify(line), LINE_SECONDS);
+      await ctx.store.links.remember(lineKey(lineId), JSON.stringify(line), LINE_SECONDS);
       return { open: askSurface(lineId, i.text, t.session.ref) };
     }
   }
@@ -88,7 +88,7 @@ async function send(ctx: AppContext, agent: Agent, i: Pick<Reply, 'place' | 'tex
     const text = (k === 0 ? t.text.trim() : '') || (file ? file.name : '');
     if (!text && !file) continue;
     const r = await agentReply(ctx, { sessionId: t.session.id, agent, text, origin: i.place, ...(file ? { file } : {}) });
-    if (k === 0 && i.link) await ctx.store.remember(entryKey(i.link), `${t.session.id} ${r.entry.id}`, MESSAGE_LINK_SECONDS);
+    if (k === 0 && i.link) await ctx.store.links.remember(entryKey(i.link), `${t.session.id} ${r.entry.id}`, MESSAGE_LINK_SECONDS);
     withheld ||= r.withheld;
   }
   return withheld ? { notice: { text: words('notice.monitorReply'), tone: 'info' } } : {};
@@ -96,10 +96,10 @@ async function send(ctx: AppContext, agent: Agent, i: Pick<Reply, 'place' | 'tex
 
 /** An edit or deletion of a message that reached a chat; anything else is not ours to revise. */
 export async function revise(ctx: AppContext, agent: Agent, i: Revise): Promise<Outcome> {
-  const known = await ctx.store.lookup(entryKey(i.link));
+  const known = await ctx.store.links.lookup(entryKey(i.link));
   if (!known) return {};
   const [sessionId = '', entryId = ''] = known.split(' ');
-  const session = await ctx.store.getSession(sessionId);
+  const session = await ctx.store.sessions.get(sessionId);
   // In a 1:1 the author may have named the chat in front of the line: not part of the message.
   const text = i.text === null ? null : i.text.replace(REF_PREFIX, (whole, r: string, rest: string) => (r.toUpperCase() === session?.ref ? rest.trim() : whole));
   await agentRevision(ctx, sessionId, agent.id, entryId, text);
@@ -108,9 +108,9 @@ export async function revise(ctx: AppContext, agent: Agent, i: Revise): Promise<
 
 /** The answer to "for the customer, or a command?". */
 export async function answerLine(ctx: AppContext, agent: Agent, lineId: string, as: 'send' | 'run', prefix: string): Promise<Outcome> {
-  const raw = await ctx.store.lookup(lineKey(lineId));
+  const raw = await ctx.store.links.lookup(lineKey(lineId));
   const parsed = raw ? PendingLine.safeParse(JSON.parse(raw)) : undefined;
-  if (!parsed?.success || parsed.data.agentId !== agent.id || !(await ctx.store.claimOnce(`used:${lineKey(lineId)}`, LINE_SECONDS))) {
+  if (!parsed?.success || parsed.data.agentId !== agent.id || !(await ctx.store.links.claimOnce(`used:${lineKey(lineId)}`, LINE_SECONDS))) {
     return { notice: { text: words('notice.lineGone'), tone: 'attention' } };
   }
   const line = parsed.data;

@@ -9,7 +9,7 @@ import { activeChatsOf, loadSession } from '../sessions.js';
 /** The chat a command is about: the one with this ref, the one it was typed in, or the agent's only active chat. */
 export async function resolveChat(ctx: AppContext, agentId: string, ref: string | undefined, place?: string): Promise<Session> {
   if (ref) {
-    const id = await ctx.store.sessionIdByRef(ref);
+    const id = await ctx.store.sessions.idByRef(ref);
     if (!id) throw Refused.of('no_such_ref', { ref });
     return loadSession(ctx, id);
   }
@@ -22,7 +22,7 @@ export async function resolveChat(ctx: AppContext, agentId: string, ref: string 
 }
 
 /** The chats mirrored at a place (a thread holds one; a 1:1 may hold several), oldest first. */
-export const chatsAt = (ctx: AppContext, place: string): Promise<string[]> => ctx.store.mirrorChats(place);
+export const chatsAt = (ctx: AppContext, place: string): Promise<string[]> => ctx.store.links.mirrorChats(place);
 
 /** Someone a command names: @mentioned, or by email, or by a name that fits exactly one agent of `among`. */
 export function resolveAgent(ctx: AppContext, who: Who, among: readonly Agent[]): Agent {

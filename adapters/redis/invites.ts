@@ -1,0 +1,36 @@
+import type { Redis } from 'ioredis';
+import type { InviteStore, StoreResult, Writes } from '../../src/app/store.js';
+import { type Invite, InviteSchema, type InviteStatus } from '../../src/domain/invite.js';
+import type { Member } from '../../src/domain/session.js';
+import { inviteSessionId, sessionKeys } from './keys.js';
+import { idsOf, runSessionScript } from './sessionScript.js';
+import { byCreation } from './sessions.js';
+
+/** Invites, kept in their chat's slot (an invite id embeds its session id). */
+export class RedisInvites implements InviteStore {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+
+  async create(invite: Invite, w: Writes) {
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'createInvite', invite.sessionId, {
+      invite: JSON.stringify(invite), inviteId: invite.id, inviteeId: invite.inviteeId,
+      ...(invite.previousId ? { previousId: invite.previousId } : {}),
+    }, w));
+  }
+
+  async settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes): Promise<StoreResult<Invite>> {
+    const reply = await runSessionScript(this.redis, this.prefix, 'settleInvite', sessionId, { inviteId, to, now, ...(member ? { member: JSON.stringify(member) } : {}) }, w);
+    if (reply[0] === 1) return { ok: true, value: InviteSchema.parse(JSON.parse(reply[1] ?? '')) };
+    return { ok: false, code: String(reply[1]) };
+  }
+
+  async get(inviteId: string) {
+    const sid = inviteSessionId(inviteId);
+    if (!sid) return undefined;
+    const j = await this.redis.hget(sessionKeys(this.prefix, sid).invites, inviteId);
+    return j ? InviteSchema.parse(JSON.parse(j)) : undefined;
+  }
+
+  async list(sessionId: string) {
+    return (await this.redis.hvals(sessionKeys(this.prefix, sessionId).invites)).map((j) => InviteSchema.parse(JSON.parse(j))).sort(byCreation);
+  }
+}

@@ -1,0 +1,36 @@
+--[[
+  Ends a chat and cancels its pending invites; the chat is then kept for p.retainMs.
+
+  Input: the session KEYS and ARGV of includes/prelude.lua; params {by, now, retainMs}
+  Output: {1, cancelledInviteId...} | {0, 'not_found' | 'ended'}
+]]
+-- @include prelude
+local s = load_session()
+if not s then return {0, 'not_found'} end
+if s.status == 'ended' then return {0, 'ended'} end
+s.status = 'ended'
+s.endedAt = p.now
+s.endedBy = p.by
+save_session(s)
+local cancelled = {}
+local pending = redis.call('HGETALL', KEYS[4])
+for k = 1, #pending, 2 do
+  local iid = pending[k + 1]
+  local j = redis.call('HGET', KEYS[3], iid)
+  if j then
+    local inv = cjson.decode(j)
+    if inv.status == 'pending' then
+      inv.status = 'cancelled'
+      inv.respondedAt = p.now
+      redis.call('HSET', KEYS[3], iid, cjson.encode(inv))
+      cancelled[#cancelled + 1] = iid
+    end
+  end
+end
+redis.call('DEL', KEYS[4])
+write_all()
+for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], p.retainMs) end
+for _, iid in ipairs(cancelled) do
+  add_effect({type = 'invite.changed', sessionId = sid, inviteId = iid})
+end
+return {1, unpack(cancelled)}

@@ -1,0 +1,95 @@
+import type { Redis } from 'ioredis';
+import type { Mirror } from '../../src/app/ports.js';
+import type { SessionBundle, SessionStore, Writes } from '../../src/app/store.js';
+import type { Invite } from '../../src/domain/invite.js';
+import { type Member, MemberSchema, type Session, SessionSchema } from '../../src/domain/session.js';
+import { globalKeys, sessionKeys } from './keys.js';
+import { entriesOf, idsOf, runSessionScript } from './sessionScript.js';
+
+/** How long an ended chat stays in Redis. */
+export const RETAIN_ENDED_MS = 30 * 24 * 3600 * 1000;
+
+export const byCreation = (a: Invite, b: Invite): number => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+
+/** Chats, members and availability in Redis. */
+export class RedisSessions implements SessionStore {
+  private readonly g: ReturnType<typeof globalKeys>;
+  constructor(private readonly redis: Redis, private readonly prefix: string) {
+    this.g = globalKeys(prefix);
+  }
+
+  private k(id: string) {
+    return sessionKeys(this.prefix, id);
+  }
+
+  async create(session: Session, tokenHash: string, w: Writes) {
+    const r = idsOf(await runSessionScript(this.redis, this.prefix, 'createSession', session.id, { session: JSON.stringify(session), token: tokenHash }, w));
+    if (r.ok) await this.redis.multi().hset(this.g.refs, session.ref, session.id).zadd(this.g.open, session.createdAt, session.id).exec();
+    return r;
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const j = await this.redis.hget(this.k(id).session, 'json');
+    return j ? SessionSchema.parse(JSON.parse(j)) : undefined;
+  }
+
+  async bundle(id: string, recent: number): Promise<SessionBundle | undefined> {
+    const k = this.k(id);
+    const res = await this.redis.multi()
+      .hget(k.session, 'json').hvals(k.members).hvals(k.invites).xrevrange(k.transcript, '+', '-', 'COUNT', recent).hvals(k.mirrors)
+      .exec();
+    if (!res) return undefined;
+    const [[, json], [, members], [, invites], [, last], [, mirrors]] = res as Array<[Error | null, unknown]> as [
+      [null, string | null], [null, string[]], [null, string[]], [null, Array<[string, string[]]>], [null, string[]],
+    ];
+    if (!json) return undefined;
+    // The hot read of every delivery: these records were validated when written, by this store.
+    return {
+      session: SessionSchema.parse(JSON.parse(json)),
+      members: members.map((j) => JSON.parse(j) as Member),
+      invites: invites.map((j) => JSON.parse(j) as Invite).sort(byCreation),
+      recent: entriesOf(last).reverse(),
+      mirrors: mirrors.map((j) => JSON.parse(j) as Mirror).sort((a, b) => a.key.localeCompare(b.key)),
+    };
+  }
+
+  async withToken(id: string) {
+    const [json, tokenHash] = await this.redis.hmget(this.k(id).session, 'json', 'token');
+    return json && tokenHash ? { session: SessionSchema.parse(JSON.parse(json)), tokenHash } : undefined;
+  }
+
+  async idByRef(ref: string) {
+    return (await this.redis.hget(this.g.refs, ref.toUpperCase())) ?? undefined;
+  }
+
+  async openIds() {
+    return this.redis.zrange(this.g.open, 0, -1);
+  }
+
+  async accept(sessionId: string, member: Member, now: number, w: Writes) {
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'acceptSession', sessionId, { agentId: member.agentId, member: JSON.stringify(member), now }, w));
+  }
+
+  async end(sessionId: string, by: string, now: number, w: Writes) {
+    const r = idsOf(await runSessionScript(this.redis, this.prefix, 'endSession', sessionId, { by, now, retainMs: RETAIN_ENDED_MS }, w));
+    if (r.ok) await this.redis.zrem(this.g.open, sessionId);
+    return r;
+  }
+
+  async addMember(sessionId: string, member: Member, w: Writes) {
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'addMember', sessionId, { agentId: member.agentId, mode: member.mode, member: JSON.stringify(member) }, w));
+  }
+
+  async members(sessionId: string): Promise<Member[]> {
+    return (await this.redis.hvals(this.k(sessionId).members)).map((j) => MemberSchema.parse(JSON.parse(j)));
+  }
+
+  async setAvailable(agentId: string, available: boolean) {
+    if (available) await this.redis.srem(this.g.away, agentId);
+    else await this.redis.sadd(this.g.away, agentId);
+  }
+
+  async awayAgentIds() {
+    return new Set(await this.redis.smembers(this.g.away));
+  }
+}
