@@ -150,6 +150,17 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     expect(w.fake.calls('views.publish')).toHaveLength(0);
   });
 
+  it('refuses a forged or malformed button clearly, changing nothing', async () => {
+    w = await startSlackWorld();
+    const chat = await startChat('hi');
+    const where = { channel: CHANNEL, ts: chat.ts };
+    await w.slack.rawClick('U0ALICE', 'sb:accept', 'not json', where);
+    await w.slack.rawClick('U0ALICE', 'sb:accept', JSON.stringify({ sessionId: '../../etc' }), where);
+    await w.slack.rawClick('U0ALICE', 'sb:self-destruct', JSON.stringify({ sessionId: chat.id }), where);
+    await waitFor(() => w.fake.calls('chat.postEphemeral').filter((c) => /not valid/.test(String(c.args.text))).length === 3, 5000, 'three refusals');
+    expect((await w.h.service.ctx.store.sessions.get(chat.id))?.status).toBe('waiting');
+  });
+
   it('answers Slack url verification', async () => {
     w = await startSlackWorld();
     const body = JSON.stringify({ type: 'url_verification', challenge: 'abc', token: 'x' });

@@ -125,6 +125,14 @@ describe('Teams: a chat from start to end', () => {
     expect(await members()).toEqual(['alice:owner']);
   });
 
+  it('a malformed card action is refused clearly and changes nothing', async () => {
+    const r = await w.teams.post(w.teams.invoke(USERS.bob, inv.bob.conv, 'monitor', { inviteId: 'no such thing!' }, inv.bob.card));
+    expect(cardText(r.body.value)).toMatch(/not valid/);
+    const unknown = await w.teams.post(w.teams.invoke(USERS.bob, inv.bob.conv, 'launch', { inviteId: inv.bob.id }, inv.bob.card));
+    expect(cardText(unknown.body.value)).toMatch(/not valid: unknown action/);
+    expect((await w.h.service.ctx.store.invites.get(inv.bob.id))?.status).toBe('pending');
+  });
+
   it('6. the colleague joins with Monitor: the invoke answers the updated card, and the card is updated for everyone', async () => {
     const r = await w.teams.post(w.teams.invoke(USERS.bob, inv.bob.conv, 'monitor', { sessionId: chat.id, inviteId: inv.bob.id }, inv.bob.card));
     expect(r.status).toBe(200);
