@@ -1,6 +1,7 @@
 import http from 'node:http';
-import { type MessageRef, type Mirror, type PlatformPort, type Reach, RetryLaterError } from '../src/app/ports.js';
+import { type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../src/app/ports.js';
 import type { Surface } from '../src/app/surfaces/surface.js';
+import type { Queue } from '../src/domain/directory.js';
 import { plain } from '../src/app/wording/index.js';
 import { postJson } from './util.js';
 
@@ -19,25 +20,31 @@ export class HttpPlatform implements PlatformPort {
 
   constructor(private readonly sink: URL) {}
 
-  async openMirror(_root: Surface, to: { sessionId: string }): Promise<Mirror | null> {
-    return 'queue' in to ? { key: `bench:${to.sessionId}`, platform: 'bench', kind: 'channel', root: { sessionId: to.sessionId } } : null;
-  }
   reaches(): Reach {
     return 'no';
   }
-  async post(mirror: Mirror, s: Surface): Promise<MessageRef> {
-    // Only chat lines are timed.
-    if (s.meta?.kind !== 'entry') return {};
-    const sessionId = mirror.root.sessionId ?? '';
-    const seq = seqOf(plain(s.fallback));
-    const res = await postJson(this.agent, this.sink, '/deliver', { sessionId, seq });
-    // Like a real platform: overload is retried later by the outbox, anything else is an error.
-    if (res.status === 429 || res.status >= 500) throw new RetryLaterError(`sink answered ${res.status}`, undefined);
-    if (res.status >= 300) throw new Error(`sink answered ${res.status}`);
-    return { id: `${sessionId}:${seq}` };
+  channels(queue: Queue): string[] {
+    return [`bench:${queue.id}`];
   }
-  async send(): Promise<MessageRef | null> {
-    return null;
+  direct(): string {
+    return 'bench:nobody';
+  }
+  pace(): { perSecond: number; burst: number } {
+    return { perSecond: 100_000, burst: 100_000 };
+  }
+  async postTop(_dest: string, s: Surface): Promise<Posted | null> {
+    const sessionId = s.meta?.kind === 'root' ? s.meta.id : '';
+    return { ref: { sessionId }, place: `bench:${sessionId}` };
+  }
+  async postUnder(root: MessageRef, s: Surface): Promise<MessageRef> {
+    const sessionId = root.sessionId ?? '';
+    for (const seq of plain(s.fallback).match(/#\d+/g) ?? []) {
+      const res = await postJson(this.agent, this.sink, '/deliver', { sessionId, seq: seqOf(seq) });
+      // Like a real platform: overload is retried later, anything else is an error.
+      if (res.status === 429 || res.status >= 500) throw new RetryLaterError(`sink answered ${res.status}`, undefined);
+      if (res.status >= 300) throw new Error(`sink answered ${res.status}`);
+    }
+    return { sessionId };
   }
   async update(): Promise<void> {}
   async remove(): Promise<void> {}
@@ -49,9 +56,11 @@ export class NoopPlatform implements PlatformPort {
   readonly id = 'noop';
   readonly threads = true;
   reaches(): Reach { return 'no'; }
-  async openMirror(): Promise<Mirror | null> { return null; }
-  async post(): Promise<MessageRef> { return {}; }
-  async send(): Promise<MessageRef | null> { return null; }
+  channels(): string[] { return []; }
+  direct(): string { return 'noop:nobody'; }
+  pace(): { perSecond: number; burst: number } { return { perSecond: 1, burst: 1 }; }
+  async postTop(): Promise<Posted | null> { return null; }
+  async postUnder(): Promise<MessageRef> { return {}; }
   async update(): Promise<void> {}
   async remove(): Promise<void> {}
   async publishHome(): Promise<void> {}

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AppContext, HomeRefresher } from '../src/app/context.js';
-import { publishHomes } from '../src/app/relay.js';
+import { publishHomes } from '../src/app/delivery/planner.js';
 import { queuePrefix } from '../adapters/redis/keys.js';
 
 export const HOMES_QUEUE = 'homes';

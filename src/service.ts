@@ -9,7 +9,9 @@ import { eventsChannel } from '../adapters/redis/keys.js';
 import { bullConnection } from '../jobs/connection.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../jobs/inviteExpiry.js';
 import { HomeQueue, startHomeWorker } from '../jobs/homes.js';
-import { OutboxDrainer, OutboxQueue, sweepOutboxes } from '../jobs/outbox.js';
+import { Engine } from '../jobs/delivery.js';
+import { OutboxQueue, Planner, sweepOutboxes } from '../jobs/planner.js';
+import { rootPosted, unreachable } from './app/delivery/planner.js';
 import type { AppContext } from './app/context.js';
 import type { PlatformPort } from './app/ports.js';
 import { DirectoryHolder, type Env } from './config.js';
@@ -39,12 +41,10 @@ export interface ServiceOptions {
   directory: Directory;
   platforms?: PlatformFactory[];
   logger?: Logger;
-  /** Concurrency of the outbox worker. */
+  /** Concurrency of the planner worker. */
   outboxConcurrency?: number;
   /** Undelivered effects a session may hold before its end user is asked to wait (429). */
   maxBacklog?: number;
-  /** How long a crashed drainer keeps a session locked. */
-  outboxLockMs?: number;
   now?: () => number;
 }
 
@@ -81,16 +81,26 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
   ]);
   const store = redisStore(redis, prefix);
-  const metrics = new ServiceMetrics(() => store.transcript.outboxDepth());
+  const metrics = new ServiceMetrics(async () => (await store.transcript.outboxDepth()) + (await store.deliveries.depth()));
   const timers = new InviteExpiryQueue(bull, prefix);
   const outbox = new OutboxQueue(bull, prefix);
   const homes = new HomeQueue(bull, prefix);
   const platforms: PlatformPort[] = [];
+  // The engine calls back into the use cases (a root posted, a card that could not go out).
+  let ctxRef: AppContext | undefined;
+  const engine = new Engine(store.deliveries, platforms, {
+    rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
+    unreachable: (d) => unreachable(ctxRef!, d),
+  }, log, {
+    delivered: (d) => metrics.delivered(d.entry),
+    failed: () => metrics.deliveryFailures.inc(),
+  });
   const ctx: AppContext = {
-    store, directory: new DirectoryHolder(o.directory), timers, outbox, homes, platforms, log, metrics,
+    store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics,
     settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500 },
     now: o.now ?? Date.now,
   };
+  ctxRef = ctx;
   const modules: PlatformModule[] = [];
   for (const make of o.platforms ?? []) {
     const m = await make(ctx, { redis, prefix });
@@ -102,14 +112,13 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const working = env.ROLE !== 'web';
   const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log);
   const workers: Worker[] = [];
-  let drainer: OutboxDrainer | undefined;
+  let planner: Planner | undefined;
   let sweep: NodeJS.Timeout | undefined;
   if (working) {
-    drainer = new OutboxDrainer(ctx, redis, bull, prefix, outbox, {
-      delivered: (_sid, effectId) => metrics.delivered(effectId),
-      failed: () => metrics.deliveryFailures.inc(),
-    }, o.outboxConcurrency, o.outboxLockMs);
-    workers.push(drainer.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
+    planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
+    workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
+    // Every role drains what its own commits claim; workers also take over what others left.
+    await engine.run();
     const runSweep = () => void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
@@ -160,7 +169,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
         await closing;
       }
       for (const m of modules) await m.stop?.();
-      await Promise.all([...workers.filter((w) => w !== drainer?.worker).map((w) => w.close()), drainer?.close()]);
+      await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close()]);
       await Promise.all([timers.close(), outbox.close(), homes.close()]);
       await Promise.all([redis.quit(), sub.quit(), bull.quit()].map((p) => p.catch(() => undefined)));
     },

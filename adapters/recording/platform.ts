@@ -1,11 +1,11 @@
-import type { MessageRef, Mirror, PlatformPort, Reach } from '../../src/app/ports.js';
+import type { MessageRef, PlatformPort, Posted, Reach } from '../../src/app/ports.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
-import type { Agent } from '../../src/domain/directory.js';
+import type { Agent, Queue } from '../../src/domain/directory.js';
 import { renderText } from './render.js';
 
 export interface Recorded {
   op: 'open' | 'post' | 'send' | 'update' | 'remove' | 'home';
-  /** Where: a mirror key, an agent id, or the ref of the message changed. */
+  /** Where: a chat's place, an agent id, or the message changed. */
   to: string;
   text: string;
   surface?: Surface;
@@ -14,7 +14,8 @@ export interface Recorded {
 
 /**
  * A platform that keeps what it is asked to do in memory, as plain text: the core's tests
- * run end to end with it, and a local trial without Slack or Teams uses it.
+ * run end to end with it, and a local trial without Slack or Teams uses it. It takes any
+ * pace, so the delivery engine never has to wait for it.
  */
 export class RecordingPlatform implements PlatformPort {
   readonly calls: Recorded[] = [];
@@ -47,18 +48,29 @@ export class RecordingPlatform implements PlatformPort {
   reaches(agent: Agent): Reach {
     return this.reachable(agent);
   }
-  async openMirror(root: Surface, to: { sessionId: string } & ({ queue: unknown } | { agent: Agent })): Promise<Mirror | null> {
-    const agentId = 'agent' in to ? to.agent.id : undefined;
-    const key = agentId ? `${this.id}:direct:${agentId}:${to.sessionId}` : `${this.id}:channel:${to.sessionId}`;
-    const ref = this.record('open', key, root);
-    return { key, platform: this.id, kind: agentId ? 'direct' : 'channel', ...(agentId ? { agentId } : {}), root: ref };
+  channels(queue: Queue): string[] {
+    return [`${this.id}:channel:${queue.id}`];
   }
-  async post(mirror: Mirror, s: Surface): Promise<MessageRef> {
-    return this.record('post', mirror.key, s);
+  direct(agent: Agent): string {
+    return `${this.id}:agent:${agent.id}`;
   }
-  async send(agent: Agent, s: Surface): Promise<MessageRef | null> {
-    if (this.reachable(agent) === 'no') return null;
-    return this.record('send', agent.id, s);
+  pace(): { perSecond: number; burst: number } {
+    return { perSecond: 10_000, burst: 10_000 };
+  }
+  async postTop(dest: string, s: Surface): Promise<Posted | null> {
+    const agentId = dest.startsWith(`${this.id}:agent:`) ? dest.slice(`${this.id}:agent:`.length) : undefined;
+    if (s.meta?.kind === 'root') {
+      // A chat's root: its place names the chat (and the agent, for a 1:1).
+      const place = agentId ? `${this.id}:direct:${agentId}:${s.meta.id}` : `${this.id}:channel:${s.meta.id}`;
+      return { ref: this.record('open', place, s), place };
+    }
+    const agent = agentId ?? dest;
+    if (agentId && this.reachable({ id: agentId } as Agent) === 'no') return null;
+    const ref = this.record('send', agent, s);
+    return { ref, place: `${this.id}:${agent}` };
+  }
+  async postUnder(root: MessageRef, s: Surface): Promise<MessageRef> {
+    return this.record('post', root.to ?? '', s);
   }
   async update(ref: MessageRef, s: Surface): Promise<void> {
     this.record('update', ref.id ?? '', s);

@@ -1,10 +1,24 @@
+import { createHash } from 'node:crypto';
+
 /**
- * Every Redis key Switchboard uses, in one place. Every key of one session shares the hash
- * tag `{sessionId}`, so each atomic script touches one slot and the layout works on Redis
- * Cluster. Global indexes are updated outside the scripts, idempotently.
+ * Every Redis key Switchboard uses, in one place.
+ *
+ * Slots: a chat's keys carry the hash tag of its home destination (its queue's channel),
+ * and so do that destination's keys, so the step that stores a message also queues it on
+ * the channel, in one slot (the layout works on Redis Cluster). A chat id starts with its
+ * tag (`tag.random`); ids without a dot (chats from before) are their own tag.
+ * Global indexes are updated outside the scripts, idempotently.
  */
+export const tagOf = (dest: string): string => createHash('sha1').update(dest).digest('hex').slice(0, 5);
+
+export const sessionTag = (sessionId: string): string => {
+  const dot = sessionId.indexOf('.');
+  return dot > 0 ? sessionId.slice(0, dot) : sessionId;
+};
+
 export function sessionKeys(prefix: string, sessionId: string) {
-  const base = `${prefix}:s:{${sessionId}}`;
+  const tag = sessionTag(sessionId);
+  const base = tag === sessionId ? `${prefix}:s:{${sessionId}}` : `${prefix}:s:{${tag}}:${sessionId}`;
   return {
     session: `${base}:h`,
     members: `${base}:m`,
@@ -13,20 +27,36 @@ export function sessionKeys(prefix: string, sessionId: string) {
     transcript: `${base}:t`,
     outbox: `${base}:o`,
     clientIds: `${base}:c`,
-    refs: `${base}:r`,
-    mirrors: `${base}:mr`,
-    /** The outbox: on hold after a platform failure, the drainer's lock, failure counts. */
-    hold: `${prefix}:hold:{${sessionId}}`,
-    lock: `${prefix}:lock:{${sessionId}}`,
-    failures: `${prefix}:fail:{${sessionId}}`,
+    /** The outbox's planner lock. */
+    lock: `${base}:lock`,
   };
 }
 export type SessionKeys = ReturnType<typeof sessionKeys>;
 
 /** The order in which session scripts receive KEYS (see lua/includes/prelude.lua). */
 export const sessionKeyList = (k: SessionKeys): string[] => [
-  k.session, k.members, k.invites, k.pending, k.transcript, k.outbox, k.clientIds, k.refs, k.mirrors,
+  k.session, k.members, k.invites, k.pending, k.transcript, k.outbox, k.clientIds,
 ];
+
+/**
+ * A destination's keys. lua/appendEntries.lua builds the queue and lease keys the same
+ * way (`prefix:d:{tag}:dest:q`), for the mirrors in its chat's slot.
+ */
+export function destKeys(prefix: string, dest: string) {
+  const base = `${prefix}:d:{${tagOf(dest)}}:${dest}`;
+  return {
+    /** The deliveries, in commit order (a stream). */
+    queue: `${base}:q`,
+    /** Who drains it now (a lease with a deadline). */
+    lease: `${base}:l`,
+    /** What was posted there: refs by key. */
+    refs: `${base}:r`,
+    /** Delivery ids queued lately, so a repeat is skipped. */
+    seen: `${base}:s`,
+    /** Per chat, its lines waiting here while the destination is busy (the backlog cap). */
+    waiting: `${base}:c`,
+  };
+}
 
 export const globalKeys = (prefix: string) => ({
   refs: `${prefix}:refs`,
@@ -34,13 +64,15 @@ export const globalKeys = (prefix: string) => ({
   dirty: `${prefix}:dirty`,
   away: `${prefix}:away`,
   lookup: `${prefix}:lookup`,
-  /** Effects that failed too often, parked for an operator. */
+  /** Effects and deliveries that failed too often, parked for an operator. */
   dead: `${prefix}:dead`,
+  /** Destinations being drained, scored by their lease's deadline (the sweeper's list). */
+  active: `${prefix}:active`,
+  /** Open chats per channel destination, for spreading a queue over its channel pool. */
+  load: `${prefix}:load`,
   mirrorChats: (key: string) => `${prefix}:mc:${key}`,
   expiring: (key: string) => `${prefix}:lk:${key}`,
   once: (key: string) => `${prefix}:once:${key}`,
-  /** A platform's posting budget for one place. */
-  pace: (platform: string, place: string) => `${prefix}:pace:${platform}:${place}`,
 });
 
 /** BullMQ's own keys live under this prefix. */

@@ -7,8 +7,9 @@ import type { Redis } from 'ioredis';
  * seen the script yet). A line `-- @include name` pulls in lua/includes/name.lua.
  */
 const SCRIPTS = {
-  createSession: 9, acceptSession: 9, endSession: 9, addMember: 9, appendEntries: 9, createInvite: 9, settleInvite: 9,
-  takeToken: 1, acquireUnlessHeld: 2, releaseLock: 1,
+  createSession: 7, acceptSession: 7, endSession: 7, addMember: 7, appendEntries: 7, createInvite: 7, settleInvite: 7,
+  ackEffect: 2, setMirror: 1, releaseLock: 1,
+  enqueue: 3, claimDest: 2, ackDeliveries: 4, renewLease: 1,
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;
 

@@ -10,7 +10,7 @@ export type ScriptReply = [number, ...string[]];
  * Runs one of the session scripts: the state change, its transcript entries and its effects
  * as one atomic step (see lua/includes/prelude.lua for the argument layout).
  */
-export async function runSessionScript(redis: Redis, prefix: string, name: ScriptName, sessionId: string, params: Record<string, unknown>, w: Writes = {}): Promise<ScriptReply> {
+export async function runSessionScript(redis: Redis, prefix: string, name: ScriptName, sessionId: string, params: Record<string, unknown>, w: Writes = {}, markDirty = true): Promise<ScriptReply> {
   const entries = (w.entries ?? []).map((e) => JSON.stringify(EntryBody.parse(e)));
   const effects = (w.effects ?? []).map((e) => JSON.stringify(e));
   const args = [
@@ -23,7 +23,7 @@ export async function runSessionScript(redis: Redis, prefix: string, name: Scrip
   ];
   // Mark the session dirty first (same pipeline, same order): a crash after the script
   // leaves a harmless mark, never a stranded effect.
-  const marked = effects.length || entries.length ? redis.sadd(globalKeys(prefix).dirty, sessionId) : undefined;
+  const marked = markDirty && (effects.length || entries.length) ? redis.sadd(globalKeys(prefix).dirty, sessionId) : undefined;
   const [reply] = await Promise.all([withScripts(redis)[name](...args) as Promise<ScriptReply>, marked]);
   return reply;
 }

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Mirror } from '../../src/app/ports.js';
+import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
 import type { SessionBundle, SessionStore, Writes } from '../../src/app/store.js';
 import type { Invite } from '../../src/domain/invite.js';
 import { type Member, MemberSchema, type Session, SessionSchema } from '../../src/domain/session.js';
-import { globalKeys, sessionKeys } from './keys.js';
+import { globalKeys, sessionKeys, tagOf } from './keys.js';
+import { withScripts } from './scripts.js';
 import { entriesOf, idsOf, runSessionScript } from './sessionScript.js';
 
 /** How long an ended chat stays in Redis. */
@@ -22,8 +24,13 @@ export class RedisSessions implements SessionStore {
     return sessionKeys(this.prefix, id);
   }
 
-  async create(session: Session, tokenHash: string, w: Writes) {
-    const r = idsOf(await runSessionScript(this.redis, this.prefix, 'createSession', session.id, { session: JSON.stringify(session), token: tokenHash }, w));
+  /** `tag.random`: the chat's keys go to its home destination's slot. */
+  newId(home: string | undefined): string {
+    return `${tagOf(home ?? 'nowhere')}.${randomBytes(12).toString('base64url')}`;
+  }
+
+  async create(session: Session, tokenHash: string, home: string | undefined, w: Writes) {
+    const r = idsOf(await runSessionScript(this.redis, this.prefix, 'createSession', session.id, { session: JSON.stringify(session), token: tokenHash, ...(home ? { home } : {}) }, w));
     if (r.ok) await this.redis.multi().hset(this.g.refs, session.ref, session.id).zadd(this.g.open, session.createdAt, session.id).exec();
     return r;
   }
@@ -36,11 +43,11 @@ export class RedisSessions implements SessionStore {
   async bundle(id: string, recent: number): Promise<SessionBundle | undefined> {
     const k = this.k(id);
     const res = await this.redis.multi()
-      .hget(k.session, 'json').hvals(k.members).hvals(k.invites).xrevrange(k.transcript, '+', '-', 'COUNT', recent).hvals(k.mirrors)
+      .hmget(k.session, 'json', 'mirrors', 'home').hvals(k.members).hvals(k.invites).xrevrange(k.transcript, '+', '-', 'COUNT', recent)
       .exec();
     if (!res) return undefined;
-    const [[, json], [, members], [, invites], [, last], [, mirrors]] = res as Array<[Error | null, unknown]> as [
-      [null, string | null], [null, string[]], [null, string[]], [null, Array<[string, string[]]>], [null, string[]],
+    const [[, [json, mirrors, home]], [, members], [, invites], [, last]] = res as Array<[Error | null, unknown]> as [
+      [null, Array<string | null>], [null, string[]], [null, string[]], [null, Array<[string, string[]]>],
     ];
     if (!json) return undefined;
     // The hot read of every delivery: these records were validated when written, by this store.
@@ -48,8 +55,9 @@ export class RedisSessions implements SessionStore {
       session: SessionSchema.parse(JSON.parse(json)),
       members: members.map((j) => JSON.parse(j) as Member),
       invites: invites.map((j) => JSON.parse(j) as Invite).sort(byCreation),
-      recent: entriesOf(last).reverse(),
-      mirrors: mirrors.map((j) => JSON.parse(j) as Mirror).sort((a, b) => a.key.localeCompare(b.key)),
+      recent: entriesOf(last ?? []).reverse(),
+      mirrors: JSON.parse(mirrors ?? '[]') as Mirror[],
+      home: home ?? undefined,
     };
   }
 
@@ -82,6 +90,10 @@ export class RedisSessions implements SessionStore {
 
   async members(sessionId: string): Promise<Member[]> {
     return (await this.redis.hvals(this.k(sessionId).members)).map((j) => MemberSchema.parse(JSON.parse(j)));
+  }
+
+  async setMirror(sessionId: string, mirror: Mirror) {
+    await withScripts(this.redis).setMirror(this.k(sessionId).session, JSON.stringify(MirrorSchema.parse(mirror)));
   }
 
   async setAvailable(agentId: string, available: boolean) {

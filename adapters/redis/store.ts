@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Store } from '../../src/app/store.js';
+import { RedisDeliveries } from './deliveries.js';
 import { RedisInvites } from './invites.js';
 import { RedisLinks } from './links.js';
 import { RedisSessions } from './sessions.js';
@@ -11,4 +12,5 @@ export const redisStore = (redis: Redis, prefix: string): Store => ({
   invites: new RedisInvites(redis, prefix),
   transcript: new RedisTranscript(redis, prefix),
   links: new RedisLinks(redis, prefix),
+  deliveries: new RedisDeliveries(redis, prefix),
 });

@@ -1,11 +1,19 @@
 import type { Redis } from 'ioredis';
+import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
-import type { AppendOptions, TranscriptStore, Writes } from '../../src/app/store.js';
+import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
 import type { Session } from '../../src/domain/session.js';
-import { globalKeys, sessionKeys } from './keys.js';
+import { globalKeys, sessionKeys, sessionTag } from './keys.js';
+import { withScripts } from './scripts.js';
 import { entriesOf, runSessionScript } from './sessionScript.js';
 
-/** Each chat's transcript (a stream) and its outbox of effects for the platforms. */
+/** A destination's lease: renewed while its drainer works, so a dead drainer's is taken over quickly. */
+export const LEASE_MS = 1_500;
+
+/** A chat's transcript: at most this many entries and bytes (the end user is told when it is full). */
+export const TRANSCRIPT_LIMITS = { entries: 10_000, bytes: 5 * 1024 * 1024 };
+
+/** Each chat's transcript (a stream) and its outbox of effects for the planner. */
 export class RedisTranscript implements TranscriptStore {
   private readonly g: ReturnType<typeof globalKeys>;
   constructor(private readonly redis: Redis, private readonly prefix: string) {
@@ -16,10 +24,32 @@ export class RedisTranscript implements TranscriptStore {
     return sessionKeys(this.prefix, id);
   }
 
-  async append(sessionId: string, statuses: Session['status'][], w: Writes, opts: AppendOptions = {}) {
-    const reply = await runSessionScript(this.redis, this.prefix, 'appendEntries', sessionId, { statuses, ...opts }, w);
-    if (reply[0] === 0) return { ok: false as const, code: String(reply[1]) };
-    return { ok: true as const, value: { ids: reply.slice(1) as string[], duplicate: reply[0] === 2 } };
+  async append(sessionId: string, statuses: Session['status'][], w: Writes, opts: AppendOptions = {}): Promise<StoreResult<AppendResult>> {
+    const params = {
+      statuses, prefix: this.prefix, tag: sessionTag(sessionId), owner: opts.owner ?? '', leaseMs: LEASE_MS,
+      maxEntries: TRANSCRIPT_LIMITS.entries, maxBytes: TRANSCRIPT_LIMITS.bytes,
+      ...(opts.clientMessageId ? { clientMessageId: opts.clientMessageId } : {}),
+      ...(opts.maxBacklog ? { maxBacklog: opts.maxBacklog } : {}),
+      ...(opts.lines ? { lines: opts.lines, marks: opts.marks } : {}),
+    };
+    const reply = await runSessionScript(this.redis, this.prefix, 'appendEntries', sessionId, params, w, false);
+    if (reply[0] === 0) return { ok: false, code: String(reply[1]) };
+    if (reply[0] === 2) return { ok: true, value: { ids: [String(reply[1])], duplicate: true, claimed: [], planned: false } };
+    const n = Number(reply[1]);
+    const ids = reply.slice(2, 2 + n).map(String);
+    const claimed: AppendResult['claimed'] = [];
+    const c = Number(reply[2 + n]);
+    for (let i = 0; i < c; i++) {
+      const [dest, qid, json, first] = reply.slice(3 + n + 4 * i, 7 + n + 4 * i).map(String) as [string, string, string, string];
+      const queued: Queued = { qid, d: Delivery.parse(JSON.parse(json)) };
+      // Work left by a drainer that died: the caller starts from the head of the queue instead.
+      claimed.push({ dest, queued: first === '1' ? [queued] : [] });
+    }
+    // Effects for the planner: the session is marked for its sweep (a crash before the mark is
+    // found by the backstop's scan).
+    const planned = Number(reply.at(-1)) > 0;
+    if (planned) await this.redis.sadd(this.g.dirty, sessionId);
+    return { ok: true, value: { ids, duplicate: false, claimed, planned } };
   }
 
   async read(sessionId: string, afterId: string | undefined, count: number) {
@@ -36,7 +66,8 @@ export class RedisTranscript implements TranscriptStore {
   }
 
   async ackEffect(sessionId: string, id: string) {
-    await this.redis.xdel(this.k(sessionId).outbox, id);
+    const k = this.k(sessionId);
+    await withScripts(this.redis).ackEffect(k.session, k.outbox, id);
   }
 
   async dirtySessions() {

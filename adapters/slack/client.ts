@@ -1,58 +1,85 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { FileDownload, MessageRef, Mirror, PlatformPort, Reach } from '../../src/app/ports.js';
+import type { FileDownload, MessageRef, PlatformPort, Posted, Reach } from '../../src/app/ports.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
 import type { FileRef } from '../../src/domain/transcript.js';
-import type { ChannelPacer } from './channelPacer.js';
 import type { SlackPeople } from './people.js';
 import { home, message } from './render/blockKit.js';
 import { queueChannels } from './settings.js';
 import { delivering, platformError } from './webErrors.js';
 
 export const SLACK = 'slack';
-/** A chat's thread: its channel and the root's ts. */
+/** A chat's thread: its channel and the root's ts (where replies typed there come from). */
 export const threadKey = (channel: string, ts: string): string => `${SLACK}:${channel}:${ts}`;
+/** Every post carries its delivery id here, so an ambiguous failure can be checked (metadata). */
+const EVENT_TYPE = 'switchboard_delivery';
 
-/** The platform port on Slack's Web API. Every post has a fallback text; posts are paced per channel. */
+const AGENT = `${SLACK}:agent:`;
+
+/** The platform port on Slack's Web API. Destinations: `slack:C0123` (a channel), `slack:agent:<id>` (an agent's DM). */
 export class SlackPlatform implements PlatformPort {
   readonly id = SLACK;
   readonly threads = true;
 
-  constructor(private readonly client: WebClient, private readonly people: SlackPeople, private readonly pacer: ChannelPacer, private readonly token: string, private readonly log: Logger) {}
-
-  private async postIn(channel: string, s: Surface, threadTs?: string): Promise<{ channel: string; ts: string }> {
-    await this.pacer.take(channel);
-    const r = await delivering(() => this.client.chat.postMessage({ channel, ...message(s), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false, unfurl_media: false }));
-    return { channel: r.channel ?? channel, ts: r.ts ?? '' };
-  }
-
-  private async dm(agent: Agent): Promise<string | undefined> {
-    const user = await this.people.userId(agent);
-    if (!user) return undefined;
-    const r = await delivering(() => this.client.conversations.open({ users: user }));
-    return r.channel?.id;
-  }
+  constructor(private readonly client: WebClient, private readonly people: SlackPeople, private readonly token: string, private readonly log: Logger) {}
 
   reaches(agent: Agent): Reach {
     return this.people.reaches(agent);
   }
 
-  async openMirror(root: Surface, to: { queue: Queue; sessionId: string } | { agent: Agent; sessionId: string }): Promise<Mirror | null> {
-    const channel = 'queue' in to ? queueChannels(to.queue)[0] : await this.dm(to.agent);
+  channels(queue: Queue): string[] {
+    return queueChannels(queue).map((c) => `${SLACK}:${c}`);
+  }
+
+  direct(agent: Agent): string {
+    return `${AGENT}${agent.id}`;
+  }
+
+  /** About one post per second per channel, with short bursts. */
+  pace(): { perSecond: number; burst: number } {
+    return { perSecond: 1, burst: 4 };
+  }
+
+  /** The channel of a destination (an agent's DM is opened on first use); undefined when the agent has no Slack account. */
+  private async channelOf(dest: string): Promise<string | undefined> {
+    if (!dest.startsWith(AGENT)) return dest.slice(SLACK.length + 1);
+    const agent = this.people.directoryAgent(dest.slice(AGENT.length));
+    const user = agent ? await this.people.userId(agent) : undefined;
+    if (!user) return undefined;
+    const r = await delivering(() => this.client.conversations.open({ users: user }));
+    return r.channel?.id;
+  }
+
+  private async postIn(channel: string, s: Surface, deliveryId: string, threadTs?: string): Promise<{ channel: string; ts: string }> {
+    const r = await delivering(() => this.client.chat.postMessage({
+      channel, ...message(s), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false, unfurl_media: false,
+      metadata: { event_type: EVENT_TYPE, event_payload: { id: deliveryId } },
+    }));
+    return { channel: r.channel ?? channel, ts: r.ts ?? '' };
+  }
+
+  async postTop(dest: string, s: Surface, deliveryId: string): Promise<Posted | null> {
+    const channel = await this.channelOf(dest);
     if (!channel) return null;
-    const posted = await this.postIn(channel, root);
-    const agentId = 'agent' in to ? to.agent.id : undefined;
-    return { key: threadKey(posted.channel, posted.ts), platform: SLACK, kind: agentId ? 'direct' : 'channel', ...(agentId ? { agentId } : {}), root: posted };
+    const ref = await this.postIn(channel, s, deliveryId);
+    return { ref, place: threadKey(ref.channel, ref.ts) };
   }
 
-  post(mirror: Mirror, s: Surface): Promise<MessageRef> {
-    return this.postIn(mirror.root.channel ?? '', s, mirror.root.ts);
+  postUnder(root: MessageRef, s: Surface, deliveryId: string): Promise<MessageRef> {
+    return this.postIn(root.channel ?? '', s, deliveryId, root.ts);
   }
 
-  async send(agent: Agent, s: Surface): Promise<MessageRef | null> {
-    const channel = await this.dm(agent);
-    return channel ? this.postIn(channel, s) : null;
+  /** Reads the thread (or the channel's latest messages) back for a post carrying this delivery id. */
+  async findPosted(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<MessageRef | null | undefined> {
+    const channel = root?.channel ?? (await this.channelOf(dest));
+    if (!channel) return undefined;
+    const oldest = String(Math.floor(since / 1000) - 1);
+    const r = root?.ts
+      ? await delivering(() => this.client.conversations.replies({ channel, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }))
+      : await delivering(() => this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 }));
+    const hit = (r.messages ?? []).find((m) => (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId);
+    return hit?.ts ? { channel, ts: hit.ts } : null;
   }
 
   async update(ref: MessageRef, s: Surface): Promise<void> {
@@ -73,10 +100,11 @@ export class SlackPlatform implements PlatformPort {
     await delivering(() => this.client.views.publish({ user_id: user, view: home(s) }));
   }
 
-  async admit(mirror: Mirror, agent: Agent): Promise<void> {
+  async admit(dest: string, agent: Agent): Promise<void> {
     const user = await this.people.userId(agent);
-    if (!user || !mirror.root.channel) return;
-    await delivering(() => this.client.conversations.invite({ channel: mirror.root.channel!, users: user })).catch((err: unknown) => {
+    const channel = dest.startsWith(AGENT) ? undefined : dest.slice(SLACK.length + 1);
+    if (!user || !channel) return;
+    await delivering(() => this.client.conversations.invite({ channel, users: user })).catch((err: unknown) => {
       // Already there, or a channel the bot cannot manage: the agent can still be added by hand.
       const code = platformError(err);
       if (code === 'already_in_channel' || code === 'cant_invite_self') return;

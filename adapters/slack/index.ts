@@ -2,9 +2,8 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import { once } from '../../src/app/dedupe.js';
 import type { AppContext } from '../../src/app/context.js';
 import type { Env } from '../../src/config.js';
-import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/service.js';
+import type { PlatformFactory, PlatformModule } from '../../src/service.js';
 import { boltLogger } from './boltLogger.js';
-import { ChannelPacer } from './channelPacer.js';
 import { SlackPlatform } from './client.js';
 import { SlackPeople } from './people.js';
 import { registerCommands } from './receiver/commands.js';
@@ -20,12 +19,13 @@ export const SLACK_EVENTS_PATH = '/slack/events';
  * or Socket Mode when SLACK_APP_TOKEN is set) and the platform port on its Web API client.
  */
 export function slackModule(env: Env): PlatformFactory {
-  return (ctx: AppContext, infra: PlatformInfra): PlatformModule => {
+  return (ctx: AppContext): PlatformModule => {
     const token = env.SLACK_BOT_TOKEN ?? '';
     const socketMode = Boolean(env.SLACK_APP_TOKEN);
     const logger = boltLogger(ctx.log);
-    // Rate limits are waited out by the outbox per session, not inside the client (which would stall a worker).
-    const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 } };
+    // Rate limits are waited out by the delivery engine per destination, not inside the client.
+    // No retries inside the client either: a retried post after a timeout could show twice.
+    const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
     const receiver = socketMode ? undefined : new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: SLACK_EVENTS_PATH, logger });
     const app = new App({
       token, logger, clientOptions,
@@ -49,7 +49,7 @@ export function slackModule(env: Env): PlatformFactory {
     });
 
     return {
-      platform: new SlackPlatform(app.client, people, new ChannelPacer(infra.redis, infra.prefix), token, ctx.log),
+      platform: new SlackPlatform(app.client, people, token, ctx.log),
       mount: receiver ? (server) => server.use(receiver.router) : undefined,
       start: socketMode ? async () => {
         await app.start();

@@ -18,6 +18,11 @@ export class SlackPeople {
 
   constructor(private readonly client: WebClient, private readonly store: LinkStore, private readonly directory: DirectoryHolder, private readonly log: Logger) {}
 
+  /** The directory agent with this id. */
+  directoryAgent(id: string): Agent | undefined {
+    return this.directory.get().agent(id);
+  }
+
   /** Known in Slack, known not to be, or not known yet (an email look-up may find them). */
   reaches(agent: Agent): Reach {
     if (slackOfAgent(agent)) return 'yes';

@@ -1,7 +1,7 @@
 import type { ConversationParameters } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AppContext } from '../../src/app/context.js';
-import { type MessageRef, type Mirror, type PlatformPort, type Reach, RetryLaterError } from '../../src/app/ports.js';
+import { type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../../src/app/ports.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
 import { activityOf } from './activity.js';
@@ -13,6 +13,8 @@ import { teamsOfQueue } from './settings.js';
 export const TEAMS = 'teams';
 /** A conversation (a channel thread, a 1:1) as a place where chats are shown. */
 export const placeKey = (conversationId: string): string => `${TEAMS}:${conversationId}`;
+const CHANNEL = `${TEAMS}:channel:`;
+const AGENT = `${TEAMS}:agent:`;
 
 const asRef = (r: MessageRef): PostedRef | undefined =>
   r.conversationId && r.activityId && r.serviceUrl ? { conversationId: r.conversationId, activityId: r.activityId, serviceUrl: r.serviceUrl } : undefined;
@@ -32,8 +34,10 @@ export interface TeamsClientDeps {
 }
 
 /**
- * The platform port on the Bot Framework connector. Chats live as channel threads; joiners
- * from elsewhere and invitees get 1:1 messages, where lines cannot be threaded.
+ * The platform port on the Bot Framework connector. Destinations: `teams:channel:<id>` (a
+ * queue's channel, where each chat is a thread) and `teams:agent:<id>` (an agent's 1:1, where
+ * lines cannot be threaded). Teams cannot be read back: after an ambiguous failure a post is
+ * sent again (see the README).
  */
 export class TeamsPlatform implements PlatformPort {
   readonly id = TEAMS;
@@ -45,42 +49,53 @@ export class TeamsPlatform implements PlatformPort {
     return this.d.people.reaches(agent);
   }
 
+  channels(queue: Queue): string[] {
+    const q = teamsOfQueue(queue);
+    return q ? [`${CHANNEL}${q.channelId}`] : [];
+  }
+
+  direct(agent: Agent): string {
+    return `${AGENT}${agent.id}`;
+  }
+
+  /** About seven messages per second per conversation; a channel's threads share its budget here. */
+  pace(): { perSecond: number; burst: number } {
+    return { perSecond: 7, burst: 7 };
+  }
+
   private async bot(): Promise<{ id: string; name: string } | undefined> {
     const id = (await this.d.refs.botId()) ?? (this.d.appId ? `28:${this.d.appId}` : undefined);
     return id ? { id, name: '' } : undefined;
   }
 
-  async openMirror(root: Surface, to: { queue: Queue; sessionId: string } | { agent: Agent; sessionId: string }): Promise<Mirror | null> {
-    if ('agent' in to) {
-      const direct = await this.direct(to.agent);
-      if (!direct) return null;
-      const posted = await this.d.connector.send(direct.serviceUrl, direct.conversationId, activityOf(root));
-      return { key: placeKey(direct.conversationId), platform: TEAMS, kind: 'direct', agentId: to.agent.id, root: { ...posted } };
+  async postTop(dest: string, s: Surface, _deliveryId: string): Promise<Posted | null> {
+    if (dest.startsWith(AGENT)) {
+      const agent = this.d.ctx.directory.get().agent(dest.slice(AGENT.length));
+      const to = agent ? await this.direct1on1(agent) : null;
+      if (!to) return null;
+      const ref = await this.d.connector.send(to.serviceUrl, to.conversationId, activityOf(s));
+      return { ref: { ...ref }, place: placeKey(to.conversationId) };
     }
-    const q = teamsOfQueue(to.queue);
+    const channelId = dest.slice(CHANNEL.length);
+    const q = this.d.ctx.directory.get().queues.map(teamsOfQueue).find((t) => t?.channelId === channelId);
     if (!q) return null;
     const tenantId = q.tenantId ?? (await this.d.refs.channel(q.channelId))?.tenantId ?? this.d.tenantId;
     const bot = await this.bot();
     const params: Partial<ConversationParameters> = {
       isGroup: true,
       channelData: { channel: { id: q.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) },
-      activity: activityOf(root) as ConversationParameters['activity'],
+      activity: activityOf(s) as ConversationParameters['activity'],
       ...(tenantId ? { tenantId } : {}),
       ...(bot ? { bot } : {}),
     };
     const r = await this.d.connector.create(q.serviceUrl, params, q.channelId);
     const rootId = r.activityId ?? r.id.split(';messageid=')[1] ?? '';
     const thread = r.id.includes(';messageid=') ? r.id : `${q.channelId};messageid=${rootId}`;
-    return { key: placeKey(thread), platform: TEAMS, kind: 'channel', root: { conversationId: thread, activityId: rootId, serviceUrl: q.serviceUrl } };
+    return { ref: { conversationId: thread, activityId: rootId, serviceUrl: q.serviceUrl }, place: placeKey(thread) };
   }
 
-  async post(mirror: Mirror, s: Surface): Promise<MessageRef> {
-    return { ...(await this.d.connector.send(mirror.root.serviceUrl ?? '', mirror.root.conversationId ?? '', activityOf(s))) };
-  }
-
-  async send(agent: Agent, s: Surface): Promise<MessageRef | null> {
-    const to = await this.direct(agent);
-    return to ? { ...(await this.d.connector.send(to.serviceUrl, to.conversationId, activityOf(s))) } : null;
+  async postUnder(root: MessageRef, s: Surface): Promise<MessageRef> {
+    return { ...(await this.d.connector.send(root.serviceUrl ?? '', root.conversationId ?? '', activityOf(s))) };
   }
 
   async update(ref: MessageRef, s: Surface): Promise<void> {
@@ -104,7 +119,7 @@ export class TeamsPlatform implements PlatformPort {
    * (their Teams or AAD id, a tenant and a serviceUrl). Null when Teams says the bot cannot
    * reach them (app not installed for them) or we know too little to try.
    */
-  private async direct(agent: Agent): Promise<{ conversationId: string; serviceUrl: string } | null> {
+  private async direct1on1(agent: Agent): Promise<{ conversationId: string; serviceUrl: string } | null> {
     const aad = await this.d.people.aadObjectId(agent);
     if (!aad) return null;
     const rec = await this.d.refs.user(aad);

@@ -1,6 +1,5 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { Pacer } from './pacer.js';
 
 /** A message we posted: enough to update it later from any process. */
 export interface PostedRef {
@@ -17,11 +16,10 @@ export const statusOf = (err: unknown): number | undefined => {
 
 /**
  * Proactive calls to the Bot Framework connector, outside any inbound turn: each runs in a
- * continuation turn (which builds an authenticated ConnectorClient for the serviceUrl) and
- * takes a pacing token for its conversation first.
+ * continuation turn (which builds an authenticated ConnectorClient for the serviceUrl).
  */
 export class TeamsConnector {
-  constructor(private readonly adapter: CloudAdapter, private readonly appId: string, private readonly pacer: Pacer) {}
+  constructor(private readonly adapter: CloudAdapter, private readonly appId: string) {}
 
   private async client<T>(serviceUrl: string, conversationId: string, work: (c: ConnectorClient) => Promise<T>): Promise<T> {
     let out: T | undefined;
@@ -33,26 +31,22 @@ export class TeamsConnector {
   }
 
   /** A new conversation: a channel thread (its id carries `;messageid=`) or a 1:1 chat. */
-  async create(serviceUrl: string, params: Partial<ConversationParameters>, paceKey: string): Promise<{ id: string; activityId: string | undefined }> {
-    await this.pacer.take(paceKey);
-    const r = await this.client(serviceUrl, paceKey, (c) => c.conversations.createConversation(params as ConversationParameters));
+  async create(serviceUrl: string, params: Partial<ConversationParameters>, about: string): Promise<{ id: string; activityId: string | undefined }> {
+    const r = await this.client(serviceUrl, about, (c) => c.conversations.createConversation(params as ConversationParameters));
     return { id: r.id ?? '', activityId: r.activityId };
   }
 
   async send(serviceUrl: string, conversationId: string, activity: Partial<Activity>): Promise<PostedRef> {
-    await this.pacer.take(conversationId);
     const r = await this.client(serviceUrl, conversationId, (c) => c.conversations.sendToConversation(conversationId, { type: 'message', ...activity } as Activity));
     return { conversationId, activityId: r.id ?? '', serviceUrl };
   }
 
   async update(ref: PostedRef, activity: Partial<Activity>): Promise<void> {
-    await this.pacer.take(ref.conversationId);
     await this.client(ref.serviceUrl, ref.conversationId, (c) =>
       c.conversations.updateActivity(ref.conversationId, ref.activityId, { type: 'message', id: ref.activityId, ...activity } as Activity));
   }
 
   async delete(ref: PostedRef): Promise<void> {
-    await this.pacer.take(ref.conversationId);
     await this.client(ref.serviceUrl, ref.conversationId, (c) => c.conversations.deleteActivity(ref.conversationId, ref.activityId));
   }
 }

@@ -1,11 +1,10 @@
-import { RetryLaterError } from '../../src/app/ports.js';
+import { AmbiguousError, RetryLaterError } from '../../src/app/ports.js';
 
 /**
  * The HTTP client under botbuilder's ConnectorClient. The pipeline's retry policy would
- * otherwise wait out 429s (honouring Retry-After, up to a minute each, three times) and
- * retry 5xx inside a delivery, holding an outbox worker and its session lock. A non-REST
- * error thrown here skips that policy, so the outbox (ordered, per session, durable) does
- * the waiting instead.
+ * otherwise wait out 429s and retry 5xx inside a delivery (posting twice when the first
+ * had been stored). A non-REST error thrown here skips that policy, so the delivery engine
+ * (ordered, per destination, durable) does the waiting instead.
  */
 
 /** The two halves of @azure/core-http-compat's `RequestPolicy` contract that we use. */
@@ -21,8 +20,10 @@ interface WebResourceLike {
   abortSignal?: AbortSignal;
 }
 
-/** Statuses Teams uses for "slow down" or "try again soon" (412: a concurrent update). */
-const TRANSIENT = new Set([408, 412, 429, 500, 502, 503, 504]);
+/** Statuses Teams uses for "slow down" (412: a concurrent update): nothing was stored. */
+const SLOW_DOWN = new Set([412, 429]);
+/** Statuses after which the request may or may not have been stored. */
+const UNKNOWN = new Set([408, 500, 502, 503, 504]);
 
 class ResponseHeaders {
   private readonly map = new Map<string, { name: string; value: string }>();
@@ -62,12 +63,12 @@ export const connectorHttpClient = {
         signal: AbortSignal.any(signals),
       });
     } catch (err) {
-      throw new RetryLaterError(`Teams connector unreachable: ${(err as Error).message}`, undefined);
+      throw new AmbiguousError(`Teams connector did not answer: ${(err as Error).message}`);
     }
     const bodyAsText = await res.text().catch(() => '');
-    if (TRANSIENT.has(res.status)) {
-      throw new RetryLaterError(`Teams connector answered ${res.status} for ${req.method} ${new URL(req.url).pathname}`, retryAfterMs(res.headers.get('retry-after')));
-    }
+    const what = `Teams connector answered ${res.status} for ${req.method} ${new URL(req.url).pathname}`;
+    if (SLOW_DOWN.has(res.status)) throw new RetryLaterError(what, retryAfterMs(res.headers.get('retry-after')));
+    if (UNKNOWN.has(res.status)) throw new AmbiguousError(what, retryAfterMs(res.headers.get('retry-after')));
     return { request: req, status: res.status, headers: new ResponseHeaders(res.headers), bodyAsText };
   },
 };

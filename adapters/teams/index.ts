@@ -4,7 +4,6 @@ import type { PlatformFactory } from '../../src/service.js';
 import { SwitchboardBot } from './bot.js';
 import { TeamsConnector } from './connector.js';
 import { createAdapter, mountMessages } from './hosting.js';
-import { ConversationPacer } from './pacer.js';
 import { TeamsPeople } from './people.js';
 import { TEAMS, TeamsPlatform } from './client.js';
 import { TeamsReferences } from './references.js';
@@ -15,14 +14,12 @@ type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'Microsoft
 
 /** The Teams platform module: the port, and `POST /api/messages` on the service's server. */
 export function teamsModule(env: TeamsEnv, log?: Logger): PlatformFactory {
-  return (ctx, infra) => {
+  return (ctx) => {
     const tlog = (log ?? ctx.log).child({ platform: TEAMS });
     const adapter = createAdapter(env);
     const refs = new TeamsReferences(ctx.store.links);
     const people = new TeamsPeople(refs, ctx.directory, tlog, env.MicrosoftAppTenantId || undefined);
-    // Pacing state lives beside the store, so every instance and the worker share the budget.
-    const pacer = new ConversationPacer(infra.redis, infra.prefix);
-    const connector = new TeamsConnector(adapter, env.MicrosoftAppId, pacer);
+    const connector = new TeamsConnector(adapter, env.MicrosoftAppId);
     const platform = new TeamsPlatform({ ctx, connector, people, refs, appId: env.MicrosoftAppId, tenantId: env.MicrosoftAppTenantId || undefined, log: tlog });
     const bot = new SwitchboardBot({ ctx, people, refs, log: tlog });
     return { platform, mount: (app) => mountMessages(app, adapter, bot, Boolean(env.MicrosoftAppId)) };

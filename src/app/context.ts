@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { DirectoryHolder } from '../config.js';
+import type { Delivery } from './delivery/delivery.js';
 import type { PlatformPort } from './ports.js';
-import type { Store } from './store.js';
+import type { AppendResult, Store } from './store.js';
 
 /** Schedules and cancels invite expiry (BullMQ delayed jobs in production). */
 export interface InviteTimers {
@@ -9,9 +10,18 @@ export interface InviteTimers {
   cancel(inviteId: string): Promise<void>;
 }
 
-/** Tells the outbox worker a session has effects to deliver. */
+/** Tells the planner a session's outbox has effects to turn into deliveries. */
 export interface OutboxKicker {
   kick(sessionId: string): Promise<void>;
+}
+
+/** Queues deliveries on their destinations, and drains them at each platform's pace. */
+export interface DeliveryEngine {
+  /** This process's name as a drainer: it claims destinations with it. */
+  readonly owner: string;
+  enqueue(dest: string, items: Delivery[]): Promise<void>;
+  /** Destinations a commit claimed for this process, with what it queued: drained now. */
+  started(claimed: AppendResult['claimed']): void;
 }
 
 /** Counters the use cases report; prom-client in production. */
@@ -38,6 +48,7 @@ export interface AppContext {
   directory: DirectoryHolder;
   timers: InviteTimers;
   outbox: OutboxKicker;
+  engine: DeliveryEngine;
   homes: HomeRefresher;
   platforms: PlatformPort[];
   settings: Settings;

@@ -10,7 +10,8 @@ import type { Surface } from './surfaces/surface.js';
 export const Effect = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.opened'), sessionId: z.string() }),
   z.object({ type: z.literal('session.changed'), sessionId: z.string() }),
-  z.object({ type: z.literal('entry'), sessionId: z.string(), entryId: z.string() }),
+  /** `only`: the mirrors the entry is still to reach (the others were served when it was stored). */
+  z.object({ type: z.literal('entry'), sessionId: z.string(), entryId: z.string(), only: z.array(z.string()).optional() }),
   z.object({ type: z.literal('invite.changed'), sessionId: z.string(), inviteId: z.string() }),
   z.object({ type: z.literal('member.joined'), sessionId: z.string(), agentId: z.string() }),
 ]);
@@ -19,42 +20,63 @@ export type Effect = z.infer<typeof Effect>;
 /** A platform's reference to a message it posted (channel + ts, conversation + activity id). */
 export type MessageRef = Record<string, string>;
 
-/** One place a chat is shown: a channel thread, or an agent's 1:1 with the bot. */
+/** One place a chat is shown: its queue's channel, or an agent's 1:1 with the bot. */
 export const MirrorSchema = z.object({
-  key: z.string(),
+  /** The platform's id for a channel mirror; `platform:agentId` for an agent's 1:1. */
+  id: z.string(),
   platform: z.string(),
   kind: z.enum(['channel', 'direct']),
   agentId: z.string().optional(),
-  /** The root message; lines go under it. */
-  root: z.record(z.string(), z.string()),
+  /** The destination its messages are queued on. */
+  dest: z.string(),
+  /** Where replies typed there come from (a thread, a 1:1), once its root is posted. */
+  place: z.string().optional(),
 });
 export type Mirror = z.infer<typeof MirrorSchema>;
 
 /** Whether a platform reaches an agent: a known account, one it may find, or none. */
 export type Reach = 'yes' | 'maybe' | 'no';
 
+/** A message a platform posted, and where replies to it come from. */
+export interface Posted {
+  ref: MessageRef;
+  place: string;
+}
+
 /**
- * The chat platform port (DESIGN §2): what the relay asks of Slack, Teams or any other
- * platform. It posts, updates and removes surfaces; it decides nothing and draws nothing of
- * its own. Implementations must be safe to call again after a failure.
+ * The chat platform port (DESIGN §2): what the delivery engine asks of Slack, Teams or any
+ * other platform. Messages go to destinations (a channel, an agent's 1:1), each paced and
+ * drained in order; the port posts, updates and removes surfaces there, and decides
+ * nothing. Each call may fail with RetryLaterError (slow down), AmbiguousError (the request
+ * left; it may or may not have been stored) or any other error (it was not).
  */
 export interface PlatformPort {
   readonly id: string;
   /** Whether lines can sit under a root in a 1:1 (else each line there names its chat). */
   readonly threads: boolean;
   reaches(agent: Agent): Reach;
-  /** Posts a chat's root in its queue's channel, or in an agent's 1:1; null when there is no such place here. */
-  openMirror(root: Surface, to: { queue: Queue; sessionId: string } | { agent: Agent; sessionId: string }): Promise<Mirror | null>;
-  /** A line under a mirror's root. */
-  post(mirror: Mirror, surface: Surface): Promise<MessageRef>;
-  /** A card in the agent's 1:1 (an invite); null when the agent cannot be reached here. */
-  send(agent: Agent, surface: Surface): Promise<MessageRef | null>;
+  /** The destinations of a queue's channel on this platform (a pool may list several). */
+  channels(queue: Queue): string[];
+  /** An agent's 1:1 with the bot, as a destination. */
+  direct(agent: Agent): string;
+  /** How many posts a destination takes: per second, and in a burst. */
+  pace(dest: string): { perSecond: number; burst: number };
+  /** A new top-level message (a chat's root, a card in a 1:1); null when the destination cannot be reached. */
+  postTop(dest: string, surface: Surface, deliveryId: string): Promise<Posted | null>;
+  /** A line under a root. */
+  postUnder(root: MessageRef, surface: Surface, deliveryId: string): Promise<MessageRef>;
   update(ref: MessageRef, surface: Surface): Promise<void>;
   remove(ref: MessageRef): Promise<void>;
-  /** The agent's home (Slack's App Home); platforms without one ignore it. */
+  /**
+   * After an ambiguous failure: the message carrying this delivery id, if the platform
+   * stored it (under `root`, or at the top of `dest` since `since`); null when it did not;
+   * undefined when the platform cannot tell.
+   */
+  findPosted?(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<MessageRef | null | undefined>;
+  /** The agent's home (an App Home); platforms without one ignore it. */
   publishHome(agent: Agent, surface: Surface): Promise<void>;
-  /** Lets a joining member into a channel mirror they cannot see yet (Slack: conversations.invite). */
-  admit?(mirror: Mirror, agent: Agent): Promise<void>;
+  /** Lets a joining member into a channel they cannot see yet (e.g. conversations.invite). */
+  admit?(dest: string, agent: Agent): Promise<void>;
   /** Streams a file an agent shared, for the end user's download. */
   openFile?(file: FileRef): Promise<FileDownload>;
 }
@@ -65,10 +87,18 @@ export interface FileDownload {
   size?: number;
 }
 
-/** A platform asked us to slow down or failed for a while; the outbox retries later. */
+/** A platform asked us to slow down, or was unreachable before the request left: retry later. */
 export class RetryLaterError extends Error {
   constructor(message: string, readonly retryAfterMs: number | undefined) {
     super(message);
     this.name = 'RetryLaterError';
+  }
+}
+
+/** The request left and no answer says whether it took (a timeout, a 5xx): check before sending again. */
+export class AmbiguousError extends Error {
+  constructor(message: string, readonly retryAfterMs?: number) {
+    super(message);
+    this.name = 'AmbiguousError';
   }
 }

@@ -6,19 +6,41 @@ import type { EntryBody, FileRef, TranscriptEntry } from '../domain/transcript.j
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
 import type { Effect } from './ports.js';
-import type { StoreResult, Writes } from './store.js';
+import { lineTemplates } from './delivery/lines.js';
+import type { AppendResult, StoreResult, Writes } from './store.js';
+import { type LineContext } from './surfaces/lines.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-const newSessionId = (): string => randomBytes(12).toString('base64url');
-
-/** Runs a store write and, when it took, wakes the outbox for the session. */
+/** Runs a store write and, when it took, wakes the planner for the session. */
 export async function commit<T>(ctx: AppContext, sessionId: string, write: Promise<StoreResult<T>>): Promise<T> {
   const r = await write;
   if (!r.ok) throw storeRefusal(r.code);
   await ctx.outbox.kick(sessionId);
   return r.value;
 }
+
+/**
+ * Appends entries, their lines queued on the chat's channels in the same step when nothing
+ * else of the chat waits (the fast path): the destinations it claimed are drained at once,
+ * and the planner is woken only when it has work.
+ */
+async function appendLines(ctx: AppContext, sessionId: string, statuses: Session['status'][], entries: EntryBody[], c: LineContext, o: { origin?: string; clientMessageId?: string; maxBacklog?: number } = {}): Promise<AppendResult> {
+  const { lines, marks } = lineTemplates(entries.map((e, i) => ({ ...e, id: String(i) }) as TranscriptEntry), c, o.origin);
+  const r = await ctx.store.transcript.append(sessionId, statuses, { entries }, {
+    lines, marks, owner: ctx.engine.owner,
+    ...(o.clientMessageId ? { clientMessageId: o.clientMessageId } : {}), ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}),
+  });
+  if (!r.ok) throw storeRefusal(r.code);
+  ctx.engine.started(r.value.claimed);
+  if (r.value.planned) await ctx.outbox.kick(sessionId);
+  return r.value;
+}
+
+const lineContextOf = (ctx: AppContext, session: Session): LineContext => ({
+  session, publicUrl: ctx.settings.publicUrl, agent: (id) => ctx.directory.get().agent(id),
+  target: () => undefined,
+});
 
 /**
  * The store's preconditions use the domain's refusal codes; a few carry which sentence says
@@ -45,11 +67,15 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   const queue = ctx.directory.get().queue(input.queueId);
   if (!queue) throw Refused.of('unknown_queue', { queue: input.queueId });
   const now = ctx.now();
-  const session: Session = { id: newSessionId(), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now };
+  // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
+  const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
+  const home = channels.length > 0 ? await ctx.store.deliveries.leastLoaded(channels) : undefined;
+  const session: Session = { id: ctx.store.sessions.newId(home), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now };
   const token = randomBytes(32).toString('base64url');
   const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
-  await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
+  await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), home, { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
+  if (home) await ctx.store.deliveries.load(home, 1);
   return { session, token };
 }
 
@@ -93,7 +119,7 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   const sessionId = session.id;
   const now = ctx.now();
   const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text, ...(clientMessageId ? { clientMessageId } : {}) };
-  const r = await commit(ctx, sessionId, ctx.store.transcript.append(sessionId, ['waiting', 'active'], { entries: [body] }, { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog }));
+  const r = await appendLines(ctx, sessionId, ['waiting', 'active'], [body], lineContextOf(ctx, session), { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog });
   const id = r.ids[0] ?? '';
   const stored = r.duplicate ? await ctx.store.transcript.entry(sessionId, id) : undefined;
   return { message: stored ?? ({ id, ...body } as TranscriptEntry), duplicate: r.duplicate };
@@ -124,7 +150,7 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
     kind: 'message', ts: now, visibility: decision.visibility, author: 'agent', agentId: r.agent.id,
     authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
   };
-  const [id = ''] = (await commit(ctx, r.sessionId, ctx.store.transcript.append(r.sessionId, ['active'], { entries: [body] }))).ids;
+  const [id = ''] = (await appendLines(ctx, r.sessionId, ['active'], [body], lineContextOf(ctx, session), { origin: r.origin })).ids;
   return { entry: { id, ...body } as TranscriptEntry, withheld: decision.withheld === true };
 }
 
@@ -138,7 +164,9 @@ export async function agentRevision(ctx: AppContext, sessionId: string, agentId:
   const body: EntryBody = text === null
     ? { kind: 'delete', ts: now, visibility: target.visibility, targetId, origin }
     : { kind: 'edit', ts: now, visibility: target.visibility, targetId, text, origin };
-  await commit(ctx, sessionId, ctx.store.transcript.append(sessionId, ['active', 'ended'], { entries: [body] }));
+  const session = await loadSession(ctx, sessionId);
+  const c: LineContext = { ...lineContextOf(ctx, session), target: (id) => (id === targetId ? target : undefined) };
+  await appendLines(ctx, sessionId, ['active', 'ended'], [body], c, origin ? { origin } : {});
 }
 
 /** A supervisor joins without an invite, or a monitor steps up to participant. */

@@ -1,6 +1,7 @@
 import type { Invite, InviteStatus } from '../domain/invite.js';
 import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
+import type { Delivery, Queued } from './delivery/delivery.js';
 import type { Effect, MessageRef, Mirror } from './ports.js';
 
 /** How long a platform message stays linked to its transcript entry (for edits and deletions). */
@@ -21,17 +22,51 @@ export interface SessionBundle {
   invites: Invite[];
   recent: TranscriptEntry[];
   mirrors: Mirror[];
+  /** The destination of the chat's first channel (its keys share that destination's slot). */
+  home: string | undefined;
+}
+
+/**
+ * A line for every mirror of the chat that shares its slot, queued by the same atomic step
+ * that stores its entry (the fast path): the delivery with the entry's id and each mirror's
+ * id still to fill in (where AppendOptions.marks stand).
+ */
+export interface LineTemplate {
+  /** The delivery as JSON. */
+  json: string;
+  /** Whose words these are: when set, the mirror the line was typed in is skipped. */
+  origin?: string;
 }
 
 export interface AppendOptions {
   clientMessageId?: string;
-  /** Refuse (code `backlog`) while the session's outbox holds this many effects. */
+  /** Refuse (code `backlog`) while this many of the chat's messages wait on a busy destination. */
   maxBacklog?: number;
+  /**
+   * One per entry: a line, queued at once when nothing else of the chat waits for the
+   * planner; false when the entry shows nowhere; null to leave it to the planner.
+   */
+  lines?: Array<LineTemplate | false | null>;
+  /** Where the ids go in the lines' JSON: letters and digits only, unguessable (a fresh nonce). */
+  marks?: { entry: string; mirror: string };
+  /** Who claims an idle destination (this process's drainer). */
+  owner?: string;
+}
+
+export interface AppendResult {
+  ids: string[];
+  duplicate: boolean;
+  /** Destinations this append claimed, with what it queued there: the caller sends them now. */
+  claimed: Array<{ dest: string; queued: Queued[] }>;
+  /** Whether effects went to the outbox (the planner has work). */
+  planned: boolean;
 }
 
 /** Chats, their members, and agents' availability. Every mutation is one atomic step with its precondition. */
 export interface SessionStore {
-  create(session: Session, tokenHash: string, w: Writes): Promise<StoreResult<string[]>>;
+  /** A new chat id, in the slot of its home destination. */
+  newId(home: string | undefined): string;
+  create(session: Session, tokenHash: string, home: string | undefined, w: Writes): Promise<StoreResult<string[]>>;
   get(id: string): Promise<Session | undefined>;
   /** The session with its members, invites, mirrors and last `recent` entries, in one round trip. */
   bundle(id: string, recent: number): Promise<SessionBundle | undefined>;
@@ -45,6 +80,8 @@ export interface SessionStore {
   /** Adds a member, or steps a monitor up to participant. */
   addMember(sessionId: string, member: Member, w: Writes): Promise<StoreResult<string[]>>;
   members(sessionId: string): Promise<Member[]>;
+  /** Adds a mirror, or replaces the one with its id. */
+  setMirror(sessionId: string, mirror: Mirror): Promise<void>;
   setAvailable(agentId: string, available: boolean): Promise<void>;
   awayAgentIds(): Promise<Set<string>>;
 }
@@ -60,7 +97,7 @@ export interface InviteStore {
 /** The transcript (a stream per chat) and the outbox of effects for the platforms. */
 export interface TranscriptStore {
   /** Appends entries while the session is in one of `statuses`; idempotent on clientMessageId. */
-  append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<{ ids: string[]; duplicate: boolean }>>;
+  append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<AppendResult>>;
   read(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
   entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
   pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>>;
@@ -70,15 +107,11 @@ export interface TranscriptStore {
   outboxDepth(): Promise<number>;
 }
 
-/** Where chats are shown, what was posted, look-ups from platform ids, and one-time claims. */
+/** Where replies come from, look-ups from platform ids, and one-time claims. */
 export interface LinkStore {
-  mirrors(sessionId: string): Promise<Mirror[]>;
-  addMirror(sessionId: string, mirror: Mirror): Promise<void>;
-  /** The chats shown at a mirror's place (one for a thread; a 1:1 may show several), oldest first. */
-  mirrorChats(key: string): Promise<string[]>;
-  addMirrorChat(key: string, sessionId: string): Promise<void>;
-  getRef(sessionId: string, key: string): Promise<MessageRef | undefined>;
-  setRef(sessionId: string, key: string, ref: MessageRef): Promise<void>;
+  /** The chats shown at a place (one for a thread; a 1:1 may show several), oldest first. */
+  mirrorChats(place: string): Promise<string[]>;
+  addMirrorChat(place: string, sessionId: string): Promise<void>;
   /** Finds what a platform reference (e.g. a message id) points to. */
   lookup(key: string): Promise<string | undefined>;
   /** Keeps a look-up for good, or for `ttlSeconds` (per-message links that outlive no chat). */
@@ -89,10 +122,56 @@ export interface LinkStore {
   releaseClaim(key: string): Promise<void>;
 }
 
+export interface Ack {
+  /** Sent or dropped. */
+  done: Queued[];
+  refs: Record<string, MessageRef>;
+  /** The last queue id the drainer has read, and whether it still holds unsent items (or hands them over). */
+  after: string | undefined;
+  held: boolean | 'handover';
+  /** How many new items to return at most. */
+  count: number;
+}
+
+/**
+ * Each destination's queue of deliveries, its lease (one drainer at a time, across every
+ * instance) and its refs (what was posted there, for later updates).
+ */
+export interface DeliveryStore {
+  /** Queues deliveries (a delivery id seen before is skipped) and claims the destination when idle. */
+  enqueue(dest: string, items: Delivery[], owner: string): Promise<{ claimed: boolean; queued: Queued[] }>;
+  /** Claims an idle destination that has work (a takeover); null when it is held or empty. */
+  claim(dest: string, owner: string, count: number): Promise<Queued[] | null>;
+  /**
+   * Acknowledges what was sent (and what was dropped), records refs, and gives back the
+   * next items, or releases the destination when none are left. `lost` when the lease is
+   * no longer ours (another drainer took over): stop.
+   */
+  ack(dest: string, owner: string, a: Ack): Promise<{ released: boolean; lost: boolean; next: Queued[] }>;
+  /** Keeps a lease alive during a long drain; false when it is no longer ours. */
+  renew(dest: string, owner: string): Promise<boolean>;
+  refs(dest: string, keys: string[]): Promise<Array<MessageRef | undefined>>;
+  /** Calls `onExpired` when a destination's lease expires (its drainer died); returns how to stop. */
+  watchExpiries(onExpired: (dest: string) => void): Promise<() => Promise<void>>;
+  /** Destinations whose drainer may have died (their deadline passed), for the sweeper. */
+  stale(now: number): Promise<string[]>;
+  watch(dest: string, deadline: number): Promise<void>;
+  unwatch(dest: string): Promise<void>;
+  /** Every destination with queued work (a slow scan: the backstop after a crash). */
+  queued(): Promise<string[]>;
+  /** The least loaded of a channel pool, counted in open chats; `load` moves the count. */
+  leastLoaded(dests: string[]): Promise<string>;
+  load(dest: string, delta: number): Promise<void>;
+  deadLetter(dest: string, item: Queued, error: string): Promise<void>;
+  /** Undelivered items across all destinations (a gauge). */
+  depth(): Promise<number>;
+}
+
 /** The store of record, as the use cases see it. */
 export interface Store {
   sessions: SessionStore;
   invites: InviteStore;
   transcript: TranscriptStore;
   links: LinkStore;
+  deliveries: DeliveryStore;
 }

@@ -18,7 +18,7 @@ const CreateSession = z.object({ queue: z.string().min(1).max(64), user: EndUser
 const PostMessage = z.object({ text: Text, clientMessageId: z.string().min(1).max(100).optional() }).strict();
 const AgentAction = z.object({ agentId: z.string().min(1).max(64) }).strict();
 const AgentMessage = AgentAction.extend({ text: Text });
-const SessionId = z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, 'a session id');
+const SessionId = z.string().regex(/^[A-Za-z0-9_.-]{8,40}$/, 'a session id');
 
 /** The session as the end user sees it: no agent ids, only first names. */
 function publicSession(ctx: AppContext, s: Session) {

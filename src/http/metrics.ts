@@ -31,9 +31,10 @@ export class ServiceMetrics implements AppMetrics {
     this.invites.inc({ outcome });
   }
 
-  /** Outbox effect ids are Redis stream ids, which start with the time they were written. */
-  delivered(effectId: string): void {
-    const at = Number(effectId.split('-')[0]);
+  /** Transcript entry ids are Redis stream ids, which start with the time they were written. */
+  delivered(entryId: string | undefined): void {
+    if (!entryId) return;
+    const at = Number(entryId.split('-')[0]);
     if (Number.isFinite(at)) this.relayLatency.observe(Math.max(0, Date.now() - at) / 1000);
   }
 }

@@ -197,7 +197,8 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     await w.fake.waitFor((c) => c.status === 200 && c.args.thread_ts === chat.ts && String(c.args.text).includes('three'), 10_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     const order = posts(CHANNEL, chat.ts).filter((c) => c.status === 200).map((c) => String(c.args.text)).filter((t) => /one|two|three/.test(t));
-    expect(order.map((t) => t.match(/one|two|three/)![0])).toEqual(['one', 'two', 'three']);
+    // Behind the rate limit, the waiting lines may go out as one post: in order, each once.
+    expect(order.flatMap((t) => t.match(/one|two|three/g) ?? [])).toEqual(['one', 'two', 'three']);
     expect(w.fake.calls('chat.postMessage').filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(1);
   });
 

@@ -1,3 +1,4 @@
+import { sessionKeys } from '../../adapters/redis/keys.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, json, REDIS_URL, startHarness, waitFor } from '../support/harness.js';
@@ -15,10 +16,11 @@ afterAll(async () => {
 
 /** Every key of the test prefix with a digest of its content: "nothing changed" means equal snapshots. */
 async function snapshot(): Promise<Record<string, string>> {
-  // Let the outbox settle first; its own bookkeeping (queues, locks, dirty marks) is not state.
-  await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0, 5000, 'quiet outbox');
+  // Let the planner and the deliveries settle first; their own bookkeeping (queues, leases, locks,
+  // dirty marks) is not state.
+  await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0 && (await redis.keys(`${h.prefix}:d:*:l`)).length === 0, 5000, 'quiet outbox and deliveries');
   const out: Record<string, string> = {};
-  const keys = (await redis.keys(`${h.prefix}:*`)).filter((k) => !/:(q|lock|dirty|hold|fail)(:|$)/.test(k)).sort();
+  const keys = (await redis.keys(`${h.prefix}:*`)).filter((k) => !/:(q|lock|dirty|active)(:|$)/.test(k) && !k.startsWith(`${h.prefix}:d:`)).sort();
   for (const k of keys) {
     const type = await redis.type(k);
     out[k] = type === 'hash' ? JSON.stringify(await redis.hgetall(k))
@@ -40,7 +42,7 @@ describe('end-user API', () => {
   it('creates a chat, takes messages idempotently, and lists what the end user may see', async () => {
     const { id, token } = await newChat();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
-    const stored = await redis.hget(`${h.prefix}:s:{${id}}:h`, 'token');
+    const stored = await redis.hget(sessionKeys(h.prefix, id).session, 'token');
     expect(stored).not.toContain(token);
     const first = await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'again', clientMessageId: 'c1' } });
     const second = await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'again', clientMessageId: 'c1' } });

@@ -1,3 +1,4 @@
+import { sessionKeys } from '../../adapters/redis/keys.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as invites from '../../src/app/invites.js';
 import * as sessions from '../../src/app/sessions.js';
@@ -100,7 +101,7 @@ describe('invites end to end on the recording platform', () => {
     const cancelled = await sessions.endSession(ctx, sessionId, 'alice');
     expect(cancelled.sort()).toEqual([a.id, b.id].sort());
     expect((await ctx.store.invites.list(sessionId)).every((i) => i.status === 'cancelled')).toBe(true);
-    const ttl = await h.service.redis.pttl(`${h.prefix}:s:{${sessionId}}:h`);
+    const ttl = await h.service.redis.pttl(sessionKeys(h.prefix, sessionId).session);
     expect(ttl).toBeGreaterThan(29 * 24 * 3600 * 1000);
     expect(await timers.queue.getJob(`expire-${a.id}`)).toBeFalsy();
     await waitFor(() => [a.id, b.id].every((id) => cardsFor(id).some((c) => c.status === 'cancelled')), 5000, 'cancelled cards');

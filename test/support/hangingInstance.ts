@@ -6,10 +6,10 @@ import type { Surface } from '../../src/app/surfaces/surface.js';
 import { startHarness } from './harness.js';
 
 const platform = new RecordingPlatform();
-const original = platform.post.bind(platform);
+const original = platform.postUnder.bind(platform);
 // The text of a chat line (`Zed: m2` → `m2`); undefined for anything else.
 const said = (s: Surface) => (s.meta?.kind === 'entry' ? /: (.*)$/.exec(renderText(s))?.[1] : undefined);
-platform.post = async (...args: Parameters<RecordingPlatform['post']>) => {
+platform.postUnder = async (...args: Parameters<RecordingPlatform['postUnder']>) => {
   const text = said(args[1]);
   if (text !== undefined && text === process.env.HANG_ON) {
     process.stdout.write(`${JSON.stringify({ hanging: text })}\n`);

@@ -43,7 +43,7 @@ export async function startHarness(o: { env?: Record<string, string>; platforms?
   const recording = o.recording || new RecordingPlatform();
   const platforms = [...(o.platforms ?? [])];
   if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));
-  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: 'silent' }), outboxLockMs: o.lockMs ?? 2_000, ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}) });
+  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}) });
   const url = await service.listen(0, '127.0.0.1');
   return {
     service, recording, url, prefix,

@@ -7,10 +7,10 @@ import { startHarness } from './harness.js';
 
 const slowMs = Number(process.env.SLOW_MS ?? 300);
 const platform = new RecordingPlatform();
-const original = platform.post.bind(platform);
+const original = platform.postUnder.bind(platform);
 // The text of a chat line (`Zed: m2` → `m2`); undefined for anything else.
 const said = (s: Surface) => (s.meta?.kind === 'entry' ? /: (.*)$/.exec(renderText(s))?.[1] : undefined);
-platform.post = async (...args: Parameters<RecordingPlatform['post']>) => {
+platform.postUnder = async (...args: Parameters<RecordingPlatform['postUnder']>) => {
   const text = said(args[1]);
   if (text !== undefined) process.stdout.write(`${JSON.stringify({ started: text })}\n`);
   await new Promise((r) => setTimeout(r, slowMs));

@@ -2,7 +2,7 @@
 import { candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine } from '../../src/app/surfaces/invites.js';
 import { askSurface, helpSurface } from '../../src/app/surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
-import { entryLine } from '../../src/app/surfaces/lines.js';
+import { entryLine, lineContext } from '../../src/app/surfaces/lines.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
 import { line, type Surface, withNotice } from '../../src/app/surfaces/surface.js';
 import { words } from '../../src/app/wording/index.js';
@@ -12,6 +12,8 @@ import {
 } from './fixtures.js';
 
 const at = T0 + 10 * MIN;
+/** What the active chat's lines are drawn with. */
+export const activeLines = lineContext(activeView, (id) => agentsById.get(id));
 export const entries: Record<string, TranscriptEntry> = {
   user: recent[2]!,
   agent: recent[1]!,
@@ -50,8 +52,8 @@ export function allSurfaces(): Array<[string, Surface]> {
     ['monitoring, none', monitoringSurface([], 'carol')],
     ['help', helpSurface('/chat')],
     ['ask', askSurface('L1', 'invite bob to look', 'K7Q2XD')],
-    ...Object.entries(entries).map(([name, e]): [string, Surface] => [`line ${name}`, entryLine(e, activeView)!]),
-    ['line in a 1:1', entryLine(entries.user!, activeView, { inChat: true })!],
+    ...Object.entries(entries).map(([name, e]): [string, Surface] => [`line ${name}`, entryLine(e, activeLines)!]),
+    ['line in a 1:1', entryLine(entries.user!, activeLines, { inChat: true })!],
     ['notice', line(words('notice.monitorReply'))],
     ['notice on a card', withNotice(inviteCard(inviteViews.pendingParticipant, NOW), words('refusal.not_invitee'), 'attention')],
   ];

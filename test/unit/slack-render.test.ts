@@ -8,7 +8,7 @@ import type { Surface } from '../../src/app/surfaces/surface.js';
 import { at, link } from '../../src/app/wording/index.js';
 import { limitViolations } from '../support/blockKitLimits.js';
 import { activeView, carolHome, inviteViews, recent, T0 } from '../support/fixtures.js';
-import { allSurfaces } from '../support/surfaces.js';
+import { activeLines, allSurfaces } from '../support/surfaces.js';
 
 const render = (s: Surface) => (s.kind === 'dialog' ? modal(s) : s.kind === 'home' ? home(s) : message(s));
 
@@ -39,7 +39,7 @@ describe('mrkdwn', () => {
 
 describe('messages', () => {
   it('post a plain line as text alone, and anything richer as blocks with a fallback', () => {
-    const line = message(entryLine(recent[0]!, activeView)!);
+    const line = message(entryLine(recent[0]!, activeLines)!);
     expect(line).toEqual({ text: '*Jane Doe:* Hi, my VPN is down since this morning.' });
     const root = message(rootSurface(activeView, { shared: true }));
     expect(root.text).toMatch(/^Chat K7Q2XD from Jane Doe in IT Support/);
@@ -47,7 +47,7 @@ describe('messages', () => {
   });
   it('keep a 100,000-character message within limits and inert', () => {
     const huge = { ...recent[0]!, text: `<!channel> ${'x'.repeat(100_000)}` };
-    const out = message(entryLine(huge, activeView)!);
+    const out = message(entryLine(huge, activeLines)!);
     expect(out.text.length).toBeLessThanOrEqual(LIMITS.messageText);
     expect(out.text).not.toContain('<!channel>');
   });

@@ -9,7 +9,7 @@ import { say, words } from '../../src/app/wording/index.js';
 import {
   activeView, agentsById, alice, bobHomeAway, carolHome, endedView, invite, inviteView, inviteViews, MAX_RESENDS, member, NOW, bob, sessionView, T0, TTL, waitingView,
 } from '../support/fixtures.js';
-import { allSurfaces, entries } from '../support/surfaces.js';
+import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
 
 describe('the root of a chat, per viewer', () => {
   const withBob = sessionView({ members: [...activeView.members, member(bob, 'participant', T0, 'invite')] });
@@ -110,16 +110,16 @@ describe('homes and the monitoring list', () => {
 
 describe('chat lines', () => {
   it('tag notes and agents-only lines, and name the author', () => {
-    expect(renderText(entryLine(entries.note!, activeView)!)).toBe('🔒 note · Alice Ng: VIP customer');
-    expect(renderText(entryLine(entries.monitor!, activeView)!)).toBe('👀 agents only · Carol Lefèvre: psst');
-    expect(renderText(entryLine(entries.user!, activeView)!)).toBe('Jane Doe: Thanks! Error is <!channel> & <@U123>');
+    expect(renderText(entryLine(entries.note!, activeLines)!)).toBe('🔒 note · Alice Ng: VIP customer');
+    expect(renderText(entryLine(entries.monitor!, activeLines)!)).toBe('👀 agents only · Carol Lefèvre: psst');
+    expect(renderText(entryLine(entries.user!, activeLines)!)).toBe('Jane Doe: Thanks! Error is <!channel> & <@U123>');
   });
   it('name the chat in a 1:1 that holds several', () => {
-    expect(renderText(entryLine(entries.user!, activeView, { inChat: true })!)).toMatch(/^K7Q2XD · Jane Doe:/);
+    expect(renderText(entryLine(entries.user!, activeLines, { inChat: true })!)).toMatch(/^K7Q2XD · Jane Doe:/);
   });
   it('link a file to the service, and leave the status to the root', () => {
-    expect(renderText(entryLine(entries.file!, activeView)!)).toContain('📎 app (1).log (https://switchboard.example.com/api/v1/sessions/sess_K7Q2XD00000/files/F0LOG) (2.0 KB)');
-    expect(entryLine({ id: '1-0', kind: 'status', ts: T0, visibility: 'public', status: 'active' }, activeView)).toBeNull();
+    expect(renderText(entryLine(entries.file!, activeLines)!)).toContain('📎 app (1).log (https://switchboard.example.com/api/v1/sessions/sess_K7Q2XD00000/files/F0LOG) (2.0 KB)');
+    expect(entryLine({ id: '1-0', kind: 'status', ts: T0, visibility: 'public', status: 'active' }, activeLines)).toBeNull();
   });
 });
 

@@ -9,7 +9,7 @@ import { at, link } from '../../src/app/wording/index.js';
 import { adaptiveCardValidator } from '../support/adaptiveCardSchema.js';
 import { activeView, carolHome, recent, T0 } from '../support/fixtures.js';
 import { haveSpecs } from '../support/specs.js';
-import { allSurfaces } from '../support/surfaces.js';
+import { activeLines, allSurfaces } from '../support/surfaces.js';
 
 type Json = Record<string, unknown>;
 /** Every node of a card, depth first. */
@@ -71,7 +71,7 @@ describe('Teams markdown', () => {
 
 describe('activities', () => {
   it('post a plain line as a markdown message, and anything with buttons as a card', () => {
-    expect(activityOf(entryLine(recent[0]!, activeView)!)).toEqual({ type: 'message', text: '**Jane Doe:** Hi, my VPN is down since this morning.', textFormat: 'markdown' });
+    expect(activityOf(entryLine(recent[0]!, activeLines)!)).toEqual({ type: 'message', text: '**Jane Doe:** Hi, my VPN is down since this morning.', textFormat: 'markdown' });
     const root = activityOf(allSurfaces()[1]![1]);
     expect(root.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(root.summary).toMatch(/^Chat K7Q2XD from Jane Doe/);

@@ -14,4 +14,5 @@ s.acceptedAt = p.now
 save_session(s)
 redis.call('HSET', KEYS[2], p.agentId, p.member)
 local ids = write_all()
+count_outbox()
 return {1, unpack(ids)}

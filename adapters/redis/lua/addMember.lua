@@ -12,4 +12,5 @@ local refused = join_refused(p.agentId, p.mode)
 if refused then return {0, refused} end
 redis.call('HSET', KEYS[2], p.agentId, p.member)
 local ids = write_all()
+count_outbox()
 return {1, unpack(ids)}

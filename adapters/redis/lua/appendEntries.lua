@@ -1,14 +1,27 @@
 --[[
   Appends transcript entries while the chat is in one of p.statuses; idempotent on
-  p.clientMessageId; refused while the outbox holds p.maxBacklog effects.
+  p.clientMessageId; capped (p.maxEntries, p.maxBytes).
 
-  Input: the session KEYS and ARGV of includes/prelude.lua;
-         params {statuses, clientMessageId?, maxBacklog?}
-  Output: {1, entryId...} | {2, knownEntryId} (a repeat) | {0, 'not_found' | 'ended' | 'not_active:not_active.reply' | 'backlog'}
+  The fast path: when nothing of the chat waits for the planner, each entry's line is
+  queued at once on every channel mirror that shares the chat's slot, and an idle
+  destination is claimed for the caller, who sends it right away. On a busy destination the
+  chat's waiting lines are counted, and refused past p.maxBacklog. Other mirrors, and
+  everything while the planner has work, go through the outbox.
+
+  Input: the session KEYS and ARGV of includes/prelude.lua; params
+    {statuses, clientMessageId?, maxBacklog?, maxEntries?, maxBytes?,
+     lines?: [ {json, origin?} | false | null ] (one per entry: false = shown nowhere,
+             null = left to the planner),
+     marks?: {entry, mirror} (where the ids go in a line's json), prefix, tag, owner, leaseMs}
+  Output: {1, n, entryId x n, c, (dest, queueId, delivery, 1 when it is the queue's first) x c,
+          effects outboxed}, with c destinations claimed for the caller
+          {2, knownEntryId}: a repeat of p.clientMessageId
+          {0, code}: 'not_found' | 'ended' | 'not_active:not_active.reply' | 'backlog' | 'transcript_full'
 ]]
 -- @include prelude
-local s = load_session()
-if not s then return {0, 'not_found'} end
+local h = redis.call('HMGET', KEYS[1], 'json', 'mirrors', 'o', 'n', 'b')
+if not h[1] then return {0, 'not_found'} end
+local s = cjson.decode(h[1])
 local allowed = false
 for _, st in ipairs(p.statuses) do if st == s.status then allowed = true end end
 if not allowed then
@@ -19,7 +32,89 @@ if p.clientMessageId then
   local known = redis.call('HGET', KEYS[7], p.clientMessageId)
   if known then return {2, known} end
 end
-if p.maxBacklog and redis.call('XLEN', KEYS[6]) >= p.maxBacklog then return {0, 'backlog'} end
-local ids = write_all()
+local waiting = tonumber(h[3]) or 0
+if p.maxBacklog and waiting >= p.maxBacklog then return {0, 'backlog'} end
+local entries, bytes = tonumber(h[4]) or 0, tonumber(h[5]) or 0
+local adding = 0
+for k = 1, entry_count do adding = adding + #ARGV[4 + k] end
+if (p.maxEntries and entries + entry_count > p.maxEntries) or (p.maxBytes and bytes + adding > p.maxBytes) then
+  return {0, 'transcript_full'}
+end
+
+local fast = waiting == 0 and tonumber(ARGV[effects_at]) == 0 and p.lines ~= nil
+local mirrors = h[2] and cjson.decode(h[2]) or {}
+
+-- The channel mirrors in this slot: claimed when idle, else the chat's lines there are counted.
+local targets = {}
+if fast then
+  for _, m in ipairs(mirrors) do
+    if m.kind == 'channel' and string.sub(redis.sha1hex(m.dest), 1, 5) == p.tag then
+      local base = p.prefix .. ':d:{' .. p.tag .. '}:' .. m.dest
+      local t = {m = m, base = base, claimed = redis.call('SET', base .. ':l', p.owner, 'PX', p.leaseMs, 'NX')}
+      if not t.claimed and p.maxBacklog then
+        -- The chat's line in flight there counts too: at most maxBacklog undelivered.
+        if redis.call('HINCRBY', base .. ':c', sid, entry_count) >= p.maxBacklog then
+          redis.call('HINCRBY', base .. ':c', sid, -entry_count)
+          for _, x in ipairs(targets) do if x.claimed then redis.call('DEL', x.base .. ':l') end end
+          return {0, 'backlog'}
+        end
+        t.counted = true
+      end
+      targets[#targets + 1] = t
+    end
+  end
+end
+
+write_effects()
+local ids, claimed = {}, {}
+for k = 1, entry_count do
+  local id = write_entry(k)
+  ids[#ids + 1] = id
+  local line = p.lines and p.lines[k]
+  if line == false then
+    -- shown nowhere (a private note)
+  elseif fast and type(line) == 'table' then
+    local sent = {}
+    for _, t in ipairs(targets) do
+      if not (line.origin and t.m.place == line.origin) then
+        local d = string.gsub(string.gsub(line.json, p.marks.entry, id), p.marks.mirror, t.m.id)
+        if t.counted then d = string.gsub(d, '"counted":false', '"counted":true') end
+        local qid
+        if t.claimed and not t.queued then
+          -- A queue released cleanly was deleted, so ours is its first entry (id 0-1). When that
+          -- fails, a drainer died with work left there: the caller starts from the head.
+          local first = redis.pcall('XADD', t.base .. ':q', '0-1', 'd', d)
+          if type(first) == 'table' and first.err then
+            qid = redis.call('XADD', t.base .. ':q', '*', 'd', d)
+            claimed[#claimed + 1] = {t.m.dest, qid, d, 0}
+          else
+            qid = first
+            claimed[#claimed + 1] = {t.m.dest, qid, d, 1}
+          end
+        else
+          qid = redis.call('XADD', t.base .. ':q', '*', 'd', d)
+        end
+        t.queued = true
+      end
+      sent[t.m.id] = true
+    end
+    local rest = {}
+    for _, m in ipairs(mirrors) do
+      if not sent[m.id] and not (line.origin and m.place == line.origin) then rest[#rest + 1] = m.id end
+    end
+    if #rest > 0 then plan_entry(id, rest) end
+  else
+    plan_entry(id)
+  end
+end
+count_outbox()
+redis.call('HSET', KEYS[1], 'n', entries + entry_count, 'b', bytes + adding)
 if p.clientMessageId and ids[1] then redis.call('HSET', KEYS[7], p.clientMessageId, ids[1]) end
-return {1, unpack(ids)}
+local out = {1, #ids}
+for _, id in ipairs(ids) do out[#out + 1] = id end
+out[#out + 1] = #claimed
+for _, c in ipairs(claimed) do
+  for _, v in ipairs(c) do out[#out + 1] = v end
+end
+out[#out + 1] = outboxed
+return out

@@ -24,4 +24,5 @@ end
 redis.call('HSET', KEYS[3], p.inviteId, p.invite)
 redis.call('HSET', KEYS[4], p.inviteeId, p.inviteId)
 local ids = write_all()
+count_outbox()
 return {1, unpack(ids)}

@@ -29,8 +29,9 @@ for k = 1, #pending, 2 do
 end
 redis.call('DEL', KEYS[4])
 write_all()
-for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], p.retainMs) end
 for _, iid in ipairs(cancelled) do
-  add_effect({type = 'invite.changed', sessionId = sid, inviteId = iid})
+  to_outbox(cjson.encode({type = 'invite.changed', sessionId = sid, inviteId = iid}))
 end
+count_outbox()
+for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], p.retainMs) end
 return {1, unpack(cancelled)}

@@ -25,4 +25,5 @@ local out = cjson.encode(inv)
 redis.call('HSET', KEYS[3], p.inviteId, out)
 if redis.call('HGET', KEYS[4], inv.inviteeId) == p.inviteId then redis.call('HDEL', KEYS[4], inv.inviteeId) end
 write_all()
+count_outbox()
 return {1, out}

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { publishHomes } from '../../../src/app/relay.js';
+import { publishHomes } from '../../../src/app/delivery/planner.js';
 import type { SlackDeps } from './present.js';
 
 /** App Home: published when opened, and again by the relay whenever what it shows changes. */

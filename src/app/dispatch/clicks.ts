@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
 import type { Outcome } from '../intents.js';
 import * as invites from '../invites.js';
-import { publishHomes } from '../relay.js';
+import { publishHomes } from '../delivery/planner.js';
 import * as sessions from '../sessions.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';
 import { candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine } from '../surfaces/invites.js';

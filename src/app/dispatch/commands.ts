@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { type Command, type Mention, parseCommand } from '../grammar.js';
 import type { Outcome } from '../intents.js';
 import * as invites from '../invites.js';
-import { publishHomes } from '../relay.js';
+import { publishHomes } from '../delivery/planner.js';
 import { setAvailability } from '../sessions.js';
 import { helpSurface } from '../surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';

@@ -1,18 +1,37 @@
+import { type Agent, fullName } from '../../domain/directory.js';
+import type { Session } from '../../domain/session.js';
 import type { FileRef, MessageEntry, TranscriptEntry } from '../../domain/transcript.js';
 import { em, link, type Rich, strong, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
-import { agentName, modeWord, userName } from './names.js';
+import { modeWord, userName } from './names.js';
 import type { Block, Surface } from './surface.js';
 
 const QUOTE_LINE = 300;
+
+/** What a chat line needs to be drawn: less than a whole view, so a line can be drawn as it is stored. */
+export interface LineContext {
+  session: Pick<Session, 'id' | 'ref' | 'endUser'>;
+  publicUrl: string;
+  /** An agent's name, by id. */
+  agent: (id: string) => Agent | undefined;
+  /** The message an edit changes, when known. */
+  target?: (entryId: string) => MessageEntry | undefined;
+}
+
+export const lineContext = (view: SessionView, agent: (id: string) => Agent | undefined): LineContext => ({
+  session: view.session,
+  publicUrl: view.publicUrl,
+  agent: (id) => view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined) ?? agent(id),
+  target: (id) => view.recent.find((m) => m.id === id),
+});
 
 /**
  * Where an agent opens a file shared in the chat: served by Switchboard under the public URL.
  * The only place this path is written.
  */
-export function fileUrl(view: Pick<SessionView, 'publicUrl' | 'session'>, file: FileRef): string {
-  const base = view.publicUrl.replace(/\/+$/, '');
-  return `${base}/api/v1/sessions/${encodeURIComponent(view.session.id)}/files/${encodeURIComponent(file.id)}`;
+export function fileUrl(c: Pick<LineContext, 'publicUrl' | 'session'>, file: FileRef): string {
+  const base = c.publicUrl.replace(/\/+$/, '');
+  return `${base}/api/v1/sessions/${encodeURIComponent(c.session.id)}/files/${encodeURIComponent(file.id)}`;
 }
 
 function size(bytes: number | undefined): string {
@@ -23,11 +42,11 @@ function size(bytes: number | undefined): string {
 }
 
 /** Who wrote a message, as agents read it. */
-export function author(e: MessageEntry, view: SessionView): string {
-  if (e.author === 'user') return userName(view.session);
+export function author(e: MessageEntry, c: Pick<LineContext, 'session' | 'agent'>): string {
+  if (e.author === 'user') return userName(c.session as Session);
   if (e.author === 'system') return words('system').join('');
-  const agent = e.agentId ? view.members.find((m) => m.agentId === e.agentId)?.agent ?? (view.owner?.id === e.agentId ? view.owner : undefined) : undefined;
-  return agent ? agentName(agent) : e.authorName ?? e.agentId ?? '';
+  const agent = e.agentId ? c.agent(e.agentId) : undefined;
+  return agent ? fullName(agent) : e.authorName ?? e.agentId ?? '';
 }
 
 const tag = (e: TranscriptEntry): Rich => (e.visibility === 'agents' ? words('line.agentsOnly') : e.visibility === 'private' ? words('line.note') : []);
@@ -36,27 +55,27 @@ const tag = (e: TranscriptEntry): Rich => (e.visibility === 'agents' ? words('li
  * A transcript entry as a line in a chat's thread, or null when it is not shown there (the
  * root shows the status). `inChat` prefixes the chat's ref, for a 1:1 that holds several chats.
  */
-export function entryLine(entry: TranscriptEntry, view: SessionView, opts: { inChat?: boolean } = {}): Surface | null {
-  const text = entryText(entry, view);
+export function entryLine(entry: TranscriptEntry, c: LineContext, opts: { inChat?: boolean } = {}): Surface | null {
+  const text = entryText(entry, c);
   if (!text) return null;
-  const prefix = opts.inChat ? words('line.inChat', { ref: view.session.ref }) : [];
+  const prefix = opts.inChat ? words('line.inChat', { ref: c.session.ref }) : [];
   const body: Rich = [...prefix, ...tag(entry), ...text];
   const blocks: Block[] = [{ type: 'text', text: body }];
   if (entry.kind === 'message' && entry.file) {
     const f = entry.file;
-    blocks.push({ type: 'context', text: words('line.file', { link: [link(fileUrl(view, f), f.name)], size: size(f.size) }) });
+    blocks.push({ type: 'context', text: words('line.file', { link: [link(fileUrl(c, f), f.name)], size: size(f.size) }) });
   }
   return { blocks, fallback: body, meta: { kind: 'entry', id: entry.id } };
 }
 
-function entryText(entry: TranscriptEntry, view: SessionView): Rich | null {
+function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
   switch (entry.kind) {
     case 'message':
       if (entry.author === 'system') return [em(entry.text)];
-      return words('line.message', { who: author(entry, view), text: entry.text });
+      return words('line.message', { who: author(entry, c), text: entry.text });
     case 'edit': {
-      const target = view.recent.find((m) => m.id === entry.targetId);
-      return words('line.edited', { who: target ? author(target, view) : '…', text: entry.text });
+      const target = c.target?.(entry.targetId);
+      return words('line.edited', { who: target ? author(target, c) : '…', text: entry.text });
     }
     case 'delete':
       return [em(...words('line.deleted'))];
@@ -72,9 +91,10 @@ function entryText(entry: TranscriptEntry, view: SessionView): Rich | null {
 /** The last messages, quoted on a card so an invitee knows what the chat is about. */
 export function messageQuote(view: SessionView): Block | null {
   if (view.recent.length === 0) return null;
+  const c = lineContext(view, () => undefined);
   const lines = view.recent.map((m): Rich => {
     const t = (m.text || (m.file ? `📎 ${m.file.name}` : '')).replace(/\s+/g, ' ').trim();
-    return [strong(`${author(m, view)}:`), ' ', t.length > QUOTE_LINE ? `${t.slice(0, QUOTE_LINE - 1)}…` : t];
+    return [strong(`${author(m, c)}:`), ' ', t.length > QUOTE_LINE ? `${t.slice(0, QUOTE_LINE - 1)}…` : t];
   });
   return { type: 'quote', title: words('invite.card.recent'), lines };
 }

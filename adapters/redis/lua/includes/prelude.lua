@@ -2,9 +2,11 @@
   Shared by the session scripts. Every session script gets the same KEYS and the same
   head of ARGV, so the state change and what it writes are one atomic step:
 
-    KEYS[1] session hash     KEYS[4] pending invites by invitee   KEYS[7] client message ids
-    KEYS[2] members hash     KEYS[5] transcript stream            KEYS[8] delivery refs
-    KEYS[3] invites hash     KEYS[6] outbox stream                KEYS[9] mirrors hash
+    KEYS[1] session hash (json, token, mirrors, home; o: effects in the outbox;
+            n, b: entries and bytes in the transcript)
+    KEYS[2] members hash     KEYS[5] transcript stream
+    KEYS[3] invites hash     KEYS[6] outbox stream (effects for the planner)
+    KEYS[4] pending invites by invitee   KEYS[7] client message ids
 
     ARGV[1] session id
     ARGV[2] events channel (pub/sub, for the end user's stream)
@@ -15,6 +17,9 @@
 local sid = ARGV[1]
 local channel = ARGV[2]
 local p = cjson.decode(ARGV[3])
+local entry_count = tonumber(ARGV[4])
+local effects_at = 4 + entry_count + 1
+local outboxed = 0
 
 local function load_session()
   local j = redis.call('HGET', KEYS[1], 'json')
@@ -26,25 +31,45 @@ local function save_session(s)
   redis.call('HSET', KEYS[1], 'json', cjson.encode(s))
 end
 
--- The given effects go to the outbox first (a session's root exists before its first
--- message is relayed); then each entry goes to the transcript, to subscribers, and to
--- the outbox as an effect of its own.
+local function to_outbox(effect_json)
+  redis.call('XADD', KEYS[6], '*', 'f', effect_json)
+  outboxed = outboxed + 1
+end
+
+-- The effects given, for the planner. (A chat's root exists before its first line.)
+local function write_effects()
+  for k = 1, tonumber(ARGV[effects_at]) do to_outbox(ARGV[effects_at + k]) end
+end
+
+-- Entry k: to the transcript, and to the end user's stream.
+local function write_entry(k)
+  local body = ARGV[4 + k]
+  local id = redis.call('XADD', KEYS[5], '*', 'e', body)
+  redis.call('PUBLISH', channel, id .. ' ' .. body)
+  return id, #body
+end
+
+local function plan_entry(id, only)
+  local effect = {type = 'entry', sessionId = sid, entryId = id}
+  if only then effect.only = only end
+  to_outbox(cjson.encode(effect))
+end
+
+-- Effects, then every entry with an effect of its own for the planner.
 local function write_all()
+  write_effects()
   local ids = {}
-  local n = tonumber(ARGV[4])
-  local e = 4 + n + 1
-  local m = tonumber(ARGV[e])
-  for k = 1, m do
-    redis.call('XADD', KEYS[6], '*', 'f', ARGV[e + k])
-  end
-  for k = 1, n do
-    local body = ARGV[4 + k]
-    local id = redis.call('XADD', KEYS[5], '*', 'e', body)
-    redis.call('PUBLISH', channel, id .. ' ' .. body)
-    redis.call('XADD', KEYS[6], '*', 'f', '{"type":"entry","sessionId":"' .. sid .. '","entryId":"' .. id .. '"}')
+  for k = 1, entry_count do
+    local id = write_entry(k)
+    plan_entry(id)
     ids[#ids + 1] = id
   end
   return ids
+end
+
+-- Keeps the outbox's count beside the session (read with it, in one command).
+local function count_outbox()
+  if outboxed > 0 then redis.call('HINCRBY', KEYS[1], 'o', outboxed) end
 end
 
 -- The atomic re-check of the domain's join rule: once per chat, except a monitor stepping up.
@@ -53,8 +78,4 @@ local function join_refused(agentId, mode)
   if not existing then return nil end
   if cjson.decode(existing).mode == 'monitor' and mode == 'participant' then return nil end
   return 'already_member'
-end
-
-local function add_effect(effect)
-  redis.call('XADD', KEYS[6], '*', 'f', cjson.encode(effect))
 end

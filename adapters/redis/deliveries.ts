@@ -1,0 +1,142 @@
+import type { Redis } from 'ioredis';
+import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
+import type { MessageRef } from '../../src/app/ports.js';
+import type { Ack, DeliveryStore } from '../../src/app/store.js';
+import { destKeys, globalKeys } from './keys.js';
+import { withScripts } from './scripts.js';
+import { LEASE_MS } from './transcript.js';
+
+/** Flattened (queue id, delivery JSON) pairs, as the destination scripts answer them. */
+function items(flat: string[]): Queued[] {
+  const out: Queued[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ qid: flat[i]!, d: Delivery.parse(JSON.parse(flat[i + 1]!)) });
+  return out;
+}
+
+/** Destinations on Redis: a stream of deliveries, a lease, and the refs of what was posted (lua/enqueue.lua …). */
+export class RedisDeliveries implements DeliveryStore {
+  private readonly g: ReturnType<typeof globalKeys>;
+  constructor(private readonly redis: Redis, private readonly prefix: string) {
+    this.g = globalKeys(prefix);
+  }
+
+  private k(dest: string) {
+    return destKeys(this.prefix, dest);
+  }
+
+  async enqueue(dest: string, list: Delivery[], owner: string) {
+    const k = this.k(dest);
+    const args = list.flatMap((d) => [d.id, JSON.stringify(d)]);
+    const [claimed, ...rest] = (await withScripts(this.redis).enqueue(k.queue, k.lease, k.seen, owner, LEASE_MS, ...args)) as [number, ...string[]];
+    return { claimed: Number(claimed) === 1, queued: items(rest) };
+  }
+
+  async claim(dest: string, owner: string, count: number) {
+    const k = this.k(dest);
+    const flat = (await withScripts(this.redis).claimDest(k.queue, k.lease, owner, LEASE_MS, count)) as string[];
+    return flat.length > 0 ? items(flat) : null;
+  }
+
+  async ack(dest: string, owner: string, a: Ack) {
+    const k = this.k(dest);
+    const counted = new Map<string, number>();
+    for (const q of a.done) if (q.d.counted) counted.set(q.d.sessionId, (counted.get(q.d.sessionId) ?? 0) + 1);
+    const args = [
+      owner, LEASE_MS, a.count, a.after ?? '-', a.held === 'handover' ? 2 : a.held ? 1 : 0,
+      a.done.length, ...a.done.map((q) => q.qid),
+      counted.size, ...[...counted].flat(),
+      ...Object.entries(a.refs).flatMap(([key, ref]) => [key, JSON.stringify(ref)]),
+    ];
+    const [state, ...rest] = (await withScripts(this.redis).ackDeliveries(k.queue, k.lease, k.refs, k.waiting, ...args)) as string[];
+    return { released: state === 'released', lost: state === 'lost', next: state === 'more' ? items(rest) : [] };
+  }
+
+  async renew(dest: string, owner: string) {
+    return Number(await withScripts(this.redis).renewLease(this.k(dest).lease, owner, LEASE_MS)) === 1;
+  }
+
+  async refs(dest: string, keys: string[]) {
+    if (keys.length === 0) return [];
+    const raw = await this.redis.hmget(this.k(dest).refs, ...keys);
+    return raw.map((j) => (j ? (JSON.parse(j) as MessageRef) : undefined));
+  }
+
+  /**
+   * A lease that expires means its drainer died (a live one renews it, a clean release
+   * deletes it): Redis says so at once (keyspace notifications, switched on here when the
+   * server allows it), and `onExpired` takes the destination over.
+   */
+  async watchExpiries(onExpired: (dest: string) => void): Promise<() => Promise<void>> {
+    const sub = this.redis.duplicate({ connectionName: 'switchboard-expiries', enableAutoPipelining: false });
+    sub.on('error', () => undefined); // the store connection reports trouble; this one reconnects by itself
+    try {
+      const [, flags = ''] = (await this.redis.config('GET', 'notify-keyspace-events')) as [string, string];
+      if (!(flags.includes('E') && (flags.includes('x') || flags.includes('A')))) await this.redis.config('SET', 'notify-keyspace-events', `${flags}Ex`);
+    } catch {
+      // Managed servers may refuse CONFIG: the sweeper and the backstop still take over, more slowly.
+    }
+    const head = `${this.prefix}:d:{`;
+    sub.on('message', (_channel: string, key: string) => {
+      if (key.startsWith(head) && key.endsWith(':l')) onExpired(key.slice(key.indexOf('}:') + 2, -2));
+    });
+    await sub.subscribe(`__keyevent@${this.redis.options.db ?? 0}__:expired`);
+    return async () => {
+      await sub.quit().catch(() => undefined);
+    };
+  }
+
+  async stale(now: number) {
+    return this.redis.zrangebyscore(this.g.active, '-inf', now, 'LIMIT', 0, 200);
+  }
+
+  async watch(dest: string, deadline: number) {
+    await this.redis.zadd(this.g.active, deadline, dest);
+  }
+
+  async unwatch(dest: string) {
+    await this.redis.zrem(this.g.active, dest);
+  }
+
+  /** SCAN, never KEYS: every destination queue that still holds deliveries. */
+  async queued() {
+    const out: string[] = [];
+    const head = `${this.prefix}:d:{`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${head}*}:*:q`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        // prefix:d:{tag}:dest:q → dest
+        const dest = key.slice(key.indexOf('}:') + 2, -2);
+        if ((await this.redis.xlen(key)) > 0) out.push(dest);
+      }
+    } while (cursor !== '0');
+    return out;
+  }
+
+  async leastLoaded(dests: string[]) {
+    if (dests.length <= 1) return dests[0] ?? '';
+    const scores = await this.redis.zmscore(this.g.load, ...dests);
+    let best = 0;
+    scores.forEach((s, i) => {
+      if (Number(s ?? 0) < Number(scores[best] ?? 0)) best = i;
+    });
+    return dests[best]!;
+  }
+
+  async load(dest: string, delta: number) {
+    await this.redis.zincrby(this.g.load, delta, dest);
+  }
+
+  async deadLetter(dest: string, item: Queued, error: string) {
+    await this.redis.xadd(this.g.dead, 'MAXLEN', '~', '10000', '*', 'dest', dest, 'delivery', JSON.stringify(item.d), 'error', error);
+  }
+
+  async depth() {
+    const dests = await this.redis.zrange(this.g.active, 0, -1);
+    if (dests.length === 0) return 0;
+    const p = this.redis.pipeline();
+    for (const d of dests) p.xlen(this.k(d).queue);
+    return ((await p.exec()) ?? []).reduce((n, [, v]) => n + (typeof v === 'number' ? v : 0), 0);
+  }
+}

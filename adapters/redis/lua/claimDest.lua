@@ -1,0 +1,17 @@
+--[[
+  Takes over a destination nobody drains (its drainer died, or a queue was left behind):
+  only when it has work and no lease.
+
+  Input: KEYS[1] queue stream, KEYS[2] lease; ARGV[1] owner, ARGV[2] lease ms, ARGV[3] how many items to return
+  Output: {} when held or empty, else the first items, flattened: (queueId, delivery JSON)...
+]]
+if redis.call('EXISTS', KEYS[2]) == 1 then return {} end
+local items = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[3])
+if #items == 0 then return {} end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+local out = {}
+for _, it in ipairs(items) do
+  out[#out + 1] = it[1]
+  out[#out + 1] = it[2][2]
+end
+return out

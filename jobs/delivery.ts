@@ -1,0 +1,410 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DeliveryEngine } from '../src/app/context.js';
+import type { Delivery, Queued } from '../src/app/delivery/delivery.js';
+import { type Limits, nextUnit } from '../src/app/delivery/schedule.js';
+import { merged } from '../src/app/delivery/merge.js';
+import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../src/app/ports.js';
+import type { AppendResult, DeliveryStore } from '../src/app/store.js';
+
+/** A lease lives this long without renewal; a drainer renews it twice as often. */
+const LEASE_MS = 1_500;
+const RENEW_MS = 500;
+/** A drain that lasts longer than this is listed for the sweepers (a short one never needs it). */
+const WATCH_AFTER_MS = 200;
+/** How many queued items a drainer reads at a time. */
+const READ = 100;
+/** After this many failures that are not rate limits, a delivery is parked as dead. */
+const MAX_FAILURES = 5;
+
+export interface EngineHooks {
+  /** A chat's root was posted on a mirror: replies typed under it now find the chat. */
+  rootPosted(d: Delivery, posted: Posted): Promise<void>;
+  /** A card's destination could not be reached (the agent has no account there). */
+  unreachable(d: Delivery): Promise<void>;
+}
+
+export interface EngineObserver {
+  delivered(d: Delivery): void;
+  failed(err: unknown): void;
+}
+
+export interface EngineOptions {
+  sweepMs?: number;
+  backstopMs?: number;
+  /** A merged post holds at most this (Slack: 40,000 characters of text; Teams: about 28 KB). */
+  limits?: Limits;
+}
+
+const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
+const backoff = (n: number): number => jitter(Math.min(30_000, 250 * 2 ** Math.min(n, 7)));
+
+class Stop extends Error {}
+
+/**
+ * The delivery engine: one drainer per destination across all instances (a lease in
+ * Redis), each sending at its platform's pace by waiting for its turn, never by failing
+ * and retrying; a 429 slows that destination alone. A sweeper takes over the destinations of
+ * a dead instance within two seconds; a slow backstop scan finds anything left behind.
+ */
+export class Engine implements DeliveryEngine {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly drainers = new Map<string, Drainer>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  closing = false;
+
+  constructor(
+    readonly store: DeliveryStore,
+    private readonly platforms: readonly PlatformPort[],
+    readonly hooks: EngineHooks,
+    readonly log: Logger,
+    readonly observer?: EngineObserver,
+    readonly options: EngineOptions = {},
+  ) {}
+
+  private unwatchExpiries: (() => Promise<void>) | undefined;
+
+  /** Starts the takeovers: on a lease's expiry at once, the sweeper, and the backstop (workers only). */
+  async run(): Promise<void> {
+    this.unwatchExpiries = await this.store.watchExpiries((dest) => void this.takeOver(dest).catch((err: Error) => this.log.warn({ err: err.message, dest }, 'takeover failed')))
+      .catch((err: Error) => {
+        this.log.warn({ err: err.message }, 'cannot hear of expired leases; the sweeper takes over instead');
+        return undefined;
+      });
+    const every = (ms: number, work: () => Promise<void>) => {
+      const t = setInterval(() => void work().catch((err: Error) => this.log.warn({ err: err.message }, 'delivery sweep failed')), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.options.sweepMs ?? 500, () => this.sweep());
+    every(this.options.backstopMs ?? 15_000, () => this.backstop());
+    // At start, and again once any lease a dead predecessor held has run out.
+    void this.backstop().catch(() => undefined);
+    const again = setTimeout(() => void this.backstop().catch(() => undefined), LEASE_MS + RENEW_MS);
+    again.unref();
+    this.timers.push(again);
+  }
+
+  platformOf(dest: string): PlatformPort | undefined {
+    return this.platforms.find((p) => dest.startsWith(`${p.id}:`));
+  }
+
+  async enqueue(dest: string, items: Delivery[]): Promise<void> {
+    if (items.length === 0) return;
+    const r = await this.store.enqueue(dest, items, this.owner);
+    if (r.claimed) this.start(dest, null);
+  }
+
+  started(claimed: AppendResult['claimed']): void {
+    for (const c of claimed) this.start(c.dest, c.queued.length > 0 ? c.queued : null);
+  }
+
+  private start(dest: string, initial: Queued[] | null): void {
+    const platform = this.platformOf(dest);
+    if (this.closing || this.drainers.has(dest)) return;
+    if (!platform) {
+      this.log.error({ dest }, 'no platform for this destination: its deliveries wait');
+      return;
+    }
+    const d = new Drainer(this, dest, platform);
+    this.drainers.set(dest, d);
+    void d.run(initial).catch((err: unknown) => this.log.error({ err, dest }, 'drainer failed')).finally(() => this.detach(dest, d));
+  }
+
+  /** A drainer that let its destination go is no longer the one for it. */
+  detach(dest: string, d: Drainer): void {
+    if (this.drainers.get(dest) === d) this.drainers.delete(dest);
+  }
+
+  /** Claims a destination nobody drains, and drains it; false when it is held or empty. */
+  private async takeOver(dest: string): Promise<boolean> {
+    if (this.closing || this.drainers.has(dest)) return true;
+    const items = await this.store.claim(dest, this.owner, READ);
+    if (items) this.start(dest, items);
+    return items !== null;
+  }
+
+  /** Destinations whose drainer stopped renewing (its instance died, or handed over): taken over. */
+  async sweep(): Promise<void> {
+    for (const dest of await this.store.stale(Date.now())) {
+      if (!(await this.takeOver(dest)) && !this.drainers.has(dest)) await this.store.unwatch(dest);
+    }
+  }
+
+  /** Anything left behind where nobody drains (an expiry nobody heard of). */
+  async backstop(): Promise<void> {
+    for (const dest of await this.store.queued()) await this.takeOver(dest);
+  }
+
+  /** Stops taking work: each drainer finishes what it is sending and hands its destination over. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.timers.forEach((t) => clearTimeout(t));
+    await this.unwatchExpiries?.();
+    await Promise.all([...this.drainers.values()].map((d) => d.stop()));
+  }
+}
+
+/** One destination's drainer, while this instance holds its lease. */
+class Drainer {
+  private queue: Queued[] = [];
+  private after: string | undefined;
+  private turn: string | undefined;
+  private tokens: number;
+  private at = Date.now();
+  private readonly pace: { perSecond: number; burst: number };
+  private readonly refCache = new Map<string, MessageRef | undefined>();
+  private readonly failures = new Map<string, number>();
+  private watched = false;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(private readonly e: Engine, private readonly dest: string, private readonly port: PlatformPort) {
+    this.pace = port.pace(dest);
+    this.tokens = this.pace.burst;
+  }
+
+  async run(initial: Queued[] | null): Promise<void> {
+    let finish!: () => void;
+    this.done = new Promise((r) => (finish = r));
+    const watch = setTimeout(() => void this.keepAlive(), WATCH_AFTER_MS);
+    const renew = setInterval(() => void this.keepAlive(), RENEW_MS);
+    try {
+      if (initial) this.take(initial);
+      else if (!(await this.ack([], {}))) return;
+      while (!this.stopping) {
+        if (this.queue.length === 0) {
+          if (!(await this.ack([], {}))) return;
+          continue;
+        }
+        const unit = nextUnit(this.queue, this.turn, this.mayMerge() ? this.limits() : { maxItems: 1, maxChars: Infinity });
+        if (!unit) continue;
+        let refs: Record<string, MessageRef> = {};
+        if (unit.items.length > 0) {
+          refs = await this.send(unit.items);
+          this.turn = unit.items[0]!.d.sessionId;
+        }
+        if (!(await this.ack([...unit.items, ...unit.dropped], refs))) return;
+      }
+    } catch (err) {
+      if (!(err instanceof Stop)) throw err;
+    } finally {
+      clearTimeout(watch);
+      clearInterval(renew);
+      if (this.watched) await this.e.store.unwatch(this.dest).catch(() => undefined);
+      finish();
+    }
+  }
+
+  /** Asked to stop (shutdown): the send in hand finishes, the rest is handed over. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.done;
+  }
+
+  private take(items: Queued[]): void {
+    for (const q of items) if (!this.queue.some((x) => x.qid === q.qid)) this.queue.push(q);
+    const last = items.at(-1)?.qid;
+    if (last && (!this.after || compareIds(last, this.after) > 0)) this.after = last;
+  }
+
+  /** Acknowledges, records refs, reads what came since; false when the destination was released or lost. */
+  private async ack(done: Queued[], refs: Record<string, MessageRef>): Promise<boolean> {
+    const ids = new Set(done.map((q) => q.qid));
+    this.queue = this.queue.filter((q) => !ids.has(q.qid));
+    if (this.stopping) {
+      // Shutting down: what was sent is acknowledged, the rest is handed to the next drainer.
+      await this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: 'handover', count: 0 });
+      this.e.detach(this.dest, this);
+      await this.e.store.watch(this.dest, Date.now());
+      return false;
+    }
+    const r = await this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: this.queue.length > 0, count: READ });
+    // Released or lost: a claim made from now on (by a commit here) starts a new drainer.
+    if (r.lost || r.released) this.e.detach(this.dest, this);
+    if (r.lost || r.released) return false;
+    this.take(r.next);
+    return true;
+  }
+
+  private async keepAlive(): Promise<void> {
+    try {
+      if (!(await this.e.store.renew(this.dest, this.e.owner))) return;
+      this.watched = true;
+      await this.e.store.watch(this.dest, Date.now() + LEASE_MS + RENEW_MS);
+    } catch (err) {
+      this.e.log.warn({ err: (err as Error).message, dest: this.dest }, 'could not renew a delivery lease');
+    }
+  }
+
+  private limits(): Limits {
+    return this.e.options.limits ?? { maxItems: 50, maxChars: 12_000 };
+  }
+
+  // ---- pacing: a token bucket of this destination, in this process (it alone drains it) ----
+
+  private refill(): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.pace.burst, this.tokens + ((now - this.at) / 1000) * this.pace.perSecond);
+    this.at = now;
+  }
+
+  /** Behind when the next post would have to wait: then a chat's waiting lines go as one. */
+  private mayMerge(): boolean {
+    this.refill();
+    return this.tokens < 1;
+  }
+
+  private async turnFor(): Promise<void> {
+    this.refill();
+    if (this.tokens < 1) await this.sleep(((1 - this.tokens) / this.pace.perSecond) * 1000);
+    this.refill();
+    this.tokens -= 1;
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (this.stopping) throw new Stop();
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+    if (this.stopping) throw new Stop();
+  }
+
+  // ---- sending ----
+
+  private async ref(key: string): Promise<MessageRef | undefined> {
+    if (!this.refCache.has(key)) this.refCache.set(key, (await this.e.store.refs(this.dest, [key]))[0]);
+    return this.refCache.get(key);
+  }
+
+  /** Sends a unit until it takes (waiting out rate limits, checking ambiguous failures), or parks it as dead. */
+  private async send(items: Queued[]): Promise<Record<string, MessageRef>> {
+    const first = items[0]!;
+    const since = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const refs = await this.attempt(items);
+        for (const q of items) this.e.observer?.delivered(q.d);
+        return refs;
+      } catch (err) {
+        if (err instanceof Stop) throw err;
+        this.e.observer?.failed(err);
+        if (err instanceof RetryLaterError) {
+          this.tokens = 0;
+          this.e.log.info({ dest: this.dest, waitMs: err.retryAfterMs }, 'destination slowed down');
+          await this.sleep(err.retryAfterMs ?? backoff(attempt));
+          continue;
+        }
+        if (err instanceof AmbiguousError && (first.d.op === 'top' || first.d.op === 'post')) {
+          // The request left: was it stored? Read back before sending again, so nothing shows twice.
+          await this.sleep(err.retryAfterMs ?? backoff(attempt));
+          const root = first.d.under ? await this.ref(first.d.under) : undefined;
+          const found = await this.port.findPosted?.(this.dest, root, first.d.id, since).catch(() => undefined);
+          if (found) return this.recorded(items, { ref: found, place: '' }, true);
+          continue;
+        }
+        const n = (this.failures.get(first.qid) ?? 0) + 1;
+        this.failures.set(first.qid, n);
+        if (n >= MAX_FAILURES) {
+          this.e.log.error({ err, dest: this.dest, delivery: first.d.id }, 'delivery parked as dead after repeated failures');
+          for (const q of items) await this.e.store.deadLetter(this.dest, q, String(err));
+          return {};
+        }
+        this.e.log.warn({ err: (err as Error).message, dest: this.dest, delivery: first.d.id, failures: n }, 'delivery failed; retrying');
+        await this.sleep(backoff(n));
+      }
+    }
+  }
+
+  private async attempt(items: Queued[]): Promise<Record<string, MessageRef>> {
+    const d = items[0]!.d;
+    switch (d.op) {
+      case 'top': {
+        await this.turnFor();
+        const posted = await this.port.postTop(this.dest, d.surface!, d.id);
+        if (!posted) {
+          await this.hook(() => this.e.hooks.unreachable(d));
+          this.refCache.set(d.ref, { none: '1' });
+          return { [d.ref]: { none: '1' } };
+        }
+        if (d.mirror) await this.hook(() => this.e.hooks.rootPosted(d, posted));
+        return this.recorded(items, posted, false);
+      }
+      case 'post': {
+        const root = d.under ? await this.ref(d.under) : undefined;
+        if (!root || root.none) return {}; // the root never went out: nothing to post under
+        await this.turnFor();
+        const ref = await this.port.postUnder(root, merged(items.map((q) => q.d.surface!)), d.id);
+        return this.recorded(items, { ref, place: '' }, false);
+      }
+      case 'update':
+      case 'remove': {
+        const target = await this.ref(d.ref);
+        if (!target || target.none) return {};
+        if (target.group) return this.regroup(target, d);
+        if (d.op === 'update') await this.port.update(target, d.surface!);
+        else await this.port.remove(target);
+        return {};
+      }
+    }
+  }
+
+  /** After a post took: retried on its own (a failure here must not post again). */
+  private async hook(work: () => Promise<void>): Promise<void> {
+    for (let n = 1; ; n++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (n >= 8) {
+          this.e.log.error({ err, dest: this.dest }, 'could not record what a post did');
+          return;
+        }
+        this.e.log.warn({ err: (err as Error).message, dest: this.dest }, 'recording what a post did failed; retrying');
+        await new Promise((r) => setTimeout(r, backoff(n)));
+      }
+    }
+  }
+
+  /** What was posted, for later updates: one message for several merged lines is a group. */
+  private recorded(items: Queued[], posted: Posted, found: boolean): Record<string, MessageRef> {
+    const refs: Record<string, MessageRef> = {};
+    const kept = items.filter((q) => q.d.keep);
+    if (items.length === 1) {
+      for (const q of kept) refs[q.d.ref] = posted.ref;
+    } else if (kept.length > 0) {
+      const group = `group:${items[0]!.d.id}`;
+      refs[group] = { ...posted.ref, surfaces: JSON.stringify(items.map((q) => [q.d.ref, q.d.surface])) };
+      for (const q of kept) refs[q.d.ref] = { ...posted.ref, group };
+    }
+    for (const [k, v] of Object.entries(refs)) this.refCache.set(k, v);
+    if (found) this.e.log.info({ dest: this.dest }, 'an ambiguous failure had been stored: not sent again');
+    return refs;
+  }
+
+  /** An edit or deletion of one line of a merged post: the post is redrawn with that line changed. */
+  private async regroup(target: MessageRef, d: Delivery): Promise<Record<string, MessageRef>> {
+    const group = await this.ref(target.group!);
+    if (!group?.surfaces) return {};
+    const parts = (JSON.parse(group.surfaces) as Array<[string, Delivery['surface']]>).map(([ref, s]): [string, Delivery['surface']] => [ref, ref === d.ref ? d.surface : s]);
+    const { surfaces: _, ...ref } = group;
+    await this.port.update(ref, merged(parts.map(([, s]) => s!)));
+    const next = { ...group, surfaces: JSON.stringify(parts) };
+    this.refCache.set(target.group!, next);
+    return { [target.group!]: next };
+  }
+}
+
+/** Compare Redis stream ids ("ms-seq"). */
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}

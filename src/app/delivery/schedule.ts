@@ -1,0 +1,67 @@
+import type { Queued } from './delivery.js';
+
+/**
+ * What a destination's drainer sends next, from what is queued there. Pure.
+ *
+ * - An update superseded by a later one with the same `latest` key is dropped.
+ * - Roots and people's messages go before other lines, and lines before refreshes.
+ * - Chats take turns (round robin), so one flooding chat cannot hold up the others.
+ * - Each chat's own posts, edits and removals keep their order.
+ * - When more than one post of a chat waits, consecutive posts that may merge go as one.
+ */
+export interface Unit {
+  /** What goes out now: one delivery, or several posts merged into one message. */
+  items: Queued[];
+  /** Superseded updates: acknowledged without sending. */
+  dropped: Queued[];
+}
+
+export interface Limits {
+  /** How many posts one merged message may hold, and how long its text may be. */
+  maxItems: number;
+  maxChars: number;
+}
+
+const size = (q: Queued): number => JSON.stringify(q.d.surface ?? '').length;
+
+/** Picks the next unit; `turn` is the session that went last, so the next chat gets its turn. */
+export function nextUnit(queue: readonly Queued[], turn: string | undefined, limits: Limits): Unit | undefined {
+  if (queue.length === 0) return undefined;
+  const dropped: Queued[] = [];
+  const lastOf = new Map<string, string>();
+  for (const q of queue) if (q.d.latest) lastOf.set(q.d.latest, q.qid);
+  const live = queue.filter((q) => {
+    if (q.d.latest && lastOf.get(q.d.latest) !== q.qid) {
+      dropped.push(q);
+      return false;
+    }
+    return true;
+  });
+  if (live.length === 0) return { items: [], dropped };
+
+  // Each chat's head; refreshes may wait behind anyone's lines, the rest keeps chat order.
+  const heads = new Map<string, Queued>();
+  for (const q of live) {
+    const head = heads.get(q.d.sessionId);
+    if (!head || (head.d.prio === 2 && q.d.prio < 2)) heads.set(q.d.sessionId, q);
+  }
+  const sessions = [...heads.keys()];
+  const best = Math.min(...[...heads.values()].map((q) => q.d.prio));
+  const candidates = sessions.filter((s) => heads.get(s)!.d.prio === best);
+  // The chat after the one that went last, in queue order.
+  const last = turn === undefined ? -1 : sessions.indexOf(turn);
+  const chosen = heads.get(candidates.find((s) => sessions.indexOf(s) > last) ?? candidates[0]!)!;
+
+  const items = [chosen];
+  if (chosen.d.op === 'post' && chosen.d.merge) {
+    let chars = size(chosen);
+    const own = live.filter((q) => q.d.sessionId === chosen.d.sessionId);
+    for (const q of own.slice(own.indexOf(chosen) + 1)) {
+      if (q.d.prio === 2) continue; // a refresh in between does not break a run of lines
+      if (q.d.op !== 'post' || q.d.merge !== chosen.d.merge || items.length >= limits.maxItems || chars + size(q) > limits.maxChars) break;
+      items.push(q);
+      chars += size(q);
+    }
+  }
+  return { items, dropped };
+}
