@@ -303,19 +303,21 @@ class Drainer {
           await this.sleep(err.retryAfterMs ?? backoff(attempt));
           continue;
         }
+        const n = (this.failures.get(first.qid) ?? 0) + 1;
+        this.failures.set(first.qid, n);
         if (err instanceof AmbiguousError && (first.d.op === 'top' || first.d.op === 'post')) {
           // The request left: was it stored? Read back before sending again, so nothing shows twice.
           await this.sleep(err.retryAfterMs ?? backoff(attempt));
           const root = first.d.under ? await this.ref(first.d.under) : undefined;
           const found = await this.port.findPosted?.(this.dest, root, first.d.id, since).catch(() => undefined);
           if (found) return this.recorded(items, { ref: found, place: '' }, true);
-          continue;
+          if (n < MAX_FAILURES) continue;
         }
-        const n = (this.failures.get(first.qid) ?? 0) + 1;
-        this.failures.set(first.qid, n);
         if (n >= MAX_FAILURES) {
           this.e.log.error({ err, dest: this.dest, delivery: first.d.id }, 'delivery parked as dead after repeated failures');
           for (const q of items) await this.e.store.deadLetter(this.dest, q, String(err));
+          // A card that cannot go out is said in the chat, as when its invitee is unknown here.
+          if (first.d.op === 'top') await this.hook(() => this.e.hooks.unreachable(first.d));
           return {};
         }
         this.e.log.warn({ err: (err as Error).message, dest: this.dest, delivery: first.d.id, failures: n }, 'delivery failed; retrying');

@@ -91,7 +91,8 @@ export async function accept(ctx: AppContext, sessionId: string, agent: Agent | 
       { kind: 'status', ts: now, visibility: 'public', status: 'active' },
       { kind: 'participant', ts: now, visibility: 'public', agentId: agent.id, name: agent.firstName, mode: 'owner', action: 'joined' },
     ],
-    effects: [changed(sessionId)],
+    // The owner reads the chat where they work: its channel there, else their 1:1.
+    effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
   }));
 }
 

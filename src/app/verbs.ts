@@ -28,6 +28,7 @@ export const VERBS = {
   availability: z.object({ to: z.enum(['available', 'away']) }),
   join: Session.extend({ mode: InviteMode }),
   home: z.object({}),
+  'chat.show': Session,
   'line.send': z.object({ lineId: Id }),
   'line.run': z.object({ lineId: Id }),
 } as const;

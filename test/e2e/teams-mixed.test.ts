@@ -117,9 +117,26 @@ describe('lines in a Teams 1:1 that mirrors a chat: for the customer, or a comma
     await waitFor(async () => (await userSees()).includes('Help is on the way'), 5000, 'the customer sees it');
   });
 
+  it('a line starting with / is always a command, even a mistyped one: never sent to the customer', async () => {
+    await said('/invte dan monitor');
+    await w.fake.waitFor((c) => c.conversationId === DM && c.op === 'replyToActivity' && /did not understand/.test(cardText(cardsIn(c)[0])));
+    expect((await userSees()).some((t) => t.includes('invte'))).toBe(false);
+  });
+
+  it('a command that is refused leaves the question open', async () => {
+    await said('invite nobody-here now');
+    const ask = await w.fake.waitFor((c) => c.conversationId === DM && verbs(cardsIn(c)[0]).includes('line.run') && /nobody-here/.test(cardText(cardsIn(c)[0])));
+    const r = await w.teams.post(w.teams.invoke(USERS.bob, DM, 'line.run', actionData(cardsIn(ask)[0], 'line.run')[0]!, ask.responseId));
+    expect(cardText(r.body.value)).toMatch(/matches “nobody-here now”/);
+    expect(verbs(r.body.value)).toEqual(['line.send', 'line.run']);
+    const sent = await w.teams.post(w.teams.invoke(USERS.bob, DM, 'line.send', actionData(cardsIn(ask)[0], 'line.send')[0]!, ask.responseId));
+    expect(cardText(sent.body.value)).toMatch(/Sent to the customer/);
+    await waitFor(async () => (await userSees()).includes('invite nobody-here now'), 5000, 'sent after all');
+  });
+
   it('a line that could be either is held until its author says which', async () => {
     await said('invite the new guy to check your account');
-    const ask = await w.fake.waitFor((c) => c.conversationId === DM && verbs(cardsIn(c)[0]).includes('line.send'));
+    const ask = await w.fake.waitFor((c) => c.conversationId === DM && verbs(cardsIn(c)[0]).includes('line.send') && /new guy/.test(cardText(cardsIn(c)[0])));
     expect(verbs(cardsIn(ask)[0])).toEqual(['line.send', 'line.run']);
     await new Promise((r) => setTimeout(r, 200));
     expect((await userSees()).some((t) => t.startsWith('invite the new guy'))).toBe(false);

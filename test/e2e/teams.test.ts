@@ -187,7 +187,8 @@ describe('Teams: a chat from start to end', () => {
     w.fake.setMembers('a:dm-erin', [{ id: USERS.erin.id, name: USERS.erin.name, aadObjectId: USERS.erin.aadObjectId, email: 'erin@example.com' }]);
     await w.teams.post(w.teams.personalMessage(USERS.erin, 'a:dm-erin', 'available'));
     const done = await w.fake.waitFor((c) => c.conversationId === 'a:dm-erin' && c.op === 'replyToActivity');
-    expect(textOf(done)).toMatch(/You are Available/);
+    // One answer: what changed, atop the agent's home.
+    expect(cardText(cardsIn(done)[0])).toMatch(/You are Available[\s\S]*Invites \(/);
     await w.teams.post(w.teams.threadMessage(USERS.alice, chat.thread, 'invite erin@example.com', { mention: true }));
     await w.fake.waitFor(cardFor('a:dm-erin', 'participate'));
   });

@@ -62,8 +62,12 @@ describe('the thread line about an invite', () => {
   it('offers Resend after a reject or an expiry, with what is left', () => {
     for (const iv of [inviteViews.rejected, inviteViews.expired]) {
       expect(buttons(inviteLine(iv))).toEqual(['Resend']);
-      expect(renderText(inviteLine(iv))).toContain('Alice Ng or the chat owner can resend (3 resends left).');
+      expect(renderText(inviteLine(iv))).toContain('Alice Ng can resend (3 resends left).');
     }
+  });
+  it('names the owner as who else may resend, unless the inviter is the owner', () => {
+    const byBob = inviteView(invite({ status: 'rejected', inviterId: 'bob', inviteeId: 'carol' }));
+    expect(renderText(inviteLine(byBob))).toContain('Bob Martin or the chat owner can resend (3 resends left).');
   });
   it('offers no Resend once resent, at the limit, or when the chat has ended', () => {
     expect(buttons(inviteLine(inviteViews.rejectedResent))).toEqual([]);

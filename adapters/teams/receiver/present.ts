@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../../../src/app/context.js';
 import { dispatch } from '../../../src/app/dispatch/index.js';
 import type { Intent, Outcome } from '../../../src/app/intents.js';
+import { withNotice } from '../../../src/app/surfaces/surface.js';
 import { activityOf, markdownMessage } from '../activity.js';
 import type { TeamsPeople } from '../people.js';
 import { markdown } from '../render/markdown.js';
@@ -17,12 +18,12 @@ export interface TeamsDeps {
 }
 
 /** How agents address the bot, for the help. */
-export const PREFIX = '@Switchboard';
+export const PREFIX = '@Switchboard (in your 1:1 with the bot, nothing)';
 
 export const run = (d: TeamsDeps, intent: Intent): Promise<Outcome> => dispatch(d.ctx, intent, { prefix: PREFIX });
 
-/** Answers in the conversation the activity came from: the notice as text, anything opened as a card. */
+/** Answers in the conversation the activity came from: one message, the notice atop what it opens. */
 export async function present(tc: TurnContext, out: Outcome): Promise<void> {
-  if (out.notice) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
-  if (out.open) await tc.sendActivity(activityOf(out.open));
+  if (out.open) await tc.sendActivity(activityOf(out.notice ? withNotice(out.open, out.notice.text, out.notice.tone) : out.open));
+  else if (out.notice) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
 }

@@ -37,9 +37,20 @@ function execute(a: Pick<Action, 'label' | 'style'>, c: VerbCall, associatedInpu
     fallback: { type: 'Action.Submit', title: title(a.label, 50), data, ...style },
   };
 }
+
+/** A button; one that needs confirming opens a small card that asks first (Teams has no confirm dialog). */
+function button(a: Action): Element {
+  if (!a.confirm) return execute(a, a.call, 'none');
+  const body = [text(a.confirm.title, { weight: 'Bolder' }), text(a.confirm.text)];
+  return {
+    type: 'Action.ShowCard', title: title(a.label, 50),
+    card: { type: 'AdaptiveCard', version: '1.5', body, actions: [execute({ label: a.confirm.yes, ...(a.style ? { style: a.style } : {}) }, a.call, 'none')] },
+  };
+}
+
 const actionSet = (actions: Element[]): Element => ({ type: 'ActionSet', actions });
 
-const NOTICE = { good: ['good', 'Good'], attention: ['attention', 'Attention'], info: ['accent', 'Default'] } as const;
+const NOTICE = { good: 'good', attention: 'attention', info: 'accent' } as const;
 
 function field(f: Field, submit: Action | undefined): Element[] {
   switch (f.kind) {
@@ -76,18 +87,16 @@ function field(f: Field, submit: Action | undefined): Element[] {
 function element(b: Block, submit: Action | undefined): Element[] {
   switch (b.type) {
     case 'header': return [text(b.text, { size: 'Medium', weight: 'Bolder' })];
-    case 'text': return [text(b.text), ...(b.accessory ? [actionSet([execute(b.accessory, b.accessory.call, 'none')])] : [])];
+    case 'text': return [text(b.text), ...(b.accessory ? [actionSet([button(b.accessory)])] : [])];
     case 'context': return [small(b.text)];
     case 'facts': return [{ type: 'FactSet', facts: b.facts.map(([k, v]) => ({ title: markdown(k, 'card'), value: markdown(v, 'card') })) }];
-    case 'notice': {
-      const [style, color] = NOTICE[b.tone];
-      return [{ type: 'Container', style, items: [text(b.text, { weight: 'Bolder', color })] }];
-    }
+    // The box carries the tone; the text keeps the default colour, readable on any theme.
+    case 'notice': return [{ type: 'Container', style: NOTICE[b.tone], items: [text(b.text, { weight: 'Bolder' })] }];
     case 'quote': return [
       text(b.title, { weight: 'Bolder', spacing: 'Medium' }),
       { type: 'Container', style: 'emphasis', items: b.lines.map((l) => text(l, { size: 'Small', spacing: 'Small' })) },
     ];
-    case 'actions': return [actionSet(b.actions.map((a) => execute(a, a.call, 'none')))];
+    case 'actions': return [actionSet(b.actions.map(button))];
     case 'divider': return [];
     case 'input': return field(b.field, submit);
     case 'list': {
@@ -107,6 +116,8 @@ export function card(s: Surface): AdaptiveCard {
   const body = [...titled, ...s.blocks.flatMap((b) => element(b, s.submit))];
   // A picker's matches carry their own buttons; other dialogs end with their submit button.
   if (s.submit && !hasAgentPicker(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
+  // Shown in place of a chat's card (to the one who clicked): the way back to it.
+  if (s.back) body.push(actionSet([execute({ label: words('action.back') }, s.back, 'none')]));
   return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', body, fallbackText: plain(s.fallback).slice(0, 500), msteams: { width: 'Full' } };
 }
 

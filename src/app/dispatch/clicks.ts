@@ -95,6 +95,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
     show: async (ctx, agent) => monitoringSurface(await monitoringView(ctx, agent), agent.id),
   },
   home: { show: async (ctx, agent) => homeSurface(await homeView(ctx, agent)) },
+  'chat.show': { show: root },
   'line.send': { run: (ctx, agent, d, prefix) => answerLine(ctx, agent, d.lineId, 'send', prefix) },
   'line.run': { run: (ctx, agent, d, prefix) => answerLine(ctx, agent, d.lineId, 'run', prefix) },
 };

@@ -1,4 +1,5 @@
 import type { Agent } from '../../domain/directory.js';
+import { Refused } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { type Command, type Mention, parseCommand } from '../grammar.js';
 import type { Outcome } from '../intents.js';
@@ -19,9 +20,15 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
   switch (command.kind) {
     case 'invite': {
       const session = await resolveChat(ctx, agent.id, command.ref, ctxt.place);
-      const invitee = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
-      await invites.invite(ctx, { sessionId: session.id, inviterId: agent.id, inviteeId: invitee.id, mode: command.mode });
-      return done(words('notice.invited', { name: agentName(invitee), mode: modeWord(command.mode), ref: session.ref }));
+      try {
+        const invitee = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+        await invites.invite(ctx, { sessionId: session.id, inviterId: agent.id, inviteeId: invitee.id, mode: command.mode });
+        return done(words('notice.invited', { name: agentName(invitee), mode: modeWord(command.mode), ref: session.ref }));
+      } catch (err) {
+        // Which chat the refusal is about, when the command did not name it.
+        if (err instanceof Refused && !command.ref) throw new Refused(err.code, words('refusal.in_chat', { ref: session.ref, reason: err.text }), err.status);
+        throw err;
+      }
     }
     case 'available':
     case 'away': {
@@ -36,9 +43,18 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
   }
 }
 
-/** A command line: run when it parses, else say so and show the help. */
-export async function commandLine(ctx: AppContext, agent: Agent, text: string, mentions: readonly Mention[], ctxt: { place?: string; prefix: string }): Promise<Outcome> {
+/**
+ * A command line: run when it parses, else say so and show the help. `strict`: a refusal is
+ * thrown rather than answered (the caller decides what to show).
+ */
+export async function commandLine(ctx: AppContext, agent: Agent, text: string, mentions: readonly Mention[], ctxt: { place?: string; prefix: string }, o: { strict?: boolean } = {}): Promise<Outcome> {
   const parsed = parseCommand(text || 'help', mentions);
-  if (parsed.ok) return runCommand(ctx, agent, parsed.command, ctxt);
-  return { notice: { text: words('notice.unknownCommand', { text }), tone: 'attention' }, open: helpSurface(ctxt.prefix) };
+  if (!parsed.ok) return { notice: { text: words('notice.unknownCommand', { text }), tone: 'attention' }, open: helpSurface(ctxt.prefix) };
+  if (o.strict) return runCommand(ctx, agent, parsed.command, ctxt);
+  try {
+    return await runCommand(ctx, agent, parsed.command, ctxt);
+  } catch (err) {
+    if (err instanceof Refused) return { notice: { text: err.text, tone: 'attention' } };
+    throw err;
+  }
 }

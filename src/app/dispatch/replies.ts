@@ -10,7 +10,8 @@ import type { Intent, Outcome } from '../intents.js';
 import { agentReply, agentRevision } from '../sessions.js';
 import { askSurface } from '../surfaces/help.js';
 import { words } from '../wording/index.js';
-import { runCommand } from './commands.js';
+import { commandLine } from './commands.js';
+import { Refused } from '../errors.js';
 import { chatsAt } from './resolve.js';
 
 type Reply = Extract<Intent, { kind: 'reply' }>;
@@ -39,9 +40,8 @@ async function target(ctx: AppContext, place: string, text: string): Promise<{ s
   return newest ? { session: newest, text } : undefined;
 }
 
-/** Whether a line in a 1:1 is a command: `/…`, or a command word whose arguments fit; `ask` when it could be either. */
+/** Whether a line in a 1:1 is a command word whose arguments fit, a message, or could be either. */
 function classify(ctx: AppContext, text: string, mentions: readonly Mention[]): 'command' | 'reply' | 'ask' {
-  if (text.startsWith('/')) return 'command';
   const word = commandWord(text);
   if (!word) return 'reply';
   const parsed = parseCommand(text, mentions);
@@ -56,18 +56,20 @@ function classify(ctx: AppContext, text: string, mentions: readonly Mention[]): 
   return 'command';
 }
 
-/** A message in a mirrored chat, or (in a 1:1) maybe a command. */
+/**
+ * A message in a mirrored chat; in a 1:1, maybe a command: one when it starts with `/`,
+ * or when it has no chat to go to, or when it parses fully as one; asked about when it
+ * could be either.
+ */
 export async function reply(ctx: AppContext, agent: Agent, i: Reply, prefix: string): Promise<Outcome> {
   const mentions = i.mentions ?? [];
   if (i.commandable) {
+    const at = { place: i.place, prefix };
+    const t = i.text.startsWith('/') ? undefined : await target(ctx, i.place, i.text);
+    if (!t) return commandLine(ctx, agent, i.text, mentions, at);
     const kind = classify(ctx, i.text, mentions);
-    const t = kind === 'reply' ? undefined : await target(ctx, i.place, i.text);
-    if (kind === 'command' || (kind === 'ask' && !t)) {
-      const parsed = parseCommand(i.text, mentions);
-      if (parsed.ok) return runCommand(ctx, agent, parsed.command, { place: i.place, prefix });
-      if (!t) return { notice: { text: words('notice.unknownCommand', { text: i.text }), tone: 'attention' } };
-    }
-    if (kind === 'ask' && t) {
+    if (kind === 'command') return commandLine(ctx, agent, i.text, mentions, at);
+    if (kind === 'ask') {
       const lineId = randomBytes(9).toString('base64url');
       const line: z.infer<typeof PendingLine> = { agentId: agent.id, place: i.place, text: i.text, mentions: [...mentions], ...(i.link ? { link: i.link } : {}) };
       await ctx.store.links.remember(lineKey(lineId), JSON.stringify(line), LINE_SECONDS);
@@ -106,11 +108,12 @@ export async function revise(ctx: AppContext, agent: Agent, i: Revise): Promise<
   return {};
 }
 
-/** The answer to "for the customer, or a command?". */
+/** The answer to "for the customer, or a command?". A command that is refused leaves the question open. */
 export async function answerLine(ctx: AppContext, agent: Agent, lineId: string, as: 'send' | 'run', prefix: string): Promise<Outcome> {
   const raw = await ctx.store.links.lookup(lineKey(lineId));
   const parsed = raw ? PendingLine.safeParse(JSON.parse(raw)) : undefined;
-  if (!parsed?.success || parsed.data.agentId !== agent.id || !(await ctx.store.links.claimOnce(`used:${lineKey(lineId)}`, LINE_SECONDS))) {
+  const claim = `used:${lineKey(lineId)}`;
+  if (!parsed?.success || parsed.data.agentId !== agent.id || !(await ctx.store.links.claimOnce(claim, LINE_SECONDS))) {
     return { notice: { text: words('notice.lineGone'), tone: 'attention' } };
   }
   const line = parsed.data;
@@ -118,7 +121,12 @@ export async function answerLine(ctx: AppContext, agent: Agent, lineId: string, 
     const out = await send(ctx, agent, line);
     return out.notice ? out : { notice: { text: words('notice.sentToCustomer'), tone: 'good' } };
   }
-  const command = parseCommand(line.text, line.mentions);
-  if (!command.ok) return { notice: { text: words('notice.unknownCommand', { text: line.text }), tone: 'attention' } };
-  return runCommand(ctx, agent, command.command, { place: line.place, prefix });
+  try {
+    return await commandLine(ctx, agent, line.text, line.mentions, { place: line.place, prefix }, { strict: true });
+  } catch (err) {
+    if (!(err instanceof Refused)) throw err;
+    await ctx.store.links.releaseClaim(claim);
+    const t = await target(ctx, line.place, line.text);
+    return { notice: { text: err.text, tone: 'attention' }, ...(t ? { open: askSurface(lineId, line.text, t.session.ref) } : {}) };
+  }
 }

@@ -86,7 +86,7 @@ export function inviteLine(iv: InviteView): Surface {
     return {
       blocks: [
         { type: 'text', text, accessory: action(words('action.resend'), call('resend', ids(inv))) },
-        { type: 'context', text: plural('invite.line.canResend', iv.maxResends - inv.attempt + 1, { inviter }) },
+        { type: 'context', text: plural(inv.inviterId === iv.view.session.ownerId ? 'invite.line.ownerResends' : 'invite.line.canResend', iv.maxResends - inv.attempt + 1, { inviter }) },
       ],
       fallback: text,
       meta,
@@ -116,7 +116,7 @@ export function inviteDetails(view: SessionView, agents: (id: string) => Agent |
           [words('invites.fact.response'), response(inv)],
           [words('invites.fact.sent'), [at(inv.createdAt)]],
           inv.respondedAt !== undefined
-            ? [words('invites.fact.answered'), [at(inv.respondedAt)]]
+            ? [words(inv.status === 'expired' ? 'invites.fact.expired' : 'invites.fact.answered'), [at(inv.respondedAt)]]
             : inv.status === 'pending' ? [words('invites.fact.expires'), [at(inv.expiresAt)]] : [words('invites.fact.answered'), words('none')],
         ],
       },
@@ -134,6 +134,7 @@ export function inviteDetails(view: SessionView, agents: (id: string) => Agent |
       { type: 'list', items, empty: words('invites.none') },
     ],
     fallback: title,
+    back: call('chat.show', { sessionId: view.session.id }),
   };
 }
 
@@ -163,6 +164,8 @@ export function inviteForm(view: SessionView, opts: { query?: string; mode?: Inv
     title: words('inviteForm.title', { ref: view.session.ref }),
     blocks: [
       { type: 'context', text: words('inviteForm.about', { user: userName(view.session), queue: view.queue.name }) },
+      // "Invite as" first: where the matches each carry their own Invite button, it must be chosen before.
+      { type: 'input', field: { kind: 'choice', id: 'mode', label: words('inviteForm.mode'), options: modes, initial: opts.mode ?? 'participant' } },
       {
         type: 'input',
         field: {
@@ -172,9 +175,9 @@ export function inviteForm(view: SessionView, opts: { query?: string; mode?: Inv
           ...(opts.options ? { options: opts.options } : {}),
         },
       },
-      { type: 'input', field: { kind: 'choice', id: 'mode', label: words('inviteForm.mode'), options: modes, initial: opts.mode ?? 'participant' } },
     ],
     submit: action(words('action.invite'), call('invite.send', { sessionId }), { style: 'primary' }),
+    back: call('chat.show', { sessionId }),
     fallback: words('inviteForm.title', { ref: view.session.ref }),
   };
 }

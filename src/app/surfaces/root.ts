@@ -48,7 +48,6 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
     [words('root.fact.ref'), ref(session)],
   ];
   if (session.status !== 'waiting') facts.push([words('root.fact.owner'), session.ownerId ? [agentName(view.owner, session.ownerId)] : words('none')]);
-  if (session.status === 'active') facts.push([words('root.fact.invites'), [`+${view.invites.length}`]]);
 
   const blocks: Block[] = [{ type: 'header', text: words('root.title', { user: userName(session) }) }, { type: 'facts', facts }];
   const others = view.members.filter((m) => m.mode !== 'owner');

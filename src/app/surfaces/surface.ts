@@ -58,6 +58,8 @@ export interface Surface {
   fallback: Rich;
   /** A dialog's submit button. */
   submit?: Action;
+  /** Where a dialog shown in place of a card goes back to (platforms with their own close button ignore it). */
+  back?: VerbCall;
   /** What the message is (a delivery id, a chat line): platforms may tag the message with it. */
   meta?: { kind: string; id: string };
 }
