@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
 import type { AppContext } from '../app/context.js';
 import { apiRouter } from './api.js';
+import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
 import { errorHandler, sendError } from './errors.js';
 import type { EventHub } from './eventHub.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -33,6 +34,10 @@ export function createHttpApp(d: HttpDeps): Express {
     res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api/v1') ? 'api' : req.path.split('/')[1] ?? ''), status: String(res.statusCode) }));
     next();
   });
+
+  // Before any platform receiver sees a body; /api/v1 has its own, smaller, parser limits.
+  const platformLimit = bodyLimit(PLATFORM_BODY_LIMIT);
+  app.use((req, res, next) => (req.path.startsWith('/api/v1/') ? next() : platformLimit(req, res, next)));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
