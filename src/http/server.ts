@@ -58,6 +58,8 @@ export function createHttpApp(d: HttpDeps): Express {
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
     app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m' }));
   }
+  // Whatever nobody served, API or not: the same JSON error, never Express's HTML page.
+  app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
   app.use(errorHandler(d.ctx.log, d.storeReady));
   return app;
 }
