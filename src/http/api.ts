@@ -9,6 +9,7 @@ import { EndUserSchema, type Session } from '../domain/session.js';
 import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
 import { authorizeSession, requireApiKey } from './auth.js';
 import type { EventHub } from './eventHub.js';
+import { clampToTail, parseLastEventId } from './lastEventId.js';
 
 export const MAX_TEXT = 4000;
 const Text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
@@ -136,11 +137,11 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
  * stream live; ids only move forward, so the overlap is never sent twice.
  */
 async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, req: Request, res: Response) {
-  const lastId = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
-  if (lastId !== undefined && !/^\d+-\d+$/.test(lastId)) throw new Refused('invalid_request', 'Last-Event-ID is not an event id.', 400);
+  const lastId = parseLastEventId(req.get('last-event-id'), req.query.lastEventId);
+  const tail = lastId === undefined ? undefined : (await ctx.store.sessionBundle(sessionId, 1))?.recent.at(-1)?.id;
   res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
-  let cursor = lastId ?? '0-0';
+  let cursor = lastId === undefined ? '0-0' : clampToTail(lastId, tail);
   const buffered: TranscriptEntry[] = [];
   let replaying = true;
   const send = (e: TranscriptEntry) => {
