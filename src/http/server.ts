@@ -6,7 +6,7 @@ import { apiRouter } from './api.js';
 import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
 import { errorHandler, sendError } from './errors.js';
 import type { EventHub } from './eventHub.js';
-import type { ServiceMetrics } from './metrics.js';
+import { requestTimer, routeBase, type ServiceMetrics } from './metrics.js';
 
 export interface HttpDeps {
   ctx: AppContext;
@@ -29,11 +29,7 @@ export function createHttpApp(d: HttpDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
 
-  app.use((req, res, next) => {
-    const end = d.metrics.httpRequests.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api/v1') ? 'api' : req.path.split('/')[1] ?? ''), status: String(res.statusCode) }));
-    next();
-  });
+  app.use(requestTimer(d.metrics));
 
   // Before any platform receiver sees a body; /api/v1 has its own, smaller, parser limits.
   const platformLimit = bodyLimit(PLATFORM_BODY_LIMIT);
@@ -54,9 +50,9 @@ export function createHttpApp(d: HttpDeps): Express {
 
   if (d.api) {
     const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', 'The service is temporarily unavailable; try again shortly.'));
-    app.use('/api/v1', unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys));
+    app.use('/api/v1', routeBase, unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys));
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
-    app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m' }));
+    app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res) => void (res.locals.metricsRoute = 'static') }));
   }
   // Whatever nobody served, API or not: the same JSON error, never Express's HTML page.
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
