@@ -7,7 +7,7 @@ import { Refused } from '../app/errors.js';
 import * as sessions from '../app/sessions.js';
 import { EndUserSchema, type Session } from '../domain/session.js';
 import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
-import { authorizeSession, requireApiKey } from './auth.js';
+import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
 import type { EventHub } from './eventHub.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
 
@@ -48,12 +48,14 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   const r = Router();
 
   /** The chat in the path, once the caller has shown its token or an API key. */
-  const authorized = async (req: Request): Promise<Session> => {
+  const authorized = async (req: Request, places?: TokenPlaces): Promise<Session> => {
     const id = SessionId.safeParse(req.params.id);
     if (!id.success) throw new Refused('not_found', 'Chat not found.', 404);
-    return authorizeSession(ctx.store, apiKeys, req, id.data);
+    return authorizeSession(ctx.store, apiKeys, req, id.data, places);
   };
-  const sessionParam = async (req: Request): Promise<string> => (await authorized(req)).id;
+  const sessionParam = async (req: Request, places?: TokenPlaces): Promise<string> => (await authorized(req, places)).id;
+  // What a browser opens by URL (a download link, an EventSource) may carry the token as ?token=.
+  const byUrl: TokenPlaces = { query: true };
 
   r.get('/queues', (_req, res) => {
     res.json({ queues: ctx.directory.get().queues.map((q) => ({ id: q.id, name: q.name })) });
@@ -91,7 +93,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
 
   // A file an agent shared: only from this chat's public transcript, streamed from the platform holding it.
   r.get('/sessions/:id/files/:fileId', async (req, res) => {
-    const id = await sessionParam(req);
+    const id = await sessionParam(req, byUrl);
     const entries = await ctx.store.readEntries(id, undefined, 10_000);
     const file = entries.filter(visibleToEndUser).flatMap((e) => (e.kind === 'message' && e.file?.id === req.params.fileId ? [e.file] : []))[0];
     const platform = file && ctx.platforms.find((p) => p.id === file.platform);
@@ -107,7 +109,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   r.get('/sessions/:id/events', async (req, res) => {
-    const id = await sessionParam(req);
+    const id = await sessionParam(req, byUrl);
     await streamEvents(ctx, hub, id, req, res);
   });
 
