@@ -1,10 +1,33 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Directory, DirectorySchema } from './domain/directory.js';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+/** `n` per minute; 0 turns the limit off (e.g. when a gateway in front already limits). */
+const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (item: string): boolean => {
+  if (proxyNames.includes(item)) return true;
+  const [ip = '', bits, extra] = item.split('/');
+  const family = isIP(ip);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+/**
+ * Express's `trust proxy`: unset or `false` trusts no X-Forwarded-For (the socket's address
+ * is the client); `true` trusts every hop; a number trusts that many hops; otherwise a
+ * comma-separated list of proxy addresses, subnets or loopback / linklocal / uniquelocal.
+ */
+const TrustProxy = z
+  .string()
+  .trim()
+  .refine((v) => /^(true|false|\d{1,2})$/.test(v) || v.split(',').every((i) => isProxyAddress(i.trim())), 'true, false, a number of hops, or comma-separated addresses / subnets / loopback, linklocal, uniquelocal')
+  .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((i) => i.trim())));
 
 export const EnvSchema = z
   .object({
@@ -32,6 +55,9 @@ export const EnvSchema = z
       .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+    SESSION_CREATE_LIMIT: perMinute(10),
+    SESSION_CREATE_QUEUE_LIMIT: perMinute(60),
+    TRUST_PROXY: TrustProxy.default(false),
   })
   .transform((e) => ({
     ...e,

@@ -121,7 +121,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   await Promise.race([Promise.all(readies), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 
   const app = createHttpApp({
-    ctx, hub, metrics, apiKeys: env.API_KEYS, api: web,
+    ctx, env, redis, hub, metrics, apiKeys: env.API_KEYS, api: web,
     storeReady: () => redis.status === 'ready',
     ready: async () => {
       const checks: Record<string, string> = {};

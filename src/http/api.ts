@@ -10,6 +10,7 @@ import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../doma
 import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
 import type { EventHub } from './eventHub.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
+import type { ChatCreationLimiter } from './rateLimit.js';
 
 export const MAX_TEXT = 4000;
 const Text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
@@ -44,7 +45,7 @@ export function publicEntry(e: TranscriptEntry) {
   }
 }
 
-export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly string[]): Router {
+export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly string[], limiter: ChatCreationLimiter): Router {
   const r = Router();
 
   /** The chat in the path, once the caller has shown its token or an API key. */
@@ -63,6 +64,8 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
 
   r.post('/sessions', async (req, res) => {
     const body = CreateSession.parse(req.body ?? {});
+    // Counted only for queues that exist: made-up names must not fill Redis with counters.
+    if (ctx.directory.get().queue(body.queue)) await limiter.take(req.ip, body.queue);
     const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text });
     res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: publicSession(ctx, session), token });
   });

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { Refused } from '../app/errors.js';
+import { RateLimited } from './rateLimit.js';
 
 export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown) {
   res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } });
@@ -12,7 +13,7 @@ export function errorHandler(log: Logger, storeReady: () => boolean): ErrorReque
   return (err, _req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof Refused) {
-      if (err.status === 429) res.set('Retry-After', '2');
+      if (err.status === 429) res.set('Retry-After', String(err instanceof RateLimited ? err.retryAfterSeconds : 2));
       return sendError(res, err.status, err.code, err.message);
     }
     if (err instanceof ZodError) {

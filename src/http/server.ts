@@ -1,15 +1,24 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
 import type { AppContext } from '../app/context.js';
+import type { Env } from '../config.js';
 import { apiRouter } from './api.js';
 import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
 import { errorHandler, sendError } from './errors.js';
 import type { EventHub } from './eventHub.js';
+import { ChatCreationLimiter } from './rateLimit.js';
 import { requestTimer, routeBase, type ServiceMetrics } from './metrics.js';
+
+/** The variables the HTTP layer reads. */
+export type HttpEnv = Pick<Env, 'SESSION_CREATE_LIMIT' | 'SESSION_CREATE_QUEUE_LIMIT' | 'TRUST_PROXY' | 'REDIS_PREFIX'>;
 
 export interface HttpDeps {
   ctx: AppContext;
+  env: HttpEnv;
+  /** For the HTTP layer's own counters (rate limits), shared by every instance. */
+  redis: Redis;
   hub: EventHub;
   metrics: ServiceMetrics;
   apiKeys: readonly string[];
@@ -27,7 +36,8 @@ const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
 export function createHttpApp(d: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Unless TRUST_PROXY says so, X-Forwarded-For is the client's claim and req.ip the socket's address.
+  app.set('trust proxy', d.env.TRUST_PROXY);
 
   app.use(requestTimer(d.metrics));
 
@@ -49,8 +59,9 @@ export function createHttpApp(d: HttpDeps): Express {
   d.mount?.(app);
 
   if (d.api) {
+    const limiter = new ChatCreationLimiter(d.redis, d.env.REDIS_PREFIX, { perClient: d.env.SESSION_CREATE_LIMIT, perQueue: d.env.SESSION_CREATE_QUEUE_LIMIT });
     const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', 'The service is temporarily unavailable; try again shortly.'));
-    app.use('/api/v1', routeBase, unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys));
+    app.use('/api/v1', routeBase, unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys, limiter));
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
     app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res) => void (res.locals.metricsRoute = 'static') }));
   }
