@@ -29,6 +29,25 @@ const TrustProxy = z
   .refine((v) => /^(true|false|\d{1,2})$/.test(v) || v.split(',').every((i) => isProxyAddress(i.trim())), 'true, false, a number of hops, or comma-separated addresses / subnets / loopback, linklocal, uniquelocal')
   .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((i) => i.trim())));
 
+/** Browser origins (scheme, host, port; no path), comma-separated, normalised as browsers send them. */
+const Origins = z.string().transform((value, ctx) => {
+  const out: string[] = [];
+  for (const raw of value.split(',').map((t) => t.trim()).filter(Boolean)) {
+    let u: URL | undefined;
+    try {
+      u = new URL(raw);
+    } catch {
+      u = undefined;
+    }
+    if (!u || !['http:', 'https:'].includes(u.protocol) || u.pathname !== '/' || u.search || u.hash || u.username) {
+      ctx.addIssue({ code: 'custom', message: `"${raw}" is not an origin such as https://www.example.com` });
+      return z.NEVER;
+    }
+    out.push(u.origin);
+  }
+  return out;
+});
+
 export const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -58,6 +77,7 @@ export const EnvSchema = z
     SESSION_CREATE_LIMIT: perMinute(10),
     SESSION_CREATE_QUEUE_LIMIT: perMinute(60),
     TRUST_PROXY: TrustProxy.default(false),
+    ALLOWED_ORIGINS: Origins.default([]),
   })
   .transform((e) => ({
     ...e,

@@ -9,10 +9,11 @@ import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
 import { errorHandler, sendError } from './errors.js';
 import type { EventHub } from './eventHub.js';
 import { ChatCreationLimiter } from './rateLimit.js';
+import { endUserCors, securityHeaders } from './security.js';
 import { requestTimer, routeBase, type ServiceMetrics } from './metrics.js';
 
 /** The variables the HTTP layer reads. */
-export type HttpEnv = Pick<Env, 'SESSION_CREATE_LIMIT' | 'SESSION_CREATE_QUEUE_LIMIT' | 'TRUST_PROXY' | 'REDIS_PREFIX'>;
+export type HttpEnv = Pick<Env, 'SESSION_CREATE_LIMIT' | 'SESSION_CREATE_QUEUE_LIMIT' | 'TRUST_PROXY' | 'REDIS_PREFIX' | 'ALLOWED_ORIGINS' | 'PUBLIC_URL'>;
 
 export interface HttpDeps {
   ctx: AppContext;
@@ -40,6 +41,7 @@ export function createHttpApp(d: HttpDeps): Express {
   app.set('trust proxy', d.env.TRUST_PROXY);
 
   app.use(requestTimer(d.metrics));
+  app.use(securityHeaders({ allowedOrigins: d.env.ALLOWED_ORIGINS, https: d.env.PUBLIC_URL.startsWith('https:') }));
 
   // Before any platform receiver sees a body; /api/v1 has its own, smaller, parser limits.
   const platformLimit = bodyLimit(PLATFORM_BODY_LIMIT);
@@ -61,7 +63,7 @@ export function createHttpApp(d: HttpDeps): Express {
   if (d.api) {
     const limiter = new ChatCreationLimiter(d.redis, d.env.REDIS_PREFIX, { perClient: d.env.SESSION_CREATE_LIMIT, perQueue: d.env.SESSION_CREATE_QUEUE_LIMIT });
     const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', 'The service is temporarily unavailable; try again shortly.'));
-    app.use('/api/v1', routeBase, unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys, limiter));
+    app.use('/api/v1', routeBase, endUserCors(d.env.ALLOWED_ORIGINS), unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys, limiter));
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
     app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res) => void (res.locals.metricsRoute = 'static') }));
   }

@@ -24,3 +24,15 @@ describe('HTTP hardening variables', () => {
     expect(() => loadEnv({ SESSION_CREATE_QUEUE_LIMIT: 'many' })).toThrow(/SESSION_CREATE_QUEUE_LIMIT/);
   });
 });
+
+describe('ALLOWED_ORIGINS', () => {
+  it('is a list of normalised origins', () => {
+    expect(loadEnv({}).ALLOWED_ORIGINS).toEqual([]);
+    expect(loadEnv({ ALLOWED_ORIGINS: 'https://Shop.example, http://localhost:8080,https://a.example:443/' }).ALLOWED_ORIGINS)
+      .toEqual(['https://shop.example', 'http://localhost:8080', 'https://a.example']);
+  });
+
+  it.each(['*', 'shop.example', 'https://shop.example/path', 'ftp://shop.example', 'https://shop.example?x=1'])('refuses %s naming the variable', (raw) => {
+    expect(() => loadEnv({ ALLOWED_ORIGINS: raw })).toThrow(/ALLOWED_ORIGINS/);
+  });
+});
