@@ -78,6 +78,7 @@ export const EnvSchema = z
     SESSION_CREATE_QUEUE_LIMIT: perMinute(60),
     TRUST_PROXY: TrustProxy.default(false),
     ALLOWED_ORIGINS: Origins.default([]),
+    ADMIN_TOKEN: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 24)').optional(),
   })
   .transform((e) => ({
     ...e,

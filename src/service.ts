@@ -133,6 +133,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
     },
     mount: web ? (a) => modules.forEach((m) => m.mount?.(a)) : undefined,
+    queues: [timers.queue, outbox.queue, homes.queue],
   });
 
   let server: Server | undefined;

@@ -1,9 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../app/context.js';
 import type { Env } from '../config.js';
+import { mountAdmin } from './admin.js';
 import { apiRouter } from './api.js';
 import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
 import { errorHandler, sendError } from './errors.js';
@@ -13,7 +15,7 @@ import { endUserCors, securityHeaders } from './security.js';
 import { requestTimer, routeBase, type ServiceMetrics } from './metrics.js';
 
 /** The variables the HTTP layer reads. */
-export type HttpEnv = Pick<Env, 'SESSION_CREATE_LIMIT' | 'SESSION_CREATE_QUEUE_LIMIT' | 'TRUST_PROXY' | 'REDIS_PREFIX' | 'ALLOWED_ORIGINS' | 'PUBLIC_URL'>;
+export type HttpEnv = Pick<Env, 'SESSION_CREATE_LIMIT' | 'SESSION_CREATE_QUEUE_LIMIT' | 'TRUST_PROXY' | 'REDIS_PREFIX' | 'ALLOWED_ORIGINS' | 'PUBLIC_URL' | 'ADMIN_TOKEN'>;
 
 export interface HttpDeps {
   ctx: AppContext;
@@ -30,6 +32,8 @@ export interface HttpDeps {
   storeReady: () => boolean;
   /** Platform receivers (Bolt, CloudAdapter) mount their routes here, before the JSON parser. */
   mount?: ((app: Express) => void) | undefined;
+  /** The BullMQ queues the operator dashboard shows (/admin/queues, with ADMIN_TOKEN). */
+  queues?: readonly Queue[];
 }
 
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -57,6 +61,8 @@ export function createHttpApp(d: HttpDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
+
+  if (d.env.ADMIN_TOKEN) mountAdmin(app, { token: d.env.ADMIN_TOKEN, queues: d.queues ?? [], secureCookie: d.env.PUBLIC_URL.startsWith('https:') });
 
   d.mount?.(app);
 

@@ -36,3 +36,11 @@ describe('ALLOWED_ORIGINS', () => {
     expect(() => loadEnv({ ALLOWED_ORIGINS: raw })).toThrow(/ALLOWED_ORIGINS/);
   });
 });
+
+describe('ADMIN_TOKEN', () => {
+  it('is off when unset and must be at least 16 characters', () => {
+    expect(loadEnv({}).ADMIN_TOKEN).toBeUndefined();
+    expect(loadEnv({ ADMIN_TOKEN: 'x'.repeat(16) }).ADMIN_TOKEN).toBe('x'.repeat(16));
+    expect(() => loadEnv({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
+  });
+});
