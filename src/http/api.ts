@@ -1,28 +1,22 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
 import * as sessions from '../app/sessions.js';
-import { EndUserSchema, type Session } from '../domain/session.js';
+import type { Session } from '../domain/session.js';
 import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
 import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
 import type { EventHub } from './eventHub.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
+import { openApiDocument } from './openapi.js';
 import type { ChatCreationLimiter } from './rateLimit.js';
+import { AgentAction, AgentMessage, CreateSession, PostMessage, type PublicEntry, type PublicSession, SessionId } from './schemas.js';
 
-export const MAX_TEXT = 4000;
-const Text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
-
-const CreateSession = z.object({ queue: z.string().min(1).max(64), user: EndUserSchema, text: Text.optional() }).strict();
-const PostMessage = z.object({ text: Text, clientMessageId: z.string().min(1).max(100).optional() }).strict();
-const AgentAction = z.object({ agentId: z.string().min(1).max(64) }).strict();
-const AgentMessage = AgentAction.extend({ text: Text });
-const SessionId = z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, 'a session id');
+export { MAX_TEXT } from './schemas.js';
 
 /** The session as the end user sees it: no agent ids, only first names. */
-function publicSession(ctx: AppContext, s: Session) {
+function publicSession(ctx: AppContext, s: Session): PublicSession {
   const dir = ctx.directory.get();
   const owner = s.ownerId ? dir.agent(s.ownerId) : undefined;
   return {
@@ -34,14 +28,15 @@ function publicSession(ctx: AppContext, s: Session) {
 }
 
 /** A transcript entry as the end user sees it. */
-export function publicEntry(e: TranscriptEntry) {
-  const base = { id: e.id, kind: e.kind, at: new Date(e.ts).toISOString() };
+export function publicEntry(e: TranscriptEntry): PublicEntry {
+  const at = new Date(e.ts).toISOString();
+  const base = <K extends TranscriptEntry['kind']>(kind: K) => ({ id: e.id, kind, at });
   switch (e.kind) {
-    case 'message': return { ...base, author: e.author, name: e.authorName ?? null, text: e.text, ...(e.file ? { file: { name: e.file.name, url: `files/${encodeURIComponent(e.file.id)}` } } : {}) };
-    case 'edit': return { ...base, targetId: e.targetId, text: e.text };
-    case 'delete': return { ...base, targetId: e.targetId };
-    case 'status': return { ...base, status: e.status };
-    case 'participant': return { ...base, name: e.name, action: e.action };
+    case 'message': return { ...base(e.kind), author: e.author, name: e.authorName ?? null, text: e.text, ...(e.file ? { file: { name: e.file.name, url: `files/${encodeURIComponent(e.file.id)}` } } : {}) };
+    case 'edit': return { ...base(e.kind), targetId: e.targetId, text: e.text };
+    case 'delete': return { ...base(e.kind), targetId: e.targetId };
+    case 'status': return { ...base(e.kind), status: e.status };
+    case 'participant': return { ...base(e.kind), name: e.name, action: e.action };
   }
 }
 
@@ -57,6 +52,11 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   const sessionParam = async (req: Request, places?: TokenPlaces): Promise<string> => (await authorized(req, places)).id;
   // What a browser opens by URL (a download link, an EventSource) may carry the token as ?token=.
   const byUrl: TokenPlaces = { query: true };
+
+  const document = openApiDocument();
+  r.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
 
   r.get('/queues', (_req, res) => {
     res.json({ queues: ctx.directory.get().queues.map((q) => ({ id: q.id, name: q.name })) });
