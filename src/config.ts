@@ -52,7 +52,7 @@ export const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
-    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    PUBLIC_URL: z.url().optional(),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, _ . - (at most 32)').default('sb'),
     DIRECTORY_FILE: z.string().min(1).default('./directory.yaml'),
@@ -82,6 +82,8 @@ export const EnvSchema = z
   })
   .transform((e) => ({
     ...e,
+    // Unset: this machine, on the port it listens on.
+    PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
     teamsEnabled: e.TEAMS_ENABLED ?? Boolean(e.MicrosoftAppId),
   }));
