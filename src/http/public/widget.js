@@ -66,14 +66,24 @@ function connect() {
   es.onopen = () => api(`/sessions/${state.id}`).then((r) => r.json()).then((b) => b.session && setStatus(b.session.status));
 }
 
+// ?queue=<id> (embed.js sets it) picks the topic and hides the choice; ?embed=1 drops the page margins.
+const params = new URLSearchParams(location.search);
+if (params.get('embed') === '1') document.documentElement.classList.add('embedded');
+
 async function loadQueues() {
   const r = await fetch('api/v1/queues');
   const { queues } = await r.json();
+  const select = $('start').queue;
   for (const q of queues) {
     const o = document.createElement('option');
     o.value = q.id;
     o.textContent = q.name;
-    $('start').queue.append(o);
+    select.append(o);
+  }
+  const wanted = params.get('queue');
+  if (wanted && queues.some((q) => q.id === wanted)) {
+    select.value = wanted;
+    select.closest('label').hidden = true;
   }
 }
 
