@@ -71,7 +71,11 @@ export function createHttpApp(d: HttpDeps): Express {
     const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', 'The service is temporarily unavailable; try again shortly.'));
     app.use('/api/v1', routeBase, endUserCors(d.env.ALLOWED_ORIGINS), unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys, limiter));
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
-    app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res) => void (res.locals.metricsRoute = 'static') }));
+    app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res, path) => {
+      res.locals.metricsRoute = 'static';
+      // The embed snippet is loaded by <script> from other sites (helmet's default is same-origin).
+      if (path.endsWith('embed.js')) res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    } }));
   }
   // Whatever nobody served, API or not: the same JSON error, never Express's HTML page.
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));

@@ -39,6 +39,11 @@ describe('security headers', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
+  it('lets other sites load embed.js with a <script> (Cross-Origin-Resource-Policy), and nothing else', async () => {
+    expect((await fetch(`${embedding.url}/embed.js`)).headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect((await fetch(`${embedding.url}/widget.js`)).headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+
   it('the widget page needs nothing the CSP forbids: no inline script, handler or style', () => {
     const html = readFileSync(new URL('../../src/http/public/index.html', import.meta.url), 'utf8');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);

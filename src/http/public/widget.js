@@ -4,7 +4,17 @@ const api = (path, init = {}) => fetch(`api/v1${path}`, {
   ...init,
   headers: { 'content-type': 'application/json', ...(state.token ? { authorization: `Bearer ${state.token}` } : {}), ...init.headers },
 });
-const state = JSON.parse(sessionStorage.getItem('switchboard') ?? 'null') ?? {};
+// Browsers that block third-party storage refuse sessionStorage to an embedded chat: there the
+// chat still works, it just does not survive a reload of the page.
+const storage = (() => {
+  try {
+    window.sessionStorage.getItem('switchboard');
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+})();
+const state = JSON.parse(storage?.getItem('switchboard') ?? 'null') ?? {};
 const shown = new Map();
 
 function render(e) {
@@ -97,7 +107,7 @@ $('start').addEventListener('submit', async (ev) => {
   const b = await r.json();
   if (!r.ok) { $('start-error').textContent = b.error?.message ?? 'Could not start the chat.'; return; }
   Object.assign(state, { id: b.session.id, token: b.token });
-  sessionStorage.setItem('switchboard', JSON.stringify(state));
+  storage?.setItem('switchboard', JSON.stringify(state));
   connect();
 });
 
@@ -113,7 +123,7 @@ $('compose').addEventListener('submit', async (ev) => {
 
 $('end').addEventListener('click', async () => {
   await api(`/sessions/${state.id}/end`, { method: 'POST' });
-  sessionStorage.removeItem('switchboard');
+  storage?.removeItem('switchboard');
 });
 
 loadQueues();
