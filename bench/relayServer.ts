@@ -12,6 +12,7 @@ import { REDIS_URL } from './util.js';
 const sink = new URL(process.env.BENCH_SINK_URL ?? 'http://127.0.0.1:1');
 const env = loadEnv({
   REDIS_URL, REDIS_PREFIX: process.env.BENCH_PREFIX ?? 'bench', LOG_LEVEL: 'silent', ROLE: 'all', PORT: '0', HOST: '127.0.0.1',
+  SESSION_CREATE_LIMIT: '0', SESSION_CREATE_QUEUE_LIMIT: '0',
 });
 const directory = parseDirectory(JSON.stringify({ queues: [{ id: 'bench', name: 'Bench' }], agents: [] }), 'bench.json');
 const service = await buildService({

@@ -4,6 +4,7 @@
 import { execSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
+import { prettyStream, wantsPretty } from './prettyLogs.mjs';
 
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -38,6 +39,10 @@ if (!(await ping())) {
 }
 
 const env = { ...process.env, DIRECTORY_FILE: process.env.DIRECTORY_FILE ?? (existsSync('directory.yaml') ? 'directory.yaml' : 'directory.example.yaml') };
-const child = spawn(process.execPath, ['dist/src/main.js'], { stdio: 'inherit', env });
+// At a terminal (and not in production) the service's JSON logs are printed readably.
+const pretty = wantsPretty() ? await prettyStream() : undefined;
+const child = spawn(process.execPath, ['dist/src/main.js'], { stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'], env });
+if (pretty) child.stdout.pipe(pretty);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));
+// 'close' comes after the child's output has been read to its end.
+child.on('close', (code) => process.exit(code ?? 0));

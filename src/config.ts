@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -7,11 +8,52 @@ import { DIRECTORY_SECTIONS } from './platforms.js';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
+/** `n` per minute; 0 turns the limit off (e.g. when a gateway in front already limits). */
+const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (item: string): boolean => {
+  if (proxyNames.includes(item)) return true;
+  const [ip = '', bits, extra] = item.split('/');
+  const family = isIP(ip);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+/**
+ * Express's `trust proxy`: unset or `false` trusts no X-Forwarded-For (the socket's address
+ * is the client); `true` trusts every hop; a number trusts that many hops; otherwise a
+ * comma-separated list of proxy addresses, subnets or loopback / linklocal / uniquelocal.
+ */
+const TrustProxy = z
+  .string()
+  .trim()
+  .refine((v) => /^(true|false|\d{1,2})$/.test(v) || v.split(',').every((i) => isProxyAddress(i.trim())), 'true, false, a number of hops, or comma-separated addresses / subnets / loopback, linklocal, uniquelocal')
+  .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((i) => i.trim())));
+
+/** Browser origins (scheme, host, port; no path), comma-separated, normalised as browsers send them. */
+const Origins = z.string().transform((value, ctx) => {
+  const out: string[] = [];
+  for (const raw of value.split(',').map((t) => t.trim()).filter(Boolean)) {
+    let u: URL | undefined;
+    try {
+      u = new URL(raw);
+    } catch {
+      u = undefined;
+    }
+    if (!u || !['http:', 'https:'].includes(u.protocol) || u.pathname !== '/' || u.search || u.hash || u.username) {
+      ctx.addIssue({ code: 'custom', message: `"${raw}" is not an origin such as https://www.example.com` });
+      return z.NEVER;
+    }
+    out.push(u.origin);
+  }
+  return out;
+});
+
 export const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
-    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    PUBLIC_URL: z.url().optional(),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, _ . - (at most 32)').default('sb'),
     DIRECTORY_FILE: z.string().min(1).default('./directory.yaml'),
@@ -33,9 +75,16 @@ export const EnvSchema = z
       .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+    SESSION_CREATE_LIMIT: perMinute(10),
+    SESSION_CREATE_QUEUE_LIMIT: perMinute(60),
+    TRUST_PROXY: TrustProxy.default(false),
+    ALLOWED_ORIGINS: Origins.default([]),
+    ADMIN_TOKEN: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 24)').optional(),
   })
   .transform((e) => ({
     ...e,
+    // Unset: this machine, on the port it listens on.
+    PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
     teamsEnabled: e.TEAMS_ENABLED ?? Boolean(e.MicrosoftAppId),
   }));

@@ -132,7 +132,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   await Promise.race([Promise.all(readies), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 
   const app = createHttpApp({
-    ctx, hub, metrics, apiKeys: env.API_KEYS, api: web,
+    ctx, env, redis, hub, metrics, apiKeys: env.API_KEYS, api: web,
     storeReady: () => redis.status === 'ready',
     ready: async () => {
       const checks: Record<string, string> = {};
@@ -144,6 +144,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
     },
     mount: web ? (a) => modules.forEach((m) => m.mount?.(a)) : undefined,
+    queues: [timers.queue, outbox.queue, homes.queue],
   });
 
   let server: Server | undefined;

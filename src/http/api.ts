@@ -1,27 +1,23 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
 import { say } from '../app/wording/index.js';
 import * as sessions from '../app/sessions.js';
-import { EndUserSchema, type Session } from '../domain/session.js';
+import type { Session } from '../domain/session.js';
 import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
-import { authorizeSession, requireApiKey } from './auth.js';
+import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
 import type { EventHub } from './eventHub.js';
+import { clampToTail, parseLastEventId } from './lastEventId.js';
+import { openApiDocument } from './openapi.js';
+import type { ChatCreationLimiter } from './rateLimit.js';
+import { AgentAction, AgentMessage, CreateSession, PostMessage, type PublicEntry, type PublicSession, SessionId } from './schemas.js';
 
-export const MAX_TEXT = 4000;
-const Text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
-
-const CreateSession = z.object({ queue: z.string().min(1).max(64), user: EndUserSchema, text: Text.optional() }).strict();
-const PostMessage = z.object({ text: Text, clientMessageId: z.string().min(1).max(100).optional() }).strict();
-const AgentAction = z.object({ agentId: z.string().min(1).max(64) }).strict();
-const AgentMessage = AgentAction.extend({ text: Text });
-const SessionId = z.string().regex(/^[A-Za-z0-9_.-]{8,40}$/, 'a session id');
+export { MAX_TEXT } from './schemas.js';
 
 /** The session as the end user sees it: no agent ids, only first names. */
-function publicSession(ctx: AppContext, s: Session) {
+function publicSession(ctx: AppContext, s: Session): PublicSession {
   const dir = ctx.directory.get();
   const owner = s.ownerId ? dir.agent(s.ownerId) : undefined;
   return {
@@ -33,27 +29,35 @@ function publicSession(ctx: AppContext, s: Session) {
 }
 
 /** A transcript entry as the end user sees it. */
-export function publicEntry(e: TranscriptEntry) {
-  const base = { id: e.id, kind: e.kind, at: new Date(e.ts).toISOString() };
+export function publicEntry(e: TranscriptEntry): PublicEntry {
+  const at = new Date(e.ts).toISOString();
+  const base = <K extends TranscriptEntry['kind']>(kind: K) => ({ id: e.id, kind, at });
   switch (e.kind) {
-    case 'message': return { ...base, author: e.author, name: e.authorName ?? null, text: e.text, ...(e.file ? { file: { name: e.file.name, url: `files/${encodeURIComponent(e.file.id)}` } } : {}) };
-    case 'edit': return { ...base, targetId: e.targetId, text: e.text };
-    case 'delete': return { ...base, targetId: e.targetId };
-    case 'status': return { ...base, status: e.status };
-    case 'participant': return { ...base, name: e.name, action: e.action };
+    case 'message': return { ...base(e.kind), author: e.author, name: e.authorName ?? null, text: e.text, ...(e.file ? { file: { name: e.file.name, url: `files/${encodeURIComponent(e.file.id)}` } } : {}) };
+    case 'edit': return { ...base(e.kind), targetId: e.targetId, text: e.text };
+    case 'delete': return { ...base(e.kind), targetId: e.targetId };
+    case 'status': return { ...base(e.kind), status: e.status };
+    case 'participant': return { ...base(e.kind), name: e.name, action: e.action };
   }
 }
 
-export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly string[]): Router {
+export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly string[], limiter: ChatCreationLimiter): Router {
   const r = Router();
 
   /** The chat in the path, once the caller has shown its token or an API key. */
-  const authorized = async (req: Request): Promise<Session> => {
+  const authorized = async (req: Request, places?: TokenPlaces): Promise<Session> => {
     const id = SessionId.safeParse(req.params.id);
     if (!id.success) throw Refused.of('not_found');
-    return authorizeSession(ctx.store.sessions, apiKeys, req, id.data);
+    return authorizeSession(ctx.store.sessions, apiKeys, req, id.data, places);
   };
-  const sessionParam = async (req: Request): Promise<string> => (await authorized(req)).id;
+  const sessionParam = async (req: Request, places?: TokenPlaces): Promise<string> => (await authorized(req, places)).id;
+  // What a browser opens by URL (a download link, an EventSource) may carry the token as ?token=.
+  const byUrl: TokenPlaces = { query: true };
+
+  const document = openApiDocument();
+  r.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
 
   r.get('/queues', (_req, res) => {
     res.json({ queues: ctx.directory.get().queues.map((q) => ({ id: q.id, name: q.name })) });
@@ -61,6 +65,8 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
 
   r.post('/sessions', async (req, res) => {
     const body = CreateSession.parse(req.body ?? {});
+    // Counted only for queues that exist: made-up names must not fill Redis with counters.
+    if (ctx.directory.get().queue(body.queue)) await limiter.take(req.ip, body.queue);
     const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text });
     res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: publicSession(ctx, session), token });
   });
@@ -91,7 +97,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
 
   // A file an agent shared: only from this chat's public transcript, streamed from the platform holding it.
   r.get('/sessions/:id/files/:fileId', async (req, res) => {
-    const id = await sessionParam(req);
+    const id = await sessionParam(req, byUrl);
     const entries = await ctx.store.transcript.read(id, undefined, 10_000);
     const file = entries.filter(visibleToEndUser).flatMap((e) => (e.kind === 'message' && e.file?.id === req.params.fileId ? [e.file] : []))[0];
     const platform = file && ctx.platforms.find((p) => p.id === file.platform);
@@ -107,7 +113,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   r.get('/sessions/:id/events', async (req, res) => {
-    const id = await sessionParam(req);
+    const id = await sessionParam(req, byUrl);
     await streamEvents(ctx, hub, id, req, res);
   });
 
@@ -137,11 +143,11 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
  * stream live; ids only move forward, so the overlap is never sent twice.
  */
 async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, req: Request, res: Response) {
-  const lastId = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
-  if (lastId !== undefined && !/^\d+-\d+$/.test(lastId)) throw Refused.of('invalid_request', undefined, 'last_event_id');
+  const lastId = parseLastEventId(req.get('last-event-id'), req.query.lastEventId);
+  const tail = lastId === undefined ? undefined : (await ctx.store.sessions.bundle(sessionId, 1))?.recent.at(-1)?.id;
   res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
-  let cursor = lastId ?? '0-0';
+  let cursor = lastId === undefined ? '0-0' : clampToTail(lastId, tail);
   const buffered: TranscriptEntry[] = [];
   let replaying = true;
   const send = (e: TranscriptEntry) => {

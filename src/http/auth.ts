@@ -11,27 +11,49 @@ const equal = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-export function bearer(req: Request): string | undefined {
+export interface TokenPlaces {
+  /**
+   * Also take the end user's token from `?token=`: only where a browser cannot send a
+   * header (an EventSource, a download link). API keys are never taken from a URL.
+   */
+  query?: boolean;
+}
+
+/** The end user's token: `Authorization: Bearer`, or `?token=` where the route allows it. */
+export function bearer(req: Request, places: TokenPlaces = {}): string | undefined {
   const h = req.get('authorization');
   if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  const q = req.query.token;
+  const q = places.query ? req.query.token : undefined;
   return typeof q === 'string' ? q : undefined;
 }
 
 export const isApiKey = (keys: readonly string[], presented: string | undefined): boolean =>
   presented !== undefined && keys.some((k) => equal(k, presented));
 
-/** The end user's token (stored hashed) or a server-to-server API key grants access to one session. */
-export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string): Promise<Session> {
-  const presented = bearer(req) ?? req.get('x-api-key');
+const keyElsewhere = () => Refused.of('unauthorized', undefined, 'unauthorized.keyElsewhere');
+
+/**
+ * The end user's token (stored hashed) grants access to one session; a server-to-server
+ * API key, only in `X-API-Key`, to any.
+ */
+export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string, places: TokenPlaces = {}): Promise<Session> {
+  const key = req.get('x-api-key');
+  if (key !== undefined) {
+    if (!isApiKey(apiKeys, key)) throw Refused.of('unauthorized', undefined, 'unauthorized.badKey');
+    const found = await store.get(sessionId);
+    if (!found) throw Refused.of('forbidden', undefined, 'forbidden.token');
+    return found;
+  }
+  const presented = bearer(req, places);
   if (!presented) throw Refused.of('unauthorized', undefined, 'unauthorized.token');
+  if (isApiKey(apiKeys, presented)) throw keyElsewhere();
   const found = await store.withToken(sessionId);
-  if (found && isApiKey(apiKeys, presented)) return found.session;
   if (!found || !equal(found.tokenHash, hashToken(presented))) throw Refused.of('forbidden', undefined, 'forbidden.token');
   return found.session;
 }
 
 export function requireApiKey(apiKeys: readonly string[], req: Request): void {
-  const presented = req.get('x-api-key') ?? bearer(req);
-  if (!isApiKey(apiKeys, presented)) throw Refused.of('unauthorized', undefined, 'unauthorized.key');
+  if (isApiKey(apiKeys, req.get('x-api-key'))) return;
+  if (isApiKey(apiKeys, bearer(req, { query: true }))) throw keyElsewhere();
+  throw Refused.of('unauthorized', undefined, 'unauthorized.key');
 }

@@ -2,6 +2,8 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { Refused } from '../app/errors.js';
+import { say } from '../app/wording/index.js';
+import { RateLimited } from './rateLimit.js';
 
 export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown) {
   res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } });
@@ -12,7 +14,7 @@ export function errorHandler(log: Logger, storeReady: () => boolean): ErrorReque
   return (err, _req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof Refused) {
-      if (err.status === 429) res.set('Retry-After', '2');
+      if (err.status === 429) res.set('Retry-After', String(err instanceof RateLimited ? err.retryAfterSeconds : 2));
       return sendError(res, err.status, err.code, err.message);
     }
     if (err instanceof ZodError) {
@@ -23,7 +25,7 @@ export function errorHandler(log: Logger, storeReady: () => boolean): ErrorReque
     if (e.type === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'The body is not valid JSON.');
     if (e.type === 'entity.too.large') return sendError(res, 413, 'too_large', 'The body is too large.');
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad_request', e.message ?? 'Bad request.');
-    if (!storeReady()) return sendError(res, 503, 'unavailable', 'The service is temporarily unavailable; try again shortly.');
+    if (!storeReady()) return sendError(res, 503, 'unavailable', say('refusal.unavailable'));
     log.error({ err }, 'unhandled error');
     return sendError(res, 500, 'internal', 'Something went wrong on our side.');
   };

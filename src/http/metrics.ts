@@ -1,5 +1,39 @@
+import type { Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppMetrics } from '../app/context.js';
+
+/** The label of every request no route template matched (404s, scans): one series, whatever the path. */
+export const OTHER_ROUTE = 'other';
+
+/**
+ * Names what served a request for the `route` label, never from the raw path: the
+ * matched route template (`/api/v1/sessions/:id`), or a name a handler without a template
+ * set in `res.locals.metricsRoute` (static files, mounted dashboards), or `other`.
+ */
+export function routeLabel(req: Request, res: Response): string {
+  const named: unknown = res.locals.metricsRoute;
+  if (typeof named === 'string') return named;
+  const path: unknown = req.route?.path;
+  if (typeof path !== 'string') return OTHER_ROUTE;
+  // An error leaves its router before it is answered, and takes req.baseUrl back with it.
+  const base: unknown = res.locals.routeBase;
+  return `${typeof base === 'string' ? base : req.baseUrl}${path}`;
+}
+
+/** Remembers where a router is mounted, for the label of its routes' answers. */
+export const routeBase: RequestHandler = (req, res, next) => {
+  res.locals.routeBase = req.baseUrl;
+  next();
+};
+
+/** Times every request, labelled by method, route template and status. */
+export function requestTimer(m: ServiceMetrics): RequestHandler {
+  return (req, res, next) => {
+    const end = m.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: routeLabel(req, res), status: String(res.statusCode) }));
+    next();
+  };
+}
 
 /** The service's Prometheus metrics, on a registry of its own (several apps can share a process in tests). */
 export class ServiceMetrics implements AppMetrics {

@@ -39,7 +39,9 @@ export interface Harness {
 /** A whole service on a fresh Redis prefix, listening on a random port. */
 export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number; maxBacklog?: number } = {}): Promise<Harness> {
   const prefix = o.prefix ?? uniquePrefix();
-  const env = loadEnv({ REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: 'test-key', INVITE_TTL_SECONDS: '60', PORT: '0', HOST: '127.0.0.1', ...o.env });
+  // Tests create chats from one address far faster than people do: the rate limits get their own tests.
+  const limits = { SESSION_CREATE_LIMIT: '10000', SESSION_CREATE_QUEUE_LIMIT: '10000' };
+  const env = loadEnv({ REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: 'test-key', INVITE_TTL_SECONDS: '60', PORT: '0', HOST: '127.0.0.1', ...limits, ...o.env });
   const recording = o.recording || new RecordingPlatform();
   const platforms = [...(o.platforms ?? [])];
   if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));

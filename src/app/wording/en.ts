@@ -249,6 +249,10 @@ export const en = {
   'refusal.ambiguous_chat': 'You are in {n} chats ({refs}): add the reference of the one you mean.',
   'refusal.no_such_ref': 'No chat with reference {ref}.',
   'refusal.invalid': 'That action is not valid: {detail}',
+  'refusal.unavailable': 'The service is temporarily unavailable; try again shortly.',
+  'refusal.invalid_last_event_id': 'Last-Event-ID must be an event id this stream sent, such as 1700000000000-0.',
+  'refusal.rate_limited.client': 'Too many new chats from this address; try again in {seconds} s.',
+  'refusal.rate_limited.queue': 'Too many new chats in this queue right now; try again in {seconds} s.',
   'refusal.transcript_full': 'This chat has grown too long to take more messages. Please start a new chat.',
   'refusal.in_chat': 'Chat {ref}: {reason}',
   'refusal.pick': 'Pick a colleague to invite.',
@@ -256,7 +260,9 @@ export const en = {
   'refusal.unknown_agent.id': 'Unknown agent “{who}”.',
   'refusal.last_event_id': 'Last-Event-ID is not an event id.',
   'refusal.unauthorized.token': 'A session token is required (Authorization: Bearer <token>).',
-  'refusal.unauthorized.key': 'An API key is required (X-API-Key).',
+  'refusal.unauthorized.key': 'An API key is required (X-API-Key header).',
+  'refusal.unauthorized.badKey': 'This API key is not valid.',
+  'refusal.unauthorized.keyElsewhere': 'API keys are accepted only in the X-API-Key header, never in the URL or as a Bearer token.',
   'refusal.forbidden.token': 'This token does not grant access to this chat.',
 } as const satisfies Record<string, string>;
 

@@ -4,7 +4,17 @@ const api = (path, init = {}) => fetch(`api/v1${path}`, {
   ...init,
   headers: { 'content-type': 'application/json', ...(state.token ? { authorization: `Bearer ${state.token}` } : {}), ...init.headers },
 });
-const state = JSON.parse(sessionStorage.getItem('switchboard') ?? 'null') ?? {};
+// Browsers that block third-party storage refuse sessionStorage to an embedded chat: there the
+// chat still works, it just does not survive a reload of the page.
+const storage = (() => {
+  try {
+    window.sessionStorage.getItem('switchboard');
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+})();
+const state = JSON.parse(storage?.getItem('switchboard') ?? 'null') ?? {};
 const shown = new Map();
 
 function render(e) {
@@ -66,14 +76,24 @@ function connect() {
   es.onopen = () => api(`/sessions/${state.id}`).then((r) => r.json()).then((b) => b.session && setStatus(b.session.status));
 }
 
+// ?queue=<id> (embed.js sets it) picks the topic and hides the choice; ?embed=1 drops the page margins.
+const params = new URLSearchParams(location.search);
+if (params.get('embed') === '1') document.documentElement.classList.add('embedded');
+
 async function loadQueues() {
   const r = await fetch('api/v1/queues');
   const { queues } = await r.json();
+  const select = $('start').queue;
   for (const q of queues) {
     const o = document.createElement('option');
     o.value = q.id;
     o.textContent = q.name;
-    $('start').queue.append(o);
+    select.append(o);
+  }
+  const wanted = params.get('queue');
+  if (wanted && queues.some((q) => q.id === wanted)) {
+    select.value = wanted;
+    select.closest('label').hidden = true;
   }
 }
 
@@ -87,7 +107,7 @@ $('start').addEventListener('submit', async (ev) => {
   const b = await r.json();
   if (!r.ok) { $('start-error').textContent = b.error?.message ?? 'Could not start the chat.'; return; }
   Object.assign(state, { id: b.session.id, token: b.token });
-  sessionStorage.setItem('switchboard', JSON.stringify(state));
+  storage?.setItem('switchboard', JSON.stringify(state));
   connect();
 });
 
@@ -103,7 +123,7 @@ $('compose').addEventListener('submit', async (ev) => {
 
 $('end').addEventListener('click', async () => {
   await api(`/sessions/${state.id}/end`, { method: 'POST' });
-  sessionStorage.removeItem('switchboard');
+  storage?.removeItem('switchboard');
 });
 
 loadQueues();

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import {
+  AgentAction, AgentMessage, CreatedAnswer, CreateSession, ErrorAnswer, MessageAnswer, MessagesAnswer, PostMessage, QueuesAnswer, SessionAnswer, SessionId,
+} from './schemas.js';
+
+type Auth = 'none' | 'token' | 'tokenOrUrl' | 'apiKey';
+interface Operation {
+  method: 'get' | 'post';
+  /** Express style, relative to /api/v1: /sessions/:id */
+  path: string;
+  summary: string;
+  auth: Auth;
+  body?: z.ZodType;
+  ok: { status: number; schema?: z.ZodType; type?: string; description: string };
+  /** Error statuses a caller may get besides 400 and 503. */
+  errors: number[];
+}
+
+/** Every route of the end-user API router (a test holds the two together). */
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/queues', summary: 'The queues a chat can be started in', auth: 'none', ok: { status: 200, schema: QueuesAnswer, description: 'The queues' }, errors: [] },
+  { method: 'post', path: '/sessions', summary: 'Start a chat', auth: 'none', body: CreateSession, ok: { status: 201, schema: CreatedAnswer, description: 'The new chat and its end-user token' }, errors: [404, 409, 413, 429] },
+  { method: 'get', path: '/sessions/:id', summary: 'The chat as the end user sees it', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404] },
+  { method: 'post', path: '/sessions/:id/messages', summary: 'Send an end-user message', auth: 'token', body: PostMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 403, 404, 409, 413, 429] },
+  { method: 'get', path: '/sessions/:id/messages', summary: 'What the end user may see of the conversation', auth: 'token', ok: { status: 200, schema: MessagesAnswer, description: 'The messages and events' }, errors: [401, 403, 404] },
+  { method: 'post', path: '/sessions/:id/end', summary: 'End the chat', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The ended chat' }, errors: [401, 403, 404, 409] },
+  { method: 'get', path: '/sessions/:id/files/:fileId', summary: 'A file an agent shared in the chat', auth: 'tokenOrUrl', ok: { status: 200, type: 'application/octet-stream', description: 'The file' }, errors: [401, 403, 404] },
+  {
+    method: 'get', path: '/sessions/:id/events', auth: 'tokenOrUrl', errors: [401, 403, 404],
+    summary: 'Server-Sent Events (message, status, participant), each with the entry as data; resumes after Last-Event-ID (an id beyond the stream resumes from its end)',
+    ok: { status: 200, type: 'text/event-stream', description: 'The event stream' },
+  },
+  { method: 'post', path: '/sessions/:id/accept', summary: 'An agent accepts the chat (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/sessions/:id/agent-messages', summary: 'An agent writes in the chat (integrations)', auth: 'apiKey', body: AgentMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 403, 404, 409] },
+  { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', ok: { status: 200, type: 'application/json', description: 'OpenAPI 3.1' }, errors: [] },
+];
+
+/** A request schema is closed (unknown fields are refused); an answer may gain fields later. */
+const schema = (s: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, {
+    io, unrepresentable: 'any',
+    override: (ctx) => {
+      if (io === 'output') delete ctx.jsonSchema.additionalProperties;
+    },
+  });
+  return rest;
+};
+
+const security: Record<Auth, Array<Record<string, string[]>>> = {
+  none: [], token: [{ sessionToken: [] }], tokenOrUrl: [{ sessionToken: [] }, { sessionTokenQuery: [] }], apiKey: [{ apiKey: [] }],
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'The request is invalid', 401: 'No or wrong credentials', 403: 'The credentials do not open this chat', 404: 'Not found', 409: 'Not possible in the chat\'s state',
+  413: 'Too large', 429: 'Too many requests (see Retry-After)', 503: 'Temporarily unavailable (Redis); try again shortly',
+};
+
+/** The OpenAPI 3.1 document of the end-user API, from the zod schemas the routes validate with. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1], in: 'path', required: true, schema: m[1] === 'id' ? schema(SessionId, 'input') : { type: 'string', maxLength: 100 },
+    }));
+    const path = op.path.replace(/:(\w+)/g, '{$1}');
+    const responses: Record<string, unknown> = {
+      [op.ok.status]: { description: op.ok.description, content: { [op.ok.type ?? 'application/json']: op.ok.schema ? { schema: schema(op.ok.schema, 'output') } : {} } },
+    };
+    const takesInput = Boolean(op.body) || params.length > 0;
+    for (const status of [...(takesInput ? [400] : []), ...op.errors, 503].sort((a, b) => a - b)) responses[status] = { description: STATUS_TEXT[status] ?? 'Error', ...error };
+    (paths[path] ??= {})[op.method] = {
+      summary: op.summary,
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } } : {}),
+      security: security[op.auth],
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Switchboard end-user API', version: '1', description: 'Errors are {"error":{"code","message","issues?"}}; a caller\'s mistake is a 4xx, never a 500.' },
+    servers: [{ url: '/api/v1' }],
+    paths,
+    components: {
+      schemas: { Error: schema(ErrorAnswer, 'output') },
+      securitySchemes: {
+        sessionToken: { type: 'http', scheme: 'bearer', description: 'The end user\'s token from POST /sessions' },
+        sessionTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The same token, only where a browser opens a URL (event stream, file link)' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Server-to-server key (API_KEYS); never in a URL' },
+      },
+    },
+  };
+}
