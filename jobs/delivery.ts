@@ -51,6 +51,8 @@ class Stop extends Error {}
 export class Engine implements DeliveryEngine {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly drainers = new Map<string, Drainer>();
+  /** Each destination's pace, kept after its drainer lets go: the next one must not burst again. */
+  private readonly buckets = new Map<string, Bucket>();
   private readonly timers: NodeJS.Timeout[] = [];
   closing = false;
 
@@ -84,6 +86,12 @@ export class Engine implements DeliveryEngine {
     const again = setTimeout(() => void this.backstop().catch(() => undefined), LEASE_MS + RENEW_MS);
     again.unref();
     this.timers.push(again);
+  }
+
+  bucket(dest: string, pace: Pace): Bucket {
+    let b = this.buckets.get(dest);
+    if (!b) this.buckets.set(dest, (b = new Bucket(pace)));
+    return b;
   }
 
   platformOf(dest: string): PlatformPort | undefined {
@@ -127,6 +135,7 @@ export class Engine implements DeliveryEngine {
 
   /** Destinations whose drainer stopped renewing (its instance died, or handed over): taken over. */
   async sweep(): Promise<void> {
+    for (const [dest, b] of this.buckets) if (b.full() && !this.drainers.has(dest)) this.buckets.delete(dest);
     for (const dest of await this.store.stale(Date.now())) {
       if (!(await this.takeOver(dest)) && !this.drainers.has(dest)) await this.store.unwatch(dest);
     }
@@ -150,10 +159,10 @@ export class Engine implements DeliveryEngine {
 class Drainer {
   private queue: Queued[] = [];
   private after: string | undefined;
-  private turn: string | undefined;
-  private tokens: number;
-  private at = Date.now();
-  private readonly pace: { perSecond: number; burst: number };
+  /** When each chat last went (a counter), so the one served longest ago goes next. */
+  private readonly served = new Map<string, number>();
+  private round = 0;
+  private readonly bucket: Bucket;
   private readonly refCache = new Map<string, MessageRef | undefined>();
   private readonly failures = new Map<string, number>();
   private watched = false;
@@ -162,8 +171,7 @@ class Drainer {
   private done: Promise<void> = Promise.resolve();
 
   constructor(private readonly e: Engine, private readonly dest: string, private readonly port: PlatformPort) {
-    this.pace = port.pace(dest);
-    this.tokens = this.pace.burst;
+    this.bucket = e.bucket(dest, port.pace(dest));
   }
 
   async run(initial: Queued[] | null): Promise<void> {
@@ -179,12 +187,12 @@ class Drainer {
           if (!(await this.ack([], {}))) return;
           continue;
         }
-        const unit = nextUnit(this.queue, this.turn, this.mayMerge() ? this.limits() : { maxItems: 1, maxChars: Infinity });
+        const unit = nextUnit(this.queue, this.served, this.mayMerge() ? this.limits() : { maxItems: 1, maxChars: Infinity });
         if (!unit) continue;
         let refs: Record<string, MessageRef> = {};
         if (unit.items.length > 0) {
           refs = await this.send(unit.items);
-          this.turn = unit.items[0]!.d.sessionId;
+          this.servedNow(unit.items[0]!.d.sessionId);
         }
         if (!(await this.ack([...unit.items, ...unit.dropped], refs))) return;
       }
@@ -203,6 +211,13 @@ class Drainer {
     this.stopping = true;
     this.wake?.();
     await this.done;
+  }
+
+  private servedNow(sessionId: string): void {
+    this.served.delete(sessionId);
+    this.served.set(sessionId, ++this.round);
+    // Chats long gone from the queue are forgotten (the map keeps insertion order: oldest first).
+    if (this.served.size > 10_000) for (const k of [...this.served.keys()].slice(0, 5_000)) this.served.delete(k);
   }
 
   private take(items: Queued[]): void {
@@ -244,25 +259,15 @@ class Drainer {
     return this.e.options.limits ?? { maxItems: 50, maxChars: 12_000 };
   }
 
-  // ---- pacing: a token bucket of this destination, in this process (it alone drains it) ----
-
-  private refill(): void {
-    const now = Date.now();
-    this.tokens = Math.min(this.pace.burst, this.tokens + ((now - this.at) / 1000) * this.pace.perSecond);
-    this.at = now;
-  }
-
   /** Behind when the next post would have to wait: then a chat's waiting lines go as one. */
   private mayMerge(): boolean {
-    this.refill();
-    return this.tokens < 1;
+    return this.bucket.waitMs() > 0;
   }
 
   private async turnFor(): Promise<void> {
-    this.refill();
-    if (this.tokens < 1) await this.sleep(((1 - this.tokens) / this.pace.perSecond) * 1000);
-    this.refill();
-    this.tokens -= 1;
+    const wait = this.bucket.waitMs();
+    if (wait > 0) await this.sleep(wait);
+    this.bucket.take();
   }
 
   private async sleep(ms: number): Promise<void> {
@@ -298,7 +303,7 @@ class Drainer {
         if (err instanceof Stop) throw err;
         this.e.observer?.failed(err);
         if (err instanceof RetryLaterError) {
-          this.tokens = 0;
+          this.bucket.empty();
           this.e.log.info({ dest: this.dest, waitMs: err.retryAfterMs }, 'destination slowed down');
           await this.sleep(err.retryAfterMs ?? backoff(attempt));
           continue;
@@ -401,6 +406,46 @@ class Drainer {
     const next = { ...group, surfaces: JSON.stringify(parts) };
     this.refCache.set(target.group!, next);
     return { [target.group!]: next };
+  }
+}
+
+type Pace = { perSecond: number; burst: number };
+
+/** A destination's pace: a token bucket in this process (only the lease holder sends there). */
+class Bucket {
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(private readonly pace: Pace) {
+    this.tokens = pace.burst;
+  }
+
+  private refill(): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.pace.burst, this.tokens + ((now - this.at) / 1000) * this.pace.perSecond);
+    this.at = now;
+  }
+
+  /** How long until the next post may go (0: now). */
+  waitMs(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.pace.perSecond) * 1000;
+  }
+
+  take(): void {
+    this.refill();
+    this.tokens -= 1;
+  }
+
+  /** The platform said slow down: no burst after the wait. */
+  empty(): void {
+    this.refill();
+    this.tokens = 0;
+  }
+
+  full(): boolean {
+    this.refill();
+    return this.tokens >= this.pace.burst;
   }
 }
 

@@ -38,7 +38,9 @@ export class SlackPlatform implements PlatformPort {
 
   /** About one post per second per channel, with short bursts. */
   pace(): { perSecond: number; burst: number } {
-    return { perSecond: 1, burst: 4 };
+    // Slack allows about 1 post/s per channel with a burst of about 4. One token short of
+    // that burst keeps a second's cushion, so a post delayed in transit never meets a 429.
+    return { perSecond: 1, burst: 3 };
   }
 
   /** The channel of a destination (an agent's DM is opened on first use); undefined when the agent has no Slack account. */
@@ -71,15 +73,14 @@ export class SlackPlatform implements PlatformPort {
   }
 
   /** Reads the thread (or the channel's latest messages) back for a post carrying this delivery id. */
-  async findPosted(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<MessageRef | null | undefined> {
-    const channel = root?.channel ?? (await this.channelOf(dest));
-    if (!channel) return undefined;
+  async findPosted(_dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<MessageRef | null | undefined> {
+    // Only thread replies can be read back with the scopes we ask for (conversations.replies);
+    // a card at the top of a channel is sent again, at worst twice.
+    if (!root?.channel || !root.ts) return undefined;
     const oldest = String(Math.floor(since / 1000) - 1);
-    const r = root?.ts
-      ? await delivering(() => this.client.conversations.replies({ channel, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }))
-      : await delivering(() => this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 }));
+    const r = await delivering(() => this.client.conversations.replies({ channel: root.channel!, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }));
     const hit = (r.messages ?? []).find((m) => (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId);
-    return hit?.ts ? { channel, ts: hit.ts } : null;
+    return hit?.ts ? { channel: root.channel, ts: hit.ts } : null;
   }
 
   async update(ref: MessageRef, s: Surface): Promise<void> {

@@ -12,7 +12,12 @@
  * - Answers plausibly and keeps a little state: posted messages (so `chat.update` of an
  *   unknown ts fails with `message_not_found`, like Slack), DM channels per user, published
  *   home views, a user registry filled with `addUser`.
- * - `failNext(method, {status: 429, retryAfter}|{status: 500}|{error})` injects failures.
+ * - `failNext(method, {status: 429, retryAfter}|{status: 500}|{error})` injects failures;
+ *   `{status: 500, stored: true}` stores the post first (an ambiguous failure).
+ * - `limitPosts({perSecond, burst})` answers chat.postMessage with 429 (Retry-After: 1)
+ *   beyond Slack's pace per channel; `storeAndFail` makes a share of posts store then 500.
+ * - Keeps each post's `metadata` and returns it from conversations.replies
+ *   with `include_all_metadata`, so a read-back after an ambiguous failure finds it.
  */
 import { text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -30,7 +35,7 @@ export interface FakeCall {
   at: number;
 }
 
-export type Failure = { status: 429; retryAfter?: number } | { status: 500 | 502 | 503 } | { error: string; status?: never };
+export type Failure = { status: 429; retryAfter?: number } | { status: 500 | 502 | 503; stored?: boolean } | { error: string; status?: never };
 
 export interface FakeUser {
   id: string;
@@ -46,6 +51,7 @@ export interface FakeMessage {
   thread_ts?: string;
   text?: string;
   blocks?: unknown[];
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
   /** Updated by chat.update. */
   edited: number;
 }
@@ -73,6 +79,12 @@ export class FakeSlack {
   private readonly specs: Record<string, MethodSpec> | undefined;
   private seq = 0;
   private viewSeq = 0;
+  private pace: { perSecond: number; burst: number } | undefined;
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private ambiguousShare = 0;
+  /** Posts refused with 429 by the pace limit, and posts stored then answered 500. */
+  limited = 0;
+  storedThenFailed = 0;
 
   private constructor(private readonly server: Server, readonly url: string) {
     this.specs = haveSpecs ? readSpec<Record<string, MethodSpec>>('slack-methods/index.json') : undefined;
@@ -123,6 +135,28 @@ export class FakeSlack {
     this.failures.set(method, q);
   }
 
+  /** Refuses chat.postMessage beyond this pace per channel (429, Retry-After: 1), as Slack does. */
+  limitPosts(pace: { perSecond: number; burst: number }): void {
+    this.pace = pace;
+  }
+
+  /** Stores this share of posts (0..1) and then answers 500, as Slack does now and then. */
+  storeAndFail(share: number): void {
+    this.ambiguousShare = share;
+  }
+
+  private overPace(channel: string): boolean {
+    if (!this.pace) return false;
+    const now = Date.now();
+    const b = this.buckets.get(channel) ?? { tokens: this.pace.burst, at: now };
+    b.tokens = Math.min(this.pace.burst, b.tokens + ((now - b.at) / 1000) * this.pace.perSecond);
+    b.at = now;
+    this.buckets.set(channel, b);
+    if (b.tokens < 1) return true;
+    b.tokens -= 1;
+    return false;
+  }
+
   /** Resolve with the first call (past or future) matching `predicate`; reject after `timeoutMs`. */
   async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
     const deadline = Date.now() + timeoutMs;
@@ -163,7 +197,22 @@ export class FakeSlack {
     const call: FakeCall = { method, args, token, status: 200, at: Date.now() };
     this.check(call);
 
-    const failure = this.failures.get(method)?.shift();
+    if (method === 'chat.postMessage' && this.overPace(String(args.channel ?? ''))) {
+      call.status = 429;
+      this.limited++;
+      this.recorded.push(call);
+      return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    }
+    const failure = this.failures.get(method)?.shift()
+      ?? (method === 'chat.postMessage' && this.ambiguousShare > 0 && Math.random() < this.ambiguousShare ? { status: 500 as const, stored: true } : undefined);
+    if (failure && 'stored' in failure && failure.stored) {
+      // Stored, then the answer is lost: the caller cannot tell.
+      this.answer(method, args);
+      this.storedThenFailed++;
+      call.status = 500;
+      this.recorded.push(call);
+      return send(res, 500, { ok: false, error: 'internal_error' });
+    }
     if (failure) {
       if ('error' in failure && failure.error) {
         call.error = failure.error;
@@ -207,7 +256,8 @@ export class FakeSlack {
 
   private nextTs(): string {
     this.seq += 1;
-    return `1760000000.${String(this.seq).padStart(6, '0')}`;
+    // Like Slack's: the time in seconds, then a part that keeps them unique and rising.
+    return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
   }
 
   private user(id: string): Answer {
@@ -224,7 +274,7 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const channel = str('channel');
         const ts = this.nextTs();
-        const msg: FakeMessage = { channel, ts, text: a.text as string | undefined, blocks: a.blocks as unknown[] | undefined, edited: 0 };
+        const msg: FakeMessage = { channel, ts, text: a.text as string | undefined, blocks: a.blocks as unknown[] | undefined, edited: 0, ...(a.metadata ? { metadata: a.metadata as FakeMessage['metadata'] } : {}) };
         if (a.thread_ts) msg.thread_ts = str('thread_ts');
         this.messagesByKey.set(`${channel}/${ts}`, msg);
         return { ok: true, channel, ts, message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, text: msg.text ?? '', ts, ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}) } };
@@ -263,7 +313,11 @@ export class FakeSlack {
       case 'conversations.replies': {
         const ch = str('channel');
         const root = str('ts');
-        const msgs = this.messages(ch).filter((m) => m.ts === root || m.thread_ts === root).map((m) => ({ type: 'message', ts: m.ts, text: m.text ?? '', thread_ts: m.thread_ts }));
+        const oldest = Number(a.oldest ?? 0);
+        const withMeta = a.include_all_metadata === true || a.include_all_metadata === 'true';
+        const msgs = this.messages(ch)
+          .filter((m) => (m.ts === root || m.thread_ts === root) && Number(m.ts) >= oldest)
+          .map((m) => ({ type: 'message', ts: m.ts, text: m.text ?? '', thread_ts: m.thread_ts, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
         return { ok: true, messages: msgs, has_more: false };
       }
       case 'users.info':

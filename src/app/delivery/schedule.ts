@@ -5,7 +5,8 @@ import type { Queued } from './delivery.js';
  *
  * - An update superseded by a later one with the same `latest` key is dropped.
  * - Roots and people's messages go before other lines, and lines before refreshes.
- * - Chats take turns (round robin), so one flooding chat cannot hold up the others.
+ * - Chats take turns, the one served longest ago first, so a flooding chat cannot hold up
+ *   the others: each waits at most one post per other chat.
  * - Each chat's own posts, edits and removals keep their order.
  * - When more than one post of a chat waits, consecutive posts that may merge go as one.
  */
@@ -24,8 +25,8 @@ export interface Limits {
 
 const size = (q: Queued): number => JSON.stringify(q.d.surface ?? '').length;
 
-/** Picks the next unit; `turn` is the session that went last, so the next chat gets its turn. */
-export function nextUnit(queue: readonly Queued[], turn: string | undefined, limits: Limits): Unit | undefined {
+/** Picks the next unit; `served` tells when each chat last went (a chat not in it never did). */
+export function nextUnit(queue: readonly Queued[], served: ReadonlyMap<string, number>, limits: Limits): Unit | undefined {
   if (queue.length === 0) return undefined;
   const dropped: Queued[] = [];
   const lastOf = new Map<string, string>();
@@ -45,12 +46,14 @@ export function nextUnit(queue: readonly Queued[], turn: string | undefined, lim
     const head = heads.get(q.d.sessionId);
     if (!head || (head.d.prio === 2 && q.d.prio < 2)) heads.set(q.d.sessionId, q);
   }
-  const sessions = [...heads.keys()];
   const best = Math.min(...[...heads.values()].map((q) => q.d.prio));
-  const candidates = sessions.filter((s) => heads.get(s)!.d.prio === best);
-  // The chat after the one that went last, in queue order.
-  const last = turn === undefined ? -1 : sessions.indexOf(turn);
-  const chosen = heads.get(candidates.find((s) => sessions.indexOf(s) > last) ?? candidates[0]!)!;
+  // Among the most urgent heads, the chat served longest ago; ties keep queue order.
+  let chosen: Queued | undefined;
+  for (const [sid, head] of heads) {
+    if (head.d.prio !== best) continue;
+    if (!chosen || (served.get(sid) ?? -1) < (served.get(chosen.d.sessionId) ?? -1)) chosen = head;
+  }
+  if (!chosen) return { items: [], dropped };
 
   const items = [chosen];
   if (chosen.d.op === 'post' && chosen.d.merge) {
