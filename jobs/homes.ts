@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.js';
 import { z } from 'zod';
 import type { AppContext, HomeRefresher } from '../src/app/context.js';
 import { publishHomes } from '../src/app/delivery/planner.js';
@@ -16,7 +16,7 @@ const HomeJob = z.object({ agentId: z.string().min(1) });
  */
 export class HomeQueue implements HomeRefresher {
   readonly queue: Queue;
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue(HOMES_QUEUE, { connection, prefix: queuePrefix(prefix) });
     // Connection errors are reported by the connection's owner; reconnects are automatic.
     this.queue.on('error', () => undefined);
@@ -37,7 +37,7 @@ export class HomeQueue implements HomeRefresher {
   }
 }
 
-export function startHomeWorker(ctx: AppContext, connection: Redis, prefix: string): Worker {
+export function startHomeWorker(ctx: AppContext, connection: RedisClient, prefix: string): Worker {
   const worker = new Worker(HOMES_QUEUE, async (job) => {
     const { agentId } = HomeJob.parse(job.data);
     const agent = ctx.directory.get().agent(agentId);

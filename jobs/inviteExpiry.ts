@@ -1,5 +1,5 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.js';
 import { z } from 'zod';
 import type { AppContext, InviteTimers } from '../src/app/context.js';
 import { expireInvite } from '../src/app/invites.js';
@@ -15,7 +15,7 @@ const jobId = (inviteId: string): string => `expire-${inviteId}`;
 export class InviteExpiryQueue implements InviteTimers {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue(INVITES_QUEUE, { connection, prefix: queuePrefix(prefix) });
     // Connection errors are reported by the connection's owner; reconnects are automatic.
     this.queue.on('error', () => undefined);
@@ -46,7 +46,7 @@ export interface ExpiryObserver {
   expired(inviteId: string, latenessMs: number): void;
 }
 
-export function startInviteExpiryWorker(ctx: AppContext, connection: Redis, prefix: string, observer?: ExpiryObserver, concurrency = 50): Worker {
+export function startInviteExpiryWorker(ctx: AppContext, connection: RedisClient, prefix: string, observer?: ExpiryObserver, concurrency = 50): Worker {
   const worker = new Worker(INVITES_QUEUE, async (job: Job) => {
     const { inviteId } = ExpireJob.parse(job.data);
     const expired = await expireInvite(ctx, inviteId);

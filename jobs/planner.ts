@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.js';
 import { z } from 'zod';
 import { globalKeys, queuePrefix, sessionKeys } from '../adapters/redis/keys.js';
 import type { AppContext, OutboxKicker } from '../src/app/context.js';
@@ -28,7 +28,7 @@ export class OutboxQueue implements OutboxKicker {
   readonly queue: Queue;
   local: Planner | undefined;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue(PLANNER_QUEUE, { connection, prefix: queuePrefix(prefix) });
     // Connection errors are reported by the connection's owner; reconnects are automatic.
     this.queue.on('error', () => undefined);
@@ -66,8 +66,8 @@ export class Planner {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly redis: Redis,
-    connection: Redis,
+    private readonly redis: RedisClient,
+    connection: RedisClient,
     private readonly prefix: string,
     private readonly outbox: OutboxQueue,
     private readonly concurrency = 32,

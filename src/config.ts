@@ -55,6 +55,12 @@ export const EnvSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     PUBLIC_URL: z.url().optional(),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'comma-separated host:port seeds')
+      .transform((s) => s.split(',').map((n) => n.trim()))
+      .optional(),
+    WAITING_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(1800),
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, _ . - (at most 32)').default('sb'),
     DIRECTORY_FILE: z.string().min(1).default('./directory.yaml'),
     INVITE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),

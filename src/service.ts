@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { withScripts } from '../adapters/redis/scripts.js';
 import { redisStore } from '../adapters/redis/store.js';
 import { eventsChannel } from '../adapters/redis/keys.js';
-import { bullConnection } from '../jobs/connection.js';
+import { choosePubSub, connect, onError, probe, type RedisClient } from '../adapters/redis/connection.js';
+import { migrateQueues } from '../jobs/migrateQueues.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../jobs/inviteExpiry.js';
 import { HomeQueue, startHomeWorker } from '../jobs/homes.js';
 import { Engine } from '../jobs/delivery.js';
@@ -31,7 +31,7 @@ export interface PlatformModule {
 }
 /** Shared infrastructure a platform may use (e.g. a Redis rate limiter shared by all instances). */
 export interface PlatformInfra {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }
 export type PlatformFactory = (ctx: AppContext, infra: PlatformInfra) => PlatformModule | Promise<PlatformModule>;
@@ -52,28 +52,27 @@ export interface Service {
   ctx: AppContext;
   app: Express;
   metrics: ServiceMetrics;
-  redis: Redis;
+  redis: RedisClient;
   modules: PlatformModule[];
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
   reloadDirectory(next: Directory): void;
 }
 
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
-
 /** The composition root's work, callable from main and from tests. */
 export async function buildService(o: ServiceOptions): Promise<Service> {
   const { env } = o;
   const log = o.logger ?? createLogger(env.LOG_LEVEL);
   const prefix = env.REDIS_PREFIX;
-  // Auto-pipelining sends the commands issued in one tick as one write: fewer syscalls under load.
-  // Scripts are registered before the first command: auto-pipelines copy them when they are made.
-  const redis = withScripts(new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'switchboard', enableAutoPipelining: true }));
-  const sub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'switchboard-sub' });
-  const bull = bullConnection(env.REDIS_URL, { connectionName: 'switchboard-bull' });
+  // One factory for every connection, plain or Cluster (REDIS_CLUSTER_NODES). Auto-pipelining
+  // sends the commands issued in one tick as one write: fewer syscalls under load. Scripts
+  // are registered before the first command: auto-pipelines copy them when they are made.
+  const target = { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES };
+  const redis = withScripts(connect(target, 'store'));
+  const sub = connect(target, 'pubsub');
+  const bull = connect(target, 'queues');
   for (const [name, c] of [['store', redis], ['pubsub', sub], ['queues', bull]] as const) {
-    c.on('error', (err) => log.warn({ err: err.message, connection: name }, 'redis connection error'));
+    onError(c, (err) => log.warn({ err: err.message, connection: name }, 'redis connection error'));
   }
   // Start even when Redis is down (readyz says so and work resumes later), but give it a moment.
   await Promise.race([
@@ -110,11 +109,13 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
 
   const web = env.ROLE !== 'worker';
   const working = env.ROLE !== 'web';
-  const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log);
+  const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
   const workers: Worker[] = [];
   let planner: Planner | undefined;
   let sweep: NodeJS.Timeout | undefined;
   if (working) {
+    // In the background: with Redis down it waits for Redis, like the workers.
+    void migrateQueues(bull, prefix, [timers.queue, outbox.queue, homes.queue], log).catch((err: Error) => log.warn({ err: err.message }, 'could not move the old queue prefix\'s jobs; the next start tries again'));
     planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
     workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
     // Every role drains what its own commits claim; workers also take over what others left.
@@ -137,9 +138,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     ready: async () => {
       const checks: Record<string, string> = {};
       // A disconnected client queues commands; readiness must answer now, not when Redis is back.
-      const probe = (c: Redis) => (c.status === 'ready' ? withTimeout(c.ping(), 1_000).then(() => 'ok', (e: Error) => e.message) : Promise.resolve(`not connected (${c.status})`));
-      checks.redis = await probe(redis);
-      checks.queues = await probe(bull);
+      // On a cluster, ready means cluster_state:ok.
+      [checks.redis, checks.queues] = await Promise.all([probe(redis, 1_000), probe(bull, 1_000)]);
       if (working) checks.workers = workers.every((w) => w.isRunning()) ? 'ok' : 'stopped';
       return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
     },

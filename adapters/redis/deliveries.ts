@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { masters, type RedisClient, scanKeys } from './connection.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import type { MessageRef } from '../../src/app/ports.js';
 import type { Ack, DeliveryStore } from '../../src/app/store.js';
@@ -16,7 +17,7 @@ function items(flat: string[]): Queued[] {
 /** Destinations on Redis: a stream of deliveries, a lease, and the refs of what was posted (lua/enqueue.lua …). */
 export class RedisDeliveries implements DeliveryStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: Redis, private readonly prefix: string) {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
     this.g = globalKeys(prefix);
   }
 
@@ -67,11 +68,19 @@ export class RedisDeliveries implements DeliveryStore {
    * server allows it), and `onExpired` takes the destination over.
    */
   async watchExpiries(onExpired: (dest: string) => void): Promise<() => Promise<void>> {
-    const sub = this.redis.duplicate({ connectionName: 'switchboard-expiries', enableAutoPipelining: false });
+    // Key events are local to the server that holds the key: one subscriber per master.
+    const subs = await Promise.all(masters(this.redis).map((node) => this.watchNode(node, onExpired)));
+    return async () => {
+      await Promise.all(subs.map((s) => s.quit().catch(() => undefined)));
+    };
+  }
+
+  private async watchNode(node: Redis, onExpired: (dest: string) => void): Promise<Redis> {
+    const sub = node.duplicate({ connectionName: 'switchboard-expiries', enableAutoPipelining: false });
     sub.on('error', () => undefined); // the store connection reports trouble; this one reconnects by itself
     try {
-      const [, flags = ''] = (await this.redis.config('GET', 'notify-keyspace-events')) as [string, string];
-      if (!(flags.includes('E') && (flags.includes('x') || flags.includes('A')))) await this.redis.config('SET', 'notify-keyspace-events', `${flags}Ex`);
+      const [, flags = ''] = (await node.config('GET', 'notify-keyspace-events')) as [string, string];
+      if (!(flags.includes('E') && (flags.includes('x') || flags.includes('A')))) await node.config('SET', 'notify-keyspace-events', `${flags}Ex`);
     } catch {
       // Managed servers may refuse CONFIG: the sweeper and the backstop still take over, more slowly.
     }
@@ -79,10 +88,8 @@ export class RedisDeliveries implements DeliveryStore {
     sub.on('message', (_channel: string, key: string) => {
       if (key.startsWith(head) && key.endsWith(':l')) onExpired(key.slice(key.indexOf('}:') + 2, -2));
     });
-    await sub.subscribe(`__keyevent@${this.redis.options.db ?? 0}__:expired`);
-    return async () => {
-      await sub.quit().catch(() => undefined);
-    };
+    await sub.subscribe(`__keyevent@${node.options.db ?? 0}__:expired`);
+    return sub;
   }
 
   async stale(now: number) {
@@ -97,20 +104,16 @@ export class RedisDeliveries implements DeliveryStore {
     await this.redis.zrem(this.g.active, dest);
   }
 
-  /** SCAN, never KEYS: every destination queue that still holds deliveries. */
+  /** SCAN, never KEYS (on every master): every destination queue that still holds deliveries. */
   async queued() {
     const out: string[] = [];
-    const head = `${this.prefix}:d:{`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${head}*}:*:q`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        // prefix:d:{tag}:dest:q → dest
-        const dest = key.slice(key.indexOf('}:') + 2, -2);
-        if ((await this.redis.xlen(key)) > 0) out.push(dest);
-      }
-    } while (cursor !== '0');
+    await scanKeys(this.redis, `${this.prefix}:d:{*}:*:q`, async (keys, node) => {
+      const lengths = await Promise.all(keys.map((key) => node.xlen(key)));
+      // prefix:d:{tag}:dest:q → dest
+      keys.forEach((key, i) => {
+        if (lengths[i]! > 0) out.push(key.slice(key.indexOf('}:') + 2, -2));
+      });
+    });
     return out;
   }
 
@@ -135,8 +138,8 @@ export class RedisDeliveries implements DeliveryStore {
   async depth() {
     const dests = await this.redis.zrange(this.g.active, 0, -1);
     if (dests.length === 0) return 0;
-    const p = this.redis.pipeline();
-    for (const d of dests) p.xlen(this.k(d).queue);
-    return ((await p.exec()) ?? []).reduce((n, [, v]) => n + (typeof v === 'number' ? v : 0), 0);
+    // One command each (auto-pipelined): a pipeline may not span slots on a cluster.
+    const lengths = await Promise.all(dests.map((d) => this.redis.xlen(this.k(d).queue)));
+    return lengths.reduce((n, v) => n + v, 0);
   }
 }

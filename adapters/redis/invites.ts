@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { InviteStore, StoreResult, Writes } from '../../src/app/store.js';
 import { type Invite, InviteSchema, type InviteStatus } from '../../src/domain/invite.js';
 import type { Member } from '../../src/domain/session.js';
@@ -8,7 +8,7 @@ import { byCreation } from './sessions.js';
 
 /** Invites, kept in their chat's slot (an invite id embeds its session id). */
 export class RedisInvites implements InviteStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
 
   async create(invite: Invite, w: Writes) {
     return idsOf(await runSessionScript(this.redis, this.prefix, 'createInvite', invite.sessionId, {

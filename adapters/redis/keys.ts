@@ -29,6 +29,8 @@ export function sessionKeys(prefix: string, sessionId: string) {
     clientIds: `${base}:c`,
     /** The outbox's planner lock. */
     lock: `${base}:lock`,
+    /** The pub/sub channel of the chat's events (a channel, not a key). */
+    events: `${base}:ev`,
   };
 }
 export type SessionKeys = ReturnType<typeof sessionKeys>;
@@ -75,10 +77,17 @@ export const globalKeys = (prefix: string) => ({
   once: (key: string) => `${prefix}:once:${key}`,
 });
 
-/** BullMQ's own keys live under this prefix. */
-export const queuePrefix = (prefix: string): string => `${prefix}:q`;
+/**
+ * BullMQ's own keys live under this prefix. BullMQ needs all of a queue's keys in one slot
+ * on a cluster: the hash tag `{q}` puts them there (BullMQ's timers are few and light).
+ */
+export const queuePrefix = (prefix: string): string => `${prefix}:{q}`;
 
-export const eventsChannel = (prefix: string, sessionId: string): string => `${prefix}:ev:${sessionId}`;
+/** Where BullMQ's keys were before they carried a hash tag (migrated at start-up). */
+export const legacyQueuePrefix = (prefix: string): string => `${prefix}:q`;
+
+/** A chat's events channel, in the chat's slot: a script may SPUBLISH to it on a cluster. */
+export const eventsChannel = (prefix: string, sessionId: string): string => sessionKeys(prefix, sessionId).events;
 
 /** Invite ids embed their session id so any process can find the session's slot. */
 export const inviteSessionId = (inviteId: string): string | undefined => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { LinkStore } from '../../src/app/store.js';
 import { globalKeys } from './keys.js';
 
@@ -8,7 +8,7 @@ const MIRROR_CHATS = 50;
 /** Where replies come from, look-ups from platform ids, and one-time claims. */
 export class RedisLinks implements LinkStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(private readonly redis: RedisClient, prefix: string) {
     this.g = globalKeys(prefix);
   }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * The Lua scripts, each in its own file under lua/ with a header naming its KEYS and ARGV,
@@ -24,10 +24,10 @@ const source = (name: ScriptName): string => {
 };
 
 type Reply = unknown;
-export type Scripted = Redis & { [K in ScriptName]: (...args: Array<string | number>) => Promise<Reply> };
+export type Scripted = RedisClient & { [K in ScriptName]: (...args: Array<string | number>) => Promise<Reply> };
 
 /** Registers every script on a connection (once) and returns it typed with them. */
-export function withScripts(redis: Redis): Scripted {
+export function withScripts(redis: RedisClient): Scripted {
   for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
     if (!(name in redis)) redis.defineCommand(name, { lua: source(name), numberOfKeys: SCRIPTS[name] });
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient, usesShardedPubSub } from './connection.js';
 import type { StoreResult, Writes } from '../../src/app/store.js';
 import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js';
 import { eventsChannel, globalKeys, sessionKeyList, sessionKeys } from './keys.js';
@@ -10,21 +10,23 @@ export type ScriptReply = [number, ...string[]];
  * Runs one of the session scripts: the state change, its transcript entries and its effects
  * as one atomic step (see lua/includes/prelude.lua for the argument layout).
  */
-export async function runSessionScript(redis: Redis, prefix: string, name: ScriptName, sessionId: string, params: Record<string, unknown>, w: Writes = {}, markDirty = true): Promise<ScriptReply> {
+export async function runSessionScript(redis: RedisClient, prefix: string, name: ScriptName, sessionId: string, params: Record<string, unknown>, w: Writes = {}, markDirty = true): Promise<ScriptReply> {
   const entries = (w.entries ?? []).map((e) => JSON.stringify(EntryBody.parse(e)));
   const effects = (w.effects ?? []).map((e) => JSON.stringify(e));
   const args = [
     ...sessionKeyList(sessionKeys(prefix, sessionId)),
     sessionId,
     eventsChannel(prefix, sessionId),
-    JSON.stringify(params),
+    JSON.stringify(usesShardedPubSub(redis) ? { ...params, sharded: true } : params),
     String(entries.length), ...entries,
     String(effects.length), ...effects,
   ];
-  // Mark the session dirty first (same pipeline, same order): a crash after the script
-  // leaves a harmless mark, never a stranded effect.
-  const marked = markDirty && (effects.length || entries.length) ? redis.sadd(globalKeys(prefix).dirty, sessionId) : undefined;
-  const [reply] = await Promise.all([withScripts(redis)[name](...args) as Promise<ScriptReply>, marked]);
+  // Mark the session dirty first: a crash after the script leaves a harmless mark, never a
+  // stranded effect. One server runs commands in the order sent (same pipeline); on a
+  // cluster the mark's slot lives elsewhere, so it is awaited first.
+  const mark = markDirty && (effects.length || entries.length) ? () => redis.sadd(globalKeys(prefix).dirty, sessionId) : undefined;
+  if (mark && isCluster(redis)) await mark();
+  const [reply] = await Promise.all([withScripts(redis)[name](...args) as Promise<ScriptReply>, isCluster(redis) ? undefined : mark?.()]);
   return reply;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
 import type { SessionBundle, SessionStore, Writes } from '../../src/app/store.js';
 import type { Invite } from '../../src/domain/invite.js';
@@ -16,7 +16,7 @@ export const byCreation = (a: Invite, b: Invite): number => a.createdAt - b.crea
 /** Chats, members and availability in Redis. */
 export class RedisSessions implements SessionStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: Redis, private readonly prefix: string) {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
     this.g = globalKeys(prefix);
   }
 
@@ -31,7 +31,8 @@ export class RedisSessions implements SessionStore {
 
   async create(session: Session, tokenHash: string, home: string | undefined, w: Writes) {
     const r = idsOf(await runSessionScript(this.redis, this.prefix, 'createSession', session.id, { session: JSON.stringify(session), token: tokenHash, ...(home ? { home } : {}) }, w));
-    if (r.ok) await this.redis.multi().hset(this.g.refs, session.ref, session.id).zadd(this.g.open, session.createdAt, session.id).exec();
+    // Global keys live in slots of their own: written after the chat, each idempotently.
+    if (r.ok) await Promise.all([this.redis.hset(this.g.refs, session.ref, session.id), this.redis.zadd(this.g.open, session.createdAt, session.id)]);
     return r;
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { Store } from '../../src/app/store.js';
 import { RedisDeliveries } from './deliveries.js';
 import { RedisInvites } from './invites.js';
@@ -7,7 +7,7 @@ import { RedisSessions } from './sessions.js';
 import { RedisTranscript } from './transcript.js';
 
 /** The store of record on Redis: one object per port, sharing a connection and a key prefix. */
-export const redisStore = (redis: Redis, prefix: string): Store => ({
+export const redisStore = (redis: RedisClient, prefix: string): Store => ({
   sessions: new RedisSessions(redis, prefix),
   invites: new RedisInvites(redis, prefix),
   transcript: new RedisTranscript(redis, prefix),

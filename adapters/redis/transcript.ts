@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
@@ -16,7 +16,7 @@ export const TRANSCRIPT_LIMITS = { entries: 10_000, bytes: 5 * 1024 * 1024 };
 /** Each chat's transcript (a stream) and its outbox of effects for the planner. */
 export class RedisTranscript implements TranscriptStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: Redis, private readonly prefix: string) {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
     this.g = globalKeys(prefix);
   }
 
@@ -83,9 +83,8 @@ export class RedisTranscript implements TranscriptStore {
   async outboxDepth() {
     const ids = await this.dirtySessions();
     if (ids.length === 0) return 0;
-    const p = this.redis.pipeline();
-    for (const id of ids) p.xlen(this.k(id).outbox);
-    const res = (await p.exec()) ?? [];
-    return res.reduce((n, [, v]) => n + (typeof v === 'number' ? v : 0), 0);
+    // One command each (auto-pipelined): a pipeline may not span slots on a cluster.
+    const lengths = await Promise.all(ids.map((id) => this.redis.xlen(this.k(id).outbox)));
+    return lengths.reduce((n, v) => n + v, 0);
   }
 }

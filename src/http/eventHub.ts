@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/connection.js';
 import type { Logger } from 'pino';
 import { EntryBody, type TranscriptEntry } from '../domain/transcript.js';
 
@@ -6,13 +7,14 @@ type Listener = (entry: TranscriptEntry) => void;
 
 /**
  * Fans Redis pub/sub out to this process's SSE clients: one subscriber connection,
- * one channel per watched session, subscribed while anyone here watches it.
+ * one channel per watched session, subscribed while anyone here watches it. On a Redis 7
+ * cluster the channels are shard channels (SSUBSCRIBE), each served by its slot's master.
  */
 export class EventHub {
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(private readonly sub: Redis, private readonly channelOf: (sessionId: string) => string, private readonly log: Logger) {
-    sub.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+  constructor(private readonly sub: RedisClient, private readonly channelOf: (sessionId: string) => string, private readonly log: Logger, private readonly sharded = false) {
+    (sub as Redis).on(sharded ? 'smessage' : 'message', (channel: string, message: string) => this.dispatch(channel, message));
   }
 
   private readonly sessionOf = new Map<string, string>();
@@ -41,7 +43,7 @@ export class EventHub {
       this.listeners.set(sessionId, set);
       const channel = this.channelOf(sessionId);
       this.sessionOf.set(channel, sessionId);
-      await this.sub.subscribe(channel);
+      await (this.sharded ? this.sub.ssubscribe(channel) : this.sub.subscribe(channel));
     }
     set.add(listener);
     return async () => {
@@ -50,7 +52,7 @@ export class EventHub {
         this.listeners.delete(sessionId);
         const channel = this.channelOf(sessionId);
         this.sessionOf.delete(channel);
-        await this.sub.unsubscribe(channel).catch(() => undefined);
+        await (this.sharded ? this.sub.sunsubscribe(channel) : this.sub.unsubscribe(channel)).catch(() => undefined);
       }
     };
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/connection.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Refused } from '../app/errors.js';
 import { words } from '../app/wording/index.js';
@@ -27,7 +27,7 @@ export class ChatCreationLimiter {
   private readonly byClient: RateLimiterRedis | undefined;
   private readonly byQueue: RateLimiterRedis | undefined;
 
-  constructor(redis: Redis, prefix: string, limits: ChatCreationLimits) {
+  constructor(redis: RedisClient, prefix: string, limits: ChatCreationLimits) {
     const make = (name: string, points: number) => (points > 0
       ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:chats:${name}`, points, duration: 60, rejectIfRedisNotReady: true })
       : undefined);

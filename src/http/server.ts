@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/connection.js';
 import type { AppContext } from '../app/context.js';
 import type { Env } from '../config.js';
 import { mountAdmin } from './admin.js';
@@ -22,7 +22,7 @@ export interface HttpDeps {
   ctx: AppContext;
   env: HttpEnv;
   /** For the HTTP layer's own counters (rate limits), shared by every instance. */
-  redis: Redis;
+  redis: RedisClient;
   hub: EventHub;
   metrics: ServiceMetrics;
   apiKeys: readonly string[];

@@ -1,13 +1,14 @@
 import { sessionKeys } from '../../adapters/redis/keys.js';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/connection.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, json, REDIS_URL, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
+import { keysMatching, testRedis } from '../support/redis.js';
 
 let h: Harness;
-let redis: Redis;
+let redis: RedisClient;
 beforeAll(async () => {
   h = await startHarness();
-  redis = new Redis(REDIS_URL);
+  redis = await testRedis();
 });
 afterAll(async () => {
   await redis.quit();
@@ -18,9 +19,9 @@ afterAll(async () => {
 async function snapshot(): Promise<Record<string, string>> {
   // Let the planner and the deliveries settle first; their own bookkeeping (queues, leases, locks,
   // dirty marks) is not state.
-  await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0 && (await redis.keys(`${h.prefix}:d:*:l`)).length === 0, 5000, 'quiet outbox and deliveries');
+  await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0 && (await keysMatching(redis, `${h.prefix}:d:*:l`)).length === 0, 5000, 'quiet outbox and deliveries');
   const out: Record<string, string> = {};
-  const keys = (await redis.keys(`${h.prefix}:*`)).filter((k) => !/:(q|lock|dirty|active)(:|$)/.test(k) && !k.startsWith(`${h.prefix}:d:`)).sort();
+  const keys = (await keysMatching(redis, `${h.prefix}:*`)).filter((k) => !/:(\{q\}|lock|dirty|active)(:|$)/.test(k) && !k.startsWith(`${h.prefix}:d:`)).sort();
   for (const k of keys) {
     const type = await redis.type(k);
     out[k] = type === 'hash' ? JSON.stringify(await redis.hgetall(k))

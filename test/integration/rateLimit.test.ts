@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Refused } from '../../src/app/errors.js';
 import { clientKey } from '../../src/http/clientAddress.js';
 import { ChatCreationLimiter } from '../../src/http/rateLimit.js';
-import { type Harness, REDIS_URL, startHarness } from '../support/harness.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { keysMatching, testRedis } from '../support/redis.js';
 
 let direct: Harness;
 let proxied: Harness;
@@ -63,10 +64,10 @@ describe('new chats per queue', () => {
 
   it('keeps no counter for a queue that does not exist', async () => {
     expect((await create(perQueue, '198.51.100.60', 'made-up-queue')).status).toBe(404);
-    const redis = new Redis(REDIS_URL);
+    const redis = await testRedis();
     try {
-      expect(await redis.keys(`${perQueue.prefix}:rl:*made-up-queue*`)).toEqual([]);
-      expect((await redis.keys(`${perQueue.prefix}:rl:chats:queue:*`)).length).toBeGreaterThan(0);
+      expect(await keysMatching(redis, `${perQueue.prefix}:rl:*made-up-queue*`)).toEqual([]);
+      expect((await keysMatching(redis, `${perQueue.prefix}:rl:chats:queue:*`)).length).toBeGreaterThan(0);
     } finally {
       await redis.quit();
     }

@@ -7,6 +7,9 @@ import type { Directory } from '../../src/domain/directory.js';
 import { buildService, type PlatformFactory, type Service } from '../../src/service.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Set (`host:port,…`) to run the suites against a Redis Cluster. */
+export const REDIS_CLUSTER_NODES = process.env.REDIS_CLUSTER_NODES || undefined;
+export const REDIS_TARGET = { url: REDIS_URL, clusterNodes: REDIS_CLUSTER_NODES?.split(',') };
 
 export const DIRECTORY_YAML = `
 queues:
@@ -41,7 +44,9 @@ export async function startHarness(o: { env?: Record<string, string>; platforms?
   const prefix = o.prefix ?? uniquePrefix();
   // Tests create chats from one address far faster than people do: the rate limits get their own tests.
   const limits = { SESSION_CREATE_LIMIT: '10000', SESSION_CREATE_QUEUE_LIMIT: '10000' };
-  const env = loadEnv({ REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: 'test-key', INVITE_TTL_SECONDS: '60', PORT: '0', HOST: '127.0.0.1', ...limits, ...o.env });
+  // A test that points REDIS_URL elsewhere (a Redis that is down) means that server alone.
+  const cluster = REDIS_CLUSTER_NODES && !o.env?.REDIS_URL ? { REDIS_CLUSTER_NODES } : {};
+  const env = loadEnv({ REDIS_URL, ...cluster, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: 'test-key', INVITE_TTL_SECONDS: '60', PORT: '0', HOST: '127.0.0.1', ...limits, ...o.env });
   const recording = o.recording || new RecordingPlatform();
   const platforms = [...(o.platforms ?? [])];
   if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));
@@ -57,7 +62,7 @@ export async function startHarness(o: { env?: Record<string, string>; platforms?
 }
 
 /** Deletes every key of a test prefix. */
-export const cleanup = (prefix: string): Promise<void> => deletePrefix(REDIS_URL, prefix);
+export const cleanup = (prefix: string): Promise<void> => deletePrefix(REDIS_TARGET, prefix);
 
 export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;

@@ -10,7 +10,7 @@
 
     ARGV[1] session id
     ARGV[2] events channel (pub/sub, for the end user's stream)
-    ARGV[3] the script's own parameters, JSON
+    ARGV[3] the script's own parameters, JSON (p.sharded: SPUBLISH, on a Redis 7 cluster)
     ARGV[4] n, the number of transcript entries, then n entries (JSON)
     ARGV[4+n+1] m, the number of effects, then m effects (JSON)
 ]]
@@ -45,7 +45,7 @@ end
 local function write_entry(k)
   local body = ARGV[4 + k]
   local id = redis.call('XADD', KEYS[5], '*', 'e', body)
-  redis.call('PUBLISH', channel, id .. ' ' .. body)
+  redis.call(p.sharded and 'SPUBLISH' or 'PUBLISH', channel, id .. ' ' .. body)
   return id, #body
 end
 

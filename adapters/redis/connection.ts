@@ -1,0 +1,105 @@
+import type { EventEmitter } from 'node:events';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+/** A single Redis or a Redis Cluster: the commands Switchboard uses work on both. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisTarget {
+  /** `redis://` or `rediss://`: the server, or (with `clusterNodes`) the credentials and TLS. */
+  url: string;
+  /** Seeds (`host:port`) of a Redis Cluster. */
+  clusterNodes?: readonly string[] | undefined;
+}
+
+/**
+ * What a connection is for: the store (auto-pipelined), pub/sub (a subscriber), or BullMQ
+ * (whose blocked workers must wait out a restart, so no retry limit).
+ */
+export type Purpose = 'store' | 'pubsub' | 'queues';
+
+const PER_PURPOSE: Record<Purpose, RedisOptions> = {
+  store: { maxRetriesPerRequest: 2, enableAutoPipelining: true },
+  pubsub: { maxRetriesPerRequest: null },
+  queues: { maxRetriesPerRequest: null, enableReadyCheck: true },
+};
+
+/** The one place connections are made: store, pub/sub and BullMQ alike, plain or Cluster. */
+export function connect(target: RedisTarget, purpose: Purpose, extra: RedisOptions = {}): RedisClient {
+  const options: RedisOptions = { ...PER_PURPOSE[purpose], connectionName: `switchboard-${purpose}`, ...extra };
+  if (!target.clusterNodes?.length) return new Redis(target.url, options);
+  const u = new URL(target.url);
+  const auth: RedisOptions = {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+  };
+  const { enableAutoPipelining, maxRetriesPerRequest, ...nodeOptions } = options;
+  return new Cluster(target.clusterNodes.map(seed), {
+    redisOptions: { ...nodeOptions, ...auth, maxRetriesPerRequest },
+    enableAutoPipelining: enableAutoPipelining ?? false,
+    // A subscriber on a shard channel follows the shard's master.
+    shardedSubscribers: purpose === 'pubsub',
+    // BullMQ's blocking commands must not be given up on while the cluster fails over.
+    ...(purpose === 'queues' ? { enableOfflineQueue: true } : {}),
+  });
+}
+
+function seed(hostPort: string): { host: string; port: number } {
+  const i = hostPort.lastIndexOf(':');
+  return i > 0 ? { host: hostPort.slice(0, i), port: Number(hostPort.slice(i + 1)) } : { host: hostPort, port: 6379 };
+}
+
+export const isCluster = (r: RedisClient): r is Cluster => r instanceof Cluster;
+
+/** Every master: where node-local work goes (key scans, keyspace events, CONFIG). */
+export const masters = (r: RedisClient): Redis[] => (isCluster(r) ? r.nodes('master') : [r]);
+
+/** Whether the client is ready for commands. */
+export const isReady = (r: RedisClient): boolean => r.status === 'ready';
+
+/** SCAN (never KEYS) every master for keys matching `match`. */
+export async function scanKeys(r: RedisClient, match: string, each: (keys: string[], node: Redis) => Promise<void>): Promise<void> {
+  for (const node of masters(r)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await each(keys, node);
+    } while (cursor !== '0');
+  }
+}
+
+/** Connection errors go to `report`; the client reconnects by itself. */
+export function onError(r: RedisClient, report: (err: Error) => void): void {
+  (r as EventEmitter).on('error', report);
+}
+
+/** Answers within `ms` whether the server (every master, on a cluster) is there: 'ok' or what is wrong. */
+export async function probe(r: RedisClient, ms: number): Promise<string> {
+  if (r.status !== 'ready') return `not connected (${r.status})`;
+  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve(`no answer in ${ms} ms`), ms).unref());
+  const check = async (): Promise<string> => {
+    if (!isCluster(r)) return (await r.ping()) === 'PONG' ? 'ok' : 'unexpected answer to PING';
+    const info = await r.cluster('INFO');
+    return /cluster_state:ok/.test(String(info)) ? 'ok' : 'cluster_state is not ok';
+  };
+  return Promise.race([check().catch((e: Error) => e.message), timeout]);
+}
+
+const sharded = new WeakSet<object>();
+
+/**
+ * Chat events use sharded pub/sub (SPUBLISH/SSUBSCRIBE) on a Redis 7 cluster, where a plain
+ * PUBLISH would be copied to every node; plain pub/sub on one server and on Redis 6.2.
+ * Decided once per connection at start-up; the scripts and the subscriber ask here.
+ */
+export async function choosePubSub(store: RedisClient): Promise<boolean> {
+  if (!isCluster(store)) return false;
+  const info = await store.info('server').catch(() => '');
+  // Unknown (the cluster is not up yet): assume the Redis 7 a cluster deployment is documented for.
+  const major = Number(/redis_version:(\d+)/.exec(info)?.[1] ?? 7);
+  if (major >= 7) sharded.add(store);
+  return major >= 7;
+}
+
+export const usesShardedPubSub = (store: RedisClient): boolean => sharded.has(store);

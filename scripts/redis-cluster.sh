@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# A throwaway three-master Redis Cluster on local ports, for tests and trials.
+#   scripts/redis-cluster.sh start [first-port]   prints the seeds (127.0.0.1:P,...)
+#   scripts/redis-cluster.sh stop  [first-port]
+set -euo pipefail
+cmd="${1:-start}"
+first="${2:-7101}"
+ports=("$first" "$((first + 1))" "$((first + 2))")
+dir="${TMPDIR:-/tmp}/switchboard-cluster-$first"
+
+case "$cmd" in
+  start)
+    mkdir -p "$dir"
+    for p in "${ports[@]}"; do
+      redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes-$p.conf" \
+        --dir "$dir" --save '' --appendonly no --daemonize yes --logfile "$dir/$p.log" --pidfile "$dir/$p.pid"
+    done
+    for p in "${ports[@]}"; do
+      for _ in $(seq 1 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    done
+    redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$dir/create.log"
+    for _ in $(seq 1 100); do
+      redis-cli -p "$first" cluster info | grep -q 'cluster_state:ok' && break; sleep 0.1
+    done
+    redis-cli -p "$first" cluster info | grep -q 'cluster_state:ok' || { echo "cluster did not come up (see $dir)" >&2; exit 1; }
+    echo "127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
+    ;;
+  stop)
+    for p in "${ports[@]}"; do redis-cli -p "$p" shutdown nosave >/dev/null 2>&1 || true; done
+    rm -rf "$dir"
+    ;;
+  *) echo "usage: $0 start|stop [first-port]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCluster, type RedisClient } from '../../adapters/redis/connection.js';
+import { destKeys, sessionKeys } from '../../adapters/redis/keys.js';
+import { type Harness, json, REDIS_CLUSTER_NODES, startHarness, waitFor } from '../support/harness.js';
+import { keysMatching, testRedis } from '../support/redis.js';
+
+/** What only a cluster can show: the client kind, readiness, and the slot layout. Runs in `npm run test:cluster`. */
+describe.runIf(REDIS_CLUSTER_NODES)('on a Redis Cluster', () => {
+  let h: Harness;
+  let redis: RedisClient;
+  beforeAll(async () => {
+    h = await startHarness();
+    redis = await testRedis();
+  });
+  afterAll(async () => {
+    await redis.quit();
+    await h.stop();
+  });
+
+  it('talks to it as a cluster, and /readyz checks cluster_state', async () => {
+    expect(isCluster(h.service.redis)).toBe(true);
+    const ready = await json(`${h.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toMatchObject({ redis: 'ok', queues: 'ok' });
+  });
+
+  it("keeps a chat's keys, and its channel's queue, in one slot; BullMQ's keys in another", async () => {
+    const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hi' } });
+    const id = created.body.session.id as string;
+    await waitFor(() => h.recording.of('post').length > 0, 5000, 'the first line');
+    const slotOf = async (key: string) => Number(await redis.cluster('KEYSLOT', key));
+    const k = sessionKeys(h.prefix, id);
+    const slots = new Set(await Promise.all([k.session, k.members, k.transcript, k.outbox, k.events].map(slotOf)));
+    expect(slots.size).toBe(1);
+    expect(await slotOf(destKeys(h.prefix, 'recording:channel:it-support').queue)).toBe([...slots][0]);
+    const bull = await keysMatching(redis, `${h.prefix}:{q}:*`);
+    expect(bull.length).toBeGreaterThan(0);
+    expect(new Set(await Promise.all(bull.map(slotOf))).size).toBe(1);
+  });
+});
