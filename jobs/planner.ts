@@ -145,6 +145,8 @@ export class Planner {
     } finally {
       await releaseLock(this.redis, key, lock);
     }
+    // After a crash between a change and its reindex, the change's effects bring the chat here.
+    if (first.length > 0) await this.ctx.store.lists.reindex(sessionId);
     await this.ctx.store.transcript.markClean(sessionId);
     return 'done';
   }

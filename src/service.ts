@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { withScripts } from '../adapters/redis/scripts.js';
+import { RedisLists } from '../adapters/redis/lists.js';
 import { redisStore } from '../adapters/redis/store.js';
 import { eventsChannel } from '../adapters/redis/keys.js';
 import { choosePubSub, connect, onError, probe, type RedisClient } from '../adapters/redis/connection.js';
@@ -114,8 +115,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   let planner: Planner | undefined;
   let sweep: NodeJS.Timeout | undefined;
   if (working) {
-    // In the background: with Redis down it waits for Redis, like the workers.
-    void migrateQueues(bull, prefix, [timers.queue, outbox.queue, homes.queue], log).catch((err: Error) => log.warn({ err: err.message }, 'could not move the old queue prefix\'s jobs; the next start tries again'));
+    // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
+    const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
+    void migrateQueues(bull, prefix, [timers.queue, outbox.queue, homes.queue], log).catch(retry("move the old queue prefix's jobs"));
+    void new RedisLists(redis, prefix).adoptOpenSet().catch(retry('list the open chats of an older version'));
     planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
     workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
     // Every role drains what its own commits claim; workers also take over what others left.

@@ -62,7 +62,6 @@ export function destKeys(prefix: string, dest: string) {
 
 export const globalKeys = (prefix: string) => ({
   refs: `${prefix}:refs`,
-  open: `${prefix}:open`,
   dirty: `${prefix}:dirty`,
   away: `${prefix}:away`,
   lookup: `${prefix}:lookup`,
@@ -73,6 +72,8 @@ export const globalKeys = (prefix: string) => ({
   /** Open chats per channel destination, for spreading a queue over its channel pool. */
   load: `${prefix}:load`,
   mirrorChats: (key: string) => `${prefix}:mc:${key}`,
+  /** A list of domain/lists.ts: whose (an agent or a queue), and which. */
+  list: (list: string, of: string) => `${prefix}:ls:${list}:${of}`,
   expiring: (key: string) => `${prefix}:lk:${key}`,
   once: (key: string) => `${prefix}:once:${key}`,
 });

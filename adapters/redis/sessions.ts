@@ -31,8 +31,8 @@ export class RedisSessions implements SessionStore {
 
   async create(session: Session, tokenHash: string, home: string | undefined, w: Writes) {
     const r = idsOf(await runSessionScript(this.redis, this.prefix, 'createSession', session.id, { session: JSON.stringify(session), token: tokenHash, ...(home ? { home } : {}) }, w));
-    // Global keys live in slots of their own: written after the chat, each idempotently.
-    if (r.ok) await Promise.all([this.redis.hset(this.g.refs, session.ref, session.id), this.redis.zadd(this.g.open, session.createdAt, session.id)]);
+    // The ref look-up lives in a slot of its own: written after the chat (the lists are the caller's).
+    if (r.ok) await this.redis.hset(this.g.refs, session.ref, session.id);
     return r;
   }
 
@@ -71,18 +71,12 @@ export class RedisSessions implements SessionStore {
     return (await this.redis.hget(this.g.refs, ref.toUpperCase())) ?? undefined;
   }
 
-  async openIds() {
-    return this.redis.zrange(this.g.open, 0, -1);
-  }
-
   async accept(sessionId: string, member: Member, now: number, w: Writes) {
     return idsOf(await runSessionScript(this.redis, this.prefix, 'acceptSession', sessionId, { agentId: member.agentId, member: JSON.stringify(member), now }, w));
   }
 
   async end(sessionId: string, by: string, now: number, w: Writes) {
-    const r = idsOf(await runSessionScript(this.redis, this.prefix, 'endSession', sessionId, { by, now, retainMs: RETAIN_ENDED_MS }, w));
-    if (r.ok) await this.redis.zrem(this.g.open, sessionId);
-    return r;
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'endSession', sessionId, { by, now, retainMs: RETAIN_ENDED_MS }, w));
   }
 
   async addMember(sessionId: string, member: Member, w: Writes) {

@@ -12,11 +12,15 @@ import { type LineContext } from './surfaces/lines.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Runs a store write and, when it took, wakes the planner for the session. */
+/**
+ * Runs a store write that changes a chat's state and, when it took, puts the chat in the
+ * lists its state now says and wakes the planner. (Should this process stop in between, the
+ * planner reindexes: the write left it effects.)
+ */
 export async function commit<T>(ctx: AppContext, sessionId: string, write: Promise<StoreResult<T>>): Promise<T> {
   const r = await write;
   if (!r.ok) throw storeRefusal(r.code);
-  await ctx.outbox.kick(sessionId);
+  await Promise.all([ctx.store.lists.reindex(sessionId), ctx.outbox.kick(sessionId)]);
   return r.value;
 }
 
@@ -192,10 +196,9 @@ export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' 
   };
 }
 
-/** The sessions an agent is in, newest first; used to resolve a command without a ref. */
+/** The active chats an agent is in, newest first; used to resolve a command without a ref. */
 export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<Session[]> {
-  // All open chats read at once (the store connection pipelines them), not one round trip each.
-  const ids = await ctx.store.sessions.openIds();
+  const ids = await ctx.store.lists.read('chats', agentId);
   const found = await Promise.all(ids.map(async (id) => {
     const [s, members] = await Promise.all([ctx.store.sessions.get(id), ctx.store.sessions.members(id)]);
     return s?.status === 'active' && members.some((m) => m.agentId === agentId) ? s : undefined;

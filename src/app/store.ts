@@ -1,4 +1,5 @@
 import type { Invite, InviteStatus } from '../domain/invite.js';
+import type { Listing, ListName } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
 import type { Delivery, Queued } from './delivery/delivery.js';
@@ -73,7 +74,6 @@ export interface SessionStore {
   /** The session and its end-user token hash, in one read. */
   withToken(id: string): Promise<{ session: Session; tokenHash: string } | undefined>;
   idByRef(ref: string): Promise<string | undefined>;
-  openIds(): Promise<string[]>;
   accept(sessionId: string, member: Member, now: number, w: Writes): Promise<StoreResult<string[]>>;
   /** Ends the session and cancels its pending invites; returns the cancelled invite ids. */
   end(sessionId: string, by: string, now: number, w: Writes): Promise<StoreResult<string[]>>;
@@ -84,6 +84,22 @@ export interface SessionStore {
   setMirror(sessionId: string, mirror: Mirror): Promise<void>;
   setAvailable(agentId: string, available: boolean): Promise<void>;
   awayAgentIds(): Promise<Set<string>>;
+}
+
+/**
+ * The lists of domain/lists.ts as indexes. A chat is (re)indexed after each change of its
+ * state, from that state, idempotently: a repeat, a late or a concurrent run leaves the
+ * lists as the chat's latest state says.
+ */
+export interface ListStore {
+  /**
+   * Puts the chat in exactly the lists its state says; cheap when nothing changed since the
+   * last time. `seen`: a listing a reader found that the chat does not match (it goes, unless
+   * the chat's state says it belongs).
+   */
+  reindex(sessionId: string, seen?: Omit<Listing, 'score'>): Promise<void>;
+  /** The items of a list, in order (chat ids, or invite ids for `invites`). */
+  read(list: ListName, of: string): Promise<string[]>;
 }
 
 export interface InviteStore {
@@ -169,6 +185,7 @@ export interface DeliveryStore {
 
 /** The store of record, as the use cases see it. */
 export interface Store {
+  lists: ListStore;
   sessions: SessionStore;
   invites: InviteStore;
   transcript: TranscriptStore;

@@ -1,6 +1,7 @@
 import type { Agent, Queue } from '../domain/directory.js';
 import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
 import type { Invite } from '../domain/invite.js';
+import type { Listing } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
 import type { MessageEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
@@ -82,15 +83,43 @@ export async function inviteView(ctx: AppContext, invite: Invite, view?: Session
   };
 }
 
-/** Open sessions the agent is a member of, and, for supervisors, the active ones of their queues. */
+/**
+ * The agent's open chats and pending invites, and for supervisors the active chats of their
+ * queues: read from the lists (never by scanning every chat), each checked against its chat.
+ * A listing the chat no longer matches is left out, and the chat reindexed.
+ */
 export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView> {
-  const ids = await ctx.store.sessions.openIds();
-  const views = await Promise.all(ids.map((id) => sessionView(ctx, id).catch(() => undefined)));
-  const open = views.filter((v): v is SessionView => v !== undefined);
-  const chats = open.filter((v) => v.members.some((m) => m.agentId === agent.id));
-  const monitoring = open.filter((v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId));
-  const pending = open.flatMap((v) => v.invites.filter((i) => i.status === 'pending' && i.inviteeId === agent.id).map((i) => ({ i, v })));
-  const away = await ctx.store.sessions.awayAgentIds();
+  const lists = ctx.store.lists;
+  const supervised = agent.queues.filter((q) => isSupervisorOf(agent, q));
+  const [chatIds, inviteIds, monitoredIds, away] = await Promise.all([
+    lists.read('chats', agent.id),
+    lists.read('invites', agent.id),
+    Promise.all(supervised.map(async (q) => (await lists.read('active', q)).map((id) => [q, id] as const))).then((all) => all.flat()),
+    ctx.store.sessions.awayAgentIds(),
+  ]);
+  const invites = (await Promise.all(inviteIds.map((id) => ctx.store.invites.get(id)))).filter((i): i is Invite => i !== undefined);
+  const views = new Map<string, SessionView>();
+  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...invites.map((i) => i.sessionId)])].map(async (id) => {
+    const v = await sessionView(ctx, id).catch(() => undefined);
+    if (v) views.set(id, v);
+  }));
+  const stale: Array<[string, Omit<Listing, 'score'>]> = [];
+  const check = (id: string, seen: Omit<Listing, 'score'>, ok: (v: SessionView) => boolean): SessionView[] => {
+    const v = views.get(id);
+    if (v && ok(v)) return [v];
+    stale.push([id, seen]);
+    return [];
+  };
+  const open = (v: SessionView) => v.session.status !== 'ended';
+  const chats = chatIds.flatMap((id) => check(id, { list: 'chats', of: agent.id, item: id }, (v) => open(v) && v.members.some((m) => m.agentId === agent.id)));
+  const monitoring = monitoredIds.flatMap(([q, id]) => check(id, { list: 'active', of: q, item: id }, (v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId)));
+  const pending = invites.flatMap((i) => {
+    const now = views.get(i.sessionId)?.invites.find((x) => x.id === i.id);
+    if (now?.status === 'pending' && now.inviteeId === agent.id) return [{ i: now, v: views.get(i.sessionId)! }];
+    stale.push([i.sessionId, { list: 'invites', of: agent.id, item: i.id }]);
+    return [];
+  });
+  for (const [id, seen] of stale) void lists.reindex(id, seen).catch(() => undefined);
   return {
     agent,
     available: !away.has(agent.id),

@@ -55,7 +55,7 @@ describe.skipIf(!hasChromium)('embed.js', () => {
     await frame.click('#start button[type=submit]');
     await frame.locator('#messages li', { hasText: 'Where is my order?' }).waitFor();
     // The only chat of this service (the frame may have no storage to read it from: third-party storage is blocked).
-    const [id] = await h.service.ctx.store.sessions.openIds();
+    const [id] = await h.service.ctx.store.lists.read('waiting', 'it-support');
     await json(`${h.url}/api/v1/sessions/${id}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'bob' } });
     await json(`${h.url}/api/v1/sessions/${id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'bob', text: 'On its way!' } });
     await frame.locator('#messages li.agent', { hasText: 'On its way!' }).waitFor();

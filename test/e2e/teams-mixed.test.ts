@@ -98,11 +98,12 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
 });
 
 describe('lines in a Teams 1:1 that mirrors a chat: for the customer, or a command?', () => {
+  const chatId = async () => (await w.h.service.ctx.store.lists.read('active', 'it-support'))[0]!;
   const userSees = async () => {
-    const id = (await w.h.service.ctx.store.sessions.openIds())[0]!;
+    const id = await chatId();
     return (await w.h.service.ctx.store.transcript.read(id, undefined, 1000)).flatMap((e) => (e.kind === 'message' && e.visibility === 'public' ? [e.text] : []));
   };
-  const ref = async () => (await w.h.service.ctx.store.sessions.get((await w.h.service.ctx.store.sessions.openIds())[0]!))!.ref;
+  const ref = async () => (await w.h.service.ctx.store.sessions.get(await chatId()))!.ref;
   const said = (text: string) => w.teams.post(w.teams.personalMessage(USERS.bob, DM, text));
 
   it('a whole command without a slash runs: invite dan monitor <ref>', async () => {

@@ -3,7 +3,8 @@
   head of ARGV, so the state change and what it writes are one atomic step:
 
     KEYS[1] session hash (json, token, mirrors, home; o: effects in the outbox;
-            n, b: entries and bytes in the transcript)
+            n, b: entries and bytes in the transcript; rev: the state's revision,
+            ix/ixrev: the lists it is in, as of which revision)
     KEYS[2] members hash     KEYS[5] transcript stream
     KEYS[3] invites hash     KEYS[6] outbox stream (effects for the planner)
     KEYS[4] pending invites by invitee   KEYS[7] client message ids
@@ -55,8 +56,10 @@ local function plan_entry(id, only)
   to_outbox(cjson.encode(effect))
 end
 
--- Effects, then every entry with an effect of its own for the planner.
+-- Effects, then every entry with an effect of its own for the planner. Used by the scripts
+-- that change a chat's state: its revision moves, so its lists are reindexed (lists.ts).
 local function write_all()
+  redis.call('HINCRBY', KEYS[1], 'rev', 1)
   write_effects()
   local ids = {}
   for k = 1, entry_count do
