@@ -1,18 +1,26 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../adapters/redis/connection.js';
 import { z } from 'zod';
-import type { AppContext, InviteTimers } from '../src/app/context.js';
+import type { AppContext, Timers } from '../src/app/context.js';
 import { expireInvite } from '../src/app/invites.js';
+import { endUnanswered } from '../src/app/sessions.js';
 import { queuePrefix } from '../adapters/redis/keys.js';
 
 export const INVITES_QUEUE = 'invites';
 const ExpireJob = z.object({ inviteId: z.string().min(1) });
+const UnansweredJob = z.object({ sessionId: z.string().min(1) });
 
-/** A job id per invite: adding it twice is harmless, and cancel finds it. */
+/** A job id per invite and per chat: adding it twice is harmless, and cancel finds it. */
 const jobId = (inviteId: string): string => `expire-${inviteId}`;
+const waitingJobId = (sessionId: string): string => `unanswered-${sessionId}`;
 
-/** Invite timers as BullMQ delayed jobs, in their own queue so no rate limit delays them. */
-export class InviteExpiryQueue implements InviteTimers {
+const TIMER_OPTIONS = { attempts: 10, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: 1000 } as const;
+
+/**
+ * Timers as BullMQ delayed jobs, in their own queue so no rate limit delays them: invite
+ * expiry, and chats that wait too long (WAITING_TIMEOUT_SECONDS).
+ */
+export class InviteExpiryQueue implements Timers {
   readonly queue: Queue;
 
   constructor(connection: RedisClient, prefix: string) {
@@ -22,19 +30,20 @@ export class InviteExpiryQueue implements InviteTimers {
   }
 
   async schedule(inviteId: string, at: number): Promise<void> {
-    await this.queue.add('expire', { inviteId }, {
-      jobId: jobId(inviteId),
-      delay: Math.max(0, at - Date.now()),
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 200 },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    });
+    await this.queue.add('expire', { inviteId }, { ...TIMER_OPTIONS, jobId: jobId(inviteId), delay: Math.max(0, at - Date.now()) });
   }
 
   async cancel(inviteId: string): Promise<void> {
     // A job that is already running cannot be removed; its handler finds the invite settled.
     await this.queue.remove(jobId(inviteId)).catch(() => 0);
+  }
+
+  async scheduleUnanswered(sessionId: string, at: number): Promise<void> {
+    await this.queue.add('unanswered', { sessionId }, { ...TIMER_OPTIONS, jobId: waitingJobId(sessionId), delay: Math.max(0, at - Date.now()) });
+  }
+
+  async cancelUnanswered(sessionId: string): Promise<void> {
+    await this.queue.remove(waitingJobId(sessionId)).catch(() => 0);
   }
 
   close(): Promise<void> {
@@ -48,6 +57,7 @@ export interface ExpiryObserver {
 
 export function startInviteExpiryWorker(ctx: AppContext, connection: RedisClient, prefix: string, observer?: ExpiryObserver, concurrency = 50): Worker {
   const worker = new Worker(INVITES_QUEUE, async (job: Job) => {
+    if (job.name === 'unanswered') return endUnanswered(ctx, UnansweredJob.parse(job.data).sessionId);
     const { inviteId } = ExpireJob.parse(job.data);
     const expired = await expireInvite(ctx, inviteId);
     if (expired) observer?.expired(inviteId, Date.now() - (job.timestamp + (job.opts.delay ?? 0)));

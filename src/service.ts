@@ -13,6 +13,7 @@ import { HomeQueue, startHomeWorker } from '../jobs/homes.js';
 import { Engine } from '../jobs/delivery.js';
 import { OutboxQueue, Planner, sweepOutboxes } from '../jobs/planner.js';
 import { rootPosted, unreachable } from './app/delivery/planner.js';
+import { timeWaitingChats } from './app/sessions.js';
 import type { AppContext } from './app/context.js';
 import type { PlatformPort } from './app/ports.js';
 import { DirectoryHolder, type Env } from './config.js';
@@ -97,7 +98,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics,
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500 },
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000 },
     now: o.now ?? Date.now,
   };
   ctxRef = ctx;
@@ -118,7 +119,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
     const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
     void migrateQueues(bull, prefix, [timers.queue, outbox.queue, homes.queue], log).catch(retry("move the old queue prefix's jobs"));
-    void new RedisLists(redis, prefix).adoptOpenSet().catch(retry('list the open chats of an older version'));
+    void new RedisLists(redis, prefix).adoptOpenSet()
+      .then(() => timeWaitingChats(ctx))
+      .catch(retry('list the open chats of an older version and time the waiting ones'));
     planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
     workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
     // Every role drains what its own commits claim; workers also take over what others left.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './connection.js';
 import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
-import type { SessionBundle, SessionStore, Writes } from '../../src/app/store.js';
+import type { EndOptions, SessionBundle, SessionStore, Writes } from '../../src/app/store.js';
 import type { Invite } from '../../src/domain/invite.js';
 import { type Member, MemberSchema, type Session, SessionSchema } from '../../src/domain/session.js';
 import { globalKeys, sessionKeys, tagOf } from './keys.js';
@@ -75,8 +75,8 @@ export class RedisSessions implements SessionStore {
     return idsOf(await runSessionScript(this.redis, this.prefix, 'acceptSession', sessionId, { agentId: member.agentId, member: JSON.stringify(member), now }, w));
   }
 
-  async end(sessionId: string, by: string, now: number, w: Writes) {
-    return idsOf(await runSessionScript(this.redis, this.prefix, 'endSession', sessionId, { by, now, retainMs: RETAIN_ENDED_MS }, w));
+  async end(sessionId: string, by: string, now: number, w: Writes, o: EndOptions = {}) {
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'endSession', sessionId, { by, now, retainMs: RETAIN_ENDED_MS, ...o }, w));
   }
 
   async addMember(sessionId: string, member: Member, w: Writes) {

@@ -5,9 +5,13 @@ import type { PlatformPort } from './ports.js';
 import type { AppendResult, Store } from './store.js';
 
 /** Schedules and cancels invite expiry (BullMQ delayed jobs in production). */
-export interface InviteTimers {
+/** Delayed work that must happen on time whatever else is busy: invite expiry, unanswered chats. */
+export interface Timers {
   schedule(inviteId: string, at: number): Promise<void>;
   cancel(inviteId: string): Promise<void>;
+  /** A chat still waiting at `at` ends as unanswered. */
+  scheduleUnanswered(sessionId: string, at: number): Promise<void>;
+  cancelUnanswered(sessionId: string): Promise<void>;
 }
 
 /** Tells the planner a session's outbox has effects to turn into deliveries. */
@@ -27,6 +31,8 @@ export interface DeliveryEngine {
 /** Counters the use cases report; prom-client in production. */
 export interface AppMetrics {
   inviteOutcome(outcome: 'created' | 'resent' | 'accepted' | 'rejected' | 'expired' | 'cancelled'): void;
+  /** A chat ended unanswered (it waited WAITING_TIMEOUT_SECONDS). */
+  unanswered(): void;
 }
 
 /** Republishes agents' homes soon, coalescing bursts. */
@@ -40,13 +46,15 @@ export interface Settings {
   publicUrl: string;
   /** End-user messages are refused (429) while a session has this many undelivered effects. */
   maxBacklog: number;
+  /** A chat waiting this long ends as unanswered (0: never). */
+  waitingTimeoutMs: number;
 }
 
 /** Everything a use case needs; built once by the composition root. */
 export interface AppContext {
   store: Store;
   directory: DirectoryHolder;
-  timers: InviteTimers;
+  timers: Timers;
   outbox: OutboxKicker;
   engine: DeliveryEngine;
   homes: HomeRefresher;

@@ -9,6 +9,7 @@ import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
 import { type LineContext } from './surfaces/lines.js';
+import { plain, words } from './wording/index.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -79,7 +80,10 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
   await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), home, { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
-  if (home) await ctx.store.deliveries.load(home, 1);
+  await Promise.all([
+    home ? ctx.store.deliveries.load(home, 1) : undefined,
+    ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs) : undefined,
+  ]);
   return { session, token };
 }
 
@@ -98,6 +102,7 @@ export async function accept(ctx: AppContext, sessionId: string, agent: Agent | 
     // The owner reads the chat where they work: its channel there, else their 1:1.
     effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
   }));
+  await ctx.timers.cancelUnanswered(sessionId);
 }
 
 /** Ends a chat: by the owner (agentId) or by the end user (agentId undefined). Cancels pending invites. */
@@ -114,9 +119,45 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
     entries: [{ kind: 'status', ts: now, visibility: 'public', status: 'ended' }],
     effects: [changed(sessionId)],
   }));
-  await Promise.all(cancelled.map((id) => ctx.timers.cancel(id)));
+  await Promise.all([...cancelled.map((id) => ctx.timers.cancel(id)), session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
   return cancelled;
+}
+
+/** At start-up: every waiting chat has its timer (chats from before the timeout existed get theirs). */
+export async function timeWaitingChats(ctx: AppContext): Promise<void> {
+  if (ctx.settings.waitingTimeoutMs <= 0) return;
+  for (const q of ctx.directory.get().queues) {
+    for (const id of await ctx.store.lists.read('waiting', q.id)) {
+      const s = await ctx.store.sessions.get(id);
+      // Adding a timer that exists is harmless (one job id per chat).
+      if (s?.status === 'waiting') await ctx.timers.scheduleUnanswered(id, s.createdAt + ctx.settings.waitingTimeoutMs);
+    }
+  }
+}
+
+/**
+ * A chat no one took within WAITING_TIMEOUT_SECONDS ends as unanswered; its end user is told.
+ * The timer's handler: late, repeated or after an accept, it does nothing. True when it ended the chat.
+ */
+export async function endUnanswered(ctx: AppContext, sessionId: string): Promise<boolean> {
+  const session = await ctx.store.sessions.get(sessionId);
+  if (session?.status !== 'waiting') return false;
+  const now = ctx.now();
+  try {
+    await commit(ctx, sessionId, ctx.store.sessions.end(sessionId, 'system', now, {
+      entries: [
+        { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.unanswered')) },
+        { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
+      ],
+      effects: [changed(sessionId)],
+    }, { reason: 'unanswered', onlyIf: 'waiting' }));
+  } catch (err) {
+    if (err instanceof Refused) return false; // taken or ended meanwhile
+    throw err;
+  }
+  ctx.metrics.unanswered();
+  return true;
 }
 
 /** The end user writes; the session was just read by the caller's authorization. */

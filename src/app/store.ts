@@ -64,6 +64,12 @@ export interface AppendResult {
 }
 
 /** Chats, their members, and agents' availability. Every mutation is one atomic step with its precondition. */
+export interface EndOptions {
+  reason?: NonNullable<Session['endReason']>;
+  /** Only while the chat is still in this status (refused with `not_<status>` else). */
+  onlyIf?: Session['status'];
+}
+
 export interface SessionStore {
   /** A new chat id, in the slot of its home destination. */
   newId(home: string | undefined): string;
@@ -76,7 +82,7 @@ export interface SessionStore {
   idByRef(ref: string): Promise<string | undefined>;
   accept(sessionId: string, member: Member, now: number, w: Writes): Promise<StoreResult<string[]>>;
   /** Ends the session and cancels its pending invites; returns the cancelled invite ids. */
-  end(sessionId: string, by: string, now: number, w: Writes): Promise<StoreResult<string[]>>;
+  end(sessionId: string, by: string, now: number, w: Writes, o?: EndOptions): Promise<StoreResult<string[]>>;
   /** Adds a member, or steps a monitor up to participant. */
   addMember(sessionId: string, member: Member, w: Writes): Promise<StoreResult<string[]>>;
   members(sessionId: string): Promise<Member[]>;

@@ -23,6 +23,8 @@ export const SessionSchema = z.object({
   acceptedAt: z.number().optional(),
   endedAt: z.number().optional(),
   endedBy: z.string().optional(),
+  /** Why it ended, when not by someone's hand: `unanswered` (it waited too long). */
+  endReason: z.enum(['unanswered']).optional(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 

@@ -25,6 +25,7 @@ function publicSession(ctx: AppContext, s: Session): PublicSession {
     queue: { id: s.queueId, name: dir.queue(s.queueId)?.name ?? s.queueId },
     user: s.endUser, agent: owner ? { name: owner.firstName } : null,
     createdAt: new Date(s.createdAt).toISOString(),
+    ...(s.endReason ? { endReason: s.endReason } : {}),
   };
 }
 

@@ -45,6 +45,7 @@ export class ServiceMetrics implements AppMetrics {
     registers: [this.registry],
   });
   readonly invites = new Counter({ name: 'switchboard_invites_total', help: 'Invites by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly chatsUnanswered = new Counter({ name: 'switchboard_chats_unanswered_total', help: 'Chats that waited WAITING_TIMEOUT_SECONDS and ended unanswered', registers: [this.registry] });
   readonly deliveryFailures = new Counter({ name: 'switchboard_delivery_failures_total', help: 'Platform deliveries that failed and will be retried', registers: [this.registry] });
   readonly httpRequests = new Histogram({
     name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
@@ -63,6 +64,10 @@ export class ServiceMetrics implements AppMetrics {
 
   inviteOutcome(outcome: string): void {
     this.invites.inc({ outcome });
+  }
+
+  unanswered(): void {
+    this.chatsUnanswered.inc();
   }
 
   /** Transcript entry ids are Redis stream ids, which start with the time they were written. */

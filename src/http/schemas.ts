@@ -25,6 +25,7 @@ export const PublicSession = z.object({
   user: EndUserSchema,
   agent: z.object({ name: z.string() }).nullable(),
   createdAt: z.string().meta({ format: 'date-time' }),
+  endReason: z.enum(['unanswered']).optional().meta({ description: 'Why an ended chat ended, when no one ended it: unanswered (no one was free within WAITING_TIMEOUT_SECONDS).' }),
 });
 export type PublicSession = z.infer<typeof PublicSession>;
 

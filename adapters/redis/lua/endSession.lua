@@ -1,16 +1,19 @@
 --[[
   Ends a chat and cancels its pending invites; the chat is then kept for p.retainMs.
 
-  Input: the session KEYS and ARGV of includes/prelude.lua; params {by, now, retainMs}
-  Output: {1, cancelledInviteId...} | {0, 'not_found' | 'ended'}
+  Input: the session KEYS and ARGV of includes/prelude.lua; params {by, now, retainMs,
+         reason?, onlyIf?: a status the chat must still be in (e.g. 'waiting')}
+  Output: {1, cancelledInviteId...} | {0, 'not_found' | 'ended' | 'not_waiting'}
 ]]
 -- @include prelude
 local s = load_session()
 if not s then return {0, 'not_found'} end
 if s.status == 'ended' then return {0, 'ended'} end
+if p.onlyIf and s.status ~= p.onlyIf then return {0, 'not_' .. p.onlyIf} end
 s.status = 'ended'
 s.endedAt = p.now
 s.endedBy = p.by
+if p.reason then s.endReason = p.reason end
 save_session(s)
 local cancelled = {}
 local pending = redis.call('HGETALL', KEYS[4])

@@ -10,7 +10,7 @@ const QUOTE_LINE = 300;
 
 /** What a chat line needs to be drawn: less than a whole view, so a line can be drawn as it is stored. */
 export interface LineContext {
-  session: Pick<Session, 'id' | 'ref' | 'endUser' | 'endedBy'>;
+  session: Pick<Session, 'id' | 'ref' | 'endUser' | 'endedBy' | 'endReason'>;
   publicUrl: string;
   /** An agent's name, by id. */
   agent: (id: string) => Agent | undefined;
@@ -83,6 +83,7 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
       // The root shows the status; only the end is said in the thread, and by whom.
       if (entry.status !== 'ended') return null;
       const by = c.session.endedBy;
+      if (c.session.endReason === 'unanswered') return words('line.unanswered');
       if (by === 'user') return words('line.endedByUser', { name: c.session.endUser.name });
       const agent = by ? c.agent(by) : undefined;
       return agent ? words('line.endedBy', { name: fullName(agent) }) : words('line.ended');

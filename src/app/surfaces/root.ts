@@ -40,7 +40,7 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
 /** The chat's root message: in its queue's channel, or atop an agent's 1:1 copy. */
 export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   const { session } = view;
-  const status = words(`status.${session.status}`);
+  const status = words(session.endReason === 'unanswered' ? 'status.unanswered' : `status.${session.status}`);
   const facts: Array<[Rich, Rich]> = [
     [words('root.fact.user'), [userLabel(session)]],
     [words('root.fact.queue'), [view.queue.name]],
@@ -59,7 +59,8 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   if (session.acceptedAt) times.push(words('root.accepted', { time: at(session.acceptedAt) }));
   if (session.status === 'ended' && session.endedAt) {
     const by = session.endedBy && session.endedBy !== 'user' ? view.members.find((m) => m.agentId === session.endedBy)?.agent : undefined;
-    times.push(by ? words('root.endedBy', { time: at(session.endedAt), name: agentName(by) }) : words('root.ended', { time: at(session.endedAt) }));
+    const ended = session.endReason === 'unanswered' ? 'root.unanswered' : 'root.ended';
+    times.push(by ? words('root.endedBy', { time: at(session.endedAt), name: agentName(by) }) : words(ended, { time: at(session.endedAt) }));
   }
   blocks.push({ type: 'context', text: join(times) });
   if (!('shared' in viewer)) {
