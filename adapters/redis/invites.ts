@@ -10,16 +10,20 @@ import { byCreation } from './sessions.js';
 export class RedisInvites implements InviteStore {
   constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
 
-  async create(invite: Invite, w: Writes) {
-    return idsOf(await runSessionScript(this.redis, this.prefix, 'createInvite', invite.sessionId, {
-      invite: JSON.stringify(invite), inviteId: invite.id, inviteeId: invite.inviteeId,
-      ...(invite.previousId ? { previousId: invite.previousId } : {}),
+  async create(invites: Invite | Invite[], w: Writes, o: { offerBy?: string } = {}) {
+    const list = Array.isArray(invites) ? invites : [invites];
+    const first = list[0];
+    if (!first) return { ok: false as const, code: 'nobody' };
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'createInvite', first.sessionId, {
+      invites: list.map((i) => ({ invite: JSON.stringify(i), inviteId: i.id, inviteeId: i.inviteeId })),
+      ...(first.previousId ? { previousId: first.previousId } : {}),
+      ...(o.offerBy ? { offerBy: o.offerBy } : {}),
     }, w));
   }
 
-  async settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes): Promise<StoreResult<Invite>> {
-    const reply = await runSessionScript(this.redis, this.prefix, 'settleInvite', sessionId, { inviteId, to, now, ...(member ? { member: JSON.stringify(member) } : {}) }, w);
-    if (reply[0] === 1) return { ok: true, value: InviteSchema.parse(JSON.parse(reply[1] ?? '')) };
+  async settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes, o: { reason?: string } = {}): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>> {
+    const reply = await runSessionScript(this.redis, this.prefix, 'settleInvite', sessionId, { inviteId, to, now, ...(member ? { member: JSON.stringify(member) } : {}), ...(o.reason ? { reason: o.reason } : {}) }, w);
+    if (reply[0] === 1) return { ok: true, value: { invite: InviteSchema.parse(JSON.parse(reply[1] ?? '')), cancelled: reply.slice(2).map(String) } };
     return { ok: false, code: String(reply[1]) };
   }
 

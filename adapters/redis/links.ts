@@ -21,6 +21,10 @@ export class RedisLinks implements LinkStore {
     await this.redis.multi().zadd(key, Date.now(), sessionId).zremrangebyrank(key, 0, -(MIRROR_CHATS + 1)).exec();
   }
 
+  async removeMirrorChat(place: string, sessionId: string) {
+    await this.redis.zrem(this.g.mirrorChats(place), sessionId);
+  }
+
   async lookup(key: string) {
     const [lasting, expiring] = await Promise.all([this.redis.hget(this.g.lookup, key), this.redis.get(this.g.expiring(key))]);
     return lasting ?? expiring ?? undefined;

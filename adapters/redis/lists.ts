@@ -37,7 +37,9 @@ export class RedisLists implements ListStore {
       const [json, revision, ix, ixrev] = await this.redis.hmget(k.session, 'json', 'rev', 'ix', 'ixrev');
       const rev = revision ?? '0';
       if (!json && seen) await this.redis.zrem(this.key(seen), seen.item);
-      if (!json || (rev === ixrev && !seen)) return;
+      // Up to date, unless this run already put something in (computed from a state since
+      // gone: another run recorded the newer state meanwhile) that must come out again.
+      if (!json || (rev === ixrev && added.length === 0)) return;
       const [members, invites] = await Promise.all([this.redis.hvals(k.members), this.redis.hvals(k.invites)]);
       const want = listingsOf(
         SessionSchema.parse(JSON.parse(json)),

@@ -83,6 +83,18 @@ export class RedisSessions implements SessionStore {
     return idsOf(await runSessionScript(this.redis, this.prefix, 'addMember', sessionId, { agentId: member.agentId, mode: member.mode, member: JSON.stringify(member) }, w));
   }
 
+  async removeMember(sessionId: string, agentId: string, w: Writes) {
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'removeMember', sessionId, { agentId }, w));
+  }
+
+  async requeue(sessionId: string, by: string, now: number, w: Writes, queueId?: string) {
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'requeueSession', sessionId, { by, now, ...(queueId ? { queueId } : {}) }, w));
+  }
+
+  async removeMirror(sessionId: string, mirrorId: string) {
+    await withScripts(this.redis).removeMirror(this.k(sessionId).session, mirrorId);
+  }
+
   async members(sessionId: string): Promise<Member[]> {
     return (await this.redis.hvals(this.k(sessionId).members)).map((j) => MemberSchema.parse(JSON.parse(j)));
   }

@@ -15,7 +15,14 @@ export interface Mention {
 export type Who = { agentId: string } | { query: string };
 
 export type Command =
+  /** `who` may be the word `anyone`: everyone available in the chat's queue. */
   | { kind: 'invite'; who: Who; mode: InviteMode; ref: string | undefined }
+  /** To a colleague, or to a queue (`who` then names it). */
+  | { kind: 'transfer'; who: Who; ref: string | undefined }
+  | { kind: 'release'; ref: string | undefined }
+  | { kind: 'leave'; ref: string | undefined }
+  | { kind: 'assist'; note: string | undefined; ref: string | undefined }
+  | { kind: 'promote'; who: Who; ref: string | undefined }
   | { kind: 'available' }
   | { kind: 'away' }
   | { kind: 'monitor' }
@@ -33,6 +40,11 @@ export const isRef = (w: string | undefined): w is string => w !== undefined && 
 /** Commands, their aliases, and how the help lists them (in this order). */
 export const COMMANDS: ReadonlyArray<{ kind: CommandKind; aliases: readonly string[]; usage: WordKey; help: WordKey; bare: boolean }> = [
   { kind: 'invite', aliases: ['invite'], usage: 'command.invite.usage', help: 'command.invite.help', bare: false },
+  { kind: 'transfer', aliases: ['transfer', 'forward'], usage: 'command.transfer.usage', help: 'command.transfer.help', bare: false },
+  { kind: 'release', aliases: ['release'], usage: 'command.release.usage', help: 'command.release.help', bare: false },
+  { kind: 'leave', aliases: ['leave'], usage: 'command.leave.usage', help: 'command.leave.help', bare: false },
+  { kind: 'assist', aliases: ['assist', 'sos'], usage: 'command.assist.usage', help: 'command.assist.help', bare: false },
+  { kind: 'promote', aliases: ['promote'], usage: 'command.promote.usage', help: 'command.promote.help', bare: false },
   { kind: 'available', aliases: ['available', 'online'], usage: 'command.available.usage', help: 'command.available.help', bare: true },
   { kind: 'away', aliases: ['away', 'offline'], usage: 'command.away.usage', help: 'command.away.help', bare: true },
   { kind: 'monitor', aliases: ['monitor', 'monitoring'], usage: 'command.monitor.usage', help: 'command.monitor.help', bare: true },
@@ -71,19 +83,52 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
   const spec = typeof head === 'string' ? byAlias.get(head.toLowerCase()) : undefined;
   if (!spec) return { ok: false, text };
   if (spec.bare) return args.length === 0 ? { ok: true, command: { kind: spec.kind } as Command } : { ok: false, kind: spec.kind, text };
-  // invite <who> [participant|monitor] [ref]
-  let ref: string | undefined;
-  let mode: InviteMode = 'participant';
+  const fail: Parse = { ok: false, kind: spec.kind, text };
   const last = () => args.at(-1);
-  if (args.length > 1 && typeof last() === 'string' && isRef(last() as string)) ref = (args.pop() as string).toUpperCase();
-  const m = args.length > 1 && typeof last() === 'string' ? InviteMode.safeParse((last() as string).toLowerCase()) : undefined;
-  if (m?.success) {
-    mode = m.data;
-    args.pop();
+  // A trailing chat reference, when something else could still come before it.
+  const takeRef = (min: number): string | undefined =>
+    args.length > min && typeof last() === 'string' && isRef(last() as string) ? (args.pop() as string).toUpperCase() : undefined;
+  switch (spec.kind) {
+    case 'release':
+    case 'leave': {
+      const ref = takeRef(0);
+      return args.length === 0 ? { ok: true, command: { kind: spec.kind, ref } } : fail;
+    }
+    case 'assist': {
+      const ref = takeRef(0);
+      if (args.some((a) => typeof a !== 'string')) return fail;
+      const note = (args as string[]).join(' ').trim();
+      return { ok: true, command: { kind: 'assist', note: note || undefined, ref } };
+    }
+    case 'transfer':
+    case 'promote': {
+      const ref = takeRef(1);
+      const who = whoOf(args);
+      return who ? { ok: true, command: { kind: spec.kind, who, ref } } : fail;
+    }
+    default: {
+      // invite <who|anyone> [participant|monitor] [ref]
+      const ref = takeRef(1);
+      let mode: InviteMode = 'participant';
+      const m = args.length > 1 && typeof last() === 'string' ? InviteMode.safeParse((last() as string).toLowerCase()) : undefined;
+      if (m?.success) {
+        mode = m.data;
+        args.pop();
+      }
+      const who = whoOf(args);
+      return who ? { ok: true, command: { kind: 'invite', who, mode, ref } } : fail;
+    }
   }
-  if (args.length === 0) return { ok: false, kind: spec.kind, text };
-  const mentioned = args.length === 1 && typeof args[0] !== 'string' ? args[0] : undefined;
-  if (!mentioned && args.some((a) => typeof a !== 'string')) return { ok: false, kind: spec.kind, text };
-  const who: Who = mentioned ? { agentId: mentioned.agentId } : { query: (args as string[]).join(' ') };
-  return { ok: true, command: { kind: 'invite', who, mode, ref } };
 }
+
+/** One @mention, or words to look up; nothing else. */
+function whoOf(args: Array<string | Mention>): Who | undefined {
+  if (args.length === 0) return undefined;
+  const mentioned = args.length === 1 && typeof args[0] !== 'string' ? args[0] : undefined;
+  if (mentioned) return { agentId: mentioned.agentId };
+  if (args.some((a) => typeof a !== 'string')) return undefined;
+  return { query: (args as string[]).join(' ') };
+}
+
+/** `invite anyone`: everyone available in the chat's queue. */
+export const isAnyone = (who: Who): boolean => 'query' in who && /^(anyone|everyone|anybody)$/i.test(who.query.trim());

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  type Invite, type InviteAnswer, type InviteMode, mayAnswer, mayBeInvited, mayInvite, mayResend, mayViewInvites, statusForAnswer,
+  type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayResend, mayTransfer, mayViewInvites, modeOfAnswer, statusForAnswer,
 } from '../domain/invite.js';
+import { mayAskForHelp } from '../domain/policy.js';
 import { searchAgents } from '../domain/search.js';
 import type { Member } from '../domain/session.js';
 import type { AppContext } from './context.js';
+import type { Effect } from './ports.js';
+import type { Writes } from './store.js';
 import { notFound, Refused } from './errors.js';
 import { commit, joinWrites, loadSession } from './sessions.js';
 import type { Candidate } from './surfaces/invites.js';
@@ -42,45 +45,134 @@ export async function inviteCandidates(ctx: AppContext, sessionId: string, invit
   })).map((c): Candidate => (c.verdict.ok ? c : { ...c, reason: Refused.from(c.verdict).message }));
 }
 
-export async function invite(ctx: AppContext, input: { sessionId: string; inviterId: string; inviteeId: string; mode: InviteMode }): Promise<Invite> {
+export interface InviteInput {
+  sessionId: string;
+  inviterId: string;
+  inviteeId: string;
+  mode: InviteMode;
+  note?: string | undefined;
+}
+
+/** What the eligibility rules need to know about a chat's people. */
+async function eligibilityOf(ctx: AppContext, sessionId: string) {
+  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), ctx.store.sessions.awayAgentIds()]);
+  return {
+    members, invites,
+    about: (agent: Agent | undefined, agentId: string) => ({
+      invitee: agent, inviteeAvailable: !away.has(agentId),
+      inviteeMember: members.find((m) => m.agentId === agentId),
+      pendingForInvitee: invites.some((i) => i.status === 'pending' && i.inviteeId === agentId),
+    }),
+  };
+}
+
+const newInviteId = (sessionId: string): string => `${sessionId}~${randomBytes(6).toString('base64url')}`;
+
+function pending(ctx: AppContext, o: Pick<Invite, 'sessionId' | 'inviterId' | 'inviteeId' | 'mode' | 'kind'> & { note?: string | undefined; group?: string }): Invite {
+  const now = ctx.now();
+  const id = newInviteId(o.sessionId);
+  return {
+    id, rootId: id, sessionId: o.sessionId, inviterId: o.inviterId, inviteeId: o.inviteeId, mode: o.mode, kind: o.kind,
+    status: 'pending', attempt: 1, createdAt: now, expiresAt: now + ctx.settings.inviteTtlMs,
+    ...(o.note ? { note: o.note } : {}), ...(o.group ? { group: o.group } : {}),
+  };
+}
+
+export async function invite(ctx: AppContext, input: InviteInput): Promise<Invite> {
   const session = await loadSession(ctx, input.sessionId);
-  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(session.id), ctx.store.invites.list(session.id), ctx.store.sessions.awayAgentIds()]);
-  const v = mayInvite({
-    session,
-    inviter: members.find((m) => m.agentId === input.inviterId),
-    inviterId: input.inviterId,
-    invitee: ctx.directory.get().agent(input.inviteeId),
-    inviteeAvailable: !away.has(input.inviteeId),
-    inviteeMember: members.find((m) => m.agentId === input.inviteeId),
-    pendingForInvitee: invites.some((i) => i.status === 'pending' && i.inviteeId === input.inviteeId),
+  const e = await eligibilityOf(ctx, session.id);
+  const v = mayInvite({ session, inviter: e.members.find((m) => m.agentId === input.inviterId), inviterId: input.inviterId, ...e.about(ctx.directory.get().agent(input.inviteeId), input.inviteeId) });
+  if (!v.ok) throw Refused.from(v);
+  const [inv] = await place(ctx, [pending(ctx, { ...input, kind: 'invite' })]);
+  return inv!;
+}
+
+/**
+ * "Anyone available in this queue": one invite to each agent of the queue who may be invited,
+ * linked as one group. The first to join takes it; the others' invites are cancelled.
+ */
+export async function inviteAnyone(ctx: AppContext, input: Omit<InviteInput, 'inviteeId'>): Promise<Invite[]> {
+  const session = await loadSession(ctx, input.sessionId);
+  const e = await eligibilityOf(ctx, session.id);
+  const inviter = e.members.find((m) => m.agentId === input.inviterId);
+  const v = mayInvite({ session, inviter, inviterId: input.inviterId, invitee: undefined, inviteeAvailable: false, inviteeMember: undefined, pendingForInvitee: false });
+  if (!v.ok && v.code !== 'unknown_agent') throw Refused.from(v);
+  const eligible = ctx.directory.get().agents.filter((a) => a.queues.includes(session.queueId) && mayBeInvited({ session, inviterId: input.inviterId, ...e.about(a, a.id) }).ok);
+  if (eligible.length === 0) throw Refused.of('nobody_available', { queue: ctx.directory.get().queue(session.queueId)?.name ?? session.queueId });
+  const group = newInviteId(session.id);
+  return place(ctx, eligible.map((a) => pending(ctx, { ...input, inviteeId: a.id, kind: 'invite', group })));
+}
+
+/** The owner offers the chat to a colleague: Accept makes them the owner (invite rules and lifetime). */
+export async function offerChat(ctx: AppContext, input: { sessionId: string; ownerId: string; toAgentId: string; note?: string | undefined }): Promise<Invite> {
+  const session = await loadSession(ctx, input.sessionId);
+  const e = await eligibilityOf(ctx, session.id);
+  const v = mayTransfer({
+    session, inviter: e.members.find((m) => m.agentId === input.ownerId), inviterId: input.ownerId,
+    ...e.about(ctx.directory.get().agent(input.toAgentId), input.toAgentId),
+    offerPending: e.invites.some((i) => isOpen(i, 'transfer')),
   });
   if (!v.ok) throw Refused.from(v);
-  const now = ctx.now();
-  const id = `${session.id}~${randomBytes(6).toString('base64url')}`;
-  const inv: Invite = {
-    id, sessionId: session.id, inviterId: input.inviterId, inviteeId: input.inviteeId, mode: input.mode,
-    status: 'pending', attempt: 1, rootId: id, createdAt: now, expiresAt: now + ctx.settings.inviteTtlMs,
-  };
-  return place(ctx, inv);
+  const [offer] = await place(ctx, [pending(ctx, { sessionId: session.id, inviterId: input.ownerId, inviteeId: input.toAgentId, mode: 'participant', kind: 'transfer', note: input.note })], { offerBy: input.ownerId });
+  return offer!;
 }
 
-async function place(ctx: AppContext, inv: Invite): Promise<Invite> {
-  const effects = [changed(inv), { type: 'session.changed' as const, sessionId: inv.sessionId }];
-  if (inv.previousId) effects.push(changed({ sessionId: inv.sessionId, id: inv.previousId }));
-  // The timer goes first: an invite must never be pending without one. A timer without an invite is a no-op.
-  await ctx.timers.schedule(inv.id, inv.expiresAt);
+/** The queue's supervisors who can still come in: one help request each, linked as one group. */
+export async function requestHelp(ctx: AppContext, input: { sessionId: string; agentId: string; note?: string | undefined }): Promise<Invite[]> {
+  const session = await loadSession(ctx, input.sessionId);
+  const e = await eligibilityOf(ctx, session.id);
+  const v = mayAskForHelp(session, e.members.find((m) => m.agentId === input.agentId), e.invites.some((i) => isOpen(i, 'help')));
+  if (!v.ok) throw Refused.from(v);
+  const supervisors = ctx.directory.get().supervisorsOf(session.queueId).filter((a) => {
+    const a2 = e.about(a, a.id);
+    return a.id !== input.agentId && !a2.pendingForInvitee && (!a2.inviteeMember || a2.inviteeMember.mode === 'monitor');
+  });
+  if (supervisors.length === 0) throw Refused.of('no_supervisors', { queue: ctx.directory.get().queue(session.queueId)?.name ?? session.queueId });
+  const group = newInviteId(session.id);
+  const now = ctx.now();
+  return place(ctx, supervisors.map((a) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: a.id, mode: 'participant', kind: 'help', note: input.note, group })), {
+    entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(input.note ? { note: input.note } : {}) }],
+  });
+}
+
+/** The one who asked withdraws their open help request (its cards then say so). */
+export async function withdrawHelp(ctx: AppContext, sessionId: string, agentId: string): Promise<Invite[]> {
+  const open = (await ctx.store.invites.list(sessionId)).filter((i) => isOpen(i, 'help'));
+  if (open.length === 0) throw Refused.of('no_help_open');
+  if (!open.some((i) => i.inviterId === agentId)) throw Refused.of('forbidden', undefined, 'forbidden.withdraw');
+  const now = ctx.now();
+  const out: Invite[] = [];
+  for (const [k, inv] of open.entries()) {
+    // The first settle carries the line in the thread; each carries its card's update.
+    const entries = k === 0 ? [{ kind: 'event' as const, ts: now, visibility: 'agents' as const, event: 'help.withdrawn' as const, by: agentId }] : [];
+    const r = await ctx.store.invites.settle(sessionId, inv.id, 'cancelled', now, undefined, { entries, effects: [changed(inv), { type: 'session.changed', sessionId }] });
+    if (r.ok) out.push(r.value.invite);
+  }
+  await Promise.all([...open.map((i) => ctx.timers.cancel(i.id)), ctx.store.lists.reindex(sessionId), ctx.outbox.kick(sessionId)]);
+  return out;
+}
+
+async function place(ctx: AppContext, invites: Invite[], o: { offerBy?: string; entries?: Writes['entries'] } = {}): Promise<Invite[]> {
+  const first = invites[0]!;
+  const effects: Effect[] = [...invites.map(changed), { type: 'session.changed', sessionId: first.sessionId }];
+  if (first.previousId) effects.push(changed({ sessionId: first.sessionId, id: first.previousId }));
+  // The timers go first: an invite must never be pending without one. A timer without an invite is a no-op.
+  await Promise.all(invites.map((i) => ctx.timers.schedule(i.id, i.expiresAt)));
   try {
-    await commit(ctx, inv.sessionId, ctx.store.invites.create(inv, { effects }));
+    await commit(ctx, first.sessionId, ctx.store.invites.create(invites, { effects, ...(o.entries ? { entries: o.entries } : {}) }, o.offerBy ? { offerBy: o.offerBy } : {}));
   } catch (err) {
-    await ctx.timers.cancel(inv.id);
+    await Promise.all(invites.map((i) => ctx.timers.cancel(i.id)));
     throw err;
   }
-  ctx.metrics.inviteOutcome(inv.attempt > 1 ? 'resent' : 'created');
-  return inv;
+  for (const i of invites) ctx.metrics.inviteOutcome(i.attempt > 1 ? 'resent' : 'created');
+  return invites;
 }
 
-/** Participate, Monitor or Reject, by the invitee only; exactly one answer ever takes. */
-export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer): Promise<Invite> {
+/**
+ * Participate, Monitor, Accept or Reject, by the invitee only; exactly one answer ever takes,
+ * and exactly one of a group joins. A rejection may say why.
+ */
+export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer, reason?: string): Promise<Invite> {
   const inv = await loadInvite(ctx, inviteId);
   const now = ctx.now();
   const v = mayAnswer(inv, agent?.id ?? '', answer, now);
@@ -89,15 +181,23 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
     throw Refused.from(v);
   }
   const to = statusForAnswer(answer);
-  const member: Member | undefined = to === 'accepted' ? { agentId: inv.inviteeId, mode: inv.mode, joinedAt: now, via: 'invite' } : undefined;
-  const writes = to === 'accepted' && agent
-    ? joinWrites(inv.sessionId, agent, inv.mode, now, 'invite')
+  const mode = modeOfAnswer(answer);
+  const via = inv.kind === 'transfer' ? 'transfer' : inv.kind === 'help' ? 'help' : 'invite';
+  const member: Member | undefined = to === 'accepted' ? { agentId: inv.inviteeId, mode, joinedAt: now, via } : undefined;
+  const writes: Writes = to === 'accepted' && agent
+    ? joinWrites(inv.sessionId, agent, mode, now, via)
     : { effects: [{ type: 'session.changed' as const, sessionId: inv.sessionId }] };
+  if (to === 'accepted' && inv.kind === 'transfer') {
+    // The one who offered leaves as the new owner comes in.
+    const from = ctx.directory.get().agent(inv.inviterId);
+    writes.entries = [{ kind: 'participant', ts: now, visibility: 'public', agentId: inv.inviterId, name: from?.firstName ?? inv.inviterId, mode: 'owner', action: 'left', via: 'transfer' }, ...(writes.entries ?? [])];
+  }
   writes.effects = [changed(inv), ...(writes.effects ?? [])];
-  const settled = await commit(ctx, inv.sessionId, ctx.store.invites.settle(inv.sessionId, inviteId, to, now, member, writes));
-  await ctx.timers.cancel(inviteId);
-  ctx.metrics.inviteOutcome(settled.status === 'accepted' ? 'accepted' : 'rejected');
-  return settled;
+  const settled = await commit(ctx, inv.sessionId, ctx.store.invites.settle(inv.sessionId, inviteId, to, now, member, writes, reason ? { reason } : {}));
+  await Promise.all([inviteId, ...settled.cancelled].map((id) => ctx.timers.cancel(id)));
+  ctx.metrics.inviteOutcome(settled.invite.status === 'accepted' ? 'accepted' : 'rejected');
+  for (const _ of settled.cancelled) ctx.metrics.inviteOutcome('cancelled');
+  return settled.invite;
 }
 
 /**
@@ -112,7 +212,7 @@ export async function expireInvite(ctx: AppContext, inviteId: string): Promise<b
   });
   if (r.ok) {
     ctx.metrics.inviteOutcome('expired');
-    await ctx.outbox.kick(inv.sessionId);
+    await Promise.all([ctx.store.lists.reindex(inv.sessionId), ctx.outbox.kick(inv.sessionId)]);
   }
   return r.ok;
 }
@@ -123,16 +223,14 @@ export async function resendInvite(ctx: AppContext, inviteId: string, agentId: s
   const session = await loadSession(ctx, prev.sessionId);
   const v = mayResend(prev, session, agentId, ctx.settings.maxResends);
   if (!v.ok) throw Refused.from(v);
-  const [members, away] = await Promise.all([ctx.store.sessions.members(session.id), ctx.store.sessions.awayAgentIds()]);
-  const again = mayBeInvited({
-    session, inviterId: prev.inviterId, invitee: ctx.directory.get().agent(prev.inviteeId), inviteeAvailable: !away.has(prev.inviteeId),
-    inviteeMember: members.find((m) => m.agentId === prev.inviteeId), pendingForInvitee: false,
-  });
+  const e = await eligibilityOf(ctx, session.id);
+  const again = mayBeInvited({ session, inviterId: prev.inviterId, ...e.about(ctx.directory.get().agent(prev.inviteeId), prev.inviteeId), pendingForInvitee: false });
   if (!again.ok) throw Refused.from(again);
   const now = ctx.now();
-  const id = `${session.id}~${randomBytes(6).toString('base64url')}`;
-  return place(ctx, {
-    ...prev, id, status: 'pending', attempt: prev.attempt + 1, previousId: prev.id, rootId: prev.rootId,
-    createdAt: now, expiresAt: now + ctx.settings.inviteTtlMs, respondedAt: undefined, resentAs: undefined,
-  });
+  const { respondedAt: _r, resentAs: _s, reason: _why, ...rest } = prev;
+  const [next] = await place(ctx, [{
+    ...rest, id: newInviteId(session.id), status: 'pending', attempt: prev.attempt + 1, previousId: prev.id, rootId: prev.rootId,
+    createdAt: now, expiresAt: now + ctx.settings.inviteTtlMs,
+  }]);
+  return next!;
 }

@@ -14,6 +14,10 @@ export const Effect = z.discriminatedUnion('type', [
   z.object({ type: z.literal('entry'), sessionId: z.string(), entryId: z.string(), only: z.array(z.string()).optional() }),
   z.object({ type: z.literal('invite.changed'), sessionId: z.string(), inviteId: z.string() }),
   z.object({ type: z.literal('member.joined'), sessionId: z.string(), agentId: z.string() }),
+  /** A member left (or the owner handed the chat back): their own 1:1 copy stops. */
+  z.object({ type: z.literal('member.left'), sessionId: z.string(), agentId: z.string() }),
+  /** The chat went to another queue: its root moves to that queue's channels. */
+  z.object({ type: z.literal('session.moved'), sessionId: z.string(), from: z.string() }),
 ]);
 export type Effect = z.infer<typeof Effect>;
 

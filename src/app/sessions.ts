@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import { type Action, classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session } from '../domain/session.js';
-import type { EntryBody, FileRef, TranscriptEntry } from '../domain/transcript.js';
+import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
 import type { Effect } from './ports.js';
@@ -168,7 +168,8 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   const r = await appendLines(ctx, sessionId, ['waiting', 'active'], [body], lineContextOf(ctx, session), { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog });
   const id = r.ids[0] ?? '';
   const stored = r.duplicate ? await ctx.store.transcript.entry(sessionId, id) : undefined;
-  return { message: stored ?? ({ id, ...body } as TranscriptEntry), duplicate: r.duplicate };
+  // A repeat's entry is the message it repeats.
+  return { message: (stored ?? { id, ...body }) as MessageEntry, duplicate: r.duplicate };
 }
 
 export interface AgentReply {
@@ -184,7 +185,7 @@ export interface AgentReply {
  * An agent's reply in a thread. The policy decides who sees it; a refusal or a notice
  * comes back for the adapter to show the author.
  */
-export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entry: TranscriptEntry; withheld: boolean }> {
+export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entry: MessageEntry; withheld: boolean }> {
   const session = await loadSession(ctx, r.sessionId);
   const member = await memberOf(ctx, r.sessionId, r.agent.id);
   const note = /^note:/i.test(r.text.trim());
@@ -197,7 +198,7 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
     authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
   };
   const [id = ''] = (await appendLines(ctx, r.sessionId, ['active'], [body], lineContextOf(ctx, session), { origin: r.origin })).ids;
-  return { entry: { id, ...body } as TranscriptEntry, withheld: decision.withheld === true };
+  return { entry: { id, ...body } as MessageEntry, withheld: decision.withheld === true };
 }
 
 /** An agent edited or deleted a reply they had sent: the end user and the other mirrors see the change. */
@@ -230,7 +231,7 @@ export async function joinAs(ctx: AppContext, sessionId: string, agent: Agent, m
   await commit(ctx, sessionId, ctx.store.sessions.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now, via)));
 }
 
-export function joinWrites(sessionId: string, agent: Agent, mode: 'participant' | 'monitor', now: number, via: Member['via']): Writes {
+export function joinWrites(sessionId: string, agent: Agent, mode: Member['mode'], now: number, via: Member['via']): Writes {
   return {
     entries: [{ kind: 'participant', ts: now, visibility: mode === 'monitor' ? 'agents' : 'public', agentId: agent.id, name: agent.firstName, mode, action: 'joined', via }],
     effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],

@@ -85,6 +85,14 @@ export interface SessionStore {
   end(sessionId: string, by: string, now: number, w: Writes, o?: EndOptions): Promise<StoreResult<string[]>>;
   /** Adds a member, or steps a monitor up to participant. */
   addMember(sessionId: string, member: Member, w: Writes): Promise<StoreResult<string[]>>;
+  /** A participant or monitor leaves. */
+  removeMember(sessionId: string, agentId: string, w: Writes): Promise<StoreResult<string[]>>;
+  /**
+   * The owner `by` hands the active chat back to a queue (`queueId`, else its own): waiting,
+   * no owner; pending invites cancelled (their ids returned).
+   */
+  requeue(sessionId: string, by: string, now: number, w: Writes, queueId?: string): Promise<StoreResult<string[]>>;
+  removeMirror(sessionId: string, mirrorId: string): Promise<void>;
   members(sessionId: string): Promise<Member[]>;
   /** Adds a mirror, or replaces the one with its id. */
   setMirror(sessionId: string, mirror: Mirror): Promise<void>;
@@ -109,9 +117,16 @@ export interface ListStore {
 }
 
 export interface InviteStore {
-  create(invite: Invite, w: Writes): Promise<StoreResult<string[]>>;
-  /** pending → `to`, once; on `accepted` the member is added in the same step. */
-  settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes): Promise<StoreResult<Invite>>;
+  /**
+   * One invite, or a group sent together (all to one chat). `offerBy`: a transfer offer, which
+   * needs that owner still to own the chat and no other offer pending.
+   */
+  create(invites: Invite | Invite[], w: Writes, o?: { offerBy?: string }): Promise<StoreResult<string[]>>;
+  /**
+   * pending → `to`, once; on `accepted` the member is added in the same step (for an offer:
+   * the owner changes). The pending rest of its group are cancelled then, and returned.
+   */
+  settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes, o?: { reason?: string }): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>>;
   get(inviteId: string): Promise<Invite | undefined>;
   list(sessionId: string): Promise<Invite[]>;
 }
@@ -134,6 +149,8 @@ export interface LinkStore {
   /** The chats shown at a place (one for a thread; a 1:1 may show several), oldest first. */
   mirrorChats(place: string): Promise<string[]>;
   addMirrorChat(place: string, sessionId: string): Promise<void>;
+  /** The chat is no longer shown there (its member left, or it moved to another queue's channel). */
+  removeMirrorChat(place: string, sessionId: string): Promise<void>;
   /** Finds what a platform reference (e.g. a message id) points to. */
   lookup(key: string): Promise<string | undefined>;
   /** Keeps a look-up for good, or for `ttlSeconds` (per-message links that outlive no chat). */

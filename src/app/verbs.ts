@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InviteMode } from '../domain/invite.js';
+import { InviteMode, NOTE_MAX } from '../domain/invite.js';
 
 /**
  * Every button, menu and form Switchboard draws calls one verb with its data. The data
@@ -18,11 +18,24 @@ export const VERBS = {
   end: Session,
   'invite.open': Session,
   'invite.search': Session.extend({ query: optionalText(100), mode: InviteMode.optional() }),
-  'invite.send': Session.extend({ agentId: Id.optional(), mode: InviteMode.default('participant') }),
+  /** agentId `*`: anyone available in the chat's queue. */
+  'invite.send': Session.extend({ agentId: z.union([Id, z.literal('*')]).optional(), mode: InviteMode.default('participant'), note: optionalText(NOTE_MAX) }),
   invites: Session,
   participate: Invite,
   monitor: Invite,
-  reject: Invite,
+  reject: Invite.extend({ reason: optionalText(NOTE_MAX) }),
+  'reject.open': Invite,
+  'accept.offer': Invite,
+  'transfer.open': Session,
+  'transfer.search': Session.extend({ query: optionalText(100) }),
+  transfer: Session.extend({ agentId: Id.optional(), queueId: z.union([Id, z.literal('-')]).optional(), note: optionalText(NOTE_MAX) }),
+  release: Session,
+  leave: Session,
+  'assist.open': Session,
+  assist: Session.extend({ note: optionalText(NOTE_MAX) }),
+  'assist.withdraw': Session,
+  'promote.open': Session,
+  promote: Session.extend({ agentId: Id.optional() }),
   resend: Invite,
   'invite.refresh': Invite,
   availability: z.object({ to: z.enum(['available', 'away']) }),

@@ -33,6 +33,8 @@ export interface InviteView {
   invitee: Agent;
   /** INVITE_MAX_RESENDS, so surfaces know whether Resend is still offered. */
   maxResends: number;
+  /** Any agent by id (who answered a group's invite first). */
+  agent: (id: string) => Agent | undefined;
 }
 
 /** What an agent's home or dashboard shows. */
@@ -80,6 +82,7 @@ export async function inviteView(ctx: AppContext, invite: Invite, view?: Session
     inviter: dir.agent(invite.inviterId),
     invitee,
     maxResends: ctx.settings.maxResends,
+    agent: (id) => dir.agent(id),
   };
 }
 

@@ -9,9 +9,19 @@ export type InviteMode = z.infer<typeof InviteMode>;
 export const InviteStatus = z.enum(['pending', 'accepted', 'rejected', 'expired', 'cancelled']);
 export type InviteStatus = z.infer<typeof InviteStatus>;
 
-/** The answers an invitee can give; the accepting answer must match the invite's mode. */
-export const InviteAnswer = z.enum(['participate', 'monitor', 'reject']);
+/**
+ * What is asked: to join (`invite`, in its mode), to take the chat over (`transfer`, an offer
+ * from its owner), or to help (`help`, a supervisor joins in either mode).
+ */
+export const InviteKind = z.enum(['invite', 'transfer', 'help']);
+export type InviteKind = z.infer<typeof InviteKind>;
+
+/** The answers an invitee can give; which accept depends on the kind (answersFor). */
+export const InviteAnswer = z.enum(['participate', 'monitor', 'accept', 'reject']);
 export type InviteAnswer = z.infer<typeof InviteAnswer>;
+
+/** An invite's note and a rejection's reason: short, shown as plain text. */
+export const NOTE_MAX = 300;
 
 export const InviteSchema = z.object({
   id: z.string(),
@@ -29,10 +39,29 @@ export const InviteSchema = z.object({
   respondedAt: z.number().optional(),
   /** Set once, when the invite leaves pending. */
   resentAs: z.string().optional(),
+  kind: InviteKind.default('invite'),
+  /** Invites sent together (anyone available, a help request): the first to join takes it, the rest are cancelled. */
+  group: z.string().optional(),
+  /** The inviter's note, shown on the card. */
+  note: z.string().max(NOTE_MAX).optional(),
+  /** Why it was rejected, for the owner and the inviter. */
+  reason: z.string().max(NOTE_MAX).optional(),
+  /** Cancelled because this member of its group took it. */
+  takenBy: z.string().optional(),
 });
 export type Invite = z.infer<typeof InviteSchema>;
 
 export const answerFor = (mode: InviteMode): InviteAnswer => (mode === 'participant' ? 'participate' : 'monitor');
+
+/** The answers that accept: the invite's mode; either mode to help; Accept for an offer. */
+export function answersFor(inv: Pick<Invite, 'kind' | 'mode'>): InviteAnswer[] {
+  if (inv.kind === 'help') return ['participate', 'monitor'];
+  if (inv.kind === 'transfer') return ['accept'];
+  return [answerFor(inv.mode)];
+}
+
+/** The member mode an accepting answer gives. */
+export const modeOfAnswer = (a: InviteAnswer): 'owner' | InviteMode => (a === 'accept' ? 'owner' : a === 'monitor' ? 'monitor' : 'participant');
 
 export interface EligibilityInput {
   session: Session;
@@ -70,13 +99,24 @@ export function mayAnswer(invite: Invite, agentId: string, answer: InviteAnswer,
   if (invite.inviteeId !== agentId) return refuse('not_invitee');
   if (invite.status !== 'pending') return refuse('not_pending', undefined, `not_pending.${invite.status}`);
   if (now >= invite.expiresAt) return refuse('not_pending', undefined, 'not_pending.expired');
-  if (answer !== 'reject' && answer !== answerFor(invite.mode)) return refuse('wrong_mode', undefined, `wrong_mode.${invite.mode}`);
+  if (answer !== 'reject' && !answersFor(invite).includes(answer)) return refuse('wrong_mode', undefined, invite.kind === 'invite' ? `wrong_mode.${invite.mode}` : 'wrong_answer');
   return allow;
+}
+
+/** The owner offers the chat to a colleague: the invite's rules, one offer at a time. */
+export function mayTransfer(i: EligibilityInput & { offerPending: boolean }): Verdict {
+  if (i.session.status !== 'active') return refuse('not_active', undefined, i.session.status === 'ended' ? 'ended' : 'not_active.transfer');
+  if (!i.inviter) return refuse('not_member');
+  if (!can(i.inviter, 'transfer')) return refuse('forbidden', undefined, i.inviter.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
+  if (i.offerPending) return refuse('transfer_pending', undefined, 'transfer_pending');
+  return mayBeInvited(i);
 }
 
 /** Whether an invite can be resent at all, whoever asks: cards use it to offer Resend. */
 export function resendable(invite: Invite, session: Session, maxResends: number): Verdict {
   if (session.status !== 'active') return refuse('not_active');
+  // Offers and help requests are asked again, not resent; a group is not resent one by one.
+  if (invite.kind !== 'invite' || invite.group) return refuse('not_resendable');
   if (invite.status !== 'rejected' && invite.status !== 'expired') return refuse('not_resendable');
   if (invite.resentAs) return refuse('already_resent');
   if (invite.attempt > maxResends) return refuse('limit', { max: maxResends });
@@ -96,3 +136,6 @@ export function mayViewInvites(session: Session, invites: readonly Invite[], age
 
 /** The state an invite moves to for an answer. */
 export const statusForAnswer = (a: InviteAnswer): Exclude<InviteStatus, 'pending'> => (a === 'reject' ? 'rejected' : 'accepted');
+
+/** An invite still waiting for its answer, of this kind. */
+export const isOpen = (inv: Invite, kind: InviteKind): boolean => inv.status === 'pending' && inv.kind === kind;

@@ -3,16 +3,16 @@ import type { Member, MemberMode, Session } from './session.js';
 
 /** Everything a member can do in a chat; the permission table of DESIGN §1 as data. */
 export const ACTIONS = [
-  'end', 'release', 'transfer', 'note', 'ticket', 'pin',
+  'end', 'release', 'transfer', 'promote', 'note', 'ticket', 'pin',
   'chat', 'canned', 'attach', 'share',
-  'invite',
+  'invite', 'assist',
   'read', 'leave',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const PERMISSIONS: Record<MemberMode, ReadonlySet<Action>> = {
   owner: new Set(ACTIONS),
-  participant: new Set<Action>(['chat', 'canned', 'attach', 'share', 'invite', 'read', 'leave']),
+  participant: new Set<Action>(['chat', 'canned', 'attach', 'share', 'invite', 'assist', 'read', 'leave']),
   monitor: new Set<Action>(['read', 'leave']),
 };
 
@@ -47,6 +47,42 @@ export function mayAct(session: Session, member: Member | undefined, action: Act
   if (session.status === 'ended') return refuse('ended');
   if (!member) return refuse('not_member');
   if (!can(member, action)) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
+  return allow;
+}
+
+/** Participants and monitors leave; the owner releases, transfers or ends instead. */
+export function mayLeave(session: Session, member: Member | undefined): Verdict {
+  if (session.status === 'ended') return refuse('ended');
+  if (!member) return refuse('not_member', undefined, 'not_member.leave');
+  if (member.mode === 'owner') return refuse('owner', undefined, 'owner.leave');
+  return allow;
+}
+
+/** The owner hands the chat back to a queue (its own: release; another: transfer). */
+export function mayRequeue(session: Session, member: Member | undefined, action: 'release' | 'transfer', toQueue?: { id: string; known: boolean }): Verdict {
+  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : `not_active.${action}`);
+  const v = mayAct(session, member, action);
+  if (!v.ok) return v;
+  if (toQueue && !toQueue.known) return refuse('unknown_queue', { queue: toQueue.id });
+  if (toQueue && toQueue.id === session.queueId) return refuse('same_queue', undefined, 'same_queue');
+  return allow;
+}
+
+/** The owner makes a monitor a participant. */
+export function mayPromote(session: Session, actor: Member | undefined, target: Member | undefined, name: string): Verdict {
+  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : 'not_active.promote');
+  const v = mayAct(session, actor, 'promote');
+  if (!v.ok) return v;
+  if (target?.mode !== 'monitor') return refuse('not_monitor', { name }, 'not_monitor');
+  return allow;
+}
+
+/** The owner or a participant calls the queue's supervisors; one open request per chat. */
+export function mayAskForHelp(session: Session, member: Member | undefined, open: boolean): Verdict {
+  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : 'not_active.assist');
+  const v = mayAct(session, member, 'assist');
+  if (!v.ok) return v;
+  if (open) return refuse('help_open', undefined, 'help_open');
   return allow;
 }
 

@@ -32,7 +32,8 @@ export const MemberSchema = z.object({
   agentId: z.string(),
   mode: MemberMode,
   joinedAt: z.number(),
-  via: z.enum(['accept', 'invite', 'supervisor']),
+  /** How they came in: accepting, an invite (or anyone-available), a supervisor's join or a help request, a transfer. */
+  via: z.enum(['accept', 'invite', 'supervisor', 'help', 'transfer']),
 });
 export type Member = z.infer<typeof MemberSchema>;
 

@@ -15,6 +15,10 @@ export const FileRef = z.object({
 export type FileRef = z.infer<typeof FileRef>;
 
 const base = { ts: z.number(), visibility: Visibility };
+/** What happened to a chat besides its messages and its people coming and going: the audit trail. */
+export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn']);
+export type ChatEvent = z.infer<typeof ChatEvent>;
+
 
 /** One entry of a session's transcript (a Redis stream). Entry ids are the stream ids. */
 export const EntryBody = z.discriminatedUnion('kind', [
@@ -34,22 +38,37 @@ export const EntryBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('delete'), ...base, targetId: z.string(), origin: z.string().optional() }),
   z.object({ kind: z.literal('status'), ...base, status: SessionStatus }),
   z.object({
+    kind: z.literal('event'),
+    ...base,
+    event: ChatEvent,
+    /** Who did it (an agent id). */
+    by: z.string().optional(),
+    /** Whom or what it was about: an agent id (promoted), a queue id (moved). */
+    about: z.string().optional(),
+    note: z.string().optional(),
+  }),
+  z.object({
     kind: z.literal('participant'),
     ...base,
     agentId: z.string(),
     name: z.string(),
     mode: MemberMode,
-    action: z.enum(['joined', 'left']),
-    via: z.enum(['accept', 'invite', 'supervisor']).optional(),
+    /** `promoted`: a monitor made a participant. */
+    action: z.enum(['joined', 'left', 'promoted']),
+    via: z.enum(['accept', 'invite', 'supervisor', 'help', 'transfer']).optional(),
   }),
 ]);
 export type EntryBody = z.infer<typeof EntryBody>;
+
 export type TranscriptEntry = EntryBody & { id: string };
 export type MessageEntry = Extract<TranscriptEntry, { kind: 'message' }>;
 
-/** What the end user may see: no notes, no monitor talk, no monitors joining. */
-export function visibleToEndUser(e: EntryBody): boolean {
-  if (e.visibility !== 'public') return false;
+/** An entry the end user may see: never an event of the audit trail. */
+export type EndUserEntry = Exclude<TranscriptEntry, { kind: 'event' }>;
+
+/** What the end user may see: no notes, no monitor talk, no monitors joining, no audit events. */
+export function visibleToEndUser(e: TranscriptEntry): e is EndUserEntry {
+  if (e.visibility !== 'public' || e.kind === 'event') return false;
   return !(e.kind === 'participant' && e.mode === 'monitor');
 }
 

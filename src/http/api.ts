@@ -5,14 +5,20 @@ import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
 import { say } from '../app/wording/index.js';
 import * as sessions from '../app/sessions.js';
+import * as invites from '../app/invites.js';
+import * as lifecycle from '../app/lifecycle.js';
+import type { Invite } from '../domain/invite.js';
 import type { Session } from '../domain/session.js';
-import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
+import { compareEntryIds, type EndUserEntry, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
 import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
 import type { EventHub } from './eventHub.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
 import { openApiDocument } from './openapi.js';
 import type { ChatCreationLimiter } from './rateLimit.js';
-import { AgentAction, AgentMessage, CreateSession, PostMessage, type PublicEntry, type PublicSession, SessionId } from './schemas.js';
+import {
+  AgentAction, AgentMessage, AnswerBody, AssistBody, CreateSession, InviteBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicInvite,
+  type PublicSession, SessionId, TransferBody,
+} from './schemas.js';
 
 export { MAX_TEXT } from './schemas.js';
 
@@ -30,7 +36,7 @@ function publicSession(ctx: AppContext, s: Session): PublicSession {
 }
 
 /** A transcript entry as the end user sees it. */
-export function publicEntry(e: TranscriptEntry): PublicEntry {
+export function publicEntry(e: EndUserEntry): PublicEntry {
   const at = new Date(e.ts).toISOString();
   const base = <K extends TranscriptEntry['kind']>(kind: K) => ({ id: e.id, kind, at });
   switch (e.kind) {
@@ -38,7 +44,8 @@ export function publicEntry(e: TranscriptEntry): PublicEntry {
     case 'edit': return { ...base(e.kind), targetId: e.targetId, text: e.text };
     case 'delete': return { ...base(e.kind), targetId: e.targetId };
     case 'status': return { ...base(e.kind), status: e.status };
-    case 'participant': return { ...base(e.kind), name: e.name, action: e.action };
+    // A monitor made a participant joins, as far as the end user can tell.
+    case 'participant': return { ...base(e.kind), name: e.name, action: e.action === 'promoted' ? 'joined' : e.action };
   }
 }
 
@@ -136,7 +143,77 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
   });
 
+  /** The agent an integration acts as: known to the directory, or a clear 404. */
+  const actor = (agentId: string) => {
+    const agent = ctx.directory.get().agent(agentId);
+    if (!agent) throw Refused.of('unknown_agent', { who: agentId }, 'unknown_agent.id');
+    return agent;
+  };
+  const sessionAnswer = async (res: Response, id: string) => res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+
+  r.post('/sessions/:id/transfer', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const b = TransferBody.parse(req.body ?? {});
+    const id = SessionId.parse(req.params.id);
+    const done = await lifecycle.transfer(ctx, { sessionId: id, agentId: actor(b.agentId).id, toAgentId: b.toAgentId, toQueue: b.toQueue, note: b.note });
+    if (done.offer) return void res.status(201).json({ invite: publicInvite(done.offer) });
+    await sessionAnswer(res, id);
+  });
+
+  r.post('/sessions/:id/release', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const { agentId } = AgentAction.parse(req.body ?? {});
+    const id = SessionId.parse(req.params.id);
+    await lifecycle.release(ctx, id, actor(agentId).id);
+    await sessionAnswer(res, id);
+  });
+
+  r.post('/sessions/:id/leave', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const { agentId } = AgentAction.parse(req.body ?? {});
+    const id = SessionId.parse(req.params.id);
+    await lifecycle.leave(ctx, id, actor(agentId).id);
+    await sessionAnswer(res, id);
+  });
+
+  r.post('/sessions/:id/assist', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const b = AssistBody.parse(req.body ?? {});
+    const sent = await invites.requestHelp(ctx, { sessionId: SessionId.parse(req.params.id), agentId: actor(b.agentId).id, note: b.note });
+    res.status(201).json({ invites: sent.map(publicInvite) });
+  });
+
+  r.post('/sessions/:id/promote', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const b = PromoteBody.parse(req.body ?? {});
+    const id = SessionId.parse(req.params.id);
+    await lifecycle.promote(ctx, id, actor(b.agentId).id, b.memberId);
+    await sessionAnswer(res, id);
+  });
+
+  r.post('/sessions/:id/invites', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const b = InviteBody.parse(req.body ?? {});
+    const base = { sessionId: SessionId.parse(req.params.id), inviterId: actor(b.agentId).id, mode: b.mode, note: b.note };
+    const sent = b.anyone ? await invites.inviteAnyone(ctx, base) : [await invites.invite(ctx, { ...base, inviteeId: b.inviteeId! })];
+    res.status(201).json({ invites: sent.map(publicInvite) });
+  });
+
+  r.post('/invites/:inviteId/answer', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const b = AnswerBody.parse(req.body ?? {});
+    const inviteId = InviteId.parse(req.params.inviteId);
+    res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason)) });
+  });
+
   return r;
+}
+
+function publicInvite(i: Invite): PublicInvite {
+  return {
+    id: i.id, sessionId: i.sessionId, kind: i.kind, inviterId: i.inviterId, inviteeId: i.inviteeId, mode: i.mode, status: i.status,
+    expiresAt: new Date(i.expiresAt).toISOString(), ...(i.note ? { note: i.note } : {}), ...(i.reason ? { reason: i.reason } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
-  AgentAction, AgentMessage, CreatedAnswer, CreateSession, ErrorAnswer, MessageAnswer, MessagesAnswer, PostMessage, QueuesAnswer, SessionAnswer, SessionId,
+  AgentAction, AgentMessage, AnswerBody, AssistBody, CreatedAnswer, CreateSession, ErrorAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
+  MessagesAnswer, PostMessage, PromoteBody, QueuesAnswer, SessionAnswer, SessionId, TransferBody,
 } from './schemas.js';
 
 type Auth = 'none' | 'token' | 'tokenOrUrl' | 'apiKey';
@@ -32,6 +33,13 @@ export const OPERATIONS: Operation[] = [
   },
   { method: 'post', path: '/sessions/:id/accept', summary: 'An agent accepts the chat (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404, 409] },
   { method: 'post', path: '/sessions/:id/agent-messages', summary: 'An agent writes in the chat (integrations)', auth: 'apiKey', body: AgentMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/sessions/:id/transfer', summary: 'The owner offers the chat to a colleague (201 with the offer) or moves it to another queue (200 with the chat) (integrations)', auth: 'apiKey', body: TransferBody, ok: { status: 200, schema: SessionAnswer, description: 'The chat, moved; or 201 {invite}: the offer' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/sessions/:id/release', summary: 'The owner gives the chat back to its queue (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat, waiting again' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/sessions/:id/leave', summary: 'A participant or monitor leaves the chat (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/sessions/:id/assist', summary: 'Ask the queue\'s supervisors for help (integrations)', auth: 'apiKey', body: AssistBody, ok: { status: 201, schema: InvitesAnswer, description: 'The help request, one per supervisor asked' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/sessions/:id/promote', summary: 'The owner makes a monitor a participant (integrations)', auth: 'apiKey', body: PromoteBody, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/sessions/:id/invites', summary: 'Invite a colleague, or anyone available in the queue (integrations)', auth: 'apiKey', body: InviteBody, ok: { status: 201, schema: InvitesAnswer, description: 'The invites sent' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/invites/:inviteId/answer', summary: 'The invitee answers an invite, an offer or a help request (integrations)', auth: 'apiKey', body: AnswerBody, ok: { status: 200, schema: InviteAnswerBody, description: 'The invite as answered' }, errors: [401, 403, 404, 409] },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', ok: { status: 200, type: 'application/json', description: 'OpenAPI 3.1' }, errors: [] },
 ];
 

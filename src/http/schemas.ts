@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InviteAnswer, InviteKind, InviteMode, InviteStatus, NOTE_MAX } from '../domain/invite.js';
 import { EndUserSchema, SessionStatus } from '../domain/session.js';
 
 /**
@@ -10,6 +11,7 @@ const Text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `at mos
 const AgentId = z.string().min(1).max(64);
 
 export const SessionId = z.string().regex(/^[A-Za-z0-9_.-]{8,40}$/, 'a session id');
+export const InviteId = z.string().regex(/^[A-Za-z0-9_.-]{8,40}~[A-Za-z0-9_-]{4,20}$/, 'an invite id');
 
 export const CreateSession = z.object({ queue: z.string().min(1).max(64), user: EndUserSchema, text: Text.optional() }).strict()
   .meta({ description: 'A new chat in a queue, with the end user\'s first message if any.' });
@@ -17,6 +19,27 @@ export const PostMessage = z.object({ text: Text, clientMessageId: z.string().mi
   .meta({ description: 'An end-user message; a repeated clientMessageId answers with the first message.' });
 export const AgentAction = z.object({ agentId: AgentId }).strict();
 export const AgentMessage = AgentAction.extend({ text: Text });
+
+const Note = z.string().trim().min(1).max(NOTE_MAX, `at most ${NOTE_MAX} characters`);
+export const TransferBody = AgentAction.extend({ toAgentId: AgentId.optional(), toQueue: z.string().min(1).max(64).optional(), note: Note.optional() })
+  .refine((b) => (b.toAgentId === undefined) !== (b.toQueue === undefined), 'give toAgentId or toQueue, not both')
+  .meta({ description: 'The owner offers the chat to a colleague (an offer they accept or decline) or moves it to another queue.' });
+export const AssistBody = AgentAction.extend({ note: Note.optional() })
+  .meta({ description: 'The owner or a participant asks the queue\'s supervisors for help.' });
+export const PromoteBody = AgentAction.extend({ memberId: AgentId })
+  .meta({ description: 'The owner makes a monitor a participant.' });
+export const InviteBody = AgentAction.extend({ inviteeId: AgentId.optional(), anyone: z.literal(true).optional(), mode: InviteMode.default('participant'), note: Note.optional() })
+  .refine((b) => (b.inviteeId === undefined) !== (b.anyone === undefined), 'give inviteeId or anyone: true, not both')
+  .meta({ description: 'Invite a colleague, or (anyone: true) everyone available in the chat\'s queue: the first to answer joins.' });
+export const AnswerBody = AgentAction.extend({ answer: InviteAnswer, reason: Note.optional() })
+  .meta({ description: 'The invitee answers: participate or monitor (an invite or a help request), accept (an offer), or reject (with a reason if they like).' });
+
+/** An invite, an offer or a help request, for integrations. */
+export const PublicInvite = z.object({
+  id: z.string(), sessionId: z.string(), kind: InviteKind, inviterId: z.string(), inviteeId: z.string(), mode: InviteMode, status: InviteStatus,
+  expiresAt: z.string().meta({ format: 'date-time' }), note: z.string().optional(), reason: z.string().optional(),
+});
+export type PublicInvite = z.infer<typeof PublicInvite>;
 
 /** The session as the end user sees it: no agent ids, only first names. */
 export const PublicSession = z.object({
@@ -44,6 +67,8 @@ export const PublicEntry = z.discriminatedUnion('kind', [
 export type PublicEntry = z.infer<typeof PublicEntry>;
 
 export const SessionAnswer = z.object({ session: PublicSession });
+export const InvitesAnswer = z.object({ invites: z.array(PublicInvite) });
+export const InviteAnswerBody = z.object({ invite: PublicInvite });
 export const CreatedAnswer = z.object({ session: PublicSession, token: z.string().meta({ description: 'The end user\'s token for this chat (Authorization: Bearer).' }) });
 export const MessageAnswer = z.object({ message: PublicEntry, notice: z.string().optional() });
 export const MessagesAnswer = z.object({ messages: z.array(PublicEntry) });

@@ -54,7 +54,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
     const cmd = await slack.command('U0ALICE', '/chat', 'invite <@U0BOB|bob> monitor');
     expect(cmd.json.text).toMatch(/Invited Bob Martin as monitor/);
     const bobCard = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0BOB');
-    expect(hasAction(bobCard, 'monitor') && hasAction(bobCard, 'reject')).toBe(true);
+    expect(hasAction(bobCard, 'monitor') && hasAction(bobCard, 'reject.open')).toBe(true);
     expect(hasAction(bobCard, 'participate')).toBe(false);
     const bobCardTs = fake.messages('D0BOB')[0]!.ts;
     const bobInvite = inviteIdIn(bobCard);
@@ -66,7 +66,7 @@ describe('Slack, end to end through the real Bolt receiver', () => {
 
     // 6. Bob joins; his card loses its buttons and the thread says so.
     await slack.click('U0BOB', 'monitor', iid(bobInvite), { channel: 'D0BOB', ts: bobCardTs });
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0BOB' && !hasAction(c, 'monitor') && !hasAction(c, 'reject'));
+    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0BOB' && !hasAction(c, 'monitor') && !hasAction(c, 'reject.open'));
     await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /monitor/i.test(String(c.args.text)) && /Bob/.test(String(c.args.text)));
     // He is added to the queue channel so he can read the thread.
     await fake.waitFor((c) => c.method === 'conversations.invite' && c.args.channel === CHANNEL && c.args.users === 'U0BOB');

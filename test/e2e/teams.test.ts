@@ -51,7 +51,7 @@ describe('Teams: a chat from start to end', () => {
     const r = await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'accept', { sessionId: chat.id }, chat.root));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ statusCode: 200, type: CARD });
-    expect(verbs(r.body.value)).toEqual(['invite.open', 'invites', 'end']);
+    expect(verbs(r.body.value)).toEqual(['invite.open', 'invites', 'transfer.open', 'release', 'assist.open', 'end']);
     const put = await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === chat.root && verbs(cardsIn(c)[0]).includes('end'));
     expect(put.conversationId).toBe(chat.thread);
     expect(await members()).toEqual(['alice:owner']);
@@ -110,7 +110,7 @@ describe('Teams: a chat from start to end', () => {
     expect(created.body).toMatchObject({ isGroup: false, tenantId: 'tenant-1' });
     const card = await w.fake.waitFor((c) => c.op === 'sendToConversation' && (c.conversationId ?? '').startsWith('a:conv-') && verbs(cardsIn(c)[0]).includes('monitor'));
     inv.bob.conv = card.conversationId!;
-    expect(verbs(cardsIn(card)[0])).toEqual(['monitor', 'reject']);
+    expect(verbs(cardsIn(card)[0])).toEqual(['monitor', 'reject.open']);
     inv.bob.card = card.responseId!;
     inv.bob.id = actionData(cardsIn(card)[0], 'monitor')[0]!.inviteId!;
     expect(cardText(cardsIn(card)[0])).toMatch(/Alice Ng\*\* invites you to \*\*monitor/);

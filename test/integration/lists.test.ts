@@ -77,7 +77,7 @@ describe('lists', () => {
   it('match every chat\'s state after concurrent changes from two instances', async () => {
     const a = await start();
     const b = await start(a.prefix);
-    const chats = await Promise.all(Array.from({ length: 12 }, () => newChat(a.service.ctx)));
+    const chats = await Promise.all(Array.from({ length: 32 }, () => newChat(a.service.ctx)));
     const ctxOf = (i: number) => (i % 2 ? a : b).service.ctx;
     await Promise.all(chats.map(async (s, i) => {
       const ctx = ctxOf(i);

@@ -44,23 +44,27 @@ async function offered(agentId: string): Promise<Action[]> {
   const view = await sessionView(ctx, sessionId);
   const home = homeSurface(await homeView(ctx, ctx.directory.get().agent(agentId)!));
   const onHome = actionsOf(home).filter((a) => (a.call.data as { sessionId?: string }).sessionId === sessionId);
-  // The same button on both counts once; ending goes last: it would close the chat under the other clicks.
+  // The same button on both counts once; leaving, releasing and ending go last, in that order:
+  // each changes the chat under the other clicks.
   const unique = new Map([...actionsOf(rootSurface(view, { agentId })), ...onHome].map((a) => [JSON.stringify(a.call), a]));
-  return [...unique.values()].sort((a, b) => Number(a.call.verb === 'end') - Number(b.call.verb === 'end'));
+  const last = ['leave', 'release', 'end'];
+  return [...unique.values()].sort((a, b) => last.indexOf(a.call.verb) - last.indexOf(b.call.verb));
 }
 
 describe('each role is offered exactly what it may do', () => {
   it.each([
     ['an agent outside the chat', 'dan', []],
-    ['a monitor (and supervisor)', 'carol', ['Participate']],
-    ['a participant', 'bob', ['Invite']],
-    // Last: the owner ends the chat.
-    ['the owner', 'alice', ['Invite', 'Invites +1', 'End chat']],
+    ['a monitor (and supervisor)', 'carol', ['Participate', 'Leave']],
+    ['a participant', 'bob', ['Invite', 'Ask for help', 'Leave']],
+    // Last: the owner releases the chat, takes it again, and ends it.
+    ['the owner', 'alice', ['Invite', 'Invites +1', 'Transfer', 'Release', 'Ask for help', 'End chat']],
   ])('%s', async (_role, agentId, labels) => {
     const actions = await offered(agentId);
     expect([...new Set(actions.map((a) => plain(a.label)))].sort()).toEqual([...labels].sort());
     const agent = h.service.ctx.directory.get().agent(agentId);
     for (const a of actions) {
+      // Released, the chat waits: its owner takes it back to end it.
+      if (a.call.verb === 'end') await sessions.accept(h.service.ctx, sessionId, agent).catch(() => undefined);
       const out = await dispatch(h.service.ctx, { kind: 'click', agent, verb: a.call.verb, data: a.call.data }, { prefix: '/chat' });
       expect(out.notice?.tone, `${agentId} clicking ${plain(a.label)}: ${out.notice ? plain(out.notice.text) : ''}`).not.toBe('attention');
     }

@@ -65,6 +65,7 @@ export function invite(over: Partial<Invite> & { status: InviteStatus; mode?: In
     inviterId: 'alice',
     inviteeId: 'bob',
     mode: 'participant',
+    kind: 'invite',
     attempt: 1,
     rootId: id,
     createdAt: T0 + 3 * MIN,
@@ -107,10 +108,15 @@ export const endedView = sessionView({
 export const NOW = T0 + 6 * MIN;
 
 export function inviteView(inv: Invite, view: SessionView = activeView): InviteView {
-  return { invite: inv, view, inviter: agentsById.get(inv.inviterId), invitee: agentsById.get(inv.inviteeId)!, maxResends: MAX_RESENDS };
+  return { invite: inv, view, inviter: agentsById.get(inv.inviterId), invitee: agentsById.get(inv.inviteeId)!, maxResends: MAX_RESENDS, agent: (id) => agentsById.get(id) };
 }
 
 /** One InviteView per invite status (participant mode unless named otherwise). */
+/** An invite of a group, seen in a chat that holds the whole group. */
+function inGroup(inv: Invite, ...others: Invite[]): InviteView {
+  return inviteView(inv, sessionView({ invites: [inv, ...others] }));
+}
+
 export const inviteViews = {
   pendingParticipant: inviteView(invite({ status: 'pending', id: 'inv_pp', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
   pendingMonitor: inviteView(invite({ status: 'pending', id: 'inv_pm', mode: 'monitor', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
@@ -122,6 +128,17 @@ export const inviteViews = {
   cancelled: inviteView(invite({ status: 'cancelled' }), endedView),
   rejectedResent: inviteView(invite({ status: 'rejected', resentAs: 'inv_resent' })),
   rejectedAtLimit: inviteView(invite({ status: 'rejected', attempt: MAX_RESENDS + 1 })),
+  withNote: inviteView(invite({ status: 'pending', id: 'inv_note', note: 'Knows the <VPN> & the firewall', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
+  rejectedWithReason: inviteView(invite({ status: 'rejected', id: 'inv_why', reason: 'In a call until 3' })),
+  anyonePending: inGroup(invite({ status: 'pending', id: 'inv_any', group: 'grp1', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }), invite({ status: 'pending', id: 'inv_any3', inviteeId: 'dan', group: 'grp1' })),
+  anyoneTaken: inGroup(invite({ status: 'cancelled', id: 'inv_any2', group: 'grp1', takenBy: 'dan' }), invite({ status: 'accepted', id: 'inv_any4', inviteeId: 'dan', group: 'grp1' })),
+  anyoneNobody: inGroup(invite({ status: 'expired', id: 'inv_any5', group: 'grp3' }), invite({ status: 'rejected', id: 'inv_any6', inviteeId: 'dan', group: 'grp3' })),
+  offerPending: inviteView(invite({ status: 'pending', id: 'inv_offer', kind: 'transfer', note: 'Going home, thanks!', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
+  offerAccepted: inviteView(invite({ status: 'accepted', id: 'inv_offer2', kind: 'transfer' })),
+  offerDeclined: inviteView(invite({ status: 'rejected', id: 'inv_offer3', kind: 'transfer' })),
+  helpPending: inGroup(invite({ status: 'pending', id: 'inv_help', kind: 'help', inviteeId: 'carol', group: 'grp2', note: 'Refund over the limit', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
+  helpWithdrawn: inGroup(invite({ status: 'cancelled', id: 'inv_help2', kind: 'help', inviteeId: 'carol', group: 'grp2' })),
+  helpAnswered: inGroup(invite({ status: 'accepted', id: 'inv_help3', kind: 'help', inviteeId: 'carol', group: 'grp4' })),
 };
 
 /** Carol (supervisor) has a pending invite, is monitoring one chat and sees two active chats. */

@@ -1,5 +1,6 @@
 /** Every surface Switchboard draws, from fixed data: what the renderer tests and the wording test go through. */
-import { candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine } from '../../src/app/surfaces/invites.js';
+import { anyoneOption, candidateOptions, inviteCard, inviteDetails, inviteForm, rejectForm, threadLine } from '../../src/app/surfaces/invites.js';
+import { assistForm, promoteForm, transferForm } from '../../src/app/surfaces/lifecycle.js';
 import { askSurface, helpSurface } from '../../src/app/surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
 import { entryLine, lineContext } from '../../src/app/surfaces/lines.js';
@@ -13,7 +14,7 @@ import {
 
 const at = T0 + 10 * MIN;
 /** What the active chat's lines are drawn with. */
-export const activeLines = lineContext(activeView, (id) => agentsById.get(id));
+export const activeLines = { ...lineContext(activeView, (id) => agentsById.get(id)), queueName: (id: string) => (id === 'hr' ? 'HR' : undefined) };
 export const entries: Record<string, TranscriptEntry> = {
   user: recent[2]!,
   agent: recent[1]!,
@@ -25,6 +26,11 @@ export const entries: Record<string, TranscriptEntry> = {
   delete: { id: `${at}-6`, kind: 'delete', ts: at, visibility: 'public', targetId: recent[1]!.id },
   joined: { id: `${at}-7`, kind: 'participant', ts: at, visibility: 'public', agentId: 'bob', name: 'Bob', mode: 'participant', action: 'joined', via: 'supervisor' },
   left: { id: `${at}-8`, kind: 'participant', ts: at, visibility: 'public', agentId: 'bob', name: 'Bob', mode: 'participant', action: 'left' },
+  promoted: { id: `${at}-9`, kind: 'participant', ts: at, visibility: 'public', agentId: 'carol', name: 'Carol', mode: 'participant', action: 'promoted' },
+  released: { id: `${at}-10`, kind: 'event', ts: at, visibility: 'agents', event: 'released', by: 'alice' },
+  moved: { id: `${at}-11`, kind: 'event', ts: at, visibility: 'agents', event: 'moved', by: 'alice', about: 'hr' },
+  helpAsked: { id: `${at}-12`, kind: 'event', ts: at, visibility: 'agents', event: 'help.asked', by: 'bob', note: 'Refund over the <limit>' },
+  helpWithdrawn: { id: `${at}-13`, kind: 'event', ts: at, visibility: 'agents', event: 'help.withdrawn', by: 'bob' },
 };
 
 const candidates = [
@@ -40,12 +46,20 @@ export function allSurfaces(): Array<[string, Surface]> {
     ['root active, a monitor\'s copy', rootSurface(activeView, { agentId: 'carol' })],
     ['root ended', rootSurface(endedView, { shared: true })],
     ...Object.entries(inviteViews).map(([name, iv]): [string, Surface] => [`invite card ${name}`, inviteCard(iv, NOW)]),
-    ...Object.entries(inviteViews).map(([name, iv]): [string, Surface] => [`invite line ${name}`, inviteLine(iv)]),
+    ...Object.entries(inviteViews).flatMap(([name, iv]): Array<[string, Surface]> => {
+      const said = threadLine(iv);
+      return said ? [[`invite line ${name}`, said.surface]] : [];
+    }),
     ['invite details', inviteDetails(activeView, lookup, alice.id, MAX_RESENDS)],
     ['invite details, none', inviteDetails({ ...activeView, invites: [] }, lookup, alice.id, MAX_RESENDS)],
     ['invite form', inviteForm(activeView)],
     ['invite form with matches', inviteForm(activeView, { query: 'b', mode: 'monitor', options: candidateOptions(candidates) })],
     ['invite form, no match', inviteForm(activeView, { query: 'zzz', options: [] })],
+    ['invite form, anyone first', inviteForm(activeView, { options: [anyoneOption(activeView), ...candidateOptions(candidates)] })],
+    ['reject form', rejectForm(inviteViews.pendingParticipant)],
+    ['transfer form', transferForm(activeView, [activeView.queue, { id: 'hr', name: 'HR', settings: {} }], { options: candidateOptions(candidates) })],
+    ['assist form', assistForm(activeView)],
+    ['promote form', promoteForm(activeView)],
     ['home, supervisor', homeSurface(carolHome)],
     ['home, away agent', homeSurface(bobHomeAway)],
     ['monitoring', monitoringSurface([activeView, otherActive], 'carol')],

@@ -16,7 +16,7 @@ const session = (over: Partial<Session> = {}): Session => ({
 });
 const member = (agentId: string, mode: Member['mode']): Member => ({ agentId, mode, joinedAt: 1, via: 'invite' });
 const invite = (over: Partial<Invite> = {}): Invite => ({
-  id: 'S1~a', sessionId: 'S1', inviterId: 'alice', inviteeId: 'bob', mode: 'participant', status: 'pending',
+  id: 'S1~a', sessionId: 'S1', inviterId: 'alice', inviteeId: 'bob', mode: 'participant', kind: 'invite', status: 'pending',
   attempt: 1, rootId: 'S1~a', createdAt: 1000, expiresAt: 2000, ...over,
 });
 

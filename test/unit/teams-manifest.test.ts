@@ -78,7 +78,7 @@ describe('Teams app manifest', () => {
     expect(bot.botId).toMatch(/^[0-9a-f-]{36}$/i);
     expect(bot.scopes).toEqual(expect.arrayContaining(['personal', 'team']));
     const names = COMMANDS.map((c) => c.kind);
-    expect(names).toEqual(['invite', 'available', 'away', 'monitor', 'help']);
+    expect(names).toEqual(['invite', 'transfer', 'release', 'leave', 'assist', 'promote', 'available', 'away', 'monitor', 'help']);
     for (const scope of ['personal', 'team']) {
       const list = bot.commandLists.find((l: any) => l.scopes.includes(scope));
       expect(list, scope).toBeDefined();

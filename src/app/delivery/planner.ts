@@ -3,9 +3,9 @@ import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import type { Effect, Mirror, PlatformPort, Posted } from '../ports.js';
 import { homeSurface } from '../surfaces/home.js';
-import { inviteCard, inviteLine } from '../surfaces/invites.js';
+import { inviteCard, threadLine } from '../surfaces/invites.js';
 import { lineContext } from '../surfaces/lines.js';
-import { agentName } from '../surfaces/names.js';
+import { agentName, userName } from '../surfaces/names.js';
 import { rootSurface, type Viewer } from '../surfaces/root.js';
 import { line, type Surface } from '../surfaces/surface.js';
 import { homeView, inviteView, type SessionView, viewOf } from '../views.js';
@@ -30,6 +30,10 @@ export async function plan(ctx: AppContext, effectId: string, effect: Effect): P
       return deliverInvite(ctx, effectId, effect.sessionId, effect.inviteId);
     case 'member.joined':
       return openDirect(ctx, effect.sessionId, effect.agentId);
+    case 'member.left':
+      return closeDirect(ctx, effect.sessionId, effect.agentId);
+    case 'session.moved':
+      return moveChannels(ctx, effectId, effect.sessionId);
   }
 }
 
@@ -51,8 +55,11 @@ async function load(ctx: AppContext, sessionId: string) {
 const top = (sessionId: string, id: string, ref: string, surface: Surface, extra: Partial<Delivery> = {}): Delivery =>
   ({ id, sessionId, op: 'top', ref, surface, prio: PRIO.first, keep: true, counted: false, ...extra });
 
-/** A chat's root in its queue's channel on each platform; the home channel was chosen when it was created. */
-async function openChannels(ctx: AppContext, effectId: string, sessionId: string) {
+/**
+ * A chat's root in its queue's channel on each platform; the home channel was chosen when it
+ * was created. `withRecent`: the last messages follow (a chat moved in from another queue).
+ */
+async function openChannels(ctx: AppContext, effectId: string, sessionId: string, withRecent = false) {
   const { view, mirrors, home } = await load(ctx, sessionId);
   for (const p of ctx.platforms) {
     const dests = p.channels(view.queue);
@@ -61,9 +68,41 @@ async function openChannels(ctx: AppContext, effectId: string, sessionId: string
     if (dest !== home) await ctx.store.deliveries.load(dest, 1);
     const mirror: Mirror = { id: p.id, platform: p.id, kind: 'channel', dest };
     await ctx.store.sessions.setMirror(sessionId, mirror);
-    await ctx.engine.enqueue(dest, [top(sessionId, `${sessionId}/${effectId}:root:${p.id}`, refKeys.root(sessionId, p.id), rootSurface(view, { shared: true }), { mirror: p.id })]);
+    const c = lineContextOf(ctx, view);
+    const recent = withRecent ? view.recent.flatMap((e) => lineDelivery(e, c, p.id) ?? []) : [];
+    await ctx.engine.enqueue(dest, [top(sessionId, `${sessionId}/${effectId}:root:${p.id}`, refKeys.root(sessionId, p.id), rootSurface(view, { shared: true }), { mirror: p.id }), ...recent]);
   }
 }
+
+/** The chat went to another queue: each old channel's root says where, and the new queue's channels get it. */
+async function moveChannels(ctx: AppContext, effectId: string, sessionId: string) {
+  const { view, mirrors } = await load(ctx, sessionId);
+  for (const m of mirrors.filter((x) => x.kind === 'channel')) {
+    const ref = refKeys.root(sessionId, m.id);
+    const gone = line(words('root.moved', { ref: view.session.ref, user: userName(view.session), queue: view.queue.name }), { kind: 'root', id: sessionId });
+    await ctx.engine.enqueue(m.dest, [{ id: `${sessionId}/${effectId}:moved:${m.id}`, sessionId, op: 'update', ref, surface: gone, prio: PRIO.refresh, latest: ref, keep: false, counted: false }]);
+    if (m.place) await ctx.store.links.removeMirrorChat(m.place, sessionId);
+    await ctx.store.sessions.removeMirror(sessionId, m.id);
+    if (await ctx.store.links.claimOnce(`unload:${sessionId}:${m.id}:${effectId}`, 86_400)) await ctx.store.deliveries.load(m.dest, -1);
+  }
+  await openChannels(ctx, effectId, sessionId, true);
+}
+
+/** A member who left no longer gets the chat in their 1:1: its copy there says so, and stops. */
+async function closeDirect(ctx: AppContext, sessionId: string, agentId: string) {
+  const { view, mirrors } = await load(ctx, sessionId);
+  const m = mirrors.find((x) => x.kind === 'direct' && x.agentId === agentId);
+  if (!m) return;
+  const ref = refKeys.root(sessionId, m.id);
+  await ctx.engine.enqueue(m.dest, [{ id: `${sessionId}/left:${m.id}:${view.session.status}`, sessionId, op: 'update', ref, surface: rootSurface(view, { agentId }), prio: PRIO.refresh, latest: ref, keep: false, counted: false }]);
+  if (m.place) await ctx.store.links.removeMirrorChat(m.place, sessionId);
+  await ctx.store.sessions.removeMirror(sessionId, m.id);
+}
+
+const lineContextOf = (ctx: AppContext, view: SessionView) => ({
+  ...lineContext(view, (id: string) => ctx.directory.get().agent(id)),
+  queueName: (id: string) => ctx.directory.get().queue(id)?.name,
+});
 
 async function refreshRoots(ctx: AppContext, effectId: string, sessionId: string) {
   const { view, mirrors } = await load(ctx, sessionId);
@@ -85,10 +124,11 @@ async function refreshRoots(ctx: AppContext, effectId: string, sessionId: string
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string, only?: string[]) {
   const [entry, { view, mirrors }] = await Promise.all([ctx.store.transcript.entry(sessionId, entryId), load(ctx, sessionId)]);
   if (!entry) return;
-  // Private notes stay where they were written; a join through an invite has its own outcome line.
-  if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.via === 'invite')) return;
+  // Private notes stay where they were written; a join through an invite, an offer or a help
+  // request has its own outcome line.
+  if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.action === 'joined' && entry.via !== undefined && ['invite', 'help', 'transfer'].includes(entry.via))) return;
   const origin = 'origin' in entry ? entry.origin : undefined;
-  const c = lineContext(view, (id) => ctx.directory.get().agent(id));
+  const c = lineContextOf(ctx, view);
   for (const m of mirrors) {
     if ((only && !only.includes(m.id)) || (origin && m.place === origin)) continue;
     const d = lineDelivery(entry, c, m.id, { inChat: m.kind === 'direct' && platformOf(ctx, m.platform)?.threads === false });
@@ -111,11 +151,10 @@ async function deliverInvite(ctx: AppContext, effectId: string, sessionId: strin
     // A card not sent yet goes out in its latest state; later changes update it.
     await ctx.engine.enqueue(dest, invite.status === 'pending' ? [first] : [first, later]);
   }
-  // The thread line: one per invite state per mirror (a resent invite announces itself once).
-  if (invite.status !== 'pending' || invite.attempt > 1) {
-    const s = inviteLine(iv);
+  const said = threadLine(iv);
+  if (said) {
     for (const m of mirrors.filter((x) => x.kind === 'channel' || x.agentId === invite.inviterId)) {
-      await ctx.engine.enqueue(m.dest, [post(sessionId, `outcome:${inviteId}:${invite.status}:${m.id}`, m.id, s)]);
+      await ctx.engine.enqueue(m.dest, [post(sessionId, `${said.id}:${m.id}`, m.id, said.surface)]);
     }
   }
   await ctx.homes.refresh([invite.inviteeId, invite.inviterId]);

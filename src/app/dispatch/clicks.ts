@@ -6,13 +6,16 @@ import * as invites from '../invites.js';
 import { publishHomes } from '../delivery/planner.js';
 import * as sessions from '../sessions.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';
-import { candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine } from '../surfaces/invites.js';
+import { anyoneOption, candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine, rejectForm } from '../surfaces/invites.js';
+import { assistForm, chosenQueue, promoteForm, transferForm } from '../surfaces/lifecycle.js';
+import * as lifecycle from '../lifecycle.js';
+import { mayAnswer } from '../../domain/invite.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { rootSurface } from '../surfaces/root.js';
 import type { Surface } from '../surfaces/surface.js';
 import type { ParsedCall, Verb, VerbData } from '../verbs.js';
 import { homeView, inviteView, monitoringView, sessionView } from '../views.js';
-import { words } from '../wording/index.js';
+import { plural, words } from '../wording/index.js';
 import { done } from './commands.js';
 import { answerLine } from './replies.js';
 
@@ -31,9 +34,16 @@ const card = async (ctx: AppContext, d: { inviteId: string }) => {
 };
 const form = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined; mode?: 'participant' | 'monitor' | undefined }) => {
   const [view, found] = await Promise.all([sessionView(ctx, d.sessionId), invites.inviteCandidates(ctx, d.sessionId, agent.id, d.query ?? '')]);
-  return inviteForm(view, { query: d.query ?? '', ...(d.mode ? { mode: d.mode } : {}), options: candidateOptions(found) });
+  return inviteForm(view, { query: d.query ?? '', ...(d.mode ? { mode: d.mode } : {}), options: [...(d.query ? [] : [anyoneOption(view)]), ...candidateOptions(found)] });
 };
-const answer = <V extends 'participate' | 'monitor' | 'reject'>(a: V): Click<V> => ({
+const transferDialog = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined }) => {
+  const [view, found] = await Promise.all([sessionView(ctx, d.sessionId), invites.inviteCandidates(ctx, d.sessionId, agent.id, d.query ?? '')]);
+  return transferForm(view, ctx.directory.get().queues, { query: d.query ?? '', options: candidateOptions(found) });
+};
+const refOf = async (ctx: AppContext, sessionId: string) => (await sessions.loadSession(ctx, sessionId)).ref;
+const queueName = (ctx: AppContext, queueId: string) => ctx.directory.get().queue(queueId)?.name ?? queueId;
+const nameOf = (ctx: AppContext, agentId: string) => agentName(ctx.directory.get().agent(agentId), agentId);
+const answer = <V extends 'participate' | 'monitor' | 'accept.offer'>(a: 'participate' | 'monitor' | 'accept'): Click<V> => ({
   run: async (ctx, agent, d) => {
     await invites.answerInvite(ctx, d.inviteId, agent, a);
     return {}; // the card itself says what happened
@@ -55,9 +65,13 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   'invite.send': {
     run: async (ctx, agent, d) => {
       if (!d.agentId) throw Refused.of('invalid', undefined, 'pick');
-      const sent = await invites.invite(ctx, { sessionId: d.sessionId, inviterId: agent.id, inviteeId: d.agentId, mode: d.mode });
       const session = await sessions.loadSession(ctx, d.sessionId);
-      return done(words('notice.invited', { name: agentName(ctx.directory.get().agent(sent.inviteeId), sent.inviteeId), mode: modeWord(sent.mode), ref: session.ref }));
+      if (d.agentId === '*') {
+        const sent = await invites.inviteAnyone(ctx, { sessionId: d.sessionId, inviterId: agent.id, mode: d.mode, note: d.note });
+        return done(plural('notice.invitedAnyone', sent.length, { queue: queueName(ctx, session.queueId), ref: session.ref }));
+      }
+      const sent = await invites.invite(ctx, { sessionId: d.sessionId, inviterId: agent.id, inviteeId: d.agentId, mode: d.mode, note: d.note });
+      return done(words('notice.invited', { name: nameOf(ctx, sent.inviteeId), mode: modeWord(sent.mode), ref: session.ref }));
     },
     show: (ctx, agent, d) => form(ctx, agent, { sessionId: d.sessionId, mode: d.mode }),
   },
@@ -70,7 +84,85 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   },
   participate: answer('participate'),
   monitor: answer('monitor'),
-  reject: answer('reject'),
+  'accept.offer': answer('accept'),
+  reject: {
+    run: async (ctx, agent, d) => (await invites.answerInvite(ctx, d.inviteId, agent, 'reject', d.reason), {}),
+    show: async (ctx, _agent, d) => inviteCard(await card(ctx, d), ctx.now()),
+  },
+  'reject.open': {
+    run: async (ctx, agent, d) => {
+      const iv = await card(ctx, d);
+      // Refused now rather than after the form: only the invitee, only while pending.
+      const v = mayAnswer(iv.invite, agent.id, 'reject', ctx.now());
+      if (!v.ok) throw Refused.from(v);
+      return { open: rejectForm(iv) };
+    },
+  },
+  'transfer.open': {
+    run: async (ctx, agent, d) => {
+      await sessions.assertMay(ctx, d.sessionId, agent.id, 'transfer');
+      return { open: await transferDialog(ctx, agent, d) };
+    },
+  },
+  'transfer.search': { run: async (ctx, agent, d) => ({ open: await transferDialog(ctx, agent, d) }) },
+  transfer: {
+    run: async (ctx, agent, d) => {
+      const ref = await refOf(ctx, d.sessionId);
+      const toQueue = chosenQueue(d.queueId);
+      const r = await lifecycle.transfer(ctx, { sessionId: d.sessionId, agentId: agent.id, toAgentId: d.agentId, toQueue, note: d.note });
+      return done(r.offer ? words('notice.offered', { ref, name: nameOf(ctx, r.offer.inviteeId) }) : words('notice.moved', { ref, queue: queueName(ctx, toQueue ?? '') }));
+    },
+    show: root,
+  },
+  release: {
+    run: async (ctx, agent, d) => {
+      const s = await lifecycle.release(ctx, d.sessionId, agent.id);
+      return done(words('notice.released', { ref: s.ref, queue: queueName(ctx, s.queueId) }));
+    },
+    show: root,
+  },
+  leave: {
+    run: async (ctx, agent, d) => {
+      await lifecycle.leave(ctx, d.sessionId, agent.id);
+      return done(words('notice.left', { ref: await refOf(ctx, d.sessionId) }));
+    },
+    show: async (ctx, agent) => homeSurface(await homeView(ctx, agent)),
+  },
+  'assist.open': {
+    run: async (ctx, agent, d) => {
+      await sessions.assertMay(ctx, d.sessionId, agent.id, 'assist');
+      return { open: assistForm(await sessionView(ctx, d.sessionId)) };
+    },
+  },
+  assist: {
+    run: async (ctx, agent, d) => {
+      await invites.requestHelp(ctx, { sessionId: d.sessionId, agentId: agent.id, note: d.note });
+      const s = await sessions.loadSession(ctx, d.sessionId);
+      return done(words('notice.helpAsked', { ref: s.ref, queue: queueName(ctx, s.queueId) }));
+    },
+    show: root,
+  },
+  'assist.withdraw': {
+    run: async (ctx, agent, d) => {
+      await invites.withdrawHelp(ctx, d.sessionId, agent.id);
+      return done(words('notice.helpWithdrawn', { ref: await refOf(ctx, d.sessionId) }));
+    },
+    show: root,
+  },
+  'promote.open': {
+    run: async (ctx, agent, d) => {
+      await sessions.assertMay(ctx, d.sessionId, agent.id, 'promote');
+      return { open: promoteForm(await sessionView(ctx, d.sessionId)) };
+    },
+  },
+  promote: {
+    run: async (ctx, agent, d) => {
+      if (!d.agentId) throw Refused.of('invalid', undefined, 'pick');
+      await lifecycle.promote(ctx, d.sessionId, agent.id, d.agentId);
+      return done(words('notice.promoted', { ref: await refOf(ctx, d.sessionId), name: nameOf(ctx, d.agentId) }));
+    },
+    show: root,
+  },
   resend: {
     run: async (ctx, agent, d) => {
       const next = await invites.resendInvite(ctx, d.inviteId, agent.id);

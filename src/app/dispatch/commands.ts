@@ -1,7 +1,9 @@
 import type { Agent } from '../../domain/directory.js';
 import { Refused } from '../errors.js';
 import type { AppContext } from '../context.js';
-import { type Command, type Mention, parseCommand } from '../grammar.js';
+import { type Command, isAnyone, type Mention, parseCommand } from '../grammar.js';
+import * as lifecycle from '../lifecycle.js';
+import type { Session } from '../../domain/session.js';
 import type { Outcome } from '../intents.js';
 import * as invites from '../invites.js';
 import { publishHomes } from '../delivery/planner.js';
@@ -10,20 +12,23 @@ import { helpSurface } from '../surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { homeView, monitoringView } from '../views.js';
-import { type Rich, words } from '../wording/index.js';
-import { queueAgents, resolveAgent, resolveChat } from './resolve.js';
+import { plural, type Rich, words } from '../wording/index.js';
+import { queueAgents, resolveAgent, resolveChat, resolveQueue } from './resolve.js';
 
 export const done = (text: Rich): Outcome => ({ notice: { text, tone: 'good' } });
 
 /** Runs a parsed command for an agent. `place` is where it was typed, when that mirrors a chat. */
 export async function runCommand(ctx: AppContext, agent: Agent, command: Command, ctxt: { place?: string; prefix: string }): Promise<Outcome> {
   switch (command.kind) {
-    case 'invite': {
+    case 'invite':
+    case 'transfer':
+    case 'release':
+    case 'leave':
+    case 'assist':
+    case 'promote': {
       const session = await resolveChat(ctx, agent.id, command.ref, ctxt.place);
       try {
-        const invitee = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
-        await invites.invite(ctx, { sessionId: session.id, inviterId: agent.id, inviteeId: invitee.id, mode: command.mode });
-        return done(words('notice.invited', { name: agentName(invitee), mode: modeWord(command.mode), ref: session.ref }));
+        return await inChat(ctx, agent, command, session);
       } catch (err) {
         // Which chat the refusal is about, when the command did not name it.
         if (err instanceof Refused && !command.ref) throw new Refused(err.code, words('refusal.in_chat', { ref: session.ref, reason: err.text }), err.status);
@@ -40,6 +45,50 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
       return { open: monitoringSurface(await monitoringView(ctx, agent), agent.id) };
     case 'help':
       return { open: helpSurface(ctxt.prefix) };
+  }
+}
+
+type ChatCommand = Extract<Command, { ref: string | undefined }>;
+
+/** A command about one chat, once the chat is known. */
+async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, session: Session): Promise<Outcome> {
+  const { ref } = session;
+  const queueName = (id: string) => ctx.directory.get().queue(id)?.name ?? id;
+  switch (command.kind) {
+    case 'invite': {
+      if (isAnyone(command.who)) {
+        const sent = await invites.inviteAnyone(ctx, { sessionId: session.id, inviterId: agent.id, mode: command.mode });
+        return done(plural('notice.invitedAnyone', sent.length, { queue: queueName(session.queueId), ref }));
+      }
+      const invitee = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+      await invites.invite(ctx, { sessionId: session.id, inviterId: agent.id, inviteeId: invitee.id, mode: command.mode });
+      return done(words('notice.invited', { name: agentName(invitee), mode: modeWord(command.mode), ref }));
+    }
+    case 'transfer': {
+      const toQueue = resolveQueue(ctx, command.who);
+      if (toQueue) {
+        await lifecycle.transfer(ctx, { sessionId: session.id, agentId: agent.id, toQueue });
+        return done(words('notice.moved', { ref, queue: queueName(toQueue) }));
+      }
+      const to = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+      await lifecycle.transfer(ctx, { sessionId: session.id, agentId: agent.id, toAgentId: to.id });
+      return done(words('notice.offered', { ref, name: agentName(to) }));
+    }
+    case 'release': {
+      const s = await lifecycle.release(ctx, session.id, agent.id);
+      return done(words('notice.released', { ref, queue: queueName(s.queueId) }));
+    }
+    case 'leave':
+      await lifecycle.leave(ctx, session.id, agent.id);
+      return done(words('notice.left', { ref }));
+    case 'assist':
+      await invites.requestHelp(ctx, { sessionId: session.id, agentId: agent.id, note: command.note });
+      return done(words('notice.helpAsked', { ref, queue: queueName(session.queueId) }));
+    case 'promote': {
+      const member = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+      await lifecycle.promote(ctx, session.id, agent.id, member.id);
+      return done(words('notice.promoted', { ref, name: agentName(member) }));
+    }
   }
 }
 

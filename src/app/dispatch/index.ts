@@ -2,7 +2,8 @@ import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
 import type { Intent, Outcome } from '../intents.js';
 import { inviteCandidates } from '../invites.js';
-import { candidateOptions, inviteForm } from '../surfaces/invites.js';
+import { anyoneOption, candidateOptions, inviteForm } from '../surfaces/invites.js';
+import { transferForm } from '../surfaces/lifecycle.js';
 import { parseCall } from '../verbs.js';
 import { sessionView } from '../views.js';
 import { words } from '../wording/index.js';
@@ -39,11 +40,17 @@ export async function dispatch(ctx: AppContext, intent: Intent, opts: DispatchOp
         return await commandLine(ctx, agent, intent.text, intent.mentions ?? [], { ...(intent.place ? { place: intent.place } : {}), prefix: opts.prefix });
       case 'search': {
         const parsed = parseCall(intent.verb, intent.data);
-        if (!parsed.ok || parsed.call.verb !== 'invite.search') throw Refused.of('invalid', { detail: parsed.ok ? parsed.call.verb : parsed.detail });
-        const { sessionId, mode } = parsed.call.data;
-        const found = await inviteCandidates(ctx, sessionId, agent.id, intent.query, 50);
-        const options = candidateOptions(found);
-        return { options, show: async () => inviteForm(await sessionView(ctx, sessionId), { query: intent.query, ...(mode ? { mode } : {}), options }) };
+        if (!parsed.ok || (parsed.call.verb !== 'invite.search' && parsed.call.verb !== 'transfer.search')) throw Refused.of('invalid', { detail: parsed.ok ? parsed.call.verb : parsed.detail });
+        const { sessionId } = parsed.call.data;
+        const [view, found] = await Promise.all([sessionView(ctx, sessionId), inviteCandidates(ctx, sessionId, agent.id, intent.query, 50)]);
+        if (parsed.call.verb === 'transfer.search') {
+          const options = candidateOptions(found);
+          return { options, show: async () => transferForm(view, ctx.directory.get().queues, { query: intent.query, options }) };
+        }
+        const { mode } = parsed.call.data;
+        // Anyone available is offered while the search is empty or names nobody in particular.
+        const options = [...(intent.query.trim() ? [] : [anyoneOption(view)]), ...candidateOptions(found)];
+        return { options, show: async () => inviteForm(view, { query: intent.query, ...(mode ? { mode } : {}), options }) };
       }
       case 'click': {
         const parsed = parseCall(intent.verb, intent.data);

@@ -5,14 +5,14 @@ import { searchAgents } from '../../domain/search.js';
 import type { Session } from '../../domain/session.js';
 import { MESSAGE_LINK_SECONDS } from '../store.js';
 import type { AppContext } from '../context.js';
-import { commandWord, type Mention, parseCommand } from '../grammar.js';
+import { commandWord, isAnyone, type Mention, parseCommand } from '../grammar.js';
 import type { Intent, Outcome } from '../intents.js';
 import { agentReply, agentRevision } from '../sessions.js';
 import { askSurface } from '../surfaces/help.js';
 import { words } from '../wording/index.js';
 import { commandLine } from './commands.js';
 import { Refused } from '../errors.js';
-import { chatsAt } from './resolve.js';
+import { chatsAt, resolveQueue } from './resolve.js';
 
 type Reply = Extract<Intent, { kind: 'reply' }>;
 type Revise = Extract<Intent, { kind: 'revise' }>;
@@ -47,10 +47,13 @@ function classify(ctx: AppContext, text: string, mentions: readonly Mention[]): 
   const parsed = parseCommand(text, mentions);
   if (!parsed.ok) return word.bare ? 'reply' : 'ask';
   const c = parsed.command;
-  if (c.kind === 'invite' && 'query' in c.who) {
+  // Free words after the command could as well be meant for the customer.
+  if (c.kind === 'assist') return c.note ? 'ask' : 'command';
+  if ((c.kind === 'invite' || c.kind === 'transfer' || c.kind === 'promote') && 'query' in c.who) {
     const q = c.who.query;
     const dir = ctx.directory.get();
-    const known = (q.includes('@') && dir.byEmail(q)) || searchAgents(dir.agents, q, 2).length === 1;
+    const known = (q.includes('@') && dir.byEmail(q)) || searchAgents(dir.agents, q, 2).length === 1
+      || (c.kind === 'invite' && isAnyone(c.who)) || (c.kind === 'transfer' && resolveQueue(ctx, c.who) !== undefined);
     return known ? 'command' : 'ask';
   }
   return 'command';

@@ -41,3 +41,10 @@ export function resolveAgent(ctx: AppContext, who: Who, among: readonly Agent[])
 }
 
 export const queueAgents = (ctx: AppContext, queueId: string): Agent[] => ctx.directory.get().agents.filter((a) => a.queues.includes(queueId));
+
+/** A queue a command names, by id or by name (any case); undefined when none is named so. */
+export function resolveQueue(ctx: AppContext, who: Who): string | undefined {
+  if (!('query' in who)) return undefined;
+  const q = who.query.trim().toLowerCase();
+  return ctx.directory.get().queues.find((x) => x.id.toLowerCase() === q || x.name.toLowerCase() === q)?.id;
+}

@@ -12,8 +12,14 @@ const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.r
 
 function inviteItem(iv: InviteView): Block[] {
   const inv = iv.invite;
+  const who = agentName(iv.inviter, inv.inviterId);
+  const ref = iv.view.session.ref;
+  const head = inv.kind === 'help' ? words('home.help.item', { by: who, ref })
+    : inv.kind === 'transfer' ? words('home.offer', { inviter: who, ref })
+    : words('home.invite', { inviter: who, mode: modeWord(inv.mode), ref });
   return [
-    { type: 'text', text: words('home.invite', { inviter: agentName(iv.inviter, inv.inviterId), mode: modeWord(inv.mode), ref: iv.view.session.ref }) },
+    { type: 'text', text: head },
+    ...(inv.note ? [{ type: 'context' as const, text: words('invite.card.note', { note: inv.note }) }] : []),
     { type: 'context', text: words('home.invite.about', { user: userName(iv.view.session), queue: iv.view.queue.name, time: at(inv.expiresAt, 'time') }) },
     { type: 'actions', actions: answerActions(inv) },
   ];
@@ -52,6 +58,9 @@ function monitorItem(v: SessionView, agentId: string): Block[] {
 /** The agent's home: availability, pending invites, their chats, and for supervisors the chats they watch over. */
 export function homeSurface(home: HomeView): Surface {
   const id = home.agent.id;
+  // Help requests have a section of their own ("Needs help"); offers and invites share one.
+  const invites = home.invites.filter((iv) => iv.invite.kind !== 'help');
+  const help = home.invites.filter((iv) => iv.invite.kind === 'help');
   const availability: Block = {
     type: 'text',
     text: words(home.available ? 'home.available' : 'home.away'),
@@ -62,9 +71,12 @@ export function homeSurface(home: HomeView): Surface {
   const blocks: Block[] = [
     { type: 'header', text: words('home.title') },
     availability,
-    { type: 'list', title: words('home.invites', { n: home.invites.length }), items: home.invites.map(inviteItem), empty: words('home.invites.none') },
+    { type: 'list', title: words('home.invites', { n: invites.length }), items: invites.map(inviteItem), empty: words('home.invites.none') },
     { type: 'list', title: words('home.chats', { n: home.chats.length }), items: home.chats.map((v) => chatItem(v, id)), empty: words('home.chats.none') },
   ];
+  if (isSupervisor(home.agent) || help.length > 0) {
+    blocks.push({ type: 'list', title: words('home.help', { n: help.length }), items: help.map(inviteItem), empty: words('home.help.none') });
+  }
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id)), empty: words('monitoring.none') });
   }

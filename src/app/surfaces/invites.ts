@@ -1,69 +1,98 @@
 import type { Agent } from '../../domain/directory.js';
-import { type Invite, mayResend, resendable } from '../../domain/invite.js';
+import { answersFor, type Invite, mayResend, NOTE_MAX, resendable } from '../../domain/invite.js';
 import type { Verdict } from '../../domain/policy.js';
 import { call } from '../verbs.js';
 import { at, plain, plural, type Rich, words } from '../wording/index.js';
 import type { InviteView, SessionView } from '../views.js';
 import { agentName, modeTitle, modeWord, ref, userLabel, userName } from './names.js';
 import { messageQuote } from './lines.js';
-import { type Action, action, type Block, type Option, type Surface } from './surface.js';
+import { type Action, action, type Block, line, type Option, type Surface } from './surface.js';
 
 const ids = (inv: Invite) => ({ inviteId: inv.id });
 
-/** The buttons an invitee may press while the invite is pending: the mode's answer, then Reject. */
+const ANSWER_BUTTONS = {
+  participate: () => words('action.participate'),
+  monitor: () => words('action.monitor'),
+  accept: () => words('action.accept'),
+} as const;
+
+/**
+ * The buttons an invitee may press while the invite is pending: its accepting answers (the
+ * mode's; both to help; Accept for an offer), then Reject (which asks why) or Decline.
+ */
 export function answerActions(inv: Invite): Action[] {
-  const accept = inv.mode === 'participant'
-    ? action(words('action.participate'), call('participate', ids(inv)), { style: 'primary' })
-    : action(words('action.monitor'), call('monitor', ids(inv)), { style: 'primary' });
-  return [accept, action(words('action.reject'), call('reject', ids(inv)), { style: 'danger' })];
+  const yes = answersFor(inv).map((a, i) => action(ANSWER_BUTTONS[a as keyof typeof ANSWER_BUTTONS](), call(a === 'accept' ? 'accept.offer' : (a as 'participate' | 'monitor'), ids(inv)), i === 0 ? { style: 'primary' } : {}));
+  const no = inv.kind === 'transfer'
+    ? action(words('action.decline'), call('reject', ids(inv)), { style: 'danger' })
+    : action(words('action.reject'), call('reject.open', ids(inv)), { style: 'danger' });
+  return [...yes, no];
 }
 
 /** Whether the card still offers answers: pending and not past its expiry. */
 export const answerable = (inv: Invite, now: number): boolean => inv.status === 'pending' && now < inv.expiresAt;
 
-function outcome(inv: Invite, now: number): Block {
+function outcome(iv: InviteView, now: number): Block {
+  const inv = iv.invite;
   const time = at(inv.respondedAt ?? inv.expiresAt);
+  const offer = inv.kind === 'transfer';
   switch (inv.status) {
-    case 'accepted': return { type: 'notice', tone: 'good', text: words('invite.card.accepted', { mode: modeWord(inv.mode), time }) };
-    case 'rejected': return { type: 'notice', tone: 'info', text: words('invite.card.rejected', { time }) };
-    case 'cancelled': return { type: 'notice', tone: 'info', text: words('invite.card.cancelled', { time }) };
+    case 'accepted': return { type: 'notice', tone: 'good', text: offer ? words('offer.card.accepted', { time }) : words('invite.card.accepted', { mode: modeWord(joinedMode(iv) ?? inv.mode), time }) };
+    case 'rejected': return { type: 'notice', tone: 'info', text: words(offer ? 'offer.card.rejected' : 'invite.card.rejected', { time }) };
+    case 'cancelled': {
+      if (inv.takenBy) return { type: 'notice', tone: 'info', text: words('invite.card.taken', { name: agentName(iv.agent(inv.takenBy), inv.takenBy), time }) };
+      return { type: 'notice', tone: 'info', text: words(offer ? 'offer.card.cancelled' : inv.kind === 'help' ? 'help.card.cancelled' : 'invite.card.cancelled', { time }) };
+    }
     case 'expired':
-    case 'pending': return { type: 'notice', tone: 'attention', text: words('invite.card.expired', { time: at(inv.status === 'pending' ? Math.min(now, inv.expiresAt) : inv.respondedAt ?? inv.expiresAt) }) };
+    case 'pending': return { type: 'notice', tone: 'attention', text: words(offer ? 'offer.card.expired' : 'invite.card.expired', { time: at(inv.status === 'pending' ? Math.min(now, inv.expiresAt) : inv.respondedAt ?? inv.expiresAt) }) };
   }
+}
+
+/** The mode the invitee joined in (a help request leaves it to them). */
+const joinedMode = (iv: InviteView) => iv.view.members.find((m) => m.agentId === iv.invite.inviteeId)?.mode;
+
+function cardHead(iv: InviteView, inviter: string): Rich {
+  const inv = iv.invite;
+  if (inv.kind === 'transfer') return words('offer.card', { inviter });
+  if (inv.kind === 'help') return words('help.card', { inviter });
+  return words(`invite.card.${inv.mode}`, { inviter });
 }
 
 /** The invitee's card. Buttons only while the invite can still be answered. */
 export function inviteCard(iv: InviteView, now: number): Surface {
   const { invite: inv, view } = iv;
   const inviter = agentName(iv.inviter, inv.inviterId);
-  const blocks: Block[] = [{ type: 'text', text: words(`invite.card.${inv.mode}`, { inviter }) }];
+  const blocks: Block[] = [{ type: 'text', text: cardHead(iv, inviter) }];
+  if (inv.note) blocks.push({ type: 'context', text: words('invite.card.note', { note: inv.note }) });
   if (inv.attempt > 1) blocks.push({ type: 'context', text: words('invite.card.attempt', { attempt: inv.attempt }) });
-  blocks.push({
-    type: 'facts',
-    facts: [
-      [words('root.fact.user'), [userLabel(view.session)]],
-      [words('root.fact.queue'), [view.queue.name]],
-      [words('invite.card.fact.mode'), modeTitle(inv.mode)],
-      [words('root.fact.ref'), ref(view.session)],
-    ],
-  });
+  if (inv.group && inv.kind === 'invite') blocks.push({ type: 'context', text: words('invite.card.group', { queue: view.queue.name }) });
+  const facts: Array<[Rich, Rich]> = [
+    [words('root.fact.user'), [userLabel(view.session)]],
+    [words('root.fact.queue'), [view.queue.name]],
+  ];
+  if (inv.kind === 'invite') facts.push([words('invite.card.fact.mode'), modeTitle(inv.mode)]);
+  facts.push([words('root.fact.ref'), ref(view.session)]);
+  blocks.push({ type: 'facts', facts });
   const quote = messageQuote(view);
   if (quote) blocks.push(quote);
   if (answerable(inv, now)) {
-    blocks.push({ type: 'context', text: words('invite.card.expires', { time: at(inv.expiresAt) }) });
+    blocks.push({ type: 'context', text: words(inv.kind === 'transfer' ? 'offer.card.expires' : 'invite.card.expires', { time: at(inv.expiresAt) }) });
     blocks.push({ type: 'actions', actions: answerActions(inv) });
   } else {
-    blocks.push(outcome(inv, now));
+    blocks.push(outcome(iv, now));
   }
+  const about = { inviter, mode: modeWord(inv.mode), ref: view.session.ref, user: userName(view.session), queue: view.queue.name };
   return {
     blocks,
-    fallback: words('invite.card.fallback', { inviter, mode: modeWord(inv.mode), ref: view.session.ref, user: userName(view.session), queue: view.queue.name }),
+    fallback: inv.kind === 'transfer' ? words('offer.card.fallback', about) : inv.kind === 'help' ? words('help.card.fallback', about) : words('invite.card.fallback', about),
     meta: { kind: 'invite', id: inv.id },
   };
 }
 
-function lineText(inv: Invite, invitee: string, inviter: string): Rich {
-  const mode = modeWord(inv.mode);
+function lineText(iv: InviteView, invitee: string, inviter: string): Rich {
+  const inv = iv.invite;
+  if (inv.kind === 'transfer') return words(`offer.line.${inv.status === 'pending' ? 'sent' : inv.status}`, { inviter, invitee });
+  const mode = modeWord(joinedMode(iv) ?? inv.mode);
+  if (inv.kind === 'help' && inv.status === 'accepted') return words('help.line.accepted', { invitee, mode });
   switch (inv.status) {
     case 'pending': return inv.attempt > 1
       ? words('invite.line.resent', { inviter, invitee, mode, attempt: inv.attempt })
@@ -79,7 +108,7 @@ function lineText(inv: Invite, invitee: string, inviter: string): Rich {
 export function inviteLine(iv: InviteView): Surface {
   const inv = iv.invite;
   const inviter = agentName(iv.inviter, inv.inviterId);
-  const text = lineText(inv, agentName(iv.invitee, inv.inviteeId), inviter);
+  const text = lineText(iv, agentName(iv.invitee, inv.inviteeId), inviter);
   const meta = { kind: 'invite-line', id: `${inv.id}:${inv.status}` };
   const over = inv.status === 'rejected' || inv.status === 'expired';
   if (resendable(inv, iv.view.session, iv.maxResends).ok) {
@@ -96,9 +125,41 @@ export function inviteLine(iv: InviteView): Surface {
   return { blocks: [{ type: 'context', text }, ...(limit ? [{ type: 'context' as const, text: words('invite.line.limit', { max: iv.maxResends }) }] : [])], fallback: text, meta };
 }
 
-function response(inv: Invite): Rich {
-  if (inv.status === 'accepted') return words(`invites.response.accepted.${inv.mode}`);
+/**
+ * What the thread says about an invite now, with a stable id (said once per mirror however
+ * often planned): one line per invite state (a resent invite announces itself once). An
+ * invite of a group speaks for the group: sent (once), taken, or nobody answered.
+ */
+export function threadLine(iv: InviteView): { id: string; surface: Surface } | undefined {
+  const invite = iv.invite;
+  if (!invite.group) {
+    if (invite.status === 'pending' && invite.attempt === 1) return undefined;
+    return { id: `outcome:${invite.id}:${invite.status}`, surface: inviteLine(iv) };
+  }
+  const group = iv.view.invites.filter((i) => i.group === invite.group);
+  const inviter = agentName(iv.inviter, invite.inviterId);
+  if (invite.status === 'accepted') return { id: `outcome:${invite.id}:accepted`, surface: inviteLine(iv) };
+  // A help request is announced by its own entry; an anyone-available invite here, once.
+  if (invite.status === 'pending') {
+    return invite.kind === 'invite' ? { id: `group:${invite.group}:sent`, surface: line(plural('invite.line.anyone', group.length, { inviter, mode: modeWord(invite.mode) })) } : undefined;
+  }
+  const finished = group.every((i) => i.status !== 'pending');
+  const nobody = group.every((i) => i.status === 'rejected' || i.status === 'expired');
+  if (!finished || !nobody) return undefined;
+  return { id: `group:${invite.group}:nobody`, surface: line(words(invite.kind === 'help' ? 'help.line.nobody' : 'invite.line.nobody')) };
+}
+
+function response(inv: Invite, agents: (id: string) => Agent | undefined, joined: string | undefined): Rich {
+  if (inv.status === 'accepted') return words(`invites.response.accepted.${inv.kind === 'transfer' ? 'owner' : joined === 'monitor' ? 'monitor' : inv.kind === 'help' ? 'participant' : inv.mode}`);
+  if (inv.takenBy) return words('invites.response.taken', { name: agentName(agents(inv.takenBy), inv.takenBy) });
   return words(`invites.response.${inv.status}`);
+}
+
+function itemTitle(inv: Invite, invitee: string): Rich {
+  if (inv.kind === 'transfer') return words('invites.item.offer', { invitee });
+  if (inv.kind === 'help') return words('invites.item.help', { invitee });
+  const mode = modeWord(inv.mode);
+  return inv.attempt > 1 ? words('invites.item.attempt', { invitee, mode, attempt: inv.attempt }) : words('invites.item', { invitee, mode });
 }
 
 /** The "+N" details: every invite of the chat, newest first, with Resend where the viewer may. */
@@ -106,14 +167,17 @@ export function inviteDetails(view: SessionView, agents: (id: string) => Agent |
   const invites = [...view.invites].sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
   const items = invites.map((inv): Block[] => {
     const invitee = agentName(agents(inv.inviteeId), inv.inviteeId);
+    const joined = view.members.find((m) => m.agentId === inv.inviteeId)?.mode;
     const item: Block[] = [
-      { type: 'text', text: inv.attempt > 1 ? words('invites.item.attempt', { invitee, mode: modeWord(inv.mode), attempt: inv.attempt }) : words('invites.item', { invitee, mode: modeWord(inv.mode) }) },
+      { type: 'text', text: itemTitle(inv, invitee) },
       { type: 'context', text: words('invites.item.by', { inviter: agentName(agents(inv.inviterId), inv.inviterId) }) },
       {
         type: 'facts',
         facts: [
           [words('invites.fact.status'), [...words(`invite.status.${inv.status}`), ...(inv.resentAs ? [' · ', ...words('invites.resent')] : [])]],
-          [words('invites.fact.response'), response(inv)],
+          [words('invites.fact.response'), response(inv, agents, joined)],
+          ...(inv.note ? [[words('invites.fact.note'), [inv.note]] as [Rich, Rich]] : []),
+          ...(inv.reason ? [[words('invites.fact.reason'), [inv.reason]] as [Rich, Rich]] : []),
           [words('invites.fact.sent'), [at(inv.createdAt)]],
           inv.respondedAt !== undefined
             ? [words(inv.status === 'expired' ? 'invites.fact.expired' : 'invites.fact.answered'), [at(inv.respondedAt)]]
@@ -155,7 +219,12 @@ export function candidateOptions(candidates: readonly Candidate[]): Option[] {
   }));
 }
 
-/** The invite form: a colleague (searched as you type, or listed), and "Invite as". */
+/** The first choice of the invite picker: everyone available in the queue. */
+export const anyoneOption = (view: SessionView): Option => ({
+  value: '*', label: plain(words('inviteForm.anyone', { queue: view.queue.name })), hint: plain(words('inviteForm.anyone.hint')),
+});
+
+/** The invite form: a colleague (searched as you type, or listed) or anyone available, "Invite as", and a note. */
 export function inviteForm(view: SessionView, opts: { query?: string; mode?: Invite['mode']; options?: Option[] } = {}): Surface {
   const sessionId = view.session.id;
   const modes: Option[] = (['participant', 'monitor'] as const).map((m) => ({ value: m, label: plain(modeTitle(m)), hint: plain(words(`mode.${m}.hint`)) }));
@@ -175,9 +244,26 @@ export function inviteForm(view: SessionView, opts: { query?: string; mode?: Inv
           ...(opts.options ? { options: opts.options } : {}),
         },
       },
+      { type: 'input', field: { kind: 'text', id: 'note', label: words('inviteForm.note'), max: NOTE_MAX, optional: true } },
     ],
     submit: action(words('action.invite'), call('invite.send', { sessionId }), { style: 'primary' }),
     back: call('chat.show', { sessionId }),
     fallback: words('inviteForm.title', { ref: view.session.ref }),
+  };
+}
+
+/** Reject, with an optional reason for the one who invited. */
+export function rejectForm(iv: InviteView): Surface {
+  const inviter = agentName(iv.inviter, iv.invite.inviterId);
+  return {
+    kind: 'dialog',
+    title: words('rejectForm.title'),
+    blocks: [
+      { type: 'context', text: words('rejectForm.about', { inviter, ref: iv.view.session.ref }) },
+      { type: 'input', field: { kind: 'text', id: 'reason', label: words('rejectForm.reason', { inviter }), max: NOTE_MAX, optional: true } },
+    ],
+    submit: action(words('action.reject'), call('reject', ids(iv.invite)), { style: 'danger' }),
+    back: call('invite.refresh', ids(iv.invite)),
+    fallback: words('rejectForm.title'),
   };
 }

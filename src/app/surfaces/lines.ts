@@ -16,6 +16,8 @@ export interface LineContext {
   agent: (id: string) => Agent | undefined;
   /** The message an edit changes, when known. */
   target?: (entryId: string) => MessageEntry | undefined;
+  /** A queue's name, by id. */
+  queueName?: (id: string) => string | undefined;
 }
 
 export const lineContext = (view: SessionView, agent: (id: string) => Agent | undefined): LineContext => ({
@@ -89,9 +91,20 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
       return agent ? words('line.endedBy', { name: fullName(agent) }) : words('line.ended');
     }
     case 'participant':
-      return entry.action === 'joined'
-        ? words('line.joined', { name: entry.name, mode: modeWord(entry.mode) })
-        : words('line.left', { name: entry.name });
+      if (entry.action === 'promoted') return words('line.promoted', { name: entry.name });
+      // An owner leaves by handing the chat on: its own line says how.
+      if (entry.action === 'left') return entry.mode === 'owner' ? null : words('line.left', { name: entry.name });
+      return words('line.joined', { name: entry.name, mode: modeWord(entry.mode) });
+    case 'event': {
+      const who = entry.by ? c.agent(entry.by) : undefined;
+      const by = who ? fullName(who) : entry.by ?? '…';
+      switch (entry.event) {
+        case 'released': return words('line.released', { by });
+        case 'moved': return words('line.moved', { by, queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
+        case 'help.asked': return entry.note ? words('line.helpAsked.note', { by, note: entry.note }) : words('line.helpAsked', { by });
+        case 'help.withdrawn': return words('line.helpWithdrawn', { by });
+      }
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { mayViewInvites } from '../../domain/invite.js';
+import { isOpen, mayViewInvites } from '../../domain/invite.js';
 import { can } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
 import { call } from '../verbs.js';
@@ -28,6 +28,21 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
   if (can(role, 'invite')) out.push(action(words('action.invite'), call('invite.open', { sessionId })));
   const seesInvites = 'shared' in viewer || mayViewInvites(session, view.invites, viewer.agentId).ok;
   if (seesInvites) out.push(action(words('action.invites', { n: view.invites.length }), call('invites', { sessionId })));
+  if (can(role, 'transfer')) out.push(action(words('action.transfer'), call('transfer.open', { sessionId })));
+  if (can(role, 'release')) {
+    out.push(action(words('action.release'), call('release', { sessionId }), {
+      confirm: { title: words('confirm.release.title'), text: words('confirm.release.text', { ref: session.ref, queue: view.queue.name }), yes: words('action.release'), no: words('action.cancel') },
+    }));
+  }
+  const help = view.invites.find((i) => isOpen(i, 'help'));
+  if (!help && can(role, 'assist')) out.push(action(words('action.assist'), call('assist.open', { sessionId })));
+  if (help && !('shared' in viewer) && help.inviterId === viewer.agentId) out.push(action(words('action.withdraw'), call('assist.withdraw', { sessionId })));
+  if (can(role, 'promote') && view.members.some((m) => m.mode === 'monitor')) out.push(action(words('action.promote'), call('promote.open', { sessionId })));
+  if (role && role.mode !== 'owner' && can(role, 'leave')) {
+    out.push(action(words('action.leave'), call('leave', { sessionId }), {
+      confirm: { title: words('confirm.leave.title'), text: words('confirm.leave.text', { ref: session.ref }), yes: words('action.leave'), no: words('action.cancel') },
+    }));
+  }
   if (can(role, 'end')) {
     out.push(action(words('action.end'), call('end', { sessionId }), {
       style: 'danger',
