@@ -151,6 +151,33 @@ describe('lines in a Teams 1:1 that mirrors a chat: for the customer, or a comma
   });
 });
 
+describe('a transfer from a Slack owner to a Teams agent', () => {
+  it('the offer reaches the Teams 1:1; accepted there, the Teams agent owns the chat and answers the customer from it', async () => {
+    const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Max' }, text: 'My screen is blue' } });
+    const id = r.body.session.id as string;
+    const token = r.body.token as string;
+    await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts && JSON.stringify(c.args.blocks).includes(id));
+    const ts = fakeSlack.messages(CHANNEL).find((m) => !m.thread_ts && JSON.stringify(m.blocks).includes(id))!.ts;
+    await slack.click('U0ALICE', 'accept', { sessionId: id }, { channel: CHANNEL, ts });
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(id))?.status === 'active', 5000, 'accepted');
+    const ref = (await w.h.service.ctx.store.sessions.get(id))!.ref;
+
+    const before = w.fake.calls().length;
+    const cmd = await slack.command('U0ALICE', '/chat', `transfer bob@example.com ${ref}`);
+    expect(cmd.json.text).toMatch(/Offered chat .* to Bob Martin/);
+    const offer = await w.fake.waitFor((c) => c.seq > before && inDm(c) && verbs(cardsIn(c)[0]).includes('accept.offer'));
+    const answered = await w.teams.post(w.teams.invoke(USERS.bob, DM, 'accept.offer', actionData(cardsIn(offer)[0], 'accept.offer')[0]!, offer.responseId));
+    expect(cardText(answered.body.value)).toMatch(/You took over this chat/);
+    await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts && /Bob Martin took over the chat from Alice Ng/.test(String(c.args.text)));
+    expect((await w.h.service.ctx.store.sessions.members(id)).map((m) => `${m.agentId}:${m.mode}`)).toEqual(['bob:owner']);
+    // His 1:1 now mirrors the chat, with its recent messages; what he writes there reaches the customer.
+    await w.fake.waitFor((c) => c.seq > before && inDm(c) && /Chat with Max/.test(cardText(cardsIn(c)[0])));
+    await w.fake.waitFor((c) => c.seq > before && inDm(c) && /My screen is blue/.test(textOf(c)));
+    await w.teams.post(w.teams.personalMessage(USERS.bob, DM, `${ref} Let me have a look`));
+    await waitFor(async () => ((await json(`${w.h.url}/api/v1/sessions/${id}/messages`, { token })).body.messages as Array<{ text?: string }>).some((m) => m.text === 'Let me have a look'), 5000, 'his reply');
+  });
+});
+
 describe.skipIf(!haveSpecs)('a mixed chat: cards', () => {
   it('every card sent to Teams or answered is Adaptive Card 1.5', () => {
     expect(cardSchemaErrors(w)).toEqual([]);
