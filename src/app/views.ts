@@ -59,7 +59,7 @@ export async function sessionView(ctx: AppContext, sessionId: string): Promise<S
 
 export function viewOf(ctx: AppContext, { session, members, invites, recent: last }: SessionBundle): SessionView {
   const dir = ctx.directory.get();
-  const queue = dir.queue(session.queueId) ?? { id: session.queueId, name: session.queueId, settings: {} };
+  const queue = dir.queue(session.queueId) ?? { id: session.queueId, name: session.queueId, routing: 'manual' as const, settings: {} };
   return {
     session,
     queue,
@@ -74,7 +74,7 @@ export function viewOf(ctx: AppContext, { session, members, invites, recent: las
 export async function inviteView(ctx: AppContext, invite: Invite, view?: SessionView): Promise<InviteView> {
   const dir = ctx.directory.get();
   const invitee = dir.agent(invite.inviteeId) ?? {
-    id: invite.inviteeId, firstName: invite.inviteeId, lastName: '', email: 'unknown@invalid', permissions: [], roles: ['agent' as const], queues: [], settings: {},
+    id: invite.inviteeId, firstName: invite.inviteeId, lastName: '', email: 'unknown@invalid', permissions: [], roles: ['agent' as const], queues: [], maxChats: 0, settings: {},
   };
   return {
     invite,

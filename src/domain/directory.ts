@@ -8,6 +8,10 @@ import { z } from 'zod';
 const QueueCore = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
   name: z.string().min(1).max(100),
+  /** manual: the first Accept wins; auto: each chat goes to the least busy available agent. */
+  routing: z.enum(['manual', 'auto']).default('manual'),
+  /** A chat waiting longer than this is escalated once to the queue's supervisors. */
+  escalateAfterSeconds: z.number().int().min(1).max(86_400).optional(),
 };
 
 const AgentCore = {
@@ -18,6 +22,8 @@ const AgentCore = {
   permissions: z.array(z.string()).default([]),
   roles: z.array(z.enum(['agent', 'supervisor'])).default(['agent']),
   queues: z.array(z.string()).default([]),
+  /** How many chats auto routing gives them at most (chats they own; invites and joins do not count). */
+  maxChats: z.number().int().min(1).max(50).default(3),
 };
 
 /** A platform's own settings schemas for the directory. */

@@ -57,7 +57,7 @@ export function allSurfaces(): Array<[string, Surface]> {
     ['invite form, no match', inviteForm(activeView, { query: 'zzz', options: [] })],
     ['invite form, anyone first', inviteForm(activeView, { options: [anyoneOption(activeView), ...candidateOptions(candidates)] })],
     ['reject form', rejectForm(inviteViews.pendingParticipant)],
-    ['transfer form', transferForm(activeView, [activeView.queue, { id: 'hr', name: 'HR', settings: {} }], { options: candidateOptions(candidates) })],
+    ['transfer form', transferForm(activeView, [activeView.queue, { id: 'hr', name: 'HR', routing: 'manual', settings: {} }], { options: candidateOptions(candidates) })],
     ['assist form', assistForm(activeView)],
     ['promote form', promoteForm(activeView)],
     ['home, supervisor', homeSurface(carolHome)],
