@@ -273,6 +273,8 @@ export const en = {
   'refusal.slack.signature': 'This request does not carry a valid Slack signature.',
   'refusal.slack.timestamp': 'This request was signed more than five minutes away from now.',
   'refusal.slack.payload': 'This is not a Slack payload Switchboard handles.',
+  'refusal.teams.token': 'A valid Bot Framework token is required.',
+  'refusal.teams.activity': 'This is not a Teams activity Switchboard handles.',
 } as const satisfies Record<string, string>;
 
 export type WordKey = keyof typeof en;
