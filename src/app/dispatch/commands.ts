@@ -11,7 +11,7 @@ import { homeSurface, monitoringSurface } from '../surfaces/home.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { homeView, monitoringView } from '../views.js';
 import { type Rich, words } from '../wording/index.js';
-import { queueAgents, resolveAgent, resolveChat } from './resolve.js';
+import { resolveAgent, resolveChat } from './resolve.js';
 
 export const done = (text: Rich): Outcome => ({ notice: { text, tone: 'good' } });
 
@@ -21,7 +21,9 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     case 'invite': {
       const session = await resolveChat(ctx, agent.id, command.ref, ctxt.place);
       try {
-        const invitee = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+        // A name or an email is looked up in the queue, under the search's rule; an @mention names someone already.
+        const among = 'query' in command.who ? await invites.searchableAgents(ctx, session, agent.id) : [];
+        const invitee = resolveAgent(ctx, command.who, among);
         await invites.invite(ctx, { sessionId: session.id, inviterId: agent.id, inviteeId: invitee.id, mode: command.mode });
         return done(words('notice.invited', { name: agentName(invitee), mode: modeWord(command.mode), ref: session.ref }));
       } catch (err) {

@@ -39,5 +39,3 @@ export function resolveAgent(ctx: AppContext, who: Who, among: readonly Agent[])
   if (matches.length === 0) throw Refused.of('unknown_agent', { who: who.query }, 'unknown_agent.named');
   throw Refused.of('ambiguous_agent', { who: who.query, names: matches.map(fullName).join(', ') });
 }
-
-export const queueAgents = (ctx: AppContext, queueId: string): Agent[] => ctx.directory.get().agents.filter((a) => a.queues.includes(queueId));
