@@ -18,8 +18,9 @@ const IdOrNamed = z.union([Id, Named]);
 const SUBSCRIBED = ['message', 'app_home_opened'];
 const SlackEvent = z.union([
   z.looseObject({
-    type: z.literal('message'), channel: Id, user: Id.optional(), bot_id: Id.optional(), subtype: z.string().optional(),
-    text: z.string().optional(), ts: z.string().optional(), thread_ts: z.string().optional(),
+    // Only what would break Bolt or a listener is strict; the listeners skip what they do not handle.
+    type: z.literal('message'), channel: Id, user: Id.optional(), bot_id: z.string().nullish(), subtype: z.string().nullish(),
+    text: z.string().nullish(), ts: z.string().nullish(), thread_ts: z.string().nullish(),
     files: z.array(z.looseObject({ id: Id })).optional(), message: z.looseObject({}).optional(), previous_message: z.looseObject({}).optional(),
   }),
   z.looseObject({ type: z.literal('app_home_opened'), user: Id, channel: Id.optional(), tab: z.string().optional() }),
