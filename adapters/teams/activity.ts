@@ -6,7 +6,8 @@ import { type AdaptiveCard, card, isText, messageText } from './render/adaptiveC
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 const Id = z.string().min(1).max(1024);
-const Account = z.looseObject({ id: Id, name: z.string().optional(), aadObjectId: z.string().optional(), role: z.string().optional() });
+// Ids are what is read without looking; Teams sends some other fields as null.
+const Account = z.looseObject({ id: Id, name: z.string().nullish(), aadObjectId: z.string().nullish(), role: z.string().nullish() });
 const Ref = z.looseObject({ id: z.string() });
 const Entity = z.looseObject({ type: z.string(), text: z.string().optional(), mentioned: Account.optional() })
   // botbuilder reads a mention's `mentioned.id` without looking.
@@ -33,8 +34,8 @@ export const IncomingActivity = z.looseObject({
   serviceUrl: z.url({ protocol: /^https?$/ }),
   from: Account,
   recipient: Account,
-  conversation: z.looseObject({ id: Id, conversationType: z.string().optional(), tenantId: z.string().optional(), isGroup: z.boolean().optional() }),
-  channelData: z.looseObject({ tenant: Ref.optional(), channel: Ref.optional(), team: Ref.optional(), eventType: z.string().optional() }).optional(),
+  conversation: z.looseObject({ id: Id, conversationType: z.string().nullish(), tenantId: z.string().nullish(), isGroup: z.boolean().nullish() }),
+  channelData: z.looseObject({ tenant: Ref.nullish(), channel: Ref.nullish(), team: Ref.nullish(), eventType: z.string().nullish() }).optional(),
   text: z.string().optional(),
   textFormat: z.string().optional(),
   entities: z.array(Entity).optional(),
