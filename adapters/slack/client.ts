@@ -5,6 +5,7 @@ import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
 import type { FileRef } from '../../src/domain/transcript.js';
 import type { SlackPeople } from './people.js';
+import { Refused } from '../../src/app/errors.js';
 import { home, message } from './render/blockKit.js';
 import { queueChannels } from './settings.js';
 import { delivering, platformError } from './webErrors.js';
@@ -17,12 +18,36 @@ const EVENT_TYPE = 'switchboard_delivery';
 
 const AGENT = `${SLACK}:agent:`;
 
+/**
+ * Where Slack serves private files (`url_private_download`): the file object's documented
+ * host. The bot token is sent nowhere else but the Web API's own origin (SLACK_API_URL).
+ */
+export const SLACK_FILE_ORIGINS: readonly string[] = ['https://files.slack.com'];
+/** Redirects followed within those origins, at most. */
+const MAX_REDIRECTS = 3;
+
+/** The origins the bot token may be sent to, each as scheme, host and port (URL.origin). */
+export const tokenOrigins = (apiUrl: string): ReadonlySet<string> => new Set([...SLACK_FILE_ORIGINS, new URL(apiUrl).origin]);
+
+/** Whether a URL is on one of `origins`: its scheme, host and port, never a prefix of the text. */
+export function onOrigins(url: string, origins: ReadonlySet<string>): boolean {
+  try {
+    return origins.has(new URL(url).origin);
+  } catch {
+    return false;
+  }
+}
+
 /** The platform port on Slack's Web API. Destinations: `slack:C0123` (a channel), `slack:agent:<id>` (an agent's DM). */
 export class SlackPlatform implements PlatformPort {
   readonly id = SLACK;
   readonly threads = true;
 
-  constructor(private readonly client: WebClient, private readonly people: SlackPeople, private readonly token: string, private readonly log: Logger) {}
+  private readonly tokenOrigins: ReadonlySet<string>;
+
+  constructor(private readonly client: WebClient, private readonly people: SlackPeople, private readonly token: string, private readonly log: Logger, apiUrl: string) {
+    this.tokenOrigins = tokenOrigins(apiUrl);
+  }
 
   reaches(agent: Agent): Reach {
     return this.people.reaches(agent);
@@ -114,10 +139,32 @@ export class SlackPlatform implements PlatformPort {
   }
 
   async openFile(file: FileRef): Promise<FileDownload> {
-    if (!file.url) throw new Error('file has no download URL');
-    // Private Slack file URLs open with the bot token; the end user never sees the URL.
-    const res = await fetch(file.url, { headers: { authorization: `Bearer ${this.token}` } });
-    if (!res.ok || !res.body) throw new Error(`Slack file download failed: ${res.status}`);
-    return { body: res.body, contentType: res.headers.get('content-type') ?? file.mimetype ?? 'application/octet-stream', ...(file.size ? { size: file.size } : {}) };
+    // Private Slack file URLs open with the bot token; the end user never sees the URL. The URL
+    // comes from an event, so the token goes with it only to Slack's own origins, redirects included.
+    let url = file.url;
+    for (let hop = 0; url; hop++) {
+      if (!onOrigins(url, this.tokenOrigins) || hop > MAX_REDIRECTS) {
+        this.log.warn({ fileId: file.id, host: hostOf(url), hop }, 'Slack file URL is not on a Slack origin: not fetched');
+        break;
+      }
+      const res = await fetch(url, { headers: { authorization: `Bearer ${this.token}` }, redirect: 'manual' });
+      const next = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && next) {
+        await res.body?.cancel();
+        url = new URL(next, url).toString();
+        continue;
+      }
+      if (!res.ok || !res.body) throw new Error(`Slack file download failed: ${res.status}`);
+      return { body: res.body, contentType: res.headers.get('content-type') ?? file.mimetype ?? 'application/octet-stream', ...(file.size ? { size: file.size } : {}) };
+    }
+    throw Refused.of('not_found', undefined, 'file_not_found');
   }
 }
+
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+};

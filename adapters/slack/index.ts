@@ -10,6 +10,7 @@ import { registerCommands } from './receiver/commands.js';
 import { registerHome } from './receiver/home.js';
 import { registerInteractions } from './receiver/interactions.js';
 import { registerMessages } from './receiver/messages.js';
+import { slackGate } from './receiver/envelope.js';
 import type { SlackDeps } from './receiver/present.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -49,8 +50,11 @@ export function slackModule(env: Env): PlatformFactory {
     });
 
     return {
-      platform: new SlackPlatform(app.client, people, token, ctx.log),
-      mount: receiver ? (server) => server.use(receiver.router) : undefined,
+      platform: new SlackPlatform(app.client, people, token, ctx.log, env.SLACK_API_URL),
+      mount: receiver ? (server) => {
+        server.post(SLACK_EVENTS_PATH, slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND }));
+        server.use(receiver.router);
+      } : undefined,
       start: socketMode ? async () => {
         await app.start();
       } : undefined,

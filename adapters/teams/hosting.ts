@@ -1,17 +1,41 @@
 import {
-  CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, ConfigurationServiceClientCredentialFactory,
+  type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, ConfigurationServiceClientCredentialFactory, type TurnContext,
 } from 'botbuilder';
-import type { ConnectorClientOptions } from 'botframework-connector';
+import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorClientOptions } from 'botframework-connector';
 import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { say } from '../../src/app/wording/index.js';
 import type { Env } from '../../src/config.js';
+import { sendError } from '../../src/http/errors.js';
+import { IncomingActivity, tenantOf, toActivity } from './activity.js';
 import type { SwitchboardBot } from './bot.js';
 import { connectorHttpClient } from './connectorHttp.js';
+
+type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>;
+
+/** The CloudAdapter, running a turn for a request authenticated beforehand (see mountMessages). */
+export class TeamsAdapter extends CloudAdapter {
+  runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (tc: TurnContext) => Promise<void>) {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+/** The CloudAdapter and the authentication it was built with (requests are authenticated before the adapter runs them). */
+export interface Hosting {
+  adapter: TeamsAdapter;
+  auth: BotFrameworkAuthentication;
+  /** Bot Framework JWTs are required (an app id is set). */
+  authRequired: boolean;
+  /** A SingleTenant app's tenant: tokens and activities of any other tenant are refused. */
+  tenantId: string | undefined;
+}
 
 /**
  * The CloudAdapter, from the standard MicrosoftApp* settings. With an app id, every request
  * to /api/messages must carry a valid Bot Framework JWT; with none (local use only), auth is off.
  */
-export function createAdapter(env: Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>): CloudAdapter {
+export function createAdapter(env: TeamsEnv): Hosting {
   const set = (v: string) => (v ? v : undefined);
   const creds = env.MicrosoftAppId
     ? {
@@ -26,17 +50,61 @@ export function createAdapter(env: Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPas
     : {};
   // Our HTTP client: no retries inside the connector client; the outbox retries instead.
   const options = { httpClient: connectorHttpClient } as unknown as ConnectorClientOptions;
-  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authConfig, new ConfigurationServiceClientCredentialFactory(creds), undefined, undefined, options));
+  const auth = new ConfigurationBotFrameworkAuthentication(authConfig, new ConfigurationServiceClientCredentialFactory(creds), undefined, undefined, options);
+  return {
+    adapter: new TeamsAdapter(auth), auth, authRequired: Boolean(env.MicrosoftAppId),
+    tenantId: env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' ? set(env.MicrosoftAppTenantId) : undefined,
+  };
 }
 
-/** `POST /api/messages`, with its own JSON parser (Bot Framework activities can be large). */
-export function mountMessages(app: Express, adapter: CloudAdapter, bot: SwitchboardBot, authRequired: boolean): void {
-  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
-    // Turned away here, a request with no token skips botbuilder's stack trace on stderr; tokens are still validated below.
-    if (authRequired && !req.headers.authorization) {
-      res.status(401).json({ error: { code: 'unauthorized', message: 'A Bot Framework token is required.' } });
-      return;
+const TENANT_CLAIM = 'tid';
+
+/** Bot Framework's verdict on a request, and ours on its tenant; null when it is not to be trusted. */
+async function authenticate(h: Hosting, activity: Activity, header: string, log: Logger): Promise<AuthenticateRequestResult | null> {
+  let result: AuthenticateRequestResult;
+  try {
+    result = await h.auth.authenticateRequest(activity, header);
+  } catch (err) {
+    // Whatever the reason (bad signature, audience, issuer, expiry, a token botbuilder cannot
+    // even read), the caller is not authenticated: 401, never botbuilder's 500.
+    log.info({ reason: (err as Error).message }, 'Bot Framework token refused');
+    return null;
+  }
+  if (h.tenantId) {
+    const tid = result.claimsIdentity.getClaimValue(TENANT_CLAIM);
+    const tenant = tenantOf(activity);
+    if ((tid && tid !== h.tenantId) || (tenant && tenant !== h.tenantId)) {
+      log.info({ tid, tenant }, 'Bot Framework request from another tenant refused');
+      return null;
     }
-    await adapter.process(req, res, (tc) => bot.run(tc));
+  }
+  return result;
+}
+
+const issuesOf = (e: z.ZodError) => e.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
+
+/**
+ * `POST /api/messages`, with its own JSON parser (Bot Framework activities can be large).
+ * What botbuilder's `adapter.process` does, in an order that keeps every mistake a 4xx: the
+ * activity is checked with zod (400), then authenticated (401), then run by the adapter.
+ */
+export function mountMessages(app: Express, h: Hosting, bot: SwitchboardBot, log: Logger): void {
+  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res, next) => {
+    const header = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+    if (h.authRequired && !header) return sendError(res, 401, 'unauthorized', say('refusal.teams.token'));
+    // First the shape: authentication itself reads the activity (channelId, serviceUrl).
+    const checked = IncomingActivity.safeParse(req.body);
+    if (!checked.success) return sendError(res, 400, 'invalid_activity', say('refusal.teams.activity'), issuesOf(checked.error));
+    const activity = toActivity(checked.data);
+    const authenticated = await authenticate(h, activity, header, log);
+    if (!authenticated) return sendError(res, 401, 'unauthorized', say('refusal.teams.token'));
+    try {
+      const answer = await h.adapter.runAuthenticated(authenticated, activity, (tc) => bot.run(tc));
+      res.status(answer?.status ?? 200);
+      if (answer?.body !== undefined) res.json(answer.body);
+      else res.end();
+    } catch (err) {
+      next(err);
+    }
   });
 }

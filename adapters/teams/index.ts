@@ -16,12 +16,13 @@ type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'Microsoft
 export function teamsModule(env: TeamsEnv, log?: Logger): PlatformFactory {
   return (ctx) => {
     const tlog = (log ?? ctx.log).child({ platform: TEAMS });
-    const adapter = createAdapter(env);
+    const hosting = createAdapter(env);
+    const { adapter } = hosting;
     const refs = new TeamsReferences(ctx.store.links);
     const people = new TeamsPeople(refs, ctx.directory, tlog, env.MicrosoftAppTenantId || undefined);
     const connector = new TeamsConnector(adapter, env.MicrosoftAppId);
     const platform = new TeamsPlatform({ ctx, connector, people, refs, appId: env.MicrosoftAppId, tenantId: env.MicrosoftAppTenantId || undefined, log: tlog });
     const bot = new SwitchboardBot({ ctx, people, refs, log: tlog });
-    return { platform, mount: (app) => mountMessages(app, adapter, bot, Boolean(env.MicrosoftAppId)) };
+    return { platform, mount: (app) => mountMessages(app, hosting, bot, tlog) };
   };
 }

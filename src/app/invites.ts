@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayResend, mayTransfer, mayViewInvites, modeOfAnswer, statusForAnswer,
+  type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
+  statusForAnswer,
 } from '../domain/invite.js';
 import { mayAskForHelp } from '../domain/policy.js';
 import { searchAgents } from '../domain/search.js';
-import type { Member } from '../domain/session.js';
+import type { Member, Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import type { Effect } from './ports.js';
 import type { Writes } from './store.js';
@@ -30,11 +31,24 @@ export async function inviteDetails(ctx: AppContext, sessionId: string, agentId:
   return view;
 }
 
+/**
+ * The agents of a chat's queue, for `searcherId` to look through for an invitee; refused
+ * (Refused) unless the policy lets them search this chat. Every directory search for an
+ * invitee goes through here.
+ */
+export async function searchableAgents(ctx: AppContext, session: Session, searcherId: string, members?: readonly Member[]): Promise<Agent[]> {
+  const dir = ctx.directory.get();
+  const all = members ?? (await ctx.store.sessions.members(session.id));
+  const v = maySearchInvitees(session, dir.agent(searcherId), all.find((m) => m.agentId === searcherId));
+  if (!v.ok) throw Refused.from(v);
+  return dir.agents.filter((a) => a.queues.includes(session.queueId));
+}
+
 /** Agents matching a query, each with whether they can be invited and why not. */
 export async function inviteCandidates(ctx: AppContext, sessionId: string, inviterId: string, query: string, limit = 20): Promise<Candidate[]> {
   const session = await loadSession(ctx, sessionId);
   const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), ctx.store.sessions.awayAgentIds()]);
-  const inQueue = ctx.directory.get().agents.filter((a) => a.queues.includes(session.queueId));
+  const inQueue = await searchableAgents(ctx, session, inviterId, members);
   return searchAgents(inQueue, query, limit).map((agent) => ({
     agent,
     verdict: mayBeInvited({

@@ -81,6 +81,20 @@ export function mayInvite(i: EligibilityInput): Verdict {
   return mayBeInvited(i);
 }
 
+/**
+ * Who may look through a chat's queue for someone to invite (the picker, the search card, a
+ * name in a command): an agent of that queue who may invite into this chat now. The queue's
+ * names and emails are shown to no one else (DESIGN §4).
+ */
+export function maySearchInvitees(session: Session, searcher: Agent | undefined, member: Member | undefined): Verdict {
+  if (!searcher || !isAgent(searcher)) return refuse('not_agent');
+  if (!searcher.queues.includes(session.queueId)) return refuse('other_queue');
+  if (session.status !== 'active') return refuse('not_active', undefined, 'not_active.invite');
+  if (!member) return refuse('not_member');
+  if (!can(member, 'invite')) return refuse('forbidden', undefined, 'forbidden.invite');
+  return allow;
+}
+
 /** The invitee's side of eligibility, also used to explain the picker's choices. */
 export function mayBeInvited(i: Omit<EligibilityInput, 'inviter'>): Verdict {
   const a = i.invitee;

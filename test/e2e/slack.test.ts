@@ -260,40 +260,64 @@ describe('/chat and people', () => {
 });
 
 describe('files shared in a thread', () => {
+  /** Alice, owner of an active chat, shares a file in its thread; the end user's list shows it. */
+  async function shareFile(fileUrl: string) {
+    const chat = await startChat('my app crashes');
+    await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
+    await w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'here is the log', {
+      subtype: 'file_share', files: [{ id: 'F0LOG', name: 'app.log', mimetype: 'text/plain', size: 22, url_private_download: fileUrl }],
+    }).sent;
+    const list = async () => (await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ text?: string; file?: { name: string; url: string } }>;
+    const msg = await waitFor(async () => (await list()).find((m) => m.file), 5000, 'file message');
+    return { chat, list, msg, url: `${w.h.url}/api/v1/sessions/${chat.id}/files/F0LOG` };
+  }
+
   it('reach the end user as a download served by the service and guarded by the token', async () => {
     w = await startSlackWorld();
+    const fileUrl = w.fake.addFile('app.log', 'log line 1\nlog line 2\n');
+    const { chat, list, msg, url } = await shareFile(fileUrl);
+    expect(msg).toMatchObject({ text: 'here is the log', file: { name: 'app.log', url: 'files/F0LOG' } });
+    expect(JSON.stringify(await list())).not.toContain('files-pri');
+    const denied = await fetch(url);
+    expect(denied.status).toBe(401);
+    const other = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Eve' } } });
+    expect((await fetch(`${url}?token=${other.body.token}`)).status).toBe(403);
+    expect((await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/files/F0NOPE?token=${chat.token}`)).status).toBe(404);
+    const ok = await fetch(`${url}?token=${chat.token}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-disposition')).toContain('attachment; filename="app.log"');
+    expect(await ok.text()).toBe('log line 1\nlog line 2\n');
+    expect(w.fake.fileRequests).toEqual([{ path: new URL(fileUrl).pathname, token: 'xoxb-test' }]);
+  });
+
+  it('never send the bot token to a host that is not Slack\'s, whatever the signed event says', async () => {
+    w = await startSlackWorld();
     const { createServer } = await import('node:http');
-    let auth = '';
-    const files = createServer((req, res) => {
-      auth = req.headers.authorization ?? '';
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('log line 1\nlog line 2\n');
+    const seen: Array<{ url: string | undefined; auth: string | undefined }> = [];
+    const foreign = createServer((req, res) => {
+      seen.push({ url: req.url, auth: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('stolen');
     });
-    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', r));
     try {
-      const fileUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}/files-pri/T0/F0LOG/app.log`;
-      const chat = await startChat('my app crashes');
-      await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
-      await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
-      await w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'here is the log', {
-        subtype: 'file_share', files: [{ id: 'F0LOG', name: 'app.log', mimetype: 'text/plain', size: 22, url_private_download: fileUrl }],
-      }).sent;
-      const list = async () => (await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ text?: string; file?: { name: string; url: string } }>;
-      const msg = await waitFor(async () => (await list()).find((m) => m.file), 5000, 'file message');
-      expect(msg).toMatchObject({ text: 'here is the log', file: { name: 'app.log', url: 'files/F0LOG' } });
-      expect(JSON.stringify(await list())).not.toContain('files-pri');
-      const url = `${w.h.url}/api/v1/sessions/${chat.id}/files/F0LOG`;
-      const denied = await fetch(url);
-      expect(denied.status).toBe(401);
-      const other = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Eve' } } });
-      expect((await fetch(`${url}?token=${other.body.token}`)).status).toBe(403);
-      expect((await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/files/F0NOPE?token=${chat.token}`)).status).toBe(404);
-      const ok = await fetch(`${url}?token=${chat.token}`);
-      expect(ok.status).toBe(200);
-      expect(ok.headers.get('content-disposition')).toContain('attachment; filename="app.log"');
-      expect(await ok.text()).toBe('log line 1\nlog line 2\n');
-      expect(auth).toBe('Bearer xoxb-test');
+      const port = (foreign.address() as { port: number }).port;
+      // Same host as the fake Slack, another port: a different origin.
+      const { chat, url } = await shareFile(`http://127.0.0.1:${port}/files-pri/T0/F0LOG/app.log`);
+      const res = await fetch(`${url}?token=${chat.token}`);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      expect(seen).toEqual([]);
     } finally {
-      files.close();
+      foreign.close();
+    }
+    // Look-alikes of Slack's origins are other origins too.
+    const { onOrigins, tokenOrigins } = await import('../../adapters/slack/client.js');
+    const allowed = tokenOrigins('https://slack.com/api/');
+    expect(onOrigins('https://files.slack.com/files-pri/T0-F0/download/a.log', allowed)).toBe(true);
+    expect(onOrigins('https://slack.com/api/files.info', allowed)).toBe(true);
+    for (const bad of ['http://files.slack.com/x', 'https://files.slack.com:8443/x', 'https://files.slack.com.evil.example/x', 'https://files.slack.com@evil.example/x', 'https://evil.example/https://files.slack.com/', 'https://api.slack.com/x', 'not a url']) {
+      expect(onOrigins(bad, allowed), bad).toBe(false);
     }
   });
 });

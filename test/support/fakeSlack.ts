@@ -18,6 +18,8 @@
  *   beyond Slack's pace per channel; `storeAndFail` makes a share of posts store then 500.
  * - Keeps each post's `metadata` and returns it from conversations.replies
  *   with `include_all_metadata`, so a read-back after an ambiguous failure finds it.
+ * - Serves private files as files.slack.com does, on its own origin: `addFile(name, body)`
+ *   returns the `url_private_download`; `fileRequests` records who asked, with what token.
  */
 import { text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -82,6 +84,9 @@ export class FakeSlack {
   private pace: { perSecond: number; burst: number } | undefined;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private ambiguousShare = 0;
+  private readonly files = new Map<string, { body: string; contentType: string }>();
+  /** Every request for a private file: its path and the bearer token it carried. */
+  readonly fileRequests: Array<{ path: string; token: string | undefined }> = [];
   /** Posts refused with 429 by the pace limit, and posts stored then answered 500. */
   limited = 0;
   storedThenFailed = 0;
@@ -112,6 +117,13 @@ export class FakeSlack {
 
   addUser(user: FakeUser): void {
     this.users.set(user.id, user);
+  }
+
+  /** A private file on the fake's origin; returns its download URL (served only with the bot token). */
+  addFile(name: string, body: string, contentType = 'text/plain'): string {
+    const path = `/files-pri/${TEAM_ID}-F${++this.seq}/download/${encodeURIComponent(name)}`;
+    this.files.set(path, { body, contentType });
+    return new URL(path, this.url).toString();
   }
 
   /** Messages as they are now (after updates and deletes), optionally of one channel. */
@@ -187,6 +199,7 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/files-pri/')) return this.serveFile(path, req, res);
     const method = path.replace(/^\/api\//, '').replace(/^\//, '');
     const raw = await readText(req);
     const args = parseBody(raw, String(req.headers['content-type'] ?? ''));
@@ -231,6 +244,19 @@ export class FakeSlack {
     if (answer.ok === false) call.error = String(answer.error);
     this.recorded.push(call);
     send(res, 200, answer);
+  }
+
+  private serveFile(path: string, req: IncomingMessage, res: ServerResponse): void {
+    const auth = String(req.headers.authorization ?? '');
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    this.fileRequests.push({ path, token });
+    const file = this.files.get(path);
+    // Like Slack: without a token, a login page rather than the file.
+    if (!file || !token) {
+      res.writeHead(file ? 302 : 404, file ? { location: 'https://slack.com/signin' } : {}).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(Buffer.byteLength(file.body)) }).end(file.body);
   }
 
   private check(call: FakeCall): void {

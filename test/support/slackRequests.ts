@@ -13,7 +13,7 @@ export function sign(body: string, secret = SIGNING_SECRET, timestamp = Math.flo
 export class SlackRequests {
   constructor(private readonly base: string) {}
 
-  async post(body: string, contentType: string, extra: Record<string, string> = {}, signHeaders = sign(body)) {
+  async post(body: string, contentType: string, extra: Record<string, string> = {}, signHeaders: Record<string, string> = sign(body)) {
     const res = await fetch(`${this.base}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...signHeaders, ...extra }, body });
     const text = await res.text();
     let json: any;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Invite, mayAnswer, mayBeInvited, mayInvite, mayResend, mayViewInvites } from '../../src/domain/invite.js';
+import { type Invite, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayViewInvites } from '../../src/domain/invite.js';
 import { ACTIONS, can, classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../../src/domain/policy.js';
 import { matchesAgent, searchAgents } from '../../src/domain/search.js';
 import { makeRef, type Member, type Session } from '../../src/domain/session.js';
@@ -108,6 +108,28 @@ describe('invite eligibility', () => {
   it('explains ineligibility without an inviter for the picker', () => {
     const v = mayBeInvited({ ...base, invitee: agent('erin') });
     expect(v).toMatchObject({ ok: false, code: 'other_queue', params: { name: 'Erin' } });
+  });
+});
+
+describe('who may search a chat\'s queue for invitees', () => {
+  it('an owner or participant of the active chat who is an agent of its queue', () => {
+    expect(maySearchInvitees(session(), agent('alice'), member('alice', 'owner')).ok).toBe(true);
+    expect(maySearchInvitees(session(), agent('dan'), member('dan', 'participant')).ok).toBe(true);
+  });
+  it.each([
+    ['a monitor', session(), 'bob', member('bob', 'monitor'), 'forbidden'],
+    ['an agent of the queue who is not in the chat', session(), 'bob', undefined, 'not_member'],
+    ['a supervisor of the queue who is not in the chat', session(), 'carol', undefined, 'not_member'],
+    ['a participant from another queue', session(), 'erin', member('erin', 'participant'), 'other_queue'],
+    ['someone without ESChat_Agent', session(), 'frank', member('frank', 'participant'), 'not_agent'],
+    ['the owner of a waiting chat', session({ status: 'waiting', ownerId: undefined }), 'alice', undefined, 'not_active'],
+    ['the owner of an ended chat', session({ status: 'ended' }), 'alice', member('alice', 'owner'), 'not_active'],
+  ] as const)('not %s', (_n, s, id, m, code) => {
+    const v = maySearchInvitees(s, agent(id), m);
+    expect(v.ok ? 'ok' : v.code).toBe(code);
+  });
+  it('not someone outside the directory', () => {
+    expect(maySearchInvitees(session(), undefined, undefined)).toMatchObject({ ok: false, code: 'not_agent' });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Agent } from '../../domain/directory.js';
 import { Refused } from '../errors.js';
 import type { AppContext } from '../context.js';
-import { type Command, isAnyone, type Mention, parseCommand } from '../grammar.js';
+import { type Command, isAnyone, type Mention, parseCommand, type Who } from '../grammar.js';
 import * as lifecycle from '../lifecycle.js';
 import type { Session } from '../../domain/session.js';
 import type { Outcome } from '../intents.js';
@@ -13,7 +13,7 @@ import { homeSurface, monitoringSurface } from '../surfaces/home.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { homeView, monitoringView } from '../views.js';
 import { plural, type Rich, words } from '../wording/index.js';
-import { queueAgents, resolveAgent, resolveChat, resolveQueue } from './resolve.js';
+import { resolveAgent, resolveChat, resolveQueue } from './resolve.js';
 
 export const done = (text: Rich): Outcome => ({ notice: { text, tone: 'good' } });
 
@@ -54,13 +54,15 @@ type ChatCommand = Extract<Command, { ref: string | undefined }>;
 async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, session: Session): Promise<Outcome> {
   const { ref } = session;
   const queueName = (id: string) => ctx.directory.get().queue(id)?.name ?? id;
+  // A name or an email is looked up in the queue, under the search's rule; an @mention names someone already.
+  const among = async (who: Who) => ('query' in who ? invites.searchableAgents(ctx, session, agent.id) : []);
   switch (command.kind) {
     case 'invite': {
       if (isAnyone(command.who)) {
         const sent = await invites.inviteAnyone(ctx, { sessionId: session.id, inviterId: agent.id, mode: command.mode });
         return done(plural('notice.invitedAnyone', sent.length, { queue: queueName(session.queueId), ref }));
       }
-      const invitee = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+      const invitee = resolveAgent(ctx, command.who, await among(command.who));
       await invites.invite(ctx, { sessionId: session.id, inviterId: agent.id, inviteeId: invitee.id, mode: command.mode });
       return done(words('notice.invited', { name: agentName(invitee), mode: modeWord(command.mode), ref }));
     }
@@ -70,7 +72,7 @@ async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, sessi
         await lifecycle.transfer(ctx, { sessionId: session.id, agentId: agent.id, toQueue });
         return done(words('notice.moved', { ref, queue: queueName(toQueue) }));
       }
-      const to = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+      const to = resolveAgent(ctx, command.who, await among(command.who));
       await lifecycle.transfer(ctx, { sessionId: session.id, agentId: agent.id, toAgentId: to.id });
       return done(words('notice.offered', { ref, name: agentName(to) }));
     }
@@ -85,7 +87,7 @@ async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, sessi
       await invites.requestHelp(ctx, { sessionId: session.id, agentId: agent.id, note: command.note });
       return done(words('notice.helpAsked', { ref, queue: queueName(session.queueId) }));
     case 'promote': {
-      const member = resolveAgent(ctx, command.who, queueAgents(ctx, session.queueId));
+      const member = resolveAgent(ctx, command.who, await among(command.who));
       await lifecycle.promote(ctx, session.id, agent.id, member.id);
       return done(words('notice.promoted', { ref, name: agentName(member) }));
     }

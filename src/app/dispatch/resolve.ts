@@ -40,8 +40,6 @@ export function resolveAgent(ctx: AppContext, who: Who, among: readonly Agent[])
   throw Refused.of('ambiguous_agent', { who: who.query, names: matches.map(fullName).join(', ') });
 }
 
-export const queueAgents = (ctx: AppContext, queueId: string): Agent[] => ctx.directory.get().agents.filter((a) => a.queues.includes(queueId));
-
 /** A queue a command names, by id or by name (any case); undefined when none is named so. */
 export function resolveQueue(ctx: AppContext, who: Who): string | undefined {
   if (!('query' in who)) return undefined;

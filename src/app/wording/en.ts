@@ -375,6 +375,13 @@ export const en = {
   'refusal.unauthorized.badKey': 'This API key is not valid.',
   'refusal.unauthorized.keyElsewhere': 'API keys are accepted only in the X-API-Key header, never in the URL or as a Bearer token.',
   'refusal.forbidden.token': 'This token does not grant access to this chat.',
+
+  // Platform requests turned away at the door (HTTP answers to Slack and Bot Framework)
+  'refusal.slack.signature': 'This request does not carry a valid Slack signature.',
+  'refusal.slack.timestamp': 'This request was signed more than five minutes away from now.',
+  'refusal.slack.payload': 'This is not a Slack payload Switchboard handles.',
+  'refusal.teams.token': 'A valid Bot Framework token is required.',
+  'refusal.teams.activity': 'This is not a Teams activity Switchboard handles.',
 } as const satisfies Record<string, string>;
 
 export type WordKey = keyof typeof en;
