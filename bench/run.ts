@@ -6,9 +6,10 @@
  */
 import { formatExpiry, runExpiry, type ExpiryOptions } from './expiry.js';
 import { formatRelay, relayOptions, runRelay } from './relay.js';
+import { formatSaturated, runSaturated, saturatedOptions } from './saturated.js';
 import { sleep } from './util.js';
 
-const NAMES = ['relay', 'throughput', 'ambiguous', 'expiry'] as const;
+const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry'] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -28,6 +29,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const benches: Record<Name, () => Promise<string>> = {
   relay: async () => formatRelay(await runRelay(relayOptions('relay', quick), log)),
   throughput: async () => formatRelay(await runRelay(relayOptions('throughput', quick), log)),
+  saturated: async () => formatSaturated(await runSaturated(saturatedOptions(quick), log)),
   ambiguous: async () => formatRelay(await runRelay(relayOptions('ambiguous', quick), log)),
   expiry: async () => formatExpiry(await runExpiry(expiry, log), expiry),
 };
