@@ -85,7 +85,7 @@ export class Run {
   readonly accepted: string[] = [];
   /** How long each 202 took: the part of the latency before the system answered. */
   readonly answered: number[] = [];
-  /** Answers other than 202, by status ('error': no answer). */
+  /** Answers other than 202, by status, or why there was none. */
   readonly refused = new Map<string, number>();
   private readonly agent: http.Agent;
   private readonly target: URL;
@@ -107,8 +107,8 @@ export class Run {
           this.accepted.push(key);
           this.answered.push(performance.now() - this.sent.get(key)!);
         } else this.refuse(String(r.status));
-      } catch {
-        this.refuse('error');
+      } catch (err) {
+        this.refuse(`no answer (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
     });
     s.busy = work;

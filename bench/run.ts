@@ -46,7 +46,7 @@ for (const name of NAMES) {
   log(`${name}…`);
   out.push((await benches[name]()), '');
   // Let one bench's aftermath settle (processes exiting, GC) before the next.
-  if (only === undefined) await sleep(quick ? 500 : 2_000);
+  if (only === undefined) await sleep(1_000);
 }
 console.log(out.join('\n'));
 process.exit(0);

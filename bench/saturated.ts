@@ -14,7 +14,7 @@ export interface SaturatedOptions {
 
 export const saturatedOptions = (quick: boolean): SaturatedOptions => quick
   ? { channels: 3, chatsPerChannel: 4, periodS: 2, seconds: 8, baselineSeconds: 4, maxInFlight: 256, drainMs: 20_000 }
-  : { channels: 10, chatsPerChannel: 20, periodS: 10, seconds: 60, baselineSeconds: 30, maxInFlight: 256, drainMs: 60_000 };
+  : { channels: 10, chatsPerChannel: 20, periodS: 10, seconds: 60, baselineSeconds: 20, maxInFlight: 256, drainMs: 60_000 };
 
 /** The Slack adapter's pace (adapters/slack/client.ts) and what Slack itself allows. */
 const SLACK_PACE = { perSecond: 1, burst: 3 };
