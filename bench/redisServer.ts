@@ -40,6 +40,22 @@ export function parseCommandStats(info: string): CommandStats {
   return { calls, total };
 }
 
+/** A client once the server takes connections (it needs a moment to start). */
+async function connect(url: string): Promise<Redis> {
+  for (let i = 0; ; i++) {
+    const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      return c;
+    } catch (err) {
+      c.disconnect();
+      if (i >= 50) throw new Error(`redis-server at ${url} did not start: ${(err as Error).message}`);
+      await sleep(50);
+    }
+  }
+}
+
 export async function startRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--notify-keyspace-events', 'Ex'], { stdio: 'ignore' });
@@ -47,17 +63,7 @@ export async function startRedis(): Promise<PrivateRedis> {
   process.once('exit', kill); // never outlive the bench
   const exited = new Promise<void>((r) => server.once('exit', () => r()));
   const url = `redis://127.0.0.1:${port}`;
-  const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  admin.on('error', () => undefined);
-  for (let i = 0; ; i++) {
-    try {
-      await admin.connect();
-      break;
-    } catch (err) {
-      if (i >= 50) throw new Error(`redis-server on ${port} did not start: ${(err as Error).message}`);
-      await sleep(50);
-    }
-  }
+  const admin = await connect(url);
   return {
     url,
     async resetStats() {

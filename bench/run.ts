@@ -4,6 +4,7 @@
  * BENCH_TOP=n lists n commands in the Redis split (default 8); BENCH_CPU_PROF=<dir> writes
  * the service's CPU profiles there.
  */
+import { cpus, loadavg } from 'node:os';
 import { formatExpiry, runExpiry, type ExpiryOptions } from './expiry.js';
 import { formatRelay, relayOptions, runRelay } from './relay.js';
 import { formatSaturated, runSaturated, saturatedOptions } from './saturated.js';
@@ -34,8 +35,10 @@ const benches: Record<Name, () => Promise<string>> = {
   expiry: async () => formatExpiry(await runExpiry(expiry, log), expiry),
 };
 
+// Anything else running on the machine shows in the figures: its load is printed with them.
+const load = () => `load average (1 min) ${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs`;
 const out: string[] = [
-  `Switchboard bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}`,
+  `Switchboard bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}, ${load()} at the start`,
   'p50/p99/max: from the POST leaving the client to the line reaching the sink; 202 p50: to the system\'s answer. sent/s, delivered/s: lines ÷ first to last.',
   'redis cmd/msg: every command the service ran on its private Redis in the phase (inside scripts too) ÷ lines delivered; cpu ms/msg: the process\'s user+system CPU',
   '÷ lines delivered; loop max: its longest event-loop stall. posts, 429, 5xx: what the sink was sent and answered. dup/reord: counted at the sink per chat by seq.',
@@ -48,5 +51,6 @@ for (const name of NAMES) {
   // Let one bench's aftermath settle (processes exiting, GC) before the next.
   if (only === undefined) await sleep(1_000);
 }
+out.push(`${load()} at the end`);
 console.log(out.join('\n'));
 process.exit(0);

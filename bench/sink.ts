@@ -115,7 +115,7 @@ export class Sink {
     return { ...this.counts };
   }
 
-  /** How many chats each destination holds, from the roots: [fewest, most, destinations]. */
+  /** How many chats the destinations hold, from the roots: the fewest, the most, and how many destinations. */
   spread(): { min: number; max: number; dests: number } {
     const per = new Map<string, number>();
     for (const d of this.roots.values()) per.set(d, (per.get(d) ?? 0) + 1);
