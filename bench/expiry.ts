@@ -83,7 +83,7 @@ export async function runExpiry(o: ExpiryOptions, log: (line: string) => void): 
 export function formatExpiry(rs: ExpiryResult[], o: ExpiryOptions): string {
   const [sb] = rs as [ExpiryResult];
   return [
-    `(b) Invite expiry — ${o.invites} invites over ${o.sessions} sessions, TTL ${o.ttlSeconds} s, lateness = observed − expiresAt`,
+    `(5) Invite expiry — ${o.invites} invites over ${o.sessions} sessions, TTL ${o.ttlSeconds} s, lateness = observed − expiresAt`,
     table([
       ['system', 'invites', 'expired', 'p50 ms', 'p99 ms', 'max ms', `missed (> TTL+${o.graceMs / 1000} s)`],
       ...rs.map((r) => [r.system, String(r.count), String(r.observed), fmt(r.p50, 0), fmt(r.p99, 0), fmt(r.max, 0), String(r.missed)]),

@@ -1,50 +1,76 @@
 import http from 'node:http';
-import { type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../src/app/ports.js';
+import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../src/app/ports.js';
 import type { Surface } from '../src/app/surfaces/surface.js';
-import type { Queue } from '../src/domain/directory.js';
 import { plain } from '../src/app/wording/index.js';
-import { postJson } from './util.js';
+import type { Post } from './sink.js';
+import { type Answer, request } from './util.js';
 
-/** The sequence number the load generator writes into each message's text ("#123"). */
-export const seqOf = (text: string): number => Number(/#(\d+)/.exec(text)?.[1] ?? -1);
+/** The sequence numbers the load generator writes into messages' text ("#123"); a merged post holds several. */
+export const seqsOf = (text: string): number[] => [...text.matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
+
+/** The bench platform's destinations: `bench:c0` … `bench:c<n-1>`. */
+export const benchDests = (n: number): string[] => Array.from({ length: n }, (_, i) => `bench:c${i}`);
+
+/** The sink's answer as the engine's errors: 429 = not sent, wait; 5xx or no answer = ambiguous. */
+function check(r: Answer): void {
+  if (r.status === 429) throw new RetryLaterError('sink answered 429', Number(r.headers['retry-after'] ?? 1) * 1000);
+  if (r.status >= 500) throw new AmbiguousError(`sink answered ${r.status}`);
+  if (r.status >= 300) throw new Error(`sink answered ${r.status}`);
+}
 
 /**
- * A platform that is just an HTTP endpoint: each end-user message becomes one POST of
- * `{sessionId, seq}`, over a keep-alive agent like a real Slack/Teams client would use.
- * Everything else is a no-op, so the bench measures the relay path and nothing more.
+ * A platform that is just an HTTP endpoint (bench/sink.ts): each post, a chat's root or
+ * one message of one or more of its lines, is one POST over a keep-alive agent, as a real
+ * Slack/Teams client would send it. A queue's channel is a pool of `channels`
+ * destinations, each taking `pace` (Slack's, say).
  */
 export class HttpPlatform implements PlatformPort {
   readonly id = 'bench';
   readonly threads = true;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly dests: string[];
 
-  constructor(private readonly sink: URL) {}
+  constructor(private readonly sink: URL, channels: number, private readonly rate: { perSecond: number; burst: number }) {
+    this.dests = benchDests(channels);
+  }
+
+  private async send(p: Post): Promise<void> {
+    let r: Answer;
+    try {
+      r = await request(this.agent, this.sink, '/post', p);
+    } catch (err) {
+      throw new AmbiguousError(`sink did not answer: ${(err as Error).message}`);
+    }
+    check(r);
+  }
 
   reaches(): Reach {
     return 'no';
   }
-  channels(queue: Queue): string[] {
-    return [`bench:${queue.id}`];
+  channels(): string[] {
+    return this.dests;
   }
   direct(): string {
     return 'bench:nobody';
   }
   pace(): { perSecond: number; burst: number } {
-    return { perSecond: 100_000, burst: 100_000 };
+    return this.rate;
   }
-  async postTop(_dest: string, s: Surface): Promise<Posted | null> {
+  async postTop(dest: string, s: Surface, deliveryId: string): Promise<Posted | null> {
     const sessionId = s.meta?.kind === 'root' ? s.meta.id : '';
-    return { ref: { sessionId }, place: `bench:${sessionId}` };
+    await this.send({ dest, sessionId, deliveryId, seqs: [], top: true });
+    return { ref: { sessionId, dest }, place: `bench:${sessionId}` };
   }
-  async postUnder(root: MessageRef, s: Surface): Promise<MessageRef> {
-    const sessionId = root.sessionId ?? '';
-    for (const seq of plain(s.fallback).match(/#\d+/g) ?? []) {
-      const res = await postJson(this.agent, this.sink, '/deliver', { sessionId, seq: seqOf(seq) });
-      // Like a real platform: overload is retried later, anything else is an error.
-      if (res.status === 429 || res.status >= 500) throw new RetryLaterError(`sink answered ${res.status}`, undefined);
-      if (res.status >= 300) throw new Error(`sink answered ${res.status}`);
-    }
-    return { sessionId };
+  async postUnder(root: MessageRef, s: Surface, deliveryId: string): Promise<MessageRef> {
+    await this.send({ dest: root.dest ?? '', sessionId: root.sessionId ?? '', deliveryId, seqs: seqsOf(plain(s.fallback)) });
+    return { ...root, deliveryId };
+  }
+  /** Asks the sink whether the delivery id was stored (Slack: conversations.replies with metadata). */
+  async findPosted(_dest: string, _root: MessageRef | undefined, deliveryId: string): Promise<MessageRef | null | undefined> {
+    const r = await request(this.agent, this.sink, `/posted?id=${encodeURIComponent(deliveryId)}`);
+    if (r.status !== 200) return undefined;
+    const p = JSON.parse(r.text) as { found: false } | { found: true; dest: string; sessionId: string };
+    return p.found ? { sessionId: p.sessionId, dest: p.dest, deliveryId } : null;
   }
   async update(): Promise<void> {}
   async remove(): Promise<void> {}

@@ -1,27 +1,25 @@
 /**
- * The system under test for the relay bench, in its own process: the real service
- * (buildService, ROLE=all) with the HTTP platform pointed at the bench's fake endpoint.
- * Prints `READY <url>` once listening; stops cleanly on SIGTERM.
+ * The system under test, in its own process: the real service (buildService, ROLE=all)
+ * with the HTTP platform pointed at the bench's sink. Settings from the environment:
+ * BENCH_SINK_URL, BENCH_REDIS_URL (the bench's private Redis), BENCH_CHANNELS (the
+ * queue's pool of destinations), BENCH_PACE (`perSecond,burst` per destination; none: unpaced).
  */
 import { pino } from 'pino';
 import { loadEnv, parseDirectory } from '../src/config.js';
 import { buildService } from '../src/service.js';
 import { HttpPlatform } from './httpPlatform.js';
-import { REDIS_URL } from './util.js';
+import { serveChild } from './util.js';
 
 const sink = new URL(process.env.BENCH_SINK_URL ?? 'http://127.0.0.1:1');
+const [perSecond = 100_000, burst = 100_000] = (process.env.BENCH_PACE ?? '').split(',').filter(Boolean).map(Number);
 const env = loadEnv({
-  REDIS_URL, REDIS_PREFIX: process.env.BENCH_PREFIX ?? 'bench', LOG_LEVEL: 'silent', ROLE: 'all', PORT: '0', HOST: '127.0.0.1',
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: 'bench', LOG_LEVEL: 'silent', ROLE: 'all', PORT: '0', HOST: '127.0.0.1',
   SESSION_CREATE_LIMIT: '0', SESSION_CREATE_QUEUE_LIMIT: '0',
 });
 const directory = parseDirectory(JSON.stringify({ queues: [{ id: 'bench', name: 'Bench' }], agents: [] }), 'bench.json');
-const service = await buildService({
-  env, directory, logger: pino({ level: 'silent' }),
-  platforms: [() => ({ platform: new HttpPlatform(sink) })],
-  outboxConcurrency: Number(process.env.BENCH_OUTBOX_CONCURRENCY ?? 64),
-});
-const url = await service.listen(0, '127.0.0.1');
-process.stdout.write(`READY ${url}\n`);
+const platform = new HttpPlatform(sink, Number(process.env.BENCH_CHANNELS ?? 1), { perSecond, burst });
+const service = await buildService({ env, directory, logger: pino({ level: 'silent' }), platforms: [() => ({ platform })] });
+serveChild(await service.listen(0, '127.0.0.1'));
 
 process.once('SIGTERM', () => {
   void service.stop().finally(() => process.exit(0));
