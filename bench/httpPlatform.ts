@@ -66,11 +66,11 @@ export class HttpPlatform implements PlatformPort {
     return { ...root, deliveryId };
   }
   /** Asks the sink whether the delivery id was stored (Slack: conversations.replies with metadata). */
-  async findPosted(_dest: string, _root: MessageRef | undefined, deliveryId: string): Promise<MessageRef | null | undefined> {
+  async findPosted(_dest: string, _root: MessageRef | undefined, deliveryId: string): Promise<Posted | null | undefined> {
     const r = await request(this.agent, this.sink, `/posted?id=${encodeURIComponent(deliveryId)}`);
     if (r.status !== 200) return undefined;
     const p = JSON.parse(r.text) as { found: false } | { found: true; dest: string; sessionId: string };
-    return p.found ? { sessionId: p.sessionId, dest: p.dest, deliveryId } : null;
+    return p.found ? { ref: { sessionId: p.sessionId, dest: p.dest, deliveryId }, place: `bench:${p.sessionId}` } : null;
   }
   async update(): Promise<void> {}
   async remove(): Promise<void> {}

@@ -53,6 +53,21 @@ export class Engine implements DeliveryEngine {
   private readonly drainers = new Map<string, Drainer>();
   /** Each destination's pace, kept after its drainer lets go: the next one must not burst again. */
   private readonly buckets = new Map<string, Bucket>();
+  /**
+   * Where chats' roots are, per destination: written once, read by every line. Kept across
+   * drainers (a fast-path claim starts a new one for nearly every message), bounded.
+   */
+  private readonly roots = new Map<string, MessageRef>();
+
+  rootRef(dest: string, key: string): MessageRef | undefined {
+    return this.roots.get(`${dest} ${key}`);
+  }
+
+  keepRoot(dest: string, key: string, ref: MessageRef): void {
+    if (!key.startsWith('root:') || ref.none) return;
+    if (this.roots.size >= 50_000) this.roots.delete(this.roots.keys().next().value!);
+    this.roots.set(`${dest} ${key}`, ref);
+  }
   private readonly timers: NodeJS.Timeout[] = [];
   closing = false;
 
@@ -166,6 +181,9 @@ class Drainer {
   private readonly refCache = new Map<string, MessageRef | undefined>();
   private readonly failures = new Map<string, number>();
   private watched = false;
+  /** When the last ack renewed the lease (each ack does), and until when the sweepers' watch runs. */
+  private ackedAt = 0;
+  private watchedUntil = 0;
   private stopping = false;
   private wake: (() => void) | undefined;
   private done: Promise<void> = Promise.resolve();
@@ -241,15 +259,23 @@ class Drainer {
     // Released or lost: a claim made from now on (by a commit here) starts a new drainer.
     if (r.lost || r.released) this.e.detach(this.dest, this);
     if (r.lost || r.released) return false;
+    this.ackedAt = Date.now();
     this.take(r.next);
     return true;
   }
 
+  /**
+   * Keeps the lease while a drain lasts: renewed unless an ack just did it; the sweepers'
+   * watch moved only as its deadline comes near (a backstop: a lease's expiry is heard at once).
+   */
   private async keepAlive(): Promise<void> {
     try {
-      if (!(await this.e.store.renew(this.dest, this.e.owner))) return;
+      const now = Date.now();
+      if (now - this.ackedAt >= RENEW_MS && !(await this.e.store.renew(this.dest, this.e.owner))) return;
+      if (this.watchedUntil - now > LEASE_MS) return;
       this.watched = true;
-      await this.e.store.watch(this.dest, Date.now() + LEASE_MS + RENEW_MS);
+      this.watchedUntil = now + 2 * LEASE_MS;
+      await this.e.store.watch(this.dest, this.watchedUntil);
     } catch (err) {
       this.e.log.warn({ err: (err as Error).message, dest: this.dest }, 'could not renew a delivery lease');
     }
@@ -286,7 +312,13 @@ class Drainer {
   // ---- sending ----
 
   private async ref(key: string): Promise<MessageRef | undefined> {
-    if (!this.refCache.has(key)) this.refCache.set(key, (await this.e.store.refs(this.dest, [key]))[0]);
+    const root = this.e.rootRef(this.dest, key);
+    if (root) return root;
+    if (!this.refCache.has(key)) {
+      const found = (await this.e.store.refs(this.dest, [key]))[0];
+      this.refCache.set(key, found);
+      if (found) this.e.keepRoot(this.dest, key, found);
+    }
     return this.refCache.get(key);
   }
 
@@ -315,7 +347,11 @@ class Drainer {
           await this.sleep(err.retryAfterMs ?? backoff(attempt));
           const root = first.d.under ? await this.ref(first.d.under) : undefined;
           const found = await this.port.findPosted?.(this.dest, root, first.d.id, since).catch(() => undefined);
-          if (found) return this.recorded(items, { ref: found, place: '' }, true);
+          if (found) {
+            // A root found stored links its chat, as if its post had answered.
+            if (first.d.op === 'top' && first.d.mirror && found.place) await this.hook(() => this.e.hooks.rootPosted(first.d, found));
+            return this.recorded(items, found, true);
+          }
           if (n < MAX_FAILURES) continue;
         }
         if (n >= MAX_FAILURES) {
@@ -391,7 +427,10 @@ class Drainer {
       refs[group] = { ...posted.ref, surfaces: JSON.stringify(items.map((q) => [q.d.ref, q.d.surface])) };
       for (const q of kept) refs[q.d.ref] = { ...posted.ref, group };
     }
-    for (const [k, v] of Object.entries(refs)) this.refCache.set(k, v);
+    for (const [k, v] of Object.entries(refs)) {
+      this.refCache.set(k, v);
+      this.e.keepRoot(this.dest, k, v);
+    }
     if (found) this.e.log.info({ dest: this.dest }, 'an ambiguous failure had been stored: not sent again');
     return refs;
   }

@@ -117,14 +117,9 @@ export class RedisDeliveries implements DeliveryStore {
     return out;
   }
 
-  async leastLoaded(dests: string[]) {
-    if (dests.length <= 1) return dests[0] ?? '';
-    const scores = await this.redis.zmscore(this.g.load, ...dests);
-    let best = 0;
-    scores.forEach((s, i) => {
-      if (Number(s ?? 0) < Number(scores[best] ?? 0)) best = i;
-    });
-    return dests[best]!;
+  async claimLeastLoaded(dests: string[]) {
+    if (dests.length === 0) return '';
+    return String(await withScripts(this.redis).claimLeastLoaded(this.g.load, Math.random(), ...dests));
   }
 
   async load(dest: string, delta: number) {

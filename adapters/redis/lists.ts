@@ -73,4 +73,21 @@ export class RedisLists implements ListStore {
   async read(list: ListName, of: string): Promise<string[]> {
     return this.redis.zrange(this.key({ list, of }), 0, -1);
   }
+
+  async count(list: ListName, of: string) {
+    return this.redis.zcard(this.key({ list, of }));
+  }
+
+  async position(list: ListName, of: string, item: string) {
+    const rank = await this.redis.zrank(this.key({ list, of }), item);
+    return rank === null ? undefined : rank + 1;
+  }
+
+  async reserve(of: string, item: string, max: number) {
+    return Number(await withScripts(this.redis).reserveSlot(this.key({ list: 'owns', of }), item, max, Date.now())) === 1;
+  }
+
+  async unreserve(of: string, item: string) {
+    await this.redis.zrem(this.key({ list: 'owns', of }), item);
+  }
 }

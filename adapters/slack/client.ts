@@ -98,14 +98,15 @@ export class SlackPlatform implements PlatformPort {
   }
 
   /** Reads the thread (or the channel's latest messages) back for a post carrying this delivery id. */
-  async findPosted(_dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<MessageRef | null | undefined> {
+  async findPosted(_dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<Posted | null | undefined> {
     // Only thread replies can be read back with the scopes we ask for (conversations.replies);
     // a card at the top of a channel is sent again, at worst twice.
     if (!root?.channel || !root.ts) return undefined;
     const oldest = String(Math.floor(since / 1000) - 1);
     const r = await delivering(() => this.client.conversations.replies({ channel: root.channel!, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }));
     const hit = (r.messages ?? []).find((m) => (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId);
-    return hit?.ts ? { channel: root.channel, ts: hit.ts } : null;
+    // A reply in a thread: replies to it are the thread's (no place of its own).
+    return hit?.ts ? { ref: { channel: root.channel, ts: hit.ts }, place: '' } : null;
   }
 
   async update(ref: MessageRef, s: Surface): Promise<void> {

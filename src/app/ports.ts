@@ -76,7 +76,7 @@ export interface PlatformPort {
    * stored it (under `root`, or at the top of `dest` since `since`); null when it did not;
    * undefined when the platform cannot tell.
    */
-  findPosted?(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<MessageRef | null | undefined>;
+  findPosted?(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<Posted | null | undefined>;
   /** The agent's home (an App Home); platforms without one ignore it. */
   publishHome(agent: Agent, surface: Surface): Promise<void>;
   /** Lets a joining member into a channel they cannot see yet (e.g. conversations.invite). */

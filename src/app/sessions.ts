@@ -74,16 +74,13 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   const now = ctx.now();
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
-  const home = channels.length > 0 ? await ctx.store.deliveries.leastLoaded(channels) : undefined;
+  const home = channels.length > 0 ? await ctx.store.deliveries.claimLeastLoaded(channels) : undefined;
   const session: Session = { id: ctx.store.sessions.newId(home), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now };
   const token = randomBytes(32).toString('base64url');
   const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
   await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), home, { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
-  await Promise.all([
-    home ? ctx.store.deliveries.load(home, 1) : undefined,
-    ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs) : undefined,
-  ]);
+  if (ctx.settings.waitingTimeoutMs > 0) await ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs);
   return { session, token };
 }
 

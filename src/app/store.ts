@@ -114,6 +114,17 @@ export interface ListStore {
   reindex(sessionId: string, seen?: Omit<Listing, 'score'>): Promise<void>;
   /** The items of a list, in order (chat ids, or invite ids for `invites`). */
   read(list: ListName, of: string): Promise<string[]>;
+  /** How many items a list holds. */
+  count(list: ListName, of: string): Promise<number>;
+  /** An item's place in its list, from 1; undefined when it is not there. */
+  position(list: ListName, of: string, item: string): Promise<number | undefined>;
+  /**
+   * Auto routing's claim on an agent's capacity: puts the chat in their `owns` list only while
+   * it holds fewer than `max` (atomically, across instances). True when it is there now.
+   */
+  reserve(of: string, item: string, max: number): Promise<boolean>;
+  /** Gives back a reservation the assignment did not use. */
+  unreserve(of: string, item: string): Promise<void>;
 }
 
 export interface InviteStore {
@@ -198,8 +209,11 @@ export interface DeliveryStore {
   unwatch(dest: string): Promise<void>;
   /** Every destination with queued work (a slow scan: the backstop after a crash). */
   queued(): Promise<string[]>;
-  /** The least loaded of a channel pool, counted in open chats; `load` moves the count. */
-  leastLoaded(dests: string[]): Promise<string>;
+  /**
+   * The least loaded of a channel pool (in open chats), counted for the new chat in the same
+   * step, so chats created together spread out; `load` moves the count.
+   */
+  claimLeastLoaded(dests: string[]): Promise<string>;
   load(dest: string, delta: number): Promise<void>;
   deadLetter(dest: string, item: Queued, error: string): Promise<void>;
   /** Undelivered items across all destinations (a gauge). */

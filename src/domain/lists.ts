@@ -6,9 +6,10 @@ import type { Member, Session } from './session.js';
  * - `chats`: per agent, the open chats they are in;
  * - `invites`: per agent, the invites waiting for their answer;
  * - `waiting`: per queue, the chats no one has taken yet, oldest first;
- * - `active`: per queue, the chats being answered (a supervisor's monitoring list).
+ * - `active`: per queue, the chats being answered (a supervisor's monitoring list);
+ * - `owns`: per agent, the active chats they own (their load, for auto routing).
  */
-export type ListName = 'chats' | 'invites' | 'waiting' | 'active';
+export type ListName = 'chats' | 'invites' | 'waiting' | 'active' | 'owns';
 
 export interface Listing {
   list: ListName;
@@ -26,6 +27,7 @@ export function listingsOf(session: Session, members: readonly Member[], invites
   const at = session.createdAt;
   const out: Listing[] = [{ list: session.status === 'waiting' ? 'waiting' : 'active', of: session.queueId, item: session.id, score: at }];
   for (const m of members) out.push({ list: 'chats', of: m.agentId, item: session.id, score: at });
+  if (session.status === 'active' && session.ownerId) out.push({ list: 'owns', of: session.ownerId, item: session.id, score: at });
   for (const i of invites) if (i.status === 'pending') out.push({ list: 'invites', of: i.inviteeId, item: i.id, score: i.createdAt });
   return out;
 }

@@ -64,10 +64,11 @@ describe('Slack delivery', () => {
     expect(w.fake.calls('chat.postMessage').length).toBeLessThan(15);
   });
 
-  it("spreads a queue's new chats over its channel pool, least loaded first", async () => {
+  it("spreads a queue's new chats over its channel pool, least loaded first, even when they come at once", async () => {
     const yaml = DIRECTORY_YAML.replace('slack: { channel: C0ITSUPPORT }', 'slack: { channels: [C0POOLA, C0POOLB, C0POOLC] }');
     w = await startSlackWorld({}, testDirectory(yaml));
-    for (let i = 0; i < 9; i++) await startChat('C0POOLA');
+    // All at once: each picks its channel and counts itself in one step.
+    await Promise.all(Array.from({ length: 9 }, () => json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } })));
     await waitFor(() => ['C0POOLA', 'C0POOLB', 'C0POOLC'].reduce((n, c) => n + w.fake.messages(c).filter((m) => !m.thread_ts).length, 0) === 9, 10_000, 'nine roots');
     for (const c of ['C0POOLA', 'C0POOLB', 'C0POOLC']) expect(w.fake.messages(c).filter((m) => !m.thread_ts)).toHaveLength(3);
   });

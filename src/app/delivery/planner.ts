@@ -64,8 +64,7 @@ async function openChannels(ctx: AppContext, effectId: string, sessionId: string
   for (const p of ctx.platforms) {
     const dests = p.channels(view.queue);
     if (dests.length === 0 || mirrors.some((m) => m.id === p.id)) continue;
-    const dest = home && dests.includes(home) ? home : await ctx.store.deliveries.leastLoaded(dests);
-    if (dest !== home) await ctx.store.deliveries.load(dest, 1);
+    const dest = home && dests.includes(home) ? home : await ctx.store.deliveries.claimLeastLoaded(dests);
     const mirror: Mirror = { id: p.id, platform: p.id, kind: 'channel', dest };
     await ctx.store.sessions.setMirror(sessionId, mirror);
     const c = lineContextOf(ctx, view);
