@@ -14,6 +14,7 @@ import { Engine } from '../jobs/delivery.js';
 import { OutboxQueue, Planner, sweepOutboxes } from '../jobs/planner.js';
 import { rootPosted, unreachable } from './app/delivery/planner.js';
 import { timeWaitingChats } from './app/sessions.js';
+import { autoRouter, sweepRouting } from './app/routing.js';
 import type { AppContext } from './app/context.js';
 import type { PlatformPort } from './app/ports.js';
 import { DirectoryHolder, type Env } from './config.js';
@@ -97,7 +98,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     failed: () => metrics.deliveryFailures.inc(),
   });
   const ctx: AppContext = {
-    store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics,
+    store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
     settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000 },
     now: o.now ?? Date.now,
   };
@@ -126,7 +127,11 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
     // Every role drains what its own commits claim; workers also take over what others left.
     await engine.run();
-    const runSweep = () => void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
+    // The slow paths: outboxes left unplanned by a crash, auto queues left waiting.
+    const runSweep = () => {
+      void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
+      void sweepRouting(ctx).catch((err: Error) => log.warn({ err: err.message }, 'routing sweep failed'));
+    };
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();

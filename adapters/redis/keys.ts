@@ -64,6 +64,8 @@ export const globalKeys = (prefix: string) => ({
   refs: `${prefix}:refs`,
   dirty: `${prefix}:dirty`,
   away: `${prefix}:away`,
+  /** When auto routing last gave each agent a chat. */
+  assigned: `${prefix}:assigned`,
   lookup: `${prefix}:lookup`,
   /** Effects and deliveries that failed too often, parked for an operator. */
   dead: `${prefix}:dead`,

@@ -84,7 +84,8 @@ export class RedisLists implements ListStore {
   }
 
   async reserve(of: string, item: string, max: number) {
-    return Number(await withScripts(this.redis).reserveSlot(this.key({ list: 'owns', of }), item, max, Date.now())) === 1;
+    const r = Number(await withScripts(this.redis).reserveSlot(this.key({ list: 'owns', of }), item, max, Date.now()));
+    return r === 0 ? false : r === 1 ? 'reserved' : 'there';
   }
 
   async unreserve(of: string, item: string) {

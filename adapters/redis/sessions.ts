@@ -108,6 +108,16 @@ export class RedisSessions implements SessionStore {
     else await this.redis.sadd(this.g.away, agentId);
   }
 
+  async lastAssigned(agentIds: string[]) {
+    if (agentIds.length === 0) return new Map<string, number>();
+    const at = await this.redis.hmget(this.g.assigned, ...agentIds);
+    return new Map(agentIds.flatMap((id, i) => (at[i] ? [[id, Number(at[i])] as const] : [])));
+  }
+
+  async markAssigned(agentId: string, at: number) {
+    await this.redis.hset(this.g.assigned, agentId, at);
+  }
+
   async awayAgentIds() {
     return new Set(await this.redis.smembers(this.g.away));
   }

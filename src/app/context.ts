@@ -35,6 +35,15 @@ export interface AppMetrics {
   unanswered(): void;
 }
 
+/**
+ * Auto routing's triggers (routing.ts): a queue has a new or waiting-again chat (`not`: the
+ * agent who just gave that chat back); an agent became available or freed capacity.
+ */
+export interface Router {
+  queue(queueId: string, not?: { sessionId: string; agentId: string }): void;
+  agent(agentId: string): void;
+}
+
 /** Republishes agents' homes soon, coalescing bursts. */
 export interface HomeRefresher {
   refresh(agentIds: string[]): Promise<void>;
@@ -58,6 +67,7 @@ export interface AppContext {
   outbox: OutboxKicker;
   engine: DeliveryEngine;
   homes: HomeRefresher;
+  router: Router;
   platforms: PlatformPort[];
   settings: Settings;
   log: Logger;

@@ -210,6 +210,8 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
   const settled = await commit(ctx, inv.sessionId, ctx.store.invites.settle(inv.sessionId, inviteId, to, now, member, writes, reason ? { reason } : {}));
   await Promise.all([inviteId, ...settled.cancelled].map((id) => ctx.timers.cancel(id)));
   ctx.metrics.inviteOutcome(settled.invite.status === 'accepted' ? 'accepted' : 'rejected');
+  // The one who handed the chat over has room for another.
+  if (inv.kind === 'transfer' && settled.invite.status === 'accepted') ctx.router.agent(inv.inviterId);
   for (const _ of settled.cancelled) ctx.metrics.inviteOutcome('cancelled');
   return settled.invite;
 }

@@ -56,6 +56,9 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
     ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(sessionId, now + ctx.settings.waitingTimeoutMs) : undefined,
   ]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
+  // Waiting again: auto routing offers it to someone else; its former owner has room for another.
+  ctx.router.queue(toQueue ?? session.queueId, { sessionId, agentId });
+  if (toQueue) ctx.router.agent(agentId);
   return loadSession(ctx, sessionId);
 }
 

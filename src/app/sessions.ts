@@ -81,6 +81,7 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
   await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), home, { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
   if (ctx.settings.waitingTimeoutMs > 0) await ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs);
+  ctx.router.queue(queue.id);
   return { session, token };
 }
 
@@ -118,6 +119,8 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
   }));
   await Promise.all([...cancelled.map((id) => ctx.timers.cancel(id)), session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
+  // Its owner has room for another chat.
+  if (session.ownerId) ctx.router.agent(session.ownerId);
   return cancelled;
 }
 
@@ -247,6 +250,7 @@ export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<S
 
 export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {
   await ctx.store.sessions.setAvailable(agentId, available);
+  if (available) ctx.router.agent(agentId);
 }
 
 /** Checks an agent may do `action` in a chat (before opening a dialog for it, say); throws the refusal. */

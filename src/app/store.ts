@@ -97,6 +97,9 @@ export interface SessionStore {
   /** Adds a mirror, or replaces the one with its id. */
   setMirror(sessionId: string, mirror: Mirror): Promise<void>;
   setAvailable(agentId: string, available: boolean): Promise<void>;
+  /** When auto routing last gave each agent a chat (ties go to who waited longest). */
+  lastAssigned(agentIds: string[]): Promise<Map<string, number>>;
+  markAssigned(agentId: string, at: number): Promise<void>;
   awayAgentIds(): Promise<Set<string>>;
 }
 
@@ -120,9 +123,10 @@ export interface ListStore {
   position(list: ListName, of: string, item: string): Promise<number | undefined>;
   /**
    * Auto routing's claim on an agent's capacity: puts the chat in their `owns` list only while
-   * it holds fewer than `max` (atomically, across instances). True when it is there now.
+   * it holds fewer than `max` (atomically, across instances). `reserved`: this call put it
+   * there (and gives it back if unused); `there`: another claim did; false: the agent is full.
    */
-  reserve(of: string, item: string, max: number): Promise<boolean>;
+  reserve(of: string, item: string, max: number): Promise<'reserved' | 'there' | false>;
   /** Gives back a reservation the assignment did not use. */
   unreserve(of: string, item: string): Promise<void>;
 }
