@@ -3,7 +3,7 @@ import type { RedisClient } from '../adapters/redis/connection.js';
 import { z } from 'zod';
 import type { AppContext, Timers } from '../src/app/context.js';
 import { expireInvite } from '../src/app/invites.js';
-import { endUnanswered } from '../src/app/sessions.js';
+import { endUnanswered, escalate } from '../src/app/sessions.js';
 import { queuePrefix } from '../adapters/redis/keys.js';
 
 export const INVITES_QUEUE = 'invites';
@@ -13,6 +13,7 @@ const UnansweredJob = z.object({ sessionId: z.string().min(1) });
 /** A job id per invite and per chat: adding it twice is harmless, and cancel finds it. */
 const jobId = (inviteId: string): string => `expire-${inviteId}`;
 const waitingJobId = (sessionId: string): string => `unanswered-${sessionId}`;
+const escalationJobId = (sessionId: string): string => `escalate-${sessionId}`;
 
 const TIMER_OPTIONS = { attempts: 10, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: 1000 } as const;
 
@@ -46,6 +47,14 @@ export class InviteExpiryQueue implements Timers {
     await this.queue.remove(waitingJobId(sessionId)).catch(() => 0);
   }
 
+  async scheduleEscalation(sessionId: string, at: number): Promise<void> {
+    await this.queue.add('escalate', { sessionId }, { ...TIMER_OPTIONS, jobId: escalationJobId(sessionId), delay: Math.max(0, at - Date.now()) });
+  }
+
+  async cancelEscalation(sessionId: string): Promise<void> {
+    await this.queue.remove(escalationJobId(sessionId)).catch(() => 0);
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }
@@ -58,6 +67,7 @@ export interface ExpiryObserver {
 export function startInviteExpiryWorker(ctx: AppContext, connection: RedisClient, prefix: string, observer?: ExpiryObserver, concurrency = 50): Worker {
   const worker = new Worker(INVITES_QUEUE, async (job: Job) => {
     if (job.name === 'unanswered') return endUnanswered(ctx, UnansweredJob.parse(job.data).sessionId);
+    if (job.name === 'escalate') return escalate(ctx, UnansweredJob.parse(job.data).sessionId);
     const { inviteId } = ExpireJob.parse(job.data);
     const expired = await expireInvite(ctx, inviteId);
     if (expired) observer?.expired(inviteId, Date.now() - (job.timestamp + (job.opts.delay ?? 0)));

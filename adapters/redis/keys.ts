@@ -64,6 +64,8 @@ export const globalKeys = (prefix: string) => ({
   refs: `${prefix}:refs`,
   dirty: `${prefix}:dirty`,
   away: `${prefix}:away`,
+  /** A queue's last waits (ms), newest first. */
+  waits: (queueId: string) => `${prefix}:waits:${queueId}`,
   /** When auto routing last gave each agent a chat. */
   assigned: `${prefix}:assigned`,
   lookup: `${prefix}:lookup`,

@@ -8,7 +8,7 @@ import type { RedisClient } from './connection.js';
  */
 const SCRIPTS = {
   createSession: 7, acceptSession: 7, endSession: 7, addMember: 7, appendEntries: 7, createInvite: 7, settleInvite: 7,
-  requeueSession: 7, removeMember: 7,
+  requeueSession: 7, removeMember: 7, escalateSession: 7,
   ackEffect: 2, setMirror: 1, removeMirror: 1, releaseLock: 1, markIndexed: 1, reserveSlot: 1, claimLeastLoaded: 1,
   enqueue: 3, claimDest: 2, ackDeliveries: 4, renewLease: 1,
 } as const;

@@ -8,6 +8,9 @@ import { globalKeys, sessionKeys, tagOf } from './keys.js';
 import { withScripts } from './scripts.js';
 import { entriesOf, idsOf, runSessionScript } from './sessionScript.js';
 
+/** How many of a queue's last waits the estimate is made from. */
+const RECENT_WAITS = 20;
+
 /** How long an ended chat stays in Redis. */
 export const RETAIN_ENDED_MS = 30 * 24 * 3600 * 1000;
 
@@ -91,6 +94,10 @@ export class RedisSessions implements SessionStore {
     return idsOf(await runSessionScript(this.redis, this.prefix, 'requeueSession', sessionId, { by, now, ...(queueId ? { queueId } : {}) }, w));
   }
 
+  async escalate(sessionId: string, now: number, w: Writes) {
+    return idsOf(await runSessionScript(this.redis, this.prefix, 'escalateSession', sessionId, { now }, w));
+  }
+
   async removeMirror(sessionId: string, mirrorId: string) {
     await withScripts(this.redis).removeMirror(this.k(sessionId).session, mirrorId);
   }
@@ -106,6 +113,15 @@ export class RedisSessions implements SessionStore {
   async setAvailable(agentId: string, available: boolean) {
     if (available) await this.redis.srem(this.g.away, agentId);
     else await this.redis.sadd(this.g.away, agentId);
+  }
+
+  async recordWait(queueId: string, ms: number) {
+    const key = this.g.waits(queueId);
+    await this.redis.multi().lpush(key, Math.max(0, Math.round(ms))).ltrim(key, 0, RECENT_WAITS - 1).exec();
+  }
+
+  async recentWaits(queueId: string) {
+    return (await this.redis.lrange(this.g.waits(queueId), 0, -1)).map(Number);
   }
 
   async lastAssigned(agentIds: string[]) {

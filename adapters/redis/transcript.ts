@@ -1,4 +1,5 @@
-import type { RedisClient } from './connection.js';
+import { type RedisClient, usesShardedPubSub } from './connection.js';
+import type { Standing } from '../../src/app/standing.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
@@ -58,6 +59,13 @@ export class RedisTranscript implements TranscriptStore {
 
   async entry(sessionId: string, entryId: string) {
     return entriesOf(await this.redis.xrange(this.k(sessionId).transcript, entryId, entryId))[0];
+  }
+
+  async announce(sessionId: string, standing: Standing) {
+    // `~` instead of an entry id: the hub hands it on, and nothing resumes from it.
+    const channel = sessionKeys(this.prefix, sessionId).events;
+    const message = `~ ${JSON.stringify(standing)}`;
+    await (usesShardedPubSub(this.redis) ? this.redis.spublish(channel, message) : this.redis.publish(channel, message));
   }
 
   async pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>> {

@@ -12,6 +12,9 @@ export interface Timers {
   /** A chat still waiting at `at` ends as unanswered. */
   scheduleUnanswered(sessionId: string, at: number): Promise<void>;
   cancelUnanswered(sessionId: string): Promise<void>;
+  /** A chat still waiting at `at` is escalated to its queue's supervisors (once). */
+  scheduleEscalation(sessionId: string, at: number): Promise<void>;
+  cancelEscalation(sessionId: string): Promise<void>;
 }
 
 /** Tells the planner a session's outbox has effects to turn into deliveries. */

@@ -4,6 +4,7 @@ import type { AppContext } from './context.js';
 import { Refused } from './errors.js';
 import * as invites from './invites.js';
 import { commit, loadSession } from './sessions.js';
+import { announceSoon } from './standing.js';
 
 /**
  * A chat's life beyond accept and end: transfer, release, leave, promote. Each asks the
@@ -56,6 +57,7 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
     ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(sessionId, now + ctx.settings.waitingTimeoutMs) : undefined,
   ]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
+  announceSoon(ctx, toQueue ?? session.queueId);
   // Waiting again: auto routing offers it to someone else; its former owner has room for another.
   ctx.router.queue(toQueue ?? session.queueId, { sessionId, agentId });
   if (toQueue) ctx.router.agent(agentId);

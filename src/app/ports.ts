@@ -16,6 +16,8 @@ export const Effect = z.discriminatedUnion('type', [
   z.object({ type: z.literal('member.joined'), sessionId: z.string(), agentId: z.string() }),
   /** A member left (or the owner handed the chat back): their own 1:1 copy stops. */
   z.object({ type: z.literal('member.left'), sessionId: z.string(), agentId: z.string() }),
+  /** The chat waited too long: its queue's supervisors get a card with Accept. */
+  z.object({ type: z.literal('session.escalated'), sessionId: z.string() }),
   /** The chat went to another queue: its root moves to that queue's channels. */
   z.object({ type: z.literal('session.moved'), sessionId: z.string(), from: z.string() }),
 ]);

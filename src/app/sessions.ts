@@ -10,6 +10,7 @@ import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
 import { type LineContext } from './surfaces/lines.js';
 import { plain, words } from './wording/index.js';
+import { announceSoon } from './standing.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -80,7 +81,10 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
   await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), home, { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
-  if (ctx.settings.waitingTimeoutMs > 0) await ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs);
+  await Promise.all([
+    ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs) : undefined,
+    queue.escalateAfterSeconds ? ctx.timers.scheduleEscalation(session.id, now + queue.escalateAfterSeconds * 1000) : undefined,
+  ]);
   ctx.router.queue(queue.id);
   return { session, token };
 }
@@ -100,7 +104,8 @@ export async function accept(ctx: AppContext, sessionId: string, agent: Agent | 
     // The owner reads the chat where they work: its channel there, else their 1:1.
     effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
   }));
-  await ctx.timers.cancelUnanswered(sessionId);
+  await Promise.all([ctx.timers.cancelUnanswered(sessionId), ctx.timers.cancelEscalation(sessionId), ctx.store.sessions.recordWait(session.queueId, now - session.createdAt)]);
+  announceSoon(ctx, session.queueId);
 }
 
 /** Ends a chat: by the owner (agentId) or by the end user (agentId undefined). Cancels pending invites. */
@@ -119,9 +124,33 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
   }));
   await Promise.all([...cancelled.map((id) => ctx.timers.cancel(id)), session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
-  // Its owner has room for another chat.
+  // Its owner has room for another chat; a chat that waited leaves room in its queue.
   if (session.ownerId) ctx.router.agent(session.ownerId);
+  if (session.status === 'waiting') {
+    await ctx.timers.cancelEscalation(sessionId);
+    announceSoon(ctx, session.queueId);
+  }
   return cancelled;
+}
+
+/**
+ * The escalation timer's handler: a chat still waiting after its queue's escalateAfterSeconds
+ * gets a line in its thread and a card to each supervisor of the queue, once. True when it did.
+ */
+export async function escalate(ctx: AppContext, sessionId: string): Promise<boolean> {
+  const session = await ctx.store.sessions.get(sessionId);
+  if (session?.status !== 'waiting' || session.escalatedAt) return false;
+  const now = ctx.now();
+  try {
+    await commit(ctx, sessionId, ctx.store.sessions.escalate(sessionId, now, {
+      entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'escalated', about: session.queueId }],
+      effects: [{ type: 'session.escalated', sessionId }, changed(sessionId)],
+    }));
+  } catch (err) {
+    if (err instanceof Refused) return false; // taken meanwhile, or escalated by another run
+    throw err;
+  }
+  return true;
 }
 
 /** At start-up: every waiting chat has its timer (chats from before the timeout existed get theirs). */
@@ -157,6 +186,7 @@ export async function endUnanswered(ctx: AppContext, sessionId: string): Promise
     throw err;
   }
   ctx.metrics.unanswered();
+  announceSoon(ctx, session.queueId);
   return true;
 }
 

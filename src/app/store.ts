@@ -4,6 +4,7 @@ import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
 import type { Delivery, Queued } from './delivery/delivery.js';
 import type { Effect, MessageRef, Mirror } from './ports.js';
+import type { Standing } from './standing.js';
 
 /** How long a platform message stays linked to its transcript entry (for edits and deletions). */
 export const MESSAGE_LINK_SECONDS = 30 * 86_400;
@@ -93,10 +94,15 @@ export interface SessionStore {
    */
   requeue(sessionId: string, by: string, now: number, w: Writes, queueId?: string): Promise<StoreResult<string[]>>;
   removeMirror(sessionId: string, mirrorId: string): Promise<void>;
+  /** Marks a waiting chat escalated, once. */
+  escalate(sessionId: string, now: number, w: Writes): Promise<StoreResult<string[]>>;
   members(sessionId: string): Promise<Member[]>;
   /** Adds a mirror, or replaces the one with its id. */
   setMirror(sessionId: string, mirror: Mirror): Promise<void>;
   setAvailable(agentId: string, available: boolean): Promise<void>;
+  /** How long the queue's last chats waited before someone took them (for the wait estimate). */
+  recordWait(queueId: string, ms: number): Promise<void>;
+  recentWaits(queueId: string): Promise<number[]>;
   /** When auto routing last gave each agent a chat (ties go to who waited longest). */
   lastAssigned(agentIds: string[]): Promise<Map<string, number>>;
   markAssigned(agentId: string, at: number): Promise<void>;
@@ -152,6 +158,8 @@ export interface TranscriptStore {
   append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<AppendResult>>;
   read(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
   entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
+  /** Tells the chat's event streams something that is not kept (where a waiting chat stands). */
+  announce(sessionId: string, standing: Standing): Promise<void>;
   pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>>;
   ackEffect(sessionId: string, id: string): Promise<void>;
   dirtySessions(): Promise<string[]>;

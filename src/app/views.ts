@@ -45,6 +45,8 @@ export interface HomeView {
   chats: SessionView[];
   /** Active chats of the queues the agent supervises; empty for non-supervisors. */
   monitoring: SessionView[];
+  /** Waiting chats of the queues the agent supervises, oldest first; empty for non-supervisors. */
+  waiting: SessionView[];
 }
 
 export const memberOf = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
@@ -94,15 +96,17 @@ export async function inviteView(ctx: AppContext, invite: Invite, view?: Session
 export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView> {
   const lists = ctx.store.lists;
   const supervised = agent.queues.filter((q) => isSupervisorOf(agent, q));
-  const [chatIds, inviteIds, monitoredIds, away] = await Promise.all([
+  const inQueues = (list: 'active' | 'waiting') => Promise.all(supervised.map(async (q) => (await lists.read(list, q)).map((id) => [q, id] as const))).then((all) => all.flat());
+  const [chatIds, inviteIds, monitoredIds, waitingIds, away] = await Promise.all([
     lists.read('chats', agent.id),
     lists.read('invites', agent.id),
-    Promise.all(supervised.map(async (q) => (await lists.read('active', q)).map((id) => [q, id] as const))).then((all) => all.flat()),
+    inQueues('active'),
+    inQueues('waiting'),
     ctx.store.sessions.awayAgentIds(),
   ]);
   const invites = (await Promise.all(inviteIds.map((id) => ctx.store.invites.get(id)))).filter((i): i is Invite => i !== undefined);
   const views = new Map<string, SessionView>();
-  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...invites.map((i) => i.sessionId)])].map(async (id) => {
+  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...waitingIds.map(([, id]) => id), ...invites.map((i) => i.sessionId)])].map(async (id) => {
     const v = await sessionView(ctx, id).catch(() => undefined);
     if (v) views.set(id, v);
   }));
@@ -116,6 +120,8 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
   const open = (v: SessionView) => v.session.status !== 'ended';
   const chats = chatIds.flatMap((id) => check(id, { list: 'chats', of: agent.id, item: id }, (v) => open(v) && v.members.some((m) => m.agentId === agent.id)));
   const monitoring = monitoredIds.flatMap(([q, id]) => check(id, { list: 'active', of: q, item: id }, (v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId)));
+  const waiting = waitingIds.flatMap(([q, id]) => check(id, { list: 'waiting', of: q, item: id }, (v) => v.session.status === 'waiting' && isSupervisorOf(agent, v.session.queueId)))
+    .sort((a, b) => a.session.createdAt - b.session.createdAt);
   const pending = invites.flatMap((i) => {
     const now = views.get(i.sessionId)?.invites.find((x) => x.id === i.id);
     if (now?.status === 'pending' && now.inviteeId === agent.id) return [{ i: now, v: views.get(i.sessionId)! }];
@@ -129,11 +135,13 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     invites: await Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))),
     chats,
     monitoring,
+    waiting,
   };
 }
 
-/** A supervisor's monitoring list: the active chats of the queues they supervise. */
-export async function monitoringView(ctx: AppContext, agent: Agent): Promise<SessionView[]> {
+/** A supervisor's monitoring list: the waiting and the active chats of the queues they supervise. */
+export async function monitoringView(ctx: AppContext, agent: Agent): Promise<{ active: SessionView[]; waiting: SessionView[] }> {
   if (!isSupervisor(agent)) throw Refused.of('not_supervisor', undefined, 'not_supervisor.view');
-  return (await homeView(ctx, agent)).monitoring;
+  const home = await homeView(ctx, agent);
+  return { active: home.monitoring, waiting: home.waiting };
 }

@@ -23,6 +23,8 @@ export const SessionSchema = z.object({
   acceptedAt: z.number().optional(),
   endedAt: z.number().optional(),
   endedBy: z.string().optional(),
+  /** When it was escalated to its queue's supervisors (it waited longer than the queue allows). */
+  escalatedAt: z.number().optional(),
   /** Why it ended, when not by someone's hand: `unanswered` (it waited too long). */
   endReason: z.enum(['unanswered']).optional(),
 });

@@ -16,7 +16,7 @@ export type FileRef = z.infer<typeof FileRef>;
 
 const base = { ts: z.number(), visibility: Visibility };
 /** What happened to a chat besides its messages and its people coming and going: the audit trail. */
-export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn']);
+export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn', 'escalated']);
 export type ChatEvent = z.infer<typeof ChatEvent>;
 
 

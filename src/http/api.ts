@@ -11,7 +11,8 @@ import type { Invite } from '../domain/invite.js';
 import type { Session } from '../domain/session.js';
 import { compareEntryIds, type EndUserEntry, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
 import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
-import type { EventHub } from './eventHub.js';
+import type { EventHub, HubEvent } from './eventHub.js';
+import { type Standing, standingOf } from '../app/standing.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
 import { openApiDocument } from './openapi.js';
 import type { ChatCreationLimiter } from './rateLimit.js';
@@ -23,7 +24,8 @@ import {
 export { MAX_TEXT } from './schemas.js';
 
 /** The session as the end user sees it: no agent ids, only first names. */
-function publicSession(ctx: AppContext, s: Session): PublicSession {
+async function publicSession(ctx: AppContext, s: Session): Promise<PublicSession> {
+  const standing = await standingOf(ctx, s);
   const dir = ctx.directory.get();
   const owner = s.ownerId ? dir.agent(s.ownerId) : undefined;
   return {
@@ -32,6 +34,7 @@ function publicSession(ctx: AppContext, s: Session): PublicSession {
     user: s.endUser, agent: owner ? { name: owner.firstName } : null,
     createdAt: new Date(s.createdAt).toISOString(),
     ...(s.endReason ? { endReason: s.endReason } : {}),
+    ...(standing ? { queuePosition: standing.queuePosition, ...(standing.estimatedWaitSeconds ? { estimatedWaitSeconds: standing.estimatedWaitSeconds } : {}) } : {}),
   };
 }
 
@@ -76,11 +79,11 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     // Counted only for queues that exist: made-up names must not fill Redis with counters.
     if (ctx.directory.get().queue(body.queue)) await limiter.take(req.ip, body.queue);
     const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text });
-    res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: publicSession(ctx, session), token });
+    res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: await publicSession(ctx, session), token });
   });
 
   r.get('/sessions/:id', async (req, res) => {
-    res.json({ session: publicSession(ctx, await authorized(req)) });
+    res.json({ session: await publicSession(ctx, await authorized(req)) });
   });
 
   r.post('/sessions/:id/messages', async (req, res) => {
@@ -100,7 +103,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   r.post('/sessions/:id/end', async (req, res) => {
     const id = await sessionParam(req);
     await sessions.endSession(ctx, id, undefined);
-    res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+    res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
   });
 
   // A file an agent shared: only from this chat's public transcript, streamed from the platform holding it.
@@ -131,7 +134,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     const { agentId } = AgentAction.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
     await sessions.accept(ctx, id, ctx.directory.get().agent(agentId));
-    res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+    res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
   });
 
   r.post('/sessions/:id/agent-messages', async (req, res) => {
@@ -149,7 +152,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     if (!agent) throw Refused.of('unknown_agent', { who: agentId }, 'unknown_agent.id');
     return agent;
   };
-  const sessionAnswer = async (res: Response, id: string) => res.json({ session: publicSession(ctx, await sessions.loadSession(ctx, id)) });
+  const sessionAnswer = async (res: Response, id: string) => res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
 
   r.post('/sessions/:id/transfer', async (req, res) => {
     requireApiKey(apiKeys, req);
@@ -226,9 +229,11 @@ async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, r
   res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
   let cursor = lastId === undefined ? '0-0' : clampToTail(lastId, tail);
-  const buffered: TranscriptEntry[] = [];
+  const buffered: HubEvent[] = [];
   let replaying = true;
-  const send = (e: TranscriptEntry) => {
+  const send = (e: HubEvent) => {
+    // Where the chat stands is said as a status without an id: nothing resumes from it.
+    if (e.kind === 'standing') return void res.write(`event: status\ndata: ${JSON.stringify(standingEvent(e))}\n\n`);
     if (compareEntryIds(e.id, cursor) <= 0) return;
     cursor = e.id;
     if (!visibleToEndUser(e)) return;
@@ -249,4 +254,9 @@ async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, r
   }
   replaying = false;
   buffered.forEach(send);
+  const session = await ctx.store.sessions.get(sessionId);
+  const standing = session ? await standingOf(ctx, session) : undefined;
+  if (standing) send(standing);
 }
+
+const standingEvent = (s: Standing) => ({ kind: 'status', at: new Date().toISOString(), status: 'waiting', queuePosition: s.queuePosition, ...(s.estimatedWaitSeconds ? { estimatedWaitSeconds: s.estimatedWaitSeconds } : {}) });

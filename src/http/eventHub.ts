@@ -1,9 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { RedisClient } from '../../adapters/redis/connection.js';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Standing } from '../app/standing.js';
 import { EntryBody, type TranscriptEntry } from '../domain/transcript.js';
 
-type Listener = (entry: TranscriptEntry) => void;
+const StandingSchema = z.object({ kind: z.literal('standing'), queuePosition: z.number().int().min(1), estimatedWaitSeconds: z.number().int().min(1).optional() });
+
+/** What a chat's stream hears: its transcript's new entries, and where it stands while waiting. */
+export type HubEvent = TranscriptEntry | Standing;
+type Listener = (event: HubEvent) => void;
 
 /**
  * Fans Redis pub/sub out to this process's SSE clients: one subscriber connection,
@@ -30,9 +36,17 @@ export class EventHub {
     } catch {
       body = undefined;
     }
+    const id = message.slice(0, space);
+    if (id === '~') {
+      // Not a transcript entry: where a waiting chat stands now.
+      const standing = StandingSchema.safeParse(body);
+      if (!standing.success) return this.log.warn({ channel }, 'unreadable standing on pub/sub');
+      for (const l of set) l(standing.data);
+      return;
+    }
     const parsed = EntryBody.safeParse(body);
     if (!parsed.success) return this.log.warn({ channel }, 'unreadable event on pub/sub');
-    const entry = { id: message.slice(0, space), ...parsed.data } as TranscriptEntry;
+    const entry = { id, ...parsed.data } as TranscriptEntry;
     for (const l of set) l(entry);
   }
 

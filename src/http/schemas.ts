@@ -48,6 +48,8 @@ export const PublicSession = z.object({
   user: EndUserSchema,
   agent: z.object({ name: z.string() }).nullable(),
   createdAt: z.string().meta({ format: 'date-time' }),
+  queuePosition: z.number().int().min(1).optional().meta({ description: 'While waiting: the place in the queue, from 1.' }),
+  estimatedWaitSeconds: z.number().int().min(1).optional().meta({ description: 'While waiting: the expected wait, from the queue\'s recent waits.' }),
   endReason: z.enum(['unanswered']).optional().meta({ description: 'Why an ended chat ended, when no one ended it: unanswered (no one was free within WAITING_TIMEOUT_SECONDS).' }),
 });
 export type PublicSession = z.infer<typeof PublicSession>;
@@ -61,7 +63,10 @@ export const PublicEntry = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('edit'), ...entryBase, targetId: z.string(), text: z.string() }),
   z.object({ kind: z.literal('delete'), ...entryBase, targetId: z.string() }),
-  z.object({ kind: z.literal('status'), ...entryBase, status: SessionStatus }),
+  z.object({
+    kind: z.literal('status'), ...entryBase, status: SessionStatus,
+    queuePosition: z.number().int().min(1).optional(), estimatedWaitSeconds: z.number().int().min(1).optional(),
+  }).meta({ description: 'A status change; while waiting, the stream also sends where the chat stands (queuePosition, estimatedWaitSeconds) as a status event without an id.' }),
   z.object({ kind: z.literal('participant'), ...entryBase, name: z.string(), action: z.enum(['joined', 'left']) }),
 ]);
 export type PublicEntry = z.infer<typeof PublicEntry>;

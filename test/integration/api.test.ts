@@ -150,7 +150,10 @@ describe('Server-Sent Events', () => {
     const live = readEvents(`${url}?token=${token}`, {}, (ev) => ev.some((e) => e.data.text === 'live'));
     await new Promise((r) => setTimeout(r, 150));
     await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'live' } });
-    const seen = await live;
+    const all = await live;
+    // While waiting, the stream also says where the chat stands: a status without an id.
+    expect(all.find((e) => !e.id)?.data).toMatchObject({ kind: 'status', status: 'waiting', queuePosition: expect.any(Number) });
+    const seen = all.filter((e) => e.id);
     expect(seen.map((e) => e.event)).toEqual(['status', 'message', 'message']);
     expect(seen.map((e) => e.data.text ?? e.data.status)).toEqual(['waiting', 'first', 'live']);
 

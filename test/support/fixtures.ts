@@ -153,6 +153,7 @@ export const carolHome: HomeView = {
   invites: [inviteView(invite({ status: 'pending', id: 'inv_carol', inviteeId: 'carol', mode: 'participant', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }), otherActive)],
   chats: [activeView],
   monitoring: [activeView, otherActive],
+  waiting: [waitingView],
 };
 
-export const bobHomeAway: HomeView = { agent: bob, available: false, invites: [], chats: [], monitoring: [] };
+export const bobHomeAway: HomeView = { agent: bob, available: false, invites: [], chats: [], monitoring: [], waiting: [] };

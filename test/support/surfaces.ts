@@ -5,6 +5,7 @@ import { askSurface, helpSurface } from '../../src/app/surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
 import { entryLine, lineContext } from '../../src/app/surfaces/lines.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
+import { escalationCard } from '../../src/app/surfaces/queue.js';
 import { line, type Surface, withNotice } from '../../src/app/surfaces/surface.js';
 import { words } from '../../src/app/wording/index.js';
 import type { TranscriptEntry } from '../../src/domain/transcript.js';
@@ -62,8 +63,10 @@ export function allSurfaces(): Array<[string, Surface]> {
     ['promote form', promoteForm(activeView)],
     ['home, supervisor', homeSurface(carolHome)],
     ['home, away agent', homeSurface(bobHomeAway)],
-    ['monitoring', monitoringSurface([activeView, otherActive], 'carol')],
-    ['monitoring, none', monitoringSurface([], 'carol')],
+    ['monitoring', monitoringSurface({ active: [activeView, otherActive], waiting: [waitingView] }, 'carol')],
+    ['escalation card, waiting', escalationCard({ ...waitingView, session: { ...waitingView.session, escalatedAt: T0 + 3 * MIN } })],
+    ['escalation card, taken', escalationCard(activeView)],
+    ['monitoring, none', monitoringSurface({ active: [] }, 'carol')],
     ['help', helpSurface('/chat')],
     ['ask', askSurface('L1', 'invite bob to look', 'K7Q2XD')],
     ...Object.entries(entries).map(([name, e]): [string, Surface] => [`line ${name}`, entryLine(e, activeLines)!]),

@@ -106,9 +106,9 @@ describe('homes and the monitoring list', () => {
   });
   it('offers a supervisor only the join modes left to them', () => {
     // Carol already monitors the first chat: she may step up, not monitor again.
-    expect(buttons(monitoringSurface([activeView], 'carol'))).toEqual(['Participate']);
-    expect(buttons(monitoringSurface([activeView], 'bob'))).toEqual(['Participate', 'Monitor']);
-    expect(buttons(monitoringSurface([activeView], 'alice'))).toEqual([]);
+    expect(buttons(monitoringSurface({ active: [activeView] }, 'carol'))).toEqual(['Participate']);
+    expect(buttons(monitoringSurface({ active: [activeView] }, 'bob'))).toEqual(['Participate', 'Monitor']);
+    expect(buttons(monitoringSurface({ active: [activeView] }, 'alice'))).toEqual([]);
   });
 });
 

@@ -48,6 +48,7 @@ export const refKeys = {
   root: (sessionId: string, mirror: string) => `root:${sessionId}:${mirror}`,
   line: (sessionId: string, entryId: string) => `line:${sessionId}:${entryId}`,
   card: (inviteId: string) => `card:${inviteId}`,
+  escalation: (sessionId: string) => `esc:${sessionId}`,
   once: (key: string) => `once:${key}`,
 };
 

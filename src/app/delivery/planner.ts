@@ -4,6 +4,7 @@ import { notFound } from '../errors.js';
 import type { Effect, Mirror, PlatformPort, Posted } from '../ports.js';
 import { homeSurface } from '../surfaces/home.js';
 import { inviteCard, threadLine } from '../surfaces/invites.js';
+import { escalationCard } from '../surfaces/queue.js';
 import { lineContext } from '../surfaces/lines.js';
 import { agentName, userName } from '../surfaces/names.js';
 import { rootSurface, type Viewer } from '../surfaces/root.js';
@@ -34,6 +35,8 @@ export async function plan(ctx: AppContext, effectId: string, effect: Effect): P
       return closeDirect(ctx, effect.sessionId, effect.agentId);
     case 'session.moved':
       return moveChannels(ctx, effectId, effect.sessionId);
+    case 'session.escalated':
+      return escalationCards(ctx, effectId, effect.sessionId);
   }
 }
 
@@ -117,7 +120,25 @@ async function refreshRoots(ctx: AppContext, effectId: string, sessionId: string
       if (await ctx.store.links.claimOnce(`unload:${sessionId}:${m.id}`, 86_400)) await ctx.store.deliveries.load(m.dest, -1);
     }
   }
+  if (view.session.escalatedAt) await escalationCards(ctx, effectId, sessionId, view);
   await ctx.homes.refresh(interestedAgents(ctx, view));
+}
+
+/**
+ * The card each supervisor of the queue gets when a chat waits too long: sent once, then
+ * updated with every change of the chat (who took it, or that it ended).
+ */
+async function escalationCards(ctx: AppContext, effectId: string, sessionId: string, known?: SessionView) {
+  const view = known ?? (await load(ctx, sessionId)).view;
+  const card = escalationCard(view);
+  const ref = refKeys.escalation(sessionId);
+  for (const sup of ctx.directory.get().supervisorsOf(view.session.queueId)) {
+    for (const p of platformsOf(ctx, sup)) {
+      const first = top(sessionId, `esc:${sessionId}:${p.id}:${sup.id}`, ref, card);
+      const later: Delivery = { id: `${sessionId}/${effectId}:esc:${p.id}:${sup.id}`, sessionId, op: 'update', ref, surface: card, prio: PRIO.refresh, latest: `${ref}:${sup.id}`, keep: false, counted: false };
+      await ctx.engine.enqueue(p.direct(sup), view.session.status === 'waiting' && !known ? [first] : [first, later]);
+    }
+  }
 }
 
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string, only?: string[]) {

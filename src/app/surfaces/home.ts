@@ -6,6 +6,7 @@ import { type HomeView, type InviteView, memberOf, type SessionView } from '../v
 import { answerActions } from './invites.js';
 import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
+import { waitingList } from './queue.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
 const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.ref, user: userName(v.session), queue: v.queue.name });
@@ -77,18 +78,23 @@ export function homeSurface(home: HomeView): Surface {
   if (isSupervisor(home.agent) || help.length > 0) {
     blocks.push({ type: 'list', title: words('home.help', { n: help.length }), items: help.map(inviteItem), empty: words('home.help.none') });
   }
+  if (isSupervisor(home.agent)) blocks.push(waitingList(home.waiting));
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id)), empty: words('monitoring.none') });
   }
   return { kind: 'home', blocks, fallback: words('home.title') };
 }
 
-/** A supervisor's list of the active chats of their queues, with Participate / Monitor. */
-export function monitoringSurface(sessions: readonly SessionView[], agentId: string): Surface {
-  const active = sessions.filter((v) => v.session.status === 'active');
+/** A supervisor's view of their queues: the chats waiting (with Accept), and the active ones (with Participate / Monitor). */
+export function monitoringSurface(m: { active: readonly SessionView[]; waiting?: readonly SessionView[] }, agentId: string): Surface {
+  const active = m.active.filter((v) => v.session.status === 'active');
+  const waiting = m.waiting ?? [];
   const title = words('monitoring.title', { n: active.length });
   return {
-    blocks: [{ type: 'list', title, items: active.map((v) => monitorItem(v, agentId)), empty: words('monitoring.none') }],
+    blocks: [
+      ...(waiting.length > 0 ? [waitingList(waiting)] : []),
+      { type: 'list', title, items: active.map((v) => monitorItem(v, agentId)), empty: words('monitoring.none') },
+    ],
     fallback: active.length > 0 ? title : words('monitoring.none'),
   };
 }

@@ -103,6 +103,7 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
         case 'moved': return words('line.moved', { by, queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
         case 'help.asked': return entry.note ? words('line.helpAsked.note', { by, note: entry.note }) : words('line.helpAsked', { by });
         case 'help.withdrawn': return words('line.helpWithdrawn', { by });
+        case 'escalated': return words('line.escalated', { queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
       }
     }
   }

@@ -98,6 +98,7 @@ export const en = {
   'line.helpAsked': '🆘 {by} asked the supervisors for help.',
   'line.helpAsked.note': '🆘 {by} asked the supervisors for help: {note}',
   'line.helpWithdrawn': '{by} withdrew the help request.',
+  'line.escalated': '⏫ Waiting too long: the supervisors of {queue} were asked to take it.',
   'line.inChat': '{ref} · ',
 
   // Invites: the thread line about an invite
@@ -222,6 +223,14 @@ export const en = {
   'home.chat': '{ref} · **{user}** · {queue}',
   'home.chat.about': '{status} · you: {mode}',
   'home.monitoring': 'Monitoring ({n})',
+  'home.waiting': 'Waiting ({n})',
+  'home.waiting.none': 'No chat is waiting in the queues you supervise.',
+  'waiting.since': '⏳ waiting since {time}',
+  'waiting.since.escalated': '⏫ waiting since {time}, escalated',
+  'escalation.card': '⏫ **{user}** has been waiting in **{queue}** since {time}. Can you take it?',
+  'escalation.card.taken': '✅ {name} took this chat {time}.',
+  'escalation.card.ended': 'This chat ended {time}.',
+  'escalation.card.fallback': 'Chat {ref} from {user} is waiting too long in {queue}',
   'home.help': 'Needs help ({n})',
   'home.help.none': 'No open help request.',
   'home.help.item': '🆘 **{by}** asks for help in chat {ref}',
