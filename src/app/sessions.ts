@@ -5,6 +5,7 @@ import { type EndUser, makeRef, type Member, type Session } from '../domain/sess
 import type { EntryBody, FileRef, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
+import { assertOpen } from './hours.js';
 import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
@@ -72,6 +73,7 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   const queue = ctx.directory.get().queue(input.queueId);
   if (!queue) throw Refused.of('unknown_queue', { queue: input.queueId });
   const now = ctx.now();
+  assertOpen(queue, now);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
   const home = channels.length > 0 ? await ctx.store.deliveries.leastLoaded(channels) : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HoursSchema } from './hours.js';
 
 /**
  * The directory file: support queues and the agents who work them. Each chat platform keeps
@@ -8,6 +9,8 @@ import { z } from 'zod';
 const QueueCore = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
   name: z.string().min(1).max(100),
+  /** Business hours: while closed, new chats are refused. Absent: always open. */
+  hours: HoursSchema.optional(),
 };
 
 const AgentCore = {

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
 import { say } from '../app/wording/index.js';
+import { assertOpen, queueHours } from '../app/hours.js';
 import * as sessions from '../app/sessions.js';
 import type { Session } from '../domain/session.js';
 import { compareEntryIds, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
@@ -12,7 +13,7 @@ import type { EventHub } from './eventHub.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
 import { openApiDocument } from './openapi.js';
 import type { ChatCreationLimiter } from './rateLimit.js';
-import { AgentAction, AgentMessage, CreateSession, PostMessage, type PublicEntry, type PublicSession, SessionId } from './schemas.js';
+import { AgentAction, AgentMessage, CreateSession, PostMessage, type PublicEntry, type PublicQueue, type PublicSession, SessionId } from './schemas.js';
 
 export { MAX_TEXT } from './schemas.js';
 
@@ -61,13 +62,21 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   r.get('/queues', (_req, res) => {
-    res.json({ queues: ctx.directory.get().queues.map((q) => ({ id: q.id, name: q.name })) });
+    const now = ctx.now();
+    res.json({ queues: ctx.directory.get().queues.map((q): PublicQueue => {
+      const h = queueHours(q, now);
+      if (h.open) return { id: q.id, name: q.name, open: true };
+      return { id: q.id, name: q.name, open: false, ...(h.opensAt !== undefined ? { opensAt: new Date(h.opensAt).toISOString() } : {}), ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) };
+    }) });
   });
 
   r.post('/sessions', async (req, res) => {
     const body = CreateSession.parse(req.body ?? {});
+    const queue = ctx.directory.get().queue(body.queue);
+    // A closed queue says so before anything is counted.
+    if (queue) assertOpen(queue, ctx.now());
     // Counted only for queues that exist: made-up names must not fill Redis with counters.
-    if (ctx.directory.get().queue(body.queue)) await limiter.take(req.ip, body.queue);
+    if (queue) await limiter.take(req.ip, body.queue);
     const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text });
     res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: publicSession(ctx, session), token });
   });

@@ -47,7 +47,15 @@ export const SessionAnswer = z.object({ session: PublicSession });
 export const CreatedAnswer = z.object({ session: PublicSession, token: z.string().meta({ description: 'The end user\'s token for this chat (Authorization: Bearer).' }) });
 export const MessageAnswer = z.object({ message: PublicEntry, notice: z.string().optional() });
 export const MessagesAnswer = z.object({ messages: z.array(PublicEntry) });
-export const QueuesAnswer = z.object({ queues: z.array(z.object({ id: z.string(), name: z.string() })) });
+export const QueuesAnswer = z.object({
+  queues: z.array(z.object({
+    id: z.string(), name: z.string(),
+    open: z.boolean().meta({ description: 'Whether the queue takes new chats now (its business hours).' }),
+    opensAt: z.string().optional().meta({ format: 'date-time', description: 'While closed: when it opens next (absent when it never does).' }),
+    closedMessage: z.string().optional().meta({ description: 'While closed: what the queue says to people who come.' }),
+  })),
+});
+export type PublicQueue = z.infer<typeof QueuesAnswer>['queues'][number];
 
 export const ErrorAnswer = z.object({
   error: z.object({

@@ -261,6 +261,8 @@ export const en = {
   'refusal.in_chat': 'Chat {ref}: {reason}',
   'refusal.pick': 'Pick a colleague to invite.',
   'refusal.file_not_found': 'File not found.',
+  'refusal.queue_closed': '{queue} is closed now. It opens {when}.',
+  'refusal.queue_closed.never': '{queue} is closed.',
   'refusal.unknown_agent.id': 'Unknown agent “{who}”.',
   'refusal.last_event_id': 'Last-Event-ID is not an event id.',
   'refusal.unauthorized.token': 'A session token is required (Authorization: Bearer <token>).',
