@@ -80,6 +80,21 @@ function connect() {
 const params = new URLSearchParams(location.search);
 if (params.get('embed') === '1') document.documentElement.classList.add('embedded');
 
+// A closed queue (business hours) shows its message and when it opens instead of the form.
+function showHours(q) {
+  const closed = Boolean(q && !q.open);
+  $('closed').hidden = !closed;
+  $('start-fields').hidden = closed;
+  $('start').name.required = !closed;
+  if (!closed) return;
+  $('closed-message').textContent = q.closedMessage ?? 'This topic is closed right now.';
+  $('opens').hidden = !q.opensAt;
+  if (q.opensAt) {
+    $('opens-at').dateTime = q.opensAt;
+    $('opens-at').textContent = new Date(q.opensAt).toLocaleString([], { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+  }
+}
+
 async function loadQueues() {
   const r = await fetch('api/v1/queues');
   const { queues } = await r.json();
@@ -87,7 +102,7 @@ async function loadQueues() {
   for (const q of queues) {
     const o = document.createElement('option');
     o.value = q.id;
-    o.textContent = q.name;
+    o.textContent = q.open ? q.name : `${q.name} (closed)`;
     select.append(o);
   }
   const wanted = params.get('queue');
@@ -95,6 +110,9 @@ async function loadQueues() {
     select.value = wanted;
     select.closest('label').hidden = true;
   }
+  const current = () => queues.find((q) => q.id === select.value);
+  select.addEventListener('change', () => showHours(current()));
+  showHours(current());
 }
 
 $('start').addEventListener('submit', async (ev) => {
