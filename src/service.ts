@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { DiskFiles } from '../adapters/disk/files.js';
+import { FileLinks } from './app/files.js';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -100,7 +103,14 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics,
     settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000 },
     now: o.now ?? Date.now,
+    files: {
+      store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,
+      // One secret for every instance, made by the first that needs it.
+      links: new FileLinks(env.PUBLIC_URL, () => store.links.rememberOnce('secret:file-links', randomBytes(32).toString('base64url')), o.now ?? Date.now),
+    },
   };
+  // Loaded now so signing a link never waits; with Redis down, when first needed.
+  void ctx.files.links.ready().catch(() => undefined);
   ctxRef = ctx;
   const modules: PlatformModule[] = [];
   for (const make of o.platforms ?? []) {

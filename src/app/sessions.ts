@@ -45,7 +45,7 @@ async function appendLines(ctx: AppContext, sessionId: string, statuses: Session
 
 const lineContextOf = (ctx: AppContext, session: Session): LineContext => ({
   session, publicUrl: ctx.settings.publicUrl, agent: (id) => ctx.directory.get().agent(id),
-  target: () => undefined,
+  target: () => undefined, fileUrl: (file) => ctx.files.links.url(session.id, file),
 });
 
 /**
@@ -173,6 +173,15 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   return { message: stored ?? ({ id, ...body } as TranscriptEntry), duplicate: r.duplicate };
 }
 
+/** The end user sent a file (already kept in the file store): a message of the chat, with the file. */
+export async function userFile(ctx: AppContext, session: Session, file: FileRef) {
+  await ctx.files.links.ready();
+  const now = ctx.now();
+  const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text: file.name, file };
+  const r = await appendLines(ctx, session.id, ['waiting', 'active'], [body], lineContextOf(ctx, session), { maxBacklog: ctx.settings.maxBacklog });
+  return { id: r.ids[0] ?? '', ...body } as TranscriptEntry;
+}
+
 export interface AgentReply {
   sessionId: string;
   agent: Agent;
@@ -192,6 +201,7 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
   const note = /^note:/i.test(r.text.trim());
   const decision = classifyAgentReply(session, member, note);
   if ('ok' in decision) throw Refused.from(decision);
+  if (r.file) await ctx.files.links.ready();
   const now = ctx.now();
   const text = note ? r.text.trim().replace(/^note:\s*/i, '') : r.text;
   const body: EntryBody = {

@@ -29,12 +29,22 @@ export const PublicSession = z.object({
 });
 export type PublicSession = z.infer<typeof PublicSession>;
 
+/** A file of the chat, as the end user sees it. */
+export const PublicFile = z.object({
+  name: z.string(),
+  url: z.string().meta({ description: 'Relative to the session: files/{fileId}.' }),
+  type: z.string().optional().meta({ description: 'Its media type (image/png…): images can be shown as thumbnails.' }),
+  size: z.number().int().optional().meta({ description: 'In bytes.' }),
+});
+export type PublicFile = z.infer<typeof PublicFile>;
+export const FileAnswer = z.object({ file: PublicFile.extend({ id: z.string(), messageId: z.string().meta({ description: 'The message of the chat that carries it.' }) }) });
+
 const entryBase = { id: z.string().meta({ description: 'The event id (resume an event stream after it with Last-Event-ID).' }), at: z.string().meta({ format: 'date-time' }) };
 /** A transcript entry as the end user sees it (also the data of each event of the stream). */
 export const PublicEntry = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('message'), ...entryBase, author: z.enum(['user', 'agent', 'system']), name: z.string().nullable(), text: z.string(),
-    file: z.object({ name: z.string(), url: z.string().meta({ description: 'Relative to the session: files/{fileId}.' }) }).optional(),
+    file: PublicFile.optional(),
   }),
   z.object({ kind: z.literal('edit'), ...entryBase, targetId: z.string(), text: z.string() }),
   z.object({ kind: z.literal('delete'), ...entryBase, targetId: z.string() }),

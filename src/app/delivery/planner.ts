@@ -85,6 +85,7 @@ async function refreshRoots(ctx: AppContext, effectId: string, sessionId: string
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string, only?: string[]) {
   const [entry, { view, mirrors }] = await Promise.all([ctx.store.transcript.entry(sessionId, entryId), load(ctx, sessionId)]);
   if (!entry) return;
+  if (entry.kind === 'message' && entry.file) await ctx.files.links.ready();
   // Private notes stay where they were written; a join through an invite has its own outcome line.
   if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.via === 'invite')) return;
   const origin = 'origin' in entry ? entry.origin : undefined;
