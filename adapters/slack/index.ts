@@ -49,7 +49,7 @@ export function slackModule(env: Env): PlatformFactory {
     });
 
     return {
-      platform: new SlackPlatform(app.client, people, token, ctx.log),
+      platform: new SlackPlatform(app.client, people, token, ctx.log, ctx.files.store),
       mount: receiver ? (server) => server.use(receiver.router) : undefined,
       start: socketMode ? async () => {
         await app.start();
