@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackModule } from '../../adapters/slack/index.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
@@ -82,6 +84,30 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     expect(textOf(fromUser)).toContain('&lt;at&gt;all&lt;/at&gt;');
     await slack.reply('U0ALICE', CHANNEL, chat.ts, 'Bob knows printers').sent;
     await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('Bob knows printers'));
+  });
+
+  it('a file the Slack owner shares opens for the Teams participant: a signed link, served with the Slack token', async () => {
+    let auth: string | undefined;
+    const files = createServer((req, res) => {
+      auth = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('slack log bytes');
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/files-pri/T0/F0SLOG/app.log`;
+      await slack.reply('U0ALICE', CHANNEL, chat.ts, 'the log', { subtype: 'file_share', files: [{ id: 'F0SLOG', name: 'app.log', mimetype: 'text/plain', size: 15, url_private_download: url }] }).sent;
+      const line = await w.fake.waitFor((c) => inDm(c) && JSON.stringify(c.body).includes('app.log') && JSON.stringify(c.body).includes('Action.OpenUrl'));
+      const link = JSON.stringify(cardsIn(line)[0]).match(/"url":"([^"]+files\/F0SLOG[^"]+)"/)?.[1];
+      expect(link).toMatch(/\?exp=\d+&sig=/);
+      // Before: the plain path, which asks for the end user's token (401). Now the link opens.
+      const res = await fetch(link!.replace(/^https?:\/\/[^/]+/, w.h.url));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('slack log bytes');
+      expect(auth).toBe('Bearer xoxb-test');
+      expect(link).not.toContain(chat.token);
+    } finally {
+      files.close();
+    }
   });
 
   it("the Teams participant's 1:1 replies reach the end user and the Slack thread, without echo back to Teams", async () => {
