@@ -35,14 +35,24 @@ function render(e) {
       name.textContent = e.name;
       li.append(name);
     }
-    text.textContent = e.text;
+    // A file's name alone is not said twice.
+    text.textContent = e.file && e.text === e.file.name ? '' : e.text;
     if (e.file) {
       // The download is served by Switchboard and opens with this chat's token only.
       const a = document.createElement('a');
       a.href = `api/v1/sessions/${encodeURIComponent(state.id)}/${e.file.url}?token=${encodeURIComponent(state.token)}`;
-      a.textContent = `📎 ${e.file.name}`;
       a.className = 'file';
       a.rel = 'noopener';
+      if (/^image\/(png|jpeg|gif|webp)$/.test(e.file.type ?? '')) {
+        const img = document.createElement('img');
+        img.className = 'thumb';
+        img.src = a.href;
+        img.alt = e.file.name;
+        a.append(img);
+      }
+      const name = document.createElement('span');
+      name.textContent = `📎 ${e.file.name}`;
+      a.append(name);
       li.append(a);
     }
   } else if (e.kind === 'status') {
@@ -137,6 +147,17 @@ $('compose').addEventListener('submit', async (ev) => {
   input.value = '';
   const r = await api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: crypto.randomUUID() }) });
   if (!r.ok) { input.value = text; $('status').textContent = (await r.json()).error?.message ?? 'Not sent'; }
+});
+
+$('attach').addEventListener('change', async (ev) => {
+  const file = ev.target.files[0];
+  ev.target.value = '';
+  if (!file) return;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  // Not through api(): the browser sets the multipart Content-Type with its boundary.
+  const r = await fetch(`api/v1/sessions/${state.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${state.token}` } });
+  if (!r.ok) $('status').textContent = (await r.json().catch(() => ({}))).error?.message ?? 'The file was not sent.';
 });
 
 $('end').addEventListener('click', async () => {
