@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DiskFiles } from '../adapters/disk/files.js';
-import { FileLinks } from './app/files.js';
+import { FileLinks, sweepFiles } from './app/files.js';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -125,6 +125,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const workers: Worker[] = [];
   let planner: Planner | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let fileSweep: NodeJS.Timeout | undefined;
   if (working) {
     // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
     const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
@@ -140,6 +141,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
+    // Files of chats gone from Redis go from FILES_DIR too.
+    fileSweep = setInterval(() => void sweepFiles(ctx.files.store, async (id) => (await store.sessions.get(id)) !== undefined, Date.now() - 3_600_000)
+      .catch((err: Error) => log.warn({ err: err.message }, 'file sweep failed')), 3_600_000);
+    fileSweep.unref();
   }
 
   // BullMQ connects each queue and worker in the background; a service stopped before they
@@ -178,6 +183,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     },
     async stop() {
       if (sweep) clearInterval(sweep);
+      if (fileSweep) clearInterval(fileSweep);
       // Stop taking requests, let running jobs finish (a job never stops half-way), then close connections.
       if (server) {
         server.closeIdleConnections?.();

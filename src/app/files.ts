@@ -7,7 +7,7 @@ export const LOCAL_FILES = 'switchboard';
 /** How long a signed download link (for agents) opens its file. */
 export const FILE_LINK_SECONDS = 7 * 86_400;
 /** Files one chat may hold: each is at most MAX_FILE_BYTES, and the disk is not endless. */
-export const MAX_FILES_PER_CHAT = 50;
+export const MAX_FILES_PER_CHAT = 20;
 
 export const newFileId = (): string => randomBytes(16).toString('base64url');
 export const isLocalFileId = (id: string): boolean => /^[A-Za-z0-9_-]{22}$/.test(id);
@@ -74,6 +74,21 @@ export class FileLinks {
     if (want.length !== got.length || !timingSafeEqual(want, got)) return 'bad';
     return Number(exp) * 1000 < this.now() ? 'expired' : 'ok';
   }
+}
+
+/**
+ * Removes the files of chats that no longer exist (a chat's keys expire 30 days after it
+ * ends): their folders, once untouched for a while (a chat being created has no keys yet
+ * for a moment). Returns the chats whose files went.
+ */
+export async function sweepFiles(store: FileStore, exists: (sessionId: string) => Promise<boolean>, untouchedSince: number): Promise<string[]> {
+  const gone: string[] = [];
+  for (const c of await store.chats()) {
+    if (c.changedAt > untouchedSince || (await exists(c.sessionId))) continue;
+    await store.removeChat(c.sessionId);
+    gone.push(c.sessionId);
+  }
+  return gone;
 }
 
 /** What the use cases need of files. */

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepFiles } from '../../src/app/files.js';
 import type { Block } from '../../src/app/surfaces/surface.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
 
@@ -187,5 +188,19 @@ describe('GET /api/v1/sessions/:id/files/:fileId with a signed link (agents)', (
     } finally {
       skew = 0;
     }
+  });
+});
+
+describe('files of chats that are gone', () => {
+  it('are removed from FILES_DIR; live chats keep theirs', async () => {
+    const [live, gone] = [await chat(), await chat()];
+    await upload(live, 'a.png', PNG);
+    await upload(gone, 'b.png', PNG);
+    const exists = async (id: string) => id !== gone.id && (await h.service.ctx.store.sessions.get(id)) !== undefined;
+    // Touched just now: left alone (a chat being created may have no keys yet).
+    expect(await sweepFiles(h.service.ctx.files.store, exists, Date.now() - 3_600_000)).toEqual([]);
+    expect(await sweepFiles(h.service.ctx.files.store, exists, Date.now() + 1000)).toEqual([gone.id]);
+    expect((await kept(gone.id)).files).toEqual([]);
+    expect((await kept(live.id)).files).toHaveLength(1);
   });
 });
