@@ -158,6 +158,25 @@ describe('a refused file leaves nothing behind', () => {
   });
 });
 
+describe('an upload the client abandons', () => {
+  it('leaves nothing behind either', async () => {
+    const c = await chat();
+    const boundary = 'sbboundary';
+    const req = request(`${h.url}/api/v1/sessions/${c.id}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+    });
+    req.on('error', () => undefined);
+    req.write(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="half.png"\r\ncontent-type: image/png\r\n\r\n`);
+    req.write(PNG);
+    // The partial file is being written, then the client goes away.
+    await waitFor(() => readdirSync(dir).includes(c.id) && readdirSync(join(dir, c.id)).length > 0, 2000, 'the upload under way');
+    req.destroy();
+    await waitFor(async () => (await kept(c.id)).files.length === 0, 3000, 'the partial file removed');
+    expect((await kept(c.id)).messages).toBe(0);
+  });
+});
+
 describe('GET /api/v1/sessions/:id/files/:fileId with a signed link (agents)', () => {
   it('opens without the end user\'s token; a changed, foreign or expired link does not', async () => {
     const c = await chat();
