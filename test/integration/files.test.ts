@@ -100,6 +100,7 @@ describe('a refused file leaves nothing behind', () => {
   const refused: Array<[string, (c: { id: string; token: string }) => Promise<{ status: number; body: Record<string, any> }>, number, string]> = [
     ['no token', (c) => upload({ id: c.id }, 'a.png', PNG), 401, 'unauthorized'],
     ['too large', (c) => upload(c, 'big.png', Buffer.concat([PNG, Buffer.alloc(MAX)])), 413, 'file_too_large'],
+    ['far too large: refused on its Content-Length, unread', (c) => upload(c, 'huge.png', Buffer.concat([PNG, Buffer.alloc(2_000_000)])), 413, 'file_too_large'],
     ['a PDF named .png', (c) => upload(c, 'photo.png', PDF), 415, 'file_type'],
     ['HTML named .png', (c) => upload(c, 'evil.png', '<html><script>alert(1)</script></html>', { type: 'image/png' }), 415, 'file_type'],
     ['an executable', (c) => upload(c, 'setup.exe', Buffer.concat([Buffer.from('MZ\x90\x00\x03'), Buffer.alloc(200)])), 415, 'file_type'],
