@@ -110,6 +110,28 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     }
   });
 
+  it("a file the Teams participant sends in the 1:1 reaches the end user, and the Slack thread as a signed link", async () => {
+    const files = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.7 steps');
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    try {
+      const downloadUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/personal/bob/steps.pdf?tempauth=abc`;
+      await w.teams.post({
+        ...w.teams.personalMessage(USERS.bob, DM, ''),
+        attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'steps.pdf', contentUrl: 'https://contoso-my.sharepoint.com/steps.pdf', content: { downloadUrl, fileType: 'pdf' } }],
+      });
+      const list = async () => (await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ file?: { name: string; url: string } }>;
+      const msg = await waitFor(async () => (await list()).find((m) => m.file?.name === 'steps.pdf'), 5000, 'the file reaches the end user');
+      const res = await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/${msg.file!.url}?token=${chat.token}`);
+      expect(await res.text()).toBe('%PDF-1.7 steps');
+      const line = await waitFor(() => slackThread().find((c) => JSON.stringify(c.args).includes('steps.pdf')), 5000, 'the Slack thread gets the line');
+      expect(JSON.stringify(line.args)).toMatch(/files\/[A-Za-z0-9_-]{22}\?exp=\d+&sig=/);
+    } finally {
+      files.close();
+    }
+  });
+
   it("the Teams participant's 1:1 replies reach the end user and the Slack thread, without echo back to Teams", async () => {
     expect((await w.teams.post(w.teams.personalMessage(USERS.bob, DM, 'Open tray 2 and pull gently'))).status).toBe(200);
     await waitFor(async () => (await userSees()).includes('Open tray 2 and pull gently'), 5000, 'reply reaches the end user');
