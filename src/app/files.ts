@@ -54,7 +54,11 @@ export class FileLinks {
   }
 
   private sign(sessionId: string, fileId: string, exp: number): string {
-    if (!this.key) throw new Error('file link secret not loaded yet');
+    if (!this.key) {
+      // Callers wait for ready() first; should one not, the next try finds the secret loaded.
+      void this.ready().catch(() => undefined);
+      throw new Error('file link secret not loaded yet');
+    }
     return createHmac('sha256', this.key).update(`${sessionId}\n${fileId}\n${exp}`).digest('base64url');
   }
 

@@ -43,7 +43,8 @@ export function platformsOf(ctx: AppContext, agent: Agent): PlatformPort[] {
 }
 
 async function load(ctx: AppContext, sessionId: string) {
-  const bundle = await ctx.store.sessions.bundle(sessionId, 20);
+  // Lines with files carry signed links: the signing secret is loaded once (at once after that).
+  const [bundle] = await Promise.all([ctx.store.sessions.bundle(sessionId, 20), ctx.files.links.ready()]);
   if (!bundle) throw notFound();
   return { view: viewOf(ctx, bundle), mirrors: bundle.mirrors, home: bundle.home };
 }
@@ -85,7 +86,6 @@ async function refreshRoots(ctx: AppContext, effectId: string, sessionId: string
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string, only?: string[]) {
   const [entry, { view, mirrors }] = await Promise.all([ctx.store.transcript.entry(sessionId, entryId), load(ctx, sessionId)]);
   if (!entry) return;
-  if (entry.kind === 'message' && entry.file) await ctx.files.links.ready();
   // Private notes stay where they were written; a join through an invite has its own outcome line.
   if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.via === 'invite')) return;
   const origin = 'origin' in entry ? entry.origin : undefined;
