@@ -53,7 +53,8 @@ export async function receiveFile(req: Request, store: FileStore, sessionId: str
       stream.resume();
       return;
     }
-    received = take(stream, info.filename, store, sessionId, fileId, maxBytes);
+    // A part is a file without a name when only its Content-Type says so.
+    received = take(stream, info.filename ?? '', store, sessionId, fileId, maxBytes);
     received.catch(fail);
   });
   bb.on('filesLimit', () => fail(refusals.missing()));
