@@ -86,6 +86,8 @@ export const EnvSchema = z
     TRUST_PROXY: TrustProxy.default(false),
     ALLOWED_ORIGINS: Origins.default([]),
     ADMIN_TOKEN: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+    FILES_DIR: z.string().min(1).default('./data/files'),
+    MAX_FILE_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10_485_760),
   })
   .transform((e) => ({
     ...e,

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { DiskFiles } from '../adapters/disk/files.js';
+import { FileLinks, sweepFiles } from './app/files.js';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -101,7 +104,14 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
     settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000 },
     now: o.now ?? Date.now,
+    files: {
+      store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,
+      // One secret for every instance, made by the first that needs it.
+      links: new FileLinks(env.PUBLIC_URL, () => store.links.rememberOnce('secret:file-links', randomBytes(32).toString('base64url')), o.now ?? Date.now),
+    },
   };
+  // Loaded now so signing a link never waits; with Redis down, when first needed.
+  void ctx.files.links.ready().catch(() => undefined);
   ctxRef = ctx;
   const modules: PlatformModule[] = [];
   for (const make of o.platforms ?? []) {
@@ -116,6 +126,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const workers: Worker[] = [];
   let planner: Planner | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let fileSweep: NodeJS.Timeout | undefined;
   if (working) {
     // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
     const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
@@ -135,6 +146,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
+    // Files of chats gone from Redis go from FILES_DIR too.
+    fileSweep = setInterval(() => void sweepFiles(ctx.files.store, async (id) => (await store.sessions.get(id)) !== undefined, Date.now() - 3_600_000)
+      .catch((err: Error) => log.warn({ err: err.message }, 'file sweep failed')), 3_600_000);
+    fileSweep.unref();
   }
 
   // BullMQ connects each queue and worker in the background; a service stopped before they
@@ -173,6 +188,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     },
     async stop() {
       if (sweep) clearInterval(sweep);
+      if (fileSweep) clearInterval(fileSweep);
       // Stop taking requests, let running jobs finish (a job never stops half-way), then close connections.
       if (server) {
         server.closeIdleConnections?.();

@@ -28,6 +28,7 @@ function block(b: Block): string[] {
     ];
     case 'divider': return ['---'];
     case 'input': return [field(b.field)];
+    case 'file': return [plain(b.text)];
   }
 }
 

@@ -42,4 +42,9 @@ export class RedisLinks implements LinkStore {
   async releaseClaim(key: string) {
     await this.redis.del(this.g.once(key));
   }
+
+  async rememberOnce(key: string, value: string) {
+    await this.redis.hsetnx(this.g.lookup, key, value);
+    return (await this.redis.hget(this.g.lookup, key)) ?? value;
+  }
 }

@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { FileDownload, MessageRef, PlatformPort, Posted, Reach } from '../../src/app/ports.js';
+import { buffer } from 'node:stream/consumers';
+import type { FileStore } from '../../src/app/files.js';
+import { type FileDownload, type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../../src/app/ports.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
 import type { FileRef } from '../../src/domain/transcript.js';
@@ -45,7 +47,7 @@ export class SlackPlatform implements PlatformPort {
 
   private readonly tokenOrigins: ReadonlySet<string>;
 
-  constructor(private readonly client: WebClient, private readonly people: SlackPeople, private readonly token: string, private readonly log: Logger, apiUrl: string) {
+  constructor(private readonly client: WebClient, private readonly people: SlackPeople, private readonly token: string, private readonly log: Logger, apiUrl: string, private readonly files?: FileStore) {
     this.tokenOrigins = tokenOrigins(apiUrl);
   }
 
@@ -94,7 +96,34 @@ export class SlackPlatform implements PlatformPort {
   }
 
   postUnder(root: MessageRef, s: Surface, deliveryId: string): Promise<MessageRef> {
+    const file = s.blocks.find((b): b is Extract<Surface['blocks'][number], { type: 'file' }> => b.type === 'file' && b.local !== undefined);
+    if (file?.local && this.files && root.channel && root.ts) return this.upload(root.channel, root.ts, file.local, file.name, { ...s, blocks: s.blocks.filter((b) => b !== file) }, deliveryId);
     return this.postIn(root.channel ?? '', s, deliveryId, root.ts);
+  }
+
+  /**
+   * A file Switchboard holds, uploaded into the thread with the line as its comment: Slack's
+   * external upload (an upload URL, the bytes, then complete into the channel and thread).
+   * Nothing shows before the last step, so a failure before it is safe to try again.
+   */
+  private async upload(channel: string, threadTs: string, local: { sessionId: string; fileId: string }, name: string, line: Surface, deliveryId: string): Promise<MessageRef> {
+    const stored = await this.files!.open(local.sessionId, local.fileId);
+    // Gone from the disk (an operator cleaned up): the line still says what was sent, with its link.
+    if (!stored) return this.postIn(channel, line, deliveryId, threadTs);
+    const bytes = await buffer(stored.body);
+    const got = await delivering(() => this.client.files.getUploadURLExternal({ filename: name, length: bytes.length }));
+    if (!got.upload_url || !got.file_id) throw new Error('Slack gave no upload URL');
+    // The bot token goes only to Slack's own origins.
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...(onOrigins(got.upload_url, this.tokenOrigins) ? { authorization: `Bearer ${this.token}` } : {}) };
+    // A failure here is an ordinary one (retried, then parked): nothing was shown yet.
+    const res = await fetch(got.upload_url, { method: 'POST', body: bytes, headers, signal: AbortSignal.timeout(60_000) });
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status === 429) throw new RetryLaterError('Slack file upload rate limit', 1000);
+    if (!res.ok) throw new Error(`Slack file upload answered ${res.status}`);
+    const comment = message(line).text;
+    await delivering(() => this.client.files.completeUploadExternal({ files: [{ id: got.file_id!, title: name }], channel_id: channel, thread_ts: threadTs, initial_comment: comment }));
+    // Slack shares the file into the thread on its own time: there is no message ts to keep.
+    return { channel, ts: '', file: got.file_id };
   }
 
   /** Reads the thread (or the channel's latest messages) back for a post carrying this delivery id. */

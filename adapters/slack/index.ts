@@ -50,7 +50,7 @@ export function slackModule(env: Env): PlatformFactory {
     });
 
     return {
-      platform: new SlackPlatform(app.client, people, token, ctx.log, env.SLACK_API_URL),
+      platform: new SlackPlatform(app.client, people, token, ctx.log, env.SLACK_API_URL, ctx.files.store),
       mount: receiver ? (server) => {
         server.post(SLACK_EVENTS_PATH, slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND }));
         server.use(receiver.router);

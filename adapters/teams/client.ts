@@ -1,7 +1,8 @@
 import type { ConversationParameters } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AppContext } from '../../src/app/context.js';
-import { type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../../src/app/ports.js';
+import { type FileDownload, type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../../src/app/ports.js';
+import type { FileRef } from '../../src/domain/transcript.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
 import { activityOf } from './activity.js';
@@ -109,6 +110,36 @@ export class TeamsPlatform implements PlatformPort {
     await this.d.connector.delete(r).catch((err: unknown) => {
       if (statusOf(err) !== 404) throw err;
     });
+  }
+
+  /**
+   * Streams a file a Teams agent sent, for the end user (and other platforms' agents). Images
+   * pasted in Teams live on the connector and need the bot's token, sent only to the
+   * connector's own origins; files sent in a 1:1 come with a pre-authenticated link (short-lived).
+   */
+  async openFile(file: FileRef): Promise<FileDownload> {
+    if (!file.url) throw new Error('file has no download URL');
+    const connector = this.connectorOrigin(file.url);
+    const auth = connector ? await this.d.connector.authorization(connector) : undefined;
+    const res = await fetch(file.url, { headers: auth ? { authorization: auth } : {}, signal: AbortSignal.timeout(30_000) });
+    if (!res.ok || !res.body) throw new Error(`Teams file download failed: ${res.status}`);
+    const size = Number(res.headers.get('content-length'));
+    return { body: res.body, contentType: res.headers.get('content-type') ?? file.mimetype ?? 'application/octet-stream', ...(size > 0 ? { size } : {}) };
+  }
+
+  /** The serviceUrl a URL belongs to, when it is the Bot Framework connector's (Teams' own, or a queue's). */
+  private connectorOrigin(url: string): string | undefined {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return undefined;
+    }
+    const known = this.d.ctx.directory.get().queues.map(teamsOfQueue).flatMap((t) => (t ? [t.serviceUrl] : []));
+    const same = known.find((s) => new URL(s).origin === u.origin);
+    if (same) return same;
+    const teamsHost = u.protocol === 'https:' && (u.hostname === 'smba.trafficmanager.net' || u.hostname.endsWith('.botframework.com'));
+    return teamsHost ? `${u.origin}/` : undefined;
   }
 
   /** Teams has no App Home: agents see theirs with the `available`, `away` and `monitor` commands. */

@@ -46,6 +46,20 @@ export class TeamsConnector {
       c.conversations.updateActivity(ref.conversationId, ref.activityId, { type: 'message', id: ref.activityId, ...activity } as Activity));
   }
 
+  /**
+   * The Authorization header the bot sends to a serviceUrl (its Bot Framework token), for
+   * downloading attachments there; undefined without credentials (auth off, local use).
+   */
+  async authorization(serviceUrl: string): Promise<string | undefined> {
+    return this.client(serviceUrl, 'attachments', async (c) => {
+      const credentials = (c as unknown as { credentials?: { signRequest?(r: unknown): Promise<unknown> } }).credentials;
+      let header: string | undefined;
+      const resource = { headers: { set: (name: string, value: string) => { if (name.toLowerCase() === 'authorization') header = value; }, get: () => undefined } };
+      await credentials?.signRequest?.(resource);
+      return header;
+    });
+  }
+
   async delete(ref: PostedRef): Promise<void> {
     await this.client(ref.serviceUrl, ref.conversationId, (c) => c.conversations.deleteActivity(ref.conversationId, ref.activityId));
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DirectoryHolder } from '../config.js';
+import type { Files } from './files.js';
 import type { Delivery } from './delivery/delivery.js';
 import type { PlatformPort } from './ports.js';
 import type { AppendResult, Store } from './store.js';
@@ -76,4 +77,6 @@ export interface AppContext {
   log: Logger;
   metrics: AppMetrics;
   now: () => number;
+  /** The end users' files, and the signed links agents open files with. */
+  files: Files;
 }

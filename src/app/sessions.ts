@@ -5,6 +5,7 @@ import { type EndUser, makeRef, type Member, type Session } from '../domain/sess
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
+import { assertOpen } from './hours.js';
 import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
@@ -45,7 +46,7 @@ async function appendLines(ctx: AppContext, sessionId: string, statuses: Session
 
 const lineContextOf = (ctx: AppContext, session: Session): LineContext => ({
   session, publicUrl: ctx.settings.publicUrl, agent: (id) => ctx.directory.get().agent(id),
-  target: () => undefined,
+  target: () => undefined, fileUrl: (file) => ctx.files.links.url(session.id, file),
 });
 
 /**
@@ -73,6 +74,7 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   const queue = ctx.directory.get().queue(input.queueId);
   if (!queue) throw Refused.of('unknown_queue', { queue: input.queueId });
   const now = ctx.now();
+  assertOpen(queue, now);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
   const home = channels.length > 0 ? await ctx.store.deliveries.claimLeastLoaded(channels) : undefined;
@@ -202,6 +204,15 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   return { message: (stored ?? { id, ...body }) as MessageEntry, duplicate: r.duplicate };
 }
 
+/** The end user sent a file (already kept in the file store): a message of the chat, with the file. */
+export async function userFile(ctx: AppContext, session: Session, file: FileRef) {
+  await ctx.files.links.ready();
+  const now = ctx.now();
+  const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text: file.name, file };
+  const r = await appendLines(ctx, session.id, ['waiting', 'active'], [body], lineContextOf(ctx, session), { maxBacklog: ctx.settings.maxBacklog });
+  return { id: r.ids[0] ?? '', ...body } as TranscriptEntry;
+}
+
 export interface AgentReply {
   sessionId: string;
   agent: Agent;
@@ -221,6 +232,7 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
   const note = /^note:/i.test(r.text.trim());
   const decision = classifyAgentReply(session, member, note);
   if ('ok' in decision) throw Refused.from(decision);
+  if (r.file) await ctx.files.links.ready();
   const now = ctx.now();
   const text = note ? r.text.trim().replace(/^note:\s*/i, '') : r.text;
   const body: EntryBody = {

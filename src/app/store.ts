@@ -182,6 +182,8 @@ export interface LinkStore {
   claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
   /** Gives back a claim whose work failed, so a re-delivery is processed. */
   releaseClaim(key: string): Promise<void>;
+  /** Keeps `value` for good unless a value is there already; the one kept (the first writer wins, across instances). */
+  rememberOnce(key: string, value: string): Promise<string>;
 }
 
 export interface Ack {

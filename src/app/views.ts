@@ -3,7 +3,7 @@ import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
 import type { Invite } from '../domain/invite.js';
 import type { Listing } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
-import type { MessageEntry } from '../domain/transcript.js';
+import type { FileRef, MessageEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
 import type { SessionBundle } from './store.js';
@@ -24,6 +24,8 @@ export interface SessionView {
   /** The last few messages agents may see, oldest first. */
   recent: MessageEntry[];
   publicUrl: string;
+  /** Where agents open a chat's file (a signed link). */
+  fileUrl?: (file: FileRef) => string;
 }
 
 export interface InviteView {
@@ -70,6 +72,7 @@ export function viewOf(ctx: AppContext, { session, members, invites, recent: las
     invites,
     recent: last.filter((e): e is MessageEntry => e.kind === 'message' && e.visibility !== 'private').slice(-RECENT),
     publicUrl: ctx.settings.publicUrl,
+    fileUrl: (file) => ctx.files.links.url(session.id, file),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HoursSchema } from './hours.js';
 
 /**
  * The directory file: support queues and the agents who work them. Each chat platform keeps
@@ -12,6 +13,8 @@ const QueueCore = {
   routing: z.enum(['manual', 'auto']).default('manual'),
   /** A chat waiting longer than this is escalated once to the queue's supervisors. */
   escalateAfterSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** Business hours: while closed, new chats are refused. Absent: always open. */
+  hours: HoursSchema.optional(),
 };
 
 const AgentCore = {

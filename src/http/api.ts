@@ -3,13 +3,16 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
-import { say } from '../app/wording/index.js';
+import { say, words } from '../app/wording/index.js';
+import { assertOpen, queueHours } from '../app/hours.js';
 import * as sessions from '../app/sessions.js';
 import * as invites from '../app/invites.js';
 import * as lifecycle from '../app/lifecycle.js';
 import type { Invite } from '../domain/invite.js';
 import type { Session } from '../domain/session.js';
-import { compareEntryIds, type EndUserEntry, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
+import { compareEntryIds, type EndUserEntry, type FileRef, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
+import { LOCAL_FILES, MAX_FILES_PER_CHAT } from '../app/files.js';
+import { receiveFile } from './upload.js';
 import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
 import type { EventHub, HubEvent } from './eventHub.js';
 import { type Standing, standingOf } from '../app/standing.js';
@@ -17,8 +20,8 @@ import { clampToTail, parseLastEventId } from './lastEventId.js';
 import { openApiDocument } from './openapi.js';
 import type { ChatCreationLimiter } from './rateLimit.js';
 import {
-  AgentAction, AgentMessage, AnswerBody, AssistBody, CreateSession, InviteBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicInvite,
-  type PublicSession, SessionId, TransferBody,
+  AgentAction, AgentMessage, AnswerBody, AssistBody, CreateSession, InviteBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicFile, type PublicInvite,
+  type PublicQueue, type PublicSession, SessionId, TransferBody,
 } from './schemas.js';
 
 export { MAX_TEXT } from './schemas.js';
@@ -38,12 +41,21 @@ async function publicSession(ctx: AppContext, s: Session): Promise<PublicSession
   };
 }
 
+/** An attachment's name: ASCII for every client, and UTF-8 (RFC 6266) for those that read it. */
+const disposition = (name: string): string =>
+  `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+
+/** A file of the chat as the end user sees it: never where a platform keeps it. */
+const publicFile = (f: FileRef): PublicFile => ({
+  name: f.name, url: `files/${encodeURIComponent(f.id)}`, ...(f.mimetype ? { type: f.mimetype } : {}), ...(f.size !== undefined ? { size: f.size } : {}),
+});
+
 /** A transcript entry as the end user sees it. */
 export function publicEntry(e: EndUserEntry): PublicEntry {
   const at = new Date(e.ts).toISOString();
   const base = <K extends TranscriptEntry['kind']>(kind: K) => ({ id: e.id, kind, at });
   switch (e.kind) {
-    case 'message': return { ...base(e.kind), author: e.author, name: e.authorName ?? null, text: e.text, ...(e.file ? { file: { name: e.file.name, url: `files/${encodeURIComponent(e.file.id)}` } } : {}) };
+    case 'message': return { ...base(e.kind), author: e.author, name: e.authorName ?? null, text: e.text, ...(e.file ? { file: publicFile(e.file) } : {}) };
     case 'edit': return { ...base(e.kind), targetId: e.targetId, text: e.text };
     case 'delete': return { ...base(e.kind), targetId: e.targetId };
     case 'status': return { ...base(e.kind), status: e.status };
@@ -71,13 +83,21 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   r.get('/queues', (_req, res) => {
-    res.json({ queues: ctx.directory.get().queues.map((q) => ({ id: q.id, name: q.name })) });
+    const now = ctx.now();
+    res.json({ queues: ctx.directory.get().queues.map((q): PublicQueue => {
+      const h = queueHours(q, now);
+      if (h.open) return { id: q.id, name: q.name, open: true };
+      return { id: q.id, name: q.name, open: false, ...(h.opensAt !== undefined ? { opensAt: new Date(h.opensAt).toISOString() } : {}), ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) };
+    }) });
   });
 
   r.post('/sessions', async (req, res) => {
     const body = CreateSession.parse(req.body ?? {});
+    const queue = ctx.directory.get().queue(body.queue);
+    // A closed queue says so before anything is counted.
+    if (queue) assertOpen(queue, ctx.now());
     // Counted only for queues that exist: made-up names must not fill Redis with counters.
-    if (ctx.directory.get().queue(body.queue)) await limiter.take(req.ip, body.queue);
+    if (queue) await limiter.take(req.ip, body.queue);
     const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text });
     res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: await publicSession(ctx, session), token });
   });
@@ -106,21 +126,74 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
   });
 
-  // A file an agent shared: only from this chat's public transcript, streamed from the platform holding it.
+  // A file from the end user: one multipart part, checked and kept as it streams (see upload.ts).
+  r.post('/sessions/:id/files', async (req, res) => {
+    const session = await authorized(req);
+    if (session.status === 'ended') throw Refused.of('ended');
+    if (await ctx.files.store.count(session.id) >= MAX_FILES_PER_CHAT) throw new Refused('file_limit', words('refusal.file_limit', { max: MAX_FILES_PER_CHAT }), 409);
+    let file: FileRef;
+    try {
+      file = await receiveFile(req, ctx.files.store, session.id, ctx.files.maxBytes);
+    } catch (err) {
+      // The rest of a refused body is dropped as it comes; the connection is not reused.
+      res.set('Connection', 'close');
+      throw err;
+    }
+    let entry: TranscriptEntry;
+    try {
+      entry = await sessions.userFile(ctx, session, file);
+    } catch (err) {
+      await ctx.files.store.remove(session.id, file.id);
+      throw err;
+    }
+    res.status(201).json({ file: { id: file.id, ...publicFile(file), messageId: entry.id } });
+  });
+
+  // A file of the chat: with the end user's token (what they may see), or with a signed link (agents).
   r.get('/sessions/:id/files/:fileId', async (req, res) => {
-    const id = await sessionParam(req, byUrl);
+    const fileId = String(req.params.fileId);
+    const signed = req.query.sig !== undefined || req.query.exp !== undefined;
+    let id: string;
+    if (signed) {
+      const sid = SessionId.safeParse(req.params.id);
+      const verdict = sid.success ? await ctx.files.links.verify(sid.data, fileId, req.query.exp, req.query.sig) : 'bad';
+      if (verdict === 'expired') throw new Refused('link_expired', words('refusal.link_expired'), 403);
+      if (verdict !== 'ok' || !sid.success) throw Refused.of('forbidden', undefined, 'forbidden.link');
+      id = sid.data;
+    } else {
+      id = await sessionParam(req, byUrl);
+    }
     const entries = await ctx.store.transcript.read(id, undefined, 10_000);
-    const file = entries.filter(visibleToEndUser).flatMap((e) => (e.kind === 'message' && e.file?.id === req.params.fileId ? [e.file] : []))[0];
-    const platform = file && ctx.platforms.find((p) => p.id === file.platform);
-    if (!file || !platform?.openFile) throw Refused.of('not_found', undefined, 'file_not_found');
-    const download = await platform.openFile(file);
+    // Agents see what agents see (a private note's file never left its platform); the end user, what is public.
+    const shown = signed ? (e: TranscriptEntry) => e.visibility !== 'private' : visibleToEndUser;
+    const file = entries.filter(shown).flatMap((e) => (e.kind === 'message' && e.file?.id === fileId ? [e.file] : []))[0];
+    if (!file) throw Refused.of('not_found', undefined, 'file_not_found');
+    let body: Readable;
+    let contentType = file.mimetype ?? 'application/octet-stream';
+    let size: number | undefined = file.size;
+    if (file.platform === LOCAL_FILES) {
+      const stored = await ctx.files.store.open(id, file.id);
+      if (!stored) throw Refused.of('not_found', undefined, 'file_not_found');
+      body = stored.body;
+      size = stored.size;
+    } else {
+      const platform = ctx.platforms.find((p) => p.id === file.platform);
+      if (!platform?.openFile) throw Refused.of('not_found', undefined, 'file_not_found');
+      const download = await platform.openFile(file);
+      body = Readable.fromWeb(download.body as import('node:stream/web').ReadableStream);
+      contentType = download.contentType;
+      size = download.size;
+    }
     res.status(200).set({
-      'Content-Type': download.contentType,
-      'Content-Disposition': `attachment; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`,
+      'Content-Type': contentType,
+      'Content-Disposition': disposition(file.name),
       'X-Content-Type-Options': 'nosniff',
-      ...(download.size ? { 'Content-Length': String(download.size) } : {}),
+      // Whatever the bytes are, they never run as a page of this origin.
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, max-age=300',
+      ...(size ? { 'Content-Length': String(size) } : {}),
     });
-    await pipeline(Readable.fromWeb(download.body as import('node:stream/web').ReadableStream), res);
+    await pipeline(body, res);
   });
 
   r.get('/sessions/:id/events', async (req, res) => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import {
-  AgentAction, AgentMessage, AnswerBody, AssistBody, CreatedAnswer, CreateSession, ErrorAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
+  AgentAction, AgentMessage, AnswerBody, AssistBody, CreatedAnswer, CreateSession, ErrorAnswer, FileAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
   MessagesAnswer, PostMessage, PromoteBody, QueuesAnswer, SessionAnswer, SessionId, TransferBody,
 } from './schemas.js';
 
-type Auth = 'none' | 'token' | 'tokenOrUrl' | 'apiKey';
+type Auth = 'none' | 'token' | 'tokenOrUrl' | 'tokenOrSigned' | 'apiKey';
 interface Operation {
   method: 'get' | 'post';
   /** Express style, relative to /api/v1: /sessions/:id */
@@ -12,6 +12,8 @@ interface Operation {
   summary: string;
   auth: Auth;
   body?: z.ZodType;
+  /** A multipart/form-data body with one file in the field `file`. */
+  upload?: true;
   ok: { status: number; schema?: z.ZodType; type?: string; description: string };
   /** Error statuses a caller may get besides 400 and 503. */
   errors: number[];
@@ -25,7 +27,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/sessions/:id/messages', summary: 'Send an end-user message', auth: 'token', body: PostMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 403, 404, 409, 413, 429] },
   { method: 'get', path: '/sessions/:id/messages', summary: 'What the end user may see of the conversation', auth: 'token', ok: { status: 200, schema: MessagesAnswer, description: 'The messages and events' }, errors: [401, 403, 404] },
   { method: 'post', path: '/sessions/:id/end', summary: 'End the chat', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The ended chat' }, errors: [401, 403, 404, 409] },
-  { method: 'get', path: '/sessions/:id/files/:fileId', summary: 'A file an agent shared in the chat', auth: 'tokenOrUrl', ok: { status: 200, type: 'application/octet-stream', description: 'The file' }, errors: [401, 403, 404] },
+  {
+    method: 'post', path: '/sessions/:id/files', auth: 'token', upload: true, errors: [401, 403, 404, 409, 413, 415, 429],
+    summary: 'Send a file (multipart/form-data, field "file"): PNG, JPEG, GIF, WebP, PDF or plain text, recognised by content, at most MAX_FILE_BYTES',
+    ok: { status: 201, schema: FileAnswer, description: 'Kept; it will be delivered to the agents' },
+  },
+  { method: 'get', path: '/sessions/:id/files/:fileId', summary: 'A file shared in the chat (the end user\'s token, or a signed link for agents)', auth: 'tokenOrSigned', ok: { status: 200, type: 'application/octet-stream', description: 'The file' }, errors: [401, 403, 404] },
   {
     method: 'get', path: '/sessions/:id/events', auth: 'tokenOrUrl', errors: [401, 403, 404],
     summary: 'Server-Sent Events (message, status, participant), each with the entry as data; resumes after Last-Event-ID (an id beyond the stream resumes from its end)',
@@ -56,11 +63,12 @@ const schema = (s: z.ZodType, io: 'input' | 'output') => {
 
 const security: Record<Auth, Array<Record<string, string[]>>> = {
   none: [], token: [{ sessionToken: [] }], tokenOrUrl: [{ sessionToken: [] }, { sessionTokenQuery: [] }], apiKey: [{ apiKey: [] }],
+  tokenOrSigned: [{ sessionToken: [] }, { sessionTokenQuery: [] }, { signedLink: [] }],
 };
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'The request is invalid', 401: 'No or wrong credentials', 403: 'The credentials do not open this chat', 404: 'Not found', 409: 'Not possible in the chat\'s state',
-  413: 'Too large', 429: 'Too many requests (see Retry-After)', 503: 'Temporarily unavailable (Redis); try again shortly',
+  413: 'Too large', 415: 'A kind of file that is not accepted, or one whose content does not match its name', 429: 'Too many requests (see Retry-After)', 503: 'Temporarily unavailable (Redis); try again shortly',
 };
 
 /** The OpenAPI 3.1 document of the end-user API, from the zod schemas the routes validate with. */
@@ -75,12 +83,14 @@ export function openApiDocument(): Record<string, unknown> {
     const responses: Record<string, unknown> = {
       [op.ok.status]: { description: op.ok.description, content: { [op.ok.type ?? 'application/json']: op.ok.schema ? { schema: schema(op.ok.schema, 'output') } : {} } },
     };
-    const takesInput = Boolean(op.body) || params.length > 0;
+    const takesInput = Boolean(op.body) || Boolean(op.upload) || params.length > 0;
+    const upload = { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['file'] } } } };
     for (const status of [...(takesInput ? [400] : []), ...op.errors, 503].sort((a, b) => a - b)) responses[status] = { description: STATUS_TEXT[status] ?? 'Error', ...error };
     (paths[path] ??= {})[op.method] = {
       summary: op.summary,
       ...(params.length ? { parameters: params } : {}),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } } : {}),
+      ...(op.upload ? { requestBody: upload } : {}),
       security: security[op.auth],
       responses,
     };
@@ -95,6 +105,7 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: {
         sessionToken: { type: 'http', scheme: 'bearer', description: 'The end user\'s token from POST /sessions' },
         sessionTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The same token, only where a browser opens a URL (event stream, file link)' },
+        signedLink: { type: 'apiKey', in: 'query', name: 'sig', description: 'With exp: a signed, expiring download link, as agents get them on Slack and Teams' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Server-to-server key (API_KEYS); never in a URL' },
       },
     },

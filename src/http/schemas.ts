@@ -54,12 +54,22 @@ export const PublicSession = z.object({
 });
 export type PublicSession = z.infer<typeof PublicSession>;
 
+/** A file of the chat, as the end user sees it. */
+export const PublicFile = z.object({
+  name: z.string(),
+  url: z.string().meta({ description: 'Relative to the session: files/{fileId}.' }),
+  type: z.string().optional().meta({ description: 'Its media type (image/png…): images can be shown as thumbnails.' }),
+  size: z.number().int().optional().meta({ description: 'In bytes.' }),
+});
+export type PublicFile = z.infer<typeof PublicFile>;
+export const FileAnswer = z.object({ file: PublicFile.extend({ id: z.string(), messageId: z.string().meta({ description: 'The message of the chat that carries it.' }) }) });
+
 const entryBase = { id: z.string().meta({ description: 'The event id (resume an event stream after it with Last-Event-ID).' }), at: z.string().meta({ format: 'date-time' }) };
 /** A transcript entry as the end user sees it (also the data of each event of the stream). */
 export const PublicEntry = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('message'), ...entryBase, author: z.enum(['user', 'agent', 'system']), name: z.string().nullable(), text: z.string(),
-    file: z.object({ name: z.string(), url: z.string().meta({ description: 'Relative to the session: files/{fileId}.' }) }).optional(),
+    file: PublicFile.optional(),
   }),
   z.object({ kind: z.literal('edit'), ...entryBase, targetId: z.string(), text: z.string() }),
   z.object({ kind: z.literal('delete'), ...entryBase, targetId: z.string() }),
@@ -77,7 +87,15 @@ export const InviteAnswerBody = z.object({ invite: PublicInvite });
 export const CreatedAnswer = z.object({ session: PublicSession, token: z.string().meta({ description: 'The end user\'s token for this chat (Authorization: Bearer).' }) });
 export const MessageAnswer = z.object({ message: PublicEntry, notice: z.string().optional() });
 export const MessagesAnswer = z.object({ messages: z.array(PublicEntry) });
-export const QueuesAnswer = z.object({ queues: z.array(z.object({ id: z.string(), name: z.string() })) });
+export const QueuesAnswer = z.object({
+  queues: z.array(z.object({
+    id: z.string(), name: z.string(),
+    open: z.boolean().meta({ description: 'Whether the queue takes new chats now (its business hours).' }),
+    opensAt: z.string().optional().meta({ format: 'date-time', description: 'While closed: when it opens next (absent when it never does).' }),
+    closedMessage: z.string().optional().meta({ description: 'While closed: what the queue says to people who come.' }),
+  })),
+});
+export type PublicQueue = z.infer<typeof QueuesAnswer>['queues'][number];
 
 export const ErrorAnswer = z.object({
   error: z.object({

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackModule } from '../../adapters/slack/index.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
@@ -82,6 +84,45 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     expect(textOf(fromUser)).toContain('&lt;at&gt;all&lt;/at&gt;');
     await slack.reply('U0ALICE', CHANNEL, chat.ts, 'Bob knows printers').sent;
     await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('Bob knows printers'));
+  });
+
+  it('a file the Slack owner shares opens for the Teams participant: a signed link, served with the Slack token', async () => {
+    {
+      // On Slack's own origin (the fake's): the token goes nowhere else.
+      const url = fakeSlack.addFile('app.log', 'slack log bytes');
+      await slack.reply('U0ALICE', CHANNEL, chat.ts, 'the log', { subtype: 'file_share', files: [{ id: 'F0SLOG', name: 'app.log', mimetype: 'text/plain', size: 15, url_private_download: url }] }).sent;
+      const line = await w.fake.waitFor((c) => inDm(c) && JSON.stringify(c.body).includes('app.log') && JSON.stringify(c.body).includes('Action.OpenUrl'));
+      const link = JSON.stringify(cardsIn(line)[0]).match(/"url":"([^"]+files\/F0SLOG[^"]+)"/)?.[1];
+      expect(link).toMatch(/\?exp=\d+&sig=/);
+      // Before: the plain path, which asks for the end user's token (401). Now the link opens.
+      const res = await fetch(link!.replace(/^https?:\/\/[^/]+/, w.h.url));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('slack log bytes');
+      expect(fakeSlack.fileRequests.at(-1)?.token).toBe('xoxb-test');
+      expect(link).not.toContain(chat.token);
+    }
+  });
+
+  it("a file the Teams participant sends in the 1:1 reaches the end user, and the Slack thread as a signed link", async () => {
+    const files = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.7 steps');
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    try {
+      const downloadUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/personal/bob/steps.pdf?tempauth=abc`;
+      await w.teams.post({
+        ...w.teams.personalMessage(USERS.bob, DM, ''),
+        attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'steps.pdf', contentUrl: 'https://contoso-my.sharepoint.com/steps.pdf', content: { downloadUrl, fileType: 'pdf' } }],
+      });
+      const list = async () => (await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ file?: { name: string; url: string } }>;
+      const msg = await waitFor(async () => (await list()).find((m) => m.file?.name === 'steps.pdf'), 5000, 'the file reaches the end user');
+      const res = await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/${msg.file!.url}?token=${chat.token}`);
+      expect(await res.text()).toBe('%PDF-1.7 steps');
+      const line = await waitFor(() => slackThread().find((c) => JSON.stringify(c.args).includes('steps.pdf')), 5000, 'the Slack thread gets the line');
+      expect(JSON.stringify(line.args)).toMatch(/files\/[A-Za-z0-9_-]{22}\?exp=\d+&sig=/);
+    } finally {
+      files.close();
+    }
   });
 
   it("the Teams participant's 1:1 replies reach the end user and the Slack thread, without echo back to Teams", async () => {

@@ -17,6 +17,7 @@
  *   GET    /v3/conversations/:conversationId/pagedmembers           {members, continuationToken?}
  *   GET    /v3/teams/:teamId                                         team details
  *   GET    /v3/teams/:teamId/conversations                           {conversations: channels}
+ *   GET    /v3/attachments/:attachmentId/views/:viewId               the bytes set with `setAttachment`
  * Anything else answers 404 and is recorded with op `unknown`.
  */
 import { text as readText } from 'node:stream/consumers';
@@ -26,7 +27,7 @@ import type { AddressInfo } from 'node:net';
 export type ConnectorOp =
   | 'createConversation' | 'getConversations' | 'sendToConversation' | 'sendHistory' | 'replyToActivity'
   | 'updateActivity' | 'deleteActivity' | 'getActivityMembers' | 'getMembers' | 'getMember' | 'getPagedMembers'
-  | 'getTeam' | 'getTeamChannels' | 'unknown';
+  | 'getTeam' | 'getTeamChannels' | 'getAttachment' | 'unknown';
 
 export interface ConnectorCall {
   /** Order of arrival, from 1. */
@@ -41,6 +42,7 @@ export interface ConnectorCall {
   activityId?: string;
   memberId?: string;
   teamId?: string;
+  attachmentId?: string;
   headers: IncomingMessage['headers'];
   body: any;
   /** The HTTP status answered. */
@@ -91,6 +93,8 @@ export class FakeConnector {
   /** Members returned for any conversation without its own list. */
   private defaultMembers: MemberRecord[] = [];
   private teams = new Map<string, { id: string; name?: string; aadGroupId?: string; channels: Array<{ id: string; name?: string }> }>();
+  /** Files pasted into Teams messages, as the connector keeps them (GET /v3/attachments/:id/views/original). */
+  private attachments = new Map<string, { bytes: Buffer; contentType: string }>();
   /** The activities of each conversation as last sent or updated (deleted ones removed). */
   readonly activities = new Map<string, Map<string, any>>();
 
@@ -118,6 +122,11 @@ export class FakeConnector {
 
   setMembers(conversationId: string, members: MemberRecord[]): void {
     this.members.set(conversationId, members);
+  }
+  /** An attachment the connector serves, and its URL (a message's `contentUrl`). */
+  setAttachment(id: string, bytes: Buffer, contentType: string): string {
+    this.attachments.set(id, { bytes, contentType });
+    return `${this.url}v3/attachments/${encodeURIComponent(id)}/views/original`;
   }
   /** Members for every conversation that has no list of its own. */
   setDefaultMembers(members: MemberRecord[]): void {
@@ -199,6 +208,15 @@ export class FakeConnector {
       seq: ++this.seq, op: route.op, method, path: rawPath, query, headers: req.headers, body, status: 0, ...route.params,
     };
 
+    if (route.op === 'getAttachment') {
+      const att = this.attachments.get(call.attachmentId ?? '');
+      call.status = att ? 200 : 404;
+      this.log.push(call);
+      res.writeHead(call.status, { 'Content-Type': att?.contentType ?? 'application/json' });
+      res.end(att?.bytes ?? JSON.stringify({ error: { code: 'NotFound', message: 'no such attachment' } }));
+      for (const w of [...this.waiters]) w();
+      return;
+    }
     const failure = this.failures.find((f) => !f.match || f.match(call));
     if (failure) {
       failure.left -= 1;
@@ -262,6 +280,7 @@ export class FakeConnector {
         const t = this.teams.get(call.teamId ?? '');
         return t ? [200, { conversations: t.channels }] : [404, { error: { code: 'NotFound', message: 'team not found' } }];
       }
+      case 'getAttachment':
       case 'unknown':
         return [404, { error: { code: 'NotFound', message: `fake connector has no route ${call.method} ${call.path}` } }];
     }
@@ -302,6 +321,7 @@ function matchRoute(method: string, rawPath: string): { op: ConnectorOp; params:
   // Split before decoding: an encoded id may contain "/" (%2F).
   const seg = rawPath.replace(/^\/+|\/+$/g, '').split('/');
   if (seg[0] !== 'v3') return { op: 'unknown', params: {} };
+  if (seg[1] === 'attachments' && seg.length === 5 && seg[3] === 'views' && method === 'GET') return { op: 'getAttachment', params: { attachmentId: dec(seg[2]) } };
   if (seg[1] === 'teams' && seg.length >= 3) {
     const teamId = dec(seg[2]);
     if (method === 'GET' && seg.length === 3) return { op: 'getTeam', params: { teamId } };

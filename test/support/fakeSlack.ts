@@ -20,8 +20,12 @@
  *   with `include_all_metadata`, so a read-back after an ambiguous failure finds it.
  * - Serves private files as files.slack.com does, on its own origin: `addFile(name, body)`
  *   returns the `url_private_download`; `fileRequests` records who asked, with what token.
+ * - File uploads as Slack does them: files.getUploadURLExternal gives an upload URL on
+ *   this server, the bytes POSTed there are kept (`uploads`), and
+ *   files.completeUploadExternal shares them into `channel_id` / `thread_ts` (`shared`);
+ *   completing a file never uploaded, or one of another length, fails as on Slack.
  */
-import { text as readText } from 'node:stream/consumers';
+import { buffer, text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { haveSpecs, readSpec } from './specs.js';
@@ -87,6 +91,10 @@ export class FakeSlack {
   private readonly files = new Map<string, { body: string; contentType: string }>();
   /** Every request for a private file: its path and the bearer token it carried. */
   readonly fileRequests: Array<{ path: string; token: string | undefined }> = [];
+  /** Bytes POSTed to each upload URL, by file id, with the token sent along. */
+  readonly uploads = new Map<string, { bytes: Buffer; token: string | undefined; length: number }>();
+  /** Files shared by files.completeUploadExternal, in order. */
+  readonly shared: Array<{ id: string; title?: string; channel: string; thread_ts?: string; initial_comment?: string; bytes: Buffer }> = [];
   /** Posts refused with 429 by the pace limit, and posts stored then answered 500. */
   limited = 0;
   storedThenFailed = 0;
@@ -200,6 +208,18 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.startsWith('/files-pri/')) return this.serveFile(path, req, res);
+    // An upload URL (not a Web API method): the file's bytes, as they are.
+    const upload = /^\/api\/upload\/(F\d+)$/.exec(path);
+    if (upload && req.method === 'POST') {
+      const pending = this.uploads.get(upload[1]!);
+      const bytes = await buffer(req);
+      if (!pending) return send(res, 404, { ok: false, error: 'unknown_upload' });
+      const auth = String(req.headers.authorization ?? '');
+      this.uploads.set(upload[1]!, { ...pending, bytes, token: auth.startsWith('Bearer ') ? auth.slice(7) : undefined });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${bytes.length}`);
+      return;
+    }
     const method = path.replace(/^\/api\//, '').replace(/^\//, '');
     const raw = await readText(req);
     const args = parseBody(raw, String(req.headers['content-type'] ?? ''));
@@ -378,10 +398,25 @@ export class FakeSlack {
       }
       case 'reactions.add':
         return { ok: true };
-      case 'files.getUploadURLExternal':
-        return { ok: true, upload_url: `${this.url}upload/F${++this.seq}`, file_id: `F${this.seq}` };
-      case 'files.completeUploadExternal':
-        return { ok: true, files: (Array.isArray(a.files) ? a.files : []).map((f) => ({ id: (f as { id?: string }).id })) };
+      case 'files.getUploadURLExternal': {
+        const id = `F${++this.seq}`;
+        this.uploads.set(id, { bytes: Buffer.alloc(0), token: undefined, length: Number(a.length) });
+        return { ok: true, upload_url: `${this.url}upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(a.files) ? a.files : []) as Array<{ id?: string; title?: string }>;
+        for (const f of files) {
+          const up = f.id ? this.uploads.get(f.id) : undefined;
+          if (!up || up.bytes.length === 0 || up.bytes.length !== up.length) return { ok: false, error: 'file_not_found' };
+        }
+        for (const f of files) {
+          this.shared.push({
+            id: f.id!, bytes: this.uploads.get(f.id!)!.bytes, channel: str('channel_id'), ...(f.title ? { title: f.title } : {}),
+            ...(a.thread_ts ? { thread_ts: str('thread_ts') } : {}), ...(a.initial_comment ? { initial_comment: str('initial_comment') } : {}),
+          });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -77,6 +77,8 @@ describe('Teams app manifest', () => {
     const bot = manifest.bots[0];
     expect(bot.botId).toMatch(/^[0-9a-f-]{36}$/i);
     expect(bot.scopes).toEqual(expect.arrayContaining(['personal', 'team']));
+    // Agents send files to a chat from their 1:1 with the bot (Teams hands them over with a download link).
+    expect(bot.supportsFiles).toBe(true);
     const names = COMMANDS.map((c) => c.kind);
     expect(names).toEqual(['invite', 'transfer', 'release', 'leave', 'assist', 'promote', 'available', 'away', 'monitor', 'help']);
     for (const scope of ['personal', 'team']) {

@@ -10,7 +10,7 @@ function sentences(s: Surface): string[] {
   const out: Rich[] = [];
   const walk = (b: Block): void => {
     switch (b.type) {
-      case 'header': case 'context': case 'notice': out.push(b.text); break;
+      case 'header': case 'context': case 'notice': case 'file': out.push(b.text); break;
       case 'text': out.push(b.text, ...(b.accessory ? [b.accessory.label] : [])); break;
       case 'facts': b.facts.forEach(([k, v]) => out.push(k, v)); break;
       case 'quote': out.push(b.title, ...b.lines); break;

@@ -83,6 +83,8 @@ function blocks(b: Exclude<Block, { type: 'list' }>): KnownBlock[] {
     case 'text': return [section(b.text, b.accessory)];
     case 'notice': return [section(b.text)];
     case 'context': return [context(b.text)];
+    // A file Switchboard holds is uploaded into the thread by the client; otherwise its link.
+    case 'file': return [context(b.text)];
     case 'divider': return [{ type: 'divider' }];
     case 'quote': return [quote(b.title, b.lines)];
     case 'input': return [input(b.field)];

@@ -1,9 +1,37 @@
-import { type TurnContext, TurnContext as TC } from 'botbuilder';
+import { type Activity, type TurnContext, TurnContext as TC } from 'botbuilder';
+import { z } from 'zod';
+import { newFileId } from '../../../src/app/files.js';
+import type { FileRef } from '../../../src/domain/transcript.js';
 import type { Mention } from '../../../src/app/grammar.js';
 import { commandWord } from '../../../src/app/grammar.js';
 import { isChannelThread, isPersonal, mentionsBot, plainText } from '../activity.js';
-import { placeKey } from '../client.js';
+import { placeKey, TEAMS } from '../client.js';
 import { present, PREFIX, run, type TeamsDeps } from './present.js';
+
+/** A file a Teams user sent: offered by Teams in one of two shapes. */
+const DownloadInfo = z.object({ downloadUrl: z.url(), fileType: z.string().max(20).optional() });
+const Attachment = z.object({ contentType: z.string(), contentUrl: z.string().optional(), name: z.string().optional(), content: z.unknown().optional() });
+
+/**
+ * The files an agent's message carries: a file sent in a 1:1 (a download link Teams signed)
+ * or an image pasted in (on the connector). The message's own HTML copy and cards are not files.
+ */
+export function filesOf(a: Activity): FileRef[] {
+  const out: FileRef[] = [];
+  for (const raw of a.attachments ?? []) {
+    const att = Attachment.safeParse(raw);
+    if (!att.success) continue;
+    const { contentType, contentUrl, name } = att.data;
+    if (contentType === 'application/vnd.microsoft.teams.file.download.info') {
+      const info = DownloadInfo.safeParse(att.data.content);
+      if (info.success) out.push({ id: newFileId(), name: (name ?? `file.${info.data.fileType ?? 'bin'}`).slice(0, 255), platform: TEAMS, url: info.data.downloadUrl });
+    } else if (/^image\/[a-z0-9.+-]+$/i.test(contentType) && contentUrl && /^https?:\/\//.test(contentUrl)) {
+      const ext = contentType.split('/')[1]!.replace(/\W.*$/, '');
+      out.push({ id: newFileId(), name: (name ?? `image.${ext}`).slice(0, 255), mimetype: contentType, platform: TEAMS, url: contentUrl });
+    }
+  }
+  return out;
+}
 
 /** The people an activity @mentions (other than the bot), as the plain text reads them. */
 async function mentions(d: TeamsDeps, tc: TurnContext): Promise<Mention[]> {
@@ -25,13 +53,15 @@ export async function onMessage(d: TeamsDeps, tc: TurnContext): Promise<void> {
   const place = placeKey(a.conversation.id);
   const agent = await d.people.agentOf(tc);
   const link = a.id ? `${place}:${a.id}` : undefined;
+  const files = filesOf(a);
+  const attached = files.length > 0 ? { files } : {};
   if (isPersonal(a)) {
-    return present(tc, await run(d, { kind: 'reply', agent, place, text, commandable: true, mentions: await mentions(d, tc), ...(link ? { link } : {}) }));
+    return present(tc, await run(d, { kind: 'reply', agent, place, text, commandable: true, mentions: await mentions(d, tc), ...attached, ...(link ? { link } : {}) }));
   }
   const inChat = isChannelThread(a) && (await d.ctx.store.links.mirrorChats(place)).length > 0;
   if (inChat && !(mentionsBot(a) && commandWord(text))) {
-    if (!text) return; // e.g. only an image: files are not relayed from Teams
-    return present(tc, await run(d, { kind: 'reply', agent, place, text, ...(link ? { link } : {}) }));
+    if (!text && files.length === 0) return;
+    return present(tc, await run(d, { kind: 'reply', agent, place, text, ...attached, ...(link ? { link } : {}) }));
   }
   if (!mentionsBot(a) && !isPersonal(a) && isChannelThread(a)) return; // channel talk that is not about a chat
   return present(tc, await run(d, { kind: 'command', agent, text, mentions: await mentions(d, tc), ...(inChat ? { place } : {}), prefix: PREFIX }));

@@ -89,6 +89,7 @@ function element(b: Block, submit: Action | undefined): Element[] {
     case 'header': return [text(b.text, { size: 'Medium', weight: 'Bolder' })];
     case 'text': return [text(b.text), ...(b.accessory ? [actionSet([button(b.accessory)])] : [])];
     case 'context': return [small(b.text)];
+    case 'file': return [small(b.text), actionSet([{ type: 'Action.OpenUrl', title: title(words('action.openFile'), 50), url: b.url }])];
     case 'facts': return [{ type: 'FactSet', facts: b.facts.map(([k, v]) => ({ title: markdown(k, 'card'), value: markdown(v, 'card') })) }];
     // The box carries the tone; the text keeps the default colour, readable on any theme.
     case 'notice': return [{ type: 'Container', style: NOTICE[b.tone], items: [text(b.text, { weight: 'Bolder' })] }];

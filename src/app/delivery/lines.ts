@@ -19,7 +19,8 @@ export function lineDelivery(entry: TranscriptEntry, c: LineContext, mirror: str
   const people = entry.kind === 'message' && entry.author !== 'system';
   return {
     ...base, op: 'post', ref: refKeys.line(sid, entry.id), under: refKeys.root(sid, mirror), prio: people ? PRIO.first : PRIO.line,
-    merge: `${sid}:${mirror}`, entry: entry.id,
+    // A file goes on its own (a platform may upload it), never merged with other lines.
+    ...(entry.kind === 'message' && entry.file ? {} : { merge: `${sid}:${mirror}` }), entry: entry.id,
     // An agent may edit or delete their message later: where it went is kept.
     keep: entry.kind === 'message' && entry.author === 'agent',
   };

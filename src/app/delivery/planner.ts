@@ -50,7 +50,8 @@ export function platformsOf(ctx: AppContext, agent: Agent): PlatformPort[] {
 }
 
 async function load(ctx: AppContext, sessionId: string) {
-  const bundle = await ctx.store.sessions.bundle(sessionId, 20);
+  // Lines with files carry signed links: the signing secret is loaded once (at once after that).
+  const [bundle] = await Promise.all([ctx.store.sessions.bundle(sessionId, 20), ctx.files.links.ready()]);
   if (!bundle) throw notFound();
   return { view: viewOf(ctx, bundle), mirrors: bundle.mirrors, home: bundle.home };
 }

@@ -1,6 +1,7 @@
 import { type Agent, fullName } from '../../domain/directory.js';
 import type { Session } from '../../domain/session.js';
 import type { FileRef, MessageEntry, TranscriptEntry } from '../../domain/transcript.js';
+import { LOCAL_FILES } from '../files.js';
 import { em, link, type Rich, strong, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
 import { modeWord, userName } from './names.js';
@@ -18,6 +19,8 @@ export interface LineContext {
   target?: (entryId: string) => MessageEntry | undefined;
   /** A queue's name, by id. */
   queueName?: (id: string) => string | undefined;
+  /** Where agents open a chat's file: a signed link (without it, the plain path). */
+  fileUrl?: (file: FileRef) => string;
 }
 
 export const lineContext = (view: SessionView, agent: (id: string) => Agent | undefined): LineContext => ({
@@ -25,6 +28,7 @@ export const lineContext = (view: SessionView, agent: (id: string) => Agent | un
   publicUrl: view.publicUrl,
   agent: (id) => view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined) ?? agent(id),
   target: (id) => view.recent.find((m) => m.id === id),
+  ...(view.fileUrl ? { fileUrl: view.fileUrl } : {}),
 });
 
 /**
@@ -65,7 +69,9 @@ export function entryLine(entry: TranscriptEntry, c: LineContext, opts: { inChat
   const blocks: Block[] = [{ type: 'text', text: body }];
   if (entry.kind === 'message' && entry.file) {
     const f = entry.file;
-    blocks.push({ type: 'context', text: words('line.file', { link: [link(fileUrl(c, f), f.name)], size: size(f.size) }) });
+    const url = c.fileUrl ? c.fileUrl(f) : fileUrl(c, f);
+    const local = f.platform === LOCAL_FILES && f.size !== undefined ? { local: { sessionId: c.session.id, fileId: f.id, size: f.size } } : {};
+    blocks.push({ type: 'file', text: words('line.file', { link: [link(url, f.name)], size: size(f.size) }), url, name: f.name, ...local });
   }
   return { blocks, fallback: body, meta: { kind: 'entry', id: entry.id } };
 }

@@ -46,7 +46,13 @@ export type Block =
   /** Items are kept whole; a long list ends with "…and N more". */
   | { type: 'list'; title?: Rich; items: Block[][]; empty?: Rich }
   | { type: 'divider' }
-  | { type: 'input'; field: Field };
+  | { type: 'input'; field: Field }
+  /**
+   * A file shared in a chat: its name and size as words, where to open it (a signed link for
+   * agents), and, when Switchboard holds the bytes, which file it is (a platform that can take
+   * a copy uploads it, e.g. into a Slack thread).
+   */
+  | { type: 'file'; text: Rich; url: string; name: string; local?: { sessionId: string; fileId: string; size: number } };
 
 export interface Surface {
   /** `dialog`: a form shown to one person (a modal, a card with inputs); `home`: an agent's dashboard. */

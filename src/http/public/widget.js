@@ -35,14 +35,24 @@ function render(e) {
       name.textContent = e.name;
       li.append(name);
     }
-    text.textContent = e.text;
+    // A file's name alone is not said twice.
+    text.textContent = e.file && e.text === e.file.name ? '' : e.text;
     if (e.file) {
       // The download is served by Switchboard and opens with this chat's token only.
       const a = document.createElement('a');
       a.href = `api/v1/sessions/${encodeURIComponent(state.id)}/${e.file.url}?token=${encodeURIComponent(state.token)}`;
-      a.textContent = `📎 ${e.file.name}`;
       a.className = 'file';
       a.rel = 'noopener';
+      if (/^image\/(png|jpeg|gif|webp)$/.test(e.file.type ?? '')) {
+        const img = document.createElement('img');
+        img.className = 'thumb';
+        img.src = a.href;
+        img.alt = e.file.name;
+        a.append(img);
+      }
+      const name = document.createElement('span');
+      name.textContent = `📎 ${e.file.name}`;
+      a.append(name);
       li.append(a);
     }
   } else if (e.kind === 'status') {
@@ -80,6 +90,21 @@ function connect() {
 const params = new URLSearchParams(location.search);
 if (params.get('embed') === '1') document.documentElement.classList.add('embedded');
 
+// A closed queue (business hours) shows its message and when it opens instead of the form.
+function showHours(q) {
+  const closed = Boolean(q && !q.open);
+  $('closed').hidden = !closed;
+  $('start-fields').hidden = closed;
+  $('start').name.required = !closed;
+  if (!closed) return;
+  $('closed-message').textContent = q.closedMessage ?? 'This topic is closed right now.';
+  $('opens').hidden = !q.opensAt;
+  if (q.opensAt) {
+    $('opens-at').dateTime = q.opensAt;
+    $('opens-at').textContent = new Date(q.opensAt).toLocaleString([], { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+  }
+}
+
 async function loadQueues() {
   const r = await fetch('api/v1/queues');
   const { queues } = await r.json();
@@ -87,7 +112,7 @@ async function loadQueues() {
   for (const q of queues) {
     const o = document.createElement('option');
     o.value = q.id;
-    o.textContent = q.name;
+    o.textContent = q.open ? q.name : `${q.name} (closed)`;
     select.append(o);
   }
   const wanted = params.get('queue');
@@ -95,6 +120,9 @@ async function loadQueues() {
     select.value = wanted;
     select.closest('label').hidden = true;
   }
+  const current = () => queues.find((q) => q.id === select.value);
+  select.addEventListener('change', () => showHours(current()));
+  showHours(current());
 }
 
 $('start').addEventListener('submit', async (ev) => {
@@ -119,6 +147,17 @@ $('compose').addEventListener('submit', async (ev) => {
   input.value = '';
   const r = await api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: crypto.randomUUID() }) });
   if (!r.ok) { input.value = text; $('status').textContent = (await r.json()).error?.message ?? 'Not sent'; }
+});
+
+$('attach').addEventListener('change', async (ev) => {
+  const file = ev.target.files[0];
+  ev.target.value = '';
+  if (!file) return;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  // Not through api(): the browser sets the multipart Content-Type with its boundary.
+  const r = await fetch(`api/v1/sessions/${state.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${state.token}` } });
+  if (!r.ok) $('status').textContent = (await r.json().catch(() => ({}))).error?.message ?? 'The file was not sent.';
 });
 
 $('end').addEventListener('click', async () => {
