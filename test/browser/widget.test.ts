@@ -26,7 +26,7 @@ describe.skipIf(!hasChromium)('the widget in headless Chromium', () => {
     await page.click('#start button[type=submit]');
 
     const messages = page.locator('#messages li');
-    await expect.poll(() => page.textContent('#status')).toBe('Waiting for an agent');
+    await expect.poll(() => page.textContent('#status')).toMatch(/^Waiting for an agent · #\d+ in line/);
     await messages.filter({ hasText: 'My printer is on fire' }).waitFor();
     // The page keeps its chat in sessionStorage (evaluated as a string: the tests compile without DOM types).
     const stored = JSON.parse((await page.evaluate<string | null>('sessionStorage.getItem("switchboard")')) ?? '{}') as { id?: string };
@@ -73,4 +73,22 @@ describe.skipIf(!hasChromium)('the widget in headless Chromium', () => {
     expect(await page.isVisible('select[name=queue]')).toBe(true);
     expect(problems).toEqual([]);
   }, 30_000);
+
+  it('shows the place in line, and moves it up live when someone ahead is taken', async () => {
+    // Someone is already waiting in the queue.
+    const ahead = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'First' } } });
+    const { page, problems } = await browser.page();
+    await page.goto(`${h.url}/`);
+    await page.locator('select[name=queue] option[value=it-support]').waitFor({ state: 'attached' });
+    await page.fill('input[name=name]', 'Second');
+    await page.selectOption('select[name=queue]', 'it-support');
+    await page.click('#start button[type=submit]');
+    await expect.poll(() => page.textContent('#status')).toMatch(/#\d+ in line/);
+    const n = Number(/#(\d+) in line/.exec((await page.textContent('#status')) ?? '')?.[1]);
+    expect(n).toBeGreaterThanOrEqual(2);
+    // The one ahead is taken: the line moves up without a reload, and the wait has a history now.
+    expect((await agent(ahead.body.session.id as string, 'accept', { agentId: 'alice' })).status).toBe(200);
+    await expect.poll(() => page.textContent('#status')).toMatch(new RegExp(`#${n - 1} in line · (about \\d+ min|less than a minute)`));
+    expect(problems).toEqual([]);
+  });
 });

@@ -18,6 +18,8 @@ const state = JSON.parse(storage?.getItem('switchboard') ?? 'null') ?? {};
 const shown = new Map();
 
 function render(e) {
+  // Where a waiting chat stands (a status without an id): the status line says it, nothing is added.
+  if (e.kind === 'status' && !e.id) return showStanding(e);
   if (e.kind === 'edit' || e.kind === 'delete') {
     const li = shown.get(e.targetId);
     if (li) li.querySelector('.text').textContent = e.kind === 'edit' ? e.text : '(message deleted)';
@@ -71,6 +73,14 @@ function render(e) {
   li.scrollIntoView({ block: 'end' });
 }
 
+// "#2 in line · about 3 min": told when the chat opens and each time someone ahead is taken.
+function showStanding(s) {
+  if (!s.queuePosition) return;
+  const wait = s.estimatedWaitSeconds;
+  const about = wait === undefined ? '' : wait < 60 ? ' · less than a minute' : ` · about ${Math.round(wait / 60)} min`;
+  $('status').textContent = `Waiting for an agent · #${s.queuePosition} in line${about}`;
+}
+
 function setStatus(status) {
   $('status').textContent = { waiting: 'Waiting for an agent', active: 'Connected to an agent', ended: 'Chat ended' }[status] ?? status;
   $('compose').hidden = status === 'ended';
@@ -83,7 +93,11 @@ function connect() {
   const es = new EventSource(`api/v1/sessions/${state.id}/events?token=${encodeURIComponent(state.token)}`);
   for (const type of ['message', 'status', 'participant']) es.addEventListener(type, (ev) => render(JSON.parse(ev.data)));
   es.onerror = () => { $('status').textContent = 'Reconnecting…'; };
-  es.onopen = () => api(`/sessions/${state.id}`).then((r) => r.json()).then((b) => b.session && setStatus(b.session.status));
+  es.onopen = () => api(`/sessions/${state.id}`).then((r) => r.json()).then((b) => {
+    if (!b.session) return;
+    setStatus(b.session.status);
+    if (b.session.status === 'waiting') showStanding(b.session);
+  });
 }
 
 // ?queue=<id> (embed.js sets it) picks the topic and hides the choice; ?embed=1 drops the page margins.
