@@ -18,25 +18,8 @@ s.acceptedAt = nil
 if p.queueId then s.queueId = p.queueId end
 save_session(s)
 redis.call('HDEL', KEYS[2], p.by)
-local cancelled = {}
-local pending = redis.call('HGETALL', KEYS[4])
-for k = 1, #pending, 2 do
-  local iid = pending[k + 1]
-  local j = redis.call('HGET', KEYS[3], iid)
-  if j then
-    local inv = cjson.decode(j)
-    if inv.status == 'pending' then
-      inv.status = 'cancelled'
-      inv.respondedAt = p.now
-      redis.call('HSET', KEYS[3], iid, cjson.encode(inv))
-      cancelled[#cancelled + 1] = iid
-    end
-  end
-end
-redis.call('DEL', KEYS[4])
+local cancelled = cancel_pending()
 write_all()
-for _, iid in ipairs(cancelled) do
-  to_outbox(cjson.encode({type = 'invite.changed', sessionId = sid, inviteId = iid}))
-end
+tell_invites(cancelled)
 count_outbox()
 return {1, unpack(cancelled)}

@@ -57,8 +57,6 @@ if p.to == 'accepted' and inv.group then
   end
 end
 write_all()
-for _, id in ipairs(cancelled) do
-  to_outbox(cjson.encode({type = 'invite.changed', sessionId = sid, inviteId = id}))
-end
+tell_invites(cancelled)
 count_outbox()
 return {1, out, unpack(cancelled)}

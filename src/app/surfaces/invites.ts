@@ -1,7 +1,7 @@
 import type { Agent } from '../../domain/directory.js';
 import { answersFor, type Invite, mayResend, NOTE_MAX, resendable } from '../../domain/invite.js';
 import type { Verdict } from '../../domain/policy.js';
-import { call } from '../verbs.js';
+import { call, type VerbCall } from '../verbs.js';
 import { at, plain, plural, type Rich, words } from '../wording/index.js';
 import type { InviteView, SessionView } from '../views.js';
 import { agentName, modeTitle, modeWord, ref, userLabel, userName } from './names.js';
@@ -219,6 +219,18 @@ export function candidateOptions(candidates: readonly Candidate[]): Option[] {
   }));
 }
 
+/** A colleague, searched as you type (or listed, where the platform cannot search). */
+export function agentPicker(search: VerbCall, opts: { query?: string; options?: Option[] }): Block {
+  return {
+    type: 'input',
+    field: {
+      kind: 'agent', id: 'agentId', label: words('inviteForm.agent'), placeholder: plain(words('inviteForm.agent.placeholder')), search,
+      ...(opts.query !== undefined ? { query: opts.query } : {}),
+      ...(opts.options ? { options: opts.options } : {}),
+    },
+  };
+}
+
 /** The first choice of the invite picker: everyone available in the queue. */
 export const anyoneOption = (view: SessionView): Option => ({
   value: '*', label: plain(words('inviteForm.anyone', { queue: view.queue.name })), hint: plain(words('inviteForm.anyone.hint')),
@@ -235,15 +247,7 @@ export function inviteForm(view: SessionView, opts: { query?: string; mode?: Inv
       { type: 'context', text: words('inviteForm.about', { user: userName(view.session), queue: view.queue.name }) },
       // "Invite as" first: where the matches each carry their own Invite button, it must be chosen before.
       { type: 'input', field: { kind: 'choice', id: 'mode', label: words('inviteForm.mode'), options: modes, initial: opts.mode ?? 'participant' } },
-      {
-        type: 'input',
-        field: {
-          kind: 'agent', id: 'agentId', label: words('inviteForm.agent'), placeholder: plain(words('inviteForm.agent.placeholder')),
-          search: call('invite.search', { sessionId }),
-          ...(opts.query !== undefined ? { query: opts.query } : {}),
-          ...(opts.options ? { options: opts.options } : {}),
-        },
-      },
+      agentPicker(call('invite.search', { sessionId }), opts),
       { type: 'input', field: { kind: 'text', id: 'note', label: words('inviteForm.note'), max: NOTE_MAX, optional: true } },
     ],
     submit: action(words('action.invite'), call('invite.send', { sessionId }), { style: 'primary' }),

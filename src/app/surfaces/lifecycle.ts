@@ -3,6 +3,7 @@ import type { Queue } from '../../domain/directory.js';
 import { call } from '../verbs.js';
 import { plain, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
+import { agentPicker } from './invites.js';
 import { agentName, userName } from './names.js';
 import { action, type Option, type Surface } from './surface.js';
 
@@ -19,15 +20,7 @@ export function transferForm(view: SessionView, queues: readonly Queue[], opts: 
     title: words('transferForm.title', { ref: view.session.ref }),
     blocks: [
       { type: 'context', text: words('transferForm.about', { user: userName(view.session), queue: view.queue.name }) },
-      {
-        type: 'input',
-        field: {
-          kind: 'agent', id: 'agentId', label: words('inviteForm.agent'), placeholder: plain(words('inviteForm.agent.placeholder')),
-          search: call('transfer.search', { sessionId }),
-          ...(opts.query !== undefined ? { query: opts.query } : {}),
-          ...(opts.options ? { options: opts.options } : {}),
-        },
-      },
+      agentPicker(call('transfer.search', { sessionId }), opts),
       ...(others.length > 0
         ? [{ type: 'input' as const, field: { kind: 'choice' as const, id: 'queueId', label: words('transferForm.queue'), options: [{ value: NO_QUEUE, label: plain(words('transferForm.queue.keep')) }, ...others], initial: NO_QUEUE } }]
         : []),

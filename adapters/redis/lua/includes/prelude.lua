@@ -70,6 +70,34 @@ local function write_all()
   return ids
 end
 
+-- Cancels every pending invite of the chat (it ended, or went back to a queue); their ids.
+local function cancel_pending()
+  local cancelled = {}
+  local pending = redis.call('HGETALL', KEYS[4])
+  for k = 1, #pending, 2 do
+    local iid = pending[k + 1]
+    local j = redis.call('HGET', KEYS[3], iid)
+    if j then
+      local inv = cjson.decode(j)
+      if inv.status == 'pending' then
+        inv.status = 'cancelled'
+        inv.respondedAt = p.now
+        redis.call('HSET', KEYS[3], iid, cjson.encode(inv))
+        cancelled[#cancelled + 1] = iid
+      end
+    end
+  end
+  redis.call('DEL', KEYS[4])
+  return cancelled
+end
+
+-- Each invite's card and line hear of its change.
+local function tell_invites(ids)
+  for _, iid in ipairs(ids) do
+    to_outbox(cjson.encode({type = 'invite.changed', sessionId = sid, inviteId = iid}))
+  end
+end
+
 -- Keeps the outbox's count beside the session (read with it, in one command).
 local function count_outbox()
   if outboxed > 0 then redis.call('HINCRBY', KEYS[1], 'o', outboxed) end
