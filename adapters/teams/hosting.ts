@@ -91,13 +91,13 @@ const issuesOf = (e: z.ZodError) => e.issues.slice(0, 10).map((i) => ({ path: i.
 export function mountMessages(app: Express, h: Hosting, bot: SwitchboardBot, log: Logger): void {
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res, next) => {
     const header = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
-    if (h.authRequired && !header) return sendError(res, 401, 'unauthorized', say('refusal.teams.token'));
+    if (h.authRequired && !header) return sendError(res, 401, 'unauthorized', say('refusal.request.token'));
     // First the shape: authentication itself reads the activity (channelId, serviceUrl).
     const checked = IncomingActivity.safeParse(req.body);
-    if (!checked.success) return sendError(res, 400, 'invalid_activity', say('refusal.teams.activity'), issuesOf(checked.error));
+    if (!checked.success) return sendError(res, 400, 'invalid_activity', say('refusal.request.activity'), issuesOf(checked.error));
     const activity = toActivity(checked.data);
     const authenticated = await authenticate(h, activity, header, log);
-    if (!authenticated) return sendError(res, 401, 'unauthorized', say('refusal.teams.token'));
+    if (!authenticated) return sendError(res, 401, 'unauthorized', say('refusal.request.token'));
     try {
       const answer = await h.adapter.runAuthenticated(authenticated, activity, (tc) => bot.run(tc));
       res.status(answer?.status ?? 200);

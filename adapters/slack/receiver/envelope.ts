@@ -102,21 +102,21 @@ export function slackGate(o: { signingSecret: string; command: string; now?: () 
     if (res.headersSent) return;
     const ts = header(req, 'x-slack-request-timestamp');
     const signature = header(req, 'x-slack-signature');
-    if (!ts || !signature) return sendError(res, 401, 'unauthorized', say('refusal.slack.signature'));
+    if (!ts || !signature) return sendError(res, 401, 'unauthorized', say('refusal.request.signature'));
     const now = Math.floor((o.now?.() ?? Date.now()) / 1000);
-    if (!/^\d{1,12}$/.test(ts) || Math.abs(now - Number(ts)) > MAX_CLOCK_SKEW_SECONDS) return sendError(res, 401, 'unauthorized', say('refusal.slack.timestamp'));
+    if (!/^\d{1,12}$/.test(ts) || Math.abs(now - Number(ts)) > MAX_CLOCK_SKEW_SECONDS) return sendError(res, 401, 'unauthorized', say('refusal.request.timestamp'));
     const text = raw.toString('utf8');
     if (!isValidSlackRequest({ signingSecret: o.signingSecret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(ts) } })) {
-      return sendError(res, 401, 'unauthorized', say('refusal.slack.signature'));
+      return sendError(res, 401, 'unauthorized', say('refusal.request.signature'));
     }
     let parsed: ReturnType<typeof parse>;
     try {
       parsed = parse(text, header(req, 'content-type'));
     } catch {
-      return sendError(res, 400, 'malformed_payload', say('refusal.slack.payload'));
+      return sendError(res, 400, 'malformed_payload', say('refusal.request.payload'));
     }
     const checked = parsed.form ? Form.safeParse(parsed.body) : Json.safeParse(parsed.body);
-    if (!checked.success) return sendError(res, 400, 'invalid_payload', say('refusal.slack.payload'), issuesOf(checked.error));
+    if (!checked.success) return sendError(res, 400, 'invalid_payload', say('refusal.request.payload'), issuesOf(checked.error));
     if ('type' in checked.data && checked.data.type === 'app_rate_limited') return void res.status(200).end();
     // Bolt reads a pre-read body from here (as on Google Cloud Functions) rather than the spent stream.
     (req as Request & { rawBody?: Buffer }).rawBody = raw;

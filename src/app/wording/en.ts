@@ -397,11 +397,11 @@ export const en = {
   'refusal.forbidden.token': 'This token does not grant access to this chat.',
 
   // Platform requests turned away at the door (HTTP answers to Slack and Bot Framework)
-  'refusal.slack.signature': 'This request does not carry a valid Slack signature.',
-  'refusal.slack.timestamp': 'This request was signed more than five minutes away from now.',
-  'refusal.slack.payload': 'This is not a Slack payload Switchboard handles.',
-  'refusal.teams.token': 'A valid Bot Framework token is required.',
-  'refusal.teams.activity': 'This is not a Teams activity Switchboard handles.',
+  'refusal.request.signature': 'This request does not carry a valid signature.',
+  'refusal.request.timestamp': 'This request was signed more than five minutes away from now.',
+  'refusal.request.payload': 'This is not a payload Switchboard handles.',
+  'refusal.request.token': 'A valid bearer token is required.',
+  'refusal.request.activity': 'This is not an activity Switchboard handles.',
 } as const satisfies Record<string, string>;
 
 export type WordKey = keyof typeof en;
