@@ -202,22 +202,14 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   // Server-to-server: integrations (and local trials without Slack or Teams) act as an agent.
-  r.post('/sessions/:id/accept', async (req, res) => {
-    requireApiKey(apiKeys, req);
-    const { agentId } = AgentAction.parse(req.body ?? {});
-    const id = SessionId.parse(req.params.id);
-    await sessions.accept(ctx, id, ctx.directory.get().agent(agentId));
-    res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
-  });
-
-  r.post('/sessions/:id/agent-messages', async (req, res) => {
-    requireApiKey(apiKeys, req);
-    const body = AgentMessage.parse(req.body ?? {});
-    const agent = ctx.directory.get().agent(body.agentId);
-    if (!agent) throw Refused.of('unknown_agent', { who: body.agentId }, 'unknown_agent.id');
-    const { entry, withheld } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent, text: body.text, origin: 'api' });
-    res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
-  });
+  /**
+   * The integration's key was checked first (401); what the agent it acts as may not do is a
+   * refused rule, 409, with the policy's reason.
+   */
+  const asAgent = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((err: unknown) => {
+      throw err instanceof Refused && err.status === 403 ? new Refused(err.code, err.text, 409) : err;
+    });
 
   /** The agent an integration acts as: known to the directory, or a clear 404. */
   const actor = (agentId: string) => {
@@ -227,11 +219,26 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   };
   const sessionAnswer = async (res: Response, id: string) => res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
 
+  r.post('/sessions/:id/accept', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const { agentId } = AgentAction.parse(req.body ?? {});
+    const id = SessionId.parse(req.params.id);
+    await asAgent(sessions.accept(ctx, id, actor(agentId)));
+    await sessionAnswer(res, id);
+  });
+
+  r.post('/sessions/:id/agent-messages', async (req, res) => {
+    requireApiKey(apiKeys, req);
+    const body = AgentMessage.parse(req.body ?? {});
+    const { entry, withheld } = await asAgent(sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(body.agentId), text: body.text, origin: 'api' }));
+    res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
+  });
+
   r.post('/sessions/:id/transfer', async (req, res) => {
     requireApiKey(apiKeys, req);
     const b = TransferBody.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    const done = await lifecycle.transfer(ctx, { sessionId: id, agentId: actor(b.agentId).id, toAgentId: b.toAgentId, toQueue: b.toQueue, note: b.note });
+    const done = await asAgent(lifecycle.transfer(ctx, { sessionId: id, agentId: actor(b.agentId).id, toAgentId: b.toAgentId, toQueue: b.toQueue, note: b.note }));
     if (done.offer) return void res.status(201).json({ invite: publicInvite(done.offer) });
     await sessionAnswer(res, id);
   });
@@ -240,7 +247,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     requireApiKey(apiKeys, req);
     const { agentId } = AgentAction.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    await lifecycle.release(ctx, id, actor(agentId).id);
+    await asAgent(lifecycle.release(ctx, id, actor(agentId).id));
     await sessionAnswer(res, id);
   });
 
@@ -248,14 +255,14 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     requireApiKey(apiKeys, req);
     const { agentId } = AgentAction.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    await lifecycle.leave(ctx, id, actor(agentId).id);
+    await asAgent(lifecycle.leave(ctx, id, actor(agentId).id));
     await sessionAnswer(res, id);
   });
 
   r.post('/sessions/:id/assist', async (req, res) => {
     requireApiKey(apiKeys, req);
     const b = AssistBody.parse(req.body ?? {});
-    const sent = await invites.requestHelp(ctx, { sessionId: SessionId.parse(req.params.id), agentId: actor(b.agentId).id, note: b.note });
+    const sent = await asAgent(invites.requestHelp(ctx, { sessionId: SessionId.parse(req.params.id), agentId: actor(b.agentId).id, note: b.note }));
     res.status(201).json({ invites: sent.map(publicInvite) });
   });
 
@@ -263,7 +270,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     requireApiKey(apiKeys, req);
     const b = PromoteBody.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    await lifecycle.promote(ctx, id, actor(b.agentId).id, b.memberId);
+    await asAgent(lifecycle.promote(ctx, id, actor(b.agentId).id, b.memberId));
     await sessionAnswer(res, id);
   });
 
@@ -271,7 +278,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     requireApiKey(apiKeys, req);
     const b = InviteBody.parse(req.body ?? {});
     const base = { sessionId: SessionId.parse(req.params.id), inviterId: actor(b.agentId).id, mode: b.mode, note: b.note };
-    const sent = b.anyone ? await invites.inviteAnyone(ctx, base) : [await invites.invite(ctx, { ...base, inviteeId: b.inviteeId! })];
+    const sent = await asAgent(b.anyone ? invites.inviteAnyone(ctx, base) : invites.invite(ctx, { ...base, inviteeId: b.inviteeId! }).then((i) => [i]));
     res.status(201).json({ invites: sent.map(publicInvite) });
   });
 
@@ -279,7 +286,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     requireApiKey(apiKeys, req);
     const b = AnswerBody.parse(req.body ?? {});
     const inviteId = InviteId.parse(req.params.inviteId);
-    res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason)) });
+    res.json({ invite: publicInvite(await asAgent(invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason))) });
   });
 
   return r;

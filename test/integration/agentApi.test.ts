@@ -90,10 +90,10 @@ describe('agent actions for integrations', () => {
     ['a note too long', 400, (id: string) => act(`/sessions/${id}/assist`, { agentId: 'alice', note: 'x'.repeat(301) })],
     ['no API key', 401, (id: string) => act(`/sessions/${id}/release`, { agentId: 'alice' }, null)],
     ['a wrong API key', 401, (id: string) => act(`/sessions/${id}/release`, { agentId: 'alice' }, 'nope')],
-    ['a non-owner releasing', 403, (id: string) => act(`/sessions/${id}/release`, { agentId: 'bob' })],
-    ['a non-owner transferring', 403, (id: string) => act(`/sessions/${id}/transfer`, { agentId: 'dan', toQueue: 'hr' })],
+    ['a non-owner releasing', 409, (id: string) => act(`/sessions/${id}/release`, { agentId: 'bob' })],
+    ['a non-owner transferring', 409, (id: string) => act(`/sessions/${id}/transfer`, { agentId: 'dan', toQueue: 'hr' })],
     ['the owner leaving', 409, (id: string) => act(`/sessions/${id}/leave`, { agentId: 'alice' })],
-    ['a transfer to someone away or elsewhere', 403, (id: string) => act(`/sessions/${id}/transfer`, { agentId: 'alice', toAgentId: 'erin' })],
+    ['a transfer to someone away or elsewhere', 409, (id: string) => act(`/sessions/${id}/transfer`, { agentId: 'alice', toAgentId: 'erin' })],
     ['promoting someone not a monitor', 409, (id: string) => act(`/sessions/${id}/promote`, { agentId: 'alice', memberId: 'dan' })],
     ['an unknown agent', 404, (id: string) => act(`/sessions/${id}/assist`, { agentId: 'zoe' })],
     ['an answer to a malformed invite id', 400, () => act('/invites/not-an-invite/answer', { agentId: 'bob', answer: 'accept' })],
@@ -107,7 +107,7 @@ describe('agent actions for integrations', () => {
     expect(await chatState(id)).toBe(before);
   });
 
-  it('refuses a second help request while one is open (409), and an answer by anyone but the invitee (403)', async () => {
+  it('refuses a second help request while one is open (409), and an answer by anyone but the invitee (409)', async () => {
     const id = await activeChat();
     expect((await act(`/sessions/${id}/assist`, { agentId: 'alice' })).status).toBe(201);
     const before = await chatState(id);
@@ -116,7 +116,8 @@ describe('agent actions for integrations', () => {
     expect(again.body.error.code).toBe('help_open');
     const offer = await h.service.ctx.store.invites.list(id);
     const other = await act(`/invites/${offer[0]!.id}/answer`, { agentId: 'bob', answer: 'participate' });
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('not_invitee');
     expect(await chatState(id)).toBe(before);
   });
 });

@@ -93,7 +93,7 @@ describe('end-user API', () => {
       await json(`${url}/accept`, { method: 'POST', body: { agentId: 'alice' } }),
       await json(`${url}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'erin' } }),
     ];
-    expect(cases.map((c) => c.status)).toEqual([401, 403, 403, 403, 403, 400, 400, 400, 404, 401, 403]);
+    expect(cases.map((c) => c.status)).toEqual([401, 403, 403, 403, 403, 400, 400, 400, 404, 401, 409]);
     for (const c of cases) expect(c.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
     expect(await snapshot()).toEqual(before);
   });
