@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
+  answerFor, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
   statusForAnswer,
 } from '../domain/invite.js';
-import { mayAskForHelp } from '../domain/policy.js';
+import { mayAskForHelp, mayJoinAsSupervisor } from '../domain/policy.js';
 import { searchAgents } from '../domain/search.js';
 import type { Member, Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import type { Effect } from './ports.js';
 import type { Writes } from './store.js';
 import { notFound, Refused } from './errors.js';
-import { commit, joinWrites, loadSession } from './sessions.js';
+import { commit, joinAs, joinWrites, loadSession, memberOf } from './sessions.js';
 import type { Candidate } from './surfaces/invites.js';
 import { type SessionView, sessionView } from './views.js';
 
@@ -137,9 +137,10 @@ export async function requestHelp(ctx: AppContext, input: { sessionId: string; a
   const e = await eligibilityOf(ctx, session.id);
   const v = mayAskForHelp(session, e.members.find((m) => m.agentId === input.agentId), e.invites.some((i) => isOpen(i, 'help')));
   if (!v.ok) throw Refused.from(v);
+  // A supervisor already in the chat sees the request in its thread (and may step up from their home).
   const supervisors = ctx.directory.get().supervisorsOf(session.queueId).filter((a) => {
     const a2 = e.about(a, a.id);
-    return a.id !== input.agentId && !a2.pendingForInvitee && (!a2.inviteeMember || a2.inviteeMember.mode === 'monitor');
+    return a.id !== input.agentId && !a2.pendingForInvitee && !a2.inviteeMember;
   });
   if (supervisors.length === 0) throw Refused.of('no_supervisors', { queue: ctx.directory.get().queue(session.queueId)?.name ?? session.queueId });
   const group = newInviteId(session.id);
@@ -214,6 +215,21 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
   if (inv.kind === 'transfer' && settled.invite.status === 'accepted') ctx.router.agent(inv.inviterId);
   for (const _ of settled.cancelled) ctx.metrics.inviteOutcome('cancelled');
   return settled.invite;
+}
+
+/**
+ * A supervisor joins from their lists, or a monitor steps up to participant. When the chat
+ * has asked them for help, joining answers the request: it closes, and the other
+ * supervisors' cards say who answered.
+ */
+export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: Agent | undefined, mode: 'participant' | 'monitor') {
+  const session = await loadSession(ctx, sessionId);
+  const existing = agent ? await memberOf(ctx, sessionId, agent.id) : undefined;
+  const v = mayJoinAsSupervisor(session, agent, existing, mode);
+  if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_supervisor' } : v);
+  const asked = existing ? undefined : (await ctx.store.invites.list(sessionId)).find((i) => i.kind === 'help' && i.status === 'pending' && i.inviteeId === agent.id);
+  if (asked) await answerInvite(ctx, asked.id, agent, answerFor(mode));
+  else await joinAs(ctx, sessionId, agent, mode, 'supervisor');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
-import { type Action, classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../domain/policy.js';
+import { type Action, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session } from '../domain/session.js';
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
@@ -64,7 +64,7 @@ export async function loadSession(ctx: AppContext, id: string): Promise<Session>
   return s;
 }
 
-async function memberOf(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
+export async function memberOf(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
   return (await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === agentId);
 }
 
@@ -256,15 +256,6 @@ export async function agentRevision(ctx: AppContext, sessionId: string, agentId:
   const session = await loadSession(ctx, sessionId);
   const c: LineContext = { ...lineContextOf(ctx, session), target: (id) => (id === targetId ? target : undefined) };
   await appendLines(ctx, sessionId, ['active', 'ended'], [body], c, origin ? { origin } : {});
-}
-
-/** A supervisor joins without an invite, or a monitor steps up to participant. */
-export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: Agent | undefined, mode: 'participant' | 'monitor') {
-  const session = await loadSession(ctx, sessionId);
-  const existing = agent ? await memberOf(ctx, sessionId, agent.id) : undefined;
-  const v = mayJoinAsSupervisor(session, agent, existing, mode);
-  if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_supervisor' } : v);
-  await joinAs(ctx, sessionId, agent, mode, 'supervisor');
 }
 
 export async function joinAs(ctx: AppContext, sessionId: string, agent: Agent, mode: 'participant' | 'monitor', via: Member['via']) {

@@ -122,16 +122,16 @@ describe('invites end to end on the recording platform', () => {
 
   it('lets a supervisor join without an invite and a monitor step up', async () => {
     const { ctx, dir, sessionId } = await activeChat();
-    await sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
-    await expect(sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor')).rejects.toMatchObject({ code: 'already_member' });
-    await sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'participant');
+    await invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
+    await expect(invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor')).rejects.toMatchObject({ code: 'already_member' });
+    await invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'participant');
     expect((await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === 'carol')?.mode).toBe('participant');
-    await expect(sessions.supervisorJoin(ctx, sessionId, dir.agent('bob'), 'monitor')).rejects.toMatchObject({ code: 'not_supervisor' });
+    await expect(invites.supervisorJoin(ctx, sessionId, dir.agent('bob'), 'monitor')).rejects.toMatchObject({ code: 'not_supervisor' });
   });
 
   it('relays by mode: participants reach the end user, monitors and notes do not', async () => {
     const { ctx, dir, sessionId } = await activeChat();
-    await sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
+    await invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
     const owner = await sessions.agentReply(ctx, { sessionId, agent: dir.agent('alice')!, text: 'hello', origin: 'slack:x' });
     const mon = await sessions.agentReply(ctx, { sessionId, agent: dir.agent('carol')!, text: 'psst', origin: 'slack:x' });
     const note = await sessions.agentReply(ctx, { sessionId, agent: dir.agent('alice')!, text: 'note: VIP', origin: 'slack:x' });

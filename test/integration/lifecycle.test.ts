@@ -193,6 +193,14 @@ agents:
     await waitFor(() => /Sam Super answered the help request and joined as monitor/.test(thread(id)), 5000, 'answered');
     await expect(invites.answerInvite(ctx, tia.id, agent('tia'), 'participate')).rejects.toMatchObject({ code: 'not_pending' });
     expect(await state(id)).toMatchObject({ members: ['alice:owner', 'bob:participant', 'sam:monitor'] });
+
+    // A supervisor who joins from their lists instead of the card answers the request too.
+    const again = await invites.requestHelp(ctx, { sessionId: id, agentId: 'bob' });
+    expect(again.map((i) => i.inviteeId)).toEqual(['tia']);
+    await invites.supervisorJoin(ctx, id, agent('tia'), 'participant');
+    expect(await ctx.store.invites.get(again[0]!.id)).toMatchObject({ status: 'accepted' });
+    await waitFor(() => /Tia Super answered the help request and joined as participant/.test(thread(id)), 5000, 'answered by joining');
+    expect(await state(id)).toMatchObject({ members: ['alice:owner', 'bob:participant', 'sam:monitor', 'tia:participant'] });
   });
 
   it('the one who asked can withdraw it; nobody else can; ending the chat cancels it', async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await sessions.accept(ctx, sessionId, dir.agent('alice'));
   const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
   await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'participate');
-  await sessions.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
+  await invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
 });
 afterAll(async () => h?.stop());
 

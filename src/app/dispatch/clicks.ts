@@ -181,7 +181,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   },
   join: {
     run: async (ctx, agent, d) => {
-      await sessions.supervisorJoin(ctx, d.sessionId, agent, d.mode);
+      await invites.supervisorJoin(ctx, d.sessionId, agent, d.mode);
       return done(words('notice.joined', { ref: (await sessions.loadSession(ctx, d.sessionId)).ref, mode: modeWord(d.mode) }));
     },
     show: async (ctx, agent) => monitoringSurface(await monitoringView(ctx, agent), agent.id),
