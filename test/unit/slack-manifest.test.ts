@@ -66,7 +66,7 @@ describe('Slack manifest content', () => {
   it('asks for exactly the bot scopes the bot uses', () => {
     expect([...m.oauth_config.scopes.bot].sort()).toEqual([
       'channels:history', 'channels:write.invites', 'chat:write', 'commands', 'files:read', 'files:write',
-      'groups:history', 'groups:write.invites', 'im:history', 'im:write', 'users:read', 'users:read.email',
+      'groups:history', 'groups:write.invites', 'im:history', 'im:write', 'metadata.message:read', 'users:read', 'users:read.email',
     ]);
   });
 
