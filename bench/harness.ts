@@ -9,7 +9,10 @@ import { startRedis, type PrivateRedis } from './redisServer.js';
 import { lineKey, Sink, type SinkCounts, type SinkPolicy } from './sink.js';
 import { type Child, fmt, percentile, postJson, spawnServer, table, until } from './util.js';
 
-export interface Session { id: string; token: string; seq: number; dest: string; busy: Promise<void> }
+/** One chat of the load; `n` picks the instance its messages go to when several serve the API. */
+export interface Session { id: string; n: number; token: string; seq: number; dest: string; busy: Promise<void> }
+
+export type Role = 'all' | 'web' | 'worker';
 
 export interface RigOptions {
   chats: number;
@@ -19,6 +22,8 @@ export interface RigOptions {
   policy?: SinkPolicy;
   /** How often the forwarder sends a failed post again, blindly. */
   baselineRetries?: number;
+  /** The service's instances on the one Redis, by ROLE (default: one `all`). */
+  roles?: Role[];
 }
 
 export type System = 'switchboard' | 'baseline';
@@ -26,7 +31,11 @@ export type System = 'switchboard' | 'baseline';
 /** One run's world: fresh sink, Redis and processes; torn down by close(). */
 export class Rig {
   readonly sessions: Session[] = [];
-  private constructor(readonly sink: Sink, readonly redis: PrivateRedis, readonly sb: Child, readonly base: Child) {}
+  /** The instances that serve the API (`worker` ones do not). */
+  readonly web: Child[];
+  private constructor(readonly sink: Sink, readonly redis: PrivateRedis, readonly instances: ReadonlyArray<{ role: Role; child: Child }>, readonly base: Child) {
+    this.web = instances.filter((i) => i.role !== 'worker').map((i) => i.child);
+  }
 
   static async start(o: RigOptions, log: (line: string) => void): Promise<Rig> {
     const sink = new Sink(o.policy);
@@ -37,8 +46,12 @@ export class Rig {
       BENCH_PACE: o.pace ? `${o.pace.perSecond},${o.pace.burst}` : '', BASELINE_RETRIES: String(o.baselineRetries ?? 0),
     };
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const [sb, base] = await Promise.all([spawnServer('bench/relayServer.ts', env, profile), spawnServer('bench/baselineServer.ts', env)]);
-    const rig = new Rig(sink, redis, sb, base);
+    const roles = o.roles ?? ['all'];
+    const [base, ...sbs] = await Promise.all([
+      spawnServer('bench/baselineServer.ts', env),
+      ...roles.map((role) => spawnServer('bench/relayServer.ts', { ...env, BENCH_ROLE: role }, profile)),
+    ]);
+    const rig = new Rig(sink, redis, roles.map((role, i) => ({ role, child: sbs[i]! })), base);
     try {
       await rig.createChats(o.chats, log);
     } catch (err) {
@@ -56,10 +69,10 @@ export class Rig {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const started = performance.now();
     for (let i = 0; i < n; i++) {
-      const r = await postJson(agent, this.sb.url, '/api/v1/sessions', { queue: 'bench', user: { name: `User ${i}` } });
+      const r = await postJson(agent, this.web[i % this.web.length]!.url, '/api/v1/sessions', { queue: 'bench', user: { name: `User ${i}` } });
       if (r.status !== 201) throw new Error(`create session: ${r.status} ${r.text}`);
       const body = JSON.parse(r.text) as { session: { id: string }; token: string };
-      this.sessions.push({ id: body.session.id, token: body.token, seq: 0, dest: '', busy: Promise.resolve() });
+      this.sessions.push({ id: body.session.id, n: i, token: body.token, seq: 0, dest: '', busy: Promise.resolve() });
     }
     agent.destroy();
     if (!(await until(() => this.sink.roots.size >= n, 120_000))) throw new Error(`only ${this.sink.roots.size} of ${n} roots arrived`);
@@ -68,12 +81,18 @@ export class Rig {
     log(`  ${n} chats in ${sp.dests} channels (${sp.min}–${sp.max} each), roots posted, in ${fmt((performance.now() - started) / 1000)} s`);
   }
 
-  url(system: System): URL {
-    return system === 'switchboard' ? this.sb.url : this.base.url;
+  /** Where a chat's messages go: its own API instance (as a load balancer would spread them), or the forwarder. */
+  urls(system: System): URL[] {
+    return system === 'switchboard' ? this.web.map((c) => c.url) : [this.base.url];
+  }
+
+  /** The processes whose CPU a phase counts. */
+  children(system: System): Child[] {
+    return system === 'switchboard' ? this.instances.map((i) => i.child) : [this.base];
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.sb.stop(), this.base.stop()]);
+    await Promise.all([...this.instances.map((i) => i.child.stop()), this.base.stop()]);
     this.sink.close();
     await this.redis.stop();
   }
@@ -88,10 +107,10 @@ export class Run {
   /** Answers other than 202, by status, or why there was none. */
   readonly refused = new Map<string, number>();
   private readonly agent: http.Agent;
-  private readonly target: URL;
+  private readonly targets: URL[];
 
   constructor(private readonly rig: Rig, system: System, maxSockets: number) {
-    this.target = rig.url(system);
+    this.targets = rig.urls(system);
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
@@ -102,7 +121,7 @@ export class Run {
       const key = lineKey(s.id, seq);
       this.sent.set(key, performance.now());
       try {
-        const r = await postJson(this.agent, this.target, `/api/v1/sessions/${s.id}/messages`, { text: `bench message #${seq}` }, { authorization: `Bearer ${s.token}`, 'x-bench-dest': s.dest });
+        const r = await postJson(this.agent, this.targets[s.n % this.targets.length]!, `/api/v1/sessions/${s.id}/messages`, { text: `bench message #${seq}` }, { authorization: `Bearer ${s.token}`, 'x-bench-dest': s.dest });
         if (r.status === 202) {
           this.accepted.push(key);
           this.answered.push(performance.now() - this.sent.get(key)!);
@@ -185,6 +204,8 @@ export interface Row {
   /** Redis commands per delivered line (switchboard only), and the biggest shares. */
   commands: number; topCommands: Array<[string, number]>;
   cpuMs: number;
+  /** The private Redis's CPU (user + system) per delivered line: one core's worth is where it saturates. */
+  redisCpuMs: number;
   /** The longest the system's event loop was held up in the phase. */
   loopMaxMs: number;
   sink: SinkCounts;
@@ -200,15 +221,21 @@ const diff = (a: SinkCounts, b: SinkCounts): SinkCounts => ({ posts: b.posts - a
 
 /** One measured phase: Redis statistics reset, CPU read, the load sent, drained, everything read back. */
 export async function measure(rig: Rig, system: System, label: string, load: (run: Run) => Promise<void>, o: { maxInFlight: number; drainMs: number }): Promise<Row> {
-  const child = system === 'switchboard' ? rig.sb : rig.base;
+  const children = rig.children(system);
+  const usage = async () => {
+    const us = await Promise.all(children.map((c) => c.usage()));
+    return { cpuMs: us.reduce((n, u) => n + u.cpuMs, 0), loopMaxMs: Math.max(...us.map((u) => u.loopMaxMs)) };
+  };
   const run = new Run(rig, system, o.maxInFlight);
   const before = rig.sink.mark();
   if (system === 'switchboard') await rig.redis.resetStats();
-  const use0 = await child.usage();
+  const redisCpu0 = await rig.redis.cpuMs();
+  const use0 = await usage();
   await load(run);
   await run.drain(o.drainMs);
-  const use1 = await child.usage();
+  const use1 = await usage();
   const stats = system === 'switchboard' ? await rig.redis.stats() : undefined;
+  const redisCpu = system === 'switchboard' ? (await rig.redis.cpuMs()) - redisCpu0 : NaN;
   const counts = diff(before, rig.sink.mark());
   run.close();
 
@@ -241,16 +268,16 @@ export async function measure(rig: Rig, system: System, label: string, load: (ru
     duplicated, reordered, answerP50: percentile(run.answered.sort((a, b) => a - b), 50), p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.at(-1) ?? NaN,
     sendRate: (run.sent.size / (lastSend - first)) * 1000, deliveredRate: delivered ? (delivered / (lastArrival - firstArrival)) * 1000 : 0,
     commands: stats && delivered ? stats.total / delivered : NaN, topCommands: top.map(([c, n]): [string, number] => [c, delivered ? n / delivered : NaN]),
-    cpuMs: delivered ? (use1.cpuMs - use0.cpuMs) / delivered : NaN, loopMaxMs: use1.loopMaxMs, sink: counts,
+    cpuMs: delivered ? (use1.cpuMs - use0.cpuMs) / delivered : NaN, redisCpuMs: delivered ? redisCpu / delivered : NaN, loopMaxMs: use1.loopMaxMs, sink: counts,
   };
 }
 
 /** The rows of one run, then what Redis did per line for each system that uses it. */
 export function formatRows(rows: Row[]): string {
-  const head = ['system', 'sent', '202', 'refused', 'delivered', 'lost', 'dup', 'reord', '202 p50', 'p50 ms', 'p99 ms', 'max ms', 'sent/s', 'delivered/s', 'redis cmd/msg', 'cpu ms/msg', 'loop max ms', 'posts', '429', '5xx'];
+  const head = ['system', 'sent', '202', 'refused', 'delivered', 'lost', 'dup', 'reord', '202 p50', 'p50 ms', 'p99 ms', 'max ms', 'sent/s', 'delivered/s', 'redis cmd/msg', 'cpu ms/msg', 'redis cpu ms/msg', 'loop max ms', 'posts', '429', '5xx'];
   const body = rows.map((r) => [
     r.system, String(r.sent), String(r.accepted), String(sum(r.refused.values())), String(r.delivered), String(r.lost), String(r.duplicated), String(r.reordered),
-    fmt(r.answerP50, 1), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.max, 0), fmt(r.sendRate, 0), fmt(r.deliveredRate, 0), fmt(r.commands, 1), fmt(r.cpuMs, 3), fmt(r.loopMaxMs, 0),
+    fmt(r.answerP50, 1), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.max, 0), fmt(r.sendRate, 0), fmt(r.deliveredRate, 0), fmt(r.commands, 1), fmt(r.cpuMs, 3), fmt(r.redisCpuMs, 3), fmt(r.loopMaxMs, 0),
     String(r.sink.posts), String(r.sink.limited), String(r.sink.failed),
   ]);
   const splits = rows.filter((r) => r.topCommands.length > 0)

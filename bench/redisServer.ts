@@ -17,6 +17,8 @@ export interface PrivateRedis {
   url: string;
   resetStats(): Promise<void>;
   stats(): Promise<CommandStats>;
+  /** The server's own CPU so far (user + system), in ms. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,11 @@ export async function startRedis(): Promise<PrivateRedis> {
     },
     async stats() {
       return parseCommandStats(await admin.info('commandstats'));
+    },
+    async cpuMs() {
+      const info = await admin.info('cpu');
+      const read = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+      return (read('used_cpu_sys') + read('used_cpu_user')) * 1000;
     },
     async stop() {
       admin.disconnect();

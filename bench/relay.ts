@@ -62,9 +62,10 @@ function targets(o: RelayOptions, [sb, base]: Row[]): string {
     case 'relay':
       return `  targets: p50 ≤ 1.5x baseline: ${fmt(sb.p50 / base.p50, 2)}x ${verdict(sb.p50 <= 1.5 * base.p50)}` +
         ` | p99 ≤ 2x baseline: ${fmt(sb.p99 / base.p99, 2)}x ${verdict(sb.p99 <= 2 * base.p99)}` +
-        ` | fast-path redis cmd/msg ≤ 12: ${fmt(sb.commands, 1)} ${verdict(sb.commands <= 12)} | ${clean(sb)}`;
+        ` | fast-path redis cmd/msg ≤ 12: ${fmt(sb.commands, 2)} ${verdict(sb.commands <= 12)} | ${clean(sb)}`;
     case 'throughput':
-      return `  targets: ≥ 2000 msg/s delivered: ${fmt(sb.deliveredRate, 0)} ${verdict(sb.deliveredRate >= 2000)} | ${clean(sb)}`;
+      // Offered 2,000/s, it can deliver no faster: keeping up means every line, at the offered rate (within 1%: the window is first to last arrival).
+      return `  targets: ≥ 2000 msg/s delivered (all of them, at ≥ 99% of the offered rate): ${fmt(sb.deliveredRate, 0)} ${verdict(sb.delivered === sb.sent && o.rate >= 2000 && sb.deliveredRate >= 0.99 * o.rate)} | ${clean(sb)}`;
     case 'ambiguous':
       return `  targets: ${clean(sb)}`;
   }

@@ -1,5 +1,5 @@
 /**
- * The system under test, in its own process: the real service (buildService, ROLE=all)
+ * The system under test, in its own process: the real service (buildService; ROLE from BENCH_ROLE, default all)
  * with the HTTP platform pointed at the bench's sink. Settings from the environment:
  * BENCH_SINK_URL, BENCH_REDIS_URL (the bench's private Redis), BENCH_CHANNELS (the
  * queue's pool of destinations), BENCH_PACE (`perSecond,burst` per destination; none: unpaced).
@@ -13,7 +13,7 @@ import { serveChild } from './util.js';
 const sink = new URL(process.env.BENCH_SINK_URL ?? 'http://127.0.0.1:1');
 const [perSecond = 100_000, burst = 100_000] = (process.env.BENCH_PACE ?? '').split(',').filter(Boolean).map(Number);
 const env = loadEnv({
-  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: 'bench', LOG_LEVEL: 'silent', ROLE: 'all', PORT: '0', HOST: '127.0.0.1',
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: 'bench', LOG_LEVEL: 'silent', ROLE: process.env.BENCH_ROLE ?? 'all', PORT: '0', HOST: '127.0.0.1',
   SESSION_CREATE_LIMIT: '0', SESSION_CREATE_QUEUE_LIMIT: '0',
 });
 const directory = parseDirectory(JSON.stringify({ queues: [{ id: 'bench', name: 'Bench' }], agents: [] }), 'bench.json');

@@ -6,11 +6,13 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { formatExpiry, runExpiry, type ExpiryOptions } from './expiry.js';
+import { formatHome, homeOptions, runHome } from './home.js';
 import { formatRelay, relayOptions, runRelay } from './relay.js';
 import { formatSaturated, runSaturated, saturatedOptions } from './saturated.js';
+import { formatScale, runScale, scaleOptions } from './scale.js';
 import { sleep } from './util.js';
 
-const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry'] as const;
+const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry', 'home', 'scale'] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -33,6 +35,8 @@ const benches: Record<Name, () => Promise<string>> = {
   saturated: async () => formatSaturated(await runSaturated(saturatedOptions(quick), log)),
   ambiguous: async () => formatRelay(await runRelay(relayOptions('ambiguous', quick), log)),
   expiry: async () => formatExpiry(await runExpiry(expiry, log), expiry),
+  home: async () => formatHome(await runHome(homeOptions(quick), log), homeOptions(quick)),
+  scale: async () => formatScale(await runScale(scaleOptions(quick), log), scaleOptions(quick)),
 };
 
 // Anything else running on the machine shows in the figures: its load is printed with them.
@@ -40,8 +44,8 @@ const load = () => `load average (1 min) ${loadavg()[0]!.toFixed(2)} on ${cpus()
 const out: string[] = [
   `Switchboard bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}, ${load()} at the start`,
   'p50/p99/max: from the POST leaving the client to the line reaching the sink; 202 p50: to the system\'s answer. sent/s, delivered/s: lines ÷ first to last.',
-  'redis cmd/msg: every command the service ran on its private Redis in the phase (inside scripts too) ÷ lines delivered; cpu ms/msg: the process\'s user+system CPU',
-  '÷ lines delivered; loop max: its longest event-loop stall. posts, 429, 5xx: what the sink was sent and answered. dup/reord: counted at the sink per chat by seq.',
+  'redis cmd/msg: every command the service ran on its private Redis in the phase (inside scripts too) ÷ lines delivered; cpu ms/msg: the processes\' user+system CPU',
+  '÷ lines delivered; redis cpu ms/msg: the private Redis\'s CPU ÷ lines delivered; loop max: the longest event-loop stall. posts, 429, 5xx: what the sink was sent and answered. dup/reord: counted at the sink per chat by seq.',
   '',
 ];
 for (const name of NAMES) {
