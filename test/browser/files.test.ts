@@ -28,7 +28,7 @@ describe.skipIf(!hasChromium)('the widget sends files, in headless Chromium', ()
     await page.locator('select[name=queue] option[value=it-support]').waitFor({ state: 'attached' });
     await page.fill('input[name=name]', 'Zed');
     await page.click('#start button[type=submit]');
-    await expect.poll(() => page.textContent('#status')).toBe('Waiting for an agent');
+    await expect.poll(() => page.textContent('#status')).toMatch(/^Waiting for an agent · #1 in line/);
     const stored = JSON.parse((await page.evaluate<string | null>('sessionStorage.getItem("switchboard")')) ?? '{}') as { id?: string };
 
     await page.setInputFiles('#attach', { name: 'pixel.png', mimeType: 'image/png', buffer: PIXEL });
