@@ -142,7 +142,11 @@ export async function requestHelp(ctx: AppContext, input: { sessionId: string; a
     const a2 = e.about(a, a.id);
     return a.id !== input.agentId && !a2.pendingForInvitee && !a2.inviteeMember;
   });
-  if (supervisors.length === 0) throw Refused.of('no_supervisors', { queue: ctx.directory.get().queue(session.queueId)?.name ?? session.queueId });
+  if (supervisors.length === 0) {
+    const queue = ctx.directory.get().queue(session.queueId)?.name ?? session.queueId;
+    const allIn = ctx.directory.get().supervisorsOf(session.queueId).some((a) => a.id !== input.agentId);
+    throw Refused.of('no_supervisors', { queue }, allIn ? 'no_supervisors.inChat' : undefined);
+  }
   const group = newInviteId(session.id);
   const now = ctx.now();
   return place(ctx, supervisors.map((a) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: a.id, mode: 'participant', kind: 'help', note: input.note, group })), {

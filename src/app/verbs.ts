@@ -8,7 +8,10 @@ import { InviteMode, NOTE_MAX } from '../domain/invite.js';
  * re-reads the state and re-checks every rule for whoever clicked.
  */
 const Id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_~.-]+$/, 'an id');
-const Session = z.object({ sessionId: Id });
+/** Which list a button sits on (a home, the monitoring card), so that list is what is drawn again after the click. */
+export const ListName = z.enum(['home', 'monitor']);
+export type ListName = z.infer<typeof ListName>;
+const Session = z.object({ sessionId: Id, from: ListName.optional() });
 const Invite = z.object({ inviteId: Id });
 /** Form inputs arrive as strings; an empty one means "not given". */
 const optionalText = (max: number) => z.string().trim().max(max).optional().transform((s) => (s ? s : undefined));

@@ -51,7 +51,7 @@ describe('Teams: a chat from start to end', () => {
     const r = await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'accept', { sessionId: chat.id }, chat.root));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ statusCode: 200, type: CARD });
-    expect(verbs(r.body.value)).toEqual(['invite.open', 'invites', 'transfer.open', 'release', 'assist.open', 'end']);
+    expect(verbs(r.body.value)).toEqual(['invite.open', 'transfer.open', 'release', 'assist.open', 'end']);
     const put = await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === chat.root && verbs(cardsIn(c)[0]).includes('end'));
     expect(put.conversationId).toBe(chat.thread);
     expect(await members()).toEqual(['alice:owner']);
@@ -207,8 +207,12 @@ describe('Teams: a chat from start to end', () => {
     await w.teams.post(w.teams.personalMessage(USERS.carol, 'a:dm-carol', 'monitor'));
     const list = await w.fake.waitFor((c) => c.conversationId === 'a:dm-carol' && verbs(cardsIn(c)[0]).includes('join'));
     expect(actionData(cardsIn(list)[0], 'join').filter((d) => d.mode === 'monitor').map((d) => d.sessionId)).toContain(chat.id);
-    const r = await w.teams.post(w.teams.invoke(USERS.carol, 'a:dm-carol', 'join', { sessionId: chat.id, mode: 'monitor' }, list.responseId));
+    const data = actionData(cardsIn(list)[0], 'join').find((d) => d.mode === 'monitor' && d.sessionId === chat.id)!;
+    expect(data.from).toBe('monitor');
+    const r = await w.teams.post(w.teams.invoke(USERS.carol, 'a:dm-carol', 'join', data, list.responseId));
     expect(cardText(r.body.value)).toMatch(/You joined chat \w+ as monitor/);
+    // The list is drawn again, not replaced by the chat: the chat is on it, with only Participate left for Carol.
+    expect(actionData(r.body.value, 'join').filter((d) => d.sessionId === chat.id).map((d) => d.mode)).toEqual(['participant']);
     expect(await members()).toEqual(['alice:owner', 'bob:monitor', 'carol:monitor']);
     await w.fake.waitFor((c) => inThread(c) && /Carol joined as monitor/.test(textOf(c)));
   });

@@ -7,15 +7,16 @@ import { rootSurface } from '../../src/app/surfaces/root.js';
 import { fill, plain } from '../../src/app/wording/rich.js';
 import { say, words } from '../../src/app/wording/index.js';
 import {
-  activeView, agentsById, alice, bobHomeAway, carolHome, endedView, invite, inviteView, inviteViews, MAX_RESENDS, member, NOW, bob, sessionView, T0, TTL, waitingView,
+  activeView, agentsById, alice, bobHomeAway, carolHome, endedView, invite, inviteView, inviteViews, MAX_RESENDS, member, MIN, NOW, bob, recent, sessionView, T0, TTL, waitingView,
 } from '../support/fixtures.js';
+import type { MessageEntry } from '../../src/domain/transcript.js';
 import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
 
 describe('the root of a chat, per viewer', () => {
   const withBob = sessionView({ members: [...activeView.members, member(bob, 'participant', T0, 'invite')] });
   it.each([
-    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites +3', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
-    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites +3', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
+    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
+    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
     ['a participant who invited nobody', { agentId: 'bob' }, ['Invite', 'Ask for help', 'Leave']],
     ['a monitor', { agentId: 'carol' }, ['Leave']],
     ['someone outside the chat', { agentId: 'dan' }, []],
@@ -55,6 +56,13 @@ describe('the invite card', () => {
   });
   it('quotes the last messages', () => {
     expect(renderText(inviteCard(inviteViews.pendingParticipant, NOW))).toContain('> Jane Doe: Thanks! Error is <!channel> & <@U123>');
+  });
+  it("marks a quoted line the end user never saw, and names agents as the thread does (not by what was stored)", () => {
+    const aside: MessageEntry = { id: `${T0 + 3 * MIN}-0`, kind: 'message', ts: T0 + 3 * MIN, visibility: 'agents', author: 'agent', agentId: 'carol', authorName: 'Carol', text: 'Looks like the 5.2 client bug' };
+    const iv = { ...inviteViews.pendingParticipant, view: { ...inviteViews.pendingParticipant.view, recent: [...recent, aside] } };
+    const text = renderText(inviteCard(iv, NOW));
+    expect(text).toContain('> 👀 agents only · Carol Lefèvre: Looks like the 5.2 client bug');
+    expect(text).toContain('> Alice Ng: Hello Jane, let me check.');
   });
 });
 

@@ -18,7 +18,7 @@ export interface TeamsDeps {
 }
 
 /** How agents address the bot, for the help. */
-export const PREFIX = '@Switchboard (in your 1:1 with the bot, nothing)';
+export const PREFIX = '@Switchboard in a channel, or / in your 1:1 with the bot (while you are in a chat, the / keeps a command from going to the customer)';
 
 export const run = (d: TeamsDeps, intent: Intent): Promise<Outcome> => dispatch(d.ctx, intent, { prefix: PREFIX });
 

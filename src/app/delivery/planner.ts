@@ -5,7 +5,7 @@ import type { Effect, Mirror, PlatformPort, Posted } from '../ports.js';
 import { homeSurface } from '../surfaces/home.js';
 import { inviteCard, threadLine } from '../surfaces/invites.js';
 import { escalationCard } from '../surfaces/queue.js';
-import { lineContext } from '../surfaces/lines.js';
+import { lineContext, namingChat } from '../surfaces/lines.js';
 import { agentName, userName } from '../surfaces/names.js';
 import { rootSurface, type Viewer } from '../surfaces/root.js';
 import { line, type Surface } from '../surfaces/surface.js';
@@ -175,7 +175,8 @@ async function deliverInvite(ctx: AppContext, effectId: string, sessionId: strin
   const said = threadLine(iv);
   if (said) {
     for (const m of mirrors.filter((x) => x.kind === 'channel' || x.agentId === invite.inviterId)) {
-      await ctx.engine.enqueue(m.dest, [post(sessionId, `${said.id}:${m.id}`, m.id, said.surface)]);
+      const surface = m.kind === 'direct' && platformOf(ctx, m.platform)?.threads === false ? namingChat(said.surface, view.session.ref) : said.surface;
+      await ctx.engine.enqueue(m.dest, [post(sessionId, `${said.id}:${m.id}`, m.id, surface)]);
     }
   }
   await ctx.homes.refresh([invite.inviteeId, invite.inviterId]);

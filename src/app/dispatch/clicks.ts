@@ -13,10 +13,10 @@ import { mayAnswer } from '../../domain/invite.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { rootSurface } from '../surfaces/root.js';
 import type { Surface } from '../surfaces/surface.js';
-import type { ParsedCall, Verb, VerbData } from '../verbs.js';
+import type { ListName, ParsedCall, Verb, VerbData } from '../verbs.js';
 import { homeView, inviteView, monitoringView, sessionView } from '../views.js';
 import { plural, words } from '../wording/index.js';
-import { done } from './commands.js';
+import { availabilityDone, done } from './commands.js';
 import { answerLine } from './replies.js';
 
 interface Click<V extends Verb> {
@@ -27,6 +27,13 @@ interface Click<V extends Verb> {
 }
 
 const root = async (ctx: AppContext, agent: Agent, d: { sessionId: string }) => rootSurface(await sessionView(ctx, d.sessionId), { agentId: agent.id });
+const lists: Record<ListName, (ctx: AppContext, agent: Agent) => Promise<Surface>> = {
+  home: async (ctx, agent) => homeSurface(await homeView(ctx, agent)),
+  monitor: async (ctx, agent) => monitoringSurface(await monitoringView(ctx, agent), agent.id),
+};
+/** A button on a list draws that list again; one on a chat's card, the card. */
+const listOr = (card: NonNullable<Click<'accept'>['show']>) => async (ctx: AppContext, agent: Agent, d: { sessionId: string; from?: ListName | undefined }) =>
+  d.from ? lists[d.from](ctx, agent) : card(ctx, agent, d);
 const card = async (ctx: AppContext, d: { inviteId: string }) => {
   const inv = await ctx.store.invites.get(d.inviteId);
   if (!inv) throw Refused.of('invite_not_found');
@@ -53,8 +60,8 @@ const answer = <V extends 'participate' | 'monitor' | 'accept.offer'>(a: 'partic
 
 /** Every verb, with its use case and its surface. Thin: the use cases decide who may do what. */
 export const CLICKS: { [V in Verb]: Click<V> } = {
-  accept: { run: async (ctx, agent, d) => (await sessions.accept(ctx, d.sessionId, agent), {}), show: root },
-  end: { run: async (ctx, agent, d) => (await sessions.endSession(ctx, d.sessionId, agent.id), {}), show: root },
+  accept: { run: async (ctx, agent, d) => (await sessions.accept(ctx, d.sessionId, agent), {}), show: listOr(root) },
+  end: { run: async (ctx, agent, d) => (await sessions.endSession(ctx, d.sessionId, agent.id), {}), show: listOr(root) },
   'invite.open': {
     run: async (ctx, agent, d) => {
       await sessions.assertMay(ctx, d.sessionId, agent.id, 'invite');
@@ -119,14 +126,14 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
       const s = await lifecycle.release(ctx, d.sessionId, agent.id);
       return done(words('notice.released', { ref: s.ref, queue: queueName(ctx, s.queueId) }));
     },
-    show: root,
+    show: listOr(root),
   },
   leave: {
     run: async (ctx, agent, d) => {
       await lifecycle.leave(ctx, d.sessionId, agent.id);
       return done(words('notice.left', { ref: await refOf(ctx, d.sessionId) }));
     },
-    show: async (ctx, agent) => homeSurface(await homeView(ctx, agent)),
+    show: listOr(root),
   },
   'assist.open': {
     run: async (ctx, agent, d) => {
@@ -175,7 +182,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
     run: async (ctx, agent, d) => {
       await sessions.setAvailability(ctx, agent.id, d.to === 'available');
       await publishHomes(ctx, [agent]);
-      return done(words(d.to === 'available' ? 'notice.available' : 'notice.away'));
+      return availabilityDone(d.to === 'available');
     },
     show: async (ctx, agent) => homeSurface(await homeView(ctx, agent)),
   },
@@ -184,9 +191,10 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
       await invites.supervisorJoin(ctx, d.sessionId, agent, d.mode);
       return done(words('notice.joined', { ref: (await sessions.loadSession(ctx, d.sessionId)).ref, mode: modeWord(d.mode) }));
     },
-    show: async (ctx, agent) => monitoringSurface(await monitoringView(ctx, agent), agent.id),
+    // Join buttons live on lists only; older ones carry no list name.
+    show: async (ctx, agent, d) => lists[d.from ?? 'monitor'](ctx, agent),
   },
-  home: { show: async (ctx, agent) => homeSurface(await homeView(ctx, agent)) },
+  home: { show: lists.home },
   'chat.show': { show: root },
   'line.send': { run: (ctx, agent, d, prefix) => answerLine(ctx, agent, d.lineId, 'send', prefix) },
   'line.run': { run: (ctx, agent, d, prefix) => answerLine(ctx, agent, d.lineId, 'run', prefix) },

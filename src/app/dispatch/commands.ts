@@ -17,6 +17,10 @@ import { resolveAgent, resolveChat, resolveQueue } from './resolve.js';
 
 export const done = (text: Rich): Outcome => ({ notice: { text, tone: 'good' } });
 
+/** Being Away is a state, not an achievement: said plainly. */
+export const availabilityDone = (available: boolean): Outcome =>
+  ({ notice: { text: words(available ? 'notice.available' : 'notice.away'), tone: available ? 'good' : 'info' } });
+
 /** Runs a parsed command for an agent. `place` is where it was typed, when that mirrors a chat. */
 export async function runCommand(ctx: AppContext, agent: Agent, command: Command, ctxt: { place?: string; prefix: string }): Promise<Outcome> {
   switch (command.kind) {
@@ -39,7 +43,7 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     case 'away': {
       await setAvailability(ctx, agent.id, command.kind === 'available');
       await publishHomes(ctx, [agent]);
-      return { ...done(words(command.kind === 'available' ? 'notice.available' : 'notice.away')), open: homeSurface(await homeView(ctx, agent)) };
+      return { ...availabilityDone(command.kind === 'available'), open: homeSurface(await homeView(ctx, agent)) };
     }
     case 'monitor':
       return { open: monitoringSurface(await monitoringView(ctx, agent), agent.id) };

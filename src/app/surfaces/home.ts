@@ -1,6 +1,6 @@
 import { isSupervisor } from '../../domain/directory.js';
 import { supervisorJoinModes } from '../../domain/policy.js';
-import { call } from '../verbs.js';
+import { call, type ListName } from '../verbs.js';
 import { at, plural, type Rich, words } from '../wording/index.js';
 import { type HomeView, type InviteView, memberOf, type SessionView } from '../views.js';
 import { answerActions } from './invites.js';
@@ -32,18 +32,18 @@ function chatItem(v: SessionView, agentId: string): Block[] {
     { type: 'text', text: chatLine(v) },
     { type: 'context', text: words('home.chat.about', { status: words(`status.${v.session.status}`), mode: me ? modeWord(me.mode) : words('none') }) },
   ];
-  const actions = chatActions(v, { agentId });
+  const actions = chatActions(v, { agentId, from: 'home' });
   if (actions.length > 0) blocks.push({ type: 'actions', actions });
   return blocks;
 }
 
 /** Participate / Monitor for a supervisor, as the policy still allows them. */
-export function joinActions(v: SessionView, agentId: string): Action[] {
+export function joinActions(v: SessionView, agentId: string, from: ListName): Action[] {
   return supervisorJoinModes(v.session, memberOf(v, agentId)).map((mode) =>
-    action(words(mode === 'participant' ? 'action.participate' : 'action.monitor'), call('join', { sessionId: v.session.id, mode }), mode === 'participant' ? { style: 'primary' } : {}));
+    action(words(mode === 'participant' ? 'action.participate' : 'action.monitor'), call('join', { sessionId: v.session.id, mode, from }), mode === 'participant' ? { style: 'primary' } : {}));
 }
 
-function monitorItem(v: SessionView, agentId: string): Block[] {
+function monitorItem(v: SessionView, agentId: string, from: ListName): Block[] {
   const me = memberOf(v, agentId);
   const others = v.members.filter((m) => m.mode !== 'owner').length;
   const about: Rich = [
@@ -51,7 +51,7 @@ function monitorItem(v: SessionView, agentId: string): Block[] {
     ...(me ? words('monitoring.you', { mode: modeWord(me.mode) }) : []),
   ];
   const blocks: Block[] = [{ type: 'text', text: chatLine(v) }, { type: 'context', text: about }];
-  const actions = joinActions(v, agentId);
+  const actions = joinActions(v, agentId, from);
   if (actions.length > 0) blocks.push({ type: 'actions', actions });
   return blocks;
 }
@@ -78,9 +78,9 @@ export function homeSurface(home: HomeView): Surface {
   if (isSupervisor(home.agent) || help.length > 0) {
     blocks.push({ type: 'list', title: words('home.help', { n: help.length }), items: help.map(inviteItem), empty: words('home.help.none') });
   }
-  if (isSupervisor(home.agent)) blocks.push(waitingList(home.waiting));
+  if (isSupervisor(home.agent)) blocks.push(waitingList(home.waiting, 'home'));
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
-    blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id)), empty: words('monitoring.none') });
+    blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
   return { kind: 'home', blocks, fallback: words('home.title') };
 }
@@ -92,8 +92,8 @@ export function monitoringSurface(m: { active: readonly SessionView[]; waiting?:
   const title = words('monitoring.title', { n: active.length });
   return {
     blocks: [
-      ...(waiting.length > 0 ? [waitingList(waiting)] : []),
-      { type: 'list', title, items: active.map((v) => monitorItem(v, agentId)), empty: words('monitoring.none') },
+      ...(waiting.length > 0 ? [waitingList(waiting, 'monitor')] : []),
+      { type: 'list', title, items: active.map((v) => monitorItem(v, agentId, 'monitor')), empty: words('monitoring.none') },
     ],
     fallback: active.length > 0 ? title : words('monitoring.none'),
   };

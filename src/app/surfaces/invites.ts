@@ -64,7 +64,7 @@ export function inviteCard(iv: InviteView, now: number): Surface {
   const blocks: Block[] = [{ type: 'text', text: cardHead(iv, inviter) }];
   if (inv.note) blocks.push({ type: 'context', text: words('invite.card.note', { note: inv.note }) });
   if (inv.attempt > 1) blocks.push({ type: 'context', text: words('invite.card.attempt', { attempt: inv.attempt }) });
-  if (inv.group && inv.kind === 'invite') blocks.push({ type: 'context', text: words('invite.card.group', { queue: view.queue.name }) });
+  if (inv.group) blocks.push({ type: 'context', text: words(inv.kind === 'help' ? 'help.card.group' : 'invite.card.group', { queue: view.queue.name }) });
   const facts: Array<[Rich, Rich]> = [
     [words('root.fact.user'), [userLabel(view.session)]],
     [words('root.fact.queue'), [view.queue.name]],
@@ -72,10 +72,12 @@ export function inviteCard(iv: InviteView, now: number): Surface {
   if (inv.kind === 'invite') facts.push([words('invite.card.fact.mode'), modeTitle(inv.mode)]);
   facts.push([words('root.fact.ref'), ref(view.session)]);
   blocks.push({ type: 'facts', facts });
-  const quote = messageQuote(view);
+  const quote = messageQuote(view, iv.agent);
   if (quote) blocks.push(quote);
   if (answerable(inv, now)) {
-    blocks.push({ type: 'context', text: words(inv.kind === 'transfer' ? 'offer.card.expires' : 'invite.card.expires', { time: at(inv.expiresAt) }) });
+    // "Only you can answer" holds for one person's invite, not for a group's (the first of them takes it).
+    const expires = inv.kind === 'transfer' ? 'offer.card.expires' : inv.group ? 'invite.card.expires.group' : 'invite.card.expires';
+    blocks.push({ type: 'context', text: words(expires, { time: at(inv.expiresAt) }) });
     blocks.push({ type: 'actions', actions: answerActions(inv) });
   } else {
     blocks.push(outcome(iv, now));

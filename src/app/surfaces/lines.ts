@@ -76,6 +76,14 @@ export function entryLine(entry: TranscriptEntry, c: LineContext, opts: { inChat
   return { blocks, fallback: body, meta: { kind: 'entry', id: entry.id } };
 }
 
+/** A line for a 1:1 that holds several chats (where lines cannot sit under their chat): the chat's ref before it. */
+export function namingChat(s: Surface, ref: string): Surface {
+  const [first, ...rest] = s.blocks;
+  if (!first || (first.type !== 'text' && first.type !== 'context')) return s;
+  const prefix = words('line.inChat', { ref });
+  return { ...s, blocks: [{ ...first, text: [...prefix, ...first.text] }, ...rest], fallback: [...prefix, ...s.fallback] };
+}
+
 function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
   switch (entry.kind) {
     case 'message':
@@ -115,13 +123,16 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
   }
 }
 
-/** The last messages, quoted on a card so an invitee knows what the chat is about. */
-export function messageQuote(view: SessionView): Block | null {
+/**
+ * The last messages, quoted on a card so an invitee knows what the chat is about: named as
+ * the thread names them, a line the end user never saw marked as such.
+ */
+export function messageQuote(view: SessionView, agent?: (id: string) => Agent | undefined): Block | null {
   if (view.recent.length === 0) return null;
-  const c = lineContext(view, () => undefined);
+  const c = lineContext(view, agent ?? ((id) => view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined)));
   const lines = view.recent.map((m): Rich => {
     const t = (m.text || (m.file ? `📎 ${m.file.name}` : '')).replace(/\s+/g, ' ').trim();
-    return [strong(`${author(m, c)}:`), ' ', t.length > QUOTE_LINE ? `${t.slice(0, QUOTE_LINE - 1)}…` : t];
+    return [...tag(m), strong(`${author(m, c)}:`), ' ', t.length > QUOTE_LINE ? `${t.slice(0, QUOTE_LINE - 1)}…` : t];
   });
   return { type: 'quote', title: words('invite.card.recent'), lines };
 }

@@ -1,4 +1,4 @@
-import { call } from '../verbs.js';
+import { call, type ListName } from '../verbs.js';
 import { at, type Rich, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
 import { messageQuote } from './lines.js';
@@ -7,7 +7,7 @@ import { action, type Block, type Surface } from './surface.js';
 
 /** What supervisors see of a queue's waiting chats: the escalation card, and the Waiting list. */
 
-const acceptAction = (v: SessionView) => action(words('action.accept'), call('accept', { sessionId: v.session.id }), { style: 'primary' });
+const acceptAction = (v: SessionView, from?: ListName) => action(words('action.accept'), call('accept', { sessionId: v.session.id, ...(from ? { from } : {}) }), { style: 'primary' });
 const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.ref, user: userName(v.session), queue: v.queue.name });
 
 /** To each supervisor of the queue when a chat waits too long: Accept while it waits, then who took it. */
@@ -30,12 +30,12 @@ export function escalationCard(view: SessionView): Surface {
 }
 
 /** A waiting chat on a supervisor's list: since when, escalated or not, and Accept. */
-export function waitingItem(v: SessionView): Block[] {
+export function waitingItem(v: SessionView, from: ListName): Block[] {
   const since = words(v.session.escalatedAt ? 'waiting.since.escalated' : 'waiting.since', { time: at(v.session.createdAt, 'time') });
-  return [{ type: 'text', text: chatLine(v) }, { type: 'context', text: since }, { type: 'actions', actions: [acceptAction(v)] }];
+  return [{ type: 'text', text: chatLine(v) }, { type: 'context', text: since }, { type: 'actions', actions: [acceptAction(v, from)] }];
 }
 
 /** The Waiting list of a supervisor's queues, oldest first. */
-export const waitingList = (waiting: readonly SessionView[]): Block => ({
-  type: 'list', title: words('home.waiting', { n: waiting.length }), items: waiting.map(waitingItem), empty: words('home.waiting.none'),
+export const waitingList = (waiting: readonly SessionView[], from: ListName): Block => ({
+  type: 'list', title: words('home.waiting', { n: waiting.length }), items: waiting.map((v) => waitingItem(v, from)), empty: words('home.waiting.none'),
 });

@@ -1,7 +1,7 @@
 import { isOpen, mayViewInvites } from '../../domain/invite.js';
 import { can } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
-import { call } from '../verbs.js';
+import { call, type ListName } from '../verbs.js';
 import { at, join, type Rich, words } from '../wording/index.js';
 import { memberOf, type SessionView } from '../views.js';
 import { agentName, modeWord, ref, userLabel, userName } from './names.js';
@@ -12,7 +12,7 @@ import { type Action, action, type Block, type Surface } from './surface.js';
  * owner's actions (each click is still checked for whoever clicks); an agent's own copy
  * (a 1:1 mirror, a home) offers only what their role in the chat allows.
  */
-export type Viewer = { shared: true } | { agentId: string };
+export type Viewer = { shared: true } | { agentId: string; from?: ListName };
 
 const roleOf = (view: SessionView, viewer: Viewer): Pick<Member, 'mode'> | undefined =>
   'shared' in viewer ? { mode: 'owner' } : memberOf(view, viewer.agentId);
@@ -20,17 +20,21 @@ const roleOf = (view: SessionView, viewer: Viewer): Pick<Member, 'mode'> | undef
 /** The actions a viewer may take on an active chat, per the policy. */
 export function chatActions(view: SessionView, viewer: Viewer): Action[] {
   const { session } = view;
+  // On a list, each button carries the list's name along with the chat.
   const sessionId = session.id;
-  if (session.status === 'waiting') return [action(words('action.accept'), call('accept', { sessionId }), { style: 'primary' })];
+  const on = { sessionId, ...('from' in viewer && viewer.from ? { from: viewer.from } : {}) };
+  if (session.status === 'waiting') return [action(words('action.accept'), call('accept', on), { style: 'primary' })];
   if (session.status !== 'active') return [];
   const role = roleOf(view, viewer);
   const out: Action[] = [];
   if (can(role, 'invite')) out.push(action(words('action.invite'), call('invite.open', { sessionId })));
   const seesInvites = 'shared' in viewer || mayViewInvites(session, view.invites, viewer.agentId).ok;
-  if (seesInvites) out.push(action(words('action.invites', { n: view.invites.length }), call('invites', { sessionId })));
+  // The invites' story (answers, reasons) once there is one; how many still wait for an answer, if any.
+  const waiting = view.invites.filter((i) => i.status === 'pending').length;
+  if (seesInvites && view.invites.length > 0) out.push(action(waiting > 0 ? words('action.invites.pending', { n: waiting }) : words('action.invites'), call('invites', { sessionId })));
   if (can(role, 'transfer')) out.push(action(words('action.transfer'), call('transfer.open', { sessionId })));
   if (can(role, 'release')) {
-    out.push(action(words('action.release'), call('release', { sessionId }), {
+    out.push(action(words('action.release'), call('release', on), {
       confirm: { title: words('confirm.release.title'), text: words('confirm.release.text', { ref: session.ref, queue: view.queue.name }), yes: words('action.release'), no: words('action.cancel') },
     }));
   }
@@ -39,12 +43,12 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
   if (help && !('shared' in viewer) && help.inviterId === viewer.agentId) out.push(action(words('action.withdraw'), call('assist.withdraw', { sessionId })));
   if (can(role, 'promote') && view.members.some((m) => m.mode === 'monitor')) out.push(action(words('action.promote'), call('promote.open', { sessionId })));
   if (role && role.mode !== 'owner' && can(role, 'leave')) {
-    out.push(action(words('action.leave'), call('leave', { sessionId }), {
+    out.push(action(words('action.leave'), call('leave', on), {
       confirm: { title: words('confirm.leave.title'), text: words('confirm.leave.text', { ref: session.ref }), yes: words('action.leave'), no: words('action.cancel') },
     }));
   }
   if (can(role, 'end')) {
-    out.push(action(words('action.end'), call('end', { sessionId }), {
+    out.push(action(words('action.end'), call('end', on), {
       style: 'danger',
       confirm: { title: words('confirm.end.title'), text: words('confirm.end.text', { ref: session.ref }), yes: words('action.end'), no: words('action.cancel') },
     }));
