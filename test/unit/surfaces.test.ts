@@ -51,6 +51,10 @@ describe('the invite card', () => {
     expect(buttons(s)).toEqual([]);
     expect(renderText(s)).toMatch(text);
   });
+  it('once rejected with a reason, shows the one who rejected their reason', () => {
+    const iv = inviteView(invite({ status: 'rejected', reason: 'Too busy <right> now', respondedAt: NOW }));
+    expect(renderText(inviteCard(iv, NOW))).toMatch(/You rejected this invite .* Your reason: “Too busy <right> now”/);
+  });
   it('a pending invite past its expiry offers nothing', () => {
     expect(buttons(inviteCard(inviteViews.pendingParticipant, inviteViews.pendingParticipant.invite.expiresAt + 1))).toEqual([]);
   });

@@ -203,7 +203,7 @@ export async function unreachable(ctx: AppContext, d: Delivery): Promise<void> {
   if (!invite || invite.status !== 'pending') return;
   const invitee = ctx.directory.get().agent(invite.inviteeId);
   if (invitee && platformsOf(ctx, invitee).length > 1) return;
-  const notice = line(words('invite.unreached', { name: agentName(invitee, invite.inviteeId) }));
+  const notice = line(words(invite.kind === 'transfer' ? 'offer.unreached' : 'invite.unreached', { name: agentName(invitee, invite.inviteeId) }));
   for (const m of mirrors.filter((x) => x.kind === 'channel' || x.agentId === invite.inviterId)) {
     await ctx.engine.enqueue(m.dest, [post(d.sessionId, `unreached:${inviteId}:${m.id}`, m.id, notice)]);
   }

@@ -18,7 +18,7 @@ export async function resolveChat(ctx: AppContext, agentId: string, ref: string 
   const mine = await activeChatsOf(ctx, agentId);
   if (mine.length === 1) return mine[0]!;
   if (mine.length === 0) throw Refused.of('no_chat');
-  throw Refused.of('ambiguous_chat', { n: mine.length, refs: mine.map((s) => s.ref).join(', ') });
+  throw Refused.of('ambiguous_chat', { n: mine.length, refs: mine.map((s) => s.ref).join(', '), example: mine[0]!.ref });
 }
 
 /** The chats mirrored at a place (a thread holds one; a 1:1 may hold several), oldest first. */

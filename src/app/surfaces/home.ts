@@ -46,8 +46,9 @@ export function joinActions(v: SessionView, agentId: string, from: ListName): Ac
 function monitorItem(v: SessionView, agentId: string, from: ListName): Block[] {
   const me = memberOf(v, agentId);
   const others = v.members.filter((m) => m.mode !== 'owner').length;
+  const owner = v.session.ownerId ? agentName(v.owner, v.session.ownerId) : words('none');
   const about: Rich = [
-    ...plural('monitoring.about', others, { owner: v.session.ownerId ? agentName(v.owner, v.session.ownerId) : words('none') }),
+    ...(others === 0 ? words('monitoring.about.alone', { owner }) : plural('monitoring.about', others, { owner })),
     ...(me ? words('monitoring.you', { mode: modeWord(me.mode) }) : []),
   ];
   const blocks: Block[] = [{ type: 'text', text: chatLine(v) }, { type: 'context', text: about }];

@@ -37,7 +37,11 @@ function outcome(iv: InviteView, now: number): Block {
   const offer = inv.kind === 'transfer';
   switch (inv.status) {
     case 'accepted': return { type: 'notice', tone: 'good', text: offer ? words('offer.card.accepted', { time }) : words('invite.card.accepted', { mode: modeWord(joinedMode(iv) ?? inv.mode), time }) };
-    case 'rejected': return { type: 'notice', tone: 'info', text: words(offer ? 'offer.card.rejected' : 'invite.card.rejected', { time }) };
+    case 'rejected': {
+      const said = words(offer ? 'offer.card.rejected' : 'invite.card.rejected', { time });
+      // The one who rejected sees the reason they gave (the owner and inviter see it in the invite details).
+      return { type: 'notice', tone: 'info', text: inv.reason ? [...said, ...words('invite.card.reason', { reason: inv.reason })] : said };
+    }
     case 'cancelled': {
       if (inv.takenBy) return { type: 'notice', tone: 'info', text: words('invite.card.taken', { name: agentName(iv.agent(inv.takenBy), inv.takenBy), time }) };
       return { type: 'notice', tone: 'info', text: words(offer ? 'offer.card.cancelled' : inv.kind === 'help' ? 'help.card.cancelled' : 'invite.card.cancelled', { time }) };

@@ -126,6 +126,7 @@ export const en = {
   'help.line.accepted': '🆘 {invitee} answered the help request and joined as {mode}.',
   'help.line.nobody': '⏰ No supervisor answered the help request.',
   'invite.unreached': 'Could not deliver the invite to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then resend.',
+  'offer.unreached': 'Could not deliver the offer to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then offer the chat again.',
 
   // Invites: the invitee's card
   'invite.card.participant': '👋 **{inviter}** invites you to **participate in** a chat.',
@@ -142,6 +143,7 @@ export const en = {
   'invite.card.taken': '✋ {name} answered first, {time}.',
   'invite.card.group': 'Sent to everyone available in {queue}: the first to answer joins.',
   'invite.card.note': '📝 “{note}”',
+  'invite.card.reason': ' Your reason: “{reason}”',
   'offer.card': '🔀 **{inviter}** offers you a chat: accept it to become its owner.',
   'offer.card.accepted': '✅ You took over this chat {time}.',
   'offer.card.rejected': '🚫 You declined this chat {time}.',
@@ -240,6 +242,7 @@ export const en = {
   'home.help.item': '🆘 **{by}** asks for help in chat {ref}',
   'monitoring.title': 'Active chats in your queues ({n})',
   'monitoring.none': 'No active chat in the queues you supervise.',
+  'monitoring.about.alone': 'Owner: {owner}',
   'monitoring.about.one': 'Owner: {owner} · 1 other member',
   'monitoring.about.other': 'Owner: {owner} · {n} other members',
   'monitoring.you': ' · you: {mode}',
@@ -371,7 +374,7 @@ export const en = {
   'refusal.not_owner': 'You no longer own this chat.',
   'refusal.backlog': 'Too many messages are waiting to be delivered; try again in a moment.',
   'refusal.no_chat': 'You are not in any active chat. Add the chat reference, e.g. K7Q2XD.',
-  'refusal.ambiguous_chat': 'You are in {n} chats ({refs}): add the reference of the one you mean.',
+  'refusal.ambiguous_chat': 'You are in {n} chats ({refs}): add the reference of the one you mean at the end, as in “… {example}”.',
   'refusal.no_such_ref': 'No chat with reference {ref}.',
   'refusal.invalid': 'That action is not valid: {detail}',
   'refusal.unavailable': 'The service is temporarily unavailable; try again shortly.',
