@@ -27,7 +27,7 @@ describe('the chat lifecycle in Teams', () => {
     await say(chat, USERS.alice, 'transfer Bob Martin');
     await threadSays(chat, /Offered chat .* to Bob Martin/);
     const offer = await cardIn('a:dm-bob', 'accept.offer', t0);
-    expect(verbs(cardsIn(offer)[0])).toEqual(['accept.offer', 'reject']);
+    expect(verbs(cardsIn(offer)[0])).toEqual(['accept.offer', 'reject.open']);
     const data = actionData(cardsIn(offer)[0], 'accept.offer')[0]!;
     const accepted = await w.teams.post(w.teams.invoke(USERS.bob, 'a:dm-bob', 'accept.offer', data, offer.responseId));
     expect(cardText(accepted.body.value)).toMatch(/You took over this chat/);
@@ -49,10 +49,14 @@ describe('the chat lifecycle in Teams', () => {
     expect(sent.status).toBe(200);
     const danOffer = await cardIn('a:dm-dan', 'accept.offer', t1);
     expect(cardText(cardsIn(danOffer)[0])).toMatch(/long story/);
-    // Dan declines: nothing changes, the thread says so.
-    await w.teams.post(w.teams.invoke(USERS.dan, 'a:dm-dan', 'reject', actionData(cardsIn(danOffer)[0], 'reject')[0]!, danOffer.responseId));
+    // Dan declines, with a reason, through its dialog: nothing changes, the thread says so.
+    const ids = actionData(cardsIn(danOffer)[0], 'reject.open')[0]!;
+    const asked = await w.teams.post(w.teams.invoke(USERS.dan, 'a:dm-dan', 'reject.open', ids, danOffer.responseId));
+    expect(cardText(asked.body.value)).toMatch(/Alice Ng offered you chat/);
+    await w.teams.post(w.teams.invoke(USERS.dan, 'a:dm-dan', 'reject', { ...ids, reason: 'on leave tomorrow' }, danOffer.responseId));
     await threadSays(chat, /Dan Ortiz declined the chat/);
     expect((await w.h.service.ctx.store.sessions.get(chat.id))?.ownerId).toBe('alice');
+    expect((await w.h.service.ctx.store.invites.get(ids.inviteId!))).toMatchObject({ status: 'rejected', reason: 'on leave tomorrow' });
   });
 
   it('anyone available, a reasoned rejection, promote, ask for help, and leave', async () => {

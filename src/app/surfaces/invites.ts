@@ -22,9 +22,8 @@ const ANSWER_BUTTONS = {
  */
 export function answerActions(inv: Invite): Action[] {
   const yes = answersFor(inv).map((a, i) => action(ANSWER_BUTTONS[a as keyof typeof ANSWER_BUTTONS](), call(a === 'accept' ? 'accept.offer' : (a as 'participate' | 'monitor'), ids(inv)), i === 0 ? { style: 'primary' } : {}));
-  const no = inv.kind === 'transfer'
-    ? action(words('action.decline'), call('reject', ids(inv)), { style: 'danger' })
-    : action(words('action.reject'), call('reject.open', ids(inv)), { style: 'danger' });
+  // Both ask for an optional reason first (the owner and the inviter see it).
+  const no = action(words(inv.kind === 'transfer' ? 'action.decline' : 'action.reject'), call('reject.open', ids(inv)), { style: 'danger' });
   return [...yes, no];
 }
 
@@ -265,15 +264,17 @@ export function inviteForm(view: SessionView, opts: { query?: string; mode?: Inv
 /** Reject, with an optional reason for the one who invited. */
 export function rejectForm(iv: InviteView): Surface {
   const inviter = agentName(iv.inviter, iv.invite.inviterId);
+  const offer = iv.invite.kind === 'transfer';
+  const title = words(offer ? 'declineForm.title' : 'rejectForm.title');
   return {
     kind: 'dialog',
-    title: words('rejectForm.title'),
+    title,
     blocks: [
-      { type: 'context', text: words('rejectForm.about', { inviter, ref: iv.view.session.ref }) },
+      { type: 'context', text: words(offer ? 'declineForm.about' : 'rejectForm.about', { inviter, ref: iv.view.session.ref }) },
       { type: 'input', field: { kind: 'text', id: 'reason', label: words('rejectForm.reason', { inviter }), max: NOTE_MAX, optional: true } },
     ],
-    submit: action(words('action.reject'), call('reject', ids(iv.invite)), { style: 'danger' }),
+    submit: action(words(offer ? 'action.decline' : 'action.reject'), call('reject', ids(iv.invite)), { style: 'danger' }),
     back: call('invite.refresh', ids(iv.invite)),
-    fallback: words('rejectForm.title'),
+    fallback: title,
   };
 }

@@ -211,6 +211,8 @@ export const en = {
   'rejectForm.title': 'Reject the invite',
   'rejectForm.about': '{inviter} asked you into chat {ref}.',
   'rejectForm.reason': 'Why? (optional; {inviter} sees it)',
+  'declineForm.title': 'Decline the chat',
+  'declineForm.about': '{inviter} offered you chat {ref}.',
   'promoteForm.title': 'Promote in {ref}',
   'promoteForm.about': 'A participant can write to the end user.',
   'promoteForm.member': 'Monitor to promote',
