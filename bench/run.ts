@@ -10,9 +10,10 @@ import { formatHome, homeOptions, runHome } from './home.js';
 import { formatRelay, relayOptions, runRelay } from './relay.js';
 import { formatSaturated, runSaturated, saturatedOptions } from './saturated.js';
 import { formatScale, runScale, scaleOptions } from './scale.js';
+import { formatTakeover, runTakeover, takeoverOptions } from './takeover.js';
 import { sleep } from './util.js';
 
-const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry', 'home', 'scale'] as const;
+const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry', 'home', 'scale', 'takeover'] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -35,6 +36,7 @@ const benches: Record<Name, () => Promise<string>> = {
   saturated: async () => formatSaturated(await runSaturated(saturatedOptions(quick), log)),
   ambiguous: async () => formatRelay(await runRelay(relayOptions('ambiguous', quick), log)),
   expiry: async () => formatExpiry(await runExpiry(expiry, log), expiry),
+  takeover: async () => formatTakeover(await runTakeover(takeoverOptions(quick), log), takeoverOptions(quick)),
   home: async () => formatHome(await runHome(homeOptions(quick), log), homeOptions(quick)),
   scale: async () => formatScale(await runScale(scaleOptions(quick), log), scaleOptions(quick)),
 };
