@@ -12,12 +12,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { RecordingPlatform } from '../adapters/recording/platform.js';
+import { LEASE_MS } from '../jobs/delivery/timing.js';
 import { json, startHarness, uniquePrefix, waitFor } from '../test/support/harness.js';
 import { textsBy } from '../test/support/recording.js';
 import { fmt, percentile, REDIS_URL, table, verdict } from './util.js';
 
-/** The drainer's lease lifetime (jobs/delivery.ts LEASE_MS). */
-const LEASE_MS = 1_500;
 const LINES = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'];
 
 export interface TakeoverOptions { rounds: number }

@@ -13,7 +13,7 @@ import { choosePubSub, connect, onError, probe, type RedisClient } from '../adap
 import { migrateQueues } from '../jobs/migrateQueues.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../jobs/inviteExpiry.js';
 import { HomeQueue, startHomeWorker } from '../jobs/homes.js';
-import { Engine } from '../jobs/delivery.js';
+import { Engine } from '../jobs/delivery/engine.js';
 import { OutboxQueue, Planner, sweepOutboxes } from '../jobs/planner.js';
 import { rootPosted, unreachable } from './app/delivery/planner.js';
 import { timeWaitingChats } from './app/sessions.js';
