@@ -75,13 +75,17 @@ describe('Teams: an invitee the bot cannot reach', () => {
     w = undefined;
   });
 
-  it('with no 1:1 reference and no tenant known, the inviter is told in the thread', async () => {
+  it('with no 1:1 reference and no tenant known, the inviter is told in the thread, and may resend at once', async () => {
     w = await startTeamsWorld({ tenant: false });
     const chat = await acceptedChat(w);
     await w.teams.post(w.teams.threadMessage(USERS.alice, chat.thread, 'invite Bob Martin', { mention: true }));
     const notice = await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Could not deliver the invite to Bob Martin/.test(String(c.body?.text)));
     expect(notice.op).toBe('sendToConversation');
     expect(w.fake.calls((c) => c.op === 'createConversation' && !c.body?.channelData?.channel)).toHaveLength(0);
+    // Nobody can answer it: it has ended, and its line offers Resend without waiting out the TTL.
+    const invite = await waitFor(async () => (await w!.h.service.ctx.store.invites.list(chat.id)).find((i) => i.status === 'expired'), 5000, 'the invite ended');
+    expect(invite.inviteeId).toBe('bob');
+    await w.fake.waitFor((c) => inThreadOf(chat)(c) && cardsIn(c).some((card) => verbs(card).includes('resend')));
   });
 
   it('when Teams refuses to open the 1:1 (app not installed for them), the inviter is told in the thread', async () => {

@@ -194,19 +194,23 @@ export async function rootPosted(ctx: AppContext, d: Delivery, posted: Posted): 
   await ctx.store.sessions.setMirror(d.sessionId, { ...mirror, place: posted.place });
 }
 
-/** When a card could not reach its invitee on any platform, the inviter's mirrors say so. */
-export async function unreachable(ctx: AppContext, d: Delivery): Promise<void> {
+/**
+ * When a card could not reach its invitee on any platform, the inviter's mirrors say so.
+ * Returns the invite it was, so the caller can end it (nobody can answer it).
+ */
+export async function unreachable(ctx: AppContext, d: Delivery): Promise<string | undefined> {
   const inviteId = d.ref.startsWith('card:') ? d.ref.slice(5) : undefined;
-  if (!inviteId) return;
+  if (!inviteId) return undefined;
   const { view, mirrors } = await load(ctx, d.sessionId);
   const invite = view.invites.find((i) => i.id === inviteId);
-  if (!invite || invite.status !== 'pending') return;
+  if (!invite || invite.status !== 'pending') return undefined;
   const invitee = ctx.directory.get().agent(invite.inviteeId);
-  if (invitee && platformsOf(ctx, invitee).length > 1) return;
+  if (invitee && platformsOf(ctx, invitee).length > 1) return undefined;
   const notice = line(words(invite.kind === 'transfer' ? 'offer.unreached' : 'invite.unreached', { name: agentName(invitee, invite.inviteeId) }));
   for (const m of mirrors.filter((x) => x.kind === 'channel' || x.agentId === invite.inviterId)) {
     await ctx.engine.enqueue(m.dest, [post(d.sessionId, `unreached:${inviteId}:${m.id}`, m.id, notice)]);
   }
+  return inviteId;
 }
 
 /** Someone who joins a chat from another platform reads it in their 1:1 (or is let into its channel). */
