@@ -16,7 +16,6 @@ import { HomeQueue, startHomeWorker } from '../jobs/homes.js';
 import { Engine } from '../jobs/delivery/engine.js';
 import { OutboxQueue, Planner, sweepOutboxes } from '../jobs/planner.js';
 import { rootPosted, unreachable } from './app/delivery/planner.js';
-import { expireInvite } from './app/invites.js';
 import { timeWaitingChats } from './app/sessions.js';
 import { autoRouter, sweepRouting } from './app/routing.js';
 import type { AppContext } from './app/context.js';
@@ -96,11 +95,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   let ctxRef: AppContext | undefined;
   const engine = new Engine(store.deliveries, platforms, {
     rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
-    // An invite nobody can see expires at once: it can be resent once they have opened the app.
-    unreachable: async (d) => {
-      const inviteId = await unreachable(ctxRef!, d);
-      if (inviteId) await expireInvite(ctxRef!, inviteId);
-    },
+    unreachable: (d) => unreachable(ctxRef!, d),
   }, log, {
     delivered: (d) => metrics.delivered(d.entry),
     failed: () => metrics.deliveryFailures.inc(),

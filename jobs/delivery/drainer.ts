@@ -1,6 +1,7 @@
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
 import { type Limits, nextUnit } from '../../src/app/delivery/schedule.js';
 import { merged } from '../../src/app/delivery/merge.js';
+import { compareEntryIds } from '../../src/domain/transcript.js';
 import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../../src/app/ports.js';
 import type { Bucket } from './bucket.js';
 import type { Engine } from './engine.js';
@@ -83,7 +84,7 @@ export class Drainer {
   private take(items: Queued[]): void {
     for (const q of items) if (!this.queue.some((x) => x.qid === q.qid)) this.queue.push(q);
     const last = items.at(-1)?.qid;
-    if (last && (!this.after || compareIds(last, this.after) > 0)) this.after = last;
+    if (last && (!this.after || compareEntryIds(last, this.after) > 0)) this.after = last;
   }
 
   /** Acknowledges, records refs, reads what came since; false when the destination was released or lost. */
@@ -288,11 +289,4 @@ export class Drainer {
     this.refCache.set(target.group!, next);
     return { [target.group!]: next };
   }
-}
-
-/** Compare Redis stream ids ("ms-seq"). */
-function compareIds(a: string, b: string): number {
-  const [am = 0, as = 0] = a.split('-').map(Number);
-  const [bm = 0, bs = 0] = b.split('-').map(Number);
-  return am - bm || as - bs;
 }

@@ -3,7 +3,6 @@ import { isWordKey, type Params, plain, type Rich, type WordKey, words } from '.
 
 const STATUS: Record<string, number> = {
   not_found: 404, invite_not_found: 404, message_not_found: 404, unknown_agent: 404, unknown_queue: 404, no_such_ref: 404,
-  forbidden: 403, not_member: 403, not_invitee: 403, not_agent: 403, not_supervisor: 403, other_queue: 403, not_directory: 403,
   backlog: 429, rate_limited: 429, unavailable: 503, invalid_last_event_id: 400, transcript_full: 413, invalid: 400, invalid_request: 400, unauthorized: 401,
 };
 
@@ -37,6 +36,11 @@ export class Refused extends Error {
   /** A refusal by code alone (the store's preconditions, look-ups). */
   static of(code: string, params?: Refusal['params'], wording?: string): Refused {
     return Refused.from({ code, ...(params ? { params } : {}), ...(wording ? { wording } : {}) });
+  }
+
+  /** A credential that does not open this chat or file (a rule refused is a 409; this is a 403). */
+  static credential(wording: string): Refused {
+    return Refused.from({ code: 'forbidden', wording }, 403);
   }
 }
 

@@ -1,10 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
+import { bearer, equal } from './auth.js';
 import { sendError } from './errors.js';
 
 export const ADMIN_QUEUES = '/admin/queues';
@@ -19,12 +20,6 @@ export interface AdminOptions {
   secureCookie: boolean;
 }
 
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /**
  * The operator pages: `/admin/queues`, the BullMQ dashboard, for `Authorization: Bearer
  * <ADMIN_TOKEN>` or the session cookie that `/admin/login` (a form, so the token is never
@@ -34,10 +29,10 @@ export function mountAdmin(app: Express, o: AdminOptions): void {
   // The cookie holds a value derived from the token, never the token; a new token ends every session.
   const session = createHmac('sha256', o.token).update('switchboard admin session').digest('base64url');
   const authorized = (req: Request) => {
-    const h = req.get('authorization');
-    if (h?.startsWith('Bearer ') && same(h.slice(7).trim(), o.token)) return true;
+    const presented = bearer(req);
+    if (presented !== undefined && equal(presented, o.token)) return true;
     const cookie = req.get('cookie')?.split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
-    return cookie !== undefined && same(cookie, session);
+    return cookie !== undefined && equal(cookie, session);
   };
   const named: RequestHandler = (_req, res, next) => {
     res.locals.metricsRoute = ADMIN_QUEUES;
@@ -54,7 +49,7 @@ export function mountAdmin(app: Express, o: AdminOptions): void {
   });
   app.post(LOGIN, named, express.urlencoded({ extended: false, limit: '2kb' }), (req, res) => {
     const token: unknown = (req.body as Record<string, unknown> | undefined)?.token;
-    if (typeof token !== 'string' || !same(token, o.token)) return sendError(res, 401, 'unauthorized', 'That is not the admin token.');
+    if (typeof token !== 'string' || !equal(token, o.token)) return sendError(res, 401, 'unauthorized', 'That is not the admin token.');
     res.cookie(COOKIE, session, { httpOnly: true, sameSite: 'strict', secure: o.secureCookie, path: '/admin', maxAge: SESSION_SECONDS * 1000 });
     res.redirect(303, ADMIN_QUEUES);
   });

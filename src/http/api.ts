@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request, type Response } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
 import { say, words } from '../app/wording/index.js';
@@ -158,7 +158,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
       const sid = SessionId.safeParse(req.params.id);
       const verdict = sid.success ? await ctx.files.links.verify(sid.data, fileId, req.query.exp, req.query.sig) : 'bad';
       if (verdict === 'expired') throw new Refused('link_expired', words('refusal.link_expired'), 403);
-      if (verdict !== 'ok' || !sid.success) throw Refused.of('forbidden', undefined, 'forbidden.link');
+      if (verdict !== 'ok' || !sid.success) throw Refused.credential('forbidden.link');
       id = sid.data;
     } else {
       id = await sessionParam(req, byUrl);
@@ -202,14 +202,11 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   // Server-to-server: integrations (and local trials without Slack or Teams) act as an agent.
-  /**
-   * The integration's key was checked first (401); what the agent it acts as may not do is a
-   * refused rule, 409, with the policy's reason.
-   */
-  const asAgent = <T>(work: Promise<T>): Promise<T> =>
-    work.catch((err: unknown) => {
-      throw err instanceof Refused && err.status === 403 ? new Refused(err.code, err.text, 409) : err;
-    });
+  /** Integrations' routes: an API key in X-API-Key, checked before anything else (401). */
+  const integration: RequestHandler = (req, _res, next) => {
+    requireApiKey(apiKeys, req);
+    next();
+  };
 
   /** The agent an integration acts as: known to the directory, or a clear 404. */
   const actor = (agentId: string) => {
@@ -219,74 +216,65 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   };
   const sessionAnswer = async (res: Response, id: string) => res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
 
-  r.post('/sessions/:id/accept', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/accept', integration, async (req, res) => {
     const { agentId } = AgentAction.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    await asAgent(sessions.accept(ctx, id, actor(agentId)));
+    await sessions.accept(ctx, id, actor(agentId));
     await sessionAnswer(res, id);
   });
 
-  r.post('/sessions/:id/agent-messages', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/agent-messages', integration, async (req, res) => {
     const body = AgentMessage.parse(req.body ?? {});
-    const { entry, withheld } = await asAgent(sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(body.agentId), text: body.text, origin: 'api' }));
+    const { entry, withheld } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(body.agentId), text: body.text, origin: 'api' });
     res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
   });
 
-  r.post('/sessions/:id/transfer', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/transfer', integration, async (req, res) => {
     const b = TransferBody.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    const done = await asAgent(lifecycle.transfer(ctx, { sessionId: id, agentId: actor(b.agentId).id, toAgentId: b.toAgentId, toQueue: b.toQueue, note: b.note }));
+    const done = await lifecycle.transfer(ctx, { sessionId: id, agentId: actor(b.agentId).id, toAgentId: b.toAgentId, toQueue: b.toQueue, note: b.note });
     if (done.offer) return void res.status(201).json({ invite: publicInvite(done.offer) });
     await sessionAnswer(res, id);
   });
 
-  r.post('/sessions/:id/release', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/release', integration, async (req, res) => {
     const { agentId } = AgentAction.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    await asAgent(lifecycle.release(ctx, id, actor(agentId).id));
+    await lifecycle.release(ctx, id, actor(agentId).id);
     await sessionAnswer(res, id);
   });
 
-  r.post('/sessions/:id/leave', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/leave', integration, async (req, res) => {
     const { agentId } = AgentAction.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    await asAgent(lifecycle.leave(ctx, id, actor(agentId).id));
+    await lifecycle.leave(ctx, id, actor(agentId).id);
     await sessionAnswer(res, id);
   });
 
-  r.post('/sessions/:id/assist', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/assist', integration, async (req, res) => {
     const b = AssistBody.parse(req.body ?? {});
-    const sent = await asAgent(invites.requestHelp(ctx, { sessionId: SessionId.parse(req.params.id), agentId: actor(b.agentId).id, note: b.note }));
+    const sent = await invites.requestHelp(ctx, { sessionId: SessionId.parse(req.params.id), agentId: actor(b.agentId).id, note: b.note });
     res.status(201).json({ invites: sent.map(publicInvite) });
   });
 
-  r.post('/sessions/:id/promote', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/promote', integration, async (req, res) => {
     const b = PromoteBody.parse(req.body ?? {});
     const id = SessionId.parse(req.params.id);
-    await asAgent(lifecycle.promote(ctx, id, actor(b.agentId).id, b.memberId));
+    await lifecycle.promote(ctx, id, actor(b.agentId).id, b.memberId);
     await sessionAnswer(res, id);
   });
 
-  r.post('/sessions/:id/invites', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/sessions/:id/invites', integration, async (req, res) => {
     const b = InviteBody.parse(req.body ?? {});
     const base = { sessionId: SessionId.parse(req.params.id), inviterId: actor(b.agentId).id, mode: b.mode, note: b.note };
-    const sent = await asAgent(b.anyone ? invites.inviteAnyone(ctx, base) : invites.invite(ctx, { ...base, inviteeId: b.inviteeId! }).then((i) => [i]));
+    const sent = b.anyone ? await invites.inviteAnyone(ctx, base) : [await invites.invite(ctx, { ...base, inviteeId: b.inviteeId! })];
     res.status(201).json({ invites: sent.map(publicInvite) });
   });
 
-  r.post('/invites/:inviteId/answer', async (req, res) => {
-    requireApiKey(apiKeys, req);
+  r.post('/invites/:inviteId/answer', integration, async (req, res) => {
     const b = AnswerBody.parse(req.body ?? {});
     const inviteId = InviteId.parse(req.params.inviteId);
-    res.json({ invite: publicInvite(await asAgent(invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason))) });
+    res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason)) });
   });
 
   return r;

@@ -5,7 +5,8 @@ import { hashToken } from '../app/sessions.js';
 import type { SessionStore } from '../app/store.js';
 import type { Session } from '../domain/session.js';
 
-const equal = (a: string, b: string): boolean => {
+/** Constant-time equality of two secrets. */
+export const equal = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
@@ -41,14 +42,14 @@ export async function authorizeSession(store: SessionStore, apiKeys: readonly st
   if (key !== undefined) {
     if (!isApiKey(apiKeys, key)) throw Refused.of('unauthorized', undefined, 'unauthorized.badKey');
     const found = await store.get(sessionId);
-    if (!found) throw Refused.of('forbidden', undefined, 'forbidden.token');
+    if (!found) throw Refused.credential('forbidden.token');
     return found;
   }
   const presented = bearer(req, places);
   if (!presented) throw Refused.of('unauthorized', undefined, 'unauthorized.token');
   if (isApiKey(apiKeys, presented)) throw keyElsewhere();
   const found = await store.withToken(sessionId);
-  if (!found || !equal(found.tokenHash, hashToken(presented))) throw Refused.of('forbidden', undefined, 'forbidden.token');
+  if (!found || !equal(found.tokenHash, hashToken(presented))) throw Refused.credential('forbidden.token');
   return found.session;
 }
 

@@ -1,3 +1,4 @@
+import { compareEntryIds } from '../domain/transcript.js';
 import { Refused } from '../app/errors.js';
 
 /** A Redis stream id is two unsigned 64-bit numbers, "<ms>-<seq>". */
@@ -23,14 +24,6 @@ export function parseLastEventId(header: string | undefined, query: unknown): st
   return `${ms}-${seq}`;
 }
 
-/** Exact order of two stream ids (BigInt: twenty-digit parts are beyond a double's precision). */
-export function compareStreamIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-');
-  const [bm = '0', bs = '0'] = b.split('-');
-  const d = BigInt(am) - BigInt(bm) || BigInt(as) - BigInt(bs);
-  return d === 0n ? 0 : d > 0n ? 1 : -1;
-}
-
 /**
  * An id beyond the stream's last entry was never sent by it (a client's invention, or a
  * transcript that lost its last second in a Redis crash). Resuming there would skip every
@@ -38,5 +31,5 @@ export function compareStreamIds(a: string, b: string): number {
  */
 export function clampToTail(lastId: string, tailId: string | undefined): string {
   const tail = tailId ?? '0-0';
-  return compareStreamIds(lastId, tail) > 0 ? tail : lastId;
+  return compareEntryIds(lastId, tail) > 0 ? tail : lastId;
 }

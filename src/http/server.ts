@@ -46,7 +46,8 @@ export function createHttpApp(d: HttpDeps): Express {
   app.set('trust proxy', d.env.TRUST_PROXY);
 
   app.use(requestTimer(d.metrics));
-  app.use(securityHeaders({ allowedOrigins: d.env.ALLOWED_ORIGINS, https: d.env.PUBLIC_URL.startsWith('https:') }));
+  const https = d.env.PUBLIC_URL.startsWith('https:');
+  app.use(securityHeaders({ allowedOrigins: d.env.ALLOWED_ORIGINS, https }));
 
   // Before any platform receiver sees a body; /api/v1 has its own, smaller, parser limits.
   const platformLimit = bodyLimit(PLATFORM_BODY_LIMIT);
@@ -63,7 +64,7 @@ export function createHttpApp(d: HttpDeps): Express {
     res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
 
-  if (d.env.ADMIN_TOKEN) mountAdmin(app, { token: d.env.ADMIN_TOKEN, queues: d.queues ?? [], secureCookie: d.env.PUBLIC_URL.startsWith('https:') });
+  if (d.env.ADMIN_TOKEN) mountAdmin(app, { token: d.env.ADMIN_TOKEN, queues: d.queues ?? [], secureCookie: https });
 
   d.mount?.(app);
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../../../src/app/context.js';
 import { dispatch } from '../../../src/app/dispatch/index.js';
 import type { Intent, Outcome } from '../../../src/app/intents.js';
 import { withNotice } from '../../../src/app/surfaces/surface.js';
+import { say } from '../../../src/app/wording/index.js';
 import { activityOf, markdownMessage } from '../activity.js';
 import type { TeamsPeople } from '../people.js';
 import { markdown } from '../render/markdown.js';
@@ -18,7 +19,7 @@ export interface TeamsDeps {
 }
 
 /** How agents address the bot, for the help. */
-export const PREFIX = '@Switchboard in a channel, or / in your 1:1 with the bot (while you are in a chat, the / keeps a command from going to the customer)';
+export const PREFIX = say('help.prefix.mention', { bot: 'Switchboard' });
 
 export const run = (d: TeamsDeps, intent: Intent): Promise<Outcome> => dispatch(d.ctx, intent, { prefix: PREFIX });
 

@@ -9,6 +9,7 @@ import { lineContext, namingChat } from '../surfaces/lines.js';
 import { agentName, userName } from '../surfaces/names.js';
 import { rootSurface, type Viewer } from '../surfaces/root.js';
 import { line, type Surface } from '../surfaces/surface.js';
+import { expireInvite } from '../invites.js';
 import { homeView, inviteView, type SessionView, viewOf } from '../views.js';
 import { words } from '../wording/index.js';
 import { type Delivery, PRIO, refKeys } from './delivery.js';
@@ -195,22 +196,22 @@ export async function rootPosted(ctx: AppContext, d: Delivery, posted: Posted): 
 }
 
 /**
- * When a card could not reach its invitee on any platform, the inviter's mirrors say so.
- * Returns the invite it was, so the caller can end it (nobody can answer it).
+ * When a card could not reach its invitee on any platform, the inviter's mirrors say so, and
+ * the invite ends at once: nobody can answer it, and it can be resent once they open the app.
  */
-export async function unreachable(ctx: AppContext, d: Delivery): Promise<string | undefined> {
+export async function unreachable(ctx: AppContext, d: Delivery): Promise<void> {
   const inviteId = d.ref.startsWith('card:') ? d.ref.slice(5) : undefined;
-  if (!inviteId) return undefined;
+  if (!inviteId) return;
   const { view, mirrors } = await load(ctx, d.sessionId);
   const invite = view.invites.find((i) => i.id === inviteId);
-  if (!invite || invite.status !== 'pending') return undefined;
+  if (!invite || invite.status !== 'pending') return;
   const invitee = ctx.directory.get().agent(invite.inviteeId);
-  if (invitee && platformsOf(ctx, invitee).length > 1) return undefined;
+  if (invitee && platformsOf(ctx, invitee).length > 1) return;
   const notice = line(words(invite.kind === 'transfer' ? 'offer.unreached' : 'invite.unreached', { name: agentName(invitee, invite.inviteeId) }));
   for (const m of mirrors.filter((x) => x.kind === 'channel' || x.agentId === invite.inviterId)) {
     await ctx.engine.enqueue(m.dest, [post(d.sessionId, `unreached:${inviteId}:${m.id}`, m.id, notice)]);
   }
-  return inviteId;
+  await expireInvite(ctx, inviteId);
 }
 
 /** Someone who joins a chat from another platform reads it in their 1:1 (or is let into its channel). */

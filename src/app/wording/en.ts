@@ -280,6 +280,8 @@ export const en = {
   // Help and commands
   'help.title': 'Switchboard commands',
   'help.intro': 'Start a command with {prefix}:',
+  // How to address a bot reached by @mention in channels and directly in a 1:1 that mirrors chats.
+  'help.prefix.mention': '@{bot} in a channel, or / in your 1:1 with the bot (while you are in a chat, the / keeps a command from going to the customer)',
   'help.replies': 'In a chat’s thread, the owner’s and participants’ replies go to the end user; start a reply with note: for a private note. Monitors’ replies stay between agents.',
   'command.invite.usage': 'invite <name|email|@mention|anyone> [participant|monitor] [ref]',
   'command.invite.help': 'Invite a colleague into a chat (default participant), or anyone available in its queue. The ref may be left out when you are in exactly one active chat.',
