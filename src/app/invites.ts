@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  answerFor, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
+  answerFor, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayInviteFrom, mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
   statusForAnswer,
 } from '../domain/invite.js';
 import { mayAskForHelp, mayJoinAsSupervisor } from '../domain/policy.js';
@@ -108,9 +108,8 @@ export async function invite(ctx: AppContext, input: InviteInput): Promise<Invit
 export async function inviteAnyone(ctx: AppContext, input: Omit<InviteInput, 'inviteeId'>): Promise<Invite[]> {
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
-  const inviter = e.members.find((m) => m.agentId === input.inviterId);
-  const v = mayInvite({ session, inviter, inviterId: input.inviterId, invitee: undefined, inviteeAvailable: false, inviteeMember: undefined, pendingForInvitee: false });
-  if (!v.ok && v.code !== 'unknown_agent') throw Refused.from(v);
+  const v = mayInviteFrom(session, e.members.find((m) => m.agentId === input.inviterId));
+  if (!v.ok) throw Refused.from(v);
   const eligible = ctx.directory.get().agents.filter((a) => a.queues.includes(session.queueId) && mayBeInvited({ session, inviterId: input.inviterId, ...e.about(a, a.id) }).ok);
   if (eligible.length === 0) throw Refused.of('nobody_available', { queue: ctx.directory.get().queue(session.queueId)?.name ?? session.queueId });
   const group = newInviteId(session.id);
@@ -156,9 +155,10 @@ export async function requestHelp(ctx: AppContext, input: { sessionId: string; a
 
 /** The one who asked withdraws their open help request (its cards then say so). */
 export async function withdrawHelp(ctx: AppContext, sessionId: string, agentId: string): Promise<Invite[]> {
-  const open = (await ctx.store.invites.list(sessionId)).filter((i) => isOpen(i, 'help'));
-  if (open.length === 0) throw Refused.of('no_help_open');
-  if (!open.some((i) => i.inviterId === agentId)) throw Refused.of('forbidden', undefined, 'forbidden.withdraw');
+  const all = await ctx.store.invites.list(sessionId);
+  const v = mayWithdrawHelp(all, agentId);
+  if (!v.ok) throw Refused.from(v);
+  const open = all.filter((i) => isOpen(i, 'help'));
   const now = ctx.now();
   const out: Invite[] = [];
   for (const [k, inv] of open.entries()) {

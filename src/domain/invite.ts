@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Agent, isAgent } from './directory.js';
-import { allow, can, refuse, type Verdict } from './policy.js';
+import { allow, can, mayActWhileActive, refuse, type Verdict } from './policy.js';
 import type { Member, Session } from './session.js';
 
 export const InviteMode = z.enum(['participant', 'monitor']);
@@ -73,12 +73,18 @@ export interface EligibilityInput {
   pendingForInvitee: boolean;
 }
 
+/** The inviter's side: a member who may invite, into an active chat. */
+export function mayInviteFrom(session: Session, inviter: Member | undefined): Verdict {
+  if (session.status !== 'active') return refuse('not_active', undefined, 'not_active.invite');
+  if (!inviter) return refuse('not_member');
+  if (!can(inviter, 'invite')) return refuse('forbidden', undefined, 'forbidden.invite');
+  return allow;
+}
+
 /** Who may invite whom (DESIGN §1). The first failing rule is the reason given. */
 export function mayInvite(i: EligibilityInput): Verdict {
-  if (i.session.status !== 'active') return refuse('not_active', undefined, 'not_active.invite');
-  if (!i.inviter) return refuse('not_member');
-  if (!can(i.inviter, 'invite')) return refuse('forbidden', undefined, 'forbidden.invite');
-  return mayBeInvited(i);
+  const v = mayInviteFrom(i.session, i.inviter);
+  return v.ok ? mayBeInvited(i) : v;
 }
 
 /**
@@ -89,10 +95,7 @@ export function mayInvite(i: EligibilityInput): Verdict {
 export function maySearchInvitees(session: Session, searcher: Agent | undefined, member: Member | undefined): Verdict {
   if (!searcher || !isAgent(searcher)) return refuse('not_agent');
   if (!searcher.queues.includes(session.queueId)) return refuse('other_queue');
-  if (session.status !== 'active') return refuse('not_active', undefined, 'not_active.invite');
-  if (!member) return refuse('not_member');
-  if (!can(member, 'invite')) return refuse('forbidden', undefined, 'forbidden.invite');
-  return allow;
+  return mayInviteFrom(session, member);
 }
 
 /** The invitee's side of eligibility, also used to explain the picker's choices. */
@@ -119,11 +122,18 @@ export function mayAnswer(invite: Invite, agentId: string, answer: InviteAnswer,
 
 /** The owner offers the chat to a colleague: the invite's rules, one offer at a time. */
 export function mayTransfer(i: EligibilityInput & { offerPending: boolean }): Verdict {
-  if (i.session.status !== 'active') return refuse('not_active', undefined, i.session.status === 'ended' ? 'ended' : 'not_active.transfer');
-  if (!i.inviter) return refuse('not_member');
-  if (!can(i.inviter, 'transfer')) return refuse('forbidden', undefined, i.inviter.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
+  const v = mayActWhileActive(i.session, i.inviter, 'transfer');
+  if (!v.ok) return v;
   if (i.offerPending) return refuse('transfer_pending', undefined, 'transfer_pending');
   return mayBeInvited(i);
+}
+
+/** The one who asked the supervisors for help may take the request back while it is open. */
+export function mayWithdrawHelp(invites: readonly Invite[], agentId: string): Verdict {
+  const open = invites.filter((i) => isOpen(i, 'help'));
+  if (open.length === 0) return refuse('no_help_open');
+  if (!open.some((i) => i.inviterId === agentId)) return refuse('forbidden', undefined, 'forbidden.withdraw');
+  return allow;
 }
 
 /** Whether an invite can be resent at all, whoever asks: cards use it to offer Resend. */

@@ -43,7 +43,7 @@ export function mayAccept(session: Session, agent: Agent | undefined, available:
   return allow;
 }
 
-export function mayAct(session: Session, member: Member | undefined, action: Action): Verdict {
+export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefined, action: Action): Verdict {
   if (session.status === 'ended') return refuse('ended');
   if (!member) return refuse('not_member');
   if (!can(member, action)) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
@@ -51,17 +51,22 @@ export function mayAct(session: Session, member: Member | undefined, action: Act
 }
 
 /** Participants and monitors leave; the owner releases, transfers or ends instead. */
-export function mayLeave(session: Session, member: Member | undefined): Verdict {
+export function mayLeave(session: Session, member: Pick<Member, 'mode'> | undefined): Verdict {
   if (session.status === 'ended') return refuse('ended');
   if (!member) return refuse('not_member', undefined, 'not_member.leave');
   if (member.mode === 'owner') return refuse('owner', undefined, 'owner.leave');
   return allow;
 }
 
+/** An action that needs the chat active (not waiting, not ended), by a member allowed it. */
+export function mayActWhileActive(session: Session, member: Pick<Member, 'mode'> | undefined, action: 'release' | 'transfer' | 'promote' | 'assist'): Verdict {
+  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : `not_active.${action}`);
+  return mayAct(session, member, action);
+}
+
 /** The owner hands the chat back to a queue (its own: release; another: transfer). */
 export function mayRequeue(session: Session, member: Member | undefined, action: 'release' | 'transfer', toQueue?: { id: string; known: boolean }): Verdict {
-  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : `not_active.${action}`);
-  const v = mayAct(session, member, action);
+  const v = mayActWhileActive(session, member, action);
   if (!v.ok) return v;
   if (toQueue && !toQueue.known) return refuse('unknown_queue', { queue: toQueue.id });
   if (toQueue && toQueue.id === session.queueId) return refuse('same_queue', undefined, 'same_queue');
@@ -70,17 +75,15 @@ export function mayRequeue(session: Session, member: Member | undefined, action:
 
 /** The owner makes a monitor a participant. */
 export function mayPromote(session: Session, actor: Member | undefined, target: Member | undefined, name: string): Verdict {
-  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : 'not_active.promote');
-  const v = mayAct(session, actor, 'promote');
+  const v = mayActWhileActive(session, actor, 'promote');
   if (!v.ok) return v;
   if (target?.mode !== 'monitor') return refuse('not_monitor', { name }, 'not_monitor');
   return allow;
 }
 
 /** The owner or a participant calls the queue's supervisors; one open request per chat. */
-export function mayAskForHelp(session: Session, member: Member | undefined, open: boolean): Verdict {
-  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : 'not_active.assist');
-  const v = mayAct(session, member, 'assist');
+export function mayAskForHelp(session: Session, member: Pick<Member, 'mode'> | undefined, open: boolean): Verdict {
+  const v = mayActWhileActive(session, member, 'assist');
   if (!v.ok) return v;
   if (open) return refuse('help_open', undefined, 'help_open');
   return allow;

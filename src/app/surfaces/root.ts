@@ -1,5 +1,5 @@
-import { isOpen, mayViewInvites } from '../../domain/invite.js';
-import { can } from '../../domain/policy.js';
+import { isOpen, mayViewInvites, mayWithdrawHelp } from '../../domain/invite.js';
+import { can, mayAskForHelp, mayLeave } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
 import { call, type ListName } from '../verbs.js';
 import { at, join, type Rich, words } from '../wording/index.js';
@@ -38,11 +38,10 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
       confirm: { title: words('confirm.release.title'), text: words('confirm.release.text', { ref: session.ref, queue: view.queue.name }), yes: words('action.release'), no: words('action.cancel') },
     }));
   }
-  const help = view.invites.find((i) => isOpen(i, 'help'));
-  if (!help && can(role, 'assist')) out.push(action(words('action.assist'), call('assist.open', { sessionId })));
-  if (help && !('shared' in viewer) && help.inviterId === viewer.agentId) out.push(action(words('action.withdraw'), call('assist.withdraw', { sessionId })));
+  if (mayAskForHelp(session, role, view.invites.some((i) => isOpen(i, 'help'))).ok) out.push(action(words('action.assist'), call('assist.open', { sessionId })));
+  if (!('shared' in viewer) && mayWithdrawHelp(view.invites, viewer.agentId).ok) out.push(action(words('action.withdraw'), call('assist.withdraw', { sessionId })));
   if (can(role, 'promote') && view.members.some((m) => m.mode === 'monitor')) out.push(action(words('action.promote'), call('promote.open', { sessionId })));
-  if (role && role.mode !== 'owner' && can(role, 'leave')) {
+  if (mayLeave(session, role).ok) {
     out.push(action(words('action.leave'), call('leave', on), {
       confirm: { title: words('confirm.leave.title'), text: words('confirm.leave.text', { ref: session.ref }), yes: words('action.leave'), no: words('action.cancel') },
     }));
