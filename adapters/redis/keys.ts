@@ -94,8 +94,4 @@ export const legacyQueuePrefix = (prefix: string): string => `${prefix}:q`;
 /** A chat's events channel, in the chat's slot: a script may SPUBLISH to it on a cluster. */
 export const eventsChannel = (prefix: string, sessionId: string): string => sessionKeys(prefix, sessionId).events;
 
-/** Invite ids embed their session id so any process can find the session's slot. */
-export const inviteSessionId = (inviteId: string): string | undefined => {
-  const i = inviteId.lastIndexOf('~');
-  return i > 0 ? inviteId.slice(0, i) : undefined;
-};
+export { inviteSessionId } from '../../src/domain/invite.js';

@@ -36,12 +36,12 @@ export async function inviteDetails(ctx: AppContext, sessionId: string, agentId:
  * (Refused) unless the policy lets them search this chat. Every directory search for an
  * invitee goes through here.
  */
-export async function searchableAgents(ctx: AppContext, session: Session, searcherId: string, members?: readonly Member[]): Promise<Agent[]> {
+export async function searchableAgents(ctx: AppContext, session: Session, searcherId: string, members?: readonly Member[]): Promise<readonly Agent[]> {
   const dir = ctx.directory.get();
   const all = members ?? (await ctx.store.sessions.members(session.id));
   const v = maySearchInvitees(session, dir.agent(searcherId), all.find((m) => m.agentId === searcherId));
   if (!v.ok) throw Refused.from(v);
-  return dir.agents.filter((a) => a.queues.includes(session.queueId));
+  return dir.agentsOf(session.queueId);
 }
 
 /** Agents matching a query, each with whether they can be invited and why not. */
@@ -110,7 +110,7 @@ export async function inviteAnyone(ctx: AppContext, input: Omit<InviteInput, 'in
   const e = await eligibilityOf(ctx, session.id);
   const v = mayInviteFrom(session, e.members.find((m) => m.agentId === input.inviterId));
   if (!v.ok) throw Refused.from(v);
-  const eligible = ctx.directory.get().agents.filter((a) => a.queues.includes(session.queueId) && mayBeInvited({ session, inviterId: input.inviterId, ...e.about(a, a.id) }).ok);
+  const eligible = ctx.directory.get().agentsOf(session.queueId).filter((a) => mayBeInvited({ session, inviterId: input.inviterId, ...e.about(a, a.id) }).ok);
   if (eligible.length === 0) throw Refused.of('nobody_available', { queue: ctx.directory.get().queue(session.queueId)?.name ?? session.queueId });
   const group = newInviteId(session.id);
   return place(ctx, eligible.map((a) => pending(ctx, { ...input, inviteeId: a.id, kind: 'invite', group })));

@@ -15,10 +15,14 @@ import { accept } from './sessions.js';
 export async function routeQueue(ctx: AppContext, queueId: string, o: { not?: { sessionId: string; agentId: string } } = {}): Promise<number> {
   const queue = ctx.directory.get().queue(queueId);
   if (queue?.routing !== 'auto') return 0;
+  const waiting = await ctx.store.lists.read('waiting', queueId);
+  if (waiting.length === 0) return 0;
+  // The queue's agents, read once for all its waiting chats, and kept up to date as chats go to them.
+  const candidates = await candidatesOf(ctx, queue);
   let assigned = 0;
-  for (const sessionId of await ctx.store.lists.read('waiting', queueId)) {
+  for (const sessionId of waiting) {
     // A chat its owner just released does not go straight back to them.
-    const r = await routeChat(ctx, queue, sessionId, o.not?.sessionId === sessionId ? o.not.agentId : undefined);
+    const r = await routeChat(ctx, queue, sessionId, candidates, o.not?.sessionId === sessionId ? o.not.agentId : undefined);
     if (r === 'nobody') break; // nobody can take more: the rest wait too
     if (r === 'assigned') assigned++;
   }
@@ -40,19 +44,23 @@ export function autoRouter(ctx: () => AppContext): Router {
   };
 }
 
-async function routeChat(ctx: AppContext, queue: Queue, sessionId: string, not?: string): Promise<'assigned' | 'nobody' | 'gone'> {
-  const dir = ctx.directory.get();
-  const agents = dir.agents.filter((a) => a.queues.includes(queue.id) && isAgent(a) && a.id !== not);
+async function candidatesOf(ctx: AppContext, queue: Queue): Promise<RoutingCandidate[]> {
+  const agents = ctx.directory.get().agentsOf(queue.id).filter(isAgent);
   const [away, last, owned] = await Promise.all([
     ctx.store.sessions.awayAgentIds(),
     ctx.store.sessions.lastAssigned(agents.map((a) => a.id)),
     Promise.all(agents.map((a) => ctx.store.lists.count('owns', a.id))),
   ]);
-  const candidates: RoutingCandidate[] = agents.map((agent, i) => ({ agent, available: !away.has(agent.id), owned: owned[i]!, lastAssignedAt: last.get(agent.id) ?? 0 }));
+  return agents.map((agent, i) => ({ agent, available: !away.has(agent.id), owned: owned[i]!, lastAssignedAt: last.get(agent.id) ?? 0 }));
+}
+
+async function routeChat(ctx: AppContext, queue: Queue, sessionId: string, all: RoutingCandidate[], not?: string): Promise<'assigned' | 'nobody' | 'gone'> {
+  // Who cannot take this chat (refused it, or just released it): left out for it alone.
+  const skip = new Set(not ? [not] : []);
   for (;;) {
-    const agent = pickAgent(candidates);
+    const agent = pickAgent(all.filter((x) => !skip.has(x.agent.id)));
     if (!agent) return 'nobody';
-    const c = candidates.find((x) => x.agent.id === agent.id)!;
+    const c = all.find((x) => x.agent.id === agent.id)!;
     const claim = await ctx.store.lists.reserve(agent.id, sessionId, agent.maxChats);
     if (!claim) {
       c.owned = agent.maxChats; // full meanwhile (another instance gave them one)
@@ -60,7 +68,10 @@ async function routeChat(ctx: AppContext, queue: Queue, sessionId: string, not?:
     }
     try {
       await accept(ctx, sessionId, agent);
-      await ctx.store.sessions.markAssigned(agent.id, ctx.now());
+      const now = ctx.now();
+      await ctx.store.sessions.markAssigned(agent.id, now);
+      c.owned++;
+      c.lastAssignedAt = now;
       ctx.log.info({ sessionId, agentId: agent.id, queue: queue.id }, 'chat routed');
       return 'assigned';
     } catch (err) {
@@ -70,7 +81,7 @@ async function routeChat(ctx: AppContext, queue: Queue, sessionId: string, not?:
       if (!(err instanceof Refused)) throw err;
       // Taken or ended meanwhile: on to the next chat. Else this agent cannot: the next agent.
       if (err.code === 'not_waiting' || err.code === 'not_found' || err.code === 'ended') return 'gone';
-      c.available = false;
+      skip.add(agent.id);
     }
   }
 }

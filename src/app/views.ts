@@ -1,6 +1,6 @@
 import type { Agent, Queue } from '../domain/directory.js';
 import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
-import type { Invite } from '../domain/invite.js';
+import { type Invite, inviteSessionId } from '../domain/invite.js';
 import type { Listing } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
 import type { FileRef, MessageEntry } from '../domain/transcript.js';
@@ -107,9 +107,13 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     inQueues('waiting'),
     ctx.store.sessions.awayAgentIds(),
   ]);
-  const invites = (await Promise.all(inviteIds.map((id) => ctx.store.invites.get(id)))).filter((i): i is Invite => i !== undefined);
+  // An invite's id names its chat: the chat's view holds the invite as it stands now.
+  const invited = inviteIds.flatMap((id) => {
+    const sessionId = inviteSessionId(id);
+    return sessionId ? [{ id, sessionId }] : [];
+  });
   const views = new Map<string, SessionView>();
-  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...waitingIds.map(([, id]) => id), ...invites.map((i) => i.sessionId)])].map(async (id) => {
+  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...waitingIds.map(([, id]) => id), ...invited.map((i) => i.sessionId)])].map(async (id) => {
     const v = await sessionView(ctx, id).catch(() => undefined);
     if (v) views.set(id, v);
   }));
@@ -125,7 +129,7 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
   const monitoring = monitoredIds.flatMap(([q, id]) => check(id, { list: 'active', of: q, item: id }, (v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId)));
   const waiting = waitingIds.flatMap(([q, id]) => check(id, { list: 'waiting', of: q, item: id }, (v) => v.session.status === 'waiting' && isSupervisorOf(agent, v.session.queueId)))
     .sort((a, b) => a.session.createdAt - b.session.createdAt);
-  const pending = invites.flatMap((i) => {
+  const pending = invited.flatMap((i) => {
     const now = views.get(i.sessionId)?.invites.find((x) => x.id === i.id);
     if (now?.status === 'pending' && now.inviteeId === agent.id) return [{ i: now, v: views.get(i.sessionId)! }];
     stale.push([i.sessionId, { list: 'invites', of: agent.id, item: i.id }]);

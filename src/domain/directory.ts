@@ -87,12 +87,19 @@ export class Directory {
   private readonly queuesById: Map<string, Queue>;
   private readonly agentsByEmail: Map<string, Agent>;
   private readonly supervisorsByQueue = new Map<string, Agent[]>();
+  private readonly agentsByQueue = new Map<string, Agent[]>();
 
   constructor(readonly data: DirectoryData) {
     this.agentsById = new Map(data.agents.map((a) => [a.id, a]));
     this.queuesById = new Map(data.queues.map((q) => [q.id, q]));
     this.agentsByEmail = new Map(data.agents.map((a) => [a.email.toLowerCase(), a]));
     for (const q of data.queues) this.supervisorsByQueue.set(q.id, data.agents.filter((a) => isSupervisorOf(a, q.id)));
+    for (const a of data.agents) for (const q of a.queues) this.agentsByQueue.set(q, [...(this.agentsByQueue.get(q) ?? []), a]);
+  }
+
+  /** Everyone who works a queue (agents and supervisors), computed once per directory. */
+  agentsOf(queueId: string): readonly Agent[] {
+    return this.agentsByQueue.get(queueId) ?? [];
   }
 
   /** The supervisors of a queue, computed once per directory. */

@@ -128,6 +128,12 @@ export function mayTransfer(i: EligibilityInput & { offerPending: boolean }): Ve
   return mayBeInvited(i);
 }
 
+/** Invite ids embed their chat's id (`<sessionId>~<random>`): any process finds the chat, and its slot. */
+export const inviteSessionId = (inviteId: string): string | undefined => {
+  const i = inviteId.lastIndexOf('~');
+  return i > 0 ? inviteId.slice(0, i) : undefined;
+};
+
 /** The one who asked the supervisors for help may take the request back while it is open. */
 export function mayWithdrawHelp(invites: readonly Invite[], agentId: string): Verdict {
   const open = invites.filter((i) => isOpen(i, 'help'));
