@@ -30,29 +30,37 @@ export class InviteExpiryQueue implements Timers {
     this.queue.on('error', () => undefined);
   }
 
-  async schedule(inviteId: string, at: number): Promise<void> {
-    await this.queue.add('expire', { inviteId }, { ...TIMER_OPTIONS, jobId: jobId(inviteId), delay: Math.max(0, at - Date.now()) });
+  private async add(name: 'expire' | 'unanswered' | 'escalate', data: Record<string, string>, id: string, at: number): Promise<void> {
+    await this.queue.add(name, data, { ...TIMER_OPTIONS, jobId: id, delay: Math.max(0, at - Date.now()) });
   }
 
-  async cancel(inviteId: string): Promise<void> {
-    // A job that is already running cannot be removed; its handler finds the invite settled.
-    await this.queue.remove(jobId(inviteId)).catch(() => 0);
+  private async drop(id: string): Promise<void> {
+    // A job that is already running cannot be removed; its handler finds the work done.
+    await this.queue.remove(id).catch(() => 0);
   }
 
-  async scheduleUnanswered(sessionId: string, at: number): Promise<void> {
-    await this.queue.add('unanswered', { sessionId }, { ...TIMER_OPTIONS, jobId: waitingJobId(sessionId), delay: Math.max(0, at - Date.now()) });
+  schedule(inviteId: string, at: number): Promise<void> {
+    return this.add('expire', { inviteId }, jobId(inviteId), at);
   }
 
-  async cancelUnanswered(sessionId: string): Promise<void> {
-    await this.queue.remove(waitingJobId(sessionId)).catch(() => 0);
+  cancel(inviteId: string): Promise<void> {
+    return this.drop(jobId(inviteId));
   }
 
-  async scheduleEscalation(sessionId: string, at: number): Promise<void> {
-    await this.queue.add('escalate', { sessionId }, { ...TIMER_OPTIONS, jobId: escalationJobId(sessionId), delay: Math.max(0, at - Date.now()) });
+  scheduleUnanswered(sessionId: string, at: number): Promise<void> {
+    return this.add('unanswered', { sessionId }, waitingJobId(sessionId), at);
   }
 
-  async cancelEscalation(sessionId: string): Promise<void> {
-    await this.queue.remove(escalationJobId(sessionId)).catch(() => 0);
+  cancelUnanswered(sessionId: string): Promise<void> {
+    return this.drop(waitingJobId(sessionId));
+  }
+
+  scheduleEscalation(sessionId: string, at: number): Promise<void> {
+    return this.add('escalate', { sessionId }, escalationJobId(sessionId), at);
+  }
+
+  cancelEscalation(sessionId: string): Promise<void> {
+    return this.drop(escalationJobId(sessionId));
   }
 
   close(): Promise<void> {

@@ -54,9 +54,6 @@ export const isCluster = (r: RedisClient): r is Cluster => r instanceof Cluster;
 /** Every master: where node-local work goes (key scans, keyspace events, CONFIG). */
 export const masters = (r: RedisClient): Redis[] => (isCluster(r) ? r.nodes('master') : [r]);
 
-/** Whether the client is ready for commands. */
-export const isReady = (r: RedisClient): boolean => r.status === 'ready';
-
 /** SCAN (never KEYS) every master for keys matching `match`. */
 export async function scanKeys(r: RedisClient, match: string, each: (keys: string[], node: Redis) => Promise<void>): Promise<void> {
   for (const node of masters(r)) {

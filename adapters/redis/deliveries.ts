@@ -3,7 +3,7 @@ import { masters, type RedisClient, scanKeys } from './connection.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import type { MessageRef } from '../../src/app/ports.js';
 import type { Ack, DeliveryStore } from '../../src/app/store.js';
-import { destKeys, globalKeys } from './keys.js';
+import { destKeyPattern, destKeys, destOfKey, globalKeys } from './keys.js';
 import { withScripts } from './scripts.js';
 import { LEASE_MS } from './transcript.js';
 
@@ -84,9 +84,9 @@ export class RedisDeliveries implements DeliveryStore {
     } catch {
       // Managed servers may refuse CONFIG: the sweeper and the backstop still take over, more slowly.
     }
-    const head = `${this.prefix}:d:{`;
     sub.on('message', (_channel: string, key: string) => {
-      if (key.startsWith(head) && key.endsWith(':l')) onExpired(key.slice(key.indexOf('}:') + 2, -2));
+      const dest = destOfKey(this.prefix, key, 'l');
+      if (dest !== undefined) onExpired(dest);
     });
     await sub.subscribe(`__keyevent@${node.options.db ?? 0}__:expired`);
     return sub;
@@ -107,11 +107,11 @@ export class RedisDeliveries implements DeliveryStore {
   /** SCAN, never KEYS (on every master): every destination queue that still holds deliveries. */
   async queued() {
     const out: string[] = [];
-    await scanKeys(this.redis, `${this.prefix}:d:{*}:*:q`, async (keys, node) => {
+    await scanKeys(this.redis, destKeyPattern(this.prefix, 'q'), async (keys, node) => {
       const lengths = await Promise.all(keys.map((key) => node.xlen(key)));
-      // prefix:d:{tag}:dest:q → dest
       keys.forEach((key, i) => {
-        if (lengths[i]! > 0) out.push(key.slice(key.indexOf('}:') + 2, -2));
+        const dest = destOfKey(this.prefix, key, 'q');
+        if (lengths[i]! > 0 && dest !== undefined) out.push(dest);
       });
     });
     return out;

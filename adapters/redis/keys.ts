@@ -88,6 +88,18 @@ export const globalKeys = (prefix: string) => ({
  */
 export const queuePrefix = (prefix: string): string => `${prefix}:{q}`;
 
+/** Every destination key ending in `suffix` (`q` its queue, `l` its lease), as a SCAN pattern. */
+export const destKeyPattern = (prefix: string, suffix: 'q' | 'l'): string => `${prefix}:d:{*}:*:${suffix}`;
+
+/** The destination a key of destKeys names (`prefix:d:{tag}:dest:q` → `dest`); undefined for any other key. */
+export function destOfKey(prefix: string, key: string, suffix: 'q' | 'l'): string | undefined {
+  if (!key.startsWith(`${prefix}:d:{`) || !key.endsWith(`:${suffix}`)) return undefined;
+  return key.slice(key.indexOf('}:') + 2, -(suffix.length + 1));
+}
+
+/** The open chats' sorted set from before the lists (adopted once at start-up, then gone). */
+export const legacyOpenSet = (prefix: string): string => `${prefix}:open`;
+
 /** Where BullMQ's keys were before they carried a hash tag (migrated at start-up). */
 export const legacyQueuePrefix = (prefix: string): string => `${prefix}:q`;
 

@@ -3,7 +3,7 @@ import { InviteSchema } from '../../src/domain/invite.js';
 import { type Listing, type ListName, listingsOf } from '../../src/domain/lists.js';
 import { MemberSchema, SessionSchema } from '../../src/domain/session.js';
 import type { RedisClient } from './connection.js';
-import { globalKeys, sessionKeys } from './keys.js';
+import { globalKeys, legacyOpenSet, sessionKeys } from './keys.js';
 import { withScripts } from './scripts.js';
 
 /** A listing as stored on the chat: [list key, item]. */
@@ -63,7 +63,7 @@ export class RedisLists implements ListStore {
    * Each is indexed, then the set goes. Safe to repeat, and to run on several instances.
    */
   async adoptOpenSet(): Promise<number> {
-    const legacy = `${this.prefix}:open`;
+    const legacy = legacyOpenSet(this.prefix);
     const ids = await this.redis.zrange(legacy, 0, -1);
     for (const id of ids) await this.reindex(id);
     if (ids.length > 0) await this.redis.zrem(legacy, ...ids);

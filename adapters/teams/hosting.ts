@@ -4,15 +4,15 @@ import {
 import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorClientOptions } from 'botframework-connector';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import { say } from '../../src/app/wording/index.js';
 import type { Env } from '../../src/config.js';
-import { sendError } from '../../src/http/errors.js';
+import { issuesOf, sendError } from '../../src/http/errors.js';
 import { IncomingActivity, tenantOf, toActivity } from './activity.js';
 import type { SwitchboardBot } from './bot.js';
 import { connectorHttpClient } from './connectorHttp.js';
 
-type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>;
+/** The variables Teams needs. */
+export type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>;
 
 /** The CloudAdapter, running a turn for a request authenticated beforehand (see mountMessages). */
 export class TeamsAdapter extends CloudAdapter {
@@ -81,8 +81,6 @@ async function authenticate(h: Hosting, activity: Activity, header: string, log:
   return result;
 }
 
-const issuesOf = (e: z.ZodError) => e.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
-
 /**
  * `POST /api/messages`, with its own JSON parser (Bot Framework activities can be large).
  * What botbuilder's `adapter.process` does, in an order that keeps every mistake a 4xx: the
@@ -94,7 +92,7 @@ export function mountMessages(app: Express, h: Hosting, bot: SwitchboardBot, log
     if (h.authRequired && !header) return sendError(res, 401, 'unauthorized', say('refusal.request.token'));
     // First the shape: authentication itself reads the activity (channelId, serviceUrl).
     const checked = IncomingActivity.safeParse(req.body);
-    if (!checked.success) return sendError(res, 400, 'invalid_activity', say('refusal.request.activity'), issuesOf(checked.error));
+    if (!checked.success) return sendError(res, 400, 'invalid_activity', say('refusal.request.activity'), issuesOf(checked.error, 10));
     const activity = toActivity(checked.data);
     const authenticated = await authenticate(h, activity, header, log);
     if (!authenticated) return sendError(res, 401, 'unauthorized', say('refusal.request.token'));

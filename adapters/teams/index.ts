@@ -1,16 +1,14 @@
 import type { Logger } from 'pino';
-import type { Env } from '../../src/config.js';
 import type { PlatformFactory } from '../../src/service.js';
 import { SwitchboardBot } from './bot.js';
 import { TeamsConnector } from './connector.js';
-import { createAdapter, mountMessages } from './hosting.js';
+import { createAdapter, mountMessages, type TeamsEnv } from './hosting.js';
 import { TeamsPeople } from './people.js';
 import { TEAMS, TeamsPlatform } from './client.js';
 import { TeamsReferences } from './references.js';
 
 export { TEAMS, TeamsPlatform, placeKey } from './client.js';
 
-type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>;
 
 /** The Teams platform module: the port, and `POST /api/messages` on the service's server. */
 export function teamsModule(env: TeamsEnv, log?: Logger): PlatformFactory {

@@ -1,5 +1,4 @@
-/** A destination's pace: how many posts it takes per second, and in a burst. */
-export type Pace = { perSecond: number; burst: number };
+import type { Pace } from '../../src/app/ports.js';
 
 /** A destination's pace: a token bucket in this process (only the lease holder sends there). */
 export class Bucket {

@@ -23,8 +23,7 @@ export class Drainer {
   private readonly bucket: Bucket;
   private readonly refCache = new Map<string, MessageRef | undefined>();
   private readonly failures = new Map<string, number>();
-  private watched = false;
-  /** When the last ack renewed the lease (each ack does), and until when the sweepers' watch runs. */
+  /** When the last ack renewed the lease (each ack does), and until when the sweepers' watch runs (0: never listed). */
   private ackedAt = 0;
   private watchedUntil = 0;
   private stopping = false;
@@ -62,7 +61,7 @@ export class Drainer {
     } finally {
       clearTimeout(watch);
       clearInterval(renew);
-      if (this.watched) await this.e.store.unwatch(this.dest).catch(() => undefined);
+      if (this.watchedUntil > 0) await this.e.store.unwatch(this.dest).catch(() => undefined);
       finish();
     }
   }
@@ -116,7 +115,6 @@ export class Drainer {
       const now = Date.now();
       if (now - this.ackedAt >= RENEW_MS && !(await this.e.store.renew(this.dest, this.e.owner))) return;
       if (this.watchedUntil - now > LEASE_MS) return;
-      this.watched = true;
       this.watchedUntil = now + 2 * LEASE_MS;
       await this.e.store.watch(this.dest, this.watchedUntil);
     } catch (err) {

@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import type { DeliveryEngine } from '../../src/app/context.js';
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
 import type { Limits } from '../../src/app/delivery/schedule.js';
-import type { MessageRef, PlatformPort, Posted } from '../../src/app/ports.js';
+import type { MessageRef, Pace, PlatformPort, Posted } from '../../src/app/ports.js';
 import type { AppendResult, DeliveryStore } from '../../src/app/store.js';
-import { Bucket, type Pace } from './bucket.js';
+import { Bucket } from './bucket.js';
 import { Drainer } from './drainer.js';
 import { LEASE_MS, READ, RENEW_MS } from './timing.js';
 

@@ -10,7 +10,6 @@ export const FILE_LINK_SECONDS = 7 * 86_400;
 export const MAX_FILES_PER_CHAT = 20;
 
 export const newFileId = (): string => randomBytes(16).toString('base64url');
-export const isLocalFileId = (id: string): boolean => /^[A-Za-z0-9_-]{22}$/.test(id);
 
 /** A new file being written: committed (kept) or discarded (nothing left behind). */
 export interface FileWriter {

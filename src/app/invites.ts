@@ -201,7 +201,8 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
   }
   const to = statusForAnswer(answer);
   const mode = modeOfAnswer(answer);
-  const via = inv.kind === 'transfer' ? 'transfer' : inv.kind === 'help' ? 'help' : 'invite';
+  // How they came in is the invite's kind: an invite, a help request or an offer.
+  const via = inv.kind;
   const member: Member | undefined = to === 'accepted' ? { agentId: inv.inviteeId, mode, joinedAt: now, via } : undefined;
   const writes: Writes = to === 'accepted' && agent
     ? joinWrites(inv.sessionId, agent, mode, now, via)

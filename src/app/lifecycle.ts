@@ -1,9 +1,9 @@
 import { mayLeave, mayPromote, mayRequeue } from '../domain/policy.js';
-import type { Member, Session } from '../domain/session.js';
+import type { Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import { Refused } from './errors.js';
 import * as invites from './invites.js';
-import { commit, loadSession } from './sessions.js';
+import { commit, loadSession, memberOf } from './sessions.js';
 import { announceSoon } from './standing.js';
 
 /**
@@ -11,10 +11,6 @@ import { announceSoon } from './standing.js';
  * domain policy, then makes one atomic change with its transcript entries (the audit trail).
  * Asking for help and the anyone-available invite live with the invites (they are invites).
  */
-
-async function memberOf(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
-  return (await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === agentId);
-}
 
 const nameOf = (ctx: AppContext, agentId: string): string => ctx.directory.get().agent(agentId)?.firstName ?? agentId;
 

@@ -43,6 +43,9 @@ export type Mirror = z.infer<typeof MirrorSchema>;
 /** Whether a platform reaches an agent: a known account, one it may find, or none. */
 export type Reach = 'yes' | 'maybe' | 'no';
 
+/** How many posts a destination takes: per second, and in a burst. */
+export type Pace = { perSecond: number; burst: number };
+
 /** A message a platform posted, and where replies to it come from. */
 export interface Posted {
   ref: MessageRef;
@@ -66,7 +69,7 @@ export interface PlatformPort {
   /** An agent's 1:1 with the bot, as a destination. */
   direct(agent: Agent): string;
   /** How many posts a destination takes: per second, and in a burst. */
-  pace(dest: string): { perSecond: number; burst: number };
+  pace(dest: string): Pace;
   /** A new top-level message (a chat's root, a card in a 1:1); null when the destination cannot be reached. */
   postTop(dest: string, surface: Surface, deliveryId: string): Promise<Posted | null>;
   /** A line under a root. */

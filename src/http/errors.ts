@@ -5,6 +5,10 @@ import { Refused } from '../app/errors.js';
 import { say } from '../app/wording/index.js';
 import { RateLimited } from './rateLimit.js';
 
+/** A zod error's issues as an answer lists them (the first `max`). */
+export const issuesOf = (e: ZodError, max = Infinity): Array<{ path: string; message: string }> =>
+  e.issues.slice(0, max).map((i) => ({ path: i.path.join('.'), message: i.message }));
+
 export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown) {
   res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } });
 }
@@ -18,8 +22,7 @@ export function errorHandler(log: Logger, storeReady: () => boolean): ErrorReque
       return sendError(res, err.status, err.code, err.message);
     }
     if (err instanceof ZodError) {
-      const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      return sendError(res, 400, 'invalid_request', 'The request is invalid.', issues);
+      return sendError(res, 400, 'invalid_request', 'The request is invalid.', issuesOf(err));
     }
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'The body is not valid JSON.');

@@ -4,7 +4,7 @@ import { isValidSlackRequest } from '@slack/bolt';
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { say } from '../../../src/app/wording/index.js';
-import { sendError } from '../../../src/http/errors.js';
+import { issuesOf, sendError } from '../../../src/http/errors.js';
 
 /** Slack's own rule, applied both ways: a request signed more than five minutes from now is refused. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -82,8 +82,6 @@ const header = (req: Request, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
-const issuesOf = (e: z.ZodError) => e.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
-
 /**
  * In front of Bolt's receiver on /slack/events: refuses a request signed more than five
  * minutes from now either way (401; Bolt refuses only old ones), a bad signature (401), and
@@ -116,7 +114,7 @@ export function slackGate(o: { signingSecret: string; command: string; now?: () 
       return sendError(res, 400, 'malformed_payload', say('refusal.request.payload'));
     }
     const checked = parsed.form ? Form.safeParse(parsed.body) : Json.safeParse(parsed.body);
-    if (!checked.success) return sendError(res, 400, 'invalid_payload', say('refusal.request.payload'), issuesOf(checked.error));
+    if (!checked.success) return sendError(res, 400, 'invalid_payload', say('refusal.request.payload'), issuesOf(checked.error, 10));
     if ('type' in checked.data && checked.data.type === 'app_rate_limited') return void res.status(200).end();
     // Bolt reads a pre-read body from here (as on Google Cloud Functions) rather than the spent stream.
     (req as Request & { rawBody?: Buffer }).rawBody = raw;

@@ -9,10 +9,10 @@ import { homeSurface, monitoringSurface } from '../surfaces/home.js';
 import { anyoneOption, candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine, rejectForm } from '../surfaces/invites.js';
 import { assistForm, chosenQueue, promoteForm, transferForm } from '../surfaces/lifecycle.js';
 import * as lifecycle from '../lifecycle.js';
-import { mayAnswer } from '../../domain/invite.js';
+import { type InviteMode, mayAnswer } from '../../domain/invite.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { rootSurface } from '../surfaces/root.js';
-import type { Surface } from '../surfaces/surface.js';
+import type { Option, Surface } from '../surfaces/surface.js';
 import type { ListName, ParsedCall, Verb, VerbData } from '../verbs.js';
 import { homeView, inviteView, monitoringView, sessionView } from '../views.js';
 import { plural, words } from '../wording/index.js';
@@ -39,14 +39,22 @@ const card = async (ctx: AppContext, d: { inviteId: string }) => {
   if (!inv) throw Refused.of('invite_not_found');
   return inviteView(ctx, inv);
 };
-const form = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined; mode?: 'participant' | 'monitor' | undefined }) => {
-  const [view, found] = await Promise.all([sessionView(ctx, d.sessionId), invites.inviteCandidates(ctx, d.sessionId, agent.id, d.query ?? '')]);
-  return inviteForm(view, { query: d.query ?? '', ...(d.mode ? { mode: d.mode } : {}), options: [...(d.query ? [] : [anyoneOption(view)]), ...candidateOptions(found)] });
-};
-const transferDialog = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined }) => {
-  const [view, found] = await Promise.all([sessionView(ctx, d.sessionId), invites.inviteCandidates(ctx, d.sessionId, agent.id, d.query ?? '')]);
-  return transferForm(view, ctx.directory.get().queues, { query: d.query ?? '', options: candidateOptions(found) });
-};
+/**
+ * The invite or transfer form with the colleagues a query finds, and those choices for a
+ * picker's search; an invite also offers anyone available while the query names nobody.
+ */
+export async function pickerForm(ctx: AppContext, agent: Agent, kind: 'invite' | 'transfer', d: { sessionId: string; query?: string | undefined; mode?: InviteMode | undefined }, limit?: number): Promise<{ options: Option[]; surface: Surface }> {
+  const query = d.query ?? '';
+  const [view, found] = await Promise.all([sessionView(ctx, d.sessionId), invites.inviteCandidates(ctx, d.sessionId, agent.id, query, limit)]);
+  if (kind === 'transfer') {
+    const options = candidateOptions(found);
+    return { options, surface: transferForm(view, ctx.directory.get().queues, { query, options }) };
+  }
+  const options = [...(query.trim() ? [] : [anyoneOption(view)]), ...candidateOptions(found)];
+  return { options, surface: inviteForm(view, { query, ...(d.mode ? { mode: d.mode } : {}), options }) };
+}
+const form = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined; mode?: InviteMode | undefined }) => (await pickerForm(ctx, agent, 'invite', d)).surface;
+const transferDialog = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined }) => (await pickerForm(ctx, agent, 'transfer', d)).surface;
 const refOf = async (ctx: AppContext, sessionId: string) => (await sessions.loadSession(ctx, sessionId)).ref;
 const queueName = (ctx: AppContext, queueId: string) => ctx.directory.get().queue(queueId)?.name ?? queueId;
 const nameOf = (ctx: AppContext, agentId: string) => agentName(ctx.directory.get().agent(agentId), agentId);

@@ -1,13 +1,9 @@
 import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
 import type { Intent, Outcome } from '../intents.js';
-import { inviteCandidates } from '../invites.js';
-import { anyoneOption, candidateOptions, inviteForm } from '../surfaces/invites.js';
-import { transferForm } from '../surfaces/lifecycle.js';
 import { parseCall } from '../verbs.js';
-import { sessionView } from '../views.js';
 import { words } from '../wording/index.js';
-import { clickOf } from './clicks.js';
+import { clickOf, pickerForm } from './clicks.js';
 import { commandLine } from './commands.js';
 import { reply, revise } from './replies.js';
 import { chatsAt } from './resolve.js';
@@ -41,16 +37,10 @@ export async function dispatch(ctx: AppContext, intent: Intent, opts: DispatchOp
       case 'search': {
         const parsed = parseCall(intent.verb, intent.data);
         if (!parsed.ok || (parsed.call.verb !== 'invite.search' && parsed.call.verb !== 'transfer.search')) throw Refused.of('invalid', { detail: parsed.ok ? parsed.call.verb : parsed.detail });
-        const { sessionId } = parsed.call.data;
-        const [view, found] = await Promise.all([sessionView(ctx, sessionId), inviteCandidates(ctx, sessionId, agent.id, intent.query, 50)]);
-        if (parsed.call.verb === 'transfer.search') {
-          const options = candidateOptions(found);
-          return { options, show: async () => transferForm(view, ctx.directory.get().queues, { query: intent.query, options }) };
-        }
-        const { mode } = parsed.call.data;
-        // Anyone available is offered while the search is empty or names nobody in particular.
-        const options = [...(intent.query.trim() ? [] : [anyoneOption(view)]), ...candidateOptions(found)];
-        return { options, show: async () => inviteForm(view, { query: intent.query, ...(mode ? { mode } : {}), options }) };
+        const kind = parsed.call.verb === 'transfer.search' ? 'transfer' : 'invite';
+        const mode = parsed.call.verb === 'invite.search' ? parsed.call.data.mode : undefined;
+        const { options, surface } = await pickerForm(ctx, agent, kind, { sessionId: parsed.call.data.sessionId, query: intent.query, mode }, 50);
+        return { options, show: async () => surface };
       }
       case 'click': {
         const parsed = parseCall(intent.verb, intent.data);

@@ -6,10 +6,9 @@ import { type HomeView, type InviteView, memberOf, type SessionView } from '../v
 import { answerActions } from './invites.js';
 import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
-import { waitingList } from './queue.js';
+import { chatLine, waitingList } from './queue.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
-const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.ref, user: userName(v.session), queue: v.queue.name });
 
 function inviteItem(iv: InviteView): Block[] {
   const inv = iv.invite;

@@ -8,7 +8,8 @@ import { action, type Block, type Surface } from './surface.js';
 /** What supervisors see of a queue's waiting chats: the escalation card, and the Waiting list. */
 
 const acceptAction = (v: SessionView, from?: ListName) => action(words('action.accept'), call('accept', { sessionId: v.session.id, ...(from ? { from } : {}) }), { style: 'primary' });
-const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.ref, user: userName(v.session), queue: v.queue.name });
+/** A chat on a list: its ref, its end user and its queue. */
+export const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.ref, user: userName(v.session), queue: v.queue.name });
 
 /** To each supervisor of the queue when a chat waits too long: Accept while it waits, then who took it. */
 export function escalationCard(view: SessionView): Surface {

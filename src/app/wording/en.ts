@@ -49,7 +49,6 @@ export const en = {
   'action.leave': 'Leave',
   'action.promote': 'Promote',
   'action.decline': 'Decline',
-  'action.send': 'Send',
   'action.runCommand': 'Run command',
   'action.openFile': 'Open file',
   'confirm.end.title': 'End this chat?',
