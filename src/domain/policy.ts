@@ -50,6 +50,13 @@ export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefine
   return allow;
 }
 
+/** The end user sends a file: into a chat not ended, up to the chat's limit. */
+export function mayAttach(session: Session, files: number, maxFiles: number): Verdict {
+  if (session.status === 'ended') return refuse('ended');
+  if (files >= maxFiles) return refuse('file_limit', { max: maxFiles });
+  return allow;
+}
+
 /** Participants and monitors leave; the owner releases, transfers or ends instead. */
 export function mayLeave(session: Session, member: Pick<Member, 'mode'> | undefined): Verdict {
   if (session.status === 'ended') return refuse('ended');

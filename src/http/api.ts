@@ -3,12 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
-import { say, words } from '../app/wording/index.js';
+import { say } from '../app/wording/index.js';
 import { assertOpen, queueHours } from '../app/hours.js';
 import * as sessions from '../app/sessions.js';
 import * as invites from '../app/invites.js';
 import * as lifecycle from '../app/lifecycle.js';
 import type { Invite } from '../domain/invite.js';
+import { mayAttach } from '../domain/policy.js';
 import type { Session } from '../domain/session.js';
 import { compareEntryIds, type EndUserEntry, type FileRef, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
 import { LOCAL_FILES, MAX_FILES_PER_CHAT } from '../app/files.js';
@@ -129,8 +130,8 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   // A file from the end user: one multipart part, checked and kept as it streams (see upload.ts).
   r.post('/sessions/:id/files', async (req, res) => {
     const session = await authorized(req);
-    if (session.status === 'ended') throw Refused.of('ended');
-    if (await ctx.files.store.count(session.id) >= MAX_FILES_PER_CHAT) throw new Refused('file_limit', words('refusal.file_limit', { max: MAX_FILES_PER_CHAT }), 409);
+    const v = mayAttach(session, await ctx.files.store.count(session.id), MAX_FILES_PER_CHAT);
+    if (!v.ok) throw Refused.from(v);
     let file: FileRef;
     try {
       file = await receiveFile(req, ctx.files.store, session.id, ctx.files.maxBytes);
@@ -157,7 +158,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     if (signed) {
       const sid = SessionId.safeParse(req.params.id);
       const verdict = sid.success ? await ctx.files.links.verify(sid.data, fileId, req.query.exp, req.query.sig) : 'bad';
-      if (verdict === 'expired') throw new Refused('link_expired', words('refusal.link_expired'), 403);
+      if (verdict === 'expired') throw Refused.of('link_expired');
       if (verdict !== 'ok' || !sid.success) throw Refused.credential('forbidden.link');
       id = sid.data;
     } else {

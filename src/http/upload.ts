@@ -4,7 +4,6 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { Refused } from '../app/errors.js';
 import { type FileStore, LOCAL_FILES, newFileId } from '../app/files.js';
-import { words } from '../app/wording/index.js';
 import { type FileType, nameFor, SNIFF_BYTES, sniff, TextCheck } from '../domain/files.js';
 import type { FileRef } from '../domain/transcript.js';
 
@@ -13,12 +12,12 @@ const ENVELOPE = 64 * 1024;
 
 const megabytes = (n: number): string => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MB` : `${+(n / 1024).toFixed(1)} KB`);
 
-export const refusals = {
-  missing: () => new Refused('file_missing', words('refusal.file_missing'), 400),
-  empty: () => new Refused('file_empty', words('refusal.file_empty'), 400),
-  tooLarge: (max: number) => new Refused('file_too_large', words('refusal.file_too_large', { max: megabytes(max) }), 413),
-  type: () => new Refused('file_type', words('refusal.file_type'), 415),
-  disguised: (name: string) => new Refused('file_type', words('refusal.file_type.name', { name }), 415),
+const refusals = {
+  missing: () => Refused.of('file_missing'),
+  empty: () => Refused.of('file_empty'),
+  tooLarge: (max: number) => Refused.of('file_too_large', { max: megabytes(max) }),
+  type: () => Refused.of('file_type'),
+  disguised: (name: string) => Refused.of('file_type', { name }, 'file_type.name'),
 };
 
 /**
