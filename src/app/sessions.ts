@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Agent } from '../domain/directory.js';
+import type { Agent, Queue } from '../domain/directory.js';
 import { type Action, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session } from '../domain/session.js';
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
@@ -70,11 +70,16 @@ export async function memberOf(ctx: AppContext, sessionId: string, agentId: stri
 
 const changed = (sessionId: string): Effect => ({ type: 'session.changed', sessionId });
 
-export async function createSession(ctx: AppContext, input: { queueId: string; user: EndUser; text?: string | undefined }) {
+/**
+ * A new chat in a queue. `admit` runs once the queue is known and open, before anything is
+ * stored (the HTTP edge counts new chats there: unknown and closed queues are not counted).
+ */
+export async function createSession(ctx: AppContext, input: { queueId: string; user: EndUser; text?: string | undefined }, admit?: (queue: Queue) => Promise<void>) {
   const queue = ctx.directory.get().queue(input.queueId);
   if (!queue) throw Refused.of('unknown_queue', { queue: input.queueId });
   const now = ctx.now();
   assertOpen(queue, now);
+  await admit?.(queue);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
   const home = channels.length > 0 ? await ctx.store.deliveries.claimLeastLoaded(channels) : undefined;

@@ -4,7 +4,7 @@ import { type Request, type RequestHandler, type Response, Router } from 'expres
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
 import { say } from '../app/wording/index.js';
-import { assertOpen, queueHours } from '../app/hours.js';
+import { queueHours } from '../app/hours.js';
 import * as sessions from '../app/sessions.js';
 import * as invites from '../app/invites.js';
 import * as lifecycle from '../app/lifecycle.js';
@@ -94,12 +94,8 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
 
   r.post('/sessions', async (req, res) => {
     const body = CreateSession.parse(req.body ?? {});
-    const queue = ctx.directory.get().queue(body.queue);
-    // A closed queue says so before anything is counted.
-    if (queue) assertOpen(queue, ctx.now());
-    // Counted only for queues that exist: made-up names must not fill Redis with counters.
-    if (queue) await limiter.take(req.ip, body.queue);
-    const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text });
+    // Counted only once the queue exists and is open: made-up names must not fill Redis with counters.
+    const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text }, (q) => limiter.take(req.ip, q.id));
     res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: await publicSession(ctx, session), token });
   });
 
