@@ -4,7 +4,7 @@ import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
 import type { Session } from '../../src/domain/session.js';
-import { globalKeys, sessionKeys, sessionTag } from './keys.js';
+import { eventsChannel, globalKeys, sessionKeys, sessionTag } from './keys.js';
 import { withScripts } from './scripts.js';
 import { entriesOf, runSessionScript } from './sessionScript.js';
 
@@ -61,9 +61,14 @@ export class RedisTranscript implements TranscriptStore {
     return entriesOf(await this.redis.xrange(this.k(sessionId).transcript, entryId, entryId))[0];
   }
 
+  async lastId(sessionId: string) {
+    const [last] = await this.redis.xrevrange(this.k(sessionId).transcript, '+', '-', 'COUNT', 1);
+    return last?.[0];
+  }
+
   async announce(sessionId: string, standing: Standing) {
     // `~` instead of an entry id: the hub hands it on, and nothing resumes from it.
-    const channel = sessionKeys(this.prefix, sessionId).events;
+    const channel = eventsChannel(this.prefix, sessionId);
     const message = `~ ${JSON.stringify(standing)}`;
     await (usesShardedPubSub(this.redis) ? this.redis.spublish(channel, message) : this.redis.publish(channel, message));
   }

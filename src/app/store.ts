@@ -158,6 +158,8 @@ export interface TranscriptStore {
   append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<AppendResult>>;
   read(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
   entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
+  /** The id of the chat's last entry (undefined: none yet). */
+  lastId(sessionId: string): Promise<string | undefined>;
   /** Tells the chat's event streams something that is not kept (where a waiting chat stands). */
   announce(sessionId: string, standing: Standing): Promise<void>;
   pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>>;

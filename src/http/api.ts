@@ -194,8 +194,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   r.get('/sessions/:id/events', async (req, res) => {
-    const id = await sessionParam(req, byUrl);
-    await streamEvents(ctx, hub, id, req, res);
+    await streamEvents(ctx, hub, await authorized(req, byUrl), req, res);
   });
 
   // Server-to-server: integrations (and local trials without Slack or Teams) act as an agent.
@@ -288,9 +287,10 @@ function publicInvite(i: Invite): PublicInvite {
  * Server-Sent Events: subscribe first, then replay the transcript after Last-Event-ID, then
  * stream live; ids only move forward, so the overlap is never sent twice.
  */
-async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, req: Request, res: Response) {
+async function streamEvents(ctx: AppContext, hub: EventHub, session: Session, req: Request, res: Response) {
+  const sessionId = session.id;
   const lastId = parseLastEventId(req.get('last-event-id'), req.query.lastEventId);
-  const tail = lastId === undefined ? undefined : (await ctx.store.sessions.bundle(sessionId, 1))?.recent.at(-1)?.id;
+  const tail = lastId === undefined ? undefined : await ctx.store.transcript.lastId(sessionId);
   res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
   let cursor = lastId === undefined ? '0-0' : clampToTail(lastId, tail);
@@ -319,8 +319,8 @@ async function streamEvents(ctx: AppContext, hub: EventHub, sessionId: string, r
   }
   replaying = false;
   buffered.forEach(send);
-  const session = await ctx.store.sessions.get(sessionId);
-  const standing = session ? await standingOf(ctx, session) : undefined;
+  // Where it stands in line now (standingOf reads the waiting list itself, so a chat taken meanwhile has none).
+  const standing = await standingOf(ctx, session);
   if (standing) send(standing);
 }
 
