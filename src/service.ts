@@ -90,6 +90,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const timers = new InviteExpiryQueue(bull, prefix);
   const outbox = new OutboxQueue(bull, prefix);
   const homes = new HomeQueue(bull, prefix);
+  const queues = [timers.queue, outbox.queue, homes.queue];
   const platforms: PlatformPort[] = [];
   // The engine calls back into the use cases (a root posted, a card that could not go out).
   let ctxRef: AppContext | undefined;
@@ -130,7 +131,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   if (working) {
     // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
     const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
-    void migrateQueues(bull, prefix, [timers.queue, outbox.queue, homes.queue], log).catch(retry("move the old queue prefix's jobs"));
+    void migrateQueues(bull, prefix, queues, log).catch(retry("move the old queue prefix's jobs"));
     void new RedisLists(redis, prefix).adoptOpenSet()
       .then(() => timeWaitingChats(ctx))
       .catch(retry('list the open chats of an older version and time the waiting ones'));
@@ -155,7 +156,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   // BullMQ connects each queue and worker in the background; a service stopped before they
   // are up would leave their start-up commands failing unhandled. Wait for them, briefly:
   // with Redis down the service starts anyway and they connect when it returns.
-  const readies = [timers.queue, outbox.queue, homes.queue, ...workers].map((q) => q.waitUntilReady().catch(() => undefined));
+  const readies = [...queues, ...workers].map((q) => q.waitUntilReady().catch(() => undefined));
   await Promise.race([Promise.all(readies), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 
   const app = createHttpApp({
@@ -170,7 +171,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
     },
     mount: web ? (a) => modules.forEach((m) => m.mount?.(a)) : undefined,
-    queues: [timers.queue, outbox.queue, homes.queue],
+    queues,
   });
 
   let server: Server | undefined;

@@ -24,7 +24,7 @@ const AGENT = `${SLACK}:agent:`;
  * Where Slack serves private files (`url_private_download`): the file object's documented
  * host. The bot token is sent nowhere else but the Web API's own origin (SLACK_API_URL).
  */
-export const SLACK_FILE_ORIGINS: readonly string[] = ['https://files.slack.com'];
+const SLACK_FILE_ORIGINS: readonly string[] = ['https://files.slack.com'];
 /** Redirects followed within those origins, at most. */
 const MAX_REDIRECTS = 3;
 

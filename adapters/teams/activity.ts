@@ -16,7 +16,7 @@ const Entity = z.looseObject({ type: z.string(), text: z.string().optional(), me
 /** The activity types Teams sends a bot; anything else is not Teams talking. */
 const TYPES = ['message', 'conversationUpdate', 'installationUpdate', 'invoke', 'messageUpdate', 'messageDelete', 'messageReaction', 'typing', 'event', 'endOfConversation'] as const;
 /** The only invoke Switchboard's cards make: Action.Execute (Universal Actions). */
-export const CARD_ACTION_INVOKE = 'adaptiveCard/action';
+const CARD_ACTION_INVOKE = 'adaptiveCard/action';
 const CardAction = z.looseObject({
   action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string().max(100), data: z.record(z.string(), z.unknown()).optional() }),
   trigger: z.enum(['manual', 'automatic']).optional(),

@@ -15,7 +15,7 @@ import { connectorHttpClient } from './connectorHttp.js';
 export type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>;
 
 /** The CloudAdapter, running a turn for a request authenticated beforehand (see mountMessages). */
-export class TeamsAdapter extends CloudAdapter {
+class TeamsAdapter extends CloudAdapter {
   runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (tc: TurnContext) => Promise<void>) {
     return this.processActivity(auth, activity, logic);
   }

@@ -7,7 +7,7 @@ import { words } from './wording/index.js';
 export const queueHours = (queue: Queue, now: number): HoursState => (queue.hours ? hoursAt(queue.hours, now) : { open: true });
 
 /** "Monday 30 March, 08:00 (Europe/Berlin)": when a closed queue opens, on its own clock. */
-export function opensAtText(queue: Queue, at: number): string {
+function opensAtText(queue: Queue, at: number): string {
   const tz = queue.hours?.timezone ?? 'UTC';
   // Assembled from parts: ICU versions join date and time differently.
   const p: Record<string, string> = {};

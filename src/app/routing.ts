@@ -12,7 +12,7 @@ import { accept } from './sessions.js';
  * Atomic across instances: the agent's capacity is reserved in one step (their `owns` list
  * takes the chat only below maxChats), and the accept itself takes a waiting chat once.
  */
-export async function routeQueue(ctx: AppContext, queueId: string, o: { not?: { sessionId: string; agentId: string } } = {}): Promise<number> {
+async function routeQueue(ctx: AppContext, queueId: string, o: { not?: { sessionId: string; agentId: string } } = {}): Promise<number> {
   const queue = ctx.directory.get().queue(queueId);
   if (queue?.routing !== 'auto') return 0;
   const waiting = await ctx.store.lists.read('waiting', queueId);
@@ -30,7 +30,7 @@ export async function routeQueue(ctx: AppContext, queueId: string, o: { not?: { 
 }
 
 /** The queues an agent works that route automatically, routed (they became available, or freed capacity). */
-export async function routeFor(ctx: AppContext, agentId: string): Promise<void> {
+async function routeFor(ctx: AppContext, agentId: string): Promise<void> {
   const agent = ctx.directory.get().agent(agentId);
   for (const q of agent?.queues ?? []) await routeQueue(ctx, q);
 }

@@ -26,7 +26,7 @@ export async function standingOf(ctx: AppContext, session: Session): Promise<Sta
  * The chats still waiting in a queue each hear where they stand now (someone ahead was taken,
  * left or moved). Published to their event streams, not kept in the transcript.
  */
-export async function announceQueue(ctx: AppContext, queueId: string): Promise<void> {
+async function announceQueue(ctx: AppContext, queueId: string): Promise<void> {
   const [ids, waits] = await Promise.all([ctx.store.lists.read('waiting', queueId), ctx.store.sessions.recentWaits(queueId)]);
   await Promise.all(ids.slice(0, ANNOUNCED).map((id, i) => {
     const estimate = estimateWait(waits, i + 1);

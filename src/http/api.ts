@@ -38,7 +38,7 @@ async function publicSession(ctx: AppContext, s: Session): Promise<PublicSession
     user: s.endUser, agent: owner ? { name: owner.firstName } : null,
     createdAt: new Date(s.createdAt).toISOString(),
     ...(s.endReason ? { endReason: s.endReason } : {}),
-    ...(standing ? { queuePosition: standing.queuePosition, ...(standing.estimatedWaitSeconds ? { estimatedWaitSeconds: standing.estimatedWaitSeconds } : {}) } : {}),
+    ...(standing ? waitFields(standing) : {}),
   };
 }
 
@@ -324,4 +324,6 @@ async function streamEvents(ctx: AppContext, hub: EventHub, session: Session, re
   if (standing) send(standing);
 }
 
-const standingEvent = (s: Standing) => ({ kind: 'status', at: new Date().toISOString(), status: 'waiting', queuePosition: s.queuePosition, ...(s.estimatedWaitSeconds ? { estimatedWaitSeconds: s.estimatedWaitSeconds } : {}) });
+/** Where a waiting chat stands, as the session and its status events carry it. */
+const waitFields = (s: Standing) => ({ queuePosition: s.queuePosition, ...(s.estimatedWaitSeconds ? { estimatedWaitSeconds: s.estimatedWaitSeconds } : {}) });
+const standingEvent = (s: Standing) => ({ kind: 'status', at: new Date().toISOString(), status: 'waiting', ...waitFields(s) });

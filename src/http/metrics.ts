@@ -3,14 +3,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { AppMetrics } from '../app/context.js';
 
 /** The label of every request no route template matched (404s, scans): one series, whatever the path. */
-export const OTHER_ROUTE = 'other';
+const OTHER_ROUTE = 'other';
 
 /**
  * Names what served a request for the `route` label, never from the raw path: the
  * matched route template (`/api/v1/sessions/:id`), or a name a handler without a template
  * set in `res.locals.metricsRoute` (static files, mounted dashboards), or `other`.
  */
-export function routeLabel(req: Request, res: Response): string {
+function routeLabel(req: Request, res: Response): string {
   const named: unknown = res.locals.metricsRoute;
   if (typeof named === 'string') return named;
   const path: unknown = req.route?.path;

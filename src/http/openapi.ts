@@ -20,7 +20,7 @@ interface Operation {
 }
 
 /** Every route of the end-user API router (a test holds the two together). */
-export const OPERATIONS: Operation[] = [
+const OPERATIONS: Operation[] = [
   { method: 'get', path: '/queues', summary: 'The queues a chat can be started in', auth: 'none', ok: { status: 200, schema: QueuesAnswer, description: 'The queues' }, errors: [] },
   { method: 'post', path: '/sessions', summary: 'Start a chat', auth: 'none', body: CreateSession, ok: { status: 201, schema: CreatedAnswer, description: 'The new chat and its end-user token' }, errors: [404, 409, 413, 429] },
   { method: 'get', path: '/sessions/:id', summary: 'The chat as the end user sees it', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404] },

@@ -7,7 +7,7 @@ import { say } from '../../../src/app/wording/index.js';
 import { issuesOf, sendError } from '../../../src/http/errors.js';
 
 /** Slack's own rule, applied both ways: a request signed more than five minutes from now is refused. */
-export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
 const Id = z.string().min(1);
 const Named = z.looseObject({ id: Id });

@@ -16,7 +16,7 @@ const Attachment = z.object({ contentType: z.string(), contentUrl: z.string().op
  * The files an agent's message carries: a file sent in a 1:1 (a download link Teams signed)
  * or an image pasted in (on the connector). The message's own HTML copy and cards are not files.
  */
-export function filesOf(a: Activity): FileRef[] {
+function filesOf(a: Activity): FileRef[] {
   const out: FileRef[] = [];
   for (const raw of a.attachments ?? []) {
     const att = Attachment.safeParse(raw);

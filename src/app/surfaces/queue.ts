@@ -31,7 +31,7 @@ export function escalationCard(view: SessionView): Surface {
 }
 
 /** A waiting chat on a supervisor's list: since when, escalated or not, and Accept. */
-export function waitingItem(v: SessionView, from: ListName): Block[] {
+function waitingItem(v: SessionView, from: ListName): Block[] {
   const since = words(v.session.escalatedAt ? 'waiting.since.escalated' : 'waiting.since', { time: at(v.session.createdAt, 'time') });
   return [{ type: 'text', text: chatLine(v) }, { type: 'context', text: since }, { type: 'actions', actions: [acceptAction(v, from)] }];
 }
