@@ -85,7 +85,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     new Promise((resolve) => (redis.status === 'ready' ? resolve(undefined) : redis.once('ready', resolve))),
     new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
   ]);
-  const store = redisStore(redis, prefix);
+  const store = redisStore(redis, prefix, log);
   const metrics = new ServiceMetrics(async () => (await store.transcript.outboxDepth()) + (await store.deliveries.depth()));
   const timers = new InviteExpiryQueue(bull, prefix);
   const outbox = new OutboxQueue(bull, prefix);
@@ -132,7 +132,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
     const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
     void migrateQueues(bull, prefix, queues, log).catch(retry("move the old queue prefix's jobs"));
-    void new RedisLists(redis, prefix).adoptOpenSet()
+    void new RedisLists(redis, prefix, log).adoptOpenSet()
       .then(() => timeWaitingChats(ctx))
       .catch(retry('list the open chats of an older version and time the waiting ones'));
     planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);

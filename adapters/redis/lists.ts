@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { ListStore } from '../../src/app/store.js';
 import { InviteSchema } from '../../src/domain/invite.js';
 import { type Listing, type ListName, listingsOf } from '../../src/domain/lists.js';
@@ -5,6 +6,7 @@ import { MemberSchema, SessionSchema } from '../../src/domain/session.js';
 import type { RedisClient } from './connection.js';
 import { globalKeys, legacyOpenSet, sessionKeys } from './keys.js';
 import { withScripts } from './scripts.js';
+import { quiet, readRecord, readRecords } from './records.js';
 
 /** A listing as stored on the chat: [list key, item]. */
 type Placed = [string, string];
@@ -20,7 +22,7 @@ const ATTEMPTS = 5;
  */
 export class RedisLists implements ListStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly log: Logger = quiet) {
     this.g = globalKeys(prefix);
   }
 
@@ -41,10 +43,13 @@ export class RedisLists implements ListStore {
       // gone: another run recorded the newer state meanwhile) that must come out again.
       if (!json || (rev === ixrev && added.length === 0)) return;
       const [members, invites] = await Promise.all([this.redis.hvals(k.members), this.redis.hvals(k.invites)]);
+      // A record that no longer parses is read without what fails, or left out: never the whole chat's lists.
+      const session = readRecord(SessionSchema, json, `session ${sessionId}`, this.log);
+      if (!session) return;
       const want = listingsOf(
-        SessionSchema.parse(JSON.parse(json)),
-        members.map((m) => MemberSchema.parse(JSON.parse(m))),
-        invites.map((i) => InviteSchema.parse(JSON.parse(i))),
+        session,
+        readRecords(MemberSchema, members, `member of ${sessionId}`, this.log),
+        readRecords(InviteSchema, invites, `invite of ${sessionId}`, this.log),
       );
       const placed: Placed[] = want.map((l) => [this.key(l), l.item]);
       const keep = new Set(placed.map((p) => p.join('\n')));

@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import { isCluster, type RedisClient, usesShardedPubSub } from './connection.js';
+import { quiet, readRecord } from './records.js';
 import type { StoreResult, Writes } from '../../src/app/store.js';
 import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js';
 import { eventsChannel, globalKeys, sessionKeyList, sessionKeys } from './keys.js';
@@ -34,6 +36,9 @@ export async function runSessionScript(redis: RedisClient, prefix: string, name:
 export const idsOf = (reply: ScriptReply): StoreResult<string[]> =>
   (reply[0] === 1 ? { ok: true, value: reply.slice(1) as string[] } : { ok: false, code: String(reply[1]) });
 
-/** Transcript entries from XRANGE replies. */
-export const entriesOf = (raw: Array<[string, string[]]>): TranscriptEntry[] =>
-  raw.map(([id, fields]) => ({ id, ...EntryBody.parse(JSON.parse(fields[1] ?? '{}')) }));
+/** Transcript entries from XRANGE replies (one that no longer parses is skipped, and logged). */
+export const entriesOf = (raw: Array<[string, string[]]>, log: Logger = quiet): TranscriptEntry[] =>
+  raw.flatMap(([id, fields]) => {
+    const body = readRecord(EntryBody, fields[1] ?? '{}', `entry ${id}`, log);
+    return body ? [{ id, ...body }] : [];
+  });

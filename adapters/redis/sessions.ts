@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { RedisClient } from './connection.js';
+import { quiet, readRecord, readRecords } from './records.js';
 import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
 import type { EndOptions, SessionBundle, SessionStore, Writes } from '../../src/app/store.js';
 import type { Invite } from '../../src/domain/invite.js';
@@ -19,12 +21,16 @@ export const byCreation = (a: Invite, b: Invite): number => a.createdAt - b.crea
 /** Chats, members and availability in Redis. */
 export class RedisSessions implements SessionStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly log: Logger = quiet) {
     this.g = globalKeys(prefix);
   }
 
   private k(id: string) {
     return sessionKeys(this.prefix, id);
+  }
+
+  private session(id: string, json: string): Session | undefined {
+    return readRecord(SessionSchema, json, `session ${id}`, this.log);
   }
 
   /** `tag.random`: the chat's keys go to its home destination's slot. */
@@ -41,7 +47,7 @@ export class RedisSessions implements SessionStore {
 
   async get(id: string): Promise<Session | undefined> {
     const j = await this.redis.hget(this.k(id).session, 'json');
-    return j ? SessionSchema.parse(JSON.parse(j)) : undefined;
+    return j ? this.session(id, j) : undefined;
   }
 
   async bundle(id: string, recent: number): Promise<SessionBundle | undefined> {
@@ -53,13 +59,14 @@ export class RedisSessions implements SessionStore {
     const [[, [json, mirrors, home]], [, members], [, invites], [, last]] = res as Array<[Error | null, unknown]> as [
       [null, Array<string | null>], [null, string[]], [null, string[]], [null, Array<[string, string[]]>],
     ];
-    if (!json) return undefined;
+    const session = json ? this.session(id, json) : undefined;
+    if (!session) return undefined;
     // The hot read of every delivery: these records were validated when written, by this store.
     return {
-      session: SessionSchema.parse(JSON.parse(json)),
+      session,
       members: members.map((j) => JSON.parse(j) as Member),
       invites: invites.map((j) => JSON.parse(j) as Invite).sort(byCreation),
-      recent: entriesOf(last ?? []).reverse(),
+      recent: entriesOf(last ?? [], this.log).reverse(),
       mirrors: JSON.parse(mirrors ?? '[]') as Mirror[],
       home: home ?? undefined,
     };
@@ -67,7 +74,8 @@ export class RedisSessions implements SessionStore {
 
   async withToken(id: string) {
     const [json, tokenHash] = await this.redis.hmget(this.k(id).session, 'json', 'token');
-    return json && tokenHash ? { session: SessionSchema.parse(JSON.parse(json)), tokenHash } : undefined;
+    const session = json ? this.session(id, json) : undefined;
+    return session && tokenHash ? { session, tokenHash } : undefined;
   }
 
   async idByRef(ref: string) {
@@ -103,7 +111,7 @@ export class RedisSessions implements SessionStore {
   }
 
   async members(sessionId: string): Promise<Member[]> {
-    return (await this.redis.hvals(this.k(sessionId).members)).map((j) => MemberSchema.parse(JSON.parse(j)));
+    return readRecords(MemberSchema, await this.redis.hvals(this.k(sessionId).members), `member of ${sessionId}`, this.log);
   }
 
   async setMirror(sessionId: string, mirror: Mirror) {

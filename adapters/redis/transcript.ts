@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import { type RedisClient, usesShardedPubSub } from './connection.js';
+import { quiet } from './records.js';
 import type { Standing } from '../../src/app/standing.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
@@ -17,7 +19,7 @@ export const TRANSCRIPT_LIMITS = { entries: 10_000, bytes: 5 * 1024 * 1024 };
 /** Each chat's transcript (a stream) and its outbox of effects for the planner. */
 export class RedisTranscript implements TranscriptStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly log: Logger = quiet) {
     this.g = globalKeys(prefix);
   }
 
@@ -54,11 +56,11 @@ export class RedisTranscript implements TranscriptStore {
   }
 
   async read(sessionId: string, afterId: string | undefined, count: number) {
-    return entriesOf(await this.redis.xrange(this.k(sessionId).transcript, afterId ? `(${afterId}` : '-', '+', 'COUNT', count));
+    return entriesOf(await this.redis.xrange(this.k(sessionId).transcript, afterId ? `(${afterId}` : '-', '+', 'COUNT', count), this.log);
   }
 
   async entry(sessionId: string, entryId: string) {
-    return entriesOf(await this.redis.xrange(this.k(sessionId).transcript, entryId, entryId))[0];
+    return entriesOf(await this.redis.xrange(this.k(sessionId).transcript, entryId, entryId), this.log)[0];
   }
 
   async lastId(sessionId: string) {

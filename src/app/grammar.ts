@@ -1,4 +1,5 @@
-import { InviteMode } from '../domain/invite.js';
+import { checkNote, InviteMode } from '../domain/invite.js';
+import type { Refusal } from '../domain/policy.js';
 import type { WordKey } from './wording/index.js';
 
 /**
@@ -29,10 +30,13 @@ export type Command =
   | { kind: 'help' };
 export type CommandKind = Command['kind'];
 
-/** What a line says as a command: a whole one, or a command word whose arguments do not fit. */
+/**
+ * What a line says as a command: a whole one, or a command word whose arguments do not fit
+ * (with the rule they break, when one does: a note too long, as every input path checks it).
+ */
 export type Parse =
   | { ok: true; command: Command }
-  | { ok: false; kind?: CommandKind; text: string };
+  | { ok: false; kind?: CommandKind; text: string; refusal?: Refusal };
 
 const REF = /^[A-HJ-NP-Z2-9]{6}$/;
 export const isRef = (w: string | undefined): w is string => w !== undefined && REF.test(w.toUpperCase());
@@ -83,7 +87,7 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
   const spec = typeof head === 'string' ? byAlias.get(head.toLowerCase()) : undefined;
   if (!spec) return { ok: false, text };
   if (spec.bare) return args.length === 0 ? { ok: true, command: { kind: spec.kind } as Command } : { ok: false, kind: spec.kind, text };
-  const fail: Parse = { ok: false, kind: spec.kind, text };
+  const fail = { ok: false as const, kind: spec.kind, text };
   const last = () => args.at(-1);
   // A trailing chat reference, when something else could still come before it.
   const takeRef = (min: number): string | undefined =>
@@ -97,8 +101,9 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
     case 'assist': {
       const ref = takeRef(0);
       if (args.some((a) => typeof a !== 'string')) return fail;
-      const note = (args as string[]).join(' ').trim();
-      return { ok: true, command: { kind: 'assist', note: note || undefined, ref } };
+      const note = checkNote((args as string[]).join(' '));
+      if (!note.ok) return { ...fail, refusal: note };
+      return { ok: true, command: { kind: 'assist', note: note.note, ref } };
     }
     case 'transfer':
     case 'promote': {

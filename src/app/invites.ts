@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  answerFor, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayInviteFrom, mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
+  answerFor, checkNote, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayInviteFrom, mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
   statusForAnswer,
 } from '../domain/invite.js';
 import { mayAskForHelp, mayJoinAsSupervisor } from '../domain/policy.js';
@@ -80,6 +80,13 @@ async function eligibilityOf(ctx: AppContext, sessionId: string) {
   };
 }
 
+/** A note or reason as every input path must give it (the same schema as the HTTP API and the forms). */
+function noteOf(note: string | undefined): string | undefined {
+  const v = checkNote(note);
+  if (!v.ok) throw Refused.from(v);
+  return v.note;
+}
+
 const newInviteId = (sessionId: string): string => `${sessionId}~${randomBytes(6).toString('base64url')}`;
 
 function pending(ctx: AppContext, o: Pick<Invite, 'sessionId' | 'inviterId' | 'inviteeId' | 'mode' | 'kind'> & { note?: string | undefined; group?: string }): Invite {
@@ -93,11 +100,12 @@ function pending(ctx: AppContext, o: Pick<Invite, 'sessionId' | 'inviterId' | 'i
 }
 
 export async function invite(ctx: AppContext, input: InviteInput): Promise<Invite> {
+  const note = noteOf(input.note);
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
   const v = mayInvite({ session, inviter: e.members.find((m) => m.agentId === input.inviterId), inviterId: input.inviterId, ...e.about(ctx.directory.get().agent(input.inviteeId), input.inviteeId) });
   if (!v.ok) throw Refused.from(v);
-  const [inv] = await place(ctx, [pending(ctx, { ...input, kind: 'invite' })]);
+  const [inv] = await place(ctx, [pending(ctx, { ...input, note, kind: 'invite' })]);
   return inv!;
 }
 
@@ -106,6 +114,7 @@ export async function invite(ctx: AppContext, input: InviteInput): Promise<Invit
  * linked as one group. The first to join takes it; the others' invites are cancelled.
  */
 export async function inviteAnyone(ctx: AppContext, input: Omit<InviteInput, 'inviteeId'>): Promise<Invite[]> {
+  const note = noteOf(input.note);
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
   const v = mayInviteFrom(session, e.members.find((m) => m.agentId === input.inviterId));
@@ -113,11 +122,12 @@ export async function inviteAnyone(ctx: AppContext, input: Omit<InviteInput, 'in
   const eligible = ctx.directory.get().agentsOf(session.queueId).filter((a) => mayBeInvited({ session, inviterId: input.inviterId, ...e.about(a, a.id) }).ok);
   if (eligible.length === 0) throw Refused.of('nobody_available', { queue: ctx.directory.get().queue(session.queueId)?.name ?? session.queueId });
   const group = newInviteId(session.id);
-  return place(ctx, eligible.map((a) => pending(ctx, { ...input, inviteeId: a.id, kind: 'invite', group })));
+  return place(ctx, eligible.map((a) => pending(ctx, { ...input, note, inviteeId: a.id, kind: 'invite', group })));
 }
 
 /** The owner offers the chat to a colleague: Accept makes them the owner (invite rules and lifetime). */
 export async function offerChat(ctx: AppContext, input: { sessionId: string; ownerId: string; toAgentId: string; note?: string | undefined }): Promise<Invite> {
+  const note = noteOf(input.note);
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
   const v = mayTransfer({
@@ -126,12 +136,13 @@ export async function offerChat(ctx: AppContext, input: { sessionId: string; own
     offerPending: e.invites.some((i) => isOpen(i, 'transfer')),
   });
   if (!v.ok) throw Refused.from(v);
-  const [offer] = await place(ctx, [pending(ctx, { sessionId: session.id, inviterId: input.ownerId, inviteeId: input.toAgentId, mode: 'participant', kind: 'transfer', note: input.note })], { offerBy: input.ownerId });
+  const [offer] = await place(ctx, [pending(ctx, { sessionId: session.id, inviterId: input.ownerId, inviteeId: input.toAgentId, mode: 'participant', kind: 'transfer', note })], { offerBy: input.ownerId });
   return offer!;
 }
 
 /** The queue's supervisors who can still come in: one help request each, linked as one group. */
 export async function requestHelp(ctx: AppContext, input: { sessionId: string; agentId: string; note?: string | undefined }): Promise<Invite[]> {
+  const note = noteOf(input.note);
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
   const v = mayAskForHelp(session, e.members.find((m) => m.agentId === input.agentId), e.invites.some((i) => isOpen(i, 'help')));
@@ -148,8 +159,8 @@ export async function requestHelp(ctx: AppContext, input: { sessionId: string; a
   }
   const group = newInviteId(session.id);
   const now = ctx.now();
-  return place(ctx, supervisors.map((a) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: a.id, mode: 'participant', kind: 'help', note: input.note, group })), {
-    entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(input.note ? { note: input.note } : {}) }],
+  return place(ctx, supervisors.map((a) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: a.id, mode: 'participant', kind: 'help', note, group })), {
+    entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(note ? { note } : {}) }],
   });
 }
 
@@ -191,7 +202,8 @@ async function place(ctx: AppContext, invites: Invite[], o: { offerBy?: string; 
  * Participate, Monitor, Accept or Reject, by the invitee only; exactly one answer ever takes,
  * and exactly one of a group joins. A rejection may say why.
  */
-export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer, reason?: string): Promise<Invite> {
+export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer, given?: string): Promise<Invite> {
+  const reason = noteOf(given);
   const inv = await loadInvite(ctx, inviteId);
   const now = ctx.now();
   const v = mayAnswer(inv, agent?.id ?? '', answer, now);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InviteMode, NOTE_MAX } from '../domain/invite.js';
+import { InviteMode, Note } from '../domain/invite.js';
 
 /**
  * Every button, menu and form Switchboard draws calls one verb with its data. The data
@@ -14,28 +14,29 @@ export type ListName = z.infer<typeof ListName>;
 const Session = z.object({ sessionId: Id, from: ListName.optional() });
 const Invite = z.object({ inviteId: Id });
 /** Form inputs arrive as strings; an empty one means "not given". */
-const optionalText = (max: number) => z.string().trim().max(max).optional().transform((s) => (s ? s : undefined));
+const optional = (text: z.ZodString) => text.optional().transform((s) => (s ? s : undefined));
+const Query = z.string().trim().max(100);
 
 export const VERBS = {
   accept: Session,
   end: Session,
   'invite.open': Session,
-  'invite.search': Session.extend({ query: optionalText(100), mode: InviteMode.optional() }),
+  'invite.search': Session.extend({ query: optional(Query), mode: InviteMode.optional() }),
   /** agentId `*`: anyone available in the chat's queue. */
-  'invite.send': Session.extend({ agentId: z.union([Id, z.literal('*')]).optional(), mode: InviteMode.default('participant'), note: optionalText(NOTE_MAX) }),
+  'invite.send': Session.extend({ agentId: z.union([Id, z.literal('*')]).optional(), mode: InviteMode.default('participant'), note: optional(Note) }),
   invites: Session,
   participate: Invite,
   monitor: Invite,
-  reject: Invite.extend({ reason: optionalText(NOTE_MAX) }),
+  reject: Invite.extend({ reason: optional(Note) }),
   'reject.open': Invite,
   'accept.offer': Invite,
   'transfer.open': Session,
-  'transfer.search': Session.extend({ query: optionalText(100) }),
-  transfer: Session.extend({ agentId: Id.optional(), queueId: z.union([Id, z.literal('-')]).optional(), note: optionalText(NOTE_MAX) }),
+  'transfer.search': Session.extend({ query: optional(Query) }),
+  transfer: Session.extend({ agentId: Id.optional(), queueId: z.union([Id, z.literal('-')]).optional(), note: optional(Note) }),
   release: Session,
   leave: Session,
   'assist.open': Session,
-  assist: Session.extend({ note: optionalText(NOTE_MAX) }),
+  assist: Session.extend({ note: optional(Note) }),
   'assist.withdraw': Session,
   'promote.open': Session,
   promote: Session.extend({ agentId: Id.optional() }),

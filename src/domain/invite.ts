@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Agent, isAgent } from './directory.js';
-import { allow, can, mayActWhileActive, refuse, type Verdict } from './policy.js';
+import { allow, can, mayActWhileActive, type Refusal, refuse, type Verdict } from './policy.js';
 import type { Member, Session } from './session.js';
 
 export const InviteMode = z.enum(['participant', 'monitor']);
@@ -22,6 +22,19 @@ export type InviteAnswer = z.infer<typeof InviteAnswer>;
 
 /** An invite's note and a rejection's reason: short, shown as plain text. */
 export const NOTE_MAX = 300;
+/**
+ * A note or a reason as every input path takes it (the HTTP API, a card's form, a command):
+ * one schema, so what one path stores every reader can read back.
+ */
+export const Note = z.string().trim().max(NOTE_MAX, `at most ${NOTE_MAX} characters`);
+
+/** A note (or reason) someone gave, checked: the trimmed text (undefined when empty), or why it cannot be taken. */
+export function checkNote(note: string | undefined): { ok: true; note: string | undefined } | Refusal {
+  if (note === undefined) return { ok: true, note: undefined };
+  const r = Note.safeParse(note);
+  if (!r.success) return refuse('note_too_long', { n: note.trim().length, max: NOTE_MAX });
+  return { ok: true, note: r.data || undefined };
+}
 
 export const InviteSchema = z.object({
   id: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InviteAnswer, InviteKind, InviteMode, InviteStatus, NOTE_MAX } from '../domain/invite.js';
+import { InviteAnswer, InviteKind, InviteMode, InviteStatus, Note as NoteText } from '../domain/invite.js';
 import { EndUserSchema, SessionStatus } from '../domain/session.js';
 
 /**
@@ -20,7 +20,7 @@ export const PostMessage = z.object({ text: Text, clientMessageId: z.string().mi
 export const AgentAction = z.object({ agentId: AgentId }).strict();
 export const AgentMessage = AgentAction.extend({ text: Text });
 
-const Note = z.string().trim().min(1).max(NOTE_MAX, `at most ${NOTE_MAX} characters`);
+const Note = NoteText.min(1, 'must not be empty');
 export const TransferBody = AgentAction.extend({ toAgentId: AgentId.optional(), toQueue: z.string().min(1).max(64).optional(), note: Note.optional() })
   .refine((b) => (b.toAgentId === undefined) !== (b.toQueue === undefined), 'give toAgentId or toQueue, not both')
   .meta({ description: 'The owner offers the chat to a colleague (an offer they accept or decline) or moves it to another queue.' });

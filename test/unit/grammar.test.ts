@@ -36,4 +36,10 @@ describe('the command grammar', () => {
     expect(commandWord('Thanks, that helps')).toBeUndefined();
     expect(commandWord('Help is on the way')?.kind).toBe('help');
   });
+
+  it('checks an assist note with the one note schema (the API\'s and the forms\'): 300 characters at most', () => {
+    expect(parseCommand(`assist ${'x'.repeat(300)} K7Q2XD`)).toEqual({ ok: true, command: { kind: 'assist', note: 'x'.repeat(300), ref: 'K7Q2XD' } });
+    const long = `assist ${'x'.repeat(301)}`;
+    expect(parseCommand(long)).toEqual({ ok: false, kind: 'assist', text: long, refusal: { ok: false, code: 'note_too_long', params: { n: 301, max: 300 } } });
+  });
 });

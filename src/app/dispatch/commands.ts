@@ -104,6 +104,10 @@ async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, sessi
  */
 export async function commandLine(ctx: AppContext, agent: Agent, text: string, mentions: readonly Mention[], ctxt: { place?: string; prefix: string }, o: { strict?: boolean } = {}): Promise<Outcome> {
   const parsed = parseCommand(text || 'help', mentions);
+  if (!parsed.ok && parsed.refusal) {
+    if (o.strict) throw Refused.from(parsed.refusal);
+    return { notice: { text: Refused.from(parsed.refusal).text, tone: 'attention' } };
+  }
   if (!parsed.ok) return { notice: { text: words('notice.unknownCommand', { text }), tone: 'attention' }, open: helpSurface(ctxt.prefix) };
   if (o.strict) return runCommand(ctx, agent, parsed.command, ctxt);
   try {

@@ -387,6 +387,7 @@ export const en = {
   'refusal.transcript_full': 'This chat has grown too long to take more messages. Please start a new chat.',
   'refusal.in_chat': 'Chat {ref}: {reason}',
   'refusal.pick': 'Pick a colleague to invite.',
+  'refusal.note_too_long': 'That note is {n} characters long: at most {max} fit. Please shorten it.',
   'refusal.file_not_found': 'File not found.',
   'refusal.queue_closed': '{queue} is closed now. It opens {when}.',
   'refusal.queue_closed.never': '{queue} is closed.',
