@@ -2,6 +2,7 @@ import { type Activity, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import { type AdaptiveCard, card, isText, messageText } from './render/adaptiveCard.js';
+import { splitMarkdown } from './render/markdown.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -83,8 +84,19 @@ export const cardMessage = (card: AdaptiveCard): Partial<Activity> => ({
 /** Text we wrote (already escaped where it carries someone's words). */
 export const markdownMessage = (text: string): Partial<Activity> => ({ type: 'message', text, textFormat: 'markdown' });
 
+/**
+ * A message's text, at most: Teams refuses a message over 40 KB of UTF-16 (413
+ * MessageSizeTooBig), envelope included; newer documentation says 100 KB. A text past this
+ * goes as several messages, in order.
+ */
+export const MESSAGE_TEXT_MAX = 18_000;
+
 /** A surface as an activity: a markdown message when it is only text, else a card. */
 export const activityOf = (s: Surface): Partial<Activity> => (isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s)));
+
+/** A surface as the activities that carry it whole: a long text in several messages, in order. */
+export const activitiesOf = (s: Surface): Array<Partial<Activity>> =>
+  (isText(s) ? splitMarkdown(messageText(s), MESSAGE_TEXT_MAX).map(markdownMessage) : [cardMessage(card(s))]);
 
 export const tenantOf = (a: Partial<Activity>): string | undefined =>
   a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;

@@ -5,7 +5,7 @@ import { type FileDownload, type MessageRef, type PlatformPort, type Posted, typ
 import type { FileRef } from '../../src/domain/transcript.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
-import { activityOf } from './activity.js';
+import { activitiesOf, activityOf } from './activity.js';
 import { type PostedRef, statusOf, type TeamsConnector } from './connector.js';
 import type { TeamsPeople } from './people.js';
 import type { TeamsReferences } from './references.js';
@@ -74,7 +74,7 @@ export class TeamsPlatform implements PlatformPort {
       const agent = this.d.ctx.directory.get().agent(dest.slice(AGENT.length));
       const to = agent ? await this.direct1on1(agent) : null;
       if (!to) return null;
-      const ref = await this.d.connector.send(to.serviceUrl, to.conversationId, activityOf(s));
+      const ref = await this.sendAll(to.serviceUrl, to.conversationId, s);
       return { ref: { ...ref }, place: placeKey(to.conversationId) };
     }
     const channelId = dest.slice(CHANNEL.length);
@@ -96,7 +96,15 @@ export class TeamsPlatform implements PlatformPort {
   }
 
   async postUnder(root: MessageRef, s: Surface): Promise<MessageRef> {
-    return { ...(await this.d.connector.send(root.serviceUrl ?? '', root.conversationId ?? '', activityOf(s))) };
+    return { ...(await this.sendAll(root.serviceUrl ?? '', root.conversationId ?? '', s)) };
+  }
+
+  /** A surface as the messages that carry it whole, in order; the first is its reference (an edit redraws it). */
+  private async sendAll(serviceUrl: string, conversationId: string, s: Surface): Promise<PostedRef> {
+    const [first, ...rest] = activitiesOf(s);
+    const ref = await this.d.connector.send(serviceUrl, conversationId, first!);
+    for (const a of rest) await this.d.connector.send(serviceUrl, conversationId, a);
+    return ref;
   }
 
   async update(ref: MessageRef, s: Surface): Promise<void> {

@@ -24,6 +24,9 @@ import { text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+
+/** Teams' limit on one message, encoded as UTF-16 (its documentation: 40 KB; newer pages say 100 KB). */
+export const MESSAGE_BYTES = 40 * 1024;
 export type ConnectorOp =
   | 'createConversation' | 'getConversations' | 'sendToConversation' | 'sendHistory' | 'replyToActivity'
   | 'updateActivity' | 'deleteActivity' | 'getActivityMembers' | 'getMembers' | 'getMember' | 'getPagedMembers'
@@ -227,6 +230,13 @@ export class FakeConnector {
       return;
     }
 
+    // Like Teams: a message over 40 KB of UTF-16 is refused whole (413 MessageSizeTooBig).
+    const sent = call.op === 'createConversation' ? (body as { activity?: unknown } | undefined)?.activity : body;
+    const writes = ['createConversation', 'sendToConversation', 'replyToActivity', 'updateActivity'].includes(call.op);
+    if (writes && sent && JSON.stringify(sent).length * 2 > MESSAGE_BYTES) {
+      this.finish(res, call, 413, { error: { code: 'MessageSizeTooBig', message: 'The message is over the size limit.' } });
+      return;
+    }
     const [status, payload] = this.respond(call);
     this.finish(res, call, status, payload);
   }

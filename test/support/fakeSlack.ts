@@ -29,7 +29,16 @@ import { buffer, text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { haveSpecs, readSpec } from './specs.js';
+import { limitViolations } from './blockKitLimits.js';
 
+
+/** Slack's answer to a message it will not take whole: its text over 40,000 characters, or blocks over Block Kit's limits. */
+function tooBig(args: Record<string, unknown>): string | undefined {
+  if (typeof args.text === 'string' && args.text.length > 40_000) return 'msg_too_long';
+  const blocks = typeof args.blocks === 'string' ? (JSON.parse(args.blocks) as unknown) : args.blocks;
+  if (Array.isArray(blocks) && limitViolations(blocks, 'message').length > 0) return 'invalid_blocks';
+  return undefined;
+}
 export interface FakeCall {
   method: string;
   args: Record<string, unknown>;
@@ -260,7 +269,9 @@ export class FakeSlack {
       return send(res, status, status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'internal_error' }, headers);
     }
 
-    const answer = this.answer(method, args);
+    // Like Slack: a text over 40,000 characters, or blocks past Block Kit's limits, are refused.
+    const refusal = (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') ? tooBig(args) : undefined;
+    const answer = refusal ? { ok: false, error: refusal } : this.answer(method, args);
     if (answer.ok === false) call.error = String(answer.error);
     this.recorded.push(call);
     send(res, 200, answer);

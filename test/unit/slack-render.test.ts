@@ -45,11 +45,30 @@ describe('messages', () => {
     expect(root.text).toMatch(/^Chat K7Q2XD from Jane Doe in IT Support/);
     expect(root.blocks?.length).toBeGreaterThan(1);
   });
-  it('keep a 100,000-character message within limits and inert', () => {
-    const huge = { ...recent[0]!, text: `<!channel> ${'x'.repeat(100_000)}` };
+  it('keep a 100,000-character message whole, within limits and inert: past 40,000 characters, in sections', () => {
+    const huge = { ...recent[0]!, text: `<!channel> ${'x '.repeat(50_000)}` };
     const out = message(entryLine(huge, activeLines)!);
     expect(out.text.length).toBeLessThanOrEqual(LIMITS.messageText);
     expect(out.text).not.toContain('<!channel>');
+    expect(limitViolations(out, 'message')).toEqual([]);
+    const sections = (out.blocks ?? []).map((b) => (b.type === 'section' ? b.text?.text ?? '' : ''));
+    expect(sections.join('')).toBe(`*Jane Doe:* &lt;!channel&gt; ${'x '.repeat(50_000)}`);
+  });
+  it('keep a line whose escaping makes it longer whole: as text up to 40,000 characters, cut nowhere inside an entity', () => {
+    expect(message(entryLine({ ...recent[0]!, text: '&<>'.repeat(1330) }, activeLines)!)).toEqual({ text: `*Jane Doe:* ${'&amp;&lt;&gt;'.repeat(1330)}` });
+    const out = message(entryLine({ ...recent[0]!, text: '&'.repeat(20_000) }, activeLines)!);
+    expect(limitViolations(out, 'message')).toEqual([]);
+    const sections = (out.blocks ?? []).map((b) => (b.type === 'section' ? b.text?.text ?? '' : ''));
+    expect(sections.every((t) => /^(\*Jane Doe:\* )?(&amp;)+$/.test(t))).toBe(true);
+    expect(sections.join('')).toBe(`*Jane Doe:* ${'&amp;'.repeat(20_000)}`);
+  });
+  it('split a long line on a card (a file goes with it) into sections, losing nothing', () => {
+    const text = 'word '.repeat(1000);
+    const out = message(entryLine({ ...recent[0]!, text, file: { id: 'F1', name: 'a.txt', size: 3 } }, activeLines)!);
+    expect(limitViolations(out, 'message')).toEqual([]);
+    const sections = (out.blocks ?? []).filter((b) => b.type === 'section').map((b) => (b.type === 'section' ? b.text?.text ?? '' : ''));
+    expect(sections.length).toBe(2);
+    expect(sections.join('')).toBe(`*Jane Doe:* ${text}`);
   });
   it('encode each button as its verb and data, unique within its block', () => {
     const out = message(rootSurface(activeView, { shared: true }));

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { activityOf } from '../../adapters/teams/activity.js';
+import { activitiesOf, activityOf, MESSAGE_TEXT_MAX } from '../../adapters/teams/activity.js';
 import { type AdaptiveCard, card } from '../../adapters/teams/render/adaptiveCard.js';
 import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
@@ -80,5 +80,16 @@ describe('activities', () => {
     const many = { ...carolHome, chats: Array(25).fill(activeView) };
     const text = JSON.stringify(card(homeSurface(many)));
     expect(text).toContain('…and 15 more not shown.');
+  });
+  it('carry a text too long for one message as several, in order, each within the limit, losing nothing', () => {
+    // A Slack agent may write 40,000 characters; here 12,000 that escaping makes four times longer.
+    const text = `${'<'.repeat(6000)} ${'>'.repeat(6000)}`;
+    const out = activitiesOf(entryLine({ ...recent[1]!, text }, activeLines)!);
+    expect(out.length).toBe(3);
+    for (const a of out) expect(String(a.text).length).toBeLessThanOrEqual(MESSAGE_TEXT_MAX);
+    expect(out.map((a) => a.text).join('')).toBe(`**Alice Ng:** ${'&lt;'.repeat(6000)} ${'&gt;'.repeat(6000)}`);
+    expect(out.every((a) => !/&[lg]?t?$/.test(String(a.text)))).toBe(true);
+    // A message that fits stays one, and a plain & costs no room (only one that could start an entity is escaped).
+    expect(activitiesOf(entryLine({ ...recent[0]!, text: 'AT&T & &amp; &#60;' }, activeLines)!)).toEqual([{ type: 'message', textFormat: 'markdown', text: '**Jane Doe:** AT&amp;T & &amp;amp; &amp;\\#60;' }]);
   });
 });

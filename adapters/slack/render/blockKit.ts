@@ -1,12 +1,13 @@
 import type { Action, Block, Field, Option, Surface } from '../../../src/app/surfaces/surface.js';
 import type { VerbCall } from '../../../src/app/verbs.js';
 import { plain, type Rich, words } from '../../../src/app/wording/index.js';
-import { LIMITS, mrkdwn, mrkdwnText, plainText, truncate, truncateMrkdwn } from './mrkdwn.js';
+import { LIMITS, mrkdwn, mrkdwnText, plainText, splitMrkdwn, truncate, truncateMrkdwn } from './mrkdwn.js';
 import type { Button, HomeView, KnownBlock, ModalView, PlainTextOption, SlackMessage } from './types.js';
 
 /**
- * Surfaces as Block Kit: messages, modals and the App Home. Every limit is enforced here:
- * texts are cut with an ellipsis, long lists end with "…and N more".
+ * Surfaces as Block Kit: messages, modals and the App Home. Every limit is enforced here.
+ * What people wrote is never cut: a long text takes as many sections as it needs. Labels and
+ * the like are cut with an ellipsis; long lists end with "…and N more".
  */
 
 /** Every Switchboard button's action_id starts so; the rest is the verb. */
@@ -42,7 +43,13 @@ function button(a: Action, n: number): Button {
 }
 
 const context = (r: Rich): KnownBlock => ({ type: 'context', elements: [mrkdwnText(r)] });
-const section = (r: Rich, accessory?: Action): KnownBlock => ({ type: 'section', text: mrkdwnText(r), ...(accessory ? { accessory: button(accessory, 0) } : {}) });
+/** Text as sections, as many as its length needs (the button, if any, on the first). */
+function sections(r: Rich, accessory?: Action): KnownBlock[] {
+  const parts = splitMrkdwn(mrkdwn(r), LIMITS.sectionText);
+  return (parts.length > 0 ? parts : [' ']).map((text, i) => ({
+    type: 'section', text: { type: 'mrkdwn', text }, ...(accessory && i === 0 ? { accessory: button(accessory, 0) } : {}),
+  }));
+}
 
 export const option = (o: Option): PlainTextOption => ({
   text: plainText([o.label], LIMITS.optionText),
@@ -80,8 +87,8 @@ function quote(title: Rich, lines: Rich[]): KnownBlock {
 function blocks(b: Exclude<Block, { type: 'list' }>): KnownBlock[] {
   switch (b.type) {
     case 'header': return [{ type: 'header', text: plainText(b.text, LIMITS.headerText) }];
-    case 'text': return [section(b.text, b.accessory)];
-    case 'notice': return [section(b.text)];
+    case 'text': return sections(b.text, b.accessory);
+    case 'notice': return sections(b.text);
     case 'context': return [context(b.text)];
     // A file Switchboard holds is uploaded into the thread by the client; otherwise its link.
     case 'file': return [context(b.text)];
@@ -137,11 +144,18 @@ export function fit(surface: Surface, max: number): KnownBlock[] {
   return out.slice(0, max);
 }
 
-/** A message: plain mrkdwn text when the surface is one line, else blocks with the text as fallback. */
+/**
+ * A message: plain mrkdwn text when the surface is one line that fits Slack's 40,000
+ * characters, else blocks (a longer line in as many sections as it takes) with the text,
+ * shortened, as the notification's fallback.
+ */
 export function message(s: Surface): SlackMessage {
   const text = truncateMrkdwn(mrkdwn(s.fallback), LIMITS.messageText) || 'Switchboard';
   const only = s.blocks.length === 1 ? s.blocks[0]! : undefined;
-  if (only?.type === 'text' && !only.accessory) return { text: truncateMrkdwn(mrkdwn(only.text), LIMITS.messageText) || ' ' };
+  if (only?.type === 'text' && !only.accessory) {
+    const whole = mrkdwn(only.text);
+    if (whole.length <= LIMITS.messageText) return { text: whole || ' ' };
+  }
   return { text, blocks: fit(s, LIMITS.messageBlocks) };
 }
 
