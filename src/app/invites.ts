@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  answerFor, checkNote, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayInvite, mayInviteFrom, mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
+  answerFor, checkNote, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayBeOffered, mayInvite, mayInviteFrom, mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
   statusForAnswer,
 } from '../domain/invite.js';
 import { mayAskForHelp, mayJoinAsSupervisor } from '../domain/policy.js';
@@ -44,14 +44,15 @@ export async function searchableAgents(ctx: AppContext, session: Session, search
   return dir.agentsOf(session.queueId);
 }
 
-/** Agents matching a query, each with whether they can be invited and why not. */
-export async function inviteCandidates(ctx: AppContext, sessionId: string, inviterId: string, query: string, limit = 20): Promise<Candidate[]> {
+/** Agents matching a query, each with whether they can be invited (or offered the chat) and why not. */
+export async function inviteCandidates(ctx: AppContext, sessionId: string, inviterId: string, query: string, limit = 20, kind: 'invite' | 'transfer' = 'invite'): Promise<Candidate[]> {
+  const may = kind === 'transfer' ? mayBeOffered : mayBeInvited;
   const session = await loadSession(ctx, sessionId);
   const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), ctx.store.sessions.awayAgentIds()]);
   const inQueue = await searchableAgents(ctx, session, inviterId, members);
   return searchAgents(inQueue, query, limit).map((agent) => ({
     agent,
-    verdict: mayBeInvited({
+    verdict: may({
       session, inviterId, invitee: agent, inviteeAvailable: !away.has(agent.id),
       inviteeMember: members.find((m) => m.agentId === agent.id),
       pendingForInvitee: invites.some((i) => i.status === 'pending' && i.inviteeId === agent.id),

@@ -12,7 +12,7 @@ const Id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_~.-]+$/, 'an id');
 export const ListName = z.enum(['home', 'monitor']);
 export type ListName = z.infer<typeof ListName>;
 const Session = z.object({ sessionId: Id, from: ListName.optional() });
-const Invite = z.object({ inviteId: Id });
+const Invite = z.object({ inviteId: Id, from: ListName.optional() });
 /** Form inputs arrive as strings; an empty one means "not given". */
 const optional = (text: z.ZodString) => text.optional().transform((s) => (s ? s : undefined));
 const Query = z.string().trim().max(100);
@@ -32,7 +32,8 @@ export const VERBS = {
   'accept.offer': Invite,
   'transfer.open': Session,
   'transfer.search': Session.extend({ query: optional(Query) }),
-  transfer: Session.extend({ agentId: Id.optional(), queueId: z.union([Id, z.literal('-')]).optional(), note: optional(Note) }),
+  /** `to`: which of the form's choices the button sends (a colleague's own button, the queue's); without it, one of them must be given. */
+  transfer: Session.extend({ agentId: Id.optional(), queueId: z.union([Id, z.literal('-')]).optional(), note: optional(Note), to: z.enum(['agent', 'queue']).optional() }),
   release: Session,
   leave: Session,
   'assist.open': Session,
@@ -45,6 +46,8 @@ export const VERBS = {
   availability: z.object({ to: z.enum(['available', 'away']) }),
   join: Session.extend({ mode: InviteMode }),
   home: z.object({}),
+  /** Draws one of the viewer's lists (a dialog's way back to it). */
+  list: z.object({ name: ListName }),
   'chat.show': Session,
   'line.send': z.object({ lineId: Id }),
   'line.run': z.object({ lineId: Id }),

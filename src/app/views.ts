@@ -146,9 +146,9 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
   };
 }
 
-/** A supervisor's monitoring list: the waiting and the active chats of the queues they supervise. */
-export async function monitoringView(ctx: AppContext, agent: Agent): Promise<{ active: SessionView[]; waiting: SessionView[] }> {
+/** A supervisor's monitoring list: the help requests to them, and the waiting and the active chats of the queues they supervise. */
+export async function monitoringView(ctx: AppContext, agent: Agent): Promise<{ active: SessionView[]; waiting: SessionView[]; help: InviteView[] }> {
   if (!isSupervisor(agent)) throw Refused.of('not_supervisor', undefined, 'not_supervisor.view');
   const home = await homeView(ctx, agent);
-  return { active: home.monitoring, waiting: home.waiting };
+  return { active: home.monitoring, waiting: home.waiting, help: home.invites.filter((iv) => iv.invite.kind === 'help') };
 }

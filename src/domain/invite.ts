@@ -133,12 +133,21 @@ export function mayAnswer(invite: Invite, agentId: string, answer: InviteAnswer,
   return allow;
 }
 
+/**
+ * Who may be offered the chat: as for an invite, except that someone already in it (a
+ * participant, a monitor) may take it over: the most natural hand-over.
+ */
+export function mayBeOffered(i: Omit<EligibilityInput, 'inviter'>): Verdict {
+  if (i.invitee && i.invitee.id === i.inviterId) return refuse('self', undefined, 'self.transfer');
+  return mayBeInvited({ ...i, inviteeMember: undefined });
+}
+
 /** The owner offers the chat to a colleague: the invite's rules, one offer at a time. */
 export function mayTransfer(i: EligibilityInput & { offerPending: boolean }): Verdict {
   const v = mayActWhileActive(i.session, i.inviter, 'transfer');
   if (!v.ok) return v;
   if (i.offerPending) return refuse('transfer_pending', undefined, 'transfer_pending');
-  return mayBeInvited(i);
+  return mayBeOffered(i);
 }
 
 /** Invite ids embed their chat's id (`<sessionId>~<random>`): any process finds the chat, and its slot. */

@@ -90,7 +90,12 @@ describe('the chat lifecycle in Slack', () => {
     const view = modal.args.view as { callback_id: string; private_metadata: string };
     const options = await w.slack.interaction({ type: 'block_suggestion', user: { id: 'U0ALICE' }, action_id: 'agentId', block_id: 'agentId', value: 'da', view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata } });
     expect(options.json.options.map((o: { value: string }) => o.value)).toEqual(['dan']);
-    expect((await submit('U0ALICE', modal, { agentId: { type: 'external_select', selected: 'dan' }, queueId: { type: 'radio_buttons', selected: '-' }, note: { type: 'plain_text_input', value: 'my shift ends' } })).status).toBe(200);
+    // The colleague and the queue are each optional; both at once is refused in the modal, which stays open.
+    const blocks = (modal.args.view as { blocks: Array<{ block_id?: string; optional?: boolean }> }).blocks;
+    expect(blocks.filter((b) => b.block_id === 'agentId' || b.block_id === 'queueId').map((b) => b.optional)).toEqual([true, true]);
+    const both = await submit('U0ALICE', modal, { agentId: { type: 'external_select', selected: 'dan' }, queueId: { type: 'radio_buttons', selected: 'hr' } });
+    expect(both.json).toMatchObject({ response_action: 'errors' });
+    expect((await submit('U0ALICE', modal, { agentId: { type: 'external_select', selected: 'dan' }, note: { type: 'plain_text_input', value: 'my shift ends' } })).status).toBe(200);
     const offer = await dmCard('D0DAN', 'accept.offer');
     expect(JSON.stringify(offer.args.blocks)).toMatch(/offers you a chat[\s\S]*my shift ends/);
     // Only Dan answers it.
@@ -129,8 +134,11 @@ describe('the chat lifecycle in Slack', () => {
     await w.slack.click('U0ALICE', 'invites', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await w.fake.waitFor((c) => c.method === 'views.open' && /in a call until 3/.test(JSON.stringify(c.args.view)));
 
-    // Transfer to a queue, by command: the old root says where it went.
-    expect((await cmd('U0ALICE', 'transfer HR')).text).toMatch(/moved to HR/);
+    // Transfer to a queue, from the modal (no colleague picked): the old root says where it went.
+    await w.slack.click('U0ALICE', 'transfer.open', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
+    const again = await w.fake.waitFor((c) => c.method === 'views.open' && /Transfer /.test(JSON.stringify(c.args.view)) && c !== modal);
+    const moved = await submit('U0ALICE', again, { queueId: { type: 'radio_buttons', selected: 'hr' }, note: { type: 'plain_text_input', value: 'payroll' } });
+    expect(moved.json?.response_action).toBeUndefined();
     await w.fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && /transferred to HR/.test(JSON.stringify(c.args)));
     expect((await w.h.service.ctx.store.sessions.get(chat.id))).toMatchObject({ status: 'waiting', queueId: 'hr' });
     expect(w.fake.violations).toEqual([]);

@@ -39,7 +39,16 @@ export function limitViolations(target: unknown, kind: 'message' | 'view' = isOb
     }
     if (Array.isArray(e.options)) {
       if (e.type === 'radio_buttons' && e.options.length > LIMITS.radioOptions) out.push(`${where} radio options: ${e.options.length} > ${LIMITS.radioOptions}`);
+      if (e.options.length > LIMITS.options) out.push(`${where} options: ${e.options.length} > ${LIMITS.options}`);
       e.options.forEach((o) => option(where, o));
+    }
+    if (Array.isArray(e.option_groups)) {
+      if (e.option_groups.length > LIMITS.optionGroups) out.push(`${where} option groups: ${e.option_groups.length} > ${LIMITS.optionGroups}`);
+      e.option_groups.forEach((g) => {
+        if (!isObj(g) || !Array.isArray(g.options)) return;
+        if (g.options.length > LIMITS.options) out.push(`${where} group options: ${g.options.length} > ${LIMITS.options}`);
+        g.options.forEach((o) => option(where, o));
+      });
     }
     if (e.initial_option) option(where, e.initial_option);
     max(`${where} placeholder`, textOf(e.placeholder), LIMITS.placeholder);

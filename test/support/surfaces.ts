@@ -34,6 +34,8 @@ export const entries: Record<string, TranscriptEntry> = {
   helpWithdrawn: { id: `${at}-13`, kind: 'event', ts: at, visibility: 'agents', event: 'help.withdrawn', by: 'bob' },
 };
 
+const manyQueues = Array.from({ length: 120 }, (_, i) => ({ id: `q${i}`, name: `Queue ${i}`, routing: 'manual' as const, settings: {} }));
+
 const candidates = [
   { agent: bob, verdict: { ok: true as const } },
   { agent: carol, verdict: { ok: false as const, code: 'away' }, reason: 'Carol is Away.' },
@@ -58,12 +60,13 @@ export function allSurfaces(): Array<[string, Surface]> {
     ['invite form, no match', inviteForm(activeView, { query: 'zzz', options: [] })],
     ['invite form, anyone first', inviteForm(activeView, { options: [anyoneOption(activeView), ...candidateOptions(candidates)] })],
     ['reject form', rejectForm(inviteViews.pendingParticipant)],
-    ['transfer form', transferForm(activeView, [activeView.queue, { id: 'hr', name: 'HR', routing: 'manual', settings: {} }], { options: candidateOptions(candidates) })],
+    ['transfer form', transferForm(activeView, [activeView.queue, { id: 'hr', name: 'HR', routing: 'manual', settings: {} }], { options: candidateOptions(candidates, 'transfer') })],
+    ['transfer form, 120 queues, filled in', transferForm(activeView, [activeView.queue, ...manyQueues], { options: candidateOptions(candidates, 'transfer'), note: 'Needs a Spanish speaker', queueId: 'q7' })],
     ['assist form', assistForm(activeView)],
     ['promote form', promoteForm(activeView)],
     ['home, supervisor', homeSurface(carolHome)],
     ['home, away agent', homeSurface(bobHomeAway)],
-    ['monitoring', monitoringSurface({ active: [activeView, otherActive], waiting: [waitingView] }, 'carol')],
+    ['monitoring', monitoringSurface({ active: [activeView, otherActive], waiting: [waitingView], help: [inviteViews.helpPending] }, 'carol')],
     ['escalation card, waiting', escalationCard({ ...waitingView, session: { ...waitingView.session, escalatedAt: T0 + 3 * MIN } })],
     ['escalation card, taken', escalationCard(activeView)],
     ['monitoring, none', monitoringSurface({ active: [] }, 'carol')],

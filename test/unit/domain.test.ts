@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Invite, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayViewInvites } from '../../src/domain/invite.js';
+import { type Invite, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayTransfer, mayViewInvites } from '../../src/domain/invite.js';
 import { ACTIONS, can, classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../../src/domain/policy.js';
 import { matchesAgent, searchAgents } from '../../src/domain/search.js';
 import { makeRef, type Member, type Session } from '../../src/domain/session.js';
@@ -108,6 +108,12 @@ describe('invite eligibility', () => {
   it('explains ineligibility without an inviter for the picker', () => {
     const v = mayBeInvited({ ...base, invitee: agent('erin') });
     expect(v).toMatchObject({ ok: false, code: 'other_queue', params: { name: 'Erin' } });
+  });  it('lets the owner offer the chat to someone already in it (the natural hand-over), never to themselves', () => {
+    const offer = { ...base, offerPending: false };
+    expect(mayTransfer({ ...offer, invitee: agent('bob'), inviteeMember: member('bob', 'participant') }).ok).toBe(true);
+    expect(mayTransfer({ ...offer, invitee: agent('bob'), inviteeMember: member('bob', 'monitor') }).ok).toBe(true);
+    expect(mayTransfer({ ...offer, invitee: agent('alice'), inviteeMember: member('alice', 'owner') })).toMatchObject({ ok: false, code: 'self', wording: 'self.transfer' });
+    expect(mayTransfer({ ...offer, invitee: agent('bob'), inviteeAvailable: false })).toMatchObject({ ok: false, code: 'away' });
   });
 });
 

@@ -92,6 +92,20 @@ describe('fitting long lists', () => {
 });
 
 describe('modals', () => {
+  it('offer every one of many choices in a menu that filters as you type (radio buttons hold 10), the agent picker optional when a queue can be chosen instead', () => {
+    const m = modal(allSurfaces().find(([n]) => n === 'transfer form, 120 queues, filled in')![1]);
+    const input = (id: string) => m.blocks.find((b) => b.block_id === id) as unknown as { optional?: boolean; element: Record<string, unknown> };
+    const queue = input('queueId');
+    expect(queue.optional).toBe(true);
+    expect(queue.element.type).toBe('static_select');
+    const groups = queue.element.option_groups as Array<{ options: Array<{ value: string }> }>;
+    expect(groups.flatMap((g) => g.options.map((o) => o.value))).toEqual(Array.from({ length: 120 }, (_, i) => `q${i}`));
+    expect((queue.element.initial_option as { value: string }).value).toBe('q7');
+    expect(input('agentId').optional).toBe(true);
+    expect(input('note').element.initial_value).toBe('Needs a Spanish speaker');
+    expect(limitViolations(m, 'view')).toEqual([]);
+  });
+
   it('carry back the submit and search calls, with a title Slack accepts', () => {
     const s = allSurfaces().find(([n]) => n === 'invite form')![1];
     const m = modal(s);

@@ -31,6 +31,20 @@ describe('Adaptive Card rendering of every surface', () => {
     for (const [name, s] of allSurfaces()) expect(nodes(card(s)).filter((n) => n.color === 'Warning' || n.style === 'warning'), name).toEqual([]);
   });
 
+  it('says what is missing on every required input (errorMessage)', () => {
+    for (const [name, s] of allSurfaces()) {
+      for (const i of nodes(card(s)).filter((n) => String(n.type).startsWith('Input.') && n.isRequired)) expect(i.errorMessage, `${name}: ${String(i.id)}`).toEqual(expect.any(String));
+    }
+  });
+
+  it('shows a few choices as radio buttons and many in a drop-down, all of them', () => {
+    const many = nodes(card(allSurfaces().find(([n]) => n === 'transfer form, 120 queues, filled in')![1])).find((n) => n.id === 'queueId')!;
+    expect(many).toMatchObject({ style: 'compact', value: 'q7', isRequired: false });
+    expect((many.choices as unknown[]).length).toBe(120);
+    const few = nodes(card(allSurfaces().find(([n]) => n === 'invite form')![1])).find((n) => n.id === 'mode')!;
+    expect(few).toMatchObject({ style: 'expanded', isRequired: true, errorMessage: 'Choose one, please.' });
+  });
+
   it('gives every Action.Execute an Action.Submit fallback with the same verb and data', () => {
     for (const [name, s] of allSurfaces()) {
       for (const a of nodes(card(s)).filter((n) => n.type === 'Action.Execute')) {

@@ -2,7 +2,8 @@
   New pending invites, at most one per (chat, invitee): one, or a group sent together (anyone
   available, a help request). A resend links to the invite it follows (which must be rejected
   or expired, and not resent yet). A transfer offer needs the offering owner still to own the
-  chat, and no other offer pending.
+  chat, and no other offer pending; it may go to someone already in the chat (not its owner,
+  whom the policy refuses), to take it over.
 
   Input: the session KEYS and ARGV of includes/prelude.lua;
          params {invites: [{invite, inviteId, inviteeId}], previousId?, offerBy?}
@@ -22,7 +23,8 @@ if p.offerBy then
   end
 end
 for _, x in ipairs(p.invites) do
-  if redis.call('HEXISTS', KEYS[2], x.inviteeId) == 1 then return {0, 'already_member'} end
+  -- Someone already in the chat may be offered it (to take it over), not invited again.
+  if not p.offerBy and redis.call('HEXISTS', KEYS[2], x.inviteeId) == 1 then return {0, 'already_member'} end
   if redis.call('HEXISTS', KEYS[4], x.inviteeId) == 1 then return {0, 'already_invited'} end
 end
 if p.previousId then

@@ -1,7 +1,7 @@
 --[[
   pending → p.to, exactly once whatever races. On 'accepted' the invitee joins in the same
   step (the join rule re-checked): in the invite's mode, in the mode answered (p.member), or,
-  for a transfer offer, as the owner while the one who offered leaves. When the invite is one
+  for a transfer offer, as the owner (a member before, or not) while the one who offered leaves. When the invite is one
   of a group, its pending siblings are cancelled in the same step (taken by the invitee):
   exactly one of a group joins.
 
@@ -23,7 +23,7 @@ if p.to == 'accepted' then
   if inv.kind == 'transfer' then
     -- The offer stands only while the one who made it owns the chat.
     if s.ownerId ~= inv.inviterId then return {0, 'not_owner:offer_stale', j} end
-    if redis.call('HEXISTS', KEYS[2], inv.inviteeId) == 1 then return {0, 'already_member', j} end
+    -- Someone already in the chat (a participant, a monitor) takes it over: their membership becomes the owner's.
     redis.call('HDEL', KEYS[2], inv.inviterId)
     s.ownerId = inv.inviteeId
     s.acceptedAt = p.now

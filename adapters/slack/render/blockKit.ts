@@ -57,20 +57,35 @@ export const option = (o: Option): PlainTextOption => ({
   ...(o.hint ? { description: plainText([o.hint], LIMITS.optionText) } : {}),
 });
 
+/** Up to this many choices show as radio buttons (Slack takes 10); more as a menu. */
+const RADIO_CHOICES = 5;
+const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
 function input(f: Field): KnownBlock {
   const label = plainText(f.label, LIMITS.inputLabel);
   switch (f.kind) {
     case 'agent':
-      return { type: 'input', block_id: f.id, label, element: { type: 'external_select', action_id: f.id, min_query_length: 0, placeholder: plainText([f.placeholder], LIMITS.placeholder) } };
+      return { type: 'input', block_id: f.id, label, ...(f.optional ? { optional: true } : {}), element: { type: 'external_select', action_id: f.id, min_query_length: 0, placeholder: plainText([f.placeholder], LIMITS.placeholder) } };
     case 'choice': {
-      const options = f.options.slice(0, LIMITS.radioOptions).map(option);
+      const options = f.options.map(option);
       const initial = options.find((o) => o.value === f.initial);
-      return { type: 'input', block_id: f.id, label, element: { type: 'radio_buttons', action_id: f.id, options, ...(initial ? { initial_option: initial } : {}) } };
+      const chosen = initial ? { initial_option: initial } : {};
+      const optional = f.optional ? { optional: true } : {};
+      // A few choices as radio buttons; more in a menu that filters as you type, in groups past a menu's 100.
+      if (options.length <= RADIO_CHOICES) return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'radio_buttons', action_id: f.id, options, ...chosen } };
+      const placeholder = plainText([f.placeholder ?? plain(f.label)], LIMITS.placeholder);
+      const listed = options.length <= LIMITS.options
+        ? { options }
+        : { option_groups: chunks(options, LIMITS.options).slice(0, LIMITS.optionGroups).map((group, i) => ({ label: plainText([`${i * LIMITS.options + 1}–${i * LIMITS.options + group.length}`], LIMITS.optionText), options: group })) };
+      return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'static_select', action_id: f.id, placeholder, ...listed, ...chosen } };
     }
     case 'text':
       return {
         type: 'input', block_id: f.id, label, optional: f.optional,
-        element: { type: 'plain_text_input', action_id: f.id, max_length: f.max, ...(f.placeholder ? { placeholder: plainText([f.placeholder], LIMITS.placeholder) } : {}) },
+        element: {
+          type: 'plain_text_input', action_id: f.id, max_length: f.max,
+          ...(f.placeholder ? { placeholder: plainText([f.placeholder], LIMITS.placeholder) } : {}), ...(f.initial ? { initial_value: f.initial } : {}),
+        },
       };
   }
 }

@@ -17,6 +17,7 @@ export const LIMITS = {
   optionText: 75,
   optionValue: 150,
   options: 100,
+  optionGroups: 100,
   radioOptions: 10,
   headerText: 150,
   viewTitle: 24,

@@ -1,5 +1,5 @@
 import type { Action, Block, Field, Surface } from '../../../src/app/surfaces/surface.js';
-import { isPlainLine } from '../../../src/app/surfaces/surface.js';
+import { fieldsSubmit, isPlainLine } from '../../../src/app/surfaces/surface.js';
 import type { VerbCall } from '../../../src/app/verbs.js';
 import { plain, type Rich, words } from '../../../src/app/wording/index.js';
 import { markdown, title } from './markdown.js';
@@ -24,6 +24,8 @@ export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 /** Lists longer than this end with "…and N more not shown" (cards are limited to about 28 KB). */
 const MAX_ITEMS = 10;
 const MAX_OPTIONS = 15;
+/** Up to this many choices show as radio buttons; more as a drop-down list. */
+const EXPANDED_CHOICES = 5;
 
 const text = (r: Rich, extra: Record<string, unknown> = {}): Element => ({ type: 'TextBlock', text: markdown(r, 'card'), wrap: true, ...extra });
 const small = (r: Rich): Element => text(r, { size: 'Small', isSubtle: true, spacing: 'Small' });
@@ -52,15 +54,26 @@ const actionSet = (actions: Element[]): Element => ({ type: 'ActionSet', actions
 
 const NOTICE = { good: 'good', attention: 'attention', info: 'accent' } as const;
 
-function field(f: Field, submit: Action | undefined): Element[] {
+/** A required input says what is missing when the form is sent without it. */
+const required = (optional: boolean | undefined) => (optional ? { isRequired: false } : { isRequired: true, errorMessage: plain(words('form.required')) });
+
+function field(f: Field): Element[] {
   switch (f.kind) {
-    case 'choice':
-      return [{
-        type: 'Input.ChoiceSet', id: f.id, label: title(f.label), style: 'expanded', isRequired: true, value: f.initial,
+    case 'choice': {
+      const many = f.options.length > EXPANDED_CHOICES;
+      const set: Element = {
+        type: 'Input.ChoiceSet', id: f.id, label: title(f.label), style: many ? 'compact' : 'expanded', ...required(f.optional),
+        ...(f.initial !== undefined ? { value: f.initial } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}),
         choices: f.options.map((o) => ({ title: o.hint ? `${o.label} (${o.hint})` : o.label, value: o.value })),
-      }];
+      };
+      // A choice with its own button sends the form with it (the form's other inputs too).
+      return f.go ? [set, actionSet([execute(f.go, f.go.call, 'auto')])] : [set];
+    }
     case 'text':
-      return [{ type: 'Input.Text', id: f.id, label: title(f.label), maxLength: f.max, isRequired: !f.optional, ...(f.placeholder ? { placeholder: f.placeholder } : {}) }];
+      return [{
+        type: 'Input.Text', id: f.id, label: title(f.label), maxLength: f.max, ...required(f.optional),
+        ...(f.placeholder ? { placeholder: f.placeholder } : {}), ...(f.initial ? { value: f.initial } : {}),
+      }];
     case 'agent': {
       // No search-as-you-type here: a search box, then the matches, each with its own button.
       const out: Element[] = [
@@ -72,9 +85,9 @@ function field(f: Field, submit: Action | undefined): Element[] {
       for (const o of options.slice(0, MAX_OPTIONS)) {
         const info: Element[] = [text([o.label], o.disabled ? { isSubtle: true } : {}), ...(o.hint ? [small([o.hint])] : [])];
         const columns: Element[] = [{ type: 'Column', width: 'stretch', items: info, verticalContentAlignment: 'Center' }];
-        if (!o.disabled && submit) {
-          const pick = { ...submit.call, data: { ...(submit.call.data as object), agentId: o.value } } as VerbCall;
-          columns.push({ type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [actionSet([execute(submit, pick)])] });
+        if (!o.disabled) {
+          const pick = { ...f.pick.call, data: { ...(f.pick.call.data as object), agentId: o.value } } as VerbCall;
+          columns.push({ type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [actionSet([execute(f.pick, pick, 'auto')])] });
         }
         out.push({ type: 'ColumnSet', separator: true, columns });
       }
@@ -84,7 +97,7 @@ function field(f: Field, submit: Action | undefined): Element[] {
   }
 }
 
-function element(b: Block, submit: Action | undefined): Element[] {
+function element(b: Block): Element[] {
   switch (b.type) {
     case 'header': return [text(b.text, { size: 'Medium', weight: 'Bolder' })];
     case 'text': return [text(b.text), ...(b.accessory ? [actionSet([button(b.accessory)])] : [])];
@@ -99,24 +112,22 @@ function element(b: Block, submit: Action | undefined): Element[] {
     ];
     case 'actions': return [actionSet(b.actions.map(button))];
     case 'divider': return [];
-    case 'input': return field(b.field, submit);
+    case 'input': return field(b.field);
     case 'list': {
       const head = b.title ? [text(b.title, { size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Large' })] : [];
       if (b.items.length === 0) return [...head, ...(b.empty ? [small(b.empty)] : [])];
-      const items = b.items.slice(0, MAX_ITEMS).map((item): Element => ({ type: 'Container', separator: true, items: item.flatMap((x) => element(x, submit)) }));
+      const items = b.items.slice(0, MAX_ITEMS).map((item): Element => ({ type: 'Container', separator: true, items: item.flatMap(element) }));
       const more = b.items.length > MAX_ITEMS ? [small(words('list.more', { n: b.items.length - MAX_ITEMS }))] : [];
       return [...head, ...items, ...more];
     }
   }
 }
 
-const hasAgentPicker = (s: Surface): boolean => s.blocks.some((b) => b.type === 'input' && b.field.kind === 'agent');
-
 export function card(s: Surface): AdaptiveCard {
   const titled = s.title && s.blocks[0]?.type !== 'header' ? [text(s.title, { size: 'Medium', weight: 'Bolder' })] : [];
-  const body = [...titled, ...s.blocks.flatMap((b) => element(b, s.submit))];
-  // A picker's matches carry their own buttons; other dialogs end with their submit button.
-  if (s.submit && !hasAgentPicker(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
+  const body = [...titled, ...s.blocks.flatMap(element)];
+  // A form whose choices carry their own buttons (a picker's matches, a queue's Move) is sent by them; others end with their submit.
+  if (s.submit && !fieldsSubmit(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
   // Shown in place of a chat's card (to the one who clicked): the way back to it.
   if (s.back) body.push(actionSet([execute({ label: words('action.back') }, s.back, 'none')]));
   return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', body, fallbackText: plain(s.fallback).slice(0, 500), msteams: { width: 'Full' } };

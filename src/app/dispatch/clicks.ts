@@ -24,6 +24,8 @@ interface Click<V extends Verb> {
   run?: (ctx: AppContext, agent: Agent, data: VerbData<V>, prefix: string) => Promise<Outcome>;
   /** The surface this verb lives on, as it now stands for the clicker. */
   show?: (ctx: AppContext, agent: Agent, data: VerbData<V>) => Promise<Surface>;
+  /** A form refused: shown again as it was filled in, under the reason (else `show`). */
+  retry?: (ctx: AppContext, agent: Agent, data: VerbData<V>) => Promise<Surface>;
 }
 
 const root = async (ctx: AppContext, agent: Agent, d: { sessionId: string }) => rootSurface(await sessionView(ctx, d.sessionId), { agentId: agent.id });
@@ -43,32 +45,48 @@ const card = async (ctx: AppContext, d: { inviteId: string }) => {
  * The invite or transfer form with the colleagues a query finds, and those choices for a
  * picker's search; an invite also offers anyone available while the query names nobody.
  */
-export async function pickerForm(ctx: AppContext, agent: Agent, kind: 'invite' | 'transfer', d: { sessionId: string; query?: string | undefined; mode?: InviteMode | undefined }, limit?: number): Promise<{ options: Option[]; surface: Surface }> {
+type Filled = { sessionId: string; query?: string | undefined; mode?: InviteMode | undefined; note?: string | undefined; queueId?: string | undefined };
+export async function pickerForm(ctx: AppContext, agent: Agent, kind: 'invite' | 'transfer', d: Filled, limit?: number): Promise<{ options: Option[]; surface: Surface }> {
   const query = d.query ?? '';
-  const [view, found] = await Promise.all([sessionView(ctx, d.sessionId), invites.inviteCandidates(ctx, d.sessionId, agent.id, query, limit)]);
+  const [view, found] = await Promise.all([sessionView(ctx, d.sessionId), invites.inviteCandidates(ctx, d.sessionId, agent.id, query, limit, kind)]);
+  const note = d.note ? { note: d.note } : {};
   if (kind === 'transfer') {
-    const options = candidateOptions(found);
-    return { options, surface: transferForm(view, ctx.directory.get().queues, { query, options }) };
+    const options = candidateOptions(found, 'transfer');
+    const queueId = chosenQueue(d.queueId);
+    return { options, surface: transferForm(view, ctx.directory.get().queues, { query, options, ...note, ...(queueId ? { queueId } : {}) }) };
   }
   const options = [...(query.trim() ? [] : [anyoneOption(view)]), ...candidateOptions(found)];
-  return { options, surface: inviteForm(view, { query, ...(d.mode ? { mode: d.mode } : {}), options }) };
+  return { options, surface: inviteForm(view, { query, ...(d.mode ? { mode: d.mode } : {}), ...note, options }) };
 }
-const form = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined; mode?: InviteMode | undefined }) => (await pickerForm(ctx, agent, 'invite', d)).surface;
-const transferDialog = async (ctx: AppContext, agent: Agent, d: { sessionId: string; query?: string | undefined }) => (await pickerForm(ctx, agent, 'transfer', d)).surface;
+const form = async (ctx: AppContext, agent: Agent, d: Filled) => (await pickerForm(ctx, agent, 'invite', d)).surface;
+const transferDialog = async (ctx: AppContext, agent: Agent, d: Filled) => (await pickerForm(ctx, agent, 'transfer', d)).surface;
 const refOf = async (ctx: AppContext, sessionId: string) => (await sessions.loadSession(ctx, sessionId)).ref;
 const queueName = (ctx: AppContext, queueId: string) => ctx.directory.get().queue(queueId)?.name ?? queueId;
 const nameOf = (ctx: AppContext, agentId: string) => agentName(ctx.directory.get().agent(agentId), agentId);
+/** An invite's card as it now stands, or the list it was answered from. */
+const cardOrList = async (ctx: AppContext, agent: Agent, d: { inviteId: string; from?: ListName | undefined }) =>
+  (d.from ? lists[d.from](ctx, agent) : inviteCard(await card(ctx, d), ctx.now()));
 const answer = <V extends 'participate' | 'monitor' | 'accept.offer'>(a: 'participate' | 'monitor' | 'accept'): Click<V> => ({
   run: async (ctx, agent, d) => {
-    await invites.answerInvite(ctx, d.inviteId, agent, a);
-    return {}; // the card itself says what happened
+    const inv = await invites.answerInvite(ctx, d.inviteId, agent, a);
+    // The card itself says what happened; a list the answer leaves says it in words.
+    if (!d.from) return {};
+    const ref = await refOf(ctx, inv.sessionId);
+    return done(inv.kind === 'transfer' ? words('notice.tookOver', { ref }) : words('notice.joined', { ref, mode: modeWord(a === 'monitor' ? 'monitor' : 'participant') }));
   },
-  show: async (ctx, _agent, d) => inviteCard(await card(ctx, d), ctx.now()),
+  show: cardOrList,
 });
 
 /** Every verb, with its use case and its surface. Thin: the use cases decide who may do what. */
 export const CLICKS: { [V in Verb]: Click<V> } = {
-  accept: { run: async (ctx, agent, d) => (await sessions.accept(ctx, d.sessionId, agent), {}), show: listOr(root) },
+  accept: {
+    run: async (ctx, agent, d) => {
+      await sessions.accept(ctx, d.sessionId, agent);
+      // On its card the chat shows its new owner; from a list it leaves that list, so it is said.
+      return d.from ? done(words('notice.accepted', { ref: await refOf(ctx, d.sessionId) })) : {};
+    },
+    show: listOr(root),
+  },
   end: { run: async (ctx, agent, d) => (await sessions.endSession(ctx, d.sessionId, agent.id), {}), show: listOr(root) },
   'invite.open': {
     run: async (ctx, agent, d) => {
@@ -88,7 +106,8 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
       const sent = await invites.invite(ctx, { sessionId: d.sessionId, inviterId: agent.id, inviteeId: d.agentId, mode: d.mode, note: d.note });
       return done(words('notice.invited', { name: nameOf(ctx, sent.inviteeId), mode: modeWord(sent.mode), ref: session.ref }));
     },
-    show: (ctx, agent, d) => form(ctx, agent, { sessionId: d.sessionId, mode: d.mode }),
+    show: root,
+    retry: (ctx, agent, d) => form(ctx, agent, d),
   },
   invites: {
     run: async (ctx, agent, d) => {
@@ -102,7 +121,8 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   'accept.offer': answer('accept'),
   reject: {
     run: async (ctx, agent, d) => (await invites.answerInvite(ctx, d.inviteId, agent, 'reject', d.reason), {}),
-    show: async (ctx, _agent, d) => inviteCard(await card(ctx, d), ctx.now()),
+    show: cardOrList,
+    retry: async (ctx, _agent, d) => rejectForm(await card(ctx, d), { ...(d.from ? { from: d.from } : {}), ...(d.reason ? { reason: d.reason } : {}) }),
   },
   'reject.open': {
     run: async (ctx, agent, d) => {
@@ -110,7 +130,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
       // Refused now rather than after the form: only the invitee, only while pending.
       const v = mayAnswer(iv.invite, agent.id, 'reject', ctx.now());
       if (!v.ok) throw Refused.from(v);
-      return { open: rejectForm(iv) };
+      return { open: rejectForm(iv, d.from ? { from: d.from } : {}) };
     },
   },
   'transfer.open': {
@@ -123,11 +143,14 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   transfer: {
     run: async (ctx, agent, d) => {
       const ref = await refOf(ctx, d.sessionId);
-      const toQueue = chosenQueue(d.queueId);
-      const r = await lifecycle.transfer(ctx, { sessionId: d.sessionId, agentId: agent.id, toAgentId: d.agentId, toQueue, note: d.note });
+      // A button that names its target sends only that; the form's other choice is not meant.
+      const toQueue = d.to === 'agent' ? undefined : chosenQueue(d.queueId);
+      const toAgentId = d.to === 'queue' ? undefined : d.agentId;
+      const r = await lifecycle.transfer(ctx, { sessionId: d.sessionId, agentId: agent.id, toAgentId, toQueue, note: d.note });
       return done(r.offer ? words('notice.offered', { ref, name: nameOf(ctx, r.offer.inviteeId) }) : words('notice.moved', { ref, queue: queueName(ctx, toQueue ?? '') }));
     },
     show: root,
+    retry: (ctx, agent, d) => transferDialog(ctx, agent, d),
   },
   release: {
     run: async (ctx, agent, d) => {
@@ -156,6 +179,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
       return done(words('notice.helpAsked', { ref: s.ref, queue: queueName(ctx, s.queueId) }));
     },
     show: root,
+    retry: async (ctx, _agent, d) => assistForm(await sessionView(ctx, d.sessionId), d.note),
   },
   'assist.withdraw': {
     run: async (ctx, agent, d) => {
@@ -177,6 +201,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
       return done(words('notice.promoted', { ref: await refOf(ctx, d.sessionId), name: nameOf(ctx, d.agentId) }));
     },
     show: root,
+    retry: async (ctx, _agent, d) => promoteForm(await sessionView(ctx, d.sessionId)),
   },
   resend: {
     run: async (ctx, agent, d) => {
@@ -203,6 +228,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
     show: async (ctx, agent, d) => lists[d.from ?? 'monitor'](ctx, agent),
   },
   home: { show: lists.home },
+  list: { show: (ctx, agent, d) => lists[d.name](ctx, agent) },
   'chat.show': { show: root },
   'line.send': { run: (ctx, agent, d, prefix) => answerLine(ctx, agent, d.lineId, 'send', prefix) },
   'line.run': { run: (ctx, agent, d, prefix) => answerLine(ctx, agent, d.lineId, 'run', prefix) },

@@ -46,8 +46,12 @@ export async function dispatch(ctx: AppContext, intent: Intent, opts: DispatchOp
         const parsed = parseCall(intent.verb, intent.data);
         if (!parsed.ok) throw Refused.of('invalid', { detail: parsed.detail });
         const click = clickOf(parsed.call);
-        if (click.show) show = () => click.show!(ctx, agent, parsed.call.data as never);
-        const out = click.run ? await click.run(ctx, agent, parsed.call.data as never, opts.prefix) : {};
+        const data = parsed.call.data as never;
+        // Until it has run, what a refusal shows: the form as it was filled in, else the card.
+        const again = click.retry ?? click.show;
+        if (again) show = () => again(ctx, agent, data);
+        const out = click.run ? await click.run(ctx, agent, data, opts.prefix) : {};
+        show = click.show ? () => click.show!(ctx, agent, data) : undefined;
         return { ...(show ? { show } : {}), ...out };
       }
     }

@@ -10,7 +10,7 @@ import { chatLine, waitingList } from './queue.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
 
-function inviteItem(iv: InviteView): Block[] {
+function inviteItem(iv: InviteView, from: ListName): Block[] {
   const inv = iv.invite;
   const who = agentName(iv.inviter, inv.inviterId);
   const ref = iv.view.session.ref;
@@ -21,7 +21,7 @@ function inviteItem(iv: InviteView): Block[] {
     { type: 'text', text: head },
     ...(inv.note ? [{ type: 'context' as const, text: words('invite.card.note', { note: inv.note }) }] : []),
     { type: 'context', text: words('home.invite.about', { user: userName(iv.view.session), queue: iv.view.queue.name, time: at(inv.expiresAt, 'time') }) },
-    { type: 'actions', actions: answerActions(inv) },
+    { type: 'actions', actions: answerActions(inv, from) },
   ];
 }
 
@@ -72,11 +72,11 @@ export function homeSurface(home: HomeView): Surface {
   const blocks: Block[] = [
     { type: 'header', text: words('home.title') },
     availability,
-    { type: 'list', title: words('home.invites', { n: invites.length }), items: invites.map(inviteItem), empty: words('home.invites.none') },
+    { type: 'list', title: words('home.invites', { n: invites.length }), items: invites.map((iv) => inviteItem(iv, 'home')), empty: words('home.invites.none') },
     { type: 'list', title: words('home.chats', { n: home.chats.length }), items: home.chats.map((v) => chatItem(v, id)), empty: words('home.chats.none') },
   ];
   if (isSupervisor(home.agent) || help.length > 0) {
-    blocks.push({ type: 'list', title: words('home.help', { n: help.length }), items: help.map(inviteItem), empty: words('home.help.none') });
+    blocks.push(helpList(help, 'home'));
   }
   if (isSupervisor(home.agent)) blocks.push(waitingList(home.waiting, 'home'));
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
@@ -85,16 +85,25 @@ export function homeSurface(home: HomeView): Surface {
   return { kind: 'home', blocks, fallback: words('home.title') };
 }
 
-/** A supervisor's view of their queues: the chats waiting (with Accept), and the active ones (with Participate / Monitor). */
-export function monitoringSurface(m: { active: readonly SessionView[]; waiting?: readonly SessionView[] }, agentId: string): Surface {
+/** The open help requests to the agent, with their answers. */
+const helpList = (help: readonly InviteView[], from: ListName): Block =>
+  ({ type: 'list', title: words('home.help', { n: help.length }), items: help.map((iv) => inviteItem(iv, from)), empty: words('home.help.none') });
+
+/**
+ * A supervisor's view of their queues: the help requests to them (Needs help), the chats
+ * waiting (with Accept), and the active ones (with Participate / Monitor).
+ */
+export function monitoringSurface(m: { active: readonly SessionView[]; waiting?: readonly SessionView[]; help?: readonly InviteView[] }, agentId: string): Surface {
   const active = m.active.filter((v) => v.session.status === 'active');
   const waiting = m.waiting ?? [];
   const title = words('monitoring.title', { n: active.length });
   return {
     blocks: [
+      helpList(m.help ?? [], 'monitor'),
       ...(waiting.length > 0 ? [waitingList(waiting, 'monitor')] : []),
       { type: 'list', title, items: active.map((v) => monitorItem(v, agentId, 'monitor')), empty: words('monitoring.none') },
     ],
     fallback: active.length > 0 ? title : words('monitoring.none'),
+    meta: { kind: 'list', id: `monitor:${agentId}` },
   };
 }

@@ -1,7 +1,7 @@
 import type { Agent } from '../../domain/directory.js';
 import { answersFor, type Invite, mayResend, NOTE_MAX, resendable } from '../../domain/invite.js';
 import type { Verdict } from '../../domain/policy.js';
-import { call, type VerbCall } from '../verbs.js';
+import { call, type ListName, type VerbCall } from '../verbs.js';
 import { at, plain, plural, type Rich, words } from '../wording/index.js';
 import type { InviteView, SessionView } from '../views.js';
 import { agentName, modeTitle, modeWord, ref, userLabel, userName } from './names.js';
@@ -18,12 +18,15 @@ const ANSWER_BUTTONS = {
 
 /**
  * The buttons an invitee may press while the invite is pending: its accepting answers (the
- * mode's; both to help; Accept for an offer), then Reject (which asks why) or Decline.
+ * mode's; both to help; Accept for an offer), then Reject an invite (which asks why), or
+ * Decline an offer or a help request. On a list (`from`), each names the list, so the list is
+ * what is drawn again after the click.
  */
-export function answerActions(inv: Invite): Action[] {
-  const yes = answersFor(inv).map((a, i) => action(ANSWER_BUTTONS[a as keyof typeof ANSWER_BUTTONS](), call(a === 'accept' ? 'accept.offer' : (a as 'participate' | 'monitor'), ids(inv)), i === 0 ? { style: 'primary' } : {}));
+export function answerActions(inv: Invite, from?: ListName): Action[] {
+  const data = { ...ids(inv), ...(from ? { from } : {}) };
+  const yes = answersFor(inv).map((a, i) => action(ANSWER_BUTTONS[a as keyof typeof ANSWER_BUTTONS](), call(a === 'accept' ? 'accept.offer' : (a as 'participate' | 'monitor'), data), i === 0 ? { style: 'primary' } : {}));
   // Both ask for an optional reason first (the owner and the inviter see it).
-  const no = action(words(inv.kind === 'transfer' ? 'action.decline' : 'action.reject'), call('reject.open', ids(inv)), { style: 'danger' });
+  const no = action(words(inv.kind === 'invite' ? 'action.reject' : 'action.decline'), call('reject.open', data), { style: 'danger' });
   return [...yes, no];
 }
 
@@ -214,67 +217,79 @@ export interface Candidate {
   reason?: string;
 }
 
-/** Picker options: eligible agents first; the others say why they cannot be invited. */
-export function candidateOptions(candidates: readonly Candidate[]): Option[] {
+/** Picker options: eligible agents first; the others say why they cannot be invited, or take the chat over. */
+export function candidateOptions(candidates: readonly Candidate[], kind: 'invite' | 'transfer' = 'invite'): Option[] {
   const ordered = [...candidates.filter((c) => c.verdict.ok), ...candidates.filter((c) => !c.verdict.ok)];
   return ordered.map(({ agent, verdict, reason }) => ({
     value: agent.id,
     label: plain(words('inviteForm.option', { name: agentName(agent), email: agent.email })),
-    ...(verdict.ok ? {} : { hint: plain(words('inviteForm.cannot', { reason: reason ?? '' })), disabled: true }),
+    ...(verdict.ok ? {} : { hint: plain(words(kind === 'transfer' ? 'transferForm.cannot' : 'inviteForm.cannot', { reason: reason ?? '' })), disabled: true }),
   }));
 }
 
-/** A colleague, searched as you type (or listed, where the platform cannot search). */
-export function agentPicker(search: VerbCall, opts: { query?: string; options?: Option[] }): Block {
+/** A colleague, searched as you type (or listed with a `pick` button each, where the platform cannot search). */
+export function agentPicker(search: VerbCall, pick: Action, opts: { query?: string; options?: Option[]; optional?: boolean }): Block {
   return {
     type: 'input',
     field: {
-      kind: 'agent', id: 'agentId', label: words('inviteForm.agent'), placeholder: plain(words('inviteForm.agent.placeholder')), search,
+      kind: 'agent', id: 'agentId', label: words('inviteForm.agent'), placeholder: plain(words('inviteForm.agent.placeholder')), search, pick,
+      ...(opts.optional ? { optional: true } : {}),
       ...(opts.query !== undefined ? { query: opts.query } : {}),
       ...(opts.options ? { options: opts.options } : {}),
     },
   };
 }
 
+/** The optional note a form passes on (to an invitee, a colleague, the supervisors), with what was typed before. */
+export const noteField = (label: Rich, initial?: string): Block =>
+  ({ type: 'input', field: { kind: 'text', id: 'note', label, max: NOTE_MAX, optional: true, ...(initial ? { initial } : {}) } });
+
 /** The first choice of the invite picker: everyone available in the queue. */
 export const anyoneOption = (view: SessionView): Option => ({
   value: '*', label: plain(words('inviteForm.anyone', { queue: view.queue.name })), hint: plain(words('inviteForm.anyone.hint')),
 });
 
-/** The invite form: a colleague (searched as you type, or listed) or anyone available, "Invite as", and a note. */
-export function inviteForm(view: SessionView, opts: { query?: string; mode?: Invite['mode']; options?: Option[] } = {}): Surface {
+/**
+ * The invite form: "Invite as", a note, then a colleague (searched as you type, or listed) or
+ * anyone available. What goes with the invite comes first: where the matches each carry their
+ * own Invite button, it is filled in before one is pressed.
+ */
+export function inviteForm(view: SessionView, opts: { query?: string; mode?: Invite['mode']; note?: string; options?: Option[] } = {}): Surface {
   const sessionId = view.session.id;
   const modes: Option[] = (['participant', 'monitor'] as const).map((m) => ({ value: m, label: plain(modeTitle(m)), hint: plain(words(`mode.${m}.hint`)) }));
+  const send = action(words('action.invite'), call('invite.send', { sessionId }), { style: 'primary' });
   return {
     kind: 'dialog',
     title: words('inviteForm.title', { ref: view.session.ref }),
     blocks: [
       { type: 'context', text: words('inviteForm.about', { user: userName(view.session), queue: view.queue.name }) },
-      // "Invite as" first: where the matches each carry their own Invite button, it must be chosen before.
       { type: 'input', field: { kind: 'choice', id: 'mode', label: words('inviteForm.mode'), options: modes, initial: opts.mode ?? 'participant' } },
-      agentPicker(call('invite.search', { sessionId }), opts),
-      { type: 'input', field: { kind: 'text', id: 'note', label: words('inviteForm.note'), max: NOTE_MAX, optional: true } },
+      noteField(words('inviteForm.note'), opts.note),
+      agentPicker(call('invite.search', { sessionId }), send, opts),
     ],
-    submit: action(words('action.invite'), call('invite.send', { sessionId }), { style: 'primary' }),
+    submit: send,
     back: call('chat.show', { sessionId }),
     fallback: words('inviteForm.title', { ref: view.session.ref }),
   };
 }
 
-/** Reject, with an optional reason for the one who invited. */
-export function rejectForm(iv: InviteView): Surface {
+const NO_FORM = { invite: 'rejectForm', transfer: 'declineForm', help: 'helpDeclineForm' } as const;
+
+/** Reject an invite (decline an offer or a help request), with an optional reason for the one who asked. */
+export function rejectForm(iv: InviteView, opts: { from?: ListName; reason?: string } = {}): Surface {
   const inviter = agentName(iv.inviter, iv.invite.inviterId);
-  const offer = iv.invite.kind === 'transfer';
-  const title = words(offer ? 'declineForm.title' : 'rejectForm.title');
+  const form = NO_FORM[iv.invite.kind];
+  const title = words(`${form}.title`);
+  const data = { ...ids(iv.invite), ...(opts.from ? { from: opts.from } : {}) };
   return {
     kind: 'dialog',
     title,
     blocks: [
-      { type: 'context', text: words(offer ? 'declineForm.about' : 'rejectForm.about', { inviter, ref: iv.view.session.ref }) },
-      { type: 'input', field: { kind: 'text', id: 'reason', label: words('rejectForm.reason', { inviter }), max: NOTE_MAX, optional: true } },
+      { type: 'context', text: words(`${form}.about`, { inviter, ref: iv.view.session.ref }) },
+      { type: 'input', field: { kind: 'text', id: 'reason', label: words('rejectForm.reason', { inviter }), max: NOTE_MAX, optional: true, ...(opts.reason ? { initial: opts.reason } : {}) } },
     ],
-    submit: action(words(offer ? 'action.decline' : 'action.reject'), call('reject', ids(iv.invite)), { style: 'danger' }),
-    back: call('invite.refresh', ids(iv.invite)),
+    submit: action(words(iv.invite.kind === 'invite' ? 'action.reject' : 'action.decline'), call('reject', data), { style: 'danger' }),
+    back: opts.from ? call('list', { name: opts.from }) : call('invite.refresh', ids(iv.invite)),
     fallback: title,
   };
 }

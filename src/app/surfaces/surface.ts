@@ -29,11 +29,21 @@ export interface Option {
   disabled?: boolean;
 }
 
-/** Form inputs; the id is the name of the verb data field the value fills. */
+/**
+ * Form inputs; the id is the name of the verb data field the value fills. Some carry their own
+ * buttons, for platforms whose forms list choices with a button each: an agent picker's `pick`
+ * (each listed match's button: its call, with the match as agentId), a choice's `go` (the button
+ * that sends the form with that choice). Such a form's `submit` is for platforms with one
+ * button per form (a modal).
+ */
 export type Field =
-  | { kind: 'agent'; id: 'agentId'; label: Rich; placeholder: string; search: VerbCall; query?: string; options?: Option[] }
-  | { kind: 'choice'; id: string; label: Rich; options: Option[]; initial: string }
-  | { kind: 'text'; id: string; label: Rich; max: number; optional: boolean; placeholder?: string };
+  | { kind: 'agent'; id: 'agentId'; label: Rich; placeholder: string; search: VerbCall; pick: Action; query?: string; options?: Option[]; optional?: boolean }
+  | { kind: 'choice'; id: string; label: Rich; options: Option[]; initial?: string; optional?: boolean; placeholder?: string; go?: Action }
+  | { kind: 'text'; id: string; label: Rich; max: number; optional: boolean; placeholder?: string; initial?: string };
+
+/** Whether a form's fields carry their own buttons (then they, not its submit, send it where forms can list them). */
+export const fieldsSubmit = (s: Surface): boolean =>
+  s.blocks.some((b) => b.type === 'input' && (b.field.kind === 'agent' || (b.field.kind === 'choice' && b.field.go !== undefined)));
 
 export type Block =
   | { type: 'header'; text: Rich }
