@@ -4,6 +4,7 @@ import { loadEnv, parseDirectory } from '../../src/config.js';
 import type { PlatformFactory } from '../../src/service.js';
 import { type ConnectorCall, FakeConnector } from './fakeConnector.js';
 import { adaptiveCardValidator } from './adaptiveCardSchema.js';
+import { MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
 import { type Harness, json, startHarness } from './harness.js';
 
 export const TENANT = 'tenant-1';
@@ -133,7 +134,27 @@ export function cardSchemaErrors(w: TeamsWorld): Array<[string, unknown]> | unde
     ...w.teams.answered.map((card, i): [string, unknown] => [`invoke answer ${i + 1}`, card]),
   ];
   if (cards.length === 0) return [['no cards at all', null]];
-  return cards.filter(([, card]) => !validate(card)).map(([where]) => [where, validate.errors?.slice(0, 3)]);
+  return cards.flatMap(([where, card]): Array<[string, unknown]> => {
+    if (!validate(card)) return [[where, validate.errors?.slice(0, 3)]];
+    // Hosts show at most five buttons in a row (the official renderer warns TooManyActions past that).
+    const crowded = rows(card).filter((n) => n > MAX_ACTIONS);
+    return crowded.length > 0 ? [[where, `a row of ${crowded.join(', ')} buttons`]] : [];
+  });
+}
+
+/** How many buttons each row (ActionSet, or a card's actions) of a card holds. */
+function rows(card: unknown): number[] {
+  const out: number[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (Array.isArray(o.actions)) out.push(o.actions.length);
+      for (const [k, v] of Object.entries(o)) if (k !== 'fallback') walk(v);
+    }
+  };
+  walk(card);
+  return out;
 }
 
 /** Every Adaptive Card in a recorded call (posts, updates, and a created conversation's first activity). */

@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activitiesOf, activityOf, MESSAGE_TEXT_MAX } from '../../adapters/teams/activity.js';
-import { type AdaptiveCard, card } from '../../adapters/teams/render/adaptiveCard.js';
+import { type AdaptiveCard, card, MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
 import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
 import { entryLine } from '../../src/app/surfaces/lines.js';
@@ -29,6 +29,27 @@ describe('Adaptive Card rendering of every surface', () => {
 
   it('never colours text Warning (yellow on white is unreadable)', () => {
     for (const [name, s] of allSurfaces()) expect(nodes(card(s)).filter((n) => n.color === 'Warning' || n.style === 'warning'), name).toEqual([]);
+  });
+
+  it('shows at most five buttons in any row, the rarer ones under More, the main ones (End chat) in sight', () => {
+    for (const [name, s] of allSurfaces()) {
+      const c = card(s);
+      for (const set of nodes(c).filter((n) => Array.isArray(n.actions))) expect((set.actions as unknown[]).length, name).toBeLessThanOrEqual(MAX_ACTIONS);
+      // Every button that unfolds something points at an element of the card, and ids are unique.
+      const ids = nodes(c).filter((n) => typeof n.id === 'string' && n.type === 'Container').map((n) => n.id);
+      expect(new Set(ids).size, name).toBe(ids.length);
+      for (const t of nodes(c).filter((n) => n.type === 'Action.ToggleVisibility')) expect(ids, name).toEqual(expect.arrayContaining(t.targetElements as string[]));
+    }
+    // The owner's card of a chat with a monitor and invites: seven buttons.
+    const root = card(allSurfaces().find(([n]) => n === 'root active, channel')![1]);
+    const rows = nodes(root).filter((n) => n.type === 'ActionSet').map((n) => (n.actions as Json[]).map((a) => String(a.title)));
+    expect(rows[0]).toEqual(['Invite', 'Invites (1 waiting)', 'Transfer', 'End chat', 'More…']);
+    expect(rows.flat()).toEqual(expect.arrayContaining(['Release', 'Ask for help', 'Promote']));
+    // End chat is destructive, and its question has Cancel.
+    const end = nodes(root).find((n) => n.title === 'End chat')!;
+    expect(end).toMatchObject({ type: 'Action.ToggleVisibility', style: 'destructive' });
+    const asked = nodes(root).find((n) => n.id === (end.targetElements as string[])[0])!;
+    expect(nodes(asked).filter((n) => n.type === 'Action.Execute' || n.type === 'Action.ToggleVisibility').map((n) => `${String(n.title)}:${String(n.type)}`)).toEqual(['End chat:Action.Execute', 'Cancel:Action.ToggleVisibility']);
   });
 
   it('says what is missing on every required input (errorMessage)', () => {

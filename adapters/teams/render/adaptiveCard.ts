@@ -40,14 +40,53 @@ function execute(a: Pick<Action, 'label' | 'style'>, c: VerbCall, associatedInpu
   };
 }
 
-/** A button; one that needs confirming opens a small card that asks first (Teams has no confirm dialog). */
-function button(a: Action): Element {
-  if (!a.confirm) return execute(a, a.call, 'none');
-  const body = [text(a.confirm.title, { weight: 'Bolder' }), text(a.confirm.text)];
-  return {
-    type: 'Action.ShowCard', title: title(a.label, 50),
-    card: { type: 'AdaptiveCard', version: '1.5', body, actions: [execute({ label: a.confirm.yes, ...(a.style ? { style: a.style } : {}) }, a.call, 'none')] },
-  };
+/**
+ * At most this many buttons in a row: Adaptive Cards hosts may show no more (the official
+ * renderer warns TooManyActions past its default 5; Teams hides the sixth behind "…").
+ */
+export const MAX_ACTIONS = 5;
+
+/** Element ids, unique within the card being drawn (rendering is synchronous: one card at a time). */
+let idSeq = 0;
+const newId = (what: string): string => `${what}${++idSeq}`;
+
+const toggle = (label: string, target: string, style?: string): Element =>
+  ({ type: 'Action.ToggleVisibility', title: label, targetElements: [target], ...(style ? { style } : {}) });
+
+/**
+ * A row of buttons, and what they unfold: a button that needs confirming unfolds the question
+ * under the row, with its answer and Cancel (Teams has no confirm dialog); past MAX_ACTIONS,
+ * the rarer buttons (`secondary`) unfold under More, so the main ones always show.
+ */
+function buttons(all: Action[]): Element[] {
+  let shown = all;
+  let rare: Action[] = [];
+  if (all.length > MAX_ACTIONS) {
+    const main = all.filter((a) => !a.secondary);
+    shown = main.slice(0, MAX_ACTIONS - 1);
+    rare = all.filter((a) => !shown.includes(a));
+  }
+  const row: Element[] = [];
+  const unfolded: Element[] = [];
+  for (const a of shown) {
+    if (!a.confirm) {
+      row.push(execute(a, a.call, 'none'));
+      continue;
+    }
+    const id = newId('confirm');
+    const yes = execute({ label: a.confirm.yes, ...(a.style ? { style: a.style } : {}) }, a.call, 'none');
+    row.push(toggle(title(a.label, 50), id, a.style === 'danger' ? 'destructive' : undefined));
+    unfolded.push({
+      type: 'Container', id, isVisible: false, style: 'emphasis',
+      items: [text(a.confirm.title, { weight: 'Bolder' }), text(a.confirm.text), actionSet([yes, toggle(title(a.confirm.no, 50), id)])],
+    });
+  }
+  if (rare.length > 0) {
+    const id = newId('more');
+    row.push(toggle(plain(words('action.more')), id));
+    unfolded.push({ type: 'Container', id, isVisible: false, items: buttons(rare) });
+  }
+  return [actionSet(row), ...unfolded];
 }
 
 const actionSet = (actions: Element[]): Element => ({ type: 'ActionSet', actions });
@@ -100,7 +139,7 @@ function field(f: Field): Element[] {
 function element(b: Block): Element[] {
   switch (b.type) {
     case 'header': return [text(b.text, { size: 'Medium', weight: 'Bolder' })];
-    case 'text': return [text(b.text), ...(b.accessory ? [actionSet([button(b.accessory)])] : [])];
+    case 'text': return [text(b.text), ...(b.accessory ? buttons([b.accessory]) : [])];
     case 'context': return [small(b.text)];
     case 'file': return [small(b.text), actionSet([{ type: 'Action.OpenUrl', title: title(words('action.openFile'), 50), url: b.url }])];
     case 'facts': return [{ type: 'FactSet', facts: b.facts.map(([k, v]) => ({ title: markdown(k, 'card'), value: markdown(v, 'card') })) }];
@@ -110,7 +149,7 @@ function element(b: Block): Element[] {
       text(b.title, { weight: 'Bolder', spacing: 'Medium' }),
       { type: 'Container', style: 'emphasis', items: b.lines.map((l) => text(l, { size: 'Small', spacing: 'Small' })) },
     ];
-    case 'actions': return [actionSet(b.actions.map(button))];
+    case 'actions': return buttons(b.actions);
     case 'divider': return [];
     case 'input': return field(b.field);
     case 'list': {
@@ -124,6 +163,7 @@ function element(b: Block): Element[] {
 }
 
 export function card(s: Surface): AdaptiveCard {
+  idSeq = 0;
   const titled = s.title && s.blocks[0]?.type !== 'header' ? [text(s.title, { size: 'Medium', weight: 'Bolder' })] : [];
   const body = [...titled, ...s.blocks.flatMap(element)];
   // A form whose choices carry their own buttons (a picker's matches, a queue's Move) is sent by them; others end with their submit.

@@ -33,14 +33,16 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
   const waiting = view.invites.filter((i) => i.status === 'pending').length;
   if (seesInvites && view.invites.length > 0) out.push(action(waiting > 0 ? words('action.invites.pending', { n: waiting }) : words('action.invites'), call('invites', { sessionId })));
   if (can(role, 'transfer')) out.push(action(words('action.transfer'), call('transfer.open', { sessionId })));
+  // The rarer ones go under More where a platform shows few buttons: Invite, Transfer and End chat stay in sight.
   if (can(role, 'release')) {
     out.push(action(words('action.release'), call('release', on), {
+      secondary: true,
       confirm: { title: words('confirm.release.title'), text: words('confirm.release.text', { ref: session.ref, queue: view.queue.name }), yes: words('action.release'), no: words('action.cancel') },
     }));
   }
-  if (mayAskForHelp(session, role, view.invites.some((i) => isOpen(i, 'help'))).ok) out.push(action(words('action.assist'), call('assist.open', { sessionId })));
-  if (!('shared' in viewer) && mayWithdrawHelp(view.invites, viewer.agentId).ok) out.push(action(words('action.withdraw'), call('assist.withdraw', { sessionId })));
-  if (can(role, 'promote') && view.members.some((m) => m.mode === 'monitor')) out.push(action(words('action.promote'), call('promote.open', { sessionId })));
+  if (mayAskForHelp(session, role, view.invites.some((i) => isOpen(i, 'help'))).ok) out.push(action(words('action.assist'), call('assist.open', { sessionId }), { secondary: true }));
+  if (!('shared' in viewer) && mayWithdrawHelp(view.invites, viewer.agentId).ok) out.push(action(words('action.withdraw'), call('assist.withdraw', { sessionId }), { secondary: true }));
+  if (can(role, 'promote') && view.members.some((m) => m.mode === 'monitor')) out.push(action(words('action.promote'), call('promote.open', { sessionId }), { secondary: true }));
   if (mayLeave(session, role).ok) {
     out.push(action(words('action.leave'), call('leave', on), {
       confirm: { title: words('confirm.leave.title'), text: words('confirm.leave.text', { ref: session.ref }), yes: words('action.leave'), no: words('action.cancel') },

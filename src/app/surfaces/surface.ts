@@ -19,6 +19,8 @@ export interface Action {
   call: VerbCall;
   style?: 'primary' | 'danger';
   confirm?: Confirm;
+  /** A rarer action: where a platform shows only a few buttons, it goes under More first. */
+  secondary?: true;
 }
 
 export interface Option {
@@ -80,7 +82,7 @@ export interface Surface {
   meta?: { kind: string; id: string };
 }
 
-export const action = (label: Rich, c: VerbCall, extra: Pick<Action, 'style' | 'confirm'> = {}): Action => ({ label, call: c, ...extra });
+export const action = (label: Rich, c: VerbCall, extra: Pick<Action, 'style' | 'confirm' | 'secondary'> = {}): Action => ({ label, call: c, ...extra });
 
 /** A one-line message (a thread line, a notice): most platforms post it as plain text. */
 export const line = (text: Rich, meta?: Surface['meta']): Surface => ({ blocks: [{ type: 'text', text }], fallback: text, ...(meta ? { meta } : {}) });

@@ -52,6 +52,7 @@ export const en = {
   'action.runCommand': 'Run command',
   'action.openFile': 'Open file',
   'action.moveToQueue': 'Move to this queue',
+  'action.more': 'More…',
   'form.required': 'Choose one, please.',
   'confirm.end.title': 'End this chat?',
   'confirm.end.text': 'Chat {ref} will be closed for the end user and every agent.',
