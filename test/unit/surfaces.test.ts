@@ -111,6 +111,12 @@ describe('homes and the monitoring list', () => {
     const text = renderText(homeSurface(carolHome));
     for (const s of ['## Invites (1)', '## My chats (1)', '## Monitoring (2)', '[Set Away]']) expect(text).toContain(s);
   });
+  it('says an invite on the home in words that read (participate in, monitor), never the mode\'s noun', () => {
+    const text = renderText(homeSurface(carolHome));
+    expect(text).toContain('Alice Ng invites you to participate in chat P3M9RT');
+    const monitor = { ...carolHome, invites: [inviteView(invite({ status: 'pending', id: 'inv_m', inviteeId: 'carol', mode: 'monitor', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }))] };
+    expect(renderText(homeSurface(monitor))).toContain('Alice Ng invites you to monitor chat K7Q2XD');
+  });
   it('an agent set Away is offered Set Available and no monitoring', () => {
     const text = renderText(homeSurface(bobHomeAway));
     expect(text).toContain('[Set Available]');

@@ -7,6 +7,7 @@ import {
 import type { ConnectorClient } from 'botframework-connector';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/app/grammar.js';
+import { say } from '../../src/app/wording/index.js';
 import { FakeConnector } from '../support/fakeConnector.js';
 import { repoRoot } from '../support/specs.js';
 
@@ -88,6 +89,8 @@ describe('Teams app manifest', () => {
       for (const c of list.commands) {
         expect(c.title.length).toBeLessThanOrEqual(32);
         expect(c.description.length).toBeLessThanOrEqual(128);
+        // The command menu says what the help says.
+        expect(c.description).toBe(say(COMMANDS.find((x) => x.kind === c.title)!.help));
       }
     }
   });

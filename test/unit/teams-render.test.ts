@@ -52,6 +52,13 @@ describe('Adaptive Card rendering of every surface', () => {
     expect(nodes(asked).filter((n) => n.type === 'Action.Execute' || n.type === 'Action.ToggleVisibility').map((n) => `${String(n.title)}:${String(n.type)}`)).toEqual(['End chat:Action.Execute', 'Cancel:Action.ToggleVisibility']);
   });
 
+  it('lists the commands one block each, usage over meaning (never in a narrow column of facts)', () => {
+    const help = card(allSurfaces().find(([n]) => n === 'help')![1]);
+    expect(nodes(help).filter((n) => n.type === 'FactSet')).toEqual([]);
+    const usage = nodes(help).find((n) => n.type === 'TextBlock' && String(n.text).startsWith('**invite'))!;
+    expect(usage).toMatchObject({ wrap: true, text: '**invite &lt;name|email|@mention|anyone&gt; \\[participant|monitor\\] \\[ref\\]**\nInvite a colleague into a chat (as participant unless you say monitor), or anyone available in its queue.' });
+  });
+
   it('says what is missing on every required input (errorMessage)', () => {
     for (const [name, s] of allSurfaces()) {
       for (const i of nodes(card(s)).filter((n) => String(n.type).startsWith('Input.') && n.isRequired)) expect(i.errorMessage, `${name}: ${String(i.id)}`).toEqual(expect.any(String));

@@ -1,6 +1,6 @@
 import { COMMANDS } from '../grammar.js';
 import { call } from '../verbs.js';
-import { type Rich, words } from '../wording/index.js';
+import { strong, words } from '../wording/index.js';
 import { action, type Surface } from './surface.js';
 
 /** The commands, as the grammar knows them. `prefix` is how this platform is addressed (`/chat`, `@Switchboard`). */
@@ -9,7 +9,9 @@ export function helpSurface(prefix: string): Surface {
     blocks: [
       { type: 'header', text: words('help.title') },
       { type: 'context', text: words('help.intro', { prefix }) },
-      { type: 'facts', facts: COMMANDS.map((c): [Rich, Rich] => [words(c.usage), words(c.help)]) },
+      // One block each, usage over meaning: a usage is too long for a column of facts (it broke mid-word).
+      ...COMMANDS.map((c) => ({ type: 'text' as const, text: [strong(...words(c.usage)), '\n', ...words(c.help)] })),
+      { type: 'context', text: words('help.ref') },
       { type: 'context', text: words('help.replies') },
     ],
     fallback: words('help.title'),

@@ -16,7 +16,7 @@ function inviteItem(iv: InviteView, from: ListName): Block[] {
   const ref = iv.view.session.ref;
   const head = inv.kind === 'help' ? words('home.help.item', { by: who, ref })
     : inv.kind === 'transfer' ? words('home.offer', { inviter: who, ref })
-    : words('home.invite', { inviter: who, mode: modeWord(inv.mode), ref });
+    : words(`home.invite.${inv.mode}`, { inviter: who, ref });
   return [
     { type: 'text', text: head },
     ...(inv.note ? [{ type: 'context' as const, text: words('invite.card.note', { note: inv.note }) }] : []),
