@@ -276,14 +276,15 @@ export function joinWrites(sessionId: string, agent: Agent, mode: Member['mode']
   };
 }
 
-/** The active chats an agent is in, newest first; used to resolve a command without a ref. */
-export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<Session[]> {
+/** The active chats an agent is in, with their place in each, newest first; used to resolve a command without a ref. */
+export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<Array<{ session: Session; member: Member }>> {
   const ids = await ctx.store.lists.read('chats', agentId);
   const found = await Promise.all(ids.map(async (id) => {
-    const [s, members] = await Promise.all([ctx.store.sessions.get(id), ctx.store.sessions.members(id)]);
-    return s?.status === 'active' && members.some((m) => m.agentId === agentId) ? s : undefined;
+    const [session, members] = await Promise.all([ctx.store.sessions.get(id), ctx.store.sessions.members(id)]);
+    const member = members.find((m) => m.agentId === agentId);
+    return session?.status === 'active' && member ? { session, member } : undefined;
   }));
-  return found.filter((s): s is Session => s !== undefined).sort((a, b) => b.createdAt - a.createdAt);
+  return found.filter((x) => x !== undefined).sort((a, b) => b.session.createdAt - a.session.createdAt);
 }
 
 export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {

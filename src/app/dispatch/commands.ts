@@ -30,7 +30,7 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     case 'leave':
     case 'assist':
     case 'promote': {
-      const session = await resolveChat(ctx, agent.id, command.ref, ctxt.place);
+      const session = await resolveChat(ctx, agent.id, command.ref, ctxt.place, command.kind);
       try {
         return await inChat(ctx, agent, command, session);
       } catch (err) {

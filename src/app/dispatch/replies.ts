@@ -71,7 +71,8 @@ export async function reply(ctx: AppContext, agent: Agent, i: Reply, prefix: str
     const t = i.text.startsWith('/') ? undefined : await target(ctx, i.place, i.text);
     if (!t) return commandLine(ctx, agent, i.text, mentions, at);
     const kind = classify(ctx, i.text, mentions);
-    if (kind === 'command') return commandLine(ctx, agent, i.text, mentions, at);
+    // A chat that has ended takes no more messages: a line that reads like a command is one, unasked.
+    if (kind === 'command' || (kind === 'ask' && t.session.status !== 'active')) return commandLine(ctx, agent, i.text, mentions, at);
     if (kind === 'ask') {
       const lineId = randomBytes(9).toString('base64url');
       const line: z.infer<typeof PendingLine> = { agentId: agent.id, place: i.place, text: i.text, mentions: [...mentions], ...(i.link ? { link: i.link } : {}) };

@@ -1,13 +1,30 @@
 import { type Agent, fullName } from '../../domain/directory.js';
 import { searchAgents } from '../../domain/search.js';
-import type { Session } from '../../domain/session.js';
+import { can, mayLeave } from '../../domain/policy.js';
+import type { Member, Session } from '../../domain/session.js';
 import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
-import type { Who } from '../grammar.js';
+import type { Command, Who } from '../grammar.js';
 import { activeChatsOf, loadSession } from '../sessions.js';
 
-/** The chat a command is about: the one with this ref, the one it was typed in, or the agent's only active chat. */
-export async function resolveChat(ctx: AppContext, agentId: string, ref: string | undefined, place?: string): Promise<Session> {
+type ChatKind = Extract<Command, { ref: string | undefined }>['kind'];
+
+/** Whether the agent's role in a chat lets them run this command there (per the policy). */
+const FITS: Record<ChatKind, (s: Session, m: Member) => boolean> = {
+  invite: (_s, m) => can(m, 'invite'),
+  assist: (_s, m) => can(m, 'assist'),
+  transfer: (_s, m) => can(m, 'transfer'),
+  release: (_s, m) => can(m, 'release'),
+  promote: (_s, m) => can(m, 'promote'),
+  leave: (s, m) => mayLeave(s, m).ok,
+};
+
+/**
+ * The chat a command is about: the one with this ref, the one it was typed in, or the one of
+ * the agent's active chats the command fits (`release` looks among the chats they own), else
+ * their only active chat (which then says why it does not fit).
+ */
+export async function resolveChat(ctx: AppContext, agentId: string, ref: string | undefined, place?: string, kind?: ChatKind): Promise<Session> {
   if (ref) {
     const id = await ctx.store.sessions.idByRef(ref);
     if (!id) throw Refused.of('no_such_ref', { ref });
@@ -15,7 +32,9 @@ export async function resolveChat(ctx: AppContext, agentId: string, ref: string 
   }
   const here = place ? await chatsAt(ctx, place) : [];
   if (here.length === 1) return loadSession(ctx, here[0]!);
-  const mine = await activeChatsOf(ctx, agentId);
+  const all = await activeChatsOf(ctx, agentId);
+  const fitting = kind ? all.filter((c) => FITS[kind](c.session, c.member)) : all;
+  const mine = (fitting.length > 0 ? fitting : all).map((c) => c.session);
   if (mine.length === 1) return mine[0]!;
   if (mine.length === 0) throw Refused.of('no_chat');
   throw Refused.of('ambiguous_chat', { n: mine.length, refs: mine.map((s) => s.ref).join(', '), example: mine[0]!.ref });
