@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
-  answerFor, checkNote, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayBeOffered, mayInvite, mayInviteFrom, mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
+  answerFor, checkNote, helpersFor, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayBeOffered, mayInvite, mayInviteFrom, mayRequestHelp,
+  mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
   statusForAnswer,
 } from '../domain/invite.js';
-import { mayAskForHelp, mayJoinAsSupervisor } from '../domain/policy.js';
+import { mayJoinAsSupervisor } from '../domain/policy.js';
 import { searchAgents } from '../domain/search.js';
 import type { Member, Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
@@ -146,21 +147,18 @@ export async function requestHelp(ctx: AppContext, input: { sessionId: string; a
   const note = noteOf(input.note);
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
-  const v = mayAskForHelp(session, e.members.find((m) => m.agentId === input.agentId), e.invites.some((i) => isOpen(i, 'help')));
+  const dir = ctx.directory.get();
+  const supervisorIds = dir.supervisorsOf(session.queueId).map((a) => a.id);
+  const v = mayRequestHelp({
+    session, member: e.members.find((m) => m.agentId === input.agentId), askerId: input.agentId, members: e.members, invites: e.invites,
+    supervisorIds, queue: dir.queue(session.queueId)?.name ?? session.queueId,
+  });
   if (!v.ok) throw Refused.from(v);
   // A supervisor already in the chat sees the request in its thread (and may step up from their home).
-  const supervisors = ctx.directory.get().supervisorsOf(session.queueId).filter((a) => {
-    const a2 = e.about(a, a.id);
-    return a.id !== input.agentId && !a2.pendingForInvitee && !a2.inviteeMember;
-  });
-  if (supervisors.length === 0) {
-    const queue = ctx.directory.get().queue(session.queueId)?.name ?? session.queueId;
-    const allIn = ctx.directory.get().supervisorsOf(session.queueId).some((a) => a.id !== input.agentId);
-    throw Refused.of('no_supervisors', { queue }, allIn ? 'no_supervisors.inChat' : undefined);
-  }
+  const helpers = helpersFor(supervisorIds, input.agentId, e.members, e.invites);
   const group = newInviteId(session.id);
   const now = ctx.now();
-  return place(ctx, supervisors.map((a) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: a.id, mode: 'participant', kind: 'help', note, group })), {
+  return place(ctx, helpers.map((id) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: id, mode: 'participant', kind: 'help', note, group })), {
     entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(note ? { note } : {}) }],
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Agent, isAgent } from './directory.js';
-import { allow, can, mayActWhileActive, type Refusal, refuse, type Verdict } from './policy.js';
+import { allow, can, mayActWhileActive, mayAskForHelp, type Refusal, refuse, type Verdict } from './policy.js';
 import type { Member, Session } from './session.js';
 
 export const InviteMode = z.enum(['participant', 'monitor']);
@@ -155,6 +155,26 @@ export const inviteSessionId = (inviteId: string): string | undefined => {
   const i = inviteId.lastIndexOf('~');
   return i > 0 ? inviteId.slice(0, i) : undefined;
 };
+
+/**
+ * Whom a help request goes to: the queue's supervisors, but not the one asking, nor anyone
+ * already in the chat (they read the request in its thread) or already asked.
+ */
+export function helpersFor(supervisorIds: readonly string[], askerId: string, members: readonly Pick<Member, 'agentId'>[], invites: readonly Invite[]): string[] {
+  return supervisorIds.filter((id) => id !== askerId && !members.some((m) => m.agentId === id) && !invites.some((i) => i.status === 'pending' && i.inviteeId === id));
+}
+
+/**
+ * Asking the supervisors for help: an owner or participant of an active chat, one open request
+ * at a time, and someone left to ask (the one asking may be the queue's only supervisor).
+ */
+export function mayRequestHelp(i: { session: Session; member: Pick<Member, 'mode'> | undefined; askerId: string; members: readonly Pick<Member, 'agentId'>[]; invites: readonly Invite[]; supervisorIds: readonly string[]; queue: string }): Verdict {
+  const v = mayAskForHelp(i.session, i.member, i.invites.some((x) => isOpen(x, 'help')));
+  if (!v.ok) return v;
+  if (helpersFor(i.supervisorIds, i.askerId, i.members, i.invites).length > 0) return allow;
+  const others = i.supervisorIds.some((id) => id !== i.askerId);
+  return refuse('no_supervisors', { queue: i.queue }, others ? 'no_supervisors.inChat' : undefined);
+}
 
 /** The one who asked the supervisors for help may take the request back while it is open. */
 export function mayWithdrawHelp(invites: readonly Invite[], agentId: string): Verdict {

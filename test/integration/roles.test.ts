@@ -71,3 +71,21 @@ describe('each role is offered exactly what it may do', () => {
     }
   });
 });
+
+describe('a button offered is one that can be used', () => {
+  it('Ask for help is not offered to the queue\'s only supervisor, nor while every supervisor is in the chat', async () => {
+    const ctx = h.service.ctx;
+    const dir = ctx.directory.get();
+    // Carol supervises HR alone; she owns a chat there.
+    const { session } = await sessions.createSession(ctx, { queueId: 'hr', user: { name: 'Yves' } });
+    await sessions.accept(ctx, session.id, dir.agent('carol'));
+    const labels = async (agentId: string) => actionsOf(rootSurface(await sessionView(ctx, session.id), { agentId })).map((a) => plain(a.label));
+    expect(await labels('carol')).not.toContain('Ask for help');
+    expect(actionsOf(rootSurface(await sessionView(ctx, session.id), { shared: true })).map((a) => plain(a.label))).not.toContain('Ask for help');
+    // Erin joins as participant: the one she could ask, Carol, is in the chat already.
+    const inv = await invites.invite(ctx, { sessionId: session.id, inviterId: 'carol', inviteeId: 'erin', mode: 'participant' });
+    await invites.answerInvite(ctx, inv.id, dir.agent('erin'), 'participate');
+    expect(await labels('erin')).not.toContain('Ask for help');
+    await expect(invites.requestHelp(ctx, { sessionId: session.id, agentId: 'erin' })).rejects.toThrow(/already in this chat/);
+  });
+});

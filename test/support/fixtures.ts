@@ -88,6 +88,8 @@ export function sessionView(over: Partial<SessionView> & { session?: Session } =
     owner: alice,
     members: [member(alice, 'owner', T0 + MIN, 'accept'), member(carol, 'monitor', T0 + 4 * MIN, 'invite')],
     invites,
+    // Dave supervises the queue too, and is not in the chat: someone to ask for help.
+    supervisors: ['carol', 'dave'],
     recent,
     publicUrl: PUBLIC_URL,
     ...over,

@@ -1,5 +1,5 @@
-import { isOpen, mayViewInvites, mayWithdrawHelp } from '../../domain/invite.js';
-import { can, mayAskForHelp, mayLeave } from '../../domain/policy.js';
+import { mayRequestHelp, mayViewInvites, mayWithdrawHelp } from '../../domain/invite.js';
+import { can, mayLeave } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
 import { call, type ListName } from '../verbs.js';
 import { at, join, type Rich, words } from '../wording/index.js';
@@ -40,7 +40,9 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
       confirm: { title: words('confirm.release.title'), text: words('confirm.release.text', { ref: session.ref, queue: view.queue.name }), yes: words('action.release'), no: words('action.cancel') },
     }));
   }
-  if (mayAskForHelp(session, role, view.invites.some((i) => isOpen(i, 'help'))).ok) out.push(action(words('action.assist'), call('assist.open', { sessionId }), { secondary: true }));
+  // Only when someone is left to ask (the one asking may be the queue's only supervisor).
+  const askerId = 'shared' in viewer ? session.ownerId ?? '' : viewer.agentId;
+  if (mayRequestHelp({ session, member: role, askerId, members: view.members, invites: view.invites, supervisorIds: view.supervisors, queue: view.queue.name }).ok) out.push(action(words('action.assist'), call('assist.open', { sessionId }), { secondary: true }));
   if (!('shared' in viewer) && mayWithdrawHelp(view.invites, viewer.agentId).ok) out.push(action(words('action.withdraw'), call('assist.withdraw', { sessionId }), { secondary: true }));
   if (can(role, 'promote') && view.members.some((m) => m.mode === 'monitor')) out.push(action(words('action.promote'), call('promote.open', { sessionId }), { secondary: true }));
   if (mayLeave(session, role).ok) {
