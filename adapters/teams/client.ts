@@ -1,6 +1,9 @@
 import type { ConversationParameters } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AppContext } from '../../src/app/context.js';
+import { monitoringSurface } from '../../src/app/surfaces/home.js';
+import { monitoringView } from '../../src/app/views.js';
+import { isSupervisor } from '../../src/domain/directory.js';
 import { type FileDownload, type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../../src/app/ports.js';
 import type { FileRef } from '../../src/domain/transcript.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
@@ -150,8 +153,16 @@ export class TeamsPlatform implements PlatformPort {
     return teamsHost ? `${u.origin}/` : undefined;
   }
 
-  /** Teams has no App Home: agents see theirs with the `available`, `away` and `monitor` commands. */
-  async publishHome(): Promise<void> {}
+  /**
+   * Teams has no App Home: agents see theirs, and supervisors the monitor card, with the
+   * `available`, `away` and `monitor` commands. The last of each drawn for the agent is drawn
+   * again here, so it stays current as its chats change.
+   */
+  async publishHome(agent: Agent, home: Surface): Promise<void> {
+    const [homeCard, monitorCard] = await Promise.all([this.d.refs.listCard(`home:${agent.id}`), isSupervisor(agent) ? this.d.refs.listCard(`monitor:${agent.id}`) : undefined]);
+    if (homeCard) await this.d.connector.update(homeCard, activityOf(home));
+    if (monitorCard) await this.d.connector.update(monitorCard, activityOf(monitoringSurface(await monitoringView(this.d.ctx, agent), agent.id)));
+  }
 
   /**
    * The agent's 1:1 with the bot: the stored one, or a new one created with what we know

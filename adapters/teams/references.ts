@@ -26,6 +26,10 @@ export const ChannelRef = z.object({
 });
 export type ChannelRef = z.infer<typeof ChannelRef>;
 
+/** A message of the bot's, to update later. */
+export const CardRef = z.object({ conversationId: z.string(), activityId: z.string(), serviceUrl: z.string() });
+export type CardRef = z.infer<typeof CardRef>;
+
 const parse = <T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined => {
   if (!raw) return undefined;
   try {
@@ -74,6 +78,17 @@ export class TeamsReferences {
   async link(agentId: string, aadObjectId: string): Promise<void> {
     await this.write(`teams:aad:${aadObjectId}`, agentId);
     await this.write(`teams:agent:${agentId}`, aadObjectId);
+  }
+
+  /**
+   * The card a list was last drawn on for an agent (`home:<agent>`, `monitor:<agent>`: a
+   * surface's meta id), so it can be drawn again as its chats change. Kept a week.
+   */
+  listCard(id: string): Promise<CardRef | undefined> {
+    return this.store.lookup(`teams:card:${id}`).then((raw) => parse(CardRef, raw));
+  }
+  saveListCard(id: string, ref: CardRef): Promise<void> {
+    return this.store.remember(`teams:card:${id}`, JSON.stringify(ref), 7 * 86_400);
   }
 
   /** The bot's own Teams id (28:…), as the channel addresses it. */

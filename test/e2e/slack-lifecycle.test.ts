@@ -60,7 +60,7 @@ describe('the chat lifecycle in Slack', () => {
     await w.slack.click('U0ALICE', 'promote.open', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     const promoteModal = await w.fake.waitFor((c) => c.method === 'views.open' && /Promote in/.test(JSON.stringify(c.args.view)));
     expect((await submit('U0ALICE', promoteModal, { agentId: { type: 'radio_buttons', selected: 'bob' } })).status).toBe(200);
-    await threadSays(chat.ts, /Bob is now a participant/);
+    await threadSays(chat.ts, /Bob Martin is now a participant/);
     expect(await members(chat.id)).toEqual(['alice:owner', 'bob:participant']);
 
     // Bob asks for help with a note; Carol (supervisor) gets a card and joins as monitor.
@@ -75,7 +75,7 @@ describe('the chat lifecycle in Slack', () => {
 
     // Leave: Bob by command; Alice cannot (she owns it) and is told what to do instead.
     expect((await cmd('U0BOB', `leave ${(await w.h.service.ctx.store.sessions.get(chat.id))!.ref}`)).text).toMatch(/You left chat/);
-    await threadSays(chat.ts, /Bob left the chat/);
+    await threadSays(chat.ts, /Bob Martin left the chat/);
     expect((await cmd('U0ALICE', 'leave')).text).toMatch(/release it, transfer it or end it/);
     expect(await members(chat.id)).toEqual(['alice:owner', 'carol:monitor']);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/config.js';
+import { json } from '../support/harness.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
 import { haveSpecs } from '../support/specs.js';
 import { acceptedChat, inThreadOf } from '../support/teamsChat.js';
@@ -138,6 +139,41 @@ describe('Teams: lists in the 1:1', () => {
     expect(cardText(form.body.value)).toMatch(/Decline the help request/);
     // Back from the form is the monitor card again.
     expect(actionData(form.body.value, 'list')).toEqual([{ verb: 'list', name: 'monitor' }]);
+  });
+});
+
+describe('Teams: what a click did is not lost when its card is redrawn', () => {
+  it('Invite from the chat\'s card: the card is redrawn for everyone, and the confirmation is said in the thread too', async () => {
+    const chat = await acceptedChat(w);
+    const r = await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'invite.send', { sessionId: chat.id, agentId: 'dan', mode: 'monitor', note: 'have a look' }, chat.root));
+    expect(cardText(r.body.value)).toMatch(/Invited Dan Ortiz as monitor/);
+    await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === chat.root && /Invites \(1 waiting\)/.test(JSON.stringify(cardsIn(c)[0])));
+    const said = await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Invited Dan Ortiz as monitor to chat/.test(String(c.body?.text)));
+    expect(said.body.textFormat).toBe('markdown');
+  });
+});
+
+describe('Teams: list cards stay current', () => {
+  it('the home and monitor cards drawn on request are redrawn as their chats change; availability is said once', async () => {
+    const t0 = w.fake.calls().length;
+    await w.teams.post(w.teams.personalMessage(USERS.carol, 'a:dm-carol', 'available'));
+    const home = await w.fake.waitFor((c) => c.seq > t0 && c.conversationId === 'a:dm-carol' && /Invites \(/.test(textOf(c)));
+    expect(textOf(home).match(/You are (\*\*)?Available/g)).toHaveLength(1);
+    expect(verbs(cardsIn(home)[0])).toContain('availability');
+    await w.teams.post(w.teams.personalMessage(USERS.carol, 'a:dm-carol', 'monitor'));
+    const monitor = await w.fake.waitFor((c) => c.seq > home.seq && c.conversationId === 'a:dm-carol' && /Needs help/.test(textOf(c)));
+    // A new chat waits in her queue: both cards are redrawn in place, with it under Waiting.
+    const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Wanda' } } });
+    const ref = r.body.session.ref as string;
+    const redrawn = (id: string) => w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === id && textOf(c).includes(ref), 8000);
+    const [homeNow, monitorNow] = await Promise.all([redrawn(home.responseId!), redrawn(monitor.responseId!)]);
+    expect(textOf(homeNow)).toMatch(/Waiting \(\d+\)/);
+    // Accept from Waiting, on the monitor card: it says so, and the card stays the monitor card.
+    const accept = actionData(cardsIn(monitorNow)[0], 'accept').find((d) => d.sessionId === r.body.session.id)!;
+    expect(accept.from).toBe('monitor');
+    const clicked = await w.teams.post(w.teams.invoke(USERS.carol, 'a:dm-carol', 'accept', accept, monitor.responseId));
+    expect(cardText(clicked.body.value)).toMatch(new RegExp(`You accepted chat ${ref}[\\s\\S]*Active chats in your queues`));
+    await w.fake.waitFor((c) => c.conversationId === 'a:dm-carol' && String(c.body?.text ?? '').includes(`You accepted chat ${ref}`));
   });
 });
 

@@ -76,7 +76,7 @@ describe('the chat lifecycle in Teams', () => {
 
     // Promote by command.
     await say(chat, USERS.alice, 'promote Bob Martin');
-    await threadSays(chat, /Bob is now a participant/);
+    await threadSays(chat, /Bob Martin is now a participant/);
     expect(await members(chat.id)).toEqual(['alice:owner', 'bob:participant']);
 
     // Bob asks for help from the dialog; Carol (supervisor) answers from her 1:1.
@@ -94,7 +94,7 @@ describe('the chat lifecycle in Teams', () => {
     const t2 = w.fake.calls().length;
     await w.teams.post(w.teams.personalMessage(USERS.carol, 'a:dm-carol', `/leave ${ref}`));
     await w.fake.waitFor((c) => c.conversationId === 'a:dm-carol' && c.seq > t2 && /You left chat/.test(textOf(c)));
-    await threadSays(chat, /Carol left the chat/);
+    await threadSays(chat, /Carol Lefèvre left the chat/);
     await say(chat, USERS.alice, 'leave');
     await threadSays(chat, /release it, transfer it or end it/);
     expect(await members(chat.id)).toEqual(['alice:owner', 'bob:participant']);

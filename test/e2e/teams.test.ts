@@ -215,7 +215,7 @@ describe('Teams: a chat from start to end', () => {
     // The list is drawn again, not replaced by the chat: the chat is on it, with only Participate left for Carol.
     expect(actionData(r.body.value, 'join').filter((d) => d.sessionId === chat.id).map((d) => d.mode)).toEqual(['participant']);
     expect(await members()).toEqual(['alice:owner', 'bob:monitor', 'carol:monitor']);
-    await w.fake.waitFor((c) => inThread(c) && /Carol joined as monitor/.test(textOf(c)));
+    await w.fake.waitFor((c) => inThread(c) && /Carol Lefèvre joined as monitor/.test(textOf(c)));
   });
 
   it('11. the owner ends the chat; pending invites are cancelled and their cards updated', async () => {

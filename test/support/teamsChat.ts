@@ -23,7 +23,7 @@ export async function acceptedChat(w: TeamsWorld, text?: string): Promise<TeamsC
   expect(accepted.body.type).toBe(CARD);
   const chat = { id, token: r.body.token as string, thread, root };
   // Settled: the thread has said who took the chat.
-  await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Alice joined as owner/.test(String(c.body?.text)));
+  await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Alice Ng joined as owner/.test(String(c.body?.text)));
   return chat;
 }
 

@@ -117,6 +117,12 @@ describe('homes and the monitoring list', () => {
     const monitor = { ...carolHome, invites: [inviteView(invite({ status: 'pending', id: 'inv_m', inviteeId: 'carol', mode: 'monitor', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }))] };
     expect(renderText(homeSurface(monitor))).toContain('Alice Ng invites you to monitor chat K7Q2XD');
   });
+  it('says the agent\'s availability once: after they set it, the home offers the button without saying it again', () => {
+    expect(renderText(homeSurface(carolHome))).toContain('You are Available');
+    const said = homeSurface(carolHome, { said: true });
+    expect(renderText(said)).not.toContain('You are Available');
+    expect(buttons(said)[0]).toBe('Set Away');
+  });
   it('an agent set Away is offered Set Available and no monitoring', () => {
     const text = renderText(homeSurface(bobHomeAway));
     expect(text).toContain('[Set Available]');
@@ -135,6 +141,11 @@ describe('chat lines', () => {
     expect(renderText(entryLine(entries.note!, activeLines)!)).toBe('🔒 note · Alice Ng: VIP customer');
     expect(renderText(entryLine(entries.monitor!, activeLines)!)).toBe('👀 agents only · Carol Lefèvre: psst');
     expect(renderText(entryLine(entries.user!, activeLines)!)).toBe('Jane Doe: Thanks! Error is <!channel> & <@U123>');
+  });
+  it('name colleagues in full, as every other card does (the end user reads first names)', () => {
+    expect(renderText(entryLine(entries.joined!, activeLines)!)).toBe('➡️ Bob Martin joined as participant.');
+    expect(renderText(entryLine(entries.left!, activeLines)!)).toBe('⬅️ Bob Martin left the chat.');
+    expect(renderText(entryLine(entries.promoted!, activeLines)!)).toBe('⬆️ Carol Lefèvre is now a participant.');
   });
   it('name the chat in a 1:1 that holds several', () => {
     expect(renderText(entryLine(entries.user!, activeLines, { inChat: true })!)).toMatch(/^K7Q2XD · Jane Doe:/);

@@ -1,9 +1,10 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { Outcome } from '../../../src/app/intents.js';
-import { line, withNotice } from '../../../src/app/surfaces/surface.js';
-import { CARD_CONTENT_TYPE } from '../activity.js';
+import { line, type Surface, withNotice } from '../../../src/app/surfaces/surface.js';
+import { CARD_CONTENT_TYPE, markdownMessage } from '../activity.js';
 import { card } from '../render/adaptiveCard.js';
-import { present, run, type TeamsDeps } from './present.js';
+import { markdown } from '../render/markdown.js';
+import { present, rememberList, run, type TeamsDeps } from './present.js';
 
 /** A card button's verb and data (the card's inputs merged in), untrusted until the core validates them. */
 export function clickOf(value: unknown): { verb: unknown; data: Record<string, unknown> } {
@@ -11,11 +12,21 @@ export function clickOf(value: unknown): { verb: unknown; data: Record<string, u
   return { verb, data };
 }
 
-/** Action.Execute: the answer is the card as the clicker should now see it, with the result on top. */
+/** Cards Switchboard redraws for everyone as their chat changes: a chat's root, a list. */
+const keptCurrent = (s: Surface | undefined): boolean => s?.meta?.kind === 'root' || s?.meta?.kind === 'list';
+
+/**
+ * Action.Execute: the answer is the card as the clicker should now see it, with the result on
+ * top. On a card that is redrawn as its chat changes (for everyone, a moment later), what was
+ * done is also said as a message, or the clicker would never see it.
+ */
 export async function onExecute(d: TeamsDeps, tc: TurnContext, verb: unknown, data: unknown): Promise<AdaptiveCardInvokeResponse> {
   const out = await run(d, { kind: 'click', agent: await d.people.agentOf(tc), verb, data });
   const base = out.open ?? (out.show ? await out.show().catch(() => undefined) : undefined);
   const shown = base ? (out.notice ? withNotice(base, out.notice.text, out.notice.tone) : base) : out.notice ? line(out.notice.text) : undefined;
+  if (out.notice && out.notice.tone !== 'attention' && keptCurrent(base)) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
+  // A list drawn in place of another card (a home's Back) is the one to keep current.
+  if (base && tc.activity.replyToId) await rememberList(d, tc.activity, base, tc.activity.replyToId);
   if (!shown) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'OK' as unknown as Record<string, unknown> };
   return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card(shown) as unknown as Record<string, unknown> };
 }
@@ -27,5 +38,5 @@ export async function onExecute(d: TeamsDeps, tc: TurnContext, verb: unknown, da
 export async function onSubmit(d: TeamsDeps, tc: TurnContext): Promise<void> {
   const { verb, data } = clickOf(tc.activity.value);
   const out: Outcome = await run(d, { kind: 'click', agent: await d.people.agentOf(tc), verb, data });
-  await present(tc, out);
+  await present(d, tc, out);
 }

@@ -56,15 +56,15 @@ export async function onMessage(d: TeamsDeps, tc: TurnContext): Promise<void> {
   const files = filesOf(a);
   const attached = files.length > 0 ? { files } : {};
   if (isPersonal(a)) {
-    return present(tc, await run(d, { kind: 'reply', agent, place, text, commandable: true, mentions: await mentions(d, tc), ...attached, ...(link ? { link } : {}) }));
+    return present(d, tc, await run(d, { kind: 'reply', agent, place, text, commandable: true, mentions: await mentions(d, tc), ...attached, ...(link ? { link } : {}) }));
   }
   const inChat = isChannelThread(a) && (await d.ctx.store.links.mirrorChats(place)).length > 0;
   if (inChat && !(mentionsBot(a) && commandWord(text))) {
     if (!text && files.length === 0) return;
-    return present(tc, await run(d, { kind: 'reply', agent, place, text, ...attached, ...(link ? { link } : {}) }));
+    return present(d, tc, await run(d, { kind: 'reply', agent, place, text, ...attached, ...(link ? { link } : {}) }));
   }
   if (!mentionsBot(a) && !isPersonal(a) && isChannelThread(a)) return; // channel talk that is not about a chat
-  return present(tc, await run(d, { kind: 'command', agent, text, mentions: await mentions(d, tc), ...(inChat ? { place } : {}), prefix: PREFIX }));
+  return present(d, tc, await run(d, { kind: 'command', agent, text, mentions: await mentions(d, tc), ...(inChat ? { place } : {}), prefix: PREFIX }));
 }
 
 /** An agent edited or deleted a message they had sent. */

@@ -1,9 +1,9 @@
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AppContext } from '../../../src/app/context.js';
 import { dispatch } from '../../../src/app/dispatch/index.js';
 import type { Intent, Outcome } from '../../../src/app/intents.js';
-import { withNotice } from '../../../src/app/surfaces/surface.js';
+import { type Surface, withNotice } from '../../../src/app/surfaces/surface.js';
 import { say } from '../../../src/app/wording/index.js';
 import { activityOf, markdownMessage } from '../activity.js';
 import type { TeamsPeople } from '../people.js';
@@ -23,8 +23,19 @@ export const PREFIX = say('help.prefix.mention', { bot: 'Switchboard' });
 
 export const run = (d: TeamsDeps, intent: Intent): Promise<Outcome> => dispatch(d.ctx, intent, { prefix: PREFIX });
 
-/** Answers in the conversation the activity came from: one message, the notice atop what it opens. */
-export async function present(tc: TurnContext, out: Outcome): Promise<void> {
-  if (out.open) await tc.sendActivity(activityOf(out.notice ? withNotice(out.open, out.notice.text, out.notice.tone) : out.open));
-  else if (out.notice) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
+/**
+ * Answers in the conversation the activity came from: one message, the notice atop what it
+ * opens. A list drawn this way (a home, the monitor card) is remembered, to be kept current.
+ */
+export async function present(d: TeamsDeps, tc: TurnContext, out: Outcome): Promise<void> {
+  if (out.open) {
+    const r = await tc.sendActivity(activityOf(out.notice ? withNotice(out.open, out.notice.text, out.notice.tone) : out.open));
+    if (r?.id) await rememberList(d, tc.activity, out.open, r.id);
+  } else if (out.notice) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
+}
+
+/** Lists are drawn again whenever their chats change (TeamsPlatform.publishHome): where this one is. */
+export async function rememberList(d: TeamsDeps, a: Partial<Activity>, s: Surface, activityId: string): Promise<void> {
+  if (s.meta?.kind !== 'list' || !a.conversation?.id || !a.serviceUrl) return;
+  await d.refs.saveListCard(s.meta.id, { conversationId: a.conversation.id, activityId, serviceUrl: a.serviceUrl });
 }

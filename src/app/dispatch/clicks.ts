@@ -217,7 +217,7 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
       await publishHomes(ctx, [agent]);
       return availabilityDone(d.to === 'available');
     },
-    show: async (ctx, agent) => homeSurface(await homeView(ctx, agent)),
+    show: async (ctx, agent) => homeSurface(await homeView(ctx, agent), { said: true }),
   },
   join: {
     run: async (ctx, agent, d) => {

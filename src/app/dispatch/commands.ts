@@ -43,7 +43,7 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     case 'away': {
       await setAvailability(ctx, agent.id, command.kind === 'available');
       await publishHomes(ctx, [agent]);
-      return { ...availabilityDone(command.kind === 'available'), open: homeSurface(await homeView(ctx, agent)) };
+      return { ...availabilityDone(command.kind === 'available'), open: homeSurface(await homeView(ctx, agent), { said: true }) };
     }
     case 'monitor':
       return { open: monitoringSurface(await monitoringView(ctx, agent), agent.id) };

@@ -56,19 +56,20 @@ function monitorItem(v: SessionView, agentId: string, from: ListName): Block[] {
   return blocks;
 }
 
-/** The agent's home: availability, pending invites, their chats, and for supervisors the chats they watch over. */
-export function homeSurface(home: HomeView): Surface {
+/**
+ * The agent's home: availability, pending invites, their chats, and for supervisors the chats
+ * they watch over. `said`: their availability was just said above it (they changed it), so
+ * the home offers the button without saying it again.
+ */
+export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface {
   const id = home.agent.id;
   // Help requests have a section of their own ("Needs help"); offers and invites share one.
   const invites = home.invites.filter((iv) => iv.invite.kind !== 'help');
   const help = home.invites.filter((iv) => iv.invite.kind === 'help');
-  const availability: Block = {
-    type: 'text',
-    text: words(home.available ? 'home.available' : 'home.away'),
-    accessory: home.available
-      ? action(words('action.setAway'), call('availability', { to: 'away' }))
-      : action(words('action.setAvailable'), call('availability', { to: 'available' }), { style: 'primary' }),
-  };
+  const toggle = home.available
+    ? action(words('action.setAway'), call('availability', { to: 'away' }))
+    : action(words('action.setAvailable'), call('availability', { to: 'available' }), { style: 'primary' });
+  const availability: Block = o.said ? { type: 'actions', actions: [toggle] } : { type: 'text', text: words(home.available ? 'home.available' : 'home.away'), accessory: toggle };
   const blocks: Block[] = [
     { type: 'header', text: words('home.title') },
     availability,
@@ -82,7 +83,7 @@ export function homeSurface(home: HomeView): Surface {
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
-  return { kind: 'home', blocks, fallback: words('home.title') };
+  return { kind: 'home', blocks, fallback: words('home.title'), meta: { kind: 'list', id: `home:${id}` } };
 }
 
 /** The open help requests to the agent, with their answers. */

@@ -104,11 +104,15 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
       const agent = by ? c.agent(by) : undefined;
       return agent ? words('line.endedBy', { name: fullName(agent) }) : words('line.ended');
     }
-    case 'participant':
-      if (entry.action === 'promoted') return words('line.promoted', { name: entry.name });
+    case 'participant': {
+      // Agents read colleagues' full names everywhere (the end user's copy says only the first).
+      const known = c.agent(entry.agentId);
+      const name = known ? fullName(known) : entry.name;
+      if (entry.action === 'promoted') return words('line.promoted', { name });
       // An owner leaves by handing the chat on: its own line says how.
-      if (entry.action === 'left') return entry.mode === 'owner' ? null : words('line.left', { name: entry.name });
-      return words('line.joined', { name: entry.name, mode: modeWord(entry.mode) });
+      if (entry.action === 'left') return entry.mode === 'owner' ? null : words('line.left', { name });
+      return words('line.joined', { name, mode: modeWord(entry.mode) });
+    }
     case 'event': {
       const who = entry.by ? c.agent(entry.by) : undefined;
       const by = who ? fullName(who) : entry.by ?? '…';
