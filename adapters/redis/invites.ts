@@ -23,8 +23,10 @@ export class RedisInvites implements InviteStore {
     }, w));
   }
 
-  async settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes, o: { reason?: string } = {}): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>> {
-    const reply = await runSessionScript(this.redis, this.prefix, 'settleInvite', sessionId, { inviteId, to, now, ...(member ? { member: JSON.stringify(member) } : {}), ...(o.reason ? { reason: o.reason } : {}) }, w);
+  async settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes, o: { reason?: string; unreached?: boolean } = {}): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>> {
+    const reply = await runSessionScript(this.redis, this.prefix, 'settleInvite', sessionId, {
+      inviteId, to, now, ...(member ? { member: JSON.stringify(member) } : {}), ...(o.reason ? { reason: o.reason } : {}), ...(o.unreached ? { unreached: true } : {}),
+    }, w);
     if (reply[0] === 1) {
       // It took: a record that reads back badly must not make it look as if it had not.
       const invite = readRecord(InviteSchema, reply[1] ?? '', `invite ${inviteId}`, this.log) ?? (JSON.parse(reply[1] ?? '{}') as Invite);

@@ -25,6 +25,8 @@ const asRef = (r: MessageRef): PostedRef | undefined =>
 
 /** Statuses meaning "this user cannot be messaged by the bot" (not installed, unknown, blocked). */
 const UNREACHABLE = new Set([400, 403, 404]);
+/** A send into a 1:1 refused so: the conversation is not one the bot may write in (yet). */
+const REFUSED_HERE = new Set([403, 404]);
 
 export interface TeamsClientDeps {
   ctx: AppContext;
@@ -76,8 +78,20 @@ export class TeamsPlatform implements PlatformPort {
     if (dest.startsWith(AGENT)) {
       const agent = this.d.ctx.directory.get().agent(dest.slice(AGENT.length));
       const to = agent ? await this.direct1on1(agent) : null;
-      if (!to) return null;
-      const ref = await this.sendAll(to.serviceUrl, to.conversationId, s);
+      if (!agent || !to) return null;
+      let ref: PostedRef;
+      try {
+        ref = await this.sendAll(to.serviceUrl, to.conversationId, s);
+      } catch (err) {
+        const status = statusOf(err);
+        if (err instanceof RetryLaterError || status === undefined || !REFUSED_HERE.has(status)) throw err;
+        // Not a 1:1 the bot may write in: forgotten, so a resend tries afresh (or the one they open).
+        this.d.log.info({ agentId: agent.id, status }, 'Teams refused a message in the agent\'s 1:1 (app not installed for them?)');
+        await this.d.refs.forgetConversation(to.aad, to.conversationId);
+        return null;
+      }
+      // A 1:1 opened for this card is kept once something reached it.
+      if (to.opened) await this.d.refs.saveUser({ aadObjectId: to.aad, conversationId: to.conversationId, serviceUrl: to.serviceUrl, tenantId: to.tenantId });
       return { ref: { ...ref }, place: placeKey(to.conversationId) };
     }
     const channelId = dest.slice(CHANNEL.length);
@@ -169,11 +183,11 @@ export class TeamsPlatform implements PlatformPort {
    * (their Teams or AAD id, a tenant and a serviceUrl). Null when Teams says the bot cannot
    * reach them (app not installed for them) or we know too little to try.
    */
-  private async direct1on1(agent: Agent): Promise<{ conversationId: string; serviceUrl: string } | null> {
+  private async direct1on1(agent: Agent): Promise<{ aad: string; conversationId: string; serviceUrl: string; tenantId?: string; opened?: true } | null> {
     const aad = await this.d.people.aadObjectId(agent);
     if (!aad) return null;
     const rec = await this.d.refs.user(aad);
-    if (rec?.conversationId && rec.serviceUrl) return { conversationId: rec.conversationId, serviceUrl: rec.serviceUrl };
+    if (rec?.conversationId && rec.serviceUrl) return { aad, conversationId: rec.conversationId, serviceUrl: rec.serviceUrl };
     const queues = this.d.ctx.directory.get().queues;
     const own = queues.filter((q) => agent.queues.includes(q.id)).map(teamsOfQueue).find(Boolean);
     const any = own ?? queues.map(teamsOfQueue).find(Boolean);
@@ -188,8 +202,8 @@ export class TeamsPlatform implements PlatformPort {
       const r = await this.d.connector.create(serviceUrl, {
         isGroup: false, members: [{ id: rec?.userId ?? aad, name: '' }], tenantId, channelData: { tenant: { id: tenantId } }, ...(bot ? { bot } : {}),
       }, `user:${aad}`);
-      await this.d.refs.saveUser({ aadObjectId: aad, conversationId: r.id, serviceUrl, tenantId });
-      return { conversationId: r.id, serviceUrl };
+      // Kept only once a message has gone through it (postTop): Teams may open a 1:1 it then refuses to write in.
+      return { aad, conversationId: r.id, serviceUrl, tenantId, opened: true };
     } catch (err) {
       if (err instanceof RetryLaterError) throw err;
       const status = statusOf(err);

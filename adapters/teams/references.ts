@@ -60,6 +60,14 @@ export class TeamsReferences {
     return merged;
   }
 
+  /** A 1:1 the bot may not write in is forgotten (unless another has been learned meanwhile). */
+  async forgetConversation(aadObjectId: string, conversationId: string): Promise<void> {
+    const known = await this.user(aadObjectId);
+    if (known?.conversationId !== conversationId) return;
+    const { conversationId: _gone, ...rest } = known;
+    await this.store.remember(`teams:user:${aadObjectId}`, JSON.stringify(rest));
+  }
+
   channel(channelId: string): Promise<ChannelRef | undefined> {
     return this.store.lookup(`teams:channel:${channelId}`).then((raw) => parse(ChannelRef, raw));
   }

@@ -250,14 +250,15 @@ export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: 
 
 /**
  * The expiry job's handler: pending → expired, or nothing when the invite has already been
- * answered (a late or repeated run).
+ * answered (a late or repeated run). `unreached`: it ends at once because it could not be
+ * delivered (its thread line says so, instead of saying it went unanswered).
  */
-export async function expireInvite(ctx: AppContext, inviteId: string): Promise<boolean> {
+export async function expireInvite(ctx: AppContext, inviteId: string, o: { unreached?: boolean } = {}): Promise<boolean> {
   const inv = await ctx.store.invites.get(inviteId);
   if (!inv || inv.status !== 'pending') return false;
   const r = await ctx.store.invites.settle(inv.sessionId, inviteId, 'expired', ctx.now(), undefined, {
     effects: [changed(inv), { type: 'session.changed', sessionId: inv.sessionId }],
-  });
+  }, o.unreached ? { unreached: true } : {});
   if (r.ok) {
     ctx.metrics.inviteOutcome('expired');
     await Promise.all([ctx.store.lists.reindex(inv.sessionId), ctx.outbox.kick(inv.sessionId)]);
@@ -275,7 +276,7 @@ export async function resendInvite(ctx: AppContext, inviteId: string, agentId: s
   const again = mayBeInvited({ session, inviterId: prev.inviterId, ...e.about(ctx.directory.get().agent(prev.inviteeId), prev.inviteeId), pendingForInvitee: false });
   if (!again.ok) throw Refused.from(again);
   const now = ctx.now();
-  const { respondedAt: _r, resentAs: _s, reason: _why, ...rest } = prev;
+  const { respondedAt: _r, resentAs: _s, reason: _why, unreached: _u, ...rest } = prev;
   const [next] = await place(ctx, [{
     ...rest, id: newInviteId(session.id), status: 'pending', attempt: prev.attempt + 1, previousId: prev.id, rootId: prev.rootId,
     createdAt: now, expiresAt: now + ctx.settings.inviteTtlMs,

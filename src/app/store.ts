@@ -147,7 +147,7 @@ export interface InviteStore {
    * pending → `to`, once; on `accepted` the member is added in the same step (for an offer:
    * the owner changes). The pending rest of its group are cancelled then, and returned.
    */
-  settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes, o?: { reason?: string }): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>>;
+  settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes, o?: { reason?: string; unreached?: boolean }): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>>;
   get(inviteId: string): Promise<Invite | undefined>;
   list(sessionId: string): Promise<Invite[]>;
 }

@@ -61,6 +61,8 @@ export const InviteSchema = z.object({
   reason: z.string().max(NOTE_MAX).optional(),
   /** Cancelled because this member of its group took it. */
   takenBy: z.string().optional(),
+  /** Ended at once (expired): it could not be delivered to its invitee on any platform. */
+  unreached: z.boolean().optional(),
 });
 export type Invite = z.infer<typeof InviteSchema>;
 

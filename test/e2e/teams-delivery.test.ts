@@ -79,13 +79,38 @@ describe('Teams: an invitee the bot cannot reach', () => {
     w = await startTeamsWorld({ tenant: false });
     const chat = await acceptedChat(w);
     await w.teams.post(w.teams.threadMessage(USERS.alice, chat.thread, 'invite Bob Martin', { mention: true }));
-    const notice = await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Could not deliver the invite to Bob Martin/.test(String(c.body?.text)));
+    const notice = await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Could not deliver the invite to Bob Martin/.test(cardText(cardsIn(c)[0])));
     expect(notice.op).toBe('sendToConversation');
+    expect(verbs(cardsIn(notice)[0])).toEqual(['resend']);
     expect(w.fake.calls((c) => c.op === 'createConversation' && !c.body?.channelData?.channel)).toHaveLength(0);
     // Nobody can answer it: it has ended, and its line offers Resend without waiting out the TTL.
     const invite = await waitFor(async () => (await w!.h.service.ctx.store.invites.list(chat.id)).find((i) => i.status === 'expired'), 5000, 'the invite ended');
     expect(invite.inviteeId).toBe('bob');
-    await w.fake.waitFor((c) => inThreadOf(chat)(c) && cardsIn(c).some((card) => verbs(card).includes('resend')));
+  });
+
+  it('when Teams opens a 1:1 but refuses to write in it, the thread says so once (never also "expired"), and a Resend reaches them once they open the app', async () => {
+    w = await startTeamsWorld();
+    const chat = await acceptedChat(w);
+    // Teams opens a 1:1 (a:conv-…) and then refuses the card in it: the app is not installed for Bob.
+    w.fake.failNext({ status: 403, times: 1, match: (c) => c.op === 'sendToConversation' && String(c.conversationId).startsWith('a:conv-') });
+    await w.teams.post(w.teams.threadMessage(USERS.alice, chat.thread, 'invite Bob Martin', { mention: true }));
+    const line = await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Could not deliver the invite to Bob Martin/.test(cardText(cardsIn(c)[0])));
+    expect(verbs(cardsIn(line)[0])).toEqual(['resend']);
+    const first = (await w.h.service.ctx.store.invites.list(chat.id))[0]!;
+    expect(first).toMatchObject({ status: 'expired', unreached: true });
+    // One refused send, not five retries; the dead 1:1 is not kept.
+    expect(w.fake.calls((c) => c.status === 403)).toHaveLength(1);
+    expect((await w.h.service.ctx.store.links.lookup('teams:user:aad-bob')) ?? '').not.toMatch(/a:conv-/);
+
+    // Bob opens the app; Alice resends from the line: the card reaches his 1:1.
+    await w.teams.post(w.teams.install(USERS.bob, 'a:dm-bob'));
+    const resent = await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'resend', actionData(cardsIn(line)[0], 'resend')[0]!, line.responseId));
+    expect(cardText(resent.body.value)).toMatch(/Invite resent to Bob Martin/);
+    const card = await w.fake.waitFor((c) => c.conversationId === 'a:dm-bob' && c.op === 'sendToConversation' && verbs(cardsIn(c)[0]).includes('participate'));
+    expect(card.status).toBe(200);
+    // Nothing in the thread ever said it went unanswered.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(w.fake.calls((c) => inThreadOf(chat)(c) && /expired without an answer/.test(String(c.body?.text) + cardText(cardsIn(c)[0])))).toEqual([]);
   });
 
   it('when Teams refuses to open the 1:1 (app not installed for them), the inviter is told in the thread', async () => {
@@ -93,7 +118,7 @@ describe('Teams: an invitee the bot cannot reach', () => {
     const chat = await acceptedChat(w);
     w.fake.failNext({ status: 403, match: (c) => c.op === 'createConversation' && c.body?.members?.[0]?.id === 'aad-bob' });
     await w.teams.post(w.teams.threadMessage(USERS.alice, chat.thread, 'invite Bob Martin', { mention: true }));
-    await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Could not deliver the invite to Bob Martin/.test(String(c.body?.text)));
+    await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Could not deliver the invite to Bob Martin/.test(cardText(cardsIn(c)[0])));
     expect(w.fake.calls((c) => c.op === 'createConversation' && c.status === 403)).toHaveLength(1);
   });
 });

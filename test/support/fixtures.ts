@@ -127,6 +127,7 @@ export const inviteViews = {
   acceptedMonitor: inviteView(invites[0]!),
   rejected: inviteView(invite({ status: 'rejected' })),
   expired: inviteView(invite({ status: 'expired', respondedAt: T0 + 3 * MIN + TTL })),
+  unreached: inviteView(invite({ status: 'expired', id: 'inv_unreached', unreached: true, respondedAt: T0 + 3 * MIN })),
   cancelled: inviteView(invite({ status: 'cancelled' }), endedView),
   rejectedResent: inviteView(invite({ status: 'rejected', resentAs: 'inv_resent' })),
   rejectedAtLimit: inviteView(invite({ status: 'rejected', attempt: MAX_RESENDS + 1 })),

@@ -87,6 +87,11 @@ describe('the thread line about an invite', () => {
     expect(renderText(inviteLine(inviteViews.rejectedAtLimit))).toContain(`The resend limit (${MAX_RESENDS}) is reached.`);
     expect(buttons(inviteLine(inviteView(invite({ status: 'rejected' }), endedView)))).toEqual([]);
   });
+  it('says an invite that could not be delivered was not delivered, never that it went unanswered, with Resend', () => {
+    const text = renderText(inviteLine(inviteViews.unreached));
+    expect(text).toMatch(/^Could not deliver the invite to Bob Martin: .* \[Resend\]/);
+    expect(text).not.toMatch(/expired/);
+  });
   it('names the outcome the same way for every status', () => {
     expect(renderText(inviteLine(inviteViews.accepted))).toBe('✅ Bob Martin joined as participant.');
     expect(renderText(inviteLine(inviteViews.resent))).toBe('🔁 Alice Ng resent the invite to Bob Martin as participant (attempt 2).');

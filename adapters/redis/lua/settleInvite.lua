@@ -6,7 +6,7 @@
   exactly one of a group joins.
 
   Input: the session KEYS and ARGV of includes/prelude.lua;
-         params {inviteId, to, now, member?, reason?}
+         params {inviteId, to, now, member?, reason?, unreached?}
   Output: {1, inviteJson, cancelledInviteId...} | {0, code, inviteJson?} with code
           'invite_not_found' | 'not_pending' | 'not_active' | 'not_pending:not_pending.expired'
           | 'already_member' | 'not_owner'
@@ -38,6 +38,7 @@ end
 inv.status = p.to
 inv.respondedAt = p.now
 if p.reason then inv.reason = p.reason end
+if p.unreached then inv.unreached = true end
 local out = cjson.encode(inv)
 redis.call('HSET', KEYS[3], p.inviteId, out)
 if redis.call('HGET', KEYS[4], inv.inviteeId) == p.inviteId then redis.call('HDEL', KEYS[4], inv.inviteeId) end

@@ -6,7 +6,7 @@ import { homeSurface } from '../surfaces/home.js';
 import { inviteCard, threadLine } from '../surfaces/invites.js';
 import { escalationCard } from '../surfaces/queue.js';
 import { lineContext, namingChat } from '../surfaces/lines.js';
-import { agentName, userName } from '../surfaces/names.js';
+import { userName } from '../surfaces/names.js';
 import { rootSurface, type Viewer } from '../surfaces/root.js';
 import { line, type Surface } from '../surfaces/surface.js';
 import { expireInvite } from '../invites.js';
@@ -196,22 +196,18 @@ export async function rootPosted(ctx: AppContext, d: Delivery, posted: Posted): 
 }
 
 /**
- * When a card could not reach its invitee on any platform, the inviter's mirrors say so, and
- * the invite ends at once: nobody can answer it, and it can be resent once they open the app.
+ * When a card could not reach its invitee on any platform, the invite ends at once: nobody can
+ * answer it. Its thread line says it could not be delivered (never that it went unanswered),
+ * with Resend, for once they open the app.
  */
 export async function unreachable(ctx: AppContext, d: Delivery): Promise<void> {
   const inviteId = d.ref.startsWith('card:') ? d.ref.slice(5) : undefined;
   if (!inviteId) return;
-  const { view, mirrors } = await load(ctx, d.sessionId);
-  const invite = view.invites.find((i) => i.id === inviteId);
+  const invite = await ctx.store.invites.get(inviteId);
   if (!invite || invite.status !== 'pending') return;
   const invitee = ctx.directory.get().agent(invite.inviteeId);
   if (invitee && platformsOf(ctx, invitee).length > 1) return;
-  const notice = line(words(invite.kind === 'transfer' ? 'offer.unreached' : 'invite.unreached', { name: agentName(invitee, invite.inviteeId) }));
-  for (const m of mirrors.filter((x) => x.kind === 'channel' || x.agentId === invite.inviterId)) {
-    await ctx.engine.enqueue(m.dest, [post(d.sessionId, `unreached:${inviteId}:${m.id}`, m.id, notice)]);
-  }
-  await expireInvite(ctx, inviteId);
+  await expireInvite(ctx, inviteId, { unreached: true });
 }
 
 /** Someone who joins a chat from another platform reads it in their 1:1 (or is let into its channel). */

@@ -98,6 +98,7 @@ export function inviteCard(iv: InviteView, now: number): Surface {
 
 function lineText(iv: InviteView, invitee: string, inviter: string): Rich {
   const inv = iv.invite;
+  if (inv.unreached) return words(inv.kind === 'transfer' ? 'offer.unreached' : inv.kind === 'help' ? 'help.unreached' : 'invite.unreached', { name: invitee });
   if (inv.kind === 'transfer') return words(`offer.line.${inv.status === 'pending' ? 'sent' : inv.status}`, { inviter, invitee });
   const mode = modeWord(joinedMode(iv) ?? inv.mode);
   if (inv.kind === 'help' && inv.status === 'accepted') return words('help.line.accepted', { invitee, mode });
@@ -140,6 +141,8 @@ export function inviteLine(iv: InviteView): Surface {
  */
 export function threadLine(iv: InviteView): { id: string; surface: Surface } | undefined {
   const invite = iv.invite;
+  // Never delivered: said for each one, of a group too (the others may still answer).
+  if (invite.unreached) return { id: `outcome:${invite.id}:unreached`, surface: inviteLine(iv) };
   if (!invite.group) {
     if (invite.status === 'pending' && invite.attempt === 1) return undefined;
     return { id: `outcome:${invite.id}:${invite.status}`, surface: inviteLine(iv) };
@@ -160,6 +163,7 @@ export function threadLine(iv: InviteView): { id: string; surface: Surface } | u
 function response(inv: Invite, agents: (id: string) => Agent | undefined, joined: string | undefined): Rich {
   if (inv.status === 'accepted') return words(`invites.response.accepted.${inv.kind === 'transfer' ? 'owner' : joined === 'monitor' ? 'monitor' : inv.kind === 'help' ? 'participant' : inv.mode}`);
   if (inv.takenBy) return words('invites.response.taken', { name: agentName(agents(inv.takenBy), inv.takenBy) });
+  if (inv.unreached) return words('invites.response.unreached');
   return words(`invites.response.${inv.status}`);
 }
 

@@ -129,6 +129,7 @@ export const en = {
   'help.line.nobody': '⏰ No supervisor answered the help request.',
   'invite.unreached': 'Could not deliver the invite to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then resend.',
   'offer.unreached': 'Could not deliver the offer to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then offer the chat again.',
+  'help.unreached': 'Could not deliver the help request to {name}: they have not opened a chat with Switchboard on any platform yet.',
 
   // Invites: the invitee's card
   'invite.card.participant': '👋 **{inviter}** invites you to **participate in** a chat.',
@@ -181,6 +182,7 @@ export const en = {
   'invites.response.expired': 'No answer (expired)',
   'invites.response.cancelled': 'None (cancelled)',
   'invites.response.taken': 'None ({name} answered first)',
+  'invites.response.unreached': 'None (it could not be delivered)',
   'invites.response.accepted.owner': 'Accept',
   'invites.item.offer': '**{invitee}** was offered the chat',
   'invites.item.help': '**{invitee}** was asked for help',
