@@ -3,6 +3,7 @@ import { isCluster, type RedisClient, usesShardedPubSub } from './connection.js'
 import { quiet, readRecord } from './records.js';
 import type { StoreResult, Writes } from '../../src/app/store.js';
 import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js';
+import { actingPlace } from '../../src/app/acting.js';
 import { eventsChannel, globalKeys, sessionKeyList, sessionKeys } from './keys.js';
 import { type ScriptName, withScripts } from './scripts.js';
 
@@ -13,7 +14,9 @@ export type ScriptReply = [number, ...string[]];
  * as one atomic step (see lua/includes/prelude.lua for the argument layout).
  */
 export async function runSessionScript(redis: RedisClient, prefix: string, name: ScriptName, sessionId: string, params: Record<string, unknown>, w: Writes = {}, markDirty = true): Promise<ScriptReply> {
-  const entries = (w.entries ?? []).map((e) => JSON.stringify(EntryBody.parse(e)));
+  // What a command writes remembers where it was typed, unless the entry says (a message's own origin).
+  const typed = actingPlace();
+  const entries = (w.entries ?? []).map((e) => JSON.stringify(EntryBody.parse(typed && e.kind !== 'status' && !('origin' in e && e.origin) ? { ...e, origin: typed } : e)));
   const effects = (w.effects ?? []).map((e) => JSON.stringify(e));
   const args = [
     ...sessionKeyList(sessionKeys(prefix, sessionId)),

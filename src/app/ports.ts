@@ -28,7 +28,10 @@ export type MessageRef = Record<string, string>;
 
 /** One place a chat is shown: its queue's channel, or an agent's 1:1 with the bot. */
 export const MirrorSchema = z.object({
-  /** The platform's id for a channel mirror; `platform:agentId` for an agent's 1:1. */
+  /**
+   * The platform's id for a channel mirror; `platform:agentId:joinedAt` for an agent's 1:1:
+   * one copy per time they join, so a copy from before they left is never written to again.
+   */
   id: z.string(),
   platform: z.string(),
   kind: z.enum(['channel', 'direct']),

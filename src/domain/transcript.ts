@@ -46,6 +46,8 @@ export const EntryBody = z.discriminatedUnion('kind', [
     /** Whom or what it was about: an agent id (promoted), a queue id (moved). */
     about: z.string().optional(),
     note: z.string().optional(),
+    /** Where the command that wrote it was typed (see src/app/acting.ts). */
+    origin: z.string().optional(),
   }),
   z.object({
     kind: z.literal('participant'),
@@ -56,6 +58,7 @@ export const EntryBody = z.discriminatedUnion('kind', [
     /** `promoted`: a monitor made a participant. */
     action: z.enum(['joined', 'left', 'promoted']),
     via: z.enum(['accept', 'invite', 'supervisor', 'help', 'transfer']).optional(),
+    origin: z.string().optional(),
   }),
 ]);
 export type EntryBody = z.infer<typeof EntryBody>;

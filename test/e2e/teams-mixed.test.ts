@@ -33,6 +33,7 @@ agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0ALICE } }
   - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-bob } }
   - { id: dan, firstName: Dan, lastName: Ortiz, email: dan@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0DAN } }
+  - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [it-support], slack: { userId: U0CAROL } }
 `, 'mixed.yaml'),
   });
   slack = new SlackRequests(w.h.url);
@@ -74,8 +75,7 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     // The joiner's 1:1 becomes a mirror: the session card, then the recent messages.
     const root = await w.fake.waitFor((c) => inDm(c) && /Chat with Jane/.test(cardText(cardsIn(c)[0])));
     // Bob's own copy offers what a participant may do: invite, not end the chat.
-    // (No supervisor in this directory: nobody to ask for help, so no Ask for help.)
-    expect(verbs(cardsIn(root)[0])).toEqual(['invite.open', 'leave']);
+    expect(verbs(cardsIn(root)[0])).toEqual(['invite.open', 'assist.open', 'leave']);
     await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('The printer is jammed'));
   });
 
@@ -217,6 +217,55 @@ describe('a transfer from a Slack owner to a Teams agent', () => {
     await w.fake.waitFor((c) => c.seq > before && inDm(c) && /My screen is blue/.test(textOf(c)));
     await w.teams.post(w.teams.personalMessage(USERS.bob, DM, `${ref} Let me have a look`));
     await waitFor(async () => ((await json(`${w.h.url}/api/v1/sessions/${id}/messages`, { token })).body.messages as Array<{ text?: string }>).some((m) => m.text === 'Let me have a look'), 5000, 'his reply');
+  });
+});
+
+describe("a Teams participant's 1:1 copy of a Slack chat", () => {
+  async function joined() {
+    const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Nora' }, text: 'Wifi down' } });
+    const id = r.body.session.id as string;
+    await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts && JSON.stringify(c.args.blocks).includes(id));
+    const ts = fakeSlack.messages(CHANNEL).find((m) => !m.thread_ts && JSON.stringify(m.blocks).includes(id))!.ts;
+    await slack.click('U0ALICE', 'accept', { sessionId: id }, { channel: CHANNEL, ts });
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(id))?.status === 'active', 5000, 'accepted');
+    const ref = (await w.h.service.ctx.store.sessions.get(id))!.ref;
+    return { id, token: r.body.token as string, ts, ref };
+  }
+  async function invitedAndIn(chat: { id: string; ref: string }) {
+    const before = w.fake.calls().length;
+    await slack.command('U0ALICE', '/chat', `invite bob@example.com participant ${chat.ref}`);
+    const card = await w.fake.waitFor((c) => c.seq > before && inDm(c) && verbs(cardsIn(c)[0]).includes('participate') && JSON.stringify(c.body).includes(chat.id));
+    await w.teams.post(w.teams.invoke(USERS.bob, DM, 'participate', actionData(cardsIn(card)[0], 'participate')[0]!, card.responseId));
+    return w.fake.waitFor((c) => c.seq > before && inDm(c) && /Chat with Nora/.test(cardText(cardsIn(c)[0])) && JSON.stringify(c.body).includes(chat.id));
+  }
+
+  it('a command run in the 1:1 is answered there, without also getting the line it wrote', async () => {
+    const chat = await joined();
+    await invitedAndIn(chat);
+    const before = w.fake.calls().length;
+    await w.teams.post(w.teams.personalMessage(USERS.bob, DM, `/assist need a hand ${chat.ref}`));
+    await w.fake.waitFor((c) => c.seq > before && c.conversationId === DM && /Your help request for chat/.test(textOf(c)));
+    // The Slack thread has the line; the 1:1 it was typed in does not.
+    await fakeSlack.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /Bob Martin asked the supervisors for help: need a hand/.test(String(c.args.text)));
+    await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'still there?' } });
+    await w.fake.waitFor((c) => c.seq > before && inDm(c) && textOf(c).includes('still there?'));
+    expect(w.fake.calls((c) => c.seq > before && c.conversationId === DM && /asked the supervisors/.test(textOf(c) + cardText(cardsIn(c)[0])))).toEqual([]);
+  });
+
+  it('after a leave and a rejoin, the 1:1 gets a new copy, and nothing goes to the old one', async () => {
+    const chat = await joined();
+    const old = await invitedAndIn(chat);
+    await w.teams.post(w.teams.personalMessage(USERS.bob, DM, `/leave ${chat.ref}`));
+    await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === old.responseId && !verbs(cardsIn(c)[0]).includes('leave'));
+    const rejoined = await invitedAndIn(chat);
+    expect(rejoined.responseId).not.toBe(old.responseId);
+    const after = rejoined.seq;
+    await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'are you back?' } });
+    await w.fake.waitFor((c) => c.seq > after && inDm(c) && textOf(c).includes('are you back?'));
+    // The chat changes (a message, a new member on the root): the new copy is redrawn, never the old.
+    await slack.command('U0ALICE', '/chat', `invite dan monitor ${chat.ref}`);
+    await w.fake.waitFor((c) => c.seq > after && c.op === 'updateActivity' && c.activityId === rejoined.responseId);
+    expect(w.fake.calls((c) => c.seq > after && c.op === 'updateActivity' && c.activityId === old.responseId)).toEqual([]);
   });
 });
 

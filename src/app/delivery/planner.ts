@@ -150,9 +150,12 @@ async function relayEntry(ctx: AppContext, sessionId: string, entryId: string, o
   // request has its own outcome line.
   if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.action === 'joined' && entry.via !== undefined && ['invite', 'help', 'transfer'].includes(entry.via))) return;
   const origin = 'origin' in entry ? entry.origin : undefined;
+  // A message is not echoed to where it was typed; the line about a command, not to the 1:1 it
+  // was run in (its answer said so there; a thread keeps it for everyone who reads it).
+  const echo = (m: Mirror) => origin !== undefined && m.place === origin && (entry.kind === 'message' || entry.kind === 'edit' || entry.kind === 'delete' || m.kind === 'direct');
   const c = lineContextOf(ctx, view);
   for (const m of mirrors) {
-    if ((only && !only.includes(m.id)) || (origin && m.place === origin)) continue;
+    if ((only && !only.includes(m.id)) || echo(m)) continue;
     const d = lineDelivery(entry, c, m.id, { inChat: m.kind === 'direct' && platformOf(ctx, m.platform)?.threads === false });
     if (d) await ctx.engine.enqueue(m.dest, [d]);
   }
@@ -219,13 +222,16 @@ async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
   if (!home || mirrors.some((m) => m.agentId === agentId)) return;
   const channel = mirrors.find((m) => m.platform === home.id && m.kind === 'channel');
   if (channel) return home.admit?.(channel.dest, agent);
-  const id = `${home.id}:${agentId}`;
+  // A copy per membership: after a leave and a rejoin the new copy has a root of its own, and
+  // nothing (its lines, its updates) goes to the old one, which said they left.
+  const joined = view.members.find((m) => m.agentId === agentId)?.joinedAt ?? view.session.createdAt;
+  const id = `${home.id}:${agentId}:${joined}`;
   const mirror: Mirror = { id, platform: home.id, kind: 'direct', agentId, dest: home.direct(agent) };
   await ctx.store.sessions.setMirror(sessionId, mirror);
   // The recent messages give the joiner the context the channel thread would have shown.
   const c = lineContext(view, (x) => ctx.directory.get().agent(x));
   const lines = view.recent.flatMap((e) => lineDelivery(e, c, id, { inChat: !home.threads }) ?? []);
-  await ctx.engine.enqueue(mirror.dest, [top(sessionId, `direct:${sessionId}:${agentId}`, refKeys.root(sessionId, id), rootSurface(view, { agentId }), { mirror: id }), ...lines]);
+  await ctx.engine.enqueue(mirror.dest, [top(sessionId, `direct:${sessionId}:${agentId}:${joined}`, refKeys.root(sessionId, id), rootSurface(view, { agentId }), { mirror: id }), ...lines]);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
 import type { Intent, Outcome } from '../intents.js';
 import { parseCall } from '../verbs.js';
+import { actingFrom } from '../acting.js';
 import { words } from '../wording/index.js';
 import { clickOf, pickerForm } from './clicks.js';
 import { commandLine } from './commands.js';
@@ -29,11 +30,11 @@ export async function dispatch(ctx: AppContext, intent: Intent, opts: DispatchOp
   try {
     switch (intent.kind) {
       case 'reply':
-        return await reply(ctx, agent, intent, opts.prefix);
+        return await actingFrom(intent.commandable ? intent.place : undefined, () => reply(ctx, agent, intent, opts.prefix));
       case 'revise':
         return await revise(ctx, agent, intent);
       case 'command':
-        return await commandLine(ctx, agent, intent.text, intent.mentions ?? [], { ...(intent.place ? { place: intent.place } : {}), prefix: opts.prefix });
+        return await actingFrom(intent.place, () => commandLine(ctx, agent, intent.text, intent.mentions ?? [], { ...(intent.place ? { place: intent.place } : {}), prefix: opts.prefix }));
       case 'search': {
         const parsed = parseCall(intent.verb, intent.data);
         if (!parsed.ok || (parsed.call.verb !== 'invite.search' && parsed.call.verb !== 'transfer.search')) throw Refused.of('invalid', { detail: parsed.ok ? parsed.call.verb : parsed.detail });

@@ -11,6 +11,7 @@ import { agentReply, agentRevision } from '../sessions.js';
 import { askSurface } from '../surfaces/help.js';
 import { words } from '../wording/index.js';
 import { commandLine } from './commands.js';
+import { actingFrom } from '../acting.js';
 import { Refused } from '../errors.js';
 import { chatsAt, resolveQueue } from './resolve.js';
 
@@ -126,7 +127,7 @@ export async function answerLine(ctx: AppContext, agent: Agent, lineId: string, 
     return out.notice ? out : { notice: { text: words('notice.sentToCustomer'), tone: 'good' } };
   }
   try {
-    return await commandLine(ctx, agent, line.text, line.mentions, { place: line.place, prefix }, { strict: true });
+    return await actingFrom(line.place, () => commandLine(ctx, agent, line.text, line.mentions, { place: line.place, prefix }, { strict: true }));
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
     await ctx.store.links.releaseClaim(claim);
