@@ -91,12 +91,12 @@ export const markdownMessage = (text: string): Partial<Activity> => ({ type: 'me
  */
 export const MESSAGE_TEXT_MAX = 18_000;
 
-/** A surface as an activity: a markdown message when it is only text, else a card. */
-export const activityOf = (s: Surface): Partial<Activity> => (isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s)));
+/** A surface as an activity: a markdown message when it is only text, else a card (`userIds`: see card()). */
+export const activityOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Partial<Activity> => (isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s, o)));
 
 /** A surface as the activities that carry it whole: a long text in several messages, in order. */
-export const activitiesOf = (s: Surface): Array<Partial<Activity>> =>
-  (isText(s) ? splitMarkdown(messageText(s), MESSAGE_TEXT_MAX).map(markdownMessage) : [cardMessage(card(s))]);
+export const activitiesOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Array<Partial<Activity>> =>
+  (isText(s) ? splitMarkdown(messageText(s), MESSAGE_TEXT_MAX).map(markdownMessage) : [cardMessage(card(s, o))]);
 
 export const tenantOf = (a: Partial<Activity>): string | undefined =>
   a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;

@@ -102,7 +102,7 @@ export class TeamsPlatform implements PlatformPort {
     const params: Partial<ConversationParameters> = {
       isGroup: true,
       channelData: { channel: { id: q.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) },
-      activity: activityOf(s) as ConversationParameters['activity'],
+      activity: activityOf(s, { userIds: await this.teamsIdsOf(s) }) as ConversationParameters['activity'],
       ...(tenantId ? { tenantId } : {}),
       ...(bot ? { bot } : {}),
     };
@@ -126,7 +126,19 @@ export class TeamsPlatform implements PlatformPort {
 
   async update(ref: MessageRef, s: Surface): Promise<void> {
     const r = asRef(ref);
-    if (r) await this.d.connector.update(r, activityOf(s));
+    if (r) await this.d.connector.update(r, activityOf(s, { userIds: await this.teamsIdsOf(s) }));
+  }
+
+  /** The Teams ids of a shared surface's viewers that Teams knows (learned when they wrote to the bot), for their own versions. */
+  private async teamsIdsOf(s: Surface): Promise<string[] | undefined> {
+    if (!s.viewers) return undefined;
+    const dir = this.d.ctx.directory.get();
+    const ids = await Promise.all(s.viewers.agentIds.map(async (id) => {
+      const agent = dir.agent(id);
+      const aad = agent ? await this.d.people.aadObjectId(agent) : undefined;
+      return aad ? (await this.d.refs.user(aad))?.userId : undefined;
+    }));
+    return ids.filter((x): x is string => typeof x === 'string' && x.length > 0);
   }
 
   async remove(ref: MessageRef): Promise<void> {

@@ -23,6 +23,8 @@ export interface SessionView {
   invites: Invite[];
   /** Who supervises the chat's queue (agent ids): whom a help request would go to. */
   supervisors: string[];
+  /** Who works the chat's queue (agent ids): the people its channel shows it to. */
+  agents: string[];
   /** The last few messages agents may see, oldest first. */
   recent: MessageEntry[];
   publicUrl: string;
@@ -73,6 +75,7 @@ export function viewOf(ctx: AppContext, { session, members, invites, recent: las
     members: members.map((m) => ({ ...m, agent: dir.agent(m.agentId) })).sort((a, b) => a.joinedAt - b.joinedAt),
     invites,
     supervisors: dir.supervisorsOf(session.queueId).map((a) => a.id),
+    agents: dir.agentsOf(session.queueId).map((a) => a.id),
     recent: last.filter((e): e is MessageEntry => e.kind === 'message' && e.visibility !== 'private').slice(-RECENT),
     publicUrl: ctx.settings.publicUrl,
     fileUrl: (file) => ctx.files.links.url(session.id, file),

@@ -153,6 +153,23 @@ describe('Teams: what a click did is not lost when its card is redrawn', () => {
   });
 });
 
+describe('Teams: the channel card, per viewer', () => {
+  it('asks Teams to show each member their own buttons, and the queue\'s other agents none', async () => {
+    const chat = await acceptedChat(w);
+    const put = await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === chat.root && verbs(cardsIn(c)[0]).includes('end'));
+    const refresh = cardsIn(put)[0]!.refresh as { action: { verb: string; data: Record<string, string> }; userIds: string[] };
+    expect(refresh.action).toMatchObject({ type: 'Action.Execute', verb: 'chat.show', data: { sessionId: chat.id } });
+    expect(refresh.userIds[0]).toBe(USERS.alice.id);
+    expect(refresh.userIds).toEqual(expect.arrayContaining([USERS.bob.id, USERS.dan.id, USERS.carol.id]));
+    // Teams runs the refresh for each of them: the owner gets her buttons; Bob, not in the chat, none.
+    const auto = (who: (typeof USERS)[keyof typeof USERS]) => w.teams.post({ ...w.teams.invoke(who, chat.thread, 'chat.show', refresh.action.data, chat.root), value: { action: { type: 'Action.Execute', verb: 'chat.show', data: refresh.action.data }, trigger: 'automatic' } });
+    expect(verbs((await auto(USERS.alice)).body.value)).toEqual(expect.arrayContaining(['invite.open', 'transfer.open', 'end']));
+    const bobs = (await auto(USERS.bob)).body.value;
+    expect(cardText(bobs)).toMatch(/Chat with Jane/);
+    expect(verbs(bobs)).toEqual([]);
+  });
+});
+
 describe('Teams: list cards stay current', () => {
   it('the home and monitor cards drawn on request are redrawn as their chats change; availability is said once', async () => {
     const t0 = w.fake.calls().length;

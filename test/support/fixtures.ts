@@ -90,6 +90,7 @@ export function sessionView(over: Partial<SessionView> & { session?: Session } =
     invites,
     // Dave supervises the queue too, and is not in the chat: someone to ask for help.
     supervisors: ['carol', 'dave'],
+    agents: ['alice', 'bob', 'carol', 'dave'],
     recent,
     publicUrl: PUBLIC_URL,
     ...over,

@@ -59,6 +59,15 @@ describe('Adaptive Card rendering of every surface', () => {
     expect(usage).toMatchObject({ wrap: true, text: '**invite &lt;name|email|@mention|anyone&gt; \\[participant|monitor\\] \\[ref\\]**\nInvite a colleague into a chat (as participant unless you say monitor), or anyone available in its queue.' });
   });
 
+  it('asks Teams for each viewer\'s own version of a shared card, when it knows their Teams ids', () => {
+    const root = allSurfaces().find(([n]) => n === 'root active, channel')![1];
+    expect(card(root).refresh).toBeUndefined();
+    const ids = Array.from({ length: 70 }, (_, i) => `29:u${i}`);
+    const c = card(root, { userIds: ids });
+    expect(c.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'chat.show', data: { sessionId: activeView.session.id, verb: 'chat.show' } }, userIds: ids.slice(0, 60) });
+    expect(card(allSurfaces().find(([n]) => n === 'root active, a monitor\'s copy')![1], { userIds: ids }).refresh).toBeUndefined();
+  });
+
   it('says what is missing on every required input (errorMessage)', () => {
     for (const [name, s] of allSurfaces()) {
       for (const i of nodes(card(s)).filter((n) => String(n.type).startsWith('Input.') && n.isRequired)) expect(i.errorMessage, `${name}: ${String(i.id)}`).toEqual(expect.any(String));

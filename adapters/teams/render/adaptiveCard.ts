@@ -16,6 +16,7 @@ export interface AdaptiveCard {
   version: '1.5';
   $schema: string;
   body: Element[];
+  refresh?: { action: Element; userIds: string[] };
   fallbackText?: string;
   msteams?: { width: 'Full' };
 }
@@ -162,7 +163,15 @@ function element(b: Block): Element[] {
   }
 }
 
-export function card(s: Surface): AdaptiveCard {
+/** Teams refreshes a card automatically for at most this many people. */
+export const MAX_REFRESH_USERS = 60;
+
+/**
+ * A surface as a card. `userIds`: the Teams ids of its `viewers`, for whom Teams asks for
+ * their own version (Universal Actions' user-specific views) whenever the card is shown or
+ * updated; everyone else sees it as drawn.
+ */
+export function card(s: Surface, o: { userIds?: readonly string[] } = {}): AdaptiveCard {
   idSeq = 0;
   const titled = s.title && s.blocks[0]?.type !== 'header' ? [text(s.title, { size: 'Medium', weight: 'Bolder' })] : [];
   const body = [...titled, ...s.blocks.flatMap(element)];
@@ -170,7 +179,10 @@ export function card(s: Surface): AdaptiveCard {
   if (s.submit && !fieldsSubmit(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
   // Shown in place of a chat's card (to the one who clicked): the way back to it.
   if (s.back) body.push(actionSet([execute({ label: words('action.back') }, s.back, 'none')]));
-  return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', body, fallbackText: plain(s.fallback).slice(0, 500), msteams: { width: 'Full' } };
+  const refresh = s.viewers && o.userIds && o.userIds.length > 0
+    ? { refresh: { action: { type: 'Action.Execute', verb: s.viewers.call.verb, data: { ...(s.viewers.call.data as object), verb: s.viewers.call.verb } }, userIds: o.userIds.slice(0, MAX_REFRESH_USERS) } }
+    : {};
+  return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', ...refresh, body, fallbackText: plain(s.fallback).slice(0, 500), msteams: { width: 'Full' } };
 }
 
 /** Whether a surface reads as a plain message (text only, nothing to click). */

@@ -93,9 +93,15 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   if (actions.length > 0) blocks.push({ type: 'actions', actions });
 
   const owner = session.status === 'active' ? [' · ', agentName(view.owner, session.ownerId)] : [];
+  // The channel's copy offers the owner's buttons; where a platform can, each member sees their
+  // own, and the queue's other agents none (nothing there is theirs to do).
+  const viewers = 'shared' in viewer && session.status === 'active'
+    ? { viewers: { call: call('chat.show', { sessionId: session.id }), agentIds: [...new Set([...(session.ownerId ? [session.ownerId] : []), ...view.members.map((m) => m.agentId), ...view.agents])] } }
+    : {};
   return {
     blocks,
     fallback: words('root.fallback', { ref: session.ref, user: userName(session), queue: view.queue.name, status: [...status, ...owner] }),
     meta: { kind: 'root', id: session.id },
+    ...viewers,
   };
 }

@@ -80,6 +80,12 @@ export interface Surface {
   back?: VerbCall;
   /** What the message is (a delivery id, a chat line): platforms may tag the message with it. */
   meta?: { kind: string; id: string };
+  /**
+   * A shared surface (a chat's root in its channel) that each of these agents may see in their
+   * own version instead, drawn by `call` for them (their role's buttons, or none), where a
+   * platform can show one message differently to each person. The first are the chat's members.
+   */
+  viewers?: { call: VerbCall; agentIds: string[] };
 }
 
 export const action = (label: Rich, c: VerbCall, extra: Pick<Action, 'style' | 'confirm' | 'secondary'> = {}): Action => ({ label, call: c, ...extra });
