@@ -142,20 +142,18 @@ export function cardSchemaErrors(w: TeamsWorld): Array<[string, unknown]> | unde
   });
 }
 
-/** How many buttons each row (ActionSet, or a card's actions) of a card holds. */
-function rows(card: unknown): number[] {
-  const out: number[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (Array.isArray(o.actions)) out.push(o.actions.length);
-      for (const [k, v] of Object.entries(o)) if (k !== 'fallback') walk(v);
-    }
-  };
-  walk(card);
+/** Every node of a card, depth first, without the actions' fallbacks and the card's refresh. */
+function nodesOf(card: unknown, out: Array<Record<string, unknown>> = []): Array<Record<string, unknown>> {
+  if (Array.isArray(card)) card.forEach((x) => nodesOf(x, out));
+  else if (card && typeof card === 'object') {
+    out.push(card as Record<string, unknown>);
+    for (const [k, v] of Object.entries(card)) if (k !== 'fallback' && k !== 'refresh') nodesOf(v, out);
+  }
   return out;
 }
+
+/** How many buttons each row (ActionSet, or a card's actions) of a card holds. */
+const rows = (card: unknown): number[] => nodesOf(card).flatMap((o) => (Array.isArray(o.actions) ? [o.actions.length] : []));
 
 /** Every Adaptive Card in a recorded call (posts, updates, and a created conversation's first activity). */
 export const cardsIn = (c: ConnectorCall): Array<Record<string, any>> => {
@@ -164,34 +162,11 @@ export const cardsIn = (c: ConnectorCall): Array<Record<string, any>> => {
 };
 
 /** Every Action.Execute verb in a card (fallbacks and refresh excluded). */
-export function verbs(card: unknown): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (o.type === 'Action.Execute') out.push(String(o.verb));
-      for (const [k, v] of Object.entries(o)) if (k !== 'fallback' && k !== 'refresh') walk(v);
-    }
-  };
-  walk(card);
-  return out;
-}
+export const verbs = (card: unknown): string[] => nodesOf(card).filter((o) => o.type === 'Action.Execute').map((o) => String(o.verb));
 
 /** Every Action.Execute's data with a given verb. */
-export function actionData(card: unknown, verb: string): Array<Record<string, string>> {
-  const out: Array<Record<string, string>> = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (o.type === 'Action.Execute' && o.verb === verb) out.push(o.data as Record<string, string>);
-      for (const [k, v] of Object.entries(o)) if (k !== 'fallback' && k !== 'refresh') walk(v);
-    }
-  };
-  walk(card);
-  return out;
-}
+export const actionData = (card: unknown, verb: string): Array<Record<string, string>> =>
+  nodesOf(card).filter((o) => o.type === 'Action.Execute' && o.verb === verb).map((o) => o.data as Record<string, string>);
 
 /** All the text of a card's TextBlocks and facts. */
 export function cardText(card: unknown): string {

@@ -1,4 +1,5 @@
 import { plain, type Rich, utc } from '../../../src/app/wording/index.js';
+import { beforeEntity, splitText } from '../../../src/app/wording/split.js';
 
 /** Block Kit limits (https://docs.slack.dev/reference/block-kit) that the renderer enforces. */
 export const LIMITS = {
@@ -58,38 +59,12 @@ export function truncateMrkdwn(mrkdwn: string, max: number): string {
   return cut.trimEnd() + ELLIPSIS;
 }
 
-/**
- * Where mrkdwn may be cut without breaking it: not inside an entity (`&amp;`) or a `<…>`
- * token, nor between the halves of a surrogate pair.
- */
-function safeCut(text: string, at: number): number {
-  let cut = at;
-  const amp = text.lastIndexOf('&', cut - 1);
-  if (amp >= 0 && amp > cut - 6 && !text.slice(amp, cut).includes(';')) cut = amp;
-  const lt = text.lastIndexOf('<', cut - 1);
-  if (lt >= 0 && !text.slice(lt, cut).includes('>')) cut = lt;
-  const c = text.charCodeAt(cut - 1);
-  if (c >= 0xd800 && c <= 0xdbff) cut -= 1;
-  return cut > 0 ? cut : at;
-}
-
-/**
- * Splits mrkdwn into pieces of at most `max` characters, in order, losing nothing: each cut
- * at a line break or a space in the last third when there is one, never inside an entity or
- * a `<…>` token.
- */
-export function splitMrkdwn(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    const soft = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    const cut = safeCut(rest, soft > max * (2 / 3) ? soft + 1 : max);
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
-  }
-  return rest ? [...out, rest] : out;
-}
+/** Splits mrkdwn into pieces of at most `max` characters (see splitText), never inside an entity or a `<…>` token. */
+export const splitMrkdwn = (text: string, max: number): string[] => splitText(text, max, (t, at) => {
+  const cut = beforeEntity(t, at);
+  const lt = t.lastIndexOf('<', cut - 1);
+  return lt > 0 && !t.slice(lt, cut).includes('>') ? lt : cut;
+});
 
 /** Rich text as mrkdwn: every literal escaped, dates in each reader's own time zone. */
 export function mrkdwn(r: Rich): string {

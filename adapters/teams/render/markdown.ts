@@ -1,4 +1,5 @@
 import { plain, type Rich, utc } from '../../../src/app/wording/index.js';
+import { beforeEntity, splitText } from '../../../src/app/wording/split.js';
 
 /**
  * Neutralises Teams markdown and HTML in literal text (names, customers' words), so it
@@ -40,31 +41,13 @@ export function markdown(r: Rich, where: 'card' | 'message'): string {
   }).join('');
 }
 
-/**
- * Splits Teams markdown into pieces of at most `max` UTF-16 units, in order, losing nothing:
- * each cut at a line break or a space in the last third when there is one, never inside an
- * entity (`&lt;`), after an escaping backslash, or between the halves of a surrogate pair.
- */
-export function splitMarkdown(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    const soft = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    let cut = soft > max * (2 / 3) ? soft + 1 : max;
-    const amp = rest.lastIndexOf('&', cut - 1);
-    if (amp >= 0 && amp > cut - 7 && !rest.slice(amp, cut).includes(';')) cut = amp;
-    let slashes = 0;
-    while (cut - slashes - 1 >= 0 && rest[cut - slashes - 1] === '\\') slashes++;
-    if (slashes % 2 === 1) cut -= 1;
-    const c = rest.charCodeAt(cut - 1);
-    if (c >= 0xd800 && c <= 0xdbff) cut -= 1;
-    if (cut <= 0) cut = max;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
-  }
-  return rest ? [...out, rest] : out;
-}
+/** Splits Teams markdown into pieces of at most `max` UTF-16 units (see splitText), never inside an entity or after an escaping backslash. */
+export const splitMarkdown = (text: string, max: number): string[] => splitText(text, max, (t, at) => {
+  const cut = beforeEntity(t, at);
+  let slashes = 0;
+  while (cut - slashes - 1 >= 0 && t[cut - slashes - 1] === '\\') slashes++;
+  return slashes % 2 === 1 ? cut - 1 : cut;
+});
 
 /** Plain text for titles and buttons (not parsed as markdown). */
 export const title = (r: Rich, max = 100): string => {
