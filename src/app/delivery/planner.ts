@@ -76,6 +76,8 @@ async function openChannels(ctx: AppContext, effectId: string, sessionId: string
     const recent = withRecent ? view.recent.flatMap((e) => lineDelivery(e, c, p.id) ?? []) : [];
     await ctx.engine.enqueue(dest, [top(sessionId, `${sessionId}/${effectId}:root:${p.id}`, refKeys.root(sessionId, p.id), rootSurface(view, { shared: true }), { mirror: p.id }), ...recent]);
   }
+  // A chat that starts waiting is on its queue's supervisors' Waiting lists.
+  await ctx.homes.refresh(ctx.directory.get().supervisorsOf(view.session.queueId).map((a) => a.id));
 }
 
 /** The chat went to another queue: each old channel's root says where, and the new queue's channels get it. */
