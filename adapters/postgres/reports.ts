@@ -1,0 +1,127 @@
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
+import type { AgentRow, Percentiles, Period, QueueRow, ReportNumbers } from '../../src/app/record/port.js';
+import { zeros } from '../../src/app/record/reports.js';
+import type { Database } from './schema.js';
+
+/**
+ * The reports as SQL aggregations (README "Reports" defines each number): per queue over the
+ * legs (a chat's time in a queue) that started in the period; per agent over their turns as
+ * owner that started in it. Times are seconds, p50 and p90 interpolated (percentile_cont).
+ */
+
+const count = (filter?: RawBuilder<unknown>) => (filter ? sql<number>`(count(*) filter (where ${filter}))::int` : sql<number>`count(*)::int`);
+/** Seconds from `from` to `to`, at the given percentile, over the rows where both are set. */
+const seconds = (p: number, to: Expression<Date | null>, from: Expression<Date | null>, filter?: RawBuilder<unknown>) =>
+  filter
+    ? sql<number | null>`percentile_cont(${sql.lit(p)}) within group (order by extract(epoch from ${to} - ${from})::float8) filter (where ${filter})`
+    : sql<number | null>`percentile_cont(${sql.lit(p)}) within group (order by extract(epoch from ${to} - ${from})::float8)`;
+
+const round = (n: number | null, digits: number): number | null => (n === null ? null : Math.round(Number(n) * 10 ** digits) / 10 ** digits);
+const pct = (p50: number | null, p90: number | null): Percentiles => ({ p50: round(p50, 1), p90: round(p90, 1) });
+
+/** Report rows by queue or agent id, each made (all zero) when first met. */
+class Rows {
+  readonly byId = new Map<string, ReportNumbers>();
+  at(id: string): ReportNumbers {
+    if (!this.byId.has(id)) this.byId.set(id, zeros());
+    return this.byId.get(id)!;
+  }
+}
+
+const inviteCounts = {
+  sent: count(),
+  accepted: count(sql`i.status = 'accepted'`),
+  rejected: count(sql`i.status = 'rejected'`),
+  expired: count(sql`i.status = 'expired'`),
+};
+
+export async function queueReport(db: Kysely<Database>, { from, to }: Period): Promise<QueueRow[]> {
+  const legs = (eb: Kysely<Database>) => eb.selectFrom('legs as l').where('l.started_at', '>=', new Date(from)).where('l.started_at', '<', new Date(to));
+  const [base, owners, invites, help, ratings] = await Promise.all([
+    legs(db).groupBy('l.queue_id').select((eb) => [
+      'l.queue_id as id',
+      count().as('offered'),
+      sql<number>`count(l.answered_at)::int`.as('answered'),
+      count(sql`l.outcome = 'unanswered'`).as('unanswered'),
+      count(sql`l.outcome = 'abandoned'`).as('abandoned'),
+      count(sql`l.outcome = 'moved'`).as('moved'),
+      seconds(0.5, eb.ref('l.answered_at'), eb.ref('l.started_at')).as('wait50'),
+      seconds(0.9, eb.ref('l.answered_at'), eb.ref('l.started_at')).as('wait90'),
+      seconds(0.5, eb.ref('l.first_reply_at'), eb.ref('l.started_at')).as('first50'),
+      seconds(0.9, eb.ref('l.first_reply_at'), eb.ref('l.started_at')).as('first90'),
+      seconds(0.5, eb.ref('l.ended_at'), eb.ref('l.answered_at')).as('handle50'),
+      seconds(0.9, eb.ref('l.ended_at'), eb.ref('l.answered_at')).as('handle90'),
+    ]).execute(),
+    legs(db).innerJoin('members as m', (j) => j.onRef('m.chat_id', '=', 'l.chat_id').onRef('m.leg_id', '=', 'l.id')).where('m.mode', '=', 'owner')
+      .groupBy('l.queue_id').select(['l.queue_id as id', count(sql`m.outcome = 'released'`).as('released'), count(sql`m.outcome = 'transferred'`).as('transferred')]).execute(),
+    legs(db).innerJoin('invites as i', (j) => j.onRef('i.chat_id', '=', 'l.chat_id').onRef('i.leg_id', '=', 'l.id')).where('i.kind', '=', 'invite')
+      .groupBy('l.queue_id').select(['l.queue_id as id', inviteCounts.sent.as('sent'), inviteCounts.accepted.as('accepted'), inviteCounts.rejected.as('rejected'), inviteCounts.expired.as('expired')]).execute(),
+    legs(db).innerJoin('chat_events as e', (j) => j.onRef('e.chat_id', '=', 'l.chat_id').onRef('e.leg_id', '=', 'l.id')).where('e.event', '=', 'help.asked')
+      .groupBy('l.queue_id').select(['l.queue_id as id', count().as('n')]).execute(),
+    // A rating counts for the queue the chat ended in.
+    legs(db).innerJoin('chats as c', 'c.id', 'l.chat_id').where('l.outcome', 'in', ['ended', 'unanswered', 'abandoned']).where('c.rating_score', 'is not', null)
+      .groupBy('l.queue_id').select(['l.queue_id as id', sql<number | null>`avg(c.rating_score)::float8`.as('average'), count().as('n')]).execute(),
+  ]);
+  const out = new Rows();
+  for (const r of base) {
+    Object.assign(out.at(r.id), {
+      offered: r.offered, answered: r.answered, unanswered: r.unanswered, abandoned: r.abandoned,
+      waitSeconds: pct(r.wait50, r.wait90), firstResponseSeconds: pct(r.first50, r.first90), handleSeconds: pct(r.handle50, r.handle90),
+    });
+    out.at(r.id).transferred += r.moved;
+  }
+  for (const r of owners) {
+    out.at(r.id).released = r.released;
+    out.at(r.id).transferred += r.transferred;
+  }
+  for (const r of invites) out.at(r.id).invites = { sent: r.sent, accepted: r.accepted, rejected: r.rejected, expired: r.expired };
+  for (const r of help) out.at(r.id).helpRequests = r.n;
+  for (const r of ratings) out.at(r.id).rating = { average: round(r.average, 2), count: r.n };
+  return [...out.byId].map(([queue, n]) => ({ queue, ...n }));
+}
+
+export async function agentReport(db: Kysely<Database>, { from, to }: Period): Promise<AgentRow[]> {
+  const period = { from: new Date(from), to: new Date(to) };
+  const turns = () => db.selectFrom('members as m').where('m.mode', '=', 'owner').where('m.joined_at', '>=', period.from).where('m.joined_at', '<', period.to);
+  const invitesIn = () => db.selectFrom('invites as i').where('i.created_at', '>=', period.from).where('i.created_at', '<', period.to);
+  const [base, offers, invites, help, ratings] = await Promise.all([
+    turns().groupBy('m.agent_id').select((eb) => [
+      'm.agent_id as id',
+      count().as('answered'),
+      count(sql`m.abandoned`).as('abandoned'),
+      count(sql`m.outcome in ('transferred', 'moved')`).as('transferred'),
+      count(sql`m.outcome = 'released'`).as('released'),
+      seconds(0.5, eb.ref('m.joined_at'), eb.ref('m.waited_from')).as('wait50'),
+      seconds(0.9, eb.ref('m.joined_at'), eb.ref('m.waited_from')).as('wait90'),
+      seconds(0.5, eb.ref('m.first_reply_at'), eb.ref('m.joined_at')).as('first50'),
+      seconds(0.9, eb.ref('m.first_reply_at'), eb.ref('m.joined_at')).as('first90'),
+      seconds(0.5, eb.ref('m.left_at'), eb.ref('m.joined_at')).as('handle50'),
+      seconds(0.9, eb.ref('m.left_at'), eb.ref('m.joined_at')).as('handle90'),
+    ]).execute(),
+    // Offers of a chat made to them (a transfer): those not taken were offered and not answered.
+    invitesIn().where('i.kind', '=', 'transfer').groupBy('i.invitee_id')
+      .select(['i.invitee_id as id', count(sql`i.status <> 'accepted' and i.status <> 'pending'`).as('declined'), count(sql`i.status = 'expired'`).as('expired')]).execute(),
+    invitesIn().where('i.kind', '=', 'invite').groupBy('i.inviter_id')
+      .select(['i.inviter_id as id', inviteCounts.sent.as('sent'), inviteCounts.accepted.as('accepted'), inviteCounts.rejected.as('rejected'), inviteCounts.expired.as('expired')]).execute(),
+    db.selectFrom('chat_events as e').where('e.event', '=', 'help.asked').where('e.at', '>=', period.from).where('e.at', '<', period.to).where('e.by_agent', 'is not', null)
+      .groupBy('e.by_agent').select([sql<string>`e.by_agent`.as('id'), count().as('n')]).execute(),
+    // A rating counts for the owner the chat ended with.
+    turns().innerJoin('chats as c', 'c.id', 'm.chat_id').where('m.outcome', '=', 'ended').where('c.rating_score', 'is not', null)
+      .groupBy('m.agent_id').select(['m.agent_id as id', sql<number | null>`avg(c.rating_score)::float8`.as('average'), count().as('n')]).execute(),
+  ]);
+  const out = new Rows();
+  for (const r of base) {
+    Object.assign(out.at(r.id), {
+      offered: r.answered, answered: r.answered, abandoned: r.abandoned, transferred: r.transferred, released: r.released,
+      waitSeconds: pct(r.wait50, r.wait90), firstResponseSeconds: pct(r.first50, r.first90), handleSeconds: pct(r.handle50, r.handle90),
+    });
+  }
+  for (const r of offers) {
+    out.at(r.id).offered += r.declined;
+    out.at(r.id).unanswered = r.expired;
+  }
+  for (const r of invites) out.at(r.id).invites = { sent: r.sent, accepted: r.accepted, rejected: r.rejected, expired: r.expired };
+  for (const r of help) out.at(r.id).helpRequests = r.n;
+  for (const r of ratings) out.at(r.id).rating = { average: round(r.average, 2), count: r.n };
+  return [...out.byId].map(([agent, n]) => ({ agent, ...n }));
+}

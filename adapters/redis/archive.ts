@@ -1,0 +1,100 @@
+import type { RedisClient } from './connection.js';
+import { scanKeys } from './connection.js';
+import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
+import type { ArchiveFeed, Claim } from '../../src/app/record/port.js';
+import { InviteSchema } from '../../src/domain/invite.js';
+import { SessionSchema } from '../../src/domain/session.js';
+import { globalKeys, sessionKeyList, sessionKeys } from './keys.js';
+export { markCommitsForArchive } from './archiveMarks.js';
+import { withScripts } from './scripts.js';
+import { entriesOf } from './sessionScript.js';
+
+const HEAD_KEYS = ['json', 'token', 'mirrors', 'rev'] as const;
+
+/** The archiver's side of Redis: due and claimed chats (lua/archiveClaim.lua, archiveRecover.lua), and each chat as it stands. */
+export class RedisArchiveFeed implements ArchiveFeed {
+  private readonly g: ReturnType<typeof globalKeys>;
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
+    this.g = globalKeys(prefix);
+  }
+
+  async claim(max: number, deadline: number): Promise<Claim[]> {
+    const flat = (await withScripts(this.redis).archiveClaim(this.g.archiveDue, this.g.archiveClaimed, max, deadline)) as string[];
+    const out: Claim[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, markedAt: Number(flat[i + 1]) });
+    return out;
+  }
+
+  async snapshot(id: string, after: string | undefined, maxEntries: number) {
+    const k = sessionKeys(this.prefix, id);
+    // One slot: read in one step, so the state and the entries agree.
+    const res = await this.redis.multi().hmget(k.session, ...HEAD_KEYS).hvals(k.invites).xrange(k.transcript, after ? `(${after}` : '-', '+', 'COUNT', maxEntries + 1).exec();
+    if (!res) return undefined;
+    const [[, head], [, invites], [, raw]] = res as Array<[Error | null, unknown]> as [[null, Array<string | null>], [null, string[]], [null, Array<[string, string[]]>]];
+    const [json, token, mirrors, rev] = head;
+    if (!json) return undefined;
+    const entries = entriesOf(raw.slice(0, maxEntries));
+    return {
+      snapshot: {
+        session: SessionSchema.parse(JSON.parse(json)), rev: Number(rev ?? 0), tokenHash: token ?? '',
+        mirrors: MirrorSchema.array().parse(JSON.parse(mirrors ?? '[]')) as Mirror[],
+        invites: invites.map((j) => InviteSchema.parse(JSON.parse(j))), entries,
+      },
+      more: raw.length > maxEntries,
+    };
+  }
+
+  async done(ids: readonly string[]) {
+    if (ids.length > 0) await this.redis.zrem(this.g.archiveClaimed, ...ids);
+  }
+
+  async giveBack(ids: readonly string[], now: number) {
+    if (ids.length > 0) await withScripts(this.redis).archiveRecover(this.g.archiveDue, this.g.archiveClaimed, now, ...ids);
+  }
+
+  async recover(now: number) {
+    return Number(await withScripts(this.redis).archiveRecover(this.g.archiveDue, this.g.archiveClaimed, now));
+  }
+
+  async mark(ids: readonly string[], now: number) {
+    if (ids.length > 0) await this.redis.zadd(this.g.archiveDue, 'NX', ...ids.flatMap((id) => [now, id]));
+  }
+
+  async backlog() {
+    const [due, claimed] = await Promise.all([this.redis.zcard(this.g.archiveDue), this.redis.zcard(this.g.archiveClaimed)]);
+    return due + claimed;
+  }
+
+  async heads(ids: readonly string[]) {
+    // One command each (auto-pipelined): the chats live in many slots.
+    const found = await Promise.all(ids.map(async (id) => {
+      const k = sessionKeys(this.prefix, id);
+      const [rev, last] = await Promise.all([this.redis.hget(k.session, 'rev'), this.redis.xrevrange(k.transcript, '+', '-', 'COUNT', 1)]);
+      const exists = rev !== null || last.length > 0 || (await this.redis.exists(k.session)) === 1;
+      return [id, exists ? { last: last[0]?.[0], rev: Number(rev ?? 0) } : undefined] as const;
+    }));
+    return Object.fromEntries(found);
+  }
+
+  async scan(onBatch: (ids: string[]) => Promise<void>) {
+    await scanKeys(this.redis, `${this.prefix}:s:*:h`, async (keys) => {
+      const ids = keys.map((key) => sessionIdOfKey(this.prefix, key)).filter((id): id is string => id !== undefined);
+      if (ids.length > 0) await onBatch(ids);
+    });
+  }
+
+  async forget(id: string, ref: string) {
+    const k = sessionKeys(this.prefix, id);
+    await this.redis.del(...sessionKeyList(k), k.lock);
+    // The ref now names no chat here (unless a newer chat took it).
+    if ((await this.redis.hget(this.g.refs, ref)) === id) await this.redis.hdel(this.g.refs, ref);
+    await this.redis.srem(this.g.dirty, id);
+  }
+}
+
+/** `prefix:s:{tag}:id:h` or `prefix:s:{id}:h` (keys.ts) → the chat id. */
+function sessionIdOfKey(prefix: string, key: string): string | undefined {
+  const m = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:s:\\{([^}]+)\\}(?::([^:]+))?:h$`).exec(key);
+  if (!m) return undefined;
+  return m[2] ?? m[1];
+}

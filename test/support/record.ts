@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { RecordTarget } from '../../adapters/postgres/index.js';
+
+/**
+ * A database of its own for a test file: on the PostgreSQL server at TEST_DATABASE_URL
+ * (CREATE DATABASE, dropped after), or else a fresh PGlite in a temporary directory.
+ * `.ci/run` runs the record's tests both ways.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+export const backendName = TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
+export interface TestDatabase {
+  target: RecordTarget;
+  /** The database's URL (PostgreSQL only). */
+  url?: string;
+  /** PGlite's data directory (PGlite only). */
+  dir?: string;
+  drop(): Promise<void>;
+}
+
+/** PGlite's first start runs initdb (seconds of CPU): made once per machine, then copied. */
+async function pgliteTemplate(): Promise<string> {
+  const pkg = new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url);
+  const { version } = JSON.parse(readFileSync(pkg, 'utf8')) as { version: string };
+  const template = join(tmpdir(), `sb-pglite-template-${version}`);
+  if (existsSync(template)) return template;
+  const making = mkdtempSync(join(tmpdir(), 'sb-pglite-making-'));
+  const db = await PGlite.create(join(making, 'pglite'));
+  await db.close();
+  try {
+    renameSync(making, template);
+  } catch {
+    rmSync(making, { recursive: true, force: true }); // another test file made it first
+  }
+  return template;
+}
+
+export async function testDatabase(): Promise<TestDatabase> {
+  if (TEST_DATABASE_URL) {
+    const name = `sbt_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
+    return {
+      target: { databaseUrl: url.href }, url: url.href,
+      async drop() {
+        const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sb-record-'));
+  cpSync(await pgliteTemplate(), dir, { recursive: true });
+  return { target: { dataDir: dir }, dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
