@@ -60,6 +60,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** Where the record is (default: DATABASE_URL, else PGlite in DATA_DIR); false: no record (some tests, benches). */
   record?: RecordTarget | false;
+  /** How long a new chat waits for its end user's history (default 250 ms). */
+  historyLookupMs?: number;
 }
 
 export interface Service {
@@ -120,7 +122,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000 },
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250 },
     now: o.now ?? Date.now,
     files: {
       store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,

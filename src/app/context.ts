@@ -67,6 +67,8 @@ export interface Settings {
   maxBacklog: number;
   /** A chat waiting this long ends as unanswered (0: never). */
   waitingTimeoutMs: number;
+  /** How long a new chat waits for the record to say whether its end user chatted before (the root card's line). */
+  historyLookupMs: number;
 }
 
 /** Everything a use case needs; built once by the composition root. */

@@ -41,7 +41,7 @@ export interface Harness {
 }
 
 /** A whole service on a fresh Redis prefix, listening on a random port. */
-export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number; maxBacklog?: number; now?: () => number; record?: RecordTarget } = {}): Promise<Harness> {
+export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number; maxBacklog?: number; now?: () => number; record?: RecordTarget; historyLookupMs?: number } = {}): Promise<Harness> {
   const prefix = o.prefix ?? uniquePrefix();
   // Tests create chats from one address far faster than people do: the rate limits get their own tests.
   const limits = { SESSION_CREATE_LIMIT: '10000', SESSION_CREATE_QUEUE_LIMIT: '10000' };
@@ -52,7 +52,7 @@ export async function startHarness(o: { env?: Record<string, string>; platforms?
   const platforms = [...(o.platforms ?? [])];
   if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));
   // The record only where a test asks for one (test/support/record.ts makes its database).
-  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}), ...(o.now ? { now: o.now } : {}), record: o.record ?? false });
+  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}), ...(o.now ? { now: o.now } : {}), ...(o.historyLookupMs ? { historyLookupMs: o.historyLookupMs } : {}), record: o.record ?? false });
   const url = await service.listen(0, '127.0.0.1');
   return {
     service, recording, url, prefix,

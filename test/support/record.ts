@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { RecordTarget } from '../../adapters/postgres/index.js';
+import { type Harness, startHarness, waitFor } from './harness.js';
 
 /**
  * A database of its own for a test file: on the PostgreSQL server at TEST_DATABASE_URL
@@ -62,4 +63,24 @@ export async function testDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-record-'));
   cpSync(await pgliteTemplate(), dir, { recursive: true });
   return { target: { dataDir: dir }, dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A whole service with a record of its own (see startHarness). */
+export async function startRecordHarness(o: Parameters<typeof startHarness>[0] = {}): Promise<{ h: Harness; db: TestDatabase; stop(): Promise<void> }> {
+  const db = await testDatabase();
+  // A machine busy with other tests may take longer than production's 250 ms to say who chatted before.
+  const h = await startHarness({ historyLookupMs: 5_000, ...o, record: db.target });
+  await h.service.ctx.record.ready();
+  return {
+    h, db,
+    async stop() {
+      await h.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** Waits until the archive has caught up with everything Redis committed. */
+export async function archived(h: Harness, timeoutMs = 20_000): Promise<void> {
+  await waitFor(async () => (await h.service.ctx.archive.backlog()) === 0, timeoutMs, 'the archive to catch up');
 }

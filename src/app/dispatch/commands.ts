@@ -51,7 +51,7 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     case 'monitor':
       return { open: monitoringSurface(await monitoringView(ctx, agent), agent.id) };
     case 'report':
-      return { open: reportSurface(await todayFor(ctx, agent), ctx.now()) };
+      return { open: reportSurface(await todayFor(ctx, agent, { fresh: true }), ctx.now()) };
     case 'history': {
       const dir = ctx.directory.get();
       return { open: historySurface(await chatHistory(ctx, agent, command.ref), { queueName: (id) => dir.queue(id)?.name ?? id, agent: (id) => dir.agent(id), publicUrl: ctx.settings.publicUrl }) };

@@ -7,8 +7,6 @@ import { Refused } from '../errors.js';
 import { ask } from './ask.js';
 import type { ChatRecord } from './port.js';
 
-/** How long a new chat waits for the record to say whether its end user has chatted before. */
-const LOOKUP_MS = 150;
 /** After the record failed or was slow, new chats do not ask it for this long. */
 const BACK_OFF_MS = 10_000;
 let quietUntil = 0;
@@ -20,7 +18,7 @@ let quietUntil = 0;
 export async function pastChats(ctx: AppContext, email: string | undefined, now: number): Promise<Session['history']> {
   if (!email || ctx.record.backend === 'none' || Date.now() < quietUntil) return undefined;
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), LOOKUP_MS)));
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ctx.settings.historyLookupMs)));
   try {
     const found = await Promise.race([ctx.record.pastChats(email, now), late]);
     if (found === 'late') {

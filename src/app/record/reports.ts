@@ -30,7 +30,8 @@ function instant(value: string, tz: string, end: boolean): number {
   const date = DATE.exec(value);
   if (date) {
     const [, y, m, d] = date.map(Number) as [number, number, number, number];
-    if (Number.isNaN(Date.UTC(y, m - 1, d))) throw badPeriod(`${value} is not a date`);
+    const check = new Date(Date.UTC(y, m - 1, d));
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) throw badPeriod(`${value} is not a date`);
     return midnight(tz, y, m, d + (end ? 1 : 0));
   }
   const t = Date.parse(value);
@@ -118,11 +119,11 @@ export interface TodayRow {
 }
 
 const cache = new Map<string, { at: number; rows: QueueRow[] }>();
-/** How long a day's numbers are reused (homes are drawn often; the numbers move slowly). */
-const CACHE_MS = 30_000;
+/** How long a day's numbers are reused by homes (drawn often, by every supervisor; the numbers move slowly). */
+const CACHE_MS = 10_000;
 
-/** Today in a supervisor's queues; refused for anyone else. */
-export async function todayFor(ctx: AppContext, agent: Agent): Promise<TodayRow[]> {
+/** Today in a supervisor's queues; refused for anyone else. `fresh`: read now (the report card), not from the homes' cache. */
+export async function todayFor(ctx: AppContext, agent: Agent, o: { fresh?: boolean } = {}): Promise<TodayRow[]> {
   const v = maySeeReport(agent);
   if (!v.ok) throw Refused.from(v);
   const now = ctx.now();
@@ -138,7 +139,7 @@ export async function todayFor(ctx: AppContext, agent: Agent): Promise<TodayRow[
     // One reading per zone and day for every supervisor of this process, briefly.
     const key = `${ctx.record.backend}:${tz}:${from}`;
     let hit = cache.get(key);
-    if (!hit || now - hit.at > CACHE_MS) {
+    if (!hit || o.fresh || now - hit.at > CACHE_MS) {
       hit = { at: now, rows: await ask(() => ctx.record.queueReport({ from, to: now + 1 })) };
       cache.set(key, hit);
       for (const [k, c] of cache) if (now - c.at > CACHE_MS) cache.delete(k);

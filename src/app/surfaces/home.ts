@@ -83,7 +83,7 @@ export function homeSurface(home: HomeView): Surface {
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
-  if (home.today) blocks.push(todayList(home.today));
+  if (home.today) blocks.push(todayList(home.today, words('home.today')));
   return { kind: 'home', blocks, fallback: words('home.title') };
 }
 

@@ -29,7 +29,7 @@ function queueItem(name: string, n: ReportNumbers): Block[] {
 }
 
 /** Today's numbers per queue, as a list; `unavailable` when the record cannot be read now. */
-export function todayList(rows: readonly TodayRow[] | 'unavailable', title: Rich | undefined = words('home.today')): Block {
+export function todayList(rows: readonly TodayRow[] | 'unavailable', title?: Rich): Block {
   const titled = title ? { title } : {};
   if (rows === 'unavailable') return { type: 'list', ...titled, items: [], empty: words('home.today.unavailable') };
   return { type: 'list', ...titled, items: rows.map((r) => queueItem(r.name, r.numbers)), empty: words('home.today.none') };
@@ -42,7 +42,7 @@ export function reportSurface(rows: readonly TodayRow[], now: number): Surface {
     blocks: [
       { type: 'header', text: words('report.title') },
       { type: 'context', text: words('report.since', { zone: zones, time: at(now, 'time') }) },
-      todayList(rows, undefined),
+      todayList(rows),
     ],
     fallback: words('report.title'),
   };
