@@ -14,6 +14,12 @@ import type { ChatsTable, Database, EntriesTable } from './schema.js';
 type Tx = Transaction<Database>;
 type ChatRow = Selectable<ChatsTable>;
 
+/** Every column of a chat's row the archive writes back (the key and the generated ones aside). */
+const CHAT_COLUMNS = [
+  'ref', 'queue_id', 'status', 'user_name', 'user_email', 'token_hash', 'owner_id', 'created_at', 'accepted_at', 'first_response_at', 'ended_at', 'ended_by', 'end_reason',
+  'escalated_at', 'rating_score', 'rating_comment', 'rated_at', 'mirrors', 'rev', 'cursor_ms', 'cursor_seq', 'archived_at',
+] as const satisfies ReadonlyArray<keyof ChatsTable>;
+
 const date = (ms: number): Date => new Date(ms);
 const ms = (d: Date | null): number | undefined => (d ? d.getTime() : undefined);
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -118,8 +124,8 @@ export class KyselyRecord implements RecordStore {
   cursors(ids: readonly string[]) {
     return this.q(async () => {
       if (ids.length === 0) return {};
-      const rows = await this.db.selectFrom('chats').select(['id', 'cursor_ms', 'cursor_seq']).where('id', 'in', ids).execute();
-      return Object.fromEntries(rows.map((r) => [r.id, cursorOf(r)]));
+      const rows = await this.db.selectFrom('chats').select(['id', 'rev', 'cursor_ms', 'cursor_seq']).where('id', 'in', ids).execute();
+      return Object.fromEntries(rows.map((r) => [r.id, { through: cursorOf(r), rev: r.rev }]));
     });
   }
 
@@ -130,14 +136,21 @@ export class KyselyRecord implements RecordStore {
     return this.q(() => this.db.transaction().execute((tx) => this.write(tx, snaps)));
   }
 
+  /**
+   * One transaction, a dozen statements whatever the batch (each a round trip to PostgreSQL):
+   * the chats' rows made and locked, their facts read, the new entries applied to them, and
+   * everything written back.
+   */
   private async write(tx: Tx, snaps: ChatSnapshot[]): Promise<Record<string, string | undefined>> {
     const ids = snaps.map((s) => s.session.id);
     await tx.insertInto('chats').values(snaps.map((s) => ({ id: s.session.id, ...chatColumns(s), mirrors: JSON.stringify(s.mirrors) })))
       .onConflict((oc) => oc.column('id').doNothing()).execute();
-    const rows = new Map((await tx.selectFrom('chats').select(['id', 'rev', 'cursor_ms', 'cursor_seq', 'mirrors']).where('id', 'in', ids).orderBy('id').forUpdate().execute()).map((r) => [r.id, r]));
-    const facts = await this.facts(tx, ids);
+    const rows = new Map((await tx.selectFrom('chats').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute()).map((r) => [r.id, r]));
+    const facts = await this.facts(tx, ids, rows);
     const through: Record<string, string | undefined> = {};
     const entries: Array<Insertable<EntriesTable>> = [];
+    const chats: Array<Insertable<ChatsTable>> = [];
+    const folded: Array<[string, ChatFacts, ChatSnapshot]> = [];
     for (const s of snaps) {
       const id = s.session.id;
       const row = rows.get(id)!;
@@ -147,27 +160,29 @@ export class KyselyRecord implements RecordStore {
       for (const e of fresh) entries.push(entryRow(id, e));
       const last = fresh.at(-1) ? splitEntryId(fresh.at(-1)!.id) : cursor;
       through[id] = `${last.ms}-${last.seq}`;
-      await tx.updateTable('chats').set({
-        // A snapshot older than the one kept leaves the chat's state alone (another writer was later).
-        ...(s.rev >= row.rev ? chatColumns(s) : {}),
+      // A snapshot older than the state kept leaves that state alone (another writer was later).
+      const { id: _id, archived_at: _at, user_email_key: _key, ...kept } = row;
+      chats.push({
+        ...kept, id, ...(s.rev >= row.rev ? chatColumns(s) : {}),
         cursor_ms: last.ms, cursor_seq: last.seq, mirrors: JSON.stringify(mirrorsUnion(row.mirrors, s.mirrors)),
-        first_response_at: f.firstReplyAt ? date(f.firstReplyAt) : null, archived_at: new Date(),
+        first_response_at: f.firstReplyAt ? date(f.firstReplyAt) : null,
         ...(f.rating ? { rating_score: f.rating.score, rating_comment: orNull(f.rating.comment), rated_at: date(f.rating.at) } : {}),
-      }).where('id', '=', id).execute();
-      await this.writeFacts(tx, id, f, s);
+      });
+      folded.push([id, f, s]);
     }
     for (const part of chunks(entries)) await tx.insertInto('entries').values(part).onConflict((oc) => oc.columns(['chat_id', 'ms', 'seq']).doNothing()).execute();
+    await this.writeFacts(tx, folded);
+    await tx.insertInto('chats').values(chats).onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(
+      CHAT_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]),
+    ) as Record<(typeof CHAT_COLUMNS)[number], never>)).execute();
     return through;
   }
 
-  /** The facts kept so far for these chats. */
-  private async facts(tx: Tx, ids: string[]): Promise<Map<string, ChatFacts>> {
-    const [legs, members, events, first] = await Promise.all([
-      tx.selectFrom('legs').selectAll().where('chat_id', 'in', ids).orderBy('started_at').orderBy('id').execute(),
-      tx.selectFrom('members').selectAll().where('chat_id', 'in', ids).orderBy('joined_at').orderBy('id').execute(),
-      tx.selectFrom('chat_events').selectAll().where('chat_id', 'in', ids).orderBy('at').orderBy('id').execute(),
-      tx.selectFrom('chats').select(['id', 'first_response_at', 'rating_score', 'rating_comment', 'rated_at']).where('id', 'in', ids).execute(),
-    ]);
+  /** The facts kept so far for these chats (their rows, locked, give the chat's own). */
+  private async facts(tx: Tx, ids: string[], chats: Map<string, ChatRow>): Promise<Map<string, ChatFacts>> {
+    const legs = await tx.selectFrom('legs').selectAll().where('chat_id', 'in', ids).orderBy('started_at').orderBy('id').execute();
+    const members = await tx.selectFrom('members').selectAll().where('chat_id', 'in', ids).orderBy('joined_at').orderBy('id').execute();
+    const events = await tx.selectFrom('chat_events').selectAll().where('chat_id', 'in', ids).orderBy('at').orderBy('id').execute();
     const out = new Map<string, ChatFacts>(ids.map((id) => [id, { legs: [], members: [], events: [] }]));
     for (const l of legs) {
       out.get(l.chat_id)!.legs.push({
@@ -185,45 +200,46 @@ export class KyselyRecord implements RecordStore {
     for (const e of events) {
       out.get(e.chat_id)!.events.push({ id: e.id, at: e.at.getTime(), event: e.event as ChatFacts['events'][number]['event'], legId: e.leg_id, ...(e.by_agent ? { by: e.by_agent } : {}), ...(e.about ? { about: e.about } : {}) });
     }
-    for (const c of first) {
-      const f = out.get(c.id)!;
+    for (const [id, c] of chats) {
+      const f = out.get(id)!;
       if (c.first_response_at) f.firstReplyAt = c.first_response_at.getTime();
       if (c.rating_score !== null && c.rated_at) f.rating = { score: c.rating_score, at: c.rated_at.getTime(), ...(c.rating_comment ? { comment: c.rating_comment } : {}) };
     }
     return out;
   }
 
-  /** The chat's legs, memberships, events and invites as the fold left them (rows are few per chat). */
-  private async writeFacts(tx: Tx, chatId: string, f: ChatFacts, s: ChatSnapshot): Promise<void> {
-    if (f.legs.length > 0) {
-      await tx.insertInto('legs').values(f.legs.map((l) => ({
-        chat_id: chatId, id: l.id, queue_id: l.queueId, started_at: date(l.startedAt), waiting_since: l.waitingSince ? date(l.waitingSince) : null,
-        answered_at: l.answeredAt ? date(l.answeredAt) : null, first_reply_at: l.firstReplyAt ? date(l.firstReplyAt) : null,
-        ended_at: l.endedAt ? date(l.endedAt) : null, outcome: orNull(l.outcome),
-      }))).onConflict((oc) => oc.columns(['chat_id', 'id']).doUpdateSet((eb) => ({
+  /** The chats' legs, memberships, events and invites as the fold left them (rows are few per chat): one statement each. */
+  private async writeFacts(tx: Tx, folded: Array<[string, ChatFacts, ChatSnapshot]>): Promise<void> {
+    const legs = folded.flatMap(([chatId, f]) => f.legs.map((l) => ({
+      chat_id: chatId, id: l.id, queue_id: l.queueId, started_at: date(l.startedAt), waiting_since: l.waitingSince ? date(l.waitingSince) : null,
+      answered_at: l.answeredAt ? date(l.answeredAt) : null, first_reply_at: l.firstReplyAt ? date(l.firstReplyAt) : null,
+      ended_at: l.endedAt ? date(l.endedAt) : null, outcome: orNull(l.outcome),
+    })));
+    for (const part of chunks(legs)) {
+      await tx.insertInto('legs').values(part).onConflict((oc) => oc.columns(['chat_id', 'id']).doUpdateSet((eb) => ({
         queue_id: eb.ref('excluded.queue_id'), waiting_since: eb.ref('excluded.waiting_since'), answered_at: eb.ref('excluded.answered_at'),
         first_reply_at: eb.ref('excluded.first_reply_at'), ended_at: eb.ref('excluded.ended_at'), outcome: eb.ref('excluded.outcome'),
       }))).execute();
     }
-    if (f.members.length > 0) {
-      await tx.insertInto('members').values(f.members.map((m) => ({
-        chat_id: chatId, id: m.id, agent_id: m.agentId, mode: m.mode, via: m.via, leg_id: m.legId, joined_at: date(m.joinedAt),
-        waited_from: m.waitedFrom ? date(m.waitedFrom) : null, first_reply_at: m.firstReplyAt ? date(m.firstReplyAt) : null,
-        left_at: m.leftAt ? date(m.leftAt) : null, outcome: orNull(m.outcome), abandoned: m.abandoned === true,
-      }))).onConflict((oc) => oc.columns(['chat_id', 'id']).doUpdateSet((eb) => ({
+    const members = folded.flatMap(([chatId, f]) => f.members.map((m) => ({
+      chat_id: chatId, id: m.id, agent_id: m.agentId, mode: m.mode, via: m.via, leg_id: m.legId, joined_at: date(m.joinedAt),
+      waited_from: m.waitedFrom ? date(m.waitedFrom) : null, first_reply_at: m.firstReplyAt ? date(m.firstReplyAt) : null,
+      left_at: m.leftAt ? date(m.leftAt) : null, outcome: orNull(m.outcome), abandoned: m.abandoned === true,
+    })));
+    for (const part of chunks(members)) {
+      await tx.insertInto('members').values(part).onConflict((oc) => oc.columns(['chat_id', 'id']).doUpdateSet((eb) => ({
         first_reply_at: eb.ref('excluded.first_reply_at'), left_at: eb.ref('excluded.left_at'), outcome: eb.ref('excluded.outcome'), abandoned: eb.ref('excluded.abandoned'),
       }))).execute();
     }
-    if (f.events.length > 0) {
-      await tx.insertInto('chat_events').values(f.events.map((e) => ({ chat_id: chatId, id: e.id, at: date(e.at), event: e.event, by_agent: orNull(e.by), about: orNull(e.about), leg_id: e.legId })))
-        .onConflict((oc) => oc.columns(['chat_id', 'id']).doNothing()).execute();
-    }
-    if (s.invites.length > 0) {
-      await tx.insertInto('invites').values(s.invites.map((i) => ({
-        id: i.id, chat_id: chatId, leg_id: orNull(legAt(f, i.createdAt)?.id), kind: i.kind, mode: i.mode, inviter_id: i.inviterId, invitee_id: i.inviteeId,
-        status: i.status, attempt: i.attempt, group_id: orNull(i.group), created_at: date(i.createdAt), expires_at: date(i.expiresAt),
-        responded_at: i.respondedAt ? date(i.respondedAt) : null, note: orNull(i.note), reason: orNull(i.reason), taken_by: orNull(i.takenBy),
-      }))).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
+    const events = folded.flatMap(([chatId, f]) => f.events.map((e) => ({ chat_id: chatId, id: e.id, at: date(e.at), event: e.event, by_agent: orNull(e.by), about: orNull(e.about), leg_id: e.legId })));
+    for (const part of chunks(events)) await tx.insertInto('chat_events').values(part).onConflict((oc) => oc.columns(['chat_id', 'id']).doNothing()).execute();
+    const invites = folded.flatMap(([chatId, f, s]) => (s.invites ?? []).map((i) => ({
+      id: i.id, chat_id: chatId, leg_id: orNull(legAt(f, i.createdAt)?.id), kind: i.kind, mode: i.mode, inviter_id: i.inviterId, invitee_id: i.inviteeId,
+      status: i.status, attempt: i.attempt, group_id: orNull(i.group), created_at: date(i.createdAt), expires_at: date(i.expiresAt),
+      responded_at: i.respondedAt ? date(i.respondedAt) : null, note: orNull(i.note), reason: orNull(i.reason), taken_by: orNull(i.takenBy),
+    })));
+    for (const part of chunks(invites)) {
+      await tx.insertInto('invites').values(part).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
         status: eb.ref('excluded.status'), responded_at: eb.ref('excluded.responded_at'), reason: eb.ref('excluded.reason'), taken_by: eb.ref('excluded.taken_by'), leg_id: eb.ref('excluded.leg_id'),
       // An invite leaves pending once: an older snapshot (still pending) never undoes its outcome.
       })).where('invites.status', '=', 'pending')).execute();

@@ -1,7 +1,7 @@
 import type { RedisClient } from './connection.js';
 import { scanKeys } from './connection.js';
 import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
-import type { ArchiveFeed, Claim } from '../../src/app/record/port.js';
+import type { ArchiveFeed, ChatSnapshot, Claim, Kept } from '../../src/app/record/port.js';
 import { InviteSchema } from '../../src/domain/invite.js';
 import { SessionSchema } from '../../src/domain/session.js';
 import { globalKeys, sessionKeyList, sessionKeys } from './keys.js';
@@ -25,23 +25,24 @@ export class RedisArchiveFeed implements ArchiveFeed {
     return out;
   }
 
-  async snapshot(id: string, after: string | undefined, maxEntries: number) {
+  async snapshot(id: string, kept: Kept | undefined, maxEntries: number) {
     const k = sessionKeys(this.prefix, id);
-    // One slot: read in one step, so the state and the entries agree.
-    const res = await this.redis.multi().hmget(k.session, ...HEAD_KEYS).hvals(k.invites).xrange(k.transcript, after ? `(${after}` : '-', '+', 'COUNT', maxEntries + 1).exec();
-    if (!res) return undefined;
-    const [[, head], [, invites], [, raw]] = res as Array<[Error | null, unknown]> as [[null, Array<string | null>], [null, string[]], [null, Array<[string, string[]]>]];
+    // The entries first, then the state (pipelined): the state is never older than the entries
+    // read, so an entry that ended the chat comes with the end's reason.
+    const [raw, head] = await Promise.all([
+      this.redis.xrange(k.transcript, kept ? `(${kept.through}` : '-', '+', 'COUNT', maxEntries + 1),
+      this.redis.hmget(k.session, ...HEAD_KEYS),
+    ]);
     const [json, token, mirrors, rev] = head;
     if (!json) return undefined;
-    const entries = entriesOf(raw.slice(0, maxEntries));
-    return {
-      snapshot: {
-        session: SessionSchema.parse(JSON.parse(json)), rev: Number(rev ?? 0), tokenHash: token ?? '',
-        mirrors: MirrorSchema.array().parse(JSON.parse(mirrors ?? '[]')) as Mirror[],
-        invites: invites.map((j) => InviteSchema.parse(JSON.parse(j))), entries,
-      },
-      more: raw.length > maxEntries,
+    // Invites change only with the chat's revision: read when it moved.
+    const invites = kept && kept.rev === Number(rev ?? 0) ? undefined : (await this.redis.hvals(k.invites)).map((j) => InviteSchema.parse(JSON.parse(j)));
+    const snapshot: ChatSnapshot = {
+      session: SessionSchema.parse(JSON.parse(json)), rev: Number(rev ?? 0), tokenHash: token ?? '',
+      mirrors: MirrorSchema.array().parse(JSON.parse(mirrors ?? '[]')) as Mirror[], entries: entriesOf(raw.slice(0, maxEntries)),
+      ...(invites ? { invites } : {}),
     };
+    return { snapshot, more: raw.length > maxEntries };
   }
 
   async done(ids: readonly string[]) {

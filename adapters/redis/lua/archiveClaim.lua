@@ -1,7 +1,8 @@
 --[[
-  The archiver claims the chats longest due: each moves from the due set to the claimed set
-  with a deadline, so only one archiver takes it, and a claim whose archiver died goes back
-  (archiveRecover). A chat changed meanwhile is marked due again by its commit.
+  The archiver claims the chats longest due: they move from the due set to the claimed set
+  with a deadline, so only one archiver takes each, and a claim whose archiver died goes back
+  (archiveRecover). A chat changed meanwhile is marked due again by its commit. A few
+  commands whatever the batch: the relay's Redis pays little for the archive.
 
   Input:  KEYS[1] due (sorted set: chat id by when it was first marked)
           KEYS[2] claimed (sorted set: chat id by its claim's deadline)
@@ -9,11 +10,12 @@
   Output: {chatId, markedAt, ...}
 ]]
 local due = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
-local out = {}
+if #due == 0 then return {} end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #due / 2 - 1)
+local claimed = {}
 for k = 1, #due, 2 do
-  redis.call('ZREM', KEYS[1], due[k])
-  redis.call('ZADD', KEYS[2], ARGV[2], due[k])
-  out[#out + 1] = due[k]
-  out[#out + 1] = due[k + 1]
+  claimed[#claimed + 1] = ARGV[2]
+  claimed[#claimed + 1] = due[k]
 end
-return out
+redis.call('ZADD', KEYS[2], unpack(claimed))
+return due

@@ -16,12 +16,12 @@ export interface ArchiverOptions {
   maxEntries: number;
   /** How long a claim holds before another archiver may take the chat (a dead one's). */
   claimMs: number;
-  /** Rest between passes when nothing is due. */
+  /** Rest after a pass that took less than a full batch: entries gather into fewer, larger transactions (the lag stays about this long). */
   idleMs: number;
   now: () => number;
 }
 
-const DEFAULTS: ArchiverOptions = { batch: 100, maxEntries: 2_000, claimMs: 30_000, idleMs: 200, now: Date.now };
+const DEFAULTS: ArchiverOptions = { batch: 500, maxEntries: 2_000, claimMs: 30_000, idleMs: 1_000, now: Date.now };
 
 /**
  * Writes what Redis commits into the record, off the relay's path: each pass claims the chats
@@ -63,7 +63,7 @@ export class Archiver {
         const n = await this.pass();
         if (this.failures > 0) this.log.info({ after: this.failures }, 'record: archiving again');
         this.failures = 0;
-        if (n === 0) await this.sleep(this.o.idleMs);
+        if (n < this.o.batch) await this.sleep(this.o.idleMs);
       } catch (err) {
         this.failures++;
         this.observer?.failed();

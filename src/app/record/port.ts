@@ -17,9 +17,16 @@ export interface ChatSnapshot {
   rev: number;
   tokenHash: string;
   mirrors: Mirror[];
-  invites: Invite[];
+  /** Every invite of the chat; left out when none changed since the revision the record holds. */
+  invites?: Invite[];
   /** Entries after the cursor it was read from, in order. */
   entries: TranscriptEntry[];
+}
+
+/** How far the record holds a chat: its last entry archived, and the revision of its state. */
+export interface Kept {
+  through: string;
+  rev: number;
 }
 
 /** A chat as the record keeps it. */
@@ -105,8 +112,8 @@ export interface RecordStore {
   ready(): Promise<void>;
   /** Whether the database answers now. */
   probe(timeoutMs: number): Promise<boolean>;
-  /** The last entry archived for each chat the record holds (chats it does not hold are left out). */
-  cursors(ids: readonly string[]): Promise<Record<string, string>>;
+  /** For each chat the record holds (the others are left out): the last entry archived, and the revision kept. */
+  cursors(ids: readonly string[]): Promise<Record<string, Kept>>;
   /** Writes snapshots, each entry once (an entry at or before a chat's cursor is skipped); the cursor each chat is archived through. */
   archive(chats: readonly ChatSnapshot[]): Promise<Record<string, string | undefined>>;
   chat(id: string): Promise<ChatRecord | undefined>;
@@ -157,8 +164,12 @@ export interface Claim {
 export interface ArchiveFeed {
   /** Claims the chats longest due, until `deadline` (after which they are due again). */
   claim(max: number, deadline: number): Promise<Claim[]>;
-  /** The chat's state and its entries after `after`; `more` when entries were left for the next pass; undefined when Redis no longer holds the chat. */
-  snapshot(id: string, after: string | undefined, maxEntries: number): Promise<{ snapshot: ChatSnapshot; more: boolean } | undefined>;
+  /**
+   * The chat's state and its entries after what the record keeps (its invites only when its
+   * revision moved); `more` when entries were left for the next pass; undefined when Redis no
+   * longer holds the chat.
+   */
+  snapshot(id: string, kept: Kept | undefined, maxEntries: number): Promise<{ snapshot: ChatSnapshot; more: boolean } | undefined>;
   /** Claims whose chats are archived. */
   done(ids: readonly string[]): Promise<void>;
   /** Claims given back (the database failed): due again at once. */

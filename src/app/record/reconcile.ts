@@ -42,7 +42,7 @@ async function markBehind(ctx: AppContext, ids: string[], known: Map<string, Ope
       const head = heads[id];
       if (!head) return false; // Redis no longer holds it: nothing more will come
       const kept = known.get(id);
-      const through = kept ? kept.through : cursors[id];
+      const through = kept ? kept.through : cursors[id]?.through;
       if (!kept && through === undefined) return true; // never archived
       if (head.last && (!through || compareEntryIds(head.last, through) > 0)) return true;
       return kept !== undefined && head.rev > kept.rev;
