@@ -7,7 +7,8 @@ import { runErasure } from '../src/app/record/erasure.js';
 import { expireRecord } from '../src/app/record/retention.js';
 
 export const RECORD_QUEUE = 'record';
-const DAY_MS = 86_400_000;
+/** When the retention sweep runs (cron, UTC): once a day, at a quiet hour. */
+export const RETENTION_AT = '17 3 * * *';
 const EraseJob = z.object({ erasureId: z.string().min(1) });
 
 /**
@@ -26,9 +27,9 @@ export class RecordQueue implements RecordJobs {
     await this.queue.add('erase', { erasureId }, { jobId: `erase-${erasureId}`, attempts: 10, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
   }
 
-  /** Daily, the first run a day after the schedule is made; making it again changes nothing. */
+  /** Daily at 03:17 UTC (not at every start); making it again changes nothing. */
   async scheduleRetention(): Promise<void> {
-    await this.queue.upsertJobScheduler('retention', { every: DAY_MS }, { name: 'retention', opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 10, removeOnFail: 100 } });
+    await this.queue.upsertJobScheduler('retention', { pattern: RETENTION_AT, tz: 'UTC' }, { name: 'retention', opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 10, removeOnFail: 100 } });
   }
 
   close(): Promise<void> {

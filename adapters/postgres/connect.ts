@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -22,9 +23,21 @@ export function postgresDb(url: string, onError: (err: Error) => void): Kysely<D
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** The embedded PostgreSQL (PGlite), its files in `dir` (`memory://` keeps them in memory). */
+/**
+ * The embedded PostgreSQL (PGlite), its files in `dir` (`memory://` keeps them in memory). A
+ * new directory is made beside it and renamed into place once whole: a process stopped during
+ * the first start (initdb takes seconds) leaves no half-made database behind.
+ */
 export async function pgliteDb(dir: string): Promise<Kysely<Database>> {
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  if (!dir.startsWith('memory://') && !existsSync(join(dir, 'PG_VERSION'))) {
+    mkdirSync(dirname(dir), { recursive: true });
+    // What a start stopped half-way left.
+    for (const f of readdirSync(dirname(dir))) if (f.startsWith(`${basename(dir)}.new-`)) rmSync(join(dirname(dir), f), { recursive: true, force: true });
+    const making = mkdtempSync(`${dir}.new-`);
+    await (await PGlite.create(making)).close();
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(making, dir);
+  }
   const lite = await PGlite.create(dir);
   return new Kysely<Database>({ dialect: new PGliteDialect(lite) });
 }

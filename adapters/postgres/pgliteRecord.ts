@@ -28,6 +28,8 @@ function startThread(dir: string): Worker {
 export class PgliteRecord implements RecordStore {
   readonly backend = 'pglite' as const;
   private thread: Worker | undefined;
+  /** Whether the thread's database is open (its first start makes it, which takes seconds). */
+  private opened = false;
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private closed = false;
@@ -36,7 +38,8 @@ export class PgliteRecord implements RecordStore {
 
   private start(): Worker {
     const w = startThread(this.dir);
-    w.on('message', (m: { id?: number; value?: unknown; error?: { name: string; message: string } }) => {
+    w.on('message', (m: { id?: number; ready?: boolean; value?: unknown; error?: { name: string; message: string } }) => {
+      if (m.ready) this.opened = true;
       if (m.id === undefined) return;
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -93,10 +96,18 @@ export class PgliteRecord implements RecordStore {
   erasureEmail(...a: Args<'erasureEmail'>) { return this.call('erasureEmail', ...a); }
   finishErasure(...a: Args<'finishErasure'>) { return this.call('finishErasure', ...a); }
 
+  /**
+   * Closes the database cleanly, waiting at most a few seconds; a thread still making its
+   * database is stopped at once (the half-made directory is thrown away on the next start).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     const thread = this.thread;
-    if (thread) await this.call('close').catch(() => undefined);
+    if (thread && this.opened) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.call('close').catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+      clearTimeout(timer);
+    }
     this.closed = true;
     await thread?.terminate();
   }

@@ -16,8 +16,15 @@ const seconds = (p: number, to: Expression<Date | null>, from: Expression<Date |
     ? sql<number | null>`percentile_cont(${sql.lit(p)}) within group (order by extract(epoch from ${to} - ${from})::float8) filter (where ${filter})`
     : sql<number | null>`percentile_cont(${sql.lit(p)}) within group (order by extract(epoch from ${to} - ${from})::float8)`;
 
+/** p50 and p90 of the seconds from `from` to `to`, named `<name>50` and `<name>90`. */
+const percentiles = <N extends string>(name: N, to: Expression<Date | null>, from: Expression<Date | null>) =>
+  [seconds(0.5, to, from).as(`${name}50` as `${N}50`), seconds(0.9, to, from).as(`${name}90` as `${N}90`)] as const;
+
 const round = (n: number | null, digits: number): number | null => (n === null ? null : Math.round(Number(n) * 10 ** digits) / 10 ** digits);
 const pct = (p50: number | null, p90: number | null): Percentiles => ({ p50: round(p50, 1), p90: round(p90, 1) });
+type Times = Record<'wait50' | 'wait90' | 'first50' | 'first90' | 'handle50' | 'handle90', number | null>;
+/** A row's wait, first-response and handle times, rounded. */
+const times = (r: Times) => ({ waitSeconds: pct(r.wait50, r.wait90), firstResponseSeconds: pct(r.first50, r.first90), handleSeconds: pct(r.handle50, r.handle90) });
 
 /** Report rows by queue or agent id, each made (all zero) when first met. */
 class Rows {
@@ -45,12 +52,9 @@ export async function queueReport(db: Kysely<Database>, { from, to }: Period): P
       count(sql`l.outcome = 'unanswered'`).as('unanswered'),
       count(sql`l.outcome = 'abandoned'`).as('abandoned'),
       count(sql`l.outcome = 'moved'`).as('moved'),
-      seconds(0.5, eb.ref('l.answered_at'), eb.ref('l.started_at')).as('wait50'),
-      seconds(0.9, eb.ref('l.answered_at'), eb.ref('l.started_at')).as('wait90'),
-      seconds(0.5, eb.ref('l.first_reply_at'), eb.ref('l.started_at')).as('first50'),
-      seconds(0.9, eb.ref('l.first_reply_at'), eb.ref('l.started_at')).as('first90'),
-      seconds(0.5, eb.ref('l.ended_at'), eb.ref('l.answered_at')).as('handle50'),
-      seconds(0.9, eb.ref('l.ended_at'), eb.ref('l.answered_at')).as('handle90'),
+      ...percentiles('wait', eb.ref('l.answered_at'), eb.ref('l.started_at')),
+      ...percentiles('first', eb.ref('l.first_reply_at'), eb.ref('l.started_at')),
+      ...percentiles('handle', eb.ref('l.ended_at'), eb.ref('l.answered_at')),
     ]).execute(),
     legs(db).innerJoin('members as m', (j) => j.onRef('m.chat_id', '=', 'l.chat_id').onRef('m.leg_id', '=', 'l.id')).where('m.mode', '=', 'owner')
       .groupBy('l.queue_id').select(['l.queue_id as id', count(sql`m.outcome = 'released'`).as('released'), count(sql`m.outcome = 'transferred'`).as('transferred')]).execute(),
@@ -64,10 +68,7 @@ export async function queueReport(db: Kysely<Database>, { from, to }: Period): P
   ]);
   const out = new Rows();
   for (const r of base) {
-    Object.assign(out.at(r.id), {
-      offered: r.offered, answered: r.answered, unanswered: r.unanswered, abandoned: r.abandoned,
-      waitSeconds: pct(r.wait50, r.wait90), firstResponseSeconds: pct(r.first50, r.first90), handleSeconds: pct(r.handle50, r.handle90),
-    });
+    Object.assign(out.at(r.id), { offered: r.offered, answered: r.answered, unanswered: r.unanswered, abandoned: r.abandoned, ...times(r) });
     out.at(r.id).transferred += r.moved;
   }
   for (const r of owners) {
@@ -91,12 +92,9 @@ export async function agentReport(db: Kysely<Database>, { from, to }: Period): P
       count(sql`m.abandoned`).as('abandoned'),
       count(sql`m.outcome in ('transferred', 'moved')`).as('transferred'),
       count(sql`m.outcome = 'released'`).as('released'),
-      seconds(0.5, eb.ref('m.joined_at'), eb.ref('m.waited_from')).as('wait50'),
-      seconds(0.9, eb.ref('m.joined_at'), eb.ref('m.waited_from')).as('wait90'),
-      seconds(0.5, eb.ref('m.first_reply_at'), eb.ref('m.joined_at')).as('first50'),
-      seconds(0.9, eb.ref('m.first_reply_at'), eb.ref('m.joined_at')).as('first90'),
-      seconds(0.5, eb.ref('m.left_at'), eb.ref('m.joined_at')).as('handle50'),
-      seconds(0.9, eb.ref('m.left_at'), eb.ref('m.joined_at')).as('handle90'),
+      ...percentiles('wait', eb.ref('m.joined_at'), eb.ref('m.waited_from')),
+      ...percentiles('first', eb.ref('m.first_reply_at'), eb.ref('m.joined_at')),
+      ...percentiles('handle', eb.ref('m.left_at'), eb.ref('m.joined_at')),
     ]).execute(),
     // Offers of a chat made to them (a transfer): those not taken were offered and not answered.
     invitesIn().where('i.kind', '=', 'transfer').groupBy('i.invitee_id')
@@ -111,10 +109,7 @@ export async function agentReport(db: Kysely<Database>, { from, to }: Period): P
   ]);
   const out = new Rows();
   for (const r of base) {
-    Object.assign(out.at(r.id), {
-      offered: r.answered, answered: r.answered, abandoned: r.abandoned, transferred: r.transferred, released: r.released,
-      waitSeconds: pct(r.wait50, r.wait90), firstResponseSeconds: pct(r.first50, r.first90), handleSeconds: pct(r.handle50, r.handle90),
-    });
+    Object.assign(out.at(r.id), { offered: r.answered, answered: r.answered, abandoned: r.abandoned, transferred: r.transferred, released: r.released, ...times(r) });
   }
   for (const r of offers) {
     out.at(r.id).offered += r.declined;

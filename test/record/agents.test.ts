@@ -8,21 +8,13 @@ import { reconcile } from '../../src/app/record/reconcile.js';
 import { plain } from '../../src/app/wording/index.js';
 import { homeView } from '../../src/app/views.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
-import { archived, backendName, startRecordHarness } from '../support/record.js';
+import { archived, backendName, recordWorld } from '../support/record.js';
 import { testRedis } from '../support/redis.js';
 
 /** What the record gives agents: history on the root and by command, supervisors' Today and report. */
-let w: Awaited<ReturnType<typeof startRecordHarness>>;
-beforeAll(async () => {
-  w = await startRecordHarness();
-}, 60_000);
-afterAll(async () => {
-  await w?.stop();
-});
-
+const w = recordWorld();
+const { api, agent } = w;
 const key = 'test-key';
-const api = (path: string, init: Parameters<typeof json>[1] = {}) => json(`${w.h.url}/api/v1${path}`, init);
-const agent = (id: string, path: string, body: Record<string, unknown>) => api(`/sessions/${id}/${path}`, { method: 'POST', apiKey: key, body });
 async function chat(email: string | undefined, text: string, h: Harness = w.h) {
   const c = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed', ...(email ? { email } : {}) }, text } });
   return { id: c.body.session.id as string, ref: c.body.session.ref as string, token: c.body.token as string };

@@ -1,25 +1,18 @@
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { destKeys, queuePrefix } from '../../adapters/redis/keys.js';
 import { expireRecord } from '../../src/app/record/retention.js';
-import { json, waitFor } from '../support/harness.js';
+import { RETENTION_AT } from '../../jobs/record.js';
+import { waitFor } from '../support/harness.js';
 import { lines } from '../support/recording.js';
-import { archived, backendName, startRecordHarness } from '../support/record.js';
+import { archived, backendName, recordWorld } from '../support/record.js';
 import { testRedis } from '../support/redis.js';
 
 const DAY = 86_400_000;
 let clock: number | undefined;
-let w: Awaited<ReturnType<typeof startRecordHarness>>;
-beforeAll(async () => {
-  w = await startRecordHarness({ now: () => clock ?? Date.now() });
-}, 60_000);
-afterAll(async () => {
-  await w?.stop();
-});
-
+const w = recordWorld({ now: () => clock ?? Date.now() });
+const { api, agent } = w;
 const key = 'test-key';
-const api = (path: string, init: Parameters<typeof json>[1] = {}) => json(`${w.h.url}/api/v1${path}`, init);
-const agent = (id: string, path: string, body: Record<string, unknown>) => api(`/sessions/${id}/${path}`, { method: 'POST', apiKey: key, body });
 async function chat(email: string, text: string) {
   const c = await api('/sessions', { method: 'POST', body: { queue: 'it-support', user: { name: email.split('@')[0], email }, text } });
   return { id: c.body.session.id as string, ref: c.body.session.ref as string, token: c.body.token as string };
@@ -116,7 +109,7 @@ describe(`retention (${backendName})`, () => {
     const queue = new Queue('record', { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: queuePrefix(w.h.prefix) });
     try {
       await waitFor(async () => (await queue.getJobSchedulers()).length > 0, 5000, 'the retention schedule');
-      expect((await queue.getJobSchedulers()).map((s) => [s.key, s.every])).toEqual([['retention', DAY]]);
+      expect((await queue.getJobSchedulers()).map((s) => [s.key, s.pattern])).toEqual([['retention', RETENTION_AT]]);
     } finally {
       await queue.close();
     }

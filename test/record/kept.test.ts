@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json } from '../support/harness.js';
-import { archived, backendName, startRecordHarness } from '../support/record.js';
+import { describe, expect, it } from 'vitest';
+import { archived, backendName, recordWorld } from '../support/record.js';
 
 /** What the record keeps of a chat: its state, its people, and every entry with who saw it. */
-let w: Awaited<ReturnType<typeof startRecordHarness>>;
-beforeAll(async () => {
-  w = await startRecordHarness();
-}, 60_000);
-afterAll(async () => {
-  await w?.stop();
-});
-
+const w = recordWorld();
+const { api, agent } = w;
 const key = 'test-key';
-const api = (path: string, init: Parameters<typeof json>[1] = {}) => json(`${w.h.url}/api/v1${path}`, init);
-const agent = (id: string, path: string, body: Record<string, unknown>) => api(`/sessions/${id}/${path}`, { method: 'POST', apiKey: key, body });
 
 describe(`what the record keeps (${backendName})`, () => {
   it('keeps the chat, its owners and members, its invites, its events and every entry with its visibility and file', async () => {

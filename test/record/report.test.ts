@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expireInvite } from '../../src/app/invites.js';
 import { endSession, endUnanswered } from '../../src/app/sessions.js';
 import { json } from '../support/harness.js';
-import { archived, backendName, startRecordHarness } from '../support/record.js';
+import { archived, backendName, recordWorld } from '../support/record.js';
 
 /**
  * Reports against numbers worked out by hand: six chats in IT Support (one moved to HR), on a
@@ -13,13 +13,7 @@ let clock = T0;
 const at = (s: number) => {
   clock = T0 + s * 1000;
 };
-let w: Awaited<ReturnType<typeof startRecordHarness>>;
-beforeAll(async () => {
-  w = await startRecordHarness({ now: () => clock });
-}, 60_000);
-afterAll(async () => {
-  await w?.stop();
-});
+const w = recordWorld({ now: () => clock });
 
 const key = 'test-key';
 async function post(path: string, body: Record<string, unknown>, token?: string) {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { RecordTarget } from '../../adapters/postgres/index.js';
-import { type Harness, startHarness, waitFor } from './harness.js';
+import { afterAll, beforeAll } from 'vitest';
+import { type Harness, json, startHarness, waitFor } from './harness.js';
 
 /**
  * A database of its own for a test file: on the PostgreSQL server at TEST_DATABASE_URL
@@ -83,4 +84,31 @@ export async function startRecordHarness(o: Parameters<typeof startHarness>[0] =
 /** Waits until the archive has caught up with everything Redis committed. */
 export async function archived(h: Harness, timeoutMs = 20_000): Promise<void> {
   await waitFor(async () => (await h.service.ctx.archive.backlog()) === 0, timeoutMs, 'the archive to catch up');
+}
+
+export interface RecordWorld {
+  h: Harness;
+  /** A call to /api/v1 (`init` as json's). */
+  api(path: string, init?: Parameters<typeof json>[1]): ReturnType<typeof json>;
+  /** An integration's agent action on a chat (API key). */
+  agent(sessionId: string, path: string, body: Record<string, unknown>): ReturnType<typeof json>;
+}
+
+/** A service with a record of its own for the test file: started before its tests, stopped after them. */
+export function recordWorld(o: Parameters<typeof startHarness>[0] = {}): RecordWorld {
+  let started: Awaited<ReturnType<typeof startRecordHarness>> | undefined;
+  beforeAll(async () => {
+    started = await startRecordHarness(o);
+  }, 60_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const w: RecordWorld = {
+    get h() {
+      return started!.h;
+    },
+    api: (path, init = {}) => json(`${w.h.url}/api/v1${path}`, init),
+    agent: (sessionId, path, body) => w.api(`/sessions/${sessionId}/${path}`, { method: 'POST', apiKey: 'test-key', body }),
+  };
+  return w;
 }

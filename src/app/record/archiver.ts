@@ -44,10 +44,13 @@ export class Archiver {
     this.running ??= this.loop();
   }
 
+  /** Stops after the pass in hand, waiting for it a few seconds at most (its claims come back at their deadline). */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+    clearTimeout(timer);
   }
 
   private async loop(): Promise<void> {
