@@ -1,8 +1,7 @@
-import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { destKeys, queuePrefix } from '../../adapters/redis/keys.js';
+import { destKeys } from '../../adapters/redis/keys.js';
 import { expireRecord } from '../../src/app/record/retention.js';
-import { RETENTION_AT } from '../../jobs/record.js';
+import { RETENTION_AT, type RecordQueue } from '../../jobs/record.js';
 import { waitFor } from '../support/harness.js';
 import { lines } from '../support/recording.js';
 import { archived, backendName, recordWorld } from '../support/record.js';
@@ -106,12 +105,8 @@ describe(`retention (${backendName})`, () => {
     expect(await ctx.record.chat(kept.id)).toBeDefined();
     expect(await expireRecord(ctx, 365)).toBe(0);
     // The sweep is a BullMQ job scheduler: one for every instance, every day.
-    const queue = new Queue('record', { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: queuePrefix(w.h.prefix) });
-    try {
-      await waitFor(async () => (await queue.getJobSchedulers()).length > 0, 5000, 'the retention schedule');
-      expect((await queue.getJobSchedulers()).map((s) => [s.key, s.pattern])).toEqual([['retention', RETENTION_AT]]);
-    } finally {
-      await queue.close();
-    }
+    const { queue } = ctx.recordJobs as RecordQueue;
+    await waitFor(async () => (await queue.getJobSchedulers()).length > 0, 5000, 'the retention schedule');
+    expect((await queue.getJobSchedulers()).map((s) => [s.key, s.pattern])).toEqual([['retention', RETENTION_AT]]);
   }, 60_000);
 });
