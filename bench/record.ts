@@ -21,12 +21,15 @@ import { fmt, percentile, sleep, table, verdict } from './util.js';
 
 export interface RecordOptions {
   relay: { chats: number; channels: number; rate: number; seconds: number; warmupSeconds: number; maxInFlight: number; drainMs: number };
+  /** Measured turns of each system (its median is reported). */
+  rounds: number;
   reports: { chats: number; entriesPerChat: number; days: number; periodDays: number; runs: number };
   databaseUrl: string | undefined;
 }
 
 export const recordOptions = (quick: boolean): RecordOptions => ({
   relay: { chats: quick ? 400 : 1000, channels: quick ? 100 : 250, rate: 200, seconds: quick ? 3 : 10, warmupSeconds: quick ? 1 : 2, maxInFlight: 512, drainMs: quick ? 10_000 : 30_000 },
+  rounds: quick ? 1 : 3,
   reports: quick ? { chats: 10_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 10 } : { chats: 100_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 30 },
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
 });
@@ -88,27 +91,49 @@ function quantile(before: Array<[number, number]>, after: Array<[number, number]
 
 export interface LagRow { label: string; entries: number; p50: number; p99: number; within5s: number; caughtUpMs: number }
 
-async function relayPhase(o: RecordOptions, label: string, target: RecordTarget | undefined, log: (line: string) => void): Promise<{ row: Row; lag?: LagRow }> {
+/** One system under the relay load: a rig of its own, the archive off or on a database. */
+interface Mode { label: string; target: RecordTarget | undefined; rig: Rig; rounds: Row[]; lagBefore: Array<[number, number]> }
+
+/**
+ * The three systems side by side: each started (chats created, their archive caught up,
+ * warmed), then measured in turns, round after round, so a load on the machine that comes and
+ * goes falls on all of them alike; each is reported by its median round.
+ */
+async function relayRounds(o: RecordOptions, systems: Array<{ label: string; target: RecordTarget | undefined }>, log: (line: string) => void): Promise<{ rows: Row[]; rounds: Mode[]; lag: LagRow[] }> {
   const r = o.relay;
-  const rig = await Rig.start({ chats: r.chats, channels: r.channels, serviceEnv: target ? { BENCH_RECORD: JSON.stringify(target) } : {} }, log);
+  const modes: Mode[] = [];
   try {
-    const url = rig.web[0]!.url;
-    // The chats' creation is archived first: the measured phase starts from an empty backlog.
-    if (target) await waitBacklog(url, 120_000);
-    await measure(rig, 'switchboard', 'warm-up', (run) => openLoop(run, fixedRate(rig.sessions, r.rate, r.warmupSeconds), r.maxInFlight), r);
-    await sleep(500);
-    const before = target ? await lagBuckets(url) : [];
-    const row = await measure(rig, 'switchboard', label, (run) => openLoop(run, fixedRate(rig.sessions, r.rate, r.seconds, 2), r.maxInFlight), r);
-    if (!target) return { row };
-    const start = performance.now();
-    await waitBacklog(url, 120_000);
-    const caughtUpMs = performance.now() - start;
-    const after = await lagBuckets(url);
-    const p50 = quantile(before, after, 0.5);
-    const p99 = quantile(before, after, 0.99);
-    return { row, lag: { label, entries: p99.count, p50: p50.value, p99: p99.value, within5s: p99.within5s, caughtUpMs } };
+    for (const sys of systems) {
+      const rig = await Rig.start({ chats: r.chats, channels: r.channels, serviceEnv: sys.target ? { BENCH_RECORD: JSON.stringify(sys.target) } : {} }, log);
+      modes.push({ ...sys, rig, rounds: [], lagBefore: [] });
+      if (sys.target) await waitBacklog(rig.web[0]!.url, 120_000);
+      await measure(rig, 'switchboard', 'warm-up', (run) => openLoop(run, fixedRate(rig.sessions, r.rate, r.warmupSeconds), r.maxInFlight), r);
+    }
+    for (const m of modes) if (m.target) m.lagBefore = await lagBuckets(m.rig.web[0]!.url);
+    for (let round = 0; round < o.rounds; round++) {
+      // A different one goes first each round.
+      for (let k = 0; k < modes.length; k++) {
+        const m = modes[(round + k) % modes.length]!;
+        await sleep(500);
+        m.rounds.push(await measure(m.rig, 'switchboard', m.label, (run) => openLoop(run, fixedRate(m.rig.sessions, r.rate, r.seconds, 2 + round), r.maxInFlight), r));
+      }
+      log(`  record: relay round ${round + 1} of ${o.rounds} done`);
+    }
+    const lag: LagRow[] = [];
+    for (const m of modes.filter((x) => x.target)) {
+      const url = m.rig.web[0]!.url;
+      const start = performance.now();
+      await waitBacklog(url, 120_000);
+      const caughtUpMs = performance.now() - start;
+      const after = await lagBuckets(url);
+      const p50 = quantile(m.lagBefore, after, 0.5);
+      const p99 = quantile(m.lagBefore, after, 0.99);
+      lag.push({ label: m.label, entries: p99.count, p50: p50.value, p99: p99.value, within5s: p99.within5s, caughtUpMs });
+    }
+    const median = (rows: Row[]) => [...rows].sort((a, b) => a.p50 - b.p50)[Math.floor(rows.length / 2)]!;
+    return { rows: modes.map((m) => median(m.rounds)), rounds: modes, lag };
   } finally {
-    await rig.close();
+    await Promise.all(modes.map((m) => m.rig.close()));
   }
 }
 
@@ -144,9 +169,10 @@ async function seed(db: Kysely<Database>, o: RecordOptions['reports']): Promise<
       ${t}, ${t} + ${wait}, ${t} + ${wait} + ${first}, ${t} + ${wait} + ${handle}, case when i % 10 = 0 then 'user' else 'a' || (i % 200) end,
       case when i % 3 = 0 then 1 + (i % 5) end, case when i % 9 = 0 then 'thanks' end, case when i % 3 = 0 then ${t} + ${wait} + ${handle} + interval '1 minute' end, 5, '[]'
     from generate_series(1, ${n}) as i`.execute(db);
-  await sql`insert into legs (chat_id, id, queue_id, started_at, answered_at, first_reply_at, ended_at, outcome)
+  await sql`insert into legs (chat_id, id, queue_id, started_at, answered_at, first_reply_at, ended_at, outcome, released, transferred, rating_score)
     select 'b' || i, 'e' || i, 'q' || (i % 20), ${t}, case when i % 20 <> 0 then ${t} + ${wait} end, case when i % 20 <> 0 then ${t} + ${wait} + ${first} end,
-      ${t} + ${wait} + ${handle}, case when i % 20 = 0 then 'unanswered' when i % 20 = 1 then 'moved' when i % 25 = 2 then 'abandoned' else 'ended' end
+      ${t} + ${wait} + ${handle}, case when i % 20 = 0 then 'unanswered' when i % 20 = 1 then 'moved' when i % 25 = 2 then 'abandoned' else 'ended' end,
+      case when i % 19 = 0 then 1 else 0 end, case when i % 17 = 0 then 1 else 0 end, case when i % 3 = 0 and i % 20 <> 1 then 1 + (i % 5) end
     from generate_series(1, ${n}) as i`.execute(db);
   await sql`insert into members (chat_id, id, agent_id, mode, via, leg_id, joined_at, waited_from, first_reply_at, left_at, outcome, abandoned)
     select 'b' || i, 'm' || i, 'a' || (i % 200), 'owner', case when i % 17 = 0 then 'transfer' else 'accept' end, 'e' || i, ${t} + ${wait}, ${t}, ${t} + ${wait} + ${first},
@@ -214,28 +240,22 @@ async function reportPhase(o: RecordOptions, backend: Backend, log: (line: strin
 
 // ---- the bench ----
 
-export interface RecordReport { options: RecordOptions; relay: Row[]; lag: LagRow[]; reports: ReportRow[] }
+export interface RecordReport { options: RecordOptions; relay: Row[]; rounds: Array<{ label: string; p50: number[]; p99: number[] }>; lag: LagRow[]; reports: ReportRow[] }
 
 export async function runRecord(o: RecordOptions, log: (line: string) => void): Promise<RecordReport> {
-  const relay: Row[] = [];
-  const lag: LagRow[] = [];
-  const off = await relayPhase(o, 'archive off', undefined, log);
-  relay.push(off.row);
-  log('  record: relay with the archive off done');
-  for (const backend of backends(o)) {
-    const d = await freshDatabase(backend, o);
-    try {
-      const on = await relayPhase(o, `archive on, ${backend}`, d.target, log);
-      relay.push(on.row);
-      if (on.lag) lag.push(on.lag);
-      log(`  record: relay with the archive on ${backend} done`);
-    } finally {
-      await d.drop();
-    }
+  const dbs = await Promise.all(backends(o).map(async (b) => ({ backend: b, db: await freshDatabase(b, o) })));
+  let relay: Awaited<ReturnType<typeof relayRounds>>;
+  try {
+    relay = await relayRounds(o, [{ label: 'archive off', target: undefined }, ...dbs.map((d) => ({ label: `archive on, ${d.backend}`, target: d.db.target }))], log);
+  } finally {
+    await Promise.all(dbs.map((d) => d.db.drop()));
   }
   const reports: ReportRow[] = [];
   for (const backend of backends(o)) reports.push(...(await reportPhase(o, backend, log)));
-  return { options: o, relay, lag, reports };
+  return {
+    options: o, relay: relay.rows, lag: relay.lag, reports,
+    rounds: relay.rounds.map((m) => ({ label: m.label, p50: m.rounds.map((x) => x.p50), p99: m.rounds.map((x) => x.p99) })),
+  };
 }
 
 export function formatRecord(r: RecordReport): string {
@@ -243,8 +263,9 @@ export function formatRecord(r: RecordReport): string {
   const [off] = r.relay;
   const within = (row: Row) => (off ? `p50 ${fmt(row.p50 / off.p50, 2)}x ${verdict(row.p50 <= 1.1 * off.p50)}, p99 ${fmt(row.p99 / off.p99, 2)}x ${verdict(row.p99 <= 1.1 * off.p99)}` : '');
   const lines = [
-    `(9) The record — relay at ${o.relay.rate} msg/s for ${o.relay.seconds} s over ${o.relay.chats} chats in ${o.relay.channels} channels, with the archive off and on${o.databaseUrl ? '' : ' (no BENCH_DATABASE_URL: PostgreSQL left out)'}`,
+    `(9) The record — relay at ${o.relay.rate} msg/s for ${o.relay.seconds} s over ${o.relay.chats} chats in ${o.relay.channels} channels, with the archive off and on, ${o.rounds} round(s) in turns (the median round shown)${o.databaseUrl ? '' : ' (no BENCH_DATABASE_URL: PostgreSQL left out)'}`,
     formatRows(r.relay),
+    ...r.rounds.map((x) => `  rounds (${x.label}): p50 ${x.p50.map((v) => fmt(v, 1)).join(' / ')} ms, p99 ${x.p99.map((v) => fmt(v, 1)).join(' / ')} ms`),
     ...r.relay.slice(1).map((row) => `  target: ${row.system} within 10% of archive off: ${within(row)}`),
     '',
     '  archive lag (commit in Redis to row in the database, from switchboard_archive_lag_seconds, interpolated in its buckets):',

@@ -10,21 +10,17 @@ import type { Database } from './schema.js';
  */
 
 const count = (filter?: RawBuilder<unknown>) => (filter ? sql<number>`(count(*) filter (where ${filter}))::int` : sql<number>`count(*)::int`);
-/** Seconds from `from` to `to`, at the given percentile, over the rows where both are set. */
-const seconds = (p: number, to: Expression<Date | null>, from: Expression<Date | null>, filter?: RawBuilder<unknown>) =>
-  filter
-    ? sql<number | null>`percentile_cont(${sql.lit(p)}) within group (order by extract(epoch from ${to} - ${from})::float8) filter (where ${filter})`
-    : sql<number | null>`percentile_cont(${sql.lit(p)}) within group (order by extract(epoch from ${to} - ${from})::float8)`;
 
-/** p50 and p90 of the seconds from `from` to `to`, named `<name>50` and `<name>90`. */
+/** p50 and p90 of the seconds from `from` to `to` (one sort for both), named `name`. */
 const percentiles = <N extends string>(name: N, to: Expression<Date | null>, from: Expression<Date | null>) =>
-  [seconds(0.5, to, from).as(`${name}50` as `${N}50`), seconds(0.9, to, from).as(`${name}90` as `${N}90`)] as const;
+  sql<number[] | null>`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by extract(epoch from ${to} - ${from})::float8)`.as(name);
 
 const round = (n: number | null, digits: number): number | null => (n === null ? null : Math.round(Number(n) * 10 ** digits) / 10 ** digits);
 const pct = (p50: number | null, p90: number | null): Percentiles => ({ p50: round(p50, 1), p90: round(p90, 1) });
-type Times = Record<'wait50' | 'wait90' | 'first50' | 'first90' | 'handle50' | 'handle90', number | null>;
+type Times = Record<'wait' | 'first' | 'handle', number[] | null>;
+const pair = (v: number[] | null): Percentiles => pct(v?.[0] ?? null, v?.[1] ?? null);
 /** A row's wait, first-response and handle times, rounded. */
-const times = (r: Times) => ({ waitSeconds: pct(r.wait50, r.wait90), firstResponseSeconds: pct(r.first50, r.first90), handleSeconds: pct(r.handle50, r.handle90) });
+const times = (r: Times) => ({ waitSeconds: pair(r.wait), firstResponseSeconds: pair(r.first), handleSeconds: pair(r.handle) });
 
 /** Report rows by queue or agent id, each made (all zero) when first met. */
 class Rows {
@@ -44,40 +40,36 @@ const inviteCounts = {
 
 export async function queueReport(db: Kysely<Database>, { from, to }: Period): Promise<QueueRow[]> {
   const legs = (eb: Kysely<Database>) => eb.selectFrom('legs as l').where('l.started_at', '>=', new Date(from)).where('l.started_at', '<', new Date(to));
-  const [base, owners, invites, help, ratings] = await Promise.all([
+  // The legs carry their releases, hand-overs and rating (the archive counts them): one scan of the period's legs.
+  const [base, invites, help] = await Promise.all([
     legs(db).groupBy('l.queue_id').select((eb) => [
       'l.queue_id as id',
       count().as('offered'),
       sql<number>`count(l.answered_at)::int`.as('answered'),
       count(sql`l.outcome = 'unanswered'`).as('unanswered'),
       count(sql`l.outcome = 'abandoned'`).as('abandoned'),
-      count(sql`l.outcome = 'moved'`).as('moved'),
-      ...percentiles('wait', eb.ref('l.answered_at'), eb.ref('l.started_at')),
-      ...percentiles('first', eb.ref('l.first_reply_at'), eb.ref('l.started_at')),
-      ...percentiles('handle', eb.ref('l.ended_at'), eb.ref('l.answered_at')),
+      sql<number>`(count(*) filter (where l.outcome = 'moved') + coalesce(sum(l.transferred), 0))::int`.as('transferred'),
+      sql<number>`coalesce(sum(l.released), 0)::int`.as('released'),
+      sql<number | null>`avg(l.rating_score)::float8`.as('rating'),
+      sql<number>`count(l.rating_score)::int`.as('rated'),
+      percentiles('wait', eb.ref('l.answered_at'), eb.ref('l.started_at')),
+      percentiles('first', eb.ref('l.first_reply_at'), eb.ref('l.started_at')),
+      percentiles('handle', eb.ref('l.ended_at'), eb.ref('l.answered_at')),
     ]).execute(),
-    legs(db).innerJoin('members as m', (j) => j.onRef('m.chat_id', '=', 'l.chat_id').onRef('m.leg_id', '=', 'l.id')).where('m.mode', '=', 'owner')
-      .groupBy('l.queue_id').select(['l.queue_id as id', count(sql`m.outcome = 'released'`).as('released'), count(sql`m.outcome = 'transferred'`).as('transferred')]).execute(),
     legs(db).innerJoin('invites as i', (j) => j.onRef('i.chat_id', '=', 'l.chat_id').onRef('i.leg_id', '=', 'l.id')).where('i.kind', '=', 'invite')
       .groupBy('l.queue_id').select(['l.queue_id as id', inviteCounts.sent.as('sent'), inviteCounts.accepted.as('accepted'), inviteCounts.rejected.as('rejected'), inviteCounts.expired.as('expired')]).execute(),
     legs(db).innerJoin('chat_events as e', (j) => j.onRef('e.chat_id', '=', 'l.chat_id').onRef('e.leg_id', '=', 'l.id')).where('e.event', '=', 'help.asked')
       .groupBy('l.queue_id').select(['l.queue_id as id', count().as('n')]).execute(),
-    // A rating counts for the queue the chat ended in.
-    legs(db).innerJoin('chats as c', 'c.id', 'l.chat_id').where('l.outcome', 'in', ['ended', 'unanswered', 'abandoned']).where('c.rating_score', 'is not', null)
-      .groupBy('l.queue_id').select(['l.queue_id as id', sql<number | null>`avg(c.rating_score)::float8`.as('average'), count().as('n')]).execute(),
   ]);
   const out = new Rows();
   for (const r of base) {
-    Object.assign(out.at(r.id), { offered: r.offered, answered: r.answered, unanswered: r.unanswered, abandoned: r.abandoned, ...times(r) });
-    out.at(r.id).transferred += r.moved;
-  }
-  for (const r of owners) {
-    out.at(r.id).released = r.released;
-    out.at(r.id).transferred += r.transferred;
+    Object.assign(out.at(r.id), {
+      offered: r.offered, answered: r.answered, unanswered: r.unanswered, abandoned: r.abandoned, transferred: r.transferred, released: r.released,
+      rating: { average: round(r.rating, 2), count: r.rated }, ...times(r),
+    });
   }
   for (const r of invites) out.at(r.id).invites = { sent: r.sent, accepted: r.accepted, rejected: r.rejected, expired: r.expired };
   for (const r of help) out.at(r.id).helpRequests = r.n;
-  for (const r of ratings) out.at(r.id).rating = { average: round(r.average, 2), count: r.n };
   return [...out.byId].map(([queue, n]) => ({ queue, ...n }));
 }
 
@@ -92,9 +84,9 @@ export async function agentReport(db: Kysely<Database>, { from, to }: Period): P
       count(sql`m.abandoned`).as('abandoned'),
       count(sql`m.outcome in ('transferred', 'moved')`).as('transferred'),
       count(sql`m.outcome = 'released'`).as('released'),
-      ...percentiles('wait', eb.ref('m.joined_at'), eb.ref('m.waited_from')),
-      ...percentiles('first', eb.ref('m.first_reply_at'), eb.ref('m.joined_at')),
-      ...percentiles('handle', eb.ref('m.left_at'), eb.ref('m.joined_at')),
+      percentiles('wait', eb.ref('m.joined_at'), eb.ref('m.waited_from')),
+      percentiles('first', eb.ref('m.first_reply_at'), eb.ref('m.joined_at')),
+      percentiles('handle', eb.ref('m.left_at'), eb.ref('m.joined_at')),
     ]).execute(),
     // Offers of a chat made to them (a transfer): those not taken were offered and not answered.
     invitesIn().where('i.kind', '=', 'transfer').groupBy('i.invitee_id')

@@ -61,6 +61,9 @@ export interface LegsTable {
   first_reply_at: Date | null;
   ended_at: Date | null;
   outcome: string | null;
+  released: Generated<number>;
+  transferred: Generated<number>;
+  rating_score: number | null;
 }
 
 export interface MembersTable {

@@ -186,7 +186,8 @@ export class KyselyRecord implements RecordStore {
     const out = new Map<string, ChatFacts>(ids.map((id) => [id, { legs: [], members: [], events: [] }]));
     for (const l of legs) {
       out.get(l.chat_id)!.legs.push({
-        id: l.id, queueId: l.queue_id, startedAt: l.started_at.getTime(), ...defined({ waitingSince: ms(l.waiting_since), answeredAt: ms(l.answered_at), firstReplyAt: ms(l.first_reply_at), endedAt: ms(l.ended_at) }),
+        id: l.id, queueId: l.queue_id, startedAt: l.started_at.getTime(), released: l.released, transferred: l.transferred,
+        ...defined({ waitingSince: ms(l.waiting_since), answeredAt: ms(l.answered_at), firstReplyAt: ms(l.first_reply_at), endedAt: ms(l.ended_at), rating: l.rating_score ?? undefined }),
         ...(l.outcome ? { outcome: l.outcome as NonNullable<ChatFacts['legs'][number]['outcome']> } : {}),
       });
     }
@@ -213,12 +214,13 @@ export class KyselyRecord implements RecordStore {
     const legs = folded.flatMap(([chatId, f]) => f.legs.map((l) => ({
       chat_id: chatId, id: l.id, queue_id: l.queueId, started_at: date(l.startedAt), waiting_since: l.waitingSince ? date(l.waitingSince) : null,
       answered_at: l.answeredAt ? date(l.answeredAt) : null, first_reply_at: l.firstReplyAt ? date(l.firstReplyAt) : null,
-      ended_at: l.endedAt ? date(l.endedAt) : null, outcome: orNull(l.outcome),
+      ended_at: l.endedAt ? date(l.endedAt) : null, outcome: orNull(l.outcome), released: l.released, transferred: l.transferred, rating_score: orNull(l.rating),
     })));
     for (const part of chunks(legs)) {
       await tx.insertInto('legs').values(part).onConflict((oc) => oc.columns(['chat_id', 'id']).doUpdateSet((eb) => ({
         queue_id: eb.ref('excluded.queue_id'), waiting_since: eb.ref('excluded.waiting_since'), answered_at: eb.ref('excluded.answered_at'),
         first_reply_at: eb.ref('excluded.first_reply_at'), ended_at: eb.ref('excluded.ended_at'), outcome: eb.ref('excluded.outcome'),
+        released: eb.ref('excluded.released'), transferred: eb.ref('excluded.transferred'), rating_score: eb.ref('excluded.rating_score'),
       }))).execute();
     }
     const members = folded.flatMap(([chatId, f]) => f.members.map((m) => ({
@@ -269,10 +271,17 @@ export class KyselyRecord implements RecordStore {
 
   rate(id: string, rating: Rating) {
     return this.q(async () => {
-      const done = await this.db.updateTable('chats')
-        .set({ rating_score: rating.score, rating_comment: orNull(rating.comment), rated_at: date(rating.at) })
-        .where('id', '=', id).where('status', '=', 'ended').where('rating_score', 'is', null).executeTakeFirst();
-      if (Number(done.numUpdatedRows) === 1) return 'rated' as const;
+      const rated = await this.db.transaction().execute(async (tx) => {
+        const done = await tx.updateTable('chats')
+          .set({ rating_score: rating.score, rating_comment: orNull(rating.comment), rated_at: date(rating.at) })
+          .where('id', '=', id).where('status', '=', 'ended').where('rating_score', 'is', null).executeTakeFirst();
+        if (Number(done.numUpdatedRows) !== 1) return false;
+        // Reports read it on the leg the chat ended in.
+        const last = tx.selectFrom('legs').select('id').where('chat_id', '=', id).orderBy('started_at', 'desc').limit(1);
+        await tx.updateTable('legs').set({ rating_score: rating.score }).where('chat_id', '=', id).where('id', '=', last).execute();
+        return true;
+      });
+      if (rated) return 'rated' as const;
       const r = await this.db.selectFrom('chats').select(['status', 'rating_score']).where('id', '=', id).executeTakeFirst();
       if (!r) return 'not_found' as const;
       return r.status !== 'ended' ? ('not_ended' as const) : ('already_rated' as const);

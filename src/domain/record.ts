@@ -23,6 +23,11 @@ export interface Leg {
   endedAt?: number;
   /** How it ended: moved to another queue, or the chat ended (unanswered: nobody took it in time; abandoned: the end user left while waiting). */
   outcome?: 'moved' | 'ended' | 'unanswered' | 'abandoned';
+  /** Owners who released the chat in this queue, and who handed it to a colleague (counted here so reports read legs alone). */
+  released: number;
+  transferred: number;
+  /** The end user's rating, on the leg the chat ended in. */
+  rating?: number;
 }
 
 export type Via = NonNullable<Member['via']>;
@@ -89,15 +94,19 @@ function legFor(f: ChatFacts, s: FoldSession, e: TranscriptEntry): Leg {
   if (open) return open;
   const last = f.legs.at(-1);
   if (last) return last;
-  const leg: Leg = { id: e.id, queueId: s.queueId, startedAt: Math.min(s.createdAt, e.ts) };
+  const leg = newLeg(e.id, s.queueId, Math.min(s.createdAt, e.ts));
   f.legs.push(leg);
   return leg;
 }
 
-function close(m: Membership, at: number, outcome: NonNullable<Membership['outcome']>): void {
+function close(m: Membership, at: number, outcome: NonNullable<Membership['outcome']>, leg?: Leg): void {
   m.leftAt = at;
   m.outcome = outcome;
+  if (leg && outcome === 'released') leg.released++;
+  if (leg && outcome === 'transferred') leg.transferred++;
 }
+
+const newLeg = (id: string, queueId: string, startedAt: number): Leg => ({ id, queueId, startedAt, released: 0, transferred: 0 });
 
 /**
  * Applies entries (in transcript order, each once) to a chat's facts, in place, and
@@ -108,7 +117,7 @@ export function foldEntries(f: ChatFacts, entries: readonly TranscriptEntry[], s
     switch (e.kind) {
       case 'status': {
         if (e.status === 'waiting') {
-          if (f.legs.length === 0) f.legs.push({ id: e.id, queueId: s.queueId, startedAt: e.ts });
+          if (f.legs.length === 0) f.legs.push(newLeg(e.id, s.queueId, e.ts));
           legFor(f, s, e).waitingSince = e.ts;
         }
         if (e.status !== 'ended') break;
@@ -128,7 +137,7 @@ export function foldEntries(f: ChatFacts, entries: readonly TranscriptEntry[], s
         const leg = legFor(f, s, e);
         const current = openOf(f, e.agentId);
         if (e.action === 'left') {
-          if (current) close(current, e.ts, e.mode !== 'owner' ? 'left' : e.via === 'transfer' ? 'transferred' : 'released');
+          if (current) close(current, e.ts, e.mode !== 'owner' ? 'left' : e.via === 'transfer' ? 'transferred' : 'released', leg);
           break;
         }
         // Joined, or stepped up (a monitor made a participant): a new membership in the new role.
@@ -154,16 +163,22 @@ export function foldEntries(f: ChatFacts, entries: readonly TranscriptEntry[], s
       case 'event': {
         const leg = legFor(f, s, e);
         f.events.push({ id: e.id, at: e.ts, event: e.event, legId: leg.id, ...(e.by ? { by: e.by } : {}), ...(e.about ? { about: e.about } : {}) });
-        if (e.event === 'rated' && e.score !== undefined) f.rating = { score: e.score, at: e.ts, ...(e.note ? { comment: e.note } : {}) };
+        if (e.event === 'rated' && e.score !== undefined) {
+          f.rating = { score: e.score, at: e.ts, ...(e.note ? { comment: e.note } : {}) };
+          leg.rating = e.score;
+        }
         if (e.event === 'moved' && e.about) {
           // The owner who just left handed the chat to another queue, not back to this one.
           const handed = f.members.find((m) => m.agentId === e.by && m.mode === 'owner' && m.leftAt === e.ts);
-          if (handed) handed.outcome = 'moved';
+          if (handed?.outcome === 'released') {
+            handed.outcome = 'moved';
+            leg.released--;
+          }
           if (e.from) leg.queueId = e.from;
           leg.endedAt = e.ts;
           leg.outcome = 'moved';
           delete leg.waitingSince;
-          f.legs.push({ id: e.id, queueId: e.about, startedAt: e.ts, waitingSince: e.ts });
+          f.legs.push({ ...newLeg(e.id, e.about, e.ts), waitingSince: e.ts });
         }
         break;
       }

@@ -129,6 +129,9 @@ describe.skipIf(!hasRedisServer)(`the end user's record (${backendName})`, () =>
     expect(late.status).toBe(201);
     expect((await api(`/sessions/${unrated.id}/rating`, { method: 'POST', token: unrated.token, body: { score: 5 } })).status).toBe(409);
     expect((await api(`/sessions/${unrated.id}`, { token: unrated.token })).body.session.rating).toEqual({ score: 5 });
+    // Reports count both: the one archived from Redis, the one the record took.
+    const [its] = (await w.h.service.ctx.record.queueReport({ from: 0, to: Date.now() + 1 })).filter((r) => r.queue === 'it-support');
+    expect(its!.rating).toEqual({ average: 4.5, count: 2 });
     // What neither holds is refused as before.
     expect((await api('/sessions/abcdefgh.ijklmnop', { token: chat.token })).status).toBe(403);
   });

@@ -39,8 +39,9 @@ describe('the record\'s fold', () => {
     const f = foldEntries(noFacts(), entries.slice(0, 9), { queueId: 'it', createdAt: s(0), endedBy: 'dan' });
     foldEntries(f, entries.slice(9), { queueId: 'hr', createdAt: s(0), endedBy: 'dan' });
     expect(f.legs).toEqual([
-      { id: entries[0]!.id, queueId: 'it', startedAt: s(0), answeredAt: s(60), firstReplyAt: s(90), endedAt: s(200), outcome: 'moved' },
-      { id: entries[13]!.id, queueId: 'hr', startedAt: s(200), answeredAt: s(260), firstReplyAt: s(300), endedAt: s(400), outcome: 'ended' },
+      // Alice released it in IT (Bob's leaving became a move); Erin handed it on in HR, where it ended and was rated.
+      { id: entries[0]!.id, queueId: 'it', startedAt: s(0), answeredAt: s(60), firstReplyAt: s(90), endedAt: s(200), outcome: 'moved', released: 1, transferred: 0 },
+      { id: entries[13]!.id, queueId: 'hr', startedAt: s(200), answeredAt: s(260), firstReplyAt: s(300), endedAt: s(400), outcome: 'ended', released: 0, transferred: 1, rating: 4 },
     ]);
     const members = f.members.map((m) => [m.agentId, m.mode, m.via, m.joinedAt - T, m.leftAt! - T, m.outcome, m.waitedFrom === undefined ? null : m.waitedFrom - T, m.firstReplyAt === undefined ? null : m.firstReplyAt - T]);
     expect(members).toEqual([

@@ -61,6 +61,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('first_reply_at', 'timestamptz')
     .addColumn('ended_at', 'timestamptz')
     .addColumn('outcome', 'text')
+    .addColumn('released', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('transferred', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('rating_score', 'smallint')
     .addPrimaryKeyConstraint('legs_pk', ['chat_id', 'id'])
     .execute();
   await db.schema.createIndex('legs_queue').on('legs').columns(['queue_id', 'started_at']).execute();

@@ -26,6 +26,7 @@ export interface EndUserChat {
 export async function findChat(ctx: AppContext, id: string): Promise<EndUserChat | undefined> {
   const live = await ctx.store.sessions.withToken(id);
   if (live) return { ...live, live: true };
+  if (ctx.record.backend === 'none') return undefined;
   const kept = await ask(() => ctx.record.chat(id));
   return kept ? { session: kept.session, tokenHash: kept.tokenHash, live: false, ...(kept.rating ? { rating: kept.rating } : {}) } : undefined;
 }
