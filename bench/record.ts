@@ -6,6 +6,7 @@
  * BENCH_DATABASE_URL (a server where the bench may CREATE DATABASE); without it they are left out.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +29,8 @@ export interface RecordOptions {
 }
 
 export const recordOptions = (quick: boolean): RecordOptions => ({
-  relay: { chats: quick ? 400 : 1000, channels: quick ? 100 : 250, rate: 200, seconds: quick ? 3 : 10, warmupSeconds: quick ? 1 : 2, maxInFlight: 512, drainMs: quick ? 10_000 : 30_000 },
-  rounds: quick ? 1 : 3,
+  relay: { chats: quick ? 400 : 1000, channels: quick ? 100 : 250, rate: 200, seconds: quick ? 3 : 6, warmupSeconds: quick ? 1 : 2, maxInFlight: 512, drainMs: quick ? 10_000 : 30_000 },
+  rounds: quick ? 1 : 5,
   reports: quick ? { chats: 10_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 10 } : { chats: 100_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 30 },
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
 });
@@ -99,7 +100,7 @@ interface Mode { label: string; target: RecordTarget | undefined; rig: Rig; roun
  * warmed), then measured in turns, round after round, so a load on the machine that comes and
  * goes falls on all of them alike; each is reported by its median round.
  */
-async function relayRounds(o: RecordOptions, systems: Array<{ label: string; target: RecordTarget | undefined }>, log: (line: string) => void): Promise<{ rows: Row[]; rounds: Mode[]; lag: LagRow[] }> {
+async function relayRounds(o: RecordOptions, systems: Array<{ label: string; target: RecordTarget | undefined }>, log: (line: string) => void): Promise<{ rows: Row[]; rounds: Mode[]; lag: LagRow[]; loads: number[] }> {
   const r = o.relay;
   const modes: Mode[] = [];
   try {
@@ -110,14 +111,16 @@ async function relayRounds(o: RecordOptions, systems: Array<{ label: string; tar
       await measure(rig, 'switchboard', 'warm-up', (run) => openLoop(run, fixedRate(rig.sessions, r.rate, r.warmupSeconds), r.maxInFlight), r);
     }
     for (const m of modes) if (m.target) m.lagBefore = await lagBuckets(m.rig.web[0]!.url);
+    const loads: number[] = [];
     for (let round = 0; round < o.rounds; round++) {
+      loads.push(loadavg()[0]!);
       // A different one goes first each round.
       for (let k = 0; k < modes.length; k++) {
         const m = modes[(round + k) % modes.length]!;
         await sleep(500);
         m.rounds.push(await measure(m.rig, 'switchboard', m.label, (run) => openLoop(run, fixedRate(m.rig.sessions, r.rate, r.seconds, 2 + round), r.maxInFlight), r));
       }
-      log(`  record: relay round ${round + 1} of ${o.rounds} done`);
+      log(`  record: relay round ${round + 1} of ${o.rounds} done (load average ${loadavg()[0]!.toFixed(2)})`);
     }
     const lag: LagRow[] = [];
     for (const m of modes.filter((x) => x.target)) {
@@ -131,7 +134,7 @@ async function relayRounds(o: RecordOptions, systems: Array<{ label: string; tar
       lag.push({ label: m.label, entries: p99.count, p50: p50.value, p99: p99.value, within5s: p99.within5s, caughtUpMs });
     }
     const median = (rows: Row[]) => [...rows].sort((a, b) => a.p50 - b.p50)[Math.floor(rows.length / 2)]!;
-    return { rows: modes.map((m) => median(m.rounds)), rounds: modes, lag };
+    return { rows: modes.map((m) => median(m.rounds)), rounds: modes, lag, loads };
   } finally {
     await Promise.all(modes.map((m) => m.rig.close()));
   }
@@ -161,22 +164,27 @@ async function seed(db: Kysely<Database>, o: RecordOptions['reports']): Promise<
   const start = new Date(Date.now() - o.days * 86_400_000);
   const step = (o.days * 86_400_000) / n;
   const t = sql`(${start}::timestamptz + (i::float8 * ${step}::float8) * interval '1 millisecond')`;
-  const wait = sql`((i * 37) % 600) * interval '1 second'`;
-  const first = sql`((i * 13) % 120 + 5) * interval '1 second'`;
-  const handle = sql`((i * 29) % 1800 + 120) * interval '1 second'`;
+  const w = sql`((i * 37) % 600)`;
+  const fr = sql`((i * 13) % 120 + 5)`;
+  const h = sql`((i * 29) % 1800 + 120)`;
+  const wait = sql`${w} * interval '1 second'`;
+  const first = sql`${fr} * interval '1 second'`;
+  const handle = sql`${h} * interval '1 second'`;
   await sql`insert into chats (id, ref, queue_id, status, user_name, user_email, token_hash, owner_id, created_at, accepted_at, first_response_at, ended_at, ended_by, rating_score, rating_comment, rated_at, rev, mirrors)
     select 'b' || i, upper(substr(md5(i::text), 1, 6)), 'q' || (i % 20), 'ended', 'User ' || i, 'u' || (i % 30000) || '@example.com', md5(i::text), 'a' || (i % 200),
       ${t}, ${t} + ${wait}, ${t} + ${wait} + ${first}, ${t} + ${wait} + ${handle}, case when i % 10 = 0 then 'user' else 'a' || (i % 200) end,
       case when i % 3 = 0 then 1 + (i % 5) end, case when i % 9 = 0 then 'thanks' end, case when i % 3 = 0 then ${t} + ${wait} + ${handle} + interval '1 minute' end, 5, '[]'
     from generate_series(1, ${n}) as i`.execute(db);
-  await sql`insert into legs (chat_id, id, queue_id, started_at, answered_at, first_reply_at, ended_at, outcome, released, transferred, rating_score)
+  await sql`insert into legs (chat_id, id, queue_id, started_at, answered_at, first_reply_at, ended_at, outcome, released, transferred, rating_score, wait_s, first_s, handle_s)
     select 'b' || i, 'e' || i, 'q' || (i % 20), ${t}, case when i % 20 <> 0 then ${t} + ${wait} end, case when i % 20 <> 0 then ${t} + ${wait} + ${first} end,
       ${t} + ${wait} + ${handle}, case when i % 20 = 0 then 'unanswered' when i % 20 = 1 then 'moved' when i % 25 = 2 then 'abandoned' else 'ended' end,
-      case when i % 19 = 0 then 1 else 0 end, case when i % 17 = 0 then 1 else 0 end, case when i % 3 = 0 and i % 20 <> 1 then 1 + (i % 5) end
+      case when i % 19 = 0 then 1 else 0 end, case when i % 17 = 0 then 1 else 0 end, case when i % 3 = 0 and i % 20 <> 1 then 1 + (i % 5) end,
+      case when i % 20 <> 0 then ${w} end, case when i % 20 <> 0 then ${w} + ${fr} end, case when i % 20 <> 0 then ${h} end
     from generate_series(1, ${n}) as i`.execute(db);
-  await sql`insert into members (chat_id, id, agent_id, mode, via, leg_id, joined_at, waited_from, first_reply_at, left_at, outcome, abandoned)
+  await sql`insert into members (chat_id, id, agent_id, mode, via, leg_id, joined_at, waited_from, first_reply_at, left_at, outcome, abandoned, wait_s, first_s, handle_s)
     select 'b' || i, 'm' || i, 'a' || (i % 200), 'owner', case when i % 17 = 0 then 'transfer' else 'accept' end, 'e' || i, ${t} + ${wait}, ${t}, ${t} + ${wait} + ${first},
-      ${t} + ${wait} + ${handle}, case when i % 19 = 0 then 'released' when i % 17 = 0 then 'transferred' when i % 20 = 1 then 'moved' else 'ended' end, i % 50 = 0
+      ${t} + ${wait} + ${handle}, case when i % 19 = 0 then 'released' when i % 17 = 0 then 'transferred' when i % 20 = 1 then 'moved' else 'ended' end, i % 50 = 0,
+      ${w}, ${fr}, ${h}
     from generate_series(1, ${n}) as i where i % 20 <> 0`.execute(db);
   await sql`insert into invites (id, chat_id, leg_id, kind, mode, inviter_id, invitee_id, status, attempt, created_at, expires_at, responded_at)
     select 'b' || i || '~i', 'b' || i, 'e' || i, case when i % 15 = 0 then 'transfer' else 'invite' end, 'participant', 'a' || (i % 200), 'a' || ((i + 1) % 200),
@@ -240,7 +248,7 @@ async function reportPhase(o: RecordOptions, backend: Backend, log: (line: strin
 
 // ---- the bench ----
 
-export interface RecordReport { options: RecordOptions; relay: Row[]; rounds: Array<{ label: string; p50: number[]; p99: number[] }>; lag: LagRow[]; reports: ReportRow[] }
+export interface RecordReport { options: RecordOptions; relay: Row[]; rounds: Array<{ label: string; p50: number[]; p99: number[] }>; loads: number[]; lag: LagRow[]; reports: ReportRow[] }
 
 export async function runRecord(o: RecordOptions, log: (line: string) => void): Promise<RecordReport> {
   const dbs = await Promise.all(backends(o).map(async (b) => ({ backend: b, db: await freshDatabase(b, o) })));
@@ -253,7 +261,7 @@ export async function runRecord(o: RecordOptions, log: (line: string) => void): 
   const reports: ReportRow[] = [];
   for (const backend of backends(o)) reports.push(...(await reportPhase(o, backend, log)));
   return {
-    options: o, relay: relay.rows, lag: relay.lag, reports,
+    options: o, relay: relay.rows, lag: relay.lag, reports, loads: relay.loads,
     rounds: relay.rounds.map((m) => ({ label: m.label, p50: m.rounds.map((x) => x.p50), p99: m.rounds.map((x) => x.p99) })),
   };
 }
@@ -265,8 +273,14 @@ export function formatRecord(r: RecordReport): string {
   const lines = [
     `(9) The record — relay at ${o.relay.rate} msg/s for ${o.relay.seconds} s over ${o.relay.chats} chats in ${o.relay.channels} channels, with the archive off and on, ${o.rounds} round(s) in turns (the median round shown)${o.databaseUrl ? '' : ' (no BENCH_DATABASE_URL: PostgreSQL left out)'}`,
     formatRows(r.relay),
+    `  load average (1 min) at each round's start: ${r.loads.map((l) => fmt(l, 2)).join(' / ')}`,
     ...r.rounds.map((x) => `  rounds (${x.label}): p50 ${x.p50.map((v) => fmt(v, 1)).join(' / ')} ms, p99 ${x.p99.map((v) => fmt(v, 1)).join(' / ')} ms`),
-    ...r.relay.slice(1).map((row) => `  target: ${row.system} within 10% of archive off: ${within(row)}`),
+    ...r.relay.slice(1).map((row) => `  target: ${row.system} within 10% of archive off (median rounds): ${within(row)}`),
+    ...r.rounds.slice(1).map((x) => {
+      const best = (v: number[]) => Math.min(...v);
+      const off = r.rounds[0]!;
+      return `  best rounds: ${x.label} p50 ${fmt(best(x.p50) / best(off.p50), 2)}x ${verdict(best(x.p50) <= 1.1 * best(off.p50))}, p99 ${fmt(best(x.p99) / best(off.p99), 2)}x ${verdict(best(x.p99) <= 1.1 * best(off.p99))} of archive off's`;
+    }),
     '',
     '  archive lag (commit in Redis to row in the database, from switchboard_archive_lag_seconds, interpolated in its buckets):',
     table([

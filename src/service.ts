@@ -104,7 +104,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const queues = [timers.queue, outbox.queue, homes.queue, recordJobs.queue];
   // The record (README "The record"): commits mark their chat for the archiver, which writes it off the relay's path.
   const record = o.record === false ? noRecord : openRecord(o.record ?? (env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR }), log);
-  const archive = new RedisArchiveFeed(redis, prefix);
+  // The archiver reads on a connection of its own: its bursts never queue ahead of the relay's commands.
+  const archiveRedis = withScripts(connect(target, 'store', { connectionName: 'switchboard-archive' }));
+  onError(archiveRedis, (err) => log.warn({ err: err.message, connection: 'archive' }, 'redis connection error'));
+  const archive = new RedisArchiveFeed(archiveRedis, prefix);
   if (record.backend !== 'none') {
     markCommitsForArchive(redis, prefix);
     void record.ready().catch((err: Error) => log.warn({ err: err.message }, 'record: the database cannot be reached yet; the archive waits for it'));
@@ -240,7 +243,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       for (const m of modules) await m.stop?.();
       await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close(), archiver?.stop()]);
       await Promise.all([timers.close(), outbox.close(), homes.close(), recordJobs.close(), record.close()]);
-      await Promise.all([redis.quit(), sub.quit(), bull.quit()].map((p) => p.catch(() => undefined)));
+      await Promise.all([redis.quit(), sub.quit(), bull.quit(), archiveRedis.quit()].map((p) => p.catch(() => undefined)));
     },
   };
 }

@@ -6,14 +6,14 @@ import type { Database } from './schema.js';
 /**
  * The reports as SQL aggregations (README "Reports" defines each number): per queue over the
  * legs (a chat's time in a queue) that started in the period; per agent over their turns as
- * owner that started in it. Times are seconds, p50 and p90 interpolated (percentile_cont).
+ * owner that started in it. Times are seconds (kept as such on legs and turns), p50 and p90 interpolated (percentile_cont).
  */
 
 const count = (filter?: RawBuilder<unknown>) => (filter ? sql<number>`(count(*) filter (where ${filter}))::int` : sql<number>`count(*)::int`);
 
-/** p50 and p90 of the seconds from `from` to `to` (one sort for both), named `name`. */
-const percentiles = <N extends string>(name: N, to: Expression<Date | null>, from: Expression<Date | null>) =>
-  sql<number[] | null>`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by extract(epoch from ${to} - ${from})::float8)`.as(name);
+/** p50 and p90 of a column of seconds (one sort for both), named `name`. */
+const percentiles = <N extends string>(name: N, seconds: Expression<number | null>) =>
+  sql<number[] | null>`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by ${seconds})`.as(name);
 
 const round = (n: number | null, digits: number): number | null => (n === null ? null : Math.round(Number(n) * 10 ** digits) / 10 ** digits);
 const pct = (p50: number | null, p90: number | null): Percentiles => ({ p50: round(p50, 1), p90: round(p90, 1) });
@@ -52,9 +52,9 @@ export async function queueReport(db: Kysely<Database>, { from, to }: Period): P
       sql<number>`coalesce(sum(l.released), 0)::int`.as('released'),
       sql<number | null>`avg(l.rating_score)::float8`.as('rating'),
       sql<number>`count(l.rating_score)::int`.as('rated'),
-      percentiles('wait', eb.ref('l.answered_at'), eb.ref('l.started_at')),
-      percentiles('first', eb.ref('l.first_reply_at'), eb.ref('l.started_at')),
-      percentiles('handle', eb.ref('l.ended_at'), eb.ref('l.answered_at')),
+      percentiles('wait', eb.ref('l.wait_s')),
+      percentiles('first', eb.ref('l.first_s')),
+      percentiles('handle', eb.ref('l.handle_s')),
     ]).execute(),
     legs(db).innerJoin('invites as i', (j) => j.onRef('i.chat_id', '=', 'l.chat_id').onRef('i.leg_id', '=', 'l.id')).where('i.kind', '=', 'invite')
       .groupBy('l.queue_id').select(['l.queue_id as id', inviteCounts.sent.as('sent'), inviteCounts.accepted.as('accepted'), inviteCounts.rejected.as('rejected'), inviteCounts.expired.as('expired')]).execute(),
@@ -84,9 +84,9 @@ export async function agentReport(db: Kysely<Database>, { from, to }: Period): P
       count(sql`m.abandoned`).as('abandoned'),
       count(sql`m.outcome in ('transferred', 'moved')`).as('transferred'),
       count(sql`m.outcome = 'released'`).as('released'),
-      percentiles('wait', eb.ref('m.joined_at'), eb.ref('m.waited_from')),
-      percentiles('first', eb.ref('m.first_reply_at'), eb.ref('m.joined_at')),
-      percentiles('handle', eb.ref('m.left_at'), eb.ref('m.joined_at')),
+      percentiles('wait', eb.ref('m.wait_s')),
+      percentiles('first', eb.ref('m.first_s')),
+      percentiles('handle', eb.ref('m.handle_s')),
     ]).execute(),
     // Offers of a chat made to them (a transfer): those not taken were offered and not answered.
     invitesIn().where('i.kind', '=', 'transfer').groupBy('i.invitee_id')

@@ -64,6 +64,10 @@ export interface LegsTable {
   released: Generated<number>;
   transferred: Generated<number>;
   rating_score: number | null;
+  /** Seconds: start to the first owner, start to the first reply, first owner to the end. */
+  wait_s: number | null;
+  first_s: number | null;
+  handle_s: number | null;
 }
 
 export interface MembersTable {
@@ -79,6 +83,10 @@ export interface MembersTable {
   left_at: Date | null;
   outcome: string | null;
   abandoned: boolean;
+  /** Seconds: how long the chat had waited for them, to their first reply, their turn. */
+  wait_s: number | null;
+  first_s: number | null;
+  handle_s: number | null;
 }
 
 export interface EventsTable {

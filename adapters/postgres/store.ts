@@ -21,6 +21,8 @@ const CHAT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof ChatsTable>;
 
 const date = (ms: number): Date => new Date(ms);
+/** Seconds from one moment to another, when both are known. */
+const span = (from: number | undefined, to: number | undefined): number | null => (from === undefined || to === undefined ? null : (to - from) / 1000);
 const ms = (d: Date | null): number | undefined => (d ? d.getTime() : undefined);
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 const cursorOf = (r: { cursor_ms: number; cursor_seq: number }): string => `${r.cursor_ms}-${r.cursor_seq}`;
@@ -215,22 +217,26 @@ export class KyselyRecord implements RecordStore {
       chat_id: chatId, id: l.id, queue_id: l.queueId, started_at: date(l.startedAt), waiting_since: l.waitingSince ? date(l.waitingSince) : null,
       answered_at: l.answeredAt ? date(l.answeredAt) : null, first_reply_at: l.firstReplyAt ? date(l.firstReplyAt) : null,
       ended_at: l.endedAt ? date(l.endedAt) : null, outcome: orNull(l.outcome), released: l.released, transferred: l.transferred, rating_score: orNull(l.rating),
+      wait_s: span(l.startedAt, l.answeredAt), first_s: span(l.startedAt, l.firstReplyAt), handle_s: span(l.answeredAt, l.endedAt),
     })));
     for (const part of chunks(legs)) {
       await tx.insertInto('legs').values(part).onConflict((oc) => oc.columns(['chat_id', 'id']).doUpdateSet((eb) => ({
         queue_id: eb.ref('excluded.queue_id'), waiting_since: eb.ref('excluded.waiting_since'), answered_at: eb.ref('excluded.answered_at'),
         first_reply_at: eb.ref('excluded.first_reply_at'), ended_at: eb.ref('excluded.ended_at'), outcome: eb.ref('excluded.outcome'),
         released: eb.ref('excluded.released'), transferred: eb.ref('excluded.transferred'), rating_score: eb.ref('excluded.rating_score'),
+        wait_s: eb.ref('excluded.wait_s'), first_s: eb.ref('excluded.first_s'), handle_s: eb.ref('excluded.handle_s'),
       }))).execute();
     }
     const members = folded.flatMap(([chatId, f]) => f.members.map((m) => ({
       chat_id: chatId, id: m.id, agent_id: m.agentId, mode: m.mode, via: m.via, leg_id: m.legId, joined_at: date(m.joinedAt),
       waited_from: m.waitedFrom ? date(m.waitedFrom) : null, first_reply_at: m.firstReplyAt ? date(m.firstReplyAt) : null,
       left_at: m.leftAt ? date(m.leftAt) : null, outcome: orNull(m.outcome), abandoned: m.abandoned === true,
+      wait_s: span(m.waitedFrom, m.joinedAt), first_s: span(m.joinedAt, m.firstReplyAt), handle_s: span(m.joinedAt, m.leftAt),
     })));
     for (const part of chunks(members)) {
       await tx.insertInto('members').values(part).onConflict((oc) => oc.columns(['chat_id', 'id']).doUpdateSet((eb) => ({
         first_reply_at: eb.ref('excluded.first_reply_at'), left_at: eb.ref('excluded.left_at'), outcome: eb.ref('excluded.outcome'), abandoned: eb.ref('excluded.abandoned'),
+        first_s: eb.ref('excluded.first_s'), handle_s: eb.ref('excluded.handle_s'),
       }))).execute();
     }
     const events = folded.flatMap(([chatId, f]) => f.events.map((e) => ({ chat_id: chatId, id: e.id, at: date(e.at), event: e.event, by_agent: orNull(e.by), about: orNull(e.about), leg_id: e.legId })));

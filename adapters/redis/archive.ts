@@ -1,13 +1,13 @@
 import type { RedisClient } from './connection.js';
 import { scanKeys } from './connection.js';
-import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
+import type { Mirror } from '../../src/app/ports.js';
 import type { ArchiveFeed, ChatSnapshot, Claim, Kept } from '../../src/app/record/port.js';
-import { InviteSchema } from '../../src/domain/invite.js';
-import { SessionSchema } from '../../src/domain/session.js';
+import type { Invite } from '../../src/domain/invite.js';
+import type { Session } from '../../src/domain/session.js';
+import type { TranscriptEntry } from '../../src/domain/transcript.js';
 import { globalKeys, sessionKeyList, sessionKeys } from './keys.js';
 export { markCommitsForArchive } from './archiveMarks.js';
 import { withScripts } from './scripts.js';
-import { entriesOf } from './sessionScript.js';
 
 const HEAD_KEYS = ['json', 'token', 'mirrors', 'rev'] as const;
 
@@ -36,10 +36,11 @@ export class RedisArchiveFeed implements ArchiveFeed {
     const [json, token, mirrors, rev] = head;
     if (!json) return undefined;
     // Invites change only with the chat's revision: read when it moved.
-    const invites = kept && kept.rev === Number(rev ?? 0) ? undefined : (await this.redis.hvals(k.invites)).map((j) => InviteSchema.parse(JSON.parse(j)));
+    const invites = kept && kept.rev === Number(rev ?? 0) ? undefined : (await this.redis.hvals(k.invites)).map((j) => JSON.parse(j) as Invite);
+    // Read back as written: the store validated every record when it wrote it (as a chat's bundle is read).
     const snapshot: ChatSnapshot = {
-      session: SessionSchema.parse(JSON.parse(json)), rev: Number(rev ?? 0), tokenHash: token ?? '',
-      mirrors: MirrorSchema.array().parse(JSON.parse(mirrors ?? '[]')) as Mirror[], entries: entriesOf(raw.slice(0, maxEntries)),
+      session: JSON.parse(json) as Session, rev: Number(rev ?? 0), tokenHash: token ?? '',
+      mirrors: JSON.parse(mirrors ?? '[]') as Mirror[], entries: raw.slice(0, maxEntries).map(([id, fields]) => ({ id, ...JSON.parse(fields[1] ?? '{}') }) as TranscriptEntry),
       ...(invites ? { invites } : {}),
     };
     return { snapshot, more: raw.length > maxEntries };

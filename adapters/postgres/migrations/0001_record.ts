@@ -61,6 +61,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('first_reply_at', 'timestamptz')
     .addColumn('ended_at', 'timestamptz')
     .addColumn('outcome', 'text')
+    // Seconds, kept beside the times they come from: percentiles sort plain numbers.
+    .addColumn('wait_s', 'double precision')
+    .addColumn('first_s', 'double precision')
+    .addColumn('handle_s', 'double precision')
     .addColumn('released', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('transferred', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('rating_score', 'smallint')
@@ -81,6 +85,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('left_at', 'timestamptz')
     .addColumn('outcome', 'text')
     .addColumn('abandoned', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addColumn('wait_s', 'double precision')
+    .addColumn('first_s', 'double precision')
+    .addColumn('handle_s', 'double precision')
     .addPrimaryKeyConstraint('members_pk', ['chat_id', 'id'])
     .execute();
   await db.schema.createIndex('members_agent').on('members').columns(['agent_id', 'joined_at']).execute();
