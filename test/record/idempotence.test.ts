@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openRecord } from '../../adapters/postgres/index.js';
 import type { ChatSnapshot, RecordStore } from '../../src/app/record/port.js';
-import { backendName, type TestDatabase, testDatabase } from '../support/record.js';
+import { backendName, databaseForTests } from '../support/record.js';
 import { KILLED, madeUpChats } from '../support/recordWriter.js';
 
 /** Each entry is written once however often, by however many writers, and after a writer killed mid-transaction. */
@@ -23,18 +23,12 @@ async function counts(record: RecordStore, chats: ChatSnapshot[]) {
 const expected = (chats: ChatSnapshot[]) => ({ entries: chats.map((c) => c.entries.length), offered: chats.length, answered: chats.length });
 
 describe(`archive idempotence (${backendName})`, () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await testDatabase();
-  }, 60_000);
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const t = databaseForTests();
 
   it('leaves one row per entry after replays and two writers racing, in any order and in overlapping slices', async () => {
     // PGlite is one process's: its two writers are two callers of one store (its thread takes them in turn).
-    const a = openRecord(db.target, quiet);
-    const b = db.url ? openRecord(db.target, quiet) : a;
+    const a = openRecord(t.db.target, quiet);
+    const b = t.db.url ? openRecord(t.db.target, quiet) : a;
     try {
       await Promise.all([a.ready(), b.ready()]);
       const chats = madeUpChats(6, 40);
@@ -60,7 +54,7 @@ describe(`archive idempotence (${backendName})`, () => {
   it('leaves one row per entry after a writer is killed (kill -9) in the middle of its transaction', async () => {
     const chats = madeUpChats(20, 2000, KILLED);
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/recordWriter.ts', import.meta.url))], {
-      env: { ...process.env, RECORD_TARGET: JSON.stringify(db.target), CHATS: '20', MESSAGES: '2000' }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, RECORD_TARGET: JSON.stringify(t.db.target), CHATS: '20', MESSAGES: '2000' }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     const said: string[] = [];
     const writing = new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (l) => {
@@ -75,7 +69,7 @@ describe(`archive idempotence (${backendName})`, () => {
     expect(await exited).toBe('SIGKILL');
     expect(said).toEqual(['writing']);
 
-    const record = openRecord(db.target, quiet);
+    const record = openRecord(t.db.target, quiet);
     try {
       await record.ready();
       // All or nothing of the killed transaction...

@@ -1,22 +1,17 @@
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pgliteDb, postgresDb } from '../../adapters/postgres/connect.js';
 import { migrate } from '../../adapters/postgres/migrate.js';
 import type { Database } from '../../adapters/postgres/schema.js';
-import { backendName, type TestDatabase, testDatabase } from '../support/record.js';
+import { backendName, databaseForTests } from '../support/record.js';
 
 /** Instances that start together migrate once: one applies the migrations, the others find them done. */
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await testDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db?.drop();
-});
+const t = databaseForTests();
 
 describe(`migrations (${backendName})`, () => {
   it('run once when several instances start at the same moment, and not again on the next start', async () => {
     // Four instances, each with its own connections (PGlite: one process's callers, on its one connection).
+    const { db } = t;
     const shared = db.dir ? await pgliteDb(`${db.dir}/pglite`) : undefined;
     const instances: Array<Kysely<Database>> = Array.from({ length: 4 }, () => shared ?? postgresDb(db.url!, () => undefined));
     try {

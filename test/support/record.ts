@@ -66,6 +66,22 @@ export async function testDatabase(): Promise<TestDatabase> {
   return { target: { dataDir: dir }, dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** A database of its own for the test file (or describe block): made before its tests, dropped after them. */
+export function databaseForTests(): { readonly db: TestDatabase } {
+  let made: TestDatabase | undefined;
+  beforeAll(async () => {
+    made = await testDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await made?.drop();
+  });
+  return {
+    get db() {
+      return made!;
+    },
+  };
+}
+
 /** A whole service with a record of its own (see startHarness). */
 export async function startRecordHarness(o: Parameters<typeof startHarness>[0] = {}): Promise<{ h: Harness; db: TestDatabase; stop(): Promise<void> }> {
   const db = await testDatabase();
