@@ -40,7 +40,7 @@ function stats(system: string, deadlines: Map<string, number>, fired: Map<string
 export async function runExpiry(o: ExpiryOptions, log: (line: string) => void): Promise<ExpiryResult[]> {
   const prefix = benchPrefix();
   const env = loadEnv({ REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', ROLE: 'all', INVITE_TTL_SECONDS: String(o.ttlSeconds), PORT: '0', HOST: '127.0.0.1' });
-  const service = await buildService({ env, directory: benchDirectory(o), logger: pino({ level: 'silent' }), platforms: [() => ({ platform: new NoopPlatform() })] });
+  const service = await buildService({ env, directory: benchDirectory(o), logger: pino({ level: 'silent' }), platforms: [() => ({ platform: new NoopPlatform() })], record: false });
   const { ctx } = service;
   const expiredAt = new Map<string, number>();
   const timerAt = new Map<string, number>();

@@ -24,6 +24,8 @@ export interface RigOptions {
   baselineRetries?: number;
   /** The service's instances on the one Redis, by ROLE (default: one `all`). */
   roles?: Role[];
+  /** More environment for the service's instances (e.g. BENCH_RECORD). */
+  serviceEnv?: Record<string, string>;
 }
 
 export type System = 'switchboard' | 'baseline';
@@ -49,7 +51,7 @@ export class Rig {
     const roles = o.roles ?? ['all'];
     const [base, ...sbs] = await Promise.all([
       spawnServer('bench/baselineServer.ts', env),
-      ...roles.map((role) => spawnServer('bench/relayServer.ts', { ...env, BENCH_ROLE: role }, profile)),
+      ...roles.map((role) => spawnServer('bench/relayServer.ts', { ...env, ...o.serviceEnv, BENCH_ROLE: role }, profile)),
     ]);
     const rig = new Rig(sink, redis, roles.map((role, i) => ({ role, child: sbs[i]! })), base);
     try {

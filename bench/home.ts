@@ -79,7 +79,7 @@ export async function runHome(o: HomeOptions, log: (line: string) => void): Prom
   const redis = await startRedis();
   const platform = new HomePlatform();
   const env = loadEnv({ REDIS_URL: redis.url, REDIS_PREFIX: 'bench', LOG_LEVEL: 'silent', ROLE: 'all', INVITE_TTL_SECONDS: '86400', PORT: '0', HOST: '127.0.0.1', SESSION_CREATE_LIMIT: '0', SESSION_CREATE_QUEUE_LIMIT: '0' });
-  const service = await buildService({ env, directory: benchDirectory(o), logger: pino({ level: 'silent' }), platforms: [() => ({ platform })] });
+  const service = await buildService({ env, directory: benchDirectory(o), logger: pino({ level: 'silent' }), platforms: [() => ({ platform })], record: false });
   const { ctx } = service;
   const dir = ctx.directory.get();
   const sup = dir.agent('sup')!;

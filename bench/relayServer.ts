@@ -2,11 +2,13 @@
  * The system under test, in its own process: the real service (buildService; ROLE from BENCH_ROLE, default all)
  * with the HTTP platform pointed at the bench's sink. Settings from the environment:
  * BENCH_SINK_URL, BENCH_REDIS_URL (the bench's private Redis), BENCH_CHANNELS (the
- * queue's pool of destinations), BENCH_PACE (`perSecond,burst` per destination; none: unpaced).
+ * queue's pool of destinations), BENCH_PACE (`perSecond,burst` per destination; none: unpaced),
+ * BENCH_RECORD (where the record is, as JSON: {"dataDir"} or {"databaseUrl"}; none: no record).
  */
 import { pino } from 'pino';
 import { loadEnv, parseDirectory } from '../src/config.js';
 import { buildService } from '../src/service.js';
+import type { RecordTarget } from '../adapters/postgres/index.js';
 import { HttpPlatform } from './httpPlatform.js';
 import { serveChild } from './util.js';
 
@@ -18,7 +20,8 @@ const env = loadEnv({
 });
 const directory = parseDirectory(JSON.stringify({ queues: [{ id: 'bench', name: 'Bench' }], agents: [] }), 'bench.json');
 const platform = new HttpPlatform(sink, Number(process.env.BENCH_CHANNELS ?? 1), { perSecond, burst });
-const service = await buildService({ env, directory, logger: pino({ level: 'silent' }), platforms: [() => ({ platform })] });
+const record = process.env.BENCH_RECORD ? (JSON.parse(process.env.BENCH_RECORD) as RecordTarget) : false;
+const service = await buildService({ env, directory, logger: pino({ level: 'silent' }), platforms: [() => ({ platform })], record });
 serveChild(await service.listen(0, '127.0.0.1'));
 
 process.once('SIGTERM', () => {

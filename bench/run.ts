@@ -11,9 +11,10 @@ import { formatRelay, relayOptions, runRelay } from './relay.js';
 import { formatSaturated, runSaturated, saturatedOptions } from './saturated.js';
 import { formatScale, runScale, scaleOptions } from './scale.js';
 import { formatTakeover, runTakeover, takeoverOptions } from './takeover.js';
+import { formatRecord, recordOptions, runRecord } from './record.js';
 import { sleep } from './util.js';
 
-const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry', 'home', 'scale', 'takeover'] as const;
+const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry', 'home', 'scale', 'takeover', 'record'] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -39,6 +40,7 @@ const benches: Record<Name, () => Promise<string>> = {
   takeover: async () => formatTakeover(await runTakeover(takeoverOptions(quick), log), takeoverOptions(quick)),
   home: async () => formatHome(await runHome(homeOptions(quick), log), homeOptions(quick)),
   scale: async () => formatScale(await runScale(scaleOptions(quick), log), scaleOptions(quick)),
+  record: async () => formatRecord(await runRecord(recordOptions(quick), log)),
 };
 
 // Anything else running on the machine shows in the figures: its load is printed with them.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the integration and end-to-end suites against a throwaway three-master Redis Cluster,
+# Runs the integration, end-to-end and record suites against a throwaway three-master Redis Cluster,
 # torn down afterwards whatever the outcome.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +13,4 @@ done
 trap 'scripts/redis-cluster.sh stop "$first"' EXIT
 nodes="$(scripts/redis-cluster.sh start "$first")"
 echo "Redis Cluster at $nodes"
-REDIS_CLUSTER_NODES="$nodes" npx vitest run test/integration test/e2e "$@"
+REDIS_CLUSTER_NODES="$nodes" npx vitest run test/integration test/e2e test/record "$@"

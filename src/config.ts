@@ -88,6 +88,9 @@ export const EnvSchema = z
     ADMIN_TOKEN: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 24)').optional(),
     FILES_DIR: z.string().min(1).default('./data/files'),
     MAX_FILE_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10_485_760),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   })
   .transform((e) => ({
     ...e,

@@ -27,6 +27,12 @@ import { createLogger } from './log.js';
 import { ServiceMetrics } from './http/metrics.js';
 import { createHttpApp } from './http/server.js';
 import type { Worker } from 'bullmq';
+import { noRecord, openRecord, type RecordTarget } from '../adapters/postgres/index.js';
+import { markCommitsForArchive, RedisArchiveFeed } from '../adapters/redis/archive.js';
+import { RecordQueue, startRecordWorker } from '../jobs/record.js';
+import { Archiver } from './app/record/archiver.js';
+import { reconcile, reconcileAll } from './app/record/reconcile.js';
+import { recordMetrics } from './http/recordMetrics.js';
 
 /** A chat platform plugged into the service: its port, and its HTTP routes or socket. */
 export interface PlatformModule {
@@ -52,6 +58,10 @@ export interface ServiceOptions {
   /** Undelivered effects a session may hold before its end user is asked to wait (429). */
   maxBacklog?: number;
   now?: () => number;
+  /** Where the record is (default: DATABASE_URL, else PGlite in DATA_DIR); false: no record (some tests, benches). */
+  record?: RecordTarget | false;
+  /** How long a new chat waits for its end user's history (default 250 ms). */
+  historyLookupMs?: number;
 }
 
 export interface Service {
@@ -90,7 +100,19 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const timers = new InviteExpiryQueue(bull, prefix);
   const outbox = new OutboxQueue(bull, prefix);
   const homes = new HomeQueue(bull, prefix);
-  const queues = [timers.queue, outbox.queue, homes.queue];
+  const recordJobs = new RecordQueue(bull, prefix);
+  const queues = [timers.queue, outbox.queue, homes.queue, recordJobs.queue];
+  // The record (README "The record"): commits mark their chat for the archiver, which writes it off the relay's path.
+  const record = o.record === false ? noRecord : openRecord(o.record ?? (env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR }), log);
+  // The archiver reads on a connection of its own: its bursts never queue ahead of the relay's commands.
+  const archiveRedis = withScripts(connect(target, 'store', { connectionName: 'switchboard-archive' }));
+  onError(archiveRedis, (err) => log.warn({ err: err.message, connection: 'archive' }, 'redis connection error'));
+  const archive = new RedisArchiveFeed(archiveRedis, prefix);
+  if (record.backend !== 'none') {
+    markCommitsForArchive(redis, prefix);
+    void record.ready().catch((err: Error) => log.warn({ err: err.message }, 'record: the database cannot be reached yet; the archive waits for it'));
+  }
+  const archiveObserver = recordMetrics(metrics.registry, () => archive.backlog());
   const platforms: PlatformPort[] = [];
   // The engine calls back into the use cases (a root posted, a card that could not go out).
   let ctxRef: AppContext | undefined;
@@ -103,13 +125,14 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000 },
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250 },
     now: o.now ?? Date.now,
     files: {
       store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,
       // One secret for every instance, made by the first that needs it.
       links: new FileLinks(env.PUBLIC_URL, () => store.links.rememberOnce('secret:file-links', randomBytes(32).toString('base64url')), o.now ?? Date.now),
     },
+    record, archive, recordJobs,
   };
   // Loaded now so signing a link never waits; with Redis down, when first needed.
   void ctx.files.links.ready().catch(() => undefined);
@@ -128,6 +151,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   let planner: Planner | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let fileSweep: NodeJS.Timeout | undefined;
+  let archiver: Archiver | undefined;
+  const recordTimers: NodeJS.Timeout[] = [];
   if (working) {
     // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
     const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
@@ -151,6 +176,20 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     fileSweep = setInterval(() => void sweepFiles(ctx.files.store, async (id) => (await store.sessions.get(id)) !== undefined, Date.now() - 3_600_000)
       .catch((err: Error) => log.warn({ err: err.message }, 'file sweep failed')), 3_600_000);
     fileSweep.unref();
+    if (record.backend !== 'none') {
+      archiver = new Archiver(archive, record, log, {}, archiveObserver);
+      archiver.start();
+      workers.push(startRecordWorker(ctx, bull, prefix, env.RETENTION_DAYS));
+      void recordJobs.scheduleRetention().catch(retry('schedule the record\'s retention sweep'));
+      // Chats a crash left changed and unmarked: the open ones every minute, every chat Redis holds hourly.
+      const every = (ms: number, work: () => Promise<number>, what: string) => {
+        const t = setInterval(() => void work().catch((err: Error) => log.warn({ err: err.message }, `record: ${what} failed`)), ms);
+        t.unref();
+        recordTimers.push(t);
+      };
+      every(60_000, () => reconcile(ctx), 'reconciliation');
+      every(3_600_000, () => reconcileAll(ctx), 'full reconciliation');
+    }
   }
 
   // BullMQ connects each queue and worker in the background; a service stopped before they
@@ -168,7 +207,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       // On a cluster, ready means cluster_state:ok.
       [checks.redis, checks.queues] = await Promise.all([probe(redis, 1_000), probe(bull, 1_000)]);
       if (working) checks.workers = workers.every((w) => w.isRunning()) ? 'ok' : 'stopped';
-      return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
+      const ok = Object.values(checks).every((v) => v === 'ok');
+      // Chats go on without the database (the archive catches up): it is reported, and does not make the instance unready.
+      if (record.backend !== 'none') checks.record = (await record.probe(1_000)) ? 'ok' : 'unavailable';
+      return { ok, checks };
     },
     mount: web ? (a) => modules.forEach((m) => m.mount?.(a)) : undefined,
     queues,
@@ -190,6 +232,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     async stop() {
       if (sweep) clearInterval(sweep);
       if (fileSweep) clearInterval(fileSweep);
+      recordTimers.forEach(clearInterval);
       // Stop taking requests, let running jobs finish (a job never stops half-way), then close connections.
       if (server) {
         server.closeIdleConnections?.();
@@ -198,9 +241,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
         await closing;
       }
       for (const m of modules) await m.stop?.();
-      await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close()]);
-      await Promise.all([timers.close(), outbox.close(), homes.close()]);
-      await Promise.all([redis.quit(), sub.quit(), bull.quit()].map((p) => p.catch(() => undefined)));
+      await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close(), archiver?.stop()]);
+      await Promise.all([timers.close(), outbox.close(), homes.close(), recordJobs.close(), record.close()]);
+      await Promise.all([redis.quit(), sub.quit(), bull.quit(), archiveRedis.quit()].map((p) => p.catch(() => undefined)));
     },
   };
 }

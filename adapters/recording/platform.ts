@@ -10,6 +10,8 @@ export interface Recorded {
   text: string;
   surface?: Surface;
   meta?: Surface['meta'];
+  /** The message's id on this platform (what later updates and removals name in `to`). */
+  id?: string;
 }
 
 /**
@@ -32,8 +34,9 @@ export class RecordingPlatform implements PlatformPort {
       this.failTimes--;
       throw this.failWith();
     }
-    this.calls.push({ op, to, text: surface ? renderText(surface) : '', ...(surface ? { surface, meta: surface.meta } : {}) });
-    return { id: String(++this.seq), to };
+    const id = String(++this.seq);
+    this.calls.push({ op, to, text: surface ? renderText(surface) : '', id, ...(surface ? { surface, meta: surface.meta } : {}) });
+    return { id, to };
   }
 
   of(op: Recorded['op']): Recorded[] {

@@ -76,6 +76,9 @@ export const globalKeys = (prefix: string) => ({
   /** Open chats per channel destination, for spreading a queue over its channel pool. */
   load: `${prefix}:load`,
   mirrorChats: (key: string) => `${prefix}:mc:${key}`,
+  /** Chats the record has yet to archive (by when first marked), and those an archiver has claimed (by deadline): one slot. */
+  archiveDue: `${prefix}:{archive}:due`,
+  archiveClaimed: `${prefix}:{archive}:claimed`,
   /** A list of domain/lists.ts: whose (an agent or a queue), and which. */
   list: (list: string, of: string) => `${prefix}:ls:${list}:${of}`,
   expiring: (key: string) => `${prefix}:lk:${key}`,

@@ -6,6 +6,7 @@ import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js'
 import { actingPlace } from '../../src/app/acting.js';
 import { eventsChannel, globalKeys, sessionKeyList, sessionKeys } from './keys.js';
 import { type ScriptName, withScripts } from './scripts.js';
+import { markCommitted } from './archiveMarks.js';
 
 export type ScriptReply = [number, ...string[]];
 
@@ -32,6 +33,8 @@ export async function runSessionScript(redis: RedisClient, prefix: string, name:
   const mark = markDirty && (effects.length || entries.length) ? () => redis.sadd(globalKeys(prefix).dirty, sessionId) : undefined;
   if (mark && isCluster(redis)) await mark();
   const [reply] = await Promise.all([withScripts(redis)[name](...args) as Promise<ScriptReply>, isCluster(redis) ? undefined : mark?.()]);
+  // What changed is due for the record (README "The record"): marked after the commit, not awaited.
+  if (reply[0] !== 0) markCommitted(redis, sessionId);
   return reply;
 }
 

@@ -4,6 +4,7 @@ import type { Files } from './files.js';
 import type { Delivery } from './delivery/delivery.js';
 import type { PlatformPort } from './ports.js';
 import type { AppendResult, Store } from './store.js';
+import type { ArchiveFeed, RecordStore } from './record/port.js';
 
 /** Schedules and cancels invite expiry (BullMQ delayed jobs in production). */
 /** Delayed work that must happen on time whatever else is busy: invite expiry, unanswered chats. */
@@ -30,6 +31,11 @@ export interface DeliveryEngine {
   enqueue(dest: string, items: Delivery[]): Promise<void>;
   /** Destinations a commit claimed for this process, with what it queued: drained now. */
   started(claimed: AppendResult['claimed']): void;
+}
+
+/** Work on the record the workers do later (BullMQ in production): an erasure. */
+export interface RecordJobs {
+  erase(erasureId: string): Promise<void>;
 }
 
 /** Counters the use cases report; prom-client in production. */
@@ -61,6 +67,8 @@ export interface Settings {
   maxBacklog: number;
   /** A chat waiting this long ends as unanswered (0: never). */
   waitingTimeoutMs: number;
+  /** How long a new chat waits for the record to say whether its end user chatted before (the root card's line). */
+  historyLookupMs: number;
 }
 
 /** Everything a use case needs; built once by the composition root. */
@@ -79,4 +87,8 @@ export interface AppContext {
   now: () => number;
   /** The end users' files, and the signed links agents open files with. */
   files: Files;
+  /** The record of every chat (README "The record"), and the archive's feed from Redis. */
+  record: RecordStore;
+  archive: ArchiveFeed;
+  recordJobs: RecordJobs;
 }

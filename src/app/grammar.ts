@@ -27,6 +27,10 @@ export type Command =
   | { kind: 'available' }
   | { kind: 'away' }
   | { kind: 'monitor' }
+  /** Supervisors: today's numbers of their queues. */
+  | { kind: 'report' }
+  /** An ended chat's transcript, from the record. */
+  | { kind: 'history'; ref: string }
   | { kind: 'help' };
 export type CommandKind = Command['kind'];
 
@@ -52,6 +56,8 @@ export const COMMANDS: ReadonlyArray<{ kind: CommandKind; aliases: readonly stri
   { kind: 'available', aliases: ['available', 'online'], usage: 'command.available.usage', help: 'command.available.help', bare: true },
   { kind: 'away', aliases: ['away', 'offline'], usage: 'command.away.usage', help: 'command.away.help', bare: true },
   { kind: 'monitor', aliases: ['monitor', 'monitoring'], usage: 'command.monitor.usage', help: 'command.monitor.help', bare: true },
+  { kind: 'report', aliases: ['report'], usage: 'command.report.usage', help: 'command.report.help', bare: true },
+  { kind: 'history', aliases: ['history'], usage: 'command.history.usage', help: 'command.history.help', bare: false },
   { kind: 'help', aliases: ['help', '?'], usage: 'command.help.usage', help: 'command.help.help', bare: true },
 ];
 
@@ -93,6 +99,10 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
   const takeRef = (min: number): string | undefined =>
     args.length > min && typeof last() === 'string' && isRef(last() as string) ? (args.pop() as string).toUpperCase() : undefined;
   switch (spec.kind) {
+    case 'history': {
+      const [ref] = args;
+      return args.length === 1 && isRef(typeof ref === 'string' ? ref : undefined) ? { ok: true, command: { kind: 'history', ref: (ref as string).toUpperCase() } } : fail;
+    }
     case 'release':
     case 'leave': {
       const ref = takeRef(0);

@@ -38,7 +38,7 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
       { kind: 'participant', ts: now, visibility: 'public', agentId, name: nameOf(ctx, agentId), mode: 'owner', action: 'left' },
       { kind: 'status', ts: now, visibility: 'public', status: 'waiting' },
       toQueue
-        ? { kind: 'event', ts: now, visibility: 'agents', event: 'moved', by: agentId, about: toQueue }
+        ? { kind: 'event', ts: now, visibility: 'agents', event: 'moved', by: agentId, about: toQueue, from: session.queueId }
         : { kind: 'event', ts: now, visibility: 'agents', event: 'released', by: agentId },
     ],
     effects: [

@@ -12,6 +12,7 @@ import type { AppendResult, StoreResult, Writes } from './store.js';
 import { type LineContext } from './surfaces/lines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
+import { pastChats } from './record/history.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -82,8 +83,9 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   await admit?.(queue);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
-  const home = channels.length > 0 ? await ctx.store.deliveries.claimLeastLoaded(channels) : undefined;
-  const session: Session = { id: ctx.store.sessions.newId(home), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now };
+  // Whether they have chatted before (the root card says so): asked of the record meanwhile, briefly.
+  const [home, history] = await Promise.all([channels.length > 0 ? ctx.store.deliveries.claimLeastLoaded(channels) : undefined, pastChats(ctx, input.user.email, now)]);
+  const session: Session = { id: ctx.store.sessions.newId(home), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now, ...(history ? { history } : {}) };
   const token = randomBytes(32).toString('base64url');
   const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });

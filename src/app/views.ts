@@ -7,6 +7,7 @@ import type { FileRef, MessageEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
 import type { SessionBundle } from './store.js';
+import { todayFor, type TodayRow } from './record/reports.js';
 
 const RECENT = 5;
 
@@ -53,6 +54,8 @@ export interface HomeView {
   monitoring: SessionView[];
   /** Waiting chats of the queues the agent supervises, oldest first; empty for non-supervisors. */
   waiting: SessionView[];
+  /** For supervisors with a record: today's numbers of their queues (`unavailable` when it cannot be read now). */
+  today?: TodayRow[] | 'unavailable';
 }
 
 export const memberOf = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
@@ -142,14 +145,25 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     return [];
   });
   for (const [id, seen] of stale) void lists.reindex(id, seen).catch(() => undefined);
+  const [invites, today] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent)]);
   return {
     agent,
     available: !away.has(agent.id),
-    invites: await Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))),
+    invites,
     chats,
     monitoring,
     waiting,
+    ...(today ? { today } : {}),
   };
+}
+
+/** A supervisor's Today (README "The record"): none without a record; `unavailable` when it cannot be read now. */
+async function todayOf(ctx: AppContext, agent: Agent): Promise<HomeView['today']> {
+  if (!isSupervisor(agent) || ctx.record.backend === 'none') return undefined;
+  return todayFor(ctx, agent).catch((err: Error) => {
+    ctx.log.debug({ err: err.message }, 'record: no Today for a home');
+    return 'unavailable' as const;
+  });
 }
 
 /** A supervisor's monitoring list: the help requests to them, and the waiting and the active chats of the queues they supervise. */

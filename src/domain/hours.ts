@@ -53,14 +53,14 @@ function format(tz: string): Intl.DateTimeFormat {
 }
 
 /** The wall clock in `tz` at an instant, read as if it were UTC (ms), so calendar arithmetic is plain. */
-function wall(tz: string, at: number): number {
+export function wallClock(tz: string, at: number): number {
   const p: Record<string, number> = {};
   for (const part of format(tz).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
 }
 
 /** The zone's offset from UTC at an instant (ms, whole seconds). */
-const offsetAt = (tz: string, at: number): number => wall(tz, at) - Math.floor(at / 1000) * 1000;
+const offsetAt = (tz: string, at: number): number => wallClock(tz, at) - Math.floor(at / 1000) * 1000;
 
 /**
  * The first instant whose wall clock in `tz` reads `w` (the earlier one when the clocks go
@@ -69,14 +69,14 @@ const offsetAt = (tz: string, at: number): number => wall(tz, at) - Math.floor(a
 export function wallToInstant(tz: string, w: number): number {
   // Offsets change rarely: a day either side holds at most one change.
   const offsets = [...new Set([offsetAt(tz, w - DAY), offsetAt(tz, w), offsetAt(tz, w + DAY)])];
-  const hits = offsets.map((o) => w - o).filter((t) => wall(tz, t) === w);
+  const hits = offsets.map((o) => w - o).filter((t) => wallClock(tz, t) === w);
   if (hits.length > 0) return Math.min(...hits);
   // In a gap: before the jump the clock reads less than w, after it more; find the jump to the second.
   let lo = w - Math.max(...offsets);
   let hi = w - Math.min(...offsets);
   while (hi - lo > 1000) {
     const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-    if (wall(tz, mid) < w) lo = mid;
+    if (wallClock(tz, mid) < w) lo = mid;
     else hi = mid;
   }
   return hi;
@@ -102,16 +102,16 @@ function openAtWall(hours: Hours, w: number): boolean {
 /** Open or closed at an instant, and when closed, the next instant it opens. */
 export function hoursAt(hours: Hours, at: number): HoursState {
   const tz = hours.timezone;
-  if (openAtWall(hours, wall(tz, at))) return { open: true };
+  if (openAtWall(hours, wallClock(tz, at))) return { open: true };
   // Each window's next start, today or on one of the next seven days.
-  const today = Math.floor(wall(tz, at) / DAY) * DAY;
+  const today = Math.floor(wallClock(tz, at) / DAY) * DAY;
   let next: number | undefined;
   for (let k = 0; k <= 7; k++) {
     const date = today + k * DAY;
     for (const win of hours.open) {
       if (!win.days.includes(DAYS[weekday(date)]!)) continue;
       const t = wallToInstant(tz, date + minutesOf(win.from) * MINUTE);
-      if (t > at && (next === undefined || t < next) && openAtWall(hours, wall(tz, t))) next = t;
+      if (t > at && (next === undefined || t < next) && openAtWall(hours, wallClock(tz, t))) next = t;
     }
     // A later day cannot open sooner than what an earlier one found.
     if (next !== undefined) break;

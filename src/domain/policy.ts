@@ -1,4 +1,4 @@
-import { type Agent, isAgent, isSupervisorOf } from './directory.js';
+import { type Agent, isAgent, isSupervisor, isSupervisorOf } from './directory.js';
 import type { Member, MemberMode, Session } from './session.js';
 
 /** Everything a member can do in a chat; the permission table of DESIGN §1 as data. */
@@ -121,4 +121,22 @@ export function classifyAgentReply(session: Session, member: Member | undefined,
   if (can(member, 'chat')) return { visibility: 'public' };
   if (member) return { visibility: 'agents', withheld: true };
   return refuse('not_member', undefined, 'not_member.reply');
+}
+
+/** An ended chat's transcript from the record (`history <ref>`): for the agents of its queue. */
+export function mayReadHistory(agent: Agent | undefined, session: Session): Verdict {
+  if (!agent || !isAgent(agent)) return refuse('not_agent');
+  if (!agent.queues.includes(session.queueId)) return refuse('other_queue', { ref: session.ref }, 'other_queue.history');
+  if (session.status !== 'ended') return refuse('not_ended', { ref: session.ref }, 'not_ended.history');
+  return allow;
+}
+
+/** The end user rates their chat once it has ended (once: the store keeps the first). */
+export function mayRate(session: Session): Verdict {
+  return session.status === 'ended' ? allow : refuse('not_ended', undefined, 'not_ended.rating');
+}
+
+/** Today's numbers (the home's Today, the report card): supervisors, for the queues they supervise. */
+export function maySeeReport(agent: Agent | undefined): Verdict {
+  return agent && isSupervisor(agent) ? allow : refuse('not_supervisor', undefined, 'not_supervisor.report');
 }

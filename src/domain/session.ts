@@ -27,6 +27,8 @@ export const SessionSchema = z.object({
   escalatedAt: z.number().optional(),
   /** Why it ended, when not by someone's hand: `unanswered` (it waited too long). */
   endReason: z.enum(['unanswered']).optional(),
+  /** The end user's earlier chats (same email), as the record knew them when this one started. */
+  history: z.object({ count: z.number().int().min(1), lastRef: z.string(), lastAt: z.number() }).optional(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 

@@ -16,7 +16,7 @@ export type FileRef = z.infer<typeof FileRef>;
 
 const base = { ts: z.number(), visibility: Visibility };
 /** What happened to a chat besides its messages and its people coming and going: the audit trail. */
-export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn', 'escalated']);
+export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn', 'escalated', 'rated']);
 export type ChatEvent = z.infer<typeof ChatEvent>;
 
 
@@ -45,9 +45,13 @@ export const EntryBody = z.discriminatedUnion('kind', [
     by: z.string().optional(),
     /** Whom or what it was about: an agent id (promoted), a queue id (moved). */
     about: z.string().optional(),
+    /** Where it came from: the queue a moved chat left. */
+    from: z.string().optional(),
     note: z.string().optional(),
     /** Where the command that wrote it was typed (see src/app/acting.ts). */
     origin: z.string().optional(),
+    /** The end user's rating of the chat (1–5), with `note` as their comment. */
+    score: z.number().int().min(1).max(5).optional(),
   }),
   z.object({
     kind: z.literal('participant'),

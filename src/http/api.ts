@@ -19,6 +19,9 @@ import type { EventHub, HubEvent } from './eventHub.js';
 import { type Standing, standingOf } from '../app/standing.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
 import { openApiDocument } from './openapi.js';
+import { recordedChat, recordRoutes } from './record.js';
+import { ratingOf } from '../app/record/endUser.js';
+import type { Rating } from '../domain/record.js';
 import type { ChatCreationLimiter } from './rateLimit.js';
 import {
   AgentAction, AgentMessage, AnswerBody, AssistBody, CreateSession, InviteBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicFile, type PublicInvite,
@@ -27,8 +30,8 @@ import {
 
 export { MAX_TEXT } from './schemas.js';
 
-/** The session as the end user sees it: no agent ids, only first names. */
-async function publicSession(ctx: AppContext, s: Session): Promise<PublicSession> {
+/** The session as the end user sees it: no agent ids, only first names; its rating once given. */
+export async function publicSession(ctx: AppContext, s: Session, rating?: Rating): Promise<PublicSession> {
   const standing = await standingOf(ctx, s);
   const dir = ctx.directory.get();
   const owner = s.ownerId ? dir.agent(s.ownerId) : undefined;
@@ -39,6 +42,7 @@ async function publicSession(ctx: AppContext, s: Session): Promise<PublicSession
     createdAt: new Date(s.createdAt).toISOString(),
     ...(s.endReason ? { endReason: s.endReason } : {}),
     ...(standing ? waitFields(standing) : {}),
+    ...(rating ? { rating: { score: rating.score, ...(rating.comment ? { comment: rating.comment } : {}) } } : {}),
   };
 }
 
@@ -47,7 +51,7 @@ const disposition = (name: string): string =>
   `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 
 /** A file of the chat as the end user sees it: never where a platform keeps it. */
-const publicFile = (f: FileRef): PublicFile => ({
+export const publicFile = (f: FileRef): PublicFile => ({
   name: f.name, url: `files/${encodeURIComponent(f.id)}`, ...(f.mimetype ? { type: f.mimetype } : {}), ...(f.size !== undefined ? { size: f.size } : {}),
 });
 
@@ -99,8 +103,10 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: await publicSession(ctx, session), token });
   });
 
+  // Also once Redis has forgotten an ended chat: the record keeps it (and its token's hash).
   r.get('/sessions/:id', async (req, res) => {
-    res.json({ session: await publicSession(ctx, await authorized(req)) });
+    const chat = await recordedChat(ctx, apiKeys, req);
+    res.json({ session: await publicSession(ctx, chat.session, await ratingOf(ctx, chat)) });
   });
 
   r.post('/sessions/:id/messages', async (req, res) => {
@@ -273,6 +279,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason)) });
   });
 
+  recordRoutes(r, ctx, apiKeys, integration);
   return r;
 }
 

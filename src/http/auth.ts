@@ -34,23 +34,28 @@ export const isApiKey = (keys: readonly string[], presented: string | undefined)
 const keyElsewhere = () => Refused.of('unauthorized', undefined, 'unauthorized.keyElsewhere');
 
 /**
- * The end user's token (stored hashed) grants access to one session; a server-to-server
- * API key, only in `X-API-Key`, to any.
+ * The end user's token (stored hashed) grants access to one chat; a server-to-server API
+ * key, only in `X-API-Key`, to any. `find` reads the chat with its token's hash.
  */
-export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string, places: TokenPlaces = {}): Promise<Session> {
+export async function authorizeChat<T extends { session: Session; tokenHash: string }>(find: (id: string) => Promise<T | undefined>, apiKeys: readonly string[], req: Request, sessionId: string, places: TokenPlaces = {}): Promise<T> {
   const key = req.get('x-api-key');
   if (key !== undefined) {
     if (!isApiKey(apiKeys, key)) throw Refused.of('unauthorized', undefined, 'unauthorized.badKey');
-    const found = await store.get(sessionId);
+    const found = await find(sessionId);
     if (!found) throw Refused.credential('forbidden.token');
     return found;
   }
   const presented = bearer(req, places);
   if (!presented) throw Refused.of('unauthorized', undefined, 'unauthorized.token');
   if (isApiKey(apiKeys, presented)) throw keyElsewhere();
-  const found = await store.withToken(sessionId);
+  const found = await find(sessionId);
   if (!found || !equal(found.tokenHash, hashToken(presented))) throw Refused.credential('forbidden.token');
-  return found.session;
+  return found;
+}
+
+/** A chat Redis holds, for its end user's token or an API key. */
+export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string, places: TokenPlaces = {}): Promise<Session> {
+  return (await authorizeChat((id) => store.withToken(id), apiKeys, req, sessionId, places)).session;
 }
 
 export function requireApiKey(apiKeys: readonly string[], req: Request): void {

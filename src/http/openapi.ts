@@ -3,6 +3,7 @@ import {
   AgentAction, AgentMessage, AnswerBody, AssistBody, CreatedAnswer, CreateSession, ErrorAnswer, FileAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
   MessagesAnswer, PostMessage, PromoteBody, QueuesAnswer, SessionAnswer, SessionId, TransferBody,
 } from './schemas.js';
+import { AgentReportAnswer, ErasureAnswer, ErasureBody, QueueReportAnswer, RatingAnswer, RatingBody, ReportQuery, TranscriptAnswer, TranscriptQuery } from './recordSchemas.js';
 
 type Auth = 'none' | 'token' | 'tokenOrUrl' | 'tokenOrSigned' | 'apiKey';
 interface Operation {
@@ -12,6 +13,8 @@ interface Operation {
   summary: string;
   auth: Auth;
   body?: z.ZodType;
+  /** Query parameters (each property of the object one). */
+  query?: z.ZodObject;
   /** A multipart/form-data body with one file in the field `file`. */
   upload?: true;
   ok: { status: number; schema?: z.ZodType; type?: string; description: string };
@@ -47,6 +50,12 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/sessions/:id/promote', summary: 'The owner makes a monitor a participant (integrations)', auth: 'apiKey', body: PromoteBody, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 404, 409] },
   { method: 'post', path: '/sessions/:id/invites', summary: 'Invite a colleague, or anyone available in the queue (integrations)', auth: 'apiKey', body: InviteBody, ok: { status: 201, schema: InvitesAnswer, description: 'The invites sent' }, errors: [401, 404, 409] },
   { method: 'post', path: '/invites/:inviteId/answer', summary: 'The invitee answers an invite, an offer or a help request (integrations)', auth: 'apiKey', body: AnswerBody, ok: { status: 200, schema: InviteAnswerBody, description: 'The invite as answered' }, errors: [401, 404, 409] },
+  { method: 'post', path: '/sessions/:id/rating', summary: 'The end user rates their ended chat, once (also after Redis forgot it)', auth: 'token', body: RatingBody, ok: { status: 201, schema: RatingAnswer, description: 'The rating' }, errors: [401, 403, 404, 409] },
+  { method: 'get', path: '/sessions/:id/transcript', summary: 'What the end user could see of the chat, to keep (format=text: a text/plain attachment); also after Redis forgot it', auth: 'tokenOrUrl', query: TranscriptQuery, ok: { status: 200, schema: TranscriptAnswer, description: 'The transcript' }, errors: [401, 403, 404] },
+  { method: 'get', path: '/reports/queues', summary: 'Per queue: chats offered, answered, unanswered, abandoned, transferred, released; wait, first response and handle time; invites; help requests; rating (format=csv: the same as CSV)', auth: 'apiKey', query: ReportQuery, ok: { status: 200, schema: QueueReportAnswer, description: 'One row per queue' }, errors: [401] },
+  { method: 'get', path: '/reports/agents', summary: 'The same per agent, over their turns as owner (format=csv: the same as CSV)', auth: 'apiKey', query: ReportQuery, ok: { status: 200, schema: AgentReportAnswer, description: 'One row per agent' }, errors: [401] },
+  { method: 'post', path: '/erasures', summary: 'Erase one person (by email) from the record, Redis and the platforms\' threads', auth: 'apiKey', body: ErasureBody, ok: { status: 202, schema: ErasureAnswer, description: 'The erasure, pending' }, errors: [401] },
+  { method: 'get', path: '/erasures/:erasureId', summary: 'An erasure: pending, or done with what it did and what it could not reach', auth: 'apiKey', ok: { status: 200, schema: ErasureAnswer, description: 'The erasure' }, errors: [401, 404] },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', ok: { status: 200, type: 'application/json', description: 'OpenAPI 3.1' }, errors: [] },
 ];
 
@@ -76,9 +85,13 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   for (const op of OPERATIONS) {
-    const params = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
+    const params: Array<Record<string, unknown>> = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1], in: 'path', required: true, schema: m[1] === 'id' ? schema(SessionId, 'input') : { type: 'string', maxLength: 100 },
     }));
+    for (const [name, field] of Object.entries(op.query?.shape ?? {})) {
+      const s = schema(field as z.ZodType, 'input');
+      params.push({ name, in: 'query', required: !(field as z.ZodType).safeParse(undefined).success, schema: s, ...(typeof s.description === 'string' ? { description: s.description } : {}) });
+    }
     const path = op.path.replace(/:(\w+)/g, '{$1}');
     const responses: Record<string, unknown> = {
       [op.ok.status]: { description: op.ok.description, content: { [op.ok.type ?? 'application/json']: op.ok.schema ? { schema: schema(op.ok.schema, 'output') } : {} } },

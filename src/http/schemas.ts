@@ -51,6 +51,7 @@ export const PublicSession = z.object({
   queuePosition: z.number().int().min(1).optional().meta({ description: 'While waiting: the place in the queue, from 1.' }),
   estimatedWaitSeconds: z.number().int().min(1).optional().meta({ description: 'While waiting: the expected wait, from the queue\'s recent waits.' }),
   endReason: z.enum(['unanswered']).optional().meta({ description: 'Why an ended chat ended, when no one ended it: unanswered (no one was free within WAITING_TIMEOUT_SECONDS).' }),
+  rating: z.object({ score: z.number().int().min(1).max(5), comment: z.string().optional() }).optional().meta({ description: 'The end user\'s rating, once given (POST /sessions/{id}/rating).' }),
 });
 export type PublicSession = z.infer<typeof PublicSession>;
 

@@ -39,7 +39,7 @@ describe('/admin/queues, the BullMQ dashboard', () => {
     const api = await get(on, '/admin/queues/api/queues', auth);
     expect(api.status).toBe(200);
     const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['homes', 'invites', 'outbox']);
+    expect(names).toEqual(['homes', 'invites', 'outbox', 'record']);
   });
 
   it('opens in a browser through a login form that sets an HttpOnly, SameSite=Strict cookie (never the token itself)', async () => {

@@ -26,7 +26,7 @@ describe('the process', () => {
     const file = join(dir, 'directory.yaml');
     writeFileSync(file, queuesYaml(['alpha']));
     const prefix = uniquePrefix();
-    const p = start({ DIRECTORY_FILE: file, REDIS_PREFIX: prefix, PORT: '0' });
+    const p = start({ DIRECTORY_FILE: file, REDIS_PREFIX: prefix, PORT: '0', DATA_DIR: dir });
     try {
       const listening = await waitFor(() => p.logs.find((l) => l.msg === 'switchboard listening'), 15_000, 'listening');
       const url = String(listening.url);

@@ -5,6 +5,7 @@ import { deletePrefix } from '../../adapters/redis/deletePrefix.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
 import type { Directory } from '../../src/domain/directory.js';
 import { buildService, type PlatformFactory, type Service } from '../../src/service.js';
+import type { RecordTarget } from '../../adapters/postgres/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Set (`host:port,…`) to run the suites against a Redis Cluster. */
@@ -40,7 +41,7 @@ export interface Harness {
 }
 
 /** A whole service on a fresh Redis prefix, listening on a random port. */
-export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number; maxBacklog?: number; now?: () => number } = {}): Promise<Harness> {
+export async function startHarness(o: { env?: Record<string, string>; platforms?: PlatformFactory[]; directory?: Directory; recording?: RecordingPlatform | false; prefix?: string; lockMs?: number; maxBacklog?: number; now?: () => number; record?: RecordTarget; historyLookupMs?: number } = {}): Promise<Harness> {
   const prefix = o.prefix ?? uniquePrefix();
   // Tests create chats from one address far faster than people do: the rate limits get their own tests.
   const limits = { SESSION_CREATE_LIMIT: '10000', SESSION_CREATE_QUEUE_LIMIT: '10000' };
@@ -50,7 +51,8 @@ export async function startHarness(o: { env?: Record<string, string>; platforms?
   const recording = o.recording || new RecordingPlatform();
   const platforms = [...(o.platforms ?? [])];
   if (o.recording !== false) platforms.unshift(() => ({ platform: recording }));
-  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}), ...(o.now ? { now: o.now } : {}) });
+  // The record only where a test asks for one (test/support/record.ts makes its database).
+  const service = await buildService({ env, directory: o.directory ?? testDirectory(), platforms, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}), ...(o.now ? { now: o.now } : {}), ...(o.historyLookupMs ? { historyLookupMs: o.historyLookupMs } : {}), record: o.record ?? false });
   const url = await service.listen(0, '127.0.0.1');
   return {
     service, recording, url, prefix,

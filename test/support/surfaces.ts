@@ -8,6 +8,9 @@ import { rootSurface } from '../../src/app/surfaces/root.js';
 import { escalationCard } from '../../src/app/surfaces/queue.js';
 import { line, type Surface, withNotice } from '../../src/app/surfaces/surface.js';
 import { words } from '../../src/app/wording/index.js';
+import type { ChatHistory } from '../../src/app/record/history.js';
+import { type TodayRow, zeros } from '../../src/app/record/reports.js';
+import { historySurface, reportSurface } from '../../src/app/surfaces/record.js';
 import type { TranscriptEntry } from '../../src/domain/transcript.js';
 import {
   activeView, agentsById, alice, bob, bobHomeAway, carol, carolHome, endedView, inviteViews, MAX_RESENDS, MIN, NOW, otherActive, recent, T0, waitingView,
@@ -32,6 +35,18 @@ export const entries: Record<string, TranscriptEntry> = {
   moved: { id: `${at}-11`, kind: 'event', ts: at, visibility: 'agents', event: 'moved', by: 'alice', about: 'hr' },
   helpAsked: { id: `${at}-12`, kind: 'event', ts: at, visibility: 'agents', event: 'help.asked', by: 'bob', note: 'Refund over the <limit>' },
   helpWithdrawn: { id: `${at}-13`, kind: 'event', ts: at, visibility: 'agents', event: 'help.withdrawn', by: 'bob' },
+  rated: { id: `${at}-14`, kind: 'event', ts: at, visibility: 'agents', event: 'rated', score: 4, note: 'Quick and <kind>' },
+  ratedBare: { id: `${at}-15`, kind: 'event', ts: at, visibility: 'agents', event: 'rated', score: 2 },
+};
+
+/** Today in Carol's queues: one with numbers, one without. */
+export const today: TodayRow[] = [
+  { queue: 'it-support', name: 'IT Support', tz: 'Europe/Berlin', numbers: { ...zeros(), offered: 12, answered: 10, unanswered: 1, abandoned: 1, transferred: 2, released: 1, waitSeconds: { p50: 45, p90: 190.5 }, firstResponseSeconds: { p50: 62, p90: 300 }, handleSeconds: { p50: 3725, p90: 5400 }, helpRequests: 1, rating: { average: 4.25, count: 4 } } },
+  { queue: 'hr', name: 'HR', tz: 'UTC', numbers: zeros() },
+];
+const history: ChatHistory = {
+  chat: { session: { ...endedView.session, history: undefined, endedBy: 'alice' }, tokenHash: 'h', mirrors: [], rating: { score: 4, comment: 'Thanks <3', at: T0 + 9 * MIN } },
+  entries: [recent[0]!, recent[1]!, entries.monitor!, entries.rated!],
 };
 
 const manyQueues = Array.from({ length: 120 }, (_, i) => ({ id: `q${i}`, name: `Queue ${i}`, routing: 'manual' as const, settings: {} }));
@@ -48,6 +63,8 @@ export function allSurfaces(): Array<[string, Surface]> {
     ['root active, channel', rootSurface(activeView, { shared: true })],
     ['root active, a monitor\'s copy', rootSurface(activeView, { agentId: 'carol' })],
     ['root ended', rootSurface(endedView, { shared: true })],
+    ['root, chatted before', rootSurface({ ...waitingView, session: { ...waitingView.session, history: { count: 3, lastRef: 'P4RT2Z', lastAt: T0 - 86_400_000 } } }, { shared: true })],
+    ['root, chatted once before', rootSurface({ ...waitingView, session: { ...waitingView.session, history: { count: 1, lastRef: 'P4RT2Z', lastAt: T0 - 86_400_000 } } }, { shared: true })],
     ...Object.entries(inviteViews).map(([name, iv]): [string, Surface] => [`invite card ${name}`, inviteCard(iv, NOW)]),
     ...Object.entries(inviteViews).flatMap(([name, iv]): Array<[string, Surface]> => {
       const said = threadLine(iv);
@@ -65,6 +82,11 @@ export function allSurfaces(): Array<[string, Surface]> {
     ['assist form', assistForm(activeView)],
     ['promote form', promoteForm(activeView)],
     ['home, supervisor', homeSurface(carolHome)],
+    ['home, supervisor with Today', homeSurface({ ...carolHome, today })],
+    ['home, Today unavailable', homeSurface({ ...carolHome, today: 'unavailable' })],
+    ['report', reportSurface(today, NOW)],
+    ['report, no queue', reportSurface([], NOW)],
+    ['history', historySurface(history, { queueName: (id) => (id === 'it-support' ? 'IT Support' : id), agent: (id) => agentsById.get(id), publicUrl: 'https://switchboard.example.com' })],
     ['home, away agent', homeSurface(bobHomeAway)],
     ['monitoring', monitoringSurface({ active: [activeView, otherActive], waiting: [waitingView], help: [inviteViews.helpPending] }, 'carol')],
     ['escalation card, waiting', escalationCard({ ...waitingView, session: { ...waitingView.session, escalatedAt: T0 + 3 * MIN } })],

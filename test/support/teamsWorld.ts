@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { teamsModule } from '../../adapters/teams/index.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
 import type { PlatformFactory } from '../../src/service.js';
+import type { RecordTarget } from '../../adapters/postgres/index.js';
 import { type ConnectorCall, FakeConnector } from './fakeConnector.js';
 import { adaptiveCardValidator } from './adaptiveCardSchema.js';
 import { MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
@@ -48,11 +49,11 @@ export interface TeamsWorld {
 }
 
 /** The whole service with the real CloudAdapter (auth off), its connector calls going to a fake. */
-export async function startTeamsWorld(o: { env?: Record<string, string>; tenant?: boolean; platforms?: PlatformFactory[]; directory?: (serviceUrl: string) => ReturnType<typeof parseDirectory> } = {}): Promise<TeamsWorld> {
+export async function startTeamsWorld(o: { env?: Record<string, string>; tenant?: boolean; platforms?: PlatformFactory[]; directory?: (serviceUrl: string) => ReturnType<typeof parseDirectory>; record?: RecordTarget } = {}): Promise<TeamsWorld> {
   const fake = await FakeConnector.start();
   const env = { ...TEAMS_ENV, ...o.env };
   const directory = o.directory ? o.directory(fake.url) : teamsDirectory(fake.url, { tenant: o.tenant ?? true });
-  const h = await startHarness({ env, directory, platforms: [...(o.platforms ?? []), teamsModule(loadEnv(env))], recording: false });
+  const h = await startHarness({ env, directory, platforms: [...(o.platforms ?? []), teamsModule(loadEnv(env))], recording: false, ...(o.record ? { record: o.record, historyLookupMs: 5_000 } : {}) });
   return {
     fake, h, teams: new TeamsActivities(h.url, fake.url),
     async stop() {

@@ -48,4 +48,12 @@ describe('docker-compose.yml', () => {
     expect(app.depends_on?.redis?.condition).toBe('service_healthy');
     for (const v of app.volumes ?? []) expect(existsSync(`${repoRoot}/${v.split(':')[0]}`), v).toBe(true);
   });
+
+  it('runs PostgreSQL for the record, on a volume, and the service against it once it answers', () => {
+    const pg = compose.services.postgres!;
+    expect(pg.volumes?.some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
+    const app = compose.services.switchboard!;
+    expect(app.environment?.DATABASE_URL).toMatch(/^postgres:\/\/switchboard:.+@postgres:5432\/switchboard$/);
+    expect(app.depends_on?.postgres?.condition).toBe('service_healthy');
+  });
 });

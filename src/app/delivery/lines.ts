@@ -21,8 +21,8 @@ export function lineDelivery(entry: TranscriptEntry, c: LineContext, mirror: str
     ...base, op: 'post', ref: refKeys.line(sid, entry.id), under: refKeys.root(sid, mirror), prio: people ? PRIO.first : PRIO.line,
     // A file goes on its own (a platform may upload it), never merged with other lines.
     ...(entry.kind === 'message' && entry.file ? {} : { merge: `${sid}:${mirror}` }), entry: entry.id,
-    // An agent may edit or delete their message later: where it went is kept.
-    keep: entry.kind === 'message' && entry.author === 'agent',
+    // An agent may edit or delete their message later, and an erasure replaces the end user's: where it went is kept.
+    keep: entry.kind === 'message' && entry.author !== 'system',
   };
 }
 

@@ -9,6 +9,9 @@ import * as invites from '../invites.js';
 import { publishHomes } from '../delivery/planner.js';
 import { setAvailability } from '../sessions.js';
 import { helpSurface } from '../surfaces/help.js';
+import { chatHistory } from '../record/history.js';
+import { todayFor } from '../record/reports.js';
+import { historySurface, reportSurface } from '../surfaces/record.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { homeView, monitoringView } from '../views.js';
@@ -47,12 +50,19 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     }
     case 'monitor':
       return { open: monitoringSurface(await monitoringView(ctx, agent), agent.id) };
+    case 'report':
+      return { open: reportSurface(await todayFor(ctx, agent, { fresh: true }), ctx.now()) };
+    case 'history': {
+      const dir = ctx.directory.get();
+      return { open: historySurface(await chatHistory(ctx, agent, command.ref), { queueName: (id) => dir.queue(id)?.name ?? id, agent: (id) => dir.agent(id), publicUrl: ctx.settings.publicUrl }) };
+    }
     case 'help':
       return { open: helpSurface(ctxt.prefix) };
   }
 }
 
-type ChatCommand = Extract<Command, { ref: string | undefined }>;
+/** The commands about one open chat (its ref may be left out); `history` names an ended one. */
+type ChatCommand = Exclude<Extract<Command, { ref: string | undefined }>, { kind: 'history' }>;
 
 /** A command about one chat, once the chat is known. */
 async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, session: Session): Promise<Outcome> {

@@ -7,7 +7,8 @@ import { Refused } from '../errors.js';
 import type { Command, Who } from '../grammar.js';
 import { activeChatsOf, loadSession } from '../sessions.js';
 
-type ChatKind = Extract<Command, { ref: string | undefined }>['kind'];
+/** The commands about one open chat (`history` names an ended one by its ref). */
+type ChatKind = Exclude<Extract<Command, { ref: string | undefined }>, { kind: 'history' }>['kind'];
 
 /** Whether the agent's role in a chat lets them run this command there (per the policy). */
 const FITS: Record<ChatKind, (s: Session, m: Member) => boolean> = {

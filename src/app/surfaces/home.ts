@@ -7,6 +7,7 @@ import { answerActions } from './invites.js';
 import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
 import { chatLine, waitingList } from './queue.js';
+import { todayList } from './record.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
 
@@ -83,6 +84,7 @@ export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
+  if (home.today) blocks.push(todayList(home.today, words('home.today')));
   return { kind: 'home', blocks, fallback: words('home.title'), meta: { kind: 'list', id: `home:${id}` } };
 }
 

@@ -122,6 +122,10 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
         case 'help.asked': return entry.note ? words('line.helpAsked.note', { by, note: entry.note }) : words('line.helpAsked', { by });
         case 'help.withdrawn': return words('line.helpWithdrawn', { by });
         case 'escalated': return words('line.escalated', { queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
+        case 'rated': {
+          const rating = { user: c.session.endUser.name, stars: '★'.repeat(entry.score ?? 0), score: entry.score ?? 0 };
+          return entry.note ? words('line.rated.comment', { ...rating, comment: entry.note }) : words('line.rated', rating);
+        }
       }
     }
   }

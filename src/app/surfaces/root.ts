@@ -2,7 +2,7 @@ import { mayRequestHelp, mayViewInvites, mayWithdrawHelp } from '../../domain/in
 import { can, mayLeave } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
 import { call, type ListName } from '../verbs.js';
-import { at, join, type Rich, words } from '../wording/index.js';
+import { at, join, plural, type Rich, words } from '../wording/index.js';
 import { memberOf, type SessionView } from '../views.js';
 import { agentName, modeWord, ref, userLabel, userName } from './names.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
@@ -72,6 +72,7 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   if (session.status !== 'waiting') facts.push([words('root.fact.owner'), session.ownerId ? [agentName(view.owner, session.ownerId)] : words('none')]);
 
   const blocks: Block[] = [{ type: 'header', text: words('root.title', { user: userName(session) }) }, { type: 'facts', facts }];
+  if (session.history) blocks.push({ type: 'context', text: plural('root.history', session.history.count, { ref: session.history.lastRef, time: at(session.history.lastAt) }) });
   const others = view.members.filter((m) => m.mode !== 'owner');
   if (others.length > 0 && session.status === 'active') {
     const members = join(others.map((m) => words('root.member', { name: agentName(m.agent, m.agentId), mode: modeWord(m.mode) })), ', ');

@@ -85,6 +85,19 @@ function setStatus(status) {
   $('status').textContent = { waiting: 'Waiting for an agent', active: 'Connected to an agent', ended: 'Chat ended' }[status] ?? status;
   $('compose').hidden = status === 'ended';
   $('end').hidden = status === 'ended';
+  if (status === 'ended') showAfter();
+}
+
+// Once the chat has ended: a rating (once), and the transcript to keep (served with this chat's token only).
+function showAfter(rating) {
+  $('after').hidden = false;
+  $('download').href = `api/v1/sessions/${encodeURIComponent(state.id)}/transcript?format=text&token=${encodeURIComponent(state.token)}`;
+  if (rating) showRated();
+}
+
+function showRated() {
+  $('rate').hidden = true;
+  $('rated').hidden = false;
 }
 
 function connect() {
@@ -97,6 +110,7 @@ function connect() {
     if (!b.session) return;
     setStatus(b.session.status);
     if (b.session.status === 'waiting') showStanding(b.session);
+    if (b.session.status === 'ended') showAfter(b.session.rating);
   });
 }
 
@@ -172,6 +186,16 @@ $('attach').addEventListener('change', async (ev) => {
   // Not through api(): the browser sets the multipart Content-Type with its boundary.
   const r = await fetch(`api/v1/sessions/${state.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${state.token}` } });
   if (!r.ok) $('status').textContent = (await r.json().catch(() => ({}))).error?.message ?? 'The file was not sent.';
+});
+
+$('rate').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  const body = { score: Number(f.score.value), ...(f.comment.value.trim() ? { comment: f.comment.value } : {}) };
+  const r = await api(`/sessions/${state.id}/rating`, { method: 'POST', body: JSON.stringify(body) });
+  // Rated already (another tab): thanked all the same.
+  if (r.ok || r.status === 409) return showRated();
+  $('rate-error').textContent = (await r.json().catch(() => ({}))).error?.message ?? 'The rating was not sent.';
 });
 
 $('end').addEventListener('click', async () => {
