@@ -1,8 +1,7 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import { once } from '../../src/app/dedupe.js';
 import type { AppContext } from '../../src/app/context.js';
-import type { Env } from '../../src/config.js';
-import type { PlatformFactory, PlatformModule } from '../../src/service.js';
+import type { PlatformFactory, PlatformModule } from '../../src/app/platformKit/module.js';
 import { boltLogger } from './boltLogger.js';
 import { SlackPlatform } from './client.js';
 import { SlackPeople } from './people.js';
@@ -19,7 +18,16 @@ export const SLACK_EVENTS_PATH = '/slack/events';
  * The Slack side: a Bolt app (HTTP on /slack/events through the service's Express server,
  * or Socket Mode when SLACK_APP_TOKEN is set) and the platform port on its Web API client.
  */
-export function slackModule(env: Env): PlatformFactory {
+/** The environment Slack reads (validated by the root's config, src/main/config.ts). */
+export interface SlackEnv {
+  SLACK_BOT_TOKEN?: string | undefined;
+  SLACK_SIGNING_SECRET?: string | undefined;
+  SLACK_APP_TOKEN?: string | undefined;
+  SLACK_API_URL: string;
+  SLACK_COMMAND: string;
+}
+
+export function slackModule(env: SlackEnv): PlatformFactory {
   return (ctx: AppContext): PlatformModule => {
     const token = env.SLACK_BOT_TOKEN ?? '';
     const socketMode = Boolean(env.SLACK_APP_TOKEN);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadDirectory, loadEnv, parseDirectory } from '../../src/config.js';
+import { ConfigError, loadDirectory, loadEnv, parseDirectory } from '../../src/main/config.js';
 import { repoRoot } from '../support/specs.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 describe('environment', () => {
   it('has the documented defaults', () => {
@@ -27,21 +28,21 @@ describe('environment', () => {
 
 describe('directory file', () => {
   it('loads the example', async () => {
-    const d = await loadDirectory(`${repoRoot}/directory.example.yaml`);
+    const d = await loadDirectory(`${repoRoot}/directory.example.yaml`, DIRECTORY_SECTIONS);
     expect(d.queues.map((q) => q.id)).toContain('it-support');
     expect(d.agent('carol')?.roles).toContain('supervisor');
   });
   it('names the file, the path and the expectation of every problem', () => {
     const yaml = 'queues:\n  - id: Bad Id\n    name: x\nagents:\n  - id: a\n    firstName: A\n    lastName: B\n    email: nope\n    queues: [ghost]\n';
-    expect(() => parseDirectory(yaml, 'dir.yaml')).toThrow(/dir\.yaml[\s\S]*queues\.0\.id[\s\S]*agents\.0\.email[\s\S]*/);
+    expect(() => parseDirectory(yaml, 'dir.yaml', DIRECTORY_SECTIONS)).toThrow(/dir\.yaml[\s\S]*queues\.0\.id[\s\S]*agents\.0\.email[\s\S]*/);
     try {
-      parseDirectory(yaml, 'dir.yaml');
+      parseDirectory(yaml, 'dir.yaml', DIRECTORY_SECTIONS);
     } catch (err) {
       expect((err as Error).message).toContain('agents.0.queues.0: unknown queue "ghost"');
     }
   });
   it('reads JSON too, and reports broken syntax', () => {
-    expect(parseDirectory('{"queues":[{"id":"q","name":"Q"}]}', 'd.json').queue('q')?.name).toBe('Q');
-    expect(() => parseDirectory('queues: [', 'd.yaml')).toThrow(ConfigError);
+    expect(parseDirectory('{"queues":[{"id":"q","name":"Q"}]}', 'd.json', DIRECTORY_SECTIONS).queue('q')?.name).toBe('Q');
+    expect(() => parseDirectory('queues: [', 'd.yaml', DIRECTORY_SECTIONS)).toThrow(ConfigError);
   });
 });

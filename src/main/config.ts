@@ -3,8 +3,7 @@ import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { Directory, type DirectorySections, directorySchema } from './domain/directory.js';
-import { DIRECTORY_SECTIONS } from './platforms.js';
+import { Directory, type DirectorySections, directorySchema } from '../domain/directory.js';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
@@ -133,7 +132,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return parsed.data;
 }
 
-export function parseDirectory(text: string, file: string, sections: DirectorySections = DIRECTORY_SECTIONS): Directory {
+/** `sections`: each platform's own part of the file, injected by the root (src/main/platforms.ts). */
+export function parseDirectory(text: string, file: string, sections: DirectorySections): Directory {
   let raw: unknown;
   try {
     raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
@@ -145,23 +145,12 @@ export function parseDirectory(text: string, file: string, sections: DirectorySe
   return new Directory(parsed.data);
 }
 
-export async function loadDirectory(file: string): Promise<Directory> {
+export async function loadDirectory(file: string, sections: DirectorySections): Promise<Directory> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`directory file ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return parseDirectory(text, file);
-}
-
-/** The directory in force, swapped whole on SIGHUP so readers never see half a reload. */
-export class DirectoryHolder {
-  constructor(private current: Directory) {}
-  get(): Directory {
-    return this.current;
-  }
-  set(next: Directory): void {
-    this.current = next;
-  }
+  return parseDirectory(text, file, sections);
 }
