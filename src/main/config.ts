@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -90,6 +91,7 @@ export const EnvSchema = z
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   })
   .transform((e) => ({
     ...e,
@@ -97,6 +99,8 @@ export const EnvSchema = z
     PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
     teamsEnabled: e.TEAMS_ENABLED ?? Boolean(e.MicrosoftAppId),
+    // One process per core; the embedded PGlite serves one process, so without DATABASE_URL it is one.
+    processes: e.WEB_CONCURRENCY ?? (e.DATABASE_URL ? availableParallelism() : 1),
   }));
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -106,6 +110,7 @@ function crossChecks(e: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) out.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) out.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
+  if (e.WEB_CONCURRENCY && Number(e.WEB_CONCURRENCY) > 1 && !e.DATABASE_URL) out.push('WEB_CONCURRENCY: more than one process needs DATABASE_URL (the embedded PGlite serves one process)');
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) out.push('MicrosoftAppTenantId: required for a SingleTenant app');
   return out;
 }

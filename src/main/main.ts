@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { RecordingPlatform } from '../../adapters/recording/platform.js';
 import { ConfigError, loadDirectory, loadEnv } from './config.js';
 import { createLogger } from './log.js';
+import { superviseWorkers } from './processes.js';
 import type { PlatformFactory } from '../app/platformKit/module.js';
 import { buildService } from './service.js';
 import { DIRECTORY_SECTIONS, platformFactories } from './platforms.js';
@@ -11,6 +13,7 @@ async function main() {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const env = loadEnv();
   const log = createLogger(env.LOG_LEVEL);
+  if (cluster.isPrimary && env.processes > 1) return superviseWorkers(env.processes, log);
   const directory = await loadDirectory(env.DIRECTORY_FILE, DIRECTORY_SECTIONS);
   const factories: PlatformFactory[] = await platformFactories(env, log);
   if (factories.length === 0) {
@@ -49,8 +52,9 @@ async function main() {
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`switchboard: ${err.message}`);
-  } else {
-    console.error('switchboard failed to start:', err);
+    // 78 (EX_CONFIG): a supervising primary stops instead of restarting a worker that cannot start.
+    process.exit(cluster.isWorker ? 78 : 1);
   }
+  console.error('switchboard failed to start:', err);
   process.exit(1);
 });
