@@ -125,7 +125,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250 },
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250,
+      availability: { mode: env.AVAILABILITY_MODE, graceMs: env.PRESENCE_GRACE_SECONDS * 1000, requeueMs: env.OWNER_AWAY_REQUEUE_SECONDS * 1000 } },
     now: o.now ?? Date.now,
     files: {
       store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,
