@@ -19,9 +19,12 @@ import { rootPosted, unreachable } from './app/delivery/planner.js';
 import { timeWaitingChats } from './app/sessions.js';
 import { autoRouter, sweepRouting } from './app/routing.js';
 import type { AppContext } from './app/context.js';
-import type { PlatformPort } from './app/ports.js';
+import type { PlatformPort, PresenceSource } from './app/ports.js';
+import { PresencePoller } from './app/presence.js';
+import { availabilities } from './app/availability.js';
+import { presenceMetrics } from './http/presenceMetrics.js';
 import { DirectoryHolder, type Env } from './config.js';
-import type { Directory } from './domain/directory.js';
+import { type Directory, isAgent } from './domain/directory.js';
 import { EventHub } from './http/eventHub.js';
 import { createLogger } from './log.js';
 import { ServiceMetrics } from './http/metrics.js';
@@ -37,6 +40,8 @@ import { recordMetrics } from './http/recordMetrics.js';
 /** A chat platform plugged into the service: its port, and its HTTP routes or socket. */
 export interface PlatformModule {
   platform: PlatformPort;
+  /** Its presence, for agents in `presence` mode (README "Availability"). */
+  presence?: PresenceSource;
   mount?(app: Express): void;
   start?(): Promise<void>;
   stop?(): Promise<void>;
@@ -70,6 +75,8 @@ export interface Service {
   metrics: ServiceMetrics;
   redis: RedisClient;
   modules: PlatformModule[];
+  /** One per platform with presence; only the instance holding a platform's lease calls it. */
+  presence: PresencePoller[];
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
   reloadDirectory(next: Directory): void;
@@ -147,6 +154,16 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
 
   const web = env.ROLE !== 'worker';
   const working = env.ROLE !== 'web';
+  // Workers poll presence (README "Availability"); a lease in Redis lets one instance poll each platform.
+  const sources = modules.flatMap((m) => (m.presence ? [m.presence] : []));
+  const presenceObserver = presenceMetrics(metrics.registry, {
+    agents: async () => {
+      const all = await availabilities(ctx);
+      return ctx.directory.get().agents.filter(isAgent).map((a) => all.of(a.id));
+    },
+    budgets: () => sources.map((s) => ({ platform: s.platform, perMinute: s.perMinute })),
+  });
+  const presence = working ? sources.map((s) => new PresencePoller(ctx, s, engine.owner, presenceObserver)) : [];
   const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
   const workers: Worker[] = [];
   let planner: Planner | undefined;
@@ -170,6 +187,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
       void sweepRouting(ctx).catch((err: Error) => log.warn({ err: err.message }, 'routing sweep failed'));
     };
+    presence.forEach((p) => p.start());
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
@@ -219,7 +237,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
 
   let server: Server | undefined;
   return {
-    ctx, app, metrics, redis, modules,
+    ctx, app, metrics, redis, modules, presence,
     async listen(port = env.PORT, host = env.HOST) {
       server = createServer(app);
       await new Promise<void>((resolve) => server!.listen(port, host, resolve));
@@ -241,6 +259,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
         server.closeAllConnections?.();
         await closing;
       }
+      await Promise.all(presence.map((p) => p.stop()));
       for (const m of modules) await m.stop?.();
       await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close(), archiver?.stop()]);
       await Promise.all([timers.close(), outbox.close(), homes.close(), recordJobs.close(), record.close()]);

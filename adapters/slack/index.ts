@@ -6,6 +6,7 @@ import type { PlatformFactory, PlatformModule } from '../../src/service.js';
 import { boltLogger } from './boltLogger.js';
 import { SlackPlatform } from './client.js';
 import { SlackPeople } from './people.js';
+import { SlackPresence } from './presence.js';
 import { registerCommands } from './receiver/commands.js';
 import { registerHome } from './receiver/home.js';
 import { registerInteractions } from './receiver/interactions.js';
@@ -51,6 +52,7 @@ export function slackModule(env: Env): PlatformFactory {
 
     return {
       platform: new SlackPlatform(app.client, people, token, ctx.log, env.SLACK_API_URL, ctx.files.store),
+      presence: new SlackPresence(app.client, people, env.PRESENCE_SLACK_PER_MINUTE),
       mount: receiver ? (server) => {
         server.post(SLACK_EVENTS_PATH, slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND }));
         server.use(receiver.router);

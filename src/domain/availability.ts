@@ -101,3 +101,13 @@ export function pollOrder<T extends { id: string }>(agents: readonly T[], busy: 
 
 /** The wait between two calls that spreads `perMinute` calls evenly over each minute. */
 export const spacingMs = (perMinute: number): number => Math.ceil(60_000 / Math.max(1, perMinute));
+
+/** Whether the end user waits for an answer: the chat's last message, by the end user or an agent, is the end user's. */
+export function waitsForAnswer(entries: ReadonlyArray<{ kind: string; ts: number; visibility: string; author?: string }>): boolean {
+  let last: { ts: number; author?: string } | undefined;
+  for (const e of entries) {
+    if (e.kind !== 'message' || e.visibility !== 'public' || e.author === 'system') continue;
+    if (!last || e.ts >= last.ts) last = e;
+  }
+  return last?.author === 'user';
+}
