@@ -69,8 +69,8 @@ export function effective(mode: AvailabilityMode, hand: HandSet, presence: reado
 }
 
 /**
- * An owner Away by presence this long (offline for the grace plus `requeueMs`, observed)
- * has their chats released when the end user waits for an answer. 0: never.
+ * An owner Away by presence and observed offline for `requeueMs` (OWNER_AWAY_REQUEUE_SECONDS,
+ * counted like the grace) has their chats released when the end user waits for an answer. 0: never.
  */
 export function ownerGoneLongEnough(presence: readonly PresenceRecord[], graceMs: number, requeueMs: number, availableAt = 0, now: number): boolean {
   if (requeueMs <= 0 || presence.length === 0) return false;
