@@ -14,6 +14,8 @@ export interface GraphPresenceSettings {
   authorityUrl: string;
   /** PRESENCE_ONLINE */
   online: readonly string[];
+  /** Calls a minute (default 4: one every 15 s). */
+  perMinute?: number;
 }
 
 const TokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().int().positive() });
@@ -46,7 +48,7 @@ const firstLine = (s: string | undefined): string | undefined => s?.split(/\r?\n
 export class TeamsPresence implements PresenceSource {
   readonly platform = 'teams';
   readonly batch = GRAPH_BATCH;
-  readonly perMinute = CALLS_PER_MINUTE;
+  readonly perMinute: number;
   private token: { value: string; until: number } | undefined;
 
   constructor(
@@ -54,7 +56,9 @@ export class TeamsPresence implements PresenceSource {
     private readonly aadOf: (agent: Agent) => Promise<string | undefined>,
     private readonly reachable: (agent: Agent) => boolean,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.perMinute = s.perMinute ?? CALLS_PER_MINUTE;
+  }
 
   covers(agent: Agent): boolean {
     return this.reachable(agent);

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { home } from '../../adapters/slack/render/blockKit.js';
+import { card } from '../../adapters/teams/render/adaptiveCard.js';
+import { homeSurface } from '../../src/app/surfaces/home.js';
+import { parseDirectory } from '../../src/config.js';
 import { DEFAULT_ONLINE, effective, graphOnline, observe, ownerGoneLongEnough, pollOrder, type PresenceRecord, spacingMs, waitsForAnswer } from '../../src/domain/availability.js';
 
 /** The rules of src/domain/availability.ts, on a clock of plain numbers. */
@@ -84,5 +88,18 @@ describe('availability rules', () => {
     const agents = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
     expect(pollOrder(agents, new Set(['c', 'd'])).map((a) => a.id)).toEqual(['c', 'd', 'a', 'b']);
     expect(spacingMs(40)).toBe(1500);
+  });
+});
+
+describe('homes show the state and its source', () => {
+  const agent = parseDirectory(`queues: [{ id: q, name: Q }]\nagents: [{ id: alice, firstName: Alice, lastName: Ng, email: a@example.com, permissions: [ESChat_Agent], queues: [q] }]`, 'h.yaml').agent('alice')!;
+  const view = (available: boolean, source: string) => homeSurface({ agent, available, availabilitySource: source, invites: [], chats: [], monitoring: [], waiting: [] });
+  it('Slack App Home and Teams home card', () => {
+    expect(JSON.stringify(home(view(false, 'slack')))).toContain('Away (Slack)');
+    expect(JSON.stringify(card(view(false, 'teams')))).toContain('Away (Teams)');
+    expect(JSON.stringify(card(view(true, 'teams')))).toContain('Available (Teams)');
+    const manual = JSON.stringify(home(view(false, 'manual')));
+    expect(manual).toContain('You are *Away*');
+    expect(manual).not.toContain('(Slack)');
   });
 });
