@@ -138,6 +138,24 @@ describe('availability from Slack presence', () => {
     expect(presenceCalls(w).length).toBe(count);
   });
 
+  it('one instance polls at a time: two replicas on one Redis keep to one budget, and the other takes over when it stops', async () => {
+    const w = await start({ PRESENCE_SLACK_PER_MINUTE: '120' });
+    const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: w.fake.url, PRESENCE_SLACK_PER_MINUTE: '120' };
+    const other = await startHarness({ prefix: w.h.prefix, env: { ...slackEnv, AVAILABILITY_MODE: 'presence' }, platforms: [slackModule(loadEnv(slackEnv))], recording: false, directory: directory() });
+    await waitFor(() => presenceCalls(w).length >= 1, 5000, 'polling');
+    const from = Date.now();
+    await new Promise((r) => setTimeout(r, 2_600));
+    const calls = presenceCalls(w).filter((c) => c.at >= from && c.at <= from + 2_600);
+    expect(calls.length).toBeGreaterThanOrEqual(4);
+    expect(calls.length).toBeLessThanOrEqual(6);
+    // The first stops (and gives up its lease): the other goes on.
+    await w.h.service.stop();
+    worlds = worlds.filter((x) => x.h !== w.h);
+    worlds.push({ fake: w.fake, h: other });
+    const stoppedAt = Date.now();
+    await waitFor(() => presenceCalls(w).some((c) => c.at > stoppedAt + 100), 5000, 'the other instance polls');
+  });
+
   it('OWNER_AWAY_REQUEUE_SECONDS: an owner offline that long has the chats whose end user waits released; the thread and the supervisors are told', async () => {
     const w = await start({ OWNER_AWAY_REQUEUE_SECONDS: '300', PRESENCE_SLACK_PER_MINUTE: '600' }, { aliceMax: 2 });
     const ctx = w.h.service.ctx;
