@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { home } from '../../adapters/slack/render/blockKit.js';
 import { card } from '../../adapters/teams/render/adaptiveCard.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
-import { parseDirectory } from '../../src/config.js';
+import { loadEnv, parseDirectory } from '../../src/config.js';
+import { teamsPresenceSettings } from '../../adapters/teams/presence.js';
 import { DEFAULT_ONLINE, effective, graphOnline, observe, ownerGoneLongEnough, pollOrder, type PresenceRecord, spacingMs, waitsForAnswer } from '../../src/domain/availability.js';
 
 /** The rules of src/domain/availability.ts, on a clock of plain numbers. */
@@ -101,5 +102,25 @@ describe('homes show the state and its source', () => {
     const manual = JSON.stringify(home(view(false, 'manual')));
     expect(manual).toContain('You are *Away*');
     expect(manual).not.toContain('(Slack)');
+  });
+});
+
+describe('availability settings', () => {
+  it('PRESENCE_ONLINE takes Graph availabilities only; the others have their documented defaults', () => {
+    const env = loadEnv({});
+    expect([env.AVAILABILITY_MODE, env.PRESENCE_GRACE_SECONDS, env.PRESENCE_SLACK_PER_MINUTE, env.OWNER_AWAY_REQUEUE_SECONDS]).toEqual(['manual', 120, 40, 0]);
+    expect(env.PRESENCE_ONLINE).toEqual([...DEFAULT_ONLINE]);
+    expect(loadEnv({ PRESENCE_ONLINE: 'Available, Busy' }).PRESENCE_ONLINE).toEqual(['Available', 'Busy']);
+    expect(() => loadEnv({ PRESENCE_ONLINE: 'Available,Lunch' })).toThrow(/PRESENCE_ONLINE/);
+    expect(() => loadEnv({ AVAILABILITY_MODE: 'auto' })).toThrow(/AVAILABILITY_MODE/);
+  });
+
+  it('Teams presence needs the app credentials and a tenant, and says so', () => {
+    const base = { MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: '' };
+    expect(teamsPresenceSettings({ ...base, MicrosoftAppPassword: '' }, [])).toMatch(/MicrosoftAppPassword/);
+    expect(teamsPresenceSettings(base, [])).toMatch(/MicrosoftAppTenantId/);
+    expect(teamsPresenceSettings(base, ['t1', 't2'])).toMatch(/MicrosoftAppTenantId/);
+    expect(teamsPresenceSettings(base, ['t1'])).toMatchObject({ tenantId: 't1', graphUrl: 'https://graph.microsoft.com/v1.0/', authorityUrl: 'https://login.microsoftonline.com/' });
+    expect(teamsPresenceSettings({ ...base, MicrosoftAppTenantId: 'mine' }, ['t1'])).toMatchObject({ tenantId: 'mine' });
   });
 });
