@@ -108,6 +108,7 @@ export interface SessionStore {
   /** When auto routing last gave each agent a chat (ties go to who waited longest). */
   lastAssigned(agentIds: string[]): Promise<Map<string, number>>;
   markAssigned(agentId: string, at: number): Promise<void>;
+  /** Hand-set Away only. Who is Away in effect (presence included) is awayAgents() in src/app/availability.ts. */
   awayAgentIds(): Promise<Set<string>>;
 }
 
