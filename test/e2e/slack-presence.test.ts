@@ -5,7 +5,7 @@ import { inviteCandidates } from '../../src/app/invites.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
-import { SIGNING_SECRET } from '../support/slackRequests.js';
+import { SIGNING_SECRET, SlackRequests } from '../support/slackRequests.js';
 
 /**
  * Availability from Slack presence (README "Availability"), end to end: the real Bolt app's
@@ -87,6 +87,14 @@ describe('availability from Slack presence', () => {
     const alice = picker.find((c) => c.agent.id === 'alice')!;
     expect(alice.verdict.ok).toBe(false);
     expect(alice.reason).toBe('Alice is Away (Slack).');
+    // The same through Slack: Bob's invite modal, searching "ali".
+    const root = await waitFor(() => w.fake.messages('C0ITSUPPORT').find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? '').includes('invite.open')), 5000, 'the root with Invite');
+    const slack = new SlackRequests(w.h.url);
+    await slack.click('U0BOB', 'invite.open', { sessionId: first.id }, { channel: 'C0ITSUPPORT', ts: root.ts });
+    const modal = await w.fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes('external_select'));
+    const view = modal.args.view as { callback_id: string; private_metadata: string };
+    const found = await slack.interaction({ type: 'block_suggestion', user: { id: 'U0BOB' }, action_id: 'agentId', block_id: 'agentId', value: 'ali', view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata } });
+    expect(JSON.stringify(found.json.options)).toContain('Alice is Away (Slack)');
 
     // Bob is full: the next two wait.
     const second = await newChat(w, 'Vic');
@@ -136,6 +144,32 @@ describe('availability from Slack presence', () => {
     const count = presenceCalls(w).length;
     await new Promise((r) => setTimeout(r, 1_200));
     expect(presenceCalls(w).length).toBe(count);
+  });
+
+  it('agents with an owned chat are asked first in each round', async () => {
+    const w = await start({});
+    const ctx = w.h.service.ctx;
+    // Carol in presence mode too, for a round of three: Alice, Bob, Carol in directory order.
+    await ctx.store.sessions.setAvailable('carol', true);
+    ctx.directory.set(parseDirectory(`
+queues:
+  - { id: it-support, name: IT Support, routing: auto, slack: { channel: C0ITSUPPORT } }
+agents:
+  - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0ALICE } }
+  - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0BOB } }
+  - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0CAROL } }
+`, 'three.yaml'));
+    await waitFor(() => presenceCalls(w, 'U0CAROL').length >= 1, 5000, 'Carol polled');
+    for (const a of ['alice', 'carol']) await ctx.store.sessions.setAvailable(a, false);
+    const chat = await newChat(w, 'Una');
+    await waitFor(async () => (await ownerOf(w, chat.id)) === 'bob', 5000, 'to Bob');
+    const after = Date.now();
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Rounds are now Bob, Alice, Carol (not Alice, Bob, Carol): after Bob comes Alice.
+    const users = presenceCalls(w).filter((c) => c.at > after + 400).map((c) => c.args.user);
+    const nextAfterBob = users.flatMap((u, i) => (u === 'U0BOB' && users[i + 1] ? [users[i + 1]] : []));
+    expect(nextAfterBob.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(nextAfterBob)).toEqual(new Set(['U0ALICE']));
   });
 
   it('one instance polls at a time: two replicas on one Redis keep to one budget, and the other takes over when it stops', async () => {
