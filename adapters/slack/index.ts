@@ -5,6 +5,7 @@ import type { PlatformFactory, PlatformModule } from '../../src/app/platformKit/
 import { boltLogger } from './boltLogger.js';
 import { SlackPlatform } from './client.js';
 import { SlackPeople } from './people.js';
+import { SlackPresence } from './presence.js';
 import { registerCommands } from './receiver/commands.js';
 import { registerHome } from './receiver/home.js';
 import { registerInteractions } from './receiver/interactions.js';
@@ -25,6 +26,7 @@ export interface SlackEnv {
   SLACK_APP_TOKEN?: string | undefined;
   SLACK_API_URL: string;
   SLACK_COMMAND: string;
+  PRESENCE_SLACK_PER_MINUTE: number;
 }
 
 export function slackModule(env: SlackEnv): PlatformFactory {
@@ -59,6 +61,7 @@ export function slackModule(env: SlackEnv): PlatformFactory {
 
     return {
       platform: new SlackPlatform(app.client, people, token, ctx.log, env.SLACK_API_URL, ctx.files.store),
+      presence: new SlackPresence(app.client, people, env.PRESENCE_SLACK_PER_MINUTE),
       mount: receiver ? (server) => {
         server.post(SLACK_EVENTS_PATH, slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND }));
         server.use(receiver.router);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DirectoryHolder } from './directory.js';
+import type { AvailabilityMode } from '../domain/availability.js';
 import type { Files } from './files.js';
 import type { Delivery } from './delivery/delivery.js';
 import type { PlatformPort } from './ports.js';
@@ -69,6 +70,8 @@ export interface Settings {
   waitingTimeoutMs: number;
   /** How long a new chat waits for the record to say whether its end user chatted before (the root card's line). */
   historyLookupMs: number;
+  /** README "Availability": the default mode, the grace, and the owner-away requeue (0: off). */
+  availability: { mode: AvailabilityMode; graceMs: number; requeueMs: number };
 }
 
 /** Everything a use case needs; built once by the composition root. */

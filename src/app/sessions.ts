@@ -12,6 +12,7 @@ import type { AppendResult, StoreResult, Writes } from './store.js';
 import { type LineContext } from './surfaces/lines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
+import { awayAgents } from './availability.js';
 import { pastChats } from './record/history.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -100,7 +101,7 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
 
 export async function accept(ctx: AppContext, sessionId: string, agent: Agent | undefined) {
   const session = await loadSession(ctx, sessionId);
-  const available = agent ? !(await ctx.store.sessions.awayAgentIds()).has(agent.id) : false;
+  const available = agent ? !(await awayAgents(ctx)).has(agent.id) : false;
   const v = mayAccept(session, agent, available);
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_agent' } : v);
   const now = ctx.now();
@@ -290,7 +291,7 @@ export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<A
 }
 
 export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {
-  await ctx.store.sessions.setAvailable(agentId, available);
+  await ctx.store.sessions.setAvailable(agentId, available, ctx.now());
   if (available) ctx.router.agent(agentId);
 }
 

@@ -4,6 +4,8 @@ import { type Invite, inviteSessionId } from '../domain/invite.js';
 import type { Listing } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
 import type { FileRef, MessageEntry } from '../domain/transcript.js';
+import type { AvailabilitySource } from '../domain/availability.js';
+import { availabilities } from './availability.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
 import type { SessionBundle } from './store.js';
@@ -48,6 +50,8 @@ export interface InviteView {
 export interface HomeView {
   agent: Agent;
   available: boolean;
+  /** What decided it: the agent's toggle (`manual`) or a platform's presence (README "Availability"). */
+  availabilitySource?: AvailabilitySource;
   invites: InviteView[];
   chats: SessionView[];
   /** Active chats of the queues the agent supervises; empty for non-supervisors. */
@@ -109,12 +113,12 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
   const lists = ctx.store.lists;
   const supervised = agent.queues.filter((q) => isSupervisorOf(agent, q));
   const inQueues = (list: 'active' | 'waiting') => Promise.all(supervised.map(async (q) => (await lists.read(list, q)).map((id) => [q, id] as const))).then((all) => all.flat());
-  const [chatIds, inviteIds, monitoredIds, waitingIds, away] = await Promise.all([
+  const [chatIds, inviteIds, monitoredIds, waitingIds, avail] = await Promise.all([
     lists.read('chats', agent.id),
     lists.read('invites', agent.id),
     inQueues('active'),
     inQueues('waiting'),
-    ctx.store.sessions.awayAgentIds(),
+    availabilities(ctx),
   ]);
   // An invite's id names its chat: the chat's view holds the invite as it stands now.
   const invited = inviteIds.flatMap((id) => {
@@ -148,7 +152,8 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
   const [invites, today] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent)]);
   return {
     agent,
-    available: !away.has(agent.id),
+    available: avail.of(agent.id).state === 'available',
+    availabilitySource: avail.of(agent.id).source,
     invites,
     chats,
     monitoring,

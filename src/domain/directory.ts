@@ -27,6 +27,8 @@ const AgentCore = {
   queues: z.array(z.string()).default([]),
   /** How many chats auto routing gives them at most (chats they own; invites and joins do not count). */
   maxChats: z.number().int().min(1).max(50).default(3),
+  /** manual: their own Available/Away toggle; presence: their platforms' presence too. Absent: AVAILABILITY_MODE. */
+  availability: z.enum(['manual', 'presence']).optional(),
 };
 
 /** A platform's own settings schemas for the directory. */

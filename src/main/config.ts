@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_ONLINE, GRAPH_AVAILABILITIES } from '../domain/availability.js';
 import { Directory, type DirectorySections, directorySchema } from '../domain/directory.js';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
@@ -92,6 +93,16 @@ export const EnvSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+    // Availability from presence (README "Availability").
+    AVAILABILITY_MODE: z.enum(['manual', 'presence']).default('manual'),
+    PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+    PRESENCE_SLACK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(40),
+    PRESENCE_ONLINE: z.string().transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(GRAPH_AVAILABILITIES, `one of ${GRAPH_AVAILABILITIES.join(', ')}`)).min(1))
+      .default([...DEFAULT_ONLINE]),
+    OWNER_AWAY_REQUEUE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    GRAPH_API_URL: z.url().default('https://graph.microsoft.com/v1.0/'),
+    MICROSOFT_AUTHORITY_URL: z.url().default('https://login.microsoftonline.com/'),
   })
   .transform((e) => ({
     ...e,

@@ -20,10 +20,13 @@ import { timeWaitingChats } from '../app/sessions.js';
 import { autoRouter, sweepRouting } from '../app/routing.js';
 import type { AppContext } from '../app/context.js';
 import type { PlatformPort } from '../app/ports.js';
+import { PresencePoller } from '../app/presence.js';
+import { availabilities } from '../app/availability.js';
+import { presenceMetrics } from '../http/presenceMetrics.js';
 import type { PlatformFactory, PlatformModule } from '../app/platformKit/module.js';
 import type { Env } from './config.js';
 import { DirectoryHolder } from '../app/directory.js';
-import type { Directory } from '../domain/directory.js';
+import { type Directory, isAgent } from '../domain/directory.js';
 import { EventHub } from '../http/eventHub.js';
 import { createLogger } from './log.js';
 import { ServiceMetrics } from '../http/metrics.js';
@@ -58,6 +61,8 @@ export interface Service {
   metrics: ServiceMetrics;
   redis: RedisClient;
   modules: PlatformModule[];
+  /** One per platform with presence; only the instance holding a platform's lease calls it. */
+  presence: PresencePoller[];
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
   reloadDirectory(next: Directory): void;
@@ -113,7 +118,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250 },
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250,
+      availability: { mode: env.AVAILABILITY_MODE, graceMs: env.PRESENCE_GRACE_SECONDS * 1000, requeueMs: env.OWNER_AWAY_REQUEUE_SECONDS * 1000 } },
     now: o.now ?? Date.now,
     files: {
       store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,
@@ -134,6 +140,16 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
 
   const web = env.ROLE !== 'worker';
   const working = env.ROLE !== 'web';
+  // Workers poll presence (README "Availability"); a lease in Redis lets one instance poll each platform.
+  const sources = modules.flatMap((m) => (m.presence ? [m.presence] : []));
+  const presenceObserver = presenceMetrics(metrics.registry, {
+    agents: async () => {
+      const all = await availabilities(ctx);
+      return ctx.directory.get().agents.filter(isAgent).map((a) => all.of(a.id));
+    },
+    budgets: () => sources.map((s) => ({ platform: s.platform, perMinute: s.perMinute })),
+  });
+  const presence = working ? sources.map((s) => new PresencePoller(ctx, s, engine.owner, presenceObserver)) : [];
   const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
   const workers: Worker[] = [];
   let planner: Planner | undefined;
@@ -157,6 +173,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
       void sweepRouting(ctx).catch((err: Error) => log.warn({ err: err.message }, 'routing sweep failed'));
     };
+    presence.forEach((p) => p.start());
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
@@ -206,7 +223,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
 
   let server: Server | undefined;
   return {
-    ctx, app, metrics, redis, modules,
+    ctx, app, metrics, redis, modules, presence,
     async listen(port = env.PORT, host = env.HOST) {
       server = createServer(app);
       await new Promise<void>((resolve) => server!.listen(port, host, resolve));
@@ -228,6 +245,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
         server.closeAllConnections?.();
         await closing;
       }
+      await Promise.all(presence.map((p) => p.stop()));
       for (const m of modules) await m.stop?.();
       await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close(), archiver?.stop()]);
       await Promise.all([timers.close(), outbox.close(), homes.close(), recordJobs.close(), record.close()]);

@@ -3,6 +3,7 @@ import { supervisorJoinModes } from '../../domain/policy.js';
 import { call, type ListName } from '../verbs.js';
 import { at, plural, type Rich, words } from '../wording/index.js';
 import { type HomeView, type InviteView, memberOf, type SessionView } from '../views.js';
+import { availabilityLine } from './availability.js';
 import { answerActions } from './invites.js';
 import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
@@ -70,7 +71,7 @@ export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface
   const toggle = home.available
     ? action(words('action.setAway'), call('availability', { to: 'away' }))
     : action(words('action.setAvailable'), call('availability', { to: 'available' }), { style: 'primary' });
-  const availability: Block = o.said ? { type: 'actions', actions: [toggle] } : { type: 'text', text: words(home.available ? 'home.available' : 'home.away'), accessory: toggle };
+  const availability: Block = o.said ? { type: 'actions', actions: [toggle] } : { type: 'text', text: availabilityLine(home.available, home.availabilitySource), accessory: toggle };
   const blocks: Block[] = [
     { type: 'header', text: words('home.title') },
     availability,
