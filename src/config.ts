@@ -91,6 +91,13 @@ export const EnvSchema = z
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+    // Verified end users and email continuation (README "Verified end users", "Email").
+    IDENTITY_SECRET: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+    IDENTITY_SECRET_PREVIOUS: z.string().min(16, 'at least 16 characters').optional(),
+    REQUIRE_IDENTITY: flag.default(false),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+    MAIL_FROM: z.string().min(3).max(254).optional(),
+    EMAIL_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(120),
   })
   .transform((e) => ({
     ...e,
@@ -108,6 +115,8 @@ function crossChecks(e: Record<string, string | undefined>): string[] {
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) out.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) out.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) out.push('MicrosoftAppTenantId: required for a SingleTenant app');
+  if (e.REQUIRE_IDENTITY && ['true', '1', 'yes'].includes(e.REQUIRE_IDENTITY) && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with REQUIRE_IDENTITY=true');
+  if (e.IDENTITY_SECRET_PREVIOUS && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with IDENTITY_SECRET_PREVIOUS');
   return out;
 }
 
