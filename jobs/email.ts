@@ -36,7 +36,11 @@ export class EmailQueue implements EmailJobs {
 }
 
 export function startEmailWorker(ctx: AppContext, connection: RedisClient, prefix: string): Worker {
-  const worker = new Worker(EMAIL_QUEUE, async (job) => sendContinuation(ctx, EmailJob.parse(job.data).sessionId), { connection, prefix: queuePrefix(prefix), concurrency: 5 });
+  const worker = new Worker(EMAIL_QUEUE, async (job) => {
+    const outcome = await sendContinuation(ctx, EmailJob.parse(job.data).sessionId);
+    ctx.metrics.emailed?.(outcome);
+    return outcome;
+  }, { connection, prefix: queuePrefix(prefix), concurrency: 5 });
   worker.on('failed', (job, err) => ctx.log.warn({ err: err.message, attempts: job?.attemptsMade }, 'email job failed; it is tried again'));
   worker.on('error', (err) => ctx.log.warn({ err }, 'email worker error'));
   return worker;

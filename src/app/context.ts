@@ -45,6 +45,8 @@ export interface AppMetrics {
   inviteOutcome(outcome: 'created' | 'resent' | 'accepted' | 'rejected' | 'expired' | 'cancelled'): void;
   /** A chat ended unanswered (it waited WAITING_TIMEOUT_SECONDS). */
   unanswered(): void;
+  /** A continuation email job's outcome (README "Email"). */
+  emailed?(outcome: 'sent' | 'none' | 'present' | 'later'): void;
 }
 
 /**

@@ -70,6 +70,9 @@ describe('email continuation', () => {
     // It expires with the chat.
     await json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token: opened.body.token });
     expect((await json(`${h.url}/api/v1/sessions/${id}/continue`, { method: 'POST', body: { sig } })).status).toBe(410);
+    // Counted for operators.
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/switchboard_continuation_emails_total\{outcome="sent"\} [2-9]/);
   }, 40_000);
 
   it('no email while the end user holds the chat open, nor without an email address', async () => {
