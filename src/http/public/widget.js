@@ -195,6 +195,17 @@ async function verifiedMode(user) {
   if (r.ok) adopt(await r.json());
 }
 
+async function resumeAgain() {
+  if (!host.user?.id || !host.user?.hash) return false;
+  const r = await api('/sessions/resume', { method: 'POST', body: JSON.stringify({ user: { id: host.user.id, hash: host.user.hash } }) });
+  if (!r.ok) return false;
+  const b = await r.json();
+  if (b.session.id !== state.id) return false;
+  state.token = b.token;
+  storage?.setItem('switchboard', JSON.stringify(state));
+  return true;
+}
+
 window.addEventListener('message', (ev) => {
   // Only the page the chat is embedded in (frame-ancestors lets only ALLOWED_ORIGINS embed it).
   if (ev.source !== window.parent || window.parent === window) return;
@@ -229,7 +240,11 @@ $('compose').addEventListener('submit', async (ev) => {
   const text = input.value;
   if (!text.trim()) return;
   input.value = '';
-  const r = await api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: crypto.randomUUID() }) });
+  const send = () => api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: id }) });
+  const id = crypto.randomUUID();
+  let r = await send();
+  // The verified user resumed this chat elsewhere (a new token): this page takes it back, and sends.
+  if (r.status === 403 && (await resumeAgain())) r = await send();
   if (!r.ok) { input.value = text; $('status').textContent = (await r.json()).error?.message ?? 'Not sent'; }
 });
 
