@@ -91,15 +91,23 @@ describe('email continuation', () => {
     stream.abort();
   }, 20_000);
 
-  it('an offline message\'s answer always gets one', async () => {
+  it('an offline message\'s answer always gets one, even with the chat open; later ones as for any chat', async () => {
     const r = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'night', offline: true, user: { name: 'Ute', email: 'ute@example.com' }, text: 'Call me' } });
     expect(r.status).toBe(201);
     const id = r.body.session.id as string;
+    const stream = new AbortController();
+    expect((await fetch(`${h.url}/api/v1/sessions/${id}/events?token=${encodeURIComponent(r.body.token as string)}`, { signal: stream.signal })).status).toBe(200);
     await agent(h, id, 'accept', { agentId: 'alice' });
     await agent(h, id, 'agent-messages', { agentId: 'alice', text: 'Good morning Ute' });
     const [mail] = await waitFor(() => (mailsTo('ute@example.com').length > 0 ? mailsTo('ute@example.com') : undefined), 15_000, 'the email');
     expect(mail!.text).toContain('Alice: Good morning Ute');
-  }, 20_000);
+    // She is reading along: the next answer is not emailed.
+    await new Promise((res) => setTimeout(res, 1_100));
+    await agent(h, id, 'agent-messages', { agentId: 'alice', text: 'Anything else?' });
+    await new Promise((res) => setTimeout(res, 2_500));
+    expect(mailsTo('ute@example.com')).toHaveLength(1);
+    stream.abort();
+  }, 30_000);
 
   it('without SMTP_URL nothing is emailed', async () => {
     expect(quiet.service.ctx.mail).toBeUndefined();

@@ -72,14 +72,14 @@ export async function continueChat(ctx: AppContext, sessionId: string, sig: stri
 
 /**
  * An agent wrote to the end user: with mail on and an email to write to, the chat's email is
- * considered once the end user has been away EMAIL_AFTER_SECONDS (an offline message's at once).
+ * considered once the end user has been away EMAIL_AFTER_SECONDS (an offline message's at once:
+ * its first answer is always emailed).
  */
 export async function agentWrote(ctx: AppContext, session: Session, now: number): Promise<void> {
   if (!ctx.mail || !session.endUser.email) return;
   try {
     const last = await ctx.endUsers.lastSeen(session.id);
-    const after = ctx.settings.emailAfterMs;
-    const from = session.offline && last === undefined ? now : Math.max(now, (last ?? session.createdAt) + (session.offline ? 2 * streamBeat(after) : after));
+    const from = session.offline ? now : Math.max(now, (last ?? session.createdAt) + ctx.settings.emailAfterMs);
     await ctx.mail.jobs.schedule(session.id, from);
   } catch (err) {
     // The answer is stored and relayed; only its email is at stake.
@@ -103,13 +103,14 @@ export async function sendContinuation(ctx: AppContext, sessionId: string): Prom
   const after = ctx.settings.emailAfterMs;
   const [last, upTo, entries] = await Promise.all([ctx.endUsers.lastSeen(sessionId), ctx.endUsers.mailedUpTo(sessionId), ctx.store.transcript.read(sessionId, undefined, 10_000)]);
   const answers = entries.filter((e): e is MessageEntry & { id: string } => e.kind === 'message' && e.author === 'agent' && e.visibility === 'public');
+  // An offline message's first answer goes by email whatever else: its end user was told so.
+  const first = session.offline === true && upTo === undefined;
   // News: what an agent wrote since the end user last held the chat open, and since the last email.
-  const news = answers.filter((e) => e.ts > (last ?? 0) && (upTo === undefined || compareEntryIds(e.id, upTo) > 0));
+  const news = first ? answers : answers.filter((e) => e.ts > (last ?? 0) && (upTo === undefined || compareEntryIds(e.id, upTo) > 0));
   if (news.length === 0) return 'none';
-  const need = session.offline ? 2 * streamBeat(after) : after;
-  const awaySince = last ?? (session.offline ? 0 : session.createdAt);
-  if (now - awaySince < need) {
-    await mail.jobs.schedule(sessionId, awaySince + need);
+  const awaySince = last ?? session.createdAt;
+  if (!first && now - awaySince < after) {
+    await mail.jobs.schedule(sessionId, awaySince + after);
     return 'present';
   }
   if (!(await ctx.endUsers.claimEmail(sessionId, after))) {
