@@ -92,10 +92,13 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
 
   r.get('/queues', async (_req, res) => {
     const now = ctx.now();
-    res.json({ queues: await Promise.all(ctx.directory.get().queues.map(async (q): Promise<PublicQueue> => {
+    const queues = ctx.directory.get().queues;
+    // Who is away, read once (and only where a queue takes offline messages).
+    const away = queues.some((q) => q.offline) ? await ctx.store.sessions.awayAgentIds() : new Set<string>();
+    res.json({ queues: await Promise.all(queues.map(async (q): Promise<PublicQueue> => {
       const h = queueHours(q, now);
       // A queue taking offline messages says so, with its closed text (README "Offline messages").
-      const offline = (await takesOfflineNow(ctx, q, now)) ? { offline: true as const, ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) } : {};
+      const offline = (await takesOfflineNow(ctx, q, now, away)) ? { offline: true as const, ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) } : {};
       if (h.open) return { id: q.id, name: q.name, open: true, ...offline };
       return { id: q.id, name: q.name, open: false, ...(h.opensAt !== undefined ? { opensAt: new Date(h.opensAt).toISOString() } : {}), ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}), ...offline };
     })) });

@@ -8,10 +8,10 @@ import { assertOpen, queueHours } from '../hours.js';
  * Whether a queue takes offline messages now (README "Offline messages"): it says so
  * (`offline: true`) and it is closed, or none of its agents is available.
  */
-export async function takesOfflineNow(ctx: AppContext, queue: Queue, now: number): Promise<boolean> {
+export async function takesOfflineNow(ctx: AppContext, queue: Queue, now: number, awayNow?: ReadonlySet<string>): Promise<boolean> {
   if (!queue.offline) return false;
   if (!queueHours(queue, now).open) return true;
-  const away = await ctx.store.sessions.awayAgentIds();
+  const away = awayNow ?? (await ctx.store.sessions.awayAgentIds());
   return !ctx.directory.get().agentsOf(queue.id).some((a) => isAgent(a) && !away.has(a.id));
 }
 
