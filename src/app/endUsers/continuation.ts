@@ -18,7 +18,7 @@ const VERIFIED_TTL_MS = 30 * 86_400_000;
 const MAX_MESSAGES = 20;
 
 /** How often an open event stream says it is there: well inside EMAIL_AFTER_SECONDS. */
-export const streamBeat = (emailAfterMs: number): number => Math.max(250, Math.min(10_000, Math.floor(emailAfterMs / 3)));
+export const streamBeat = (emailAfterMs: number): number => Math.max(250, Math.min(30_000, Math.floor(emailAfterMs / 3)));
 
 /** A verified end user's chat is the one they resume from elsewhere. */
 export async function rememberVerified(ctx: AppContext, session: Session): Promise<void> {
