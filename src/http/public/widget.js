@@ -240,8 +240,9 @@ $('compose').addEventListener('submit', async (ev) => {
   const text = input.value;
   if (!text.trim()) return;
   input.value = '';
-  const send = () => api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: id }) });
+  // One id for both tries: the server stores the message once.
   const id = crypto.randomUUID();
+  const send = () => api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: id }) });
   let r = await send();
   // The verified user resumed this chat elsewhere (a new token): this page takes it back, and sends.
   if (r.status === 403 && (await resumeAgain())) r = await send();
