@@ -103,6 +103,13 @@ export const EnvSchema = z
     OWNER_AWAY_REQUEUE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
     GRAPH_API_URL: z.url().default('https://graph.microsoft.com/v1.0/'),
     MICROSOFT_AUTHORITY_URL: z.url().default('https://login.microsoftonline.com/'),
+    // Verified end users and email continuation (README "Verified end users", "Email").
+    IDENTITY_SECRET: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+    IDENTITY_SECRET_PREVIOUS: z.string().min(16, 'at least 16 characters').optional(),
+    REQUIRE_IDENTITY: flag.default(false),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+    MAIL_FROM: z.string().min(3).max(254).optional(),
+    EMAIL_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(120),
   })
   .transform((e) => ({
     ...e,
@@ -123,6 +130,8 @@ function crossChecks(e: Record<string, string | undefined>): string[] {
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) out.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
   if (e.WEB_CONCURRENCY && Number(e.WEB_CONCURRENCY) > 1 && !e.DATABASE_URL) out.push('WEB_CONCURRENCY: more than one process needs DATABASE_URL (the embedded PGlite serves one process)');
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) out.push('MicrosoftAppTenantId: required for a SingleTenant app');
+  if (e.REQUIRE_IDENTITY && ['true', '1', 'yes'].includes(e.REQUIRE_IDENTITY) && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with REQUIRE_IDENTITY=true');
+  if (e.IDENTITY_SECRET_PREVIOUS && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with IDENTITY_SECRET_PREVIOUS');
   return out;
 }
 

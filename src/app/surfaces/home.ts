@@ -7,7 +7,7 @@ import { availabilityLine } from './availability.js';
 import { answerActions } from './invites.js';
 import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
-import { chatLine, waitingList } from './queue.js';
+import { chatLine, offlineList, waitingList } from './queue.js';
 import { todayList } from './record.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
@@ -82,6 +82,7 @@ export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface
     blocks.push(helpList(help, 'home'));
   }
   if (isSupervisor(home.agent)) blocks.push(waitingList(home.waiting, 'home'));
+  if (home.offline?.length) blocks.push(offlineList(home.offline, 'home'));
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
@@ -97,7 +98,7 @@ const helpList = (help: readonly InviteView[], from: ListName): Block =>
  * A supervisor's view of their queues: the help requests to them (Needs help), the chats
  * waiting (with Accept), and the active ones (with Participate / Monitor).
  */
-export function monitoringSurface(m: { active: readonly SessionView[]; waiting?: readonly SessionView[]; help?: readonly InviteView[] }, agentId: string): Surface {
+export function monitoringSurface(m: { active: readonly SessionView[]; waiting?: readonly SessionView[]; offline?: readonly SessionView[]; help?: readonly InviteView[] }, agentId: string): Surface {
   const active = m.active.filter((v) => v.session.status === 'active');
   const waiting = m.waiting ?? [];
   const title = words('monitoring.title', { n: active.length });
@@ -105,6 +106,7 @@ export function monitoringSurface(m: { active: readonly SessionView[]; waiting?:
     blocks: [
       helpList(m.help ?? [], 'monitor'),
       ...(waiting.length > 0 ? [waitingList(waiting, 'monitor')] : []),
+      ...(m.offline?.length ? [offlineList(m.offline, 'monitor')] : []),
       { type: 'list', title, items: active.map((v) => monitorItem(v, agentId, 'monitor')), empty: words('monitoring.none') },
     ],
     fallback: active.length > 0 ? title : words('monitoring.none'),
