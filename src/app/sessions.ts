@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Agent, Queue } from '../domain/directory.js';
 import { type Action, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session, type SessionContext } from '../domain/session.js';
@@ -16,8 +16,7 @@ import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
 import { awayAgents } from './availability.js';
 import { pastChats } from './record/history.js';
-
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+import { hashToken } from './tokens.js';
 
 /**
  * Runs a store write that changes a chat's state and, when it took, puts the chat in the
