@@ -14,14 +14,15 @@ import { compareEntryIds, type FileRef, type TranscriptEntry, visibleToEndUser }
 import { LOCAL_FILES, MAX_FILES_PER_CHAT } from '../app/files.js';
 import { receiveFile } from './upload.js';
 import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
-import type { EventHub, HubEvent } from './eventHub.js';
+import type { ChatEvent, ChatEvents } from '../app/chatEvents.js';
 import { standingOf } from '../app/standing.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
 import { openApiDocument } from './openapi.js';
 import { recordedChat, recordHandlers } from './record.js';
 import { type Handlers, mountOperations } from './mount.js';
 import { ratingOf } from '../app/record/endUser.js';
-import type { ChatCreationLimiter } from './rateLimit.js';
+import type { ChatCreationLimiter } from '../app/rateLimit.js';
+import { clientKey } from './clientAddress.js';
 import { checkIdentity } from '../app/endUsers/identity.js';
 import { continueChat, resumeVerified, streamBeat } from '../app/endUsers/continuation.js';
 import { takesOfflineNow } from '../app/endUsers/offline.js';
@@ -38,7 +39,7 @@ const disposition = (name: string): string =>
  * The /api/v1 router: one handler per operation of the route table (src/http/routes.ts),
  * mounted in its order; the table's `auth: 'apiKey'` puts the API key check first.
  */
-export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly string[], limiter: ChatCreationLimiter): Router {
+export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly string[], limiter: ChatCreationLimiter): Router {
   /** The chat in the path, once the caller has shown its token or an API key. */
   const authorized = async (req: Request, places?: TokenPlaces): Promise<Session> => {
     const id = SessionId.safeParse(req.params.id);
@@ -92,7 +93,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
       // Counted only once the queue exists and is open: made-up names must not fill Redis with counters.
       const { session, token } = await sessions.createSession(ctx, {
         queueId: input.queue, user: verified && id ? { ...user, id } : user, text: input.text, ...identity, context: input.context, offline: input.offline,
-      }, (q) => limiter.take(req.ip, q.id));
+      }, (q) => limiter.take(clientKey(req.ip), q.id));
       res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: await publicSession(ctx, session), token });
     },
 
@@ -288,16 +289,16 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
  * Server-Sent Events: subscribe first, then replay the transcript after Last-Event-ID, then
  * stream live; ids only move forward, so the overlap is never sent twice.
  */
-async function streamEvents(ctx: AppContext, hub: EventHub, session: Session, req: Request, res: Response) {
+async function streamEvents(ctx: AppContext, hub: ChatEvents, session: Session, req: Request, res: Response) {
   const sessionId = session.id;
   const lastId = parseLastEventId(req.get('last-event-id'), req.query.lastEventId);
   const tail = lastId === undefined ? undefined : await ctx.store.transcript.lastId(sessionId);
   res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
   let cursor = lastId === undefined ? '0-0' : clampToTail(lastId, tail);
-  const buffered: HubEvent[] = [];
+  const buffered: ChatEvent[] = [];
   let replaying = true;
-  const send = (e: HubEvent) => {
+  const send = (e: ChatEvent) => {
     // Where the chat stands is said as a status without an id: nothing resumes from it.
     if (e.kind === 'standing') return void res.write(`event: status\ndata: ${JSON.stringify(standingEvent(e))}\n\n`);
     if (compareEntryIds(e.id, cursor) <= 0) return;

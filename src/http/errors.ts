@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { Refused } from '../app/errors.js';
 import { say } from '../app/wording/index.js';
-import { RateLimited } from './rateLimit.js';
+import { RateLimited } from '../app/rateLimit.js';
 import { issuesOf, sendError } from '../app/platformKit/answer.js';
 
 export { issuesOf, sendError };
