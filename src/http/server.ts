@@ -58,6 +58,13 @@ export function createHttpApp(d: HttpDeps): Express {
   const https = d.settings.publicUrl.startsWith('https:');
   app.use(securityHeaders({ allowedOrigins: d.settings.allowedOrigins, https }));
 
+  // The end user's API first: its requests (the hot ones) pass no platform receiver's router.
+  if (d.api) {
+    const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', say('refusal.unavailable')));
+    app.use('/api/v1', routeBase, endUserCors(d.settings.allowedOrigins), unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.events, d.apiKeys, d.limiter));
+    app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
+  }
+
   // Before any platform receiver sees a body; /api/v1 has its own, smaller, parser limits.
   const platformLimit = bodyLimit(PLATFORM_BODY_LIMIT);
   app.use((req, res, next) => (req.path.startsWith('/api/v1/') ? next() : platformLimit(req, res, next)));
@@ -78,9 +85,6 @@ export function createHttpApp(d: HttpDeps): Express {
   d.mount?.(app);
 
   if (d.api) {
-    const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', say('refusal.unavailable')));
-    app.use('/api/v1', routeBase, endUserCors(d.settings.allowedOrigins), unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.events, d.apiKeys, d.limiter));
-    app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
     app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res, path) => {
       res.locals.metricsRoute = 'static';
       // The embed snippet is loaded by <script> from other sites (helmet's default is same-origin).
