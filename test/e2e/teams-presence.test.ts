@@ -150,6 +150,7 @@ describe('availability from Teams presence (Microsoft Graph)', () => {
     const said = await waitFor(() => lines.find((l) => /presence cannot be read/.test(String(l.msg))), 5000, 'the log line');
     expect(String(said.reason)).toMatch(/AADSTS65001/);
     expect(JSON.stringify(lines)).not.toContain(SECRET);
+    await waitFor(async () => (await availabilities(ctx)).of('alice').source === 'manual', 5000, 'Alice manual');
     expect((await availabilities(ctx)).of('alice')).toEqual({ state: 'available', source: 'manual' });
     expect(asked).toHaveLength(0);
 
