@@ -125,7 +125,7 @@ describe('availability from Teams presence (Microsoft Graph)', () => {
 
     // Busy is online (the documented default): the oldest waiting chat goes to her at once.
     presence.set('aad-alice', 'Busy');
-    await waitFor(async () => (await ownerOf(w.h, second)) === 'alice', 2500, 'the oldest waiting chat to Alice');
+    await waitFor(async () => (await ownerOf(w.h, second)) === 'alice', 4000, 'the oldest waiting chat to Alice');
     expect(await ownerOf(w.h, third)).toBeUndefined();
     expect(tokens).toBe(1);
     expect(new Set(auth)).toEqual(new Set(['Bearer graph-token']));
