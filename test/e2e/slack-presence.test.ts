@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { slackModule } from '../../adapters/slack/index.js';
 import { availabilities } from '../../src/app/availability.js';
 import { inviteCandidates } from '../../src/app/invites.js';
+import { accept } from '../../src/app/sessions.js';
 import { loadEnv, parseDirectory } from '../../src/config.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
@@ -101,6 +102,8 @@ describe('availability from Slack presence', () => {
     const third = await newChat(w, 'Wes');
     await new Promise((r) => setTimeout(r, 300));
     expect([await ownerOf(w, second.id), await ownerOf(w, third.id)]).toEqual([undefined, undefined]);
+    // Accepting by hand is refused too, and says why.
+    await expect(accept(w.h.service.ctx, second.id, w.h.service.ctx.directory.get().agent('alice'))).rejects.toThrow('You are Away: Slack has shown you offline.');
 
     // Alice opens Slack again: at the next poll she is Available, and the oldest waiting chat is hers.
     w.fake.presence.set('U0ALICE', 'active');
