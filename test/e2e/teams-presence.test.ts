@@ -1,13 +1,14 @@
 import nock from 'nock';
 import { type Logger, pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { teamsModule } from '../../adapters/teams/index.js';
 import { TeamsPresence } from '../../adapters/teams/presence.js';
 import { teamsOfAgent } from '../../adapters/teams/settings.js';
 import { availabilities } from '../../src/app/availability.js';
 import type { AppContext } from '../../src/app/context.js';
 import { inviteCandidates } from '../../src/app/invites.js';
 import { PresencePoller } from '../../src/app/presence.js';
-import { parseDirectory } from '../../src/config.js';
+import { loadEnv, parseDirectory } from '../../src/config.js';
 import { DEFAULT_ONLINE } from '../../src/domain/availability.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
 import { startTeamsWorld, TENANT, type TeamsWorld } from '../support/teamsWorld.js';
@@ -181,6 +182,19 @@ describe('availability from Teams presence (Microsoft Graph)', () => {
     const at = Date.now();
     await waitFor(() => asked.length >= 2, 5000, 'asked again');
     expect(Date.now() - at).toBeGreaterThanOrEqual(1_800);
+  });
+
+  it('the Teams module offers presence with the app credentials and a tenant, and says at start-up why not without them', async () => {
+    const h = await startHarness({ env: { AVAILABILITY_MODE: 'presence' }, directory: autoDirectory('https://smba.example/') });
+    stops.push(() => h.stop());
+    const infra = { redis: h.service.redis, prefix: h.prefix };
+    const env = (extra: Record<string, string>) => loadEnv({ TEAMS_ENABLED: 'true', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, ...extra });
+    const withCreds = await teamsModule(env({ MicrosoftAppId: 'app-id', MicrosoftAppPassword: SECRET }))(h.service.ctx, infra);
+    expect(withCreds.presence?.platform).toBe('teams');
+    const { log, lines } = capture();
+    const without = await teamsModule(env({ MicrosoftAppId: '', MicrosoftAppPassword: '' }), log)(h.service.ctx, infra);
+    expect(without.presence).toBeUndefined();
+    expect(lines.find((l) => /Teams presence is off/.test(String(l.msg)))?.reason).toMatch(/MicrosoftAppId and MicrosoftAppPassword/);
   });
 
   it('asks Graph for at most 650 agents a call', async () => {
