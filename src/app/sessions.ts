@@ -15,6 +15,7 @@ import { type LineContext } from './surfaces/lines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
 import { awayAgents } from './availability.js';
+import { sourceWord } from './surfaces/availability.js';
 import { pastChats } from './record/history.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -121,8 +122,11 @@ export async function createSession(ctx: AppContext, input: NewChat, admit?: (qu
 
 export async function accept(ctx: AppContext, sessionId: string, agent: Agent | undefined) {
   const session = await loadSession(ctx, sessionId);
-  const available = agent ? !(await awayAgents(ctx)).has(agent.id) : false;
-  const v = mayAccept(session, agent, available);
+  const away = agent ? await awayAgents(ctx) : undefined;
+  const v = mayAccept(session, agent, agent ? !away!.has(agent.id) : false);
+  // Away by presence says whose presence (README "Availability").
+  const source = !v.ok && v.code === 'away' && agent ? away?.get(agent.id) : undefined;
+  if (source && source !== 'manual') throw Refused.of('away', { source: sourceWord(source) }, 'away.presence');
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_agent' } : v);
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode: 'owner', joinedAt: now, via: 'accept' };

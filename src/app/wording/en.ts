@@ -374,6 +374,7 @@ export const en = {
   'refusal.away': 'You are set to Away. Set yourself Available to take chats.',
   'refusal.away.named': '{name} is Away.',
   'refusal.away.source': '{name} is Away ({source}).',
+  'refusal.away.presence': 'You are Away: {source} has shown you offline. Set yourself Available to take chats.',
   'refusal.ended': 'This chat has ended.',
   'refusal.not_active': 'This chat is not active.',
   'refusal.not_active.invite': 'Only active chats accept invites.',
