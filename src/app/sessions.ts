@@ -6,6 +6,7 @@ import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domai
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
 import { assertOpen } from './hours.js';
+import { assertAvailable } from './installs.js';
 import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
@@ -80,6 +81,7 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
   if (!queue) throw Refused.of('unknown_queue', { queue: input.queueId });
   const now = ctx.now();
   assertOpen(queue, now);
+  await assertAvailable(ctx, queue);
   await admit?.(queue);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
