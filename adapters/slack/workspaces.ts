@@ -76,8 +76,37 @@ export class InstalledWorkspaces implements Workspaces {
   }
 
   async forTeam(team: string | undefined): Promise<Workspace | undefined> {
-    const found = await this.o.store.find({ teamId: team });
+    const found = (await this.o.store.find({ teamId: team })) ?? (team?.startsWith('T') ? await this.viaOrg(team) : undefined);
     return found ? this.workspace(await this.fresh(found)) : undefined;
+  }
+
+  /** When each org-wide install was last asked which workspaces it serves. */
+  private readonly asked = new Map<string, number>();
+
+  /**
+   * A workspace no event has named yet may belong to an organisation installed org-wide: each
+   * such install lists its workspaces (auth.teams.list), at most once a minute.
+   */
+  private async viaOrg(team: string): Promise<StoredInstallation | undefined> {
+    let learned = false;
+    for (const id of (await this.o.store.list()).filter((x) => x.startsWith('E'))) {
+      if (this.now() - (this.asked.get(id) ?? -Infinity) < 60_000) continue;
+      this.asked.set(id, this.now());
+      const org = await this.o.store.get(id);
+      if (!org?.bot) continue;
+      try {
+        let cursor: string | undefined;
+        do {
+          const r = await this.client(id, org.bot.token).auth.teams.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
+          for (const t of r.teams ?? []) if (t.id) await this.o.store.learnOrg(t.id, id);
+          learned ||= (r.teams ?? []).some((t) => t.id === team);
+          cursor = r.response_metadata?.next_cursor || undefined;
+        } while (cursor);
+      } catch (err) {
+        this.o.log.warn({ installation: id, err: (err as Error).message }, 'auth.teams.list failed');
+      }
+    }
+    return learned ? this.o.store.find({ teamId: team }) : undefined;
   }
 
   async forEvent(q: WorkspaceQuery): Promise<Workspace | undefined> {
