@@ -194,5 +194,17 @@ agents:
     await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0CAROL' && /take new chats again/.test(String(c.args.text)));
     expect(fake.calls('chat.postMessage').filter((c) => c.args.channel === 'D0CAROL' && /no new chats/.test(String(c.args.text)))).toHaveLength(1);
   });
-});
 
+  it('refreshes an expiring token outside any event (a new chat, the worker\'s post) before using it', async () => {
+    w = await startInstallWorld(TWO);
+    const { fake } = w;
+    expect((await w.install('code-a', { ...A, token: 'xoxb-rotating', expiresIn: 3600 })).status).toBe(200);
+    const chat = await startChat('desk-a', 'rotate me');
+    expect(chat.status).toBe(201);
+    const root = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0A' && !c.args.thread_ts);
+    const refreshed = fake.calls('oauth.v2.access').filter((c) => c.args.grant_type === 'refresh_token');
+    expect(refreshed).toHaveLength(1);
+    expect(root.token).toMatch(/^xoxb-rotating-r\d+$/);
+    expect(tokensIn('C0A')).toEqual(new Set([root.token]));
+  });
+});

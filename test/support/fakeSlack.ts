@@ -178,7 +178,8 @@ export class FakeSlack {
       const held = this.refreshTokens.get(String(a.refresh_token));
       if (!held) return { ok: false, error: 'invalid_grant' };
       this.refreshTokens.delete(String(a.refresh_token)); // spent
-      return this.issue({ ...held, token: `${held.token.replace(/-r\d+$/, '')}-r${++this.seq}` });
+      // Like Slack's: a refreshed token lives twelve hours.
+      return this.issue({ ...held, token: `${held.token.replace(/-r\d+$/, '')}-r${++this.seq}`, expiresIn: 43_200 });
     }
     const install = this.grants.get(String(a.code));
     if (!install) return { ok: false, error: 'invalid_code' };
