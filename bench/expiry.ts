@@ -6,10 +6,11 @@
 import { pino } from 'pino';
 import { createSession, accept } from '../src/app/sessions.js';
 import { invite } from '../src/app/invites.js';
-import { loadEnv, parseDirectory } from '../src/config.js';
-import { buildService } from '../src/service.js';
+import { loadEnv, parseDirectory } from '../src/main/config.js';
+import { buildService } from '../src/main/service.js';
 import { NoopPlatform } from './httpPlatform.js';
 import { benchPrefix, cleanup, fmt, percentile, pool, REDIS_URL, sleep, table } from './util.js';
+import { DIRECTORY_SECTIONS } from '../src/main/platforms.js';
 
 export interface ExpiryOptions { invites: number; sessions: number; ttlSeconds: number; graceMs: number }
 
@@ -22,7 +23,7 @@ function benchDirectory(o: ExpiryOptions) {
     ...Array.from({ length: o.sessions }, (_, i) => agent(`o${i}`)),
     ...Array.from({ length: o.invites }, (_, i) => agent(`a${i}`)),
   ];
-  return parseDirectory(JSON.stringify({ queues: [{ id: 'q', name: 'Q' }], agents }), 'bench.json');
+  return parseDirectory(JSON.stringify({ queues: [{ id: 'q', name: 'Q' }], agents }), 'bench.json', DIRECTORY_SECTIONS);
 }
 
 function stats(system: string, deadlines: Map<string, number>, fired: Map<string, number>, graceMs: number): ExpiryResult {

@@ -14,11 +14,12 @@ import type { MessageRef, PlatformPort, Posted, Reach } from '../src/app/ports.j
 import { accept, createSession } from '../src/app/sessions.js';
 import { homeSurface } from '../src/app/surfaces/home.js';
 import { type HomeView, homeView, type SessionView, sessionView } from '../src/app/views.js';
-import { loadEnv, parseDirectory } from '../src/config.js';
+import { loadEnv, parseDirectory } from '../src/main/config.js';
 import { type Agent, isSupervisorOf } from '../src/domain/directory.js';
-import { buildService } from '../src/service.js';
+import { buildService } from '../src/main/service.js';
 import { startRedis } from './redisServer.js';
 import { fmt, percentile, pool, sleep, table, verdict } from './util.js';
+import { DIRECTORY_SECTIONS } from '../src/main/platforms.js';
 
 export interface HomeOptions { sizes: number[]; queues: number; agents: number; publishes: number }
 
@@ -54,7 +55,7 @@ function benchDirectory(o: HomeOptions) {
     agent('sup', { roles: ['agent', 'supervisor'], queues: ['q0'] }),
     ...Array.from({ length: o.agents }, (_, i) => agent(`a${i}`, { queues: queues.map((q) => q.id) })),
   ];
-  return parseDirectory(JSON.stringify({ queues, agents }), 'bench.json');
+  return parseDirectory(JSON.stringify({ queues, agents }), 'bench.json', DIRECTORY_SECTIONS);
 }
 
 /**

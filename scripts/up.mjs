@@ -41,7 +41,7 @@ if (!(await ping())) {
 const env = { ...process.env, DIRECTORY_FILE: process.env.DIRECTORY_FILE ?? (existsSync('directory.yaml') ? 'directory.yaml' : 'directory.example.yaml') };
 // At a terminal (and not in production) the service's JSON logs are printed readably.
 const pretty = wantsPretty() ? await prettyStream() : undefined;
-const child = spawn(process.execPath, ['dist/src/main.js'], { stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'], env });
+const child = spawn(process.execPath, ['dist/src/main/main.js'], { stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'], env });
 if (pretty) child.stdout.pipe(pretty);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 // 'close' comes after the child's output has been read to its end.

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { type RedisClient, usesShardedPubSub } from './connection.js';
 import { quiet } from './records.js';
-import type { Standing } from '../../src/app/standing.js';
+import type { Standing } from '../../src/domain/routing.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';

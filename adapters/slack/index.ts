@@ -1,8 +1,7 @@
 import { App, type Authorize, ExpressReceiver } from '@slack/bolt';
 import { once } from '../../src/app/dedupe.js';
 import type { AppContext } from '../../src/app/context.js';
-import type { Env } from '../../src/config.js';
-import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/service.js';
+import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/app/platformKit/module.js';
 import { boltLogger } from './boltLogger.js';
 import { SlackPlatform } from './client.js';
 import { InstallLifecycle } from './installs/lifecycle.js';
@@ -29,18 +28,36 @@ export const SLACK_EVENTS_PATH = '/slack/events';
  * number (README "Install into several workspaces"), each event and each delivery using the
  * token of its own workspace.
  */
-export function slackModule(env: Env): PlatformFactory {
-  return (ctx: AppContext, infra: PlatformInfra): PlatformModule => {
+/** The environment Slack reads (validated by the root's config, src/main/config.ts). */
+export interface SlackEnv {
+  SLACK_BOT_TOKEN?: string | undefined;
+  SLACK_SIGNING_SECRET?: string | undefined;
+  SLACK_APP_TOKEN?: string | undefined;
+  SLACK_API_URL: string;
+  SLACK_COMMAND: string;
+  /** "Add to Slack" (README "Install into several workspaces"). */
+  PUBLIC_URL: string;
+  SLACK_CLIENT_ID?: string | undefined;
+  SLACK_CLIENT_SECRET?: string | undefined;
+  SLACK_STATE_SECRET?: string | undefined;
+  INSTALLATION_KEY?: string | undefined;
+  SLACK_ALLOWED_TEAMS?: readonly string[] | undefined;
+  SLACK_TOKEN_ROTATION: boolean;
+}
+
+export function slackModule(env: SlackEnv): PlatformFactory {
+  return (ctx: AppContext, infra?: PlatformInfra): PlatformModule => {
     const socketMode = Boolean(env.SLACK_APP_TOKEN);
     const logger = boltLogger(ctx.log);
     // Rate limits are waited out by the delivery engine per destination, not inside the client.
     // No retries inside the client either: a retried post after a timeout could show twice.
     const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
     const receiver = socketMode ? undefined : new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: SLACK_EVENTS_PATH, logger });
-    const oauth = env.SLACK_CLIENT_ID
+    if (env.SLACK_CLIENT_ID && !infra) throw new Error('Slack installs keep their installations in Redis: the service must pass it (PlatformInfra)');
+    const oauth = env.SLACK_CLIENT_ID && infra
       ? { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET ?? '', store: new RedisInstallations(infra.redis, infra.prefix, new Sealer(env.INSTALLATION_KEY ?? '')) }
       : undefined;
-    const installed = oauth
+    const installed = oauth && infra
       ? new InstalledWorkspaces({ store: oauth.store, redis: infra.redis, clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientOptions, rotation: env.SLACK_TOKEN_ROTATION, log: ctx.log, now: ctx.now })
       : undefined;
     // With installs, Bolt asks for each event's token (its workspace's installation).
@@ -79,7 +96,7 @@ export function slackModule(env: Env): PlatformFactory {
     return {
       platform: new SlackPlatform(workspaces, people, ctx.log, env.SLACK_API_URL, ctx.files.store),
       mount: (server) => {
-        if (oauth && lifecycle) {
+        if (oauth && lifecycle && infra) {
           mountInstall(server, {
             clientId: oauth.clientId, clientSecret: oauth.clientSecret, publicUrl: env.PUBLIC_URL, store: oauth.store,
             states: new SignedStateStore(env.SLACK_STATE_SECRET ?? '', infra.redis, infra.prefix, ctx.now),

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Reach } from '../../src/app/ports.js';
 import type { LinkStore } from '../../src/app/store.js';
-import type { DirectoryHolder } from '../../src/config.js';
+import type { DirectoryHolder } from '../../src/app/directory.js';
 import type { Agent, Directory } from '../../src/domain/directory.js';
 import { agentTeam, slackOfAgent } from './settings.js';
 import type { Workspace, Workspaces } from './workspaces.js';

@@ -5,14 +5,20 @@ import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorCl
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { say } from '../../src/app/wording/index.js';
-import type { Env } from '../../src/config.js';
-import { issuesOf, sendError } from '../../src/http/errors.js';
+import { issuesOf, sendError } from '../../src/app/platformKit/answer.js';
 import { IncomingActivity, tenantOf, toActivity } from './activity.js';
 import type { SwitchboardBot } from './bot.js';
 import { connectorHttpClient } from './connectorHttp.js';
 
 /** The variables Teams needs. */
-export type TeamsEnv = Pick<Env, 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'> & Partial<Pick<Env, 'TEAMS_ALLOWED_TENANTS'>>;
+export interface TeamsEnv {
+  MicrosoftAppId: string;
+  MicrosoftAppPassword: string;
+  MicrosoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  MicrosoftAppTenantId: string;
+  /** Tenants served (README "Install into several workspaces"). */
+  TEAMS_ALLOWED_TENANTS?: readonly string[] | undefined;
+}
 
 /**
  * The tenants whose activities are served: TEAMS_ALLOWED_TENANTS, else a SingleTenant app's

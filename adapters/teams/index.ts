@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PlatformFactory } from '../../src/service.js';
+import type { PlatformFactory } from '../../src/app/platformKit/module.js';
 import { SwitchboardBot } from './bot.js';
 import { TeamsConnector } from './connector.js';
 import { createAdapter, mountMessages, type TeamsEnv } from './hosting.js';

@@ -1,7 +1,7 @@
 import { type ChannelAccount, TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Reach } from '../../src/app/ports.js';
-import type { DirectoryHolder } from '../../src/config.js';
+import type { DirectoryHolder } from '../../src/app/directory.js';
 import type { Agent, Directory } from '../../src/domain/directory.js';
 import { tenantOf } from './activity.js';
 import { statusOf } from './connector.js';

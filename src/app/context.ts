@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DirectoryHolder } from '../config.js';
+import type { DirectoryHolder } from './directory.js';
 import type { Files } from './files.js';
 import type { Delivery } from './delivery/delivery.js';
 import type { PlatformPort } from './ports.js';

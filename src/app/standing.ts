@@ -1,14 +1,6 @@
-import { estimateWait } from '../domain/routing.js';
+import { estimateWait, type Standing } from '../domain/routing.js';
 import type { Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
-
-/** A waiting chat's place in its queue and its expected wait, as its end user sees it. */
-export interface Standing {
-  kind: 'standing';
-  queuePosition: number;
-  /** From the queue's recent waits; absent while the queue has none. */
-  estimatedWaitSeconds?: number;
-}
 
 /** How many waiting chats of a queue hear of a change at once (the rest at their next look). */
 const ANNOUNCED = 200;

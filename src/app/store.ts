@@ -4,7 +4,7 @@ import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
 import type { Delivery, Queued } from './delivery/delivery.js';
 import type { Effect, MessageRef, Mirror } from './ports.js';
-import type { Standing } from './standing.js';
+import type { Standing } from '../domain/routing.js';
 
 /** How long a platform message stays linked to its transcript entry (for edits and deletions). */
 export const MESSAGE_LINK_SECONDS = 30 * 86_400;

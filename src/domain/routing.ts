@@ -35,3 +35,11 @@ export function estimateWait(recentWaitsMs: readonly number[], position: number)
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return Math.max(1, Math.round((median * position) / 1000));
 }
+
+/** A waiting chat's place in its queue and its expected wait, as its end user sees it. */
+export interface Standing {
+  kind: 'standing';
+  queuePosition: number;
+  /** From the queue's recent waits; absent while the queue has none. */
+  estimatedWaitSeconds?: number;
+}

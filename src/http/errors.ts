@@ -1,17 +1,12 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { Refused } from '../app/errors.js';
 import { say } from '../app/wording/index.js';
 import { RateLimited } from './rateLimit.js';
+import { issuesOf, sendError } from '../app/platformKit/answer.js';
 
-/** A zod error's issues as an answer lists them (the first `max`). */
-export const issuesOf = (e: ZodError, max = Infinity): Array<{ path: string; message: string }> =>
-  e.issues.slice(0, max).map((i) => ({ path: i.path.join('.'), message: i.message }));
-
-export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown) {
-  res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } });
-}
+export { issuesOf, sendError };
 
 /** Caller mistakes are 4xx with a message; Redis trouble is 503; anything else is logged and 500. */
 export function errorHandler(log: Logger, storeReady: () => boolean): ErrorRequestHandler {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RedisClient } from '../../adapters/redis/connection.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Standing } from '../app/standing.js';
+import type { Standing } from '../domain/routing.js';
 import { EntryBody, type TranscriptEntry } from '../domain/transcript.js';
 
 const StandingSchema = z.object({ kind: z.literal('standing'), queuePosition: z.number().int().min(1), estimatedWaitSeconds: z.number().int().min(1).optional() });

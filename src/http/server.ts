@@ -5,7 +5,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
 import type { RedisClient } from '../../adapters/redis/connection.js';
 import type { AppContext } from '../app/context.js';
-import type { Env } from '../config.js';
+import type { Env } from '../main/config.js';
 import { mountAdmin } from './admin.js';
 import { apiRouter } from './api.js';
 import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDirectory } from '../../src/config.js';
+import { parseDirectory } from '../../src/main/config.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type Browser, hasChromium, launchChromium } from './chromium.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 const directory = parseDirectory(`
 queues:
@@ -12,7 +13,7 @@ queues:
       timezone: Europe/Berlin
       open: [{ days: [mon, tue, wed, thu, fri], from: "08:00", to: "18:00" }]
       closedMessage: We are back at 8:00.
-`, 'hours.yaml');
+`, 'hours.yaml', DIRECTORY_SECTIONS);
 
 let h: Harness;
 let browser: Browser;

@@ -3,6 +3,7 @@ import type { FakeCall } from '../support/fakeSlack.js';
 import { json, waitFor } from '../support/harness.js';
 import { sign } from '../support/slackRequests.js';
 import { type SlackWorld, startSlackWorld } from './slackSetup.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 let w: SlackWorld;
 afterEach(async () => w?.stop());
@@ -241,9 +242,9 @@ describe('/chat and people', () => {
   });
 
   it('finds an agent without a Slack id by email, once', async () => {
-    const { parseDirectory } = await import('../../src/config.js');
+    const { parseDirectory } = await import('../../src/main/config.js');
     const { DIRECTORY_YAML } = await import('../support/harness.js');
-    const directory = parseDirectory(DIRECTORY_YAML.replace('slack: { userId: U0DAN } ', ''), 'd.yaml');
+    const directory = parseDirectory(DIRECTORY_YAML.replace('slack: { userId: U0DAN } ', ''), 'd.yaml', DIRECTORY_SECTIONS);
     w = await startSlackWorld({}, directory);
     w.fake.addUser({ id: 'U0DANIEL', email: 'dan@example.com', name: 'dan' });
     const chat = await startChat('hi');

@@ -1,5 +1,5 @@
 import { slackModule } from '../../adapters/slack/index.js';
-import { loadEnv } from '../../src/config.js';
+import { loadEnv } from '../../src/main/config.js';
 import { FakeSlack, type FakeInstall } from '../support/fakeSlack.js';
 import { type Harness, startHarness, testDirectory } from '../support/harness.js';
 import { SIGNING_SECRET, SlackRequests } from '../support/slackRequests.js';

@@ -1,5 +1,5 @@
 import { slackModule } from '../../adapters/slack/index.js';
-import { loadEnv } from '../../src/config.js';
+import { loadEnv } from '../../src/main/config.js';
 import type { Directory } from '../../src/domain/directory.js';
 import type { RecordTarget } from '../../adapters/postgres/index.js';
 import { FakeSlack } from '../support/fakeSlack.js';

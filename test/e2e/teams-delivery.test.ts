@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadEnv } from '../../src/config.js';
-import { platformFactories } from '../../src/platforms.js';
+import { loadEnv } from '../../src/main/config.js';
+import { platformFactories } from '../../src/main/platforms.js';
 import { json, waitFor } from '../support/harness.js';
 import { haveSpecs } from '../support/specs.js';
 import { acceptedChat, inThreadOf } from '../support/teamsChat.js';

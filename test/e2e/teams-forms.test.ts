@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDirectory } from '../../src/config.js';
+import { parseDirectory } from '../../src/main/config.js';
 import { json } from '../support/harness.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
 import { haveSpecs } from '../support/specs.js';
 import { acceptedChat, inThreadOf } from '../support/teamsChat.js';
 import { actionData, CARD, cardSchemaErrors, cardsIn, cardText, CHANNEL, startTeamsWorld, TENANT, type TeamsWorld, USERS, verbs } from '../support/teamsWorld.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 /**
  * The forms and lists of Teams, as an agent uses them: the transfer form (to a queue from the
@@ -26,7 +27,7 @@ agents:
   - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-bob } }
   - { id: dan, firstName: Dan, lastName: Ortiz, email: dan@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-dan } }
   - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [it-support, hr], teams: { aadObjectId: aad-carol } }
-`, 'forms.yaml'),
+`, 'forms.yaml', DIRECTORY_SECTIONS),
   });
   for (const u of [USERS.alice, USERS.bob, USERS.dan, USERS.carol]) await w.teams.post(w.teams.install(u, `a:dm-${u.aadObjectId.slice(4)}`));
 });

@@ -2,13 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackModule } from '../../adapters/slack/index.js';
-import { loadEnv, parseDirectory } from '../../src/config.js';
+import { loadEnv, parseDirectory } from '../../src/main/config.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
 import { json, waitFor } from '../support/harness.js';
 import { SIGNING_SECRET, SlackRequests } from '../support/slackRequests.js';
 import { haveSpecs } from '../support/specs.js';
 import { actionData, cardSchemaErrors, cardsIn, cardText, startTeamsWorld, type TeamsWorld, USERS, verbs } from '../support/teamsWorld.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 /**
  * A chat that lives in a Slack thread, with a participant who works in Teams: the real Bolt
@@ -34,7 +35,7 @@ agents:
   - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-bob } }
   - { id: dan, firstName: Dan, lastName: Ortiz, email: dan@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0DAN } }
   - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [it-support], slack: { userId: U0CAROL } }
-`, 'mixed.yaml'),
+`, 'mixed.yaml', DIRECTORY_SECTIONS),
   });
   slack = new SlackRequests(w.h.url);
 });

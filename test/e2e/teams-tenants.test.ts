@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TeamsReferences } from '../../adapters/teams/references.js';
-import { parseDirectory } from '../../src/config.js';
+import { parseDirectory } from '../../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { FakeConnector } from '../support/fakeConnector.js';
 import { json } from '../support/harness.js';
 import { CHANNEL, startTeamsWorld, type TeamsWorld, USERS } from '../support/teamsWorld.js';
@@ -26,7 +27,7 @@ queues:
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-alice } }
   - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [hr, it-support], teams: { aadObjectId: aad-bob } }
-`, 'tenants.yaml');
+`, 'tenants.yaml', DIRECTORY_SECTIONS);
 
 /** An activity as a tenant's Teams sends it: its tenant, and its own serviceUrl. */
 const inTenant = <T extends { conversation: object; channelData: object }>(a: T, tenant: string, serviceUrl: string) =>

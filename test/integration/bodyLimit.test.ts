@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackModule } from '../../adapters/slack/index.js';
 import { teamsModule } from '../../adapters/teams/index.js';
-import { loadEnv } from '../../src/config.js';
+import { loadEnv } from '../../src/main/config.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { SIGNING_SECRET, sign } from '../support/slackRequests.js';

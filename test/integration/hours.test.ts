@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDirectory } from '../../src/config.js';
+import { parseDirectory } from '../../src/main/config.js';
 import { type Harness, json, startHarness } from '../support/harness.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 const directory = parseDirectory(`
 queues:
@@ -16,7 +17,7 @@ queues:
     hours: { timezone: Europe/Berlin, open: [], closedMessage: This line is closed; write to help@example.com. }
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [always, office, never] }
-`, 'hours.yaml');
+`, 'hours.yaml', DIRECTORY_SECTIONS);
 
 /** The service's clock, moved by each test. Wednesday 2026-12-02 10:00 in Berlin. */
 let now = Date.parse('2026-12-02T09:00:00Z');

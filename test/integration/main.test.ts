@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanup, REDIS_URL, uniquePrefix, waitFor } from '../support/harness.js';
 
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../../src/main/main.ts', import.meta.url));
 const queuesYaml = (names: string[]) => `queues:\n${names.map((n) => `  - { id: ${n}, name: ${n.toUpperCase()} }`).join('\n')}\nagents: []\n`;
 
 function start(env: Record<string, string>) {

@@ -1,7 +1,7 @@
 /** Plain-data fixtures for builder tests: fixed ids and timestamps, no store. */
 import type { HomeView, InviteView, MemberView, SessionView } from '../../src/app/views.js';
 import { type Agent, Directory, directorySchema, type Queue } from '../../src/domain/directory.js';
-import { DIRECTORY_SECTIONS } from '../../src/platforms.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import type { Invite, InviteMode, InviteStatus } from '../../src/domain/invite.js';
 import type { Session } from '../../src/domain/session.js';
 import type { MessageEntry } from '../../src/domain/transcript.js';

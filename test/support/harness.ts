@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { RecordingPlatform } from '../../adapters/recording/platform.js';
 import { deletePrefix } from '../../adapters/redis/deletePrefix.js';
-import { loadEnv, parseDirectory } from '../../src/config.js';
+import { loadEnv, parseDirectory } from '../../src/main/config.js';
 import type { Directory } from '../../src/domain/directory.js';
-import { buildService, type PlatformFactory, type Service } from '../../src/service.js';
+import type { PlatformFactory } from '../../src/app/platformKit/module.js';
+import { buildService, type Service } from '../../src/main/service.js';
 import type { RecordTarget } from '../../adapters/postgres/index.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Set (`host:port,…`) to run the suites against a Redis Cluster. */
@@ -28,7 +30,7 @@ agents:
   - { id: frank, firstName: Frank, lastName: Nope, email: frank@example.com, permissions: [], queues: [it-support] }
 `;
 
-export const testDirectory = (yaml = DIRECTORY_YAML): Directory => parseDirectory(yaml, 'test.yaml');
+export const testDirectory = (yaml = DIRECTORY_YAML): Directory => parseDirectory(yaml, 'test.yaml', DIRECTORY_SECTIONS);
 
 export const uniquePrefix = (): string => `t${randomBytes(5).toString('hex')}`;
 

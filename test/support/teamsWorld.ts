@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { teamsModule } from '../../adapters/teams/index.js';
-import { loadEnv, parseDirectory } from '../../src/config.js';
-import type { PlatformFactory } from '../../src/service.js';
+import { loadEnv, parseDirectory } from '../../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
+import type { PlatformFactory } from '../../src/app/platformKit/module.js';
 import type { RecordTarget } from '../../adapters/postgres/index.js';
 import { type ConnectorCall, FakeConnector } from './fakeConnector.js';
 import { adaptiveCardValidator } from './adaptiveCardSchema.js';
@@ -37,7 +38,7 @@ agents:
   - { id: dan, firstName: Dan, lastName: Ortiz, email: dan@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-dan } }
   - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [it-support], teams: { aadObjectId: aad-carol } }
   - { id: erin, firstName: Erin, lastName: Quinn, email: erin@example.com, permissions: [ESChat_Agent], queues: [it-support] }
-`, 'teams.yaml');
+`, 'teams.yaml', DIRECTORY_SECTIONS);
 
 export const TEAMS_ENV = { TEAMS_ENABLED: 'true', MicrosoftAppId: '' };
 

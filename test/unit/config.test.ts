@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadDirectory, loadEnv, parseDirectory } from '../../src/config.js';
+import { ConfigError, loadDirectory, loadEnv, parseDirectory } from '../../src/main/config.js';
 import { repoRoot } from '../support/specs.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 describe('environment', () => {
   it('has the documented defaults', () => {
@@ -50,29 +51,29 @@ describe('installs (README "Install into several workspaces")', () => {
     expect(problems({ ...oauth, INSTALLATION_KEY: 'short' })).toContain('INSTALLATION_KEY');
   });
   it('lets a queue name its workspace and an agent theirs', () => {
-    const d = parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: T0A, channel: C0A } }\nagents:\n  - { id: a, firstName: A, lastName: B, email: a@x.io, slack: { team: T0A } }\n', 'd.yaml');
+    const d = parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: T0A, channel: C0A } }\nagents:\n  - { id: a, firstName: A, lastName: B, email: a@x.io, slack: { team: T0A } }\n', 'd.yaml', DIRECTORY_SECTIONS);
     expect(d.queue('q')?.settings.slack).toEqual({ team: 'T0A', channel: 'C0A' });
-    expect(() => parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: acme, channel: C0A } }\n', 'd.yaml')).toThrow(/queues\.0\.slack\.team/);
+    expect(() => parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: acme, channel: C0A } }\n', 'd.yaml', DIRECTORY_SECTIONS)).toThrow(/queues\.0\.slack\.team/);
   });
 });
 
 describe('directory file', () => {
   it('loads the example', async () => {
-    const d = await loadDirectory(`${repoRoot}/directory.example.yaml`);
+    const d = await loadDirectory(`${repoRoot}/directory.example.yaml`, DIRECTORY_SECTIONS);
     expect(d.queues.map((q) => q.id)).toContain('it-support');
     expect(d.agent('carol')?.roles).toContain('supervisor');
   });
   it('names the file, the path and the expectation of every problem', () => {
     const yaml = 'queues:\n  - id: Bad Id\n    name: x\nagents:\n  - id: a\n    firstName: A\n    lastName: B\n    email: nope\n    queues: [ghost]\n';
-    expect(() => parseDirectory(yaml, 'dir.yaml')).toThrow(/dir\.yaml[\s\S]*queues\.0\.id[\s\S]*agents\.0\.email[\s\S]*/);
+    expect(() => parseDirectory(yaml, 'dir.yaml', DIRECTORY_SECTIONS)).toThrow(/dir\.yaml[\s\S]*queues\.0\.id[\s\S]*agents\.0\.email[\s\S]*/);
     try {
-      parseDirectory(yaml, 'dir.yaml');
+      parseDirectory(yaml, 'dir.yaml', DIRECTORY_SECTIONS);
     } catch (err) {
       expect((err as Error).message).toContain('agents.0.queues.0: unknown queue "ghost"');
     }
   });
   it('reads JSON too, and reports broken syntax', () => {
-    expect(parseDirectory('{"queues":[{"id":"q","name":"Q"}]}', 'd.json').queue('q')?.name).toBe('Q');
-    expect(() => parseDirectory('queues: [', 'd.yaml')).toThrow(ConfigError);
+    expect(parseDirectory('{"queues":[{"id":"q","name":"Q"}]}', 'd.json', DIRECTORY_SECTIONS).queue('q')?.name).toBe('Q');
+    expect(() => parseDirectory('queues: [', 'd.yaml', DIRECTORY_SECTIONS)).toThrow(ConfigError);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseDirectory } from '../../src/config.js';
+import { ConfigError, parseDirectory } from '../../src/main/config.js';
 import { type Hours, hoursAt, HoursSchema, wallToInstant } from '../../src/domain/hours.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 const iso = (s: string): number => Date.parse(s);
 const state = (h: Hours, at: string) => {
@@ -113,7 +114,7 @@ describe('windows past midnight, whole days, and no windows at all', () => {
 });
 
 describe('hours in the directory file', () => {
-  const dir = (hoursYaml: string) => parseDirectory(`queues:\n  - id: q\n    name: Q\n    hours: ${hoursYaml}\n`, 'dir.yaml');
+  const dir = (hoursYaml: string) => parseDirectory(`queues:\n  - id: q\n    name: Q\n    hours: ${hoursYaml}\n`, 'dir.yaml', DIRECTORY_SECTIONS);
 
   it('are read with the queue', () => {
     const q = dir('{ timezone: Europe/Berlin, open: [{ days: [mon, fri], from: "08:00", to: "18:00" }], closedMessage: Back at 8. }').queue('q');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv } from '../../src/config.js';
+import { ConfigError, loadEnv } from '../../src/main/config.js';
 
 describe('HTTP hardening variables', () => {
   it('default to 10 new chats per client and 60 per queue a minute, and trust no proxy', () => {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/main/log.js';
 
 describe('logs', () => {
   it('never carry a request Authorization header or a token', () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadEnv } from '../../src/config.js';
+import { loadEnv } from '../../src/main/config.js';
 
 const helper = fileURLToPath(new URL('../../scripts/prettyLogs.mjs', import.meta.url));
 

@@ -4,7 +4,7 @@ import { isValidSlackRequest } from '@slack/bolt';
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { say } from '../../../src/app/wording/index.js';
-import { issuesOf, sendError } from '../../../src/http/errors.js';
+import { issuesOf, sendError } from '../../../src/app/platformKit/answer.js';
 
 /** Slack's own rule, applied both ways: a request signed more than five minutes from now is refused. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;

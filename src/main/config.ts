@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { Directory, type DirectorySections, directorySchema } from './domain/directory.js';
-import { DIRECTORY_SECTIONS } from './platforms.js';
+import { Directory, type DirectorySections, directorySchema } from '../domain/directory.js';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
@@ -102,6 +102,7 @@ export const EnvSchema = z
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
     // Installs (README "Install into several workspaces"): Slack OAuth v2 and several Teams tenants.
     SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, 'a Slack client id such as 1234567890.1234567890').optional(),
     SLACK_CLIENT_SECRET: z.string().min(1).optional(),
@@ -117,6 +118,8 @@ export const EnvSchema = z
     PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID),
     teamsEnabled: e.TEAMS_ENABLED ?? Boolean(e.MicrosoftAppId),
+    // One process per core; the embedded PGlite serves one process, so without DATABASE_URL it is one.
+    processes: e.WEB_CONCURRENCY ?? (e.DATABASE_URL ? availableParallelism() : 1),
   }));
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -126,6 +129,7 @@ function crossChecks(e: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) out.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) out.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
+  if (e.WEB_CONCURRENCY && Number(e.WEB_CONCURRENCY) > 1 && !e.DATABASE_URL) out.push('WEB_CONCURRENCY: more than one process needs DATABASE_URL (the embedded PGlite serves one process)');
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) out.push('MicrosoftAppTenantId: required for a SingleTenant app');
   if (e.SLACK_CLIENT_ID) {
     // OAuth installs: every installation brings its own token, so a fixed one would be ambiguous.
@@ -158,7 +162,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return parsed.data;
 }
 
-export function parseDirectory(text: string, file: string, sections: DirectorySections = DIRECTORY_SECTIONS): Directory {
+/** `sections`: each platform's own part of the file, injected by the root (src/main/platforms.ts). */
+export function parseDirectory(text: string, file: string, sections: DirectorySections): Directory {
   let raw: unknown;
   try {
     raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
@@ -170,23 +175,12 @@ export function parseDirectory(text: string, file: string, sections: DirectorySe
   return new Directory(parsed.data);
 }
 
-export async function loadDirectory(file: string): Promise<Directory> {
+export async function loadDirectory(file: string, sections: DirectorySections): Promise<Directory> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`directory file ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return parseDirectory(text, file);
-}
-
-/** The directory in force, swapped whole on SIGHUP so readers never see half a reload. */
-export class DirectoryHolder {
-  constructor(private current: Directory) {}
-  get(): Directory {
-    return this.current;
-  }
-  set(next: Directory): void {
-    this.current = next;
-  }
+  return parseDirectory(text, file, sections);
 }

@@ -1,52 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { DiskFiles } from '../adapters/disk/files.js';
-import { FileLinks, sweepFiles } from './app/files.js';
+import { DiskFiles } from '../../adapters/disk/files.js';
+import { FileLinks, sweepFiles } from '../app/files.js';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { withScripts } from '../adapters/redis/scripts.js';
-import { RedisLists } from '../adapters/redis/lists.js';
-import { redisStore } from '../adapters/redis/store.js';
-import { eventsChannel } from '../adapters/redis/keys.js';
-import { choosePubSub, connect, onError, probe, type RedisClient } from '../adapters/redis/connection.js';
-import { migrateQueues } from '../jobs/migrateQueues.js';
-import { InviteExpiryQueue, startInviteExpiryWorker } from '../jobs/inviteExpiry.js';
-import { HomeQueue, startHomeWorker } from '../jobs/homes.js';
-import { Engine } from '../jobs/delivery/engine.js';
-import { OutboxQueue, Planner, sweepOutboxes } from '../jobs/planner.js';
-import { rootPosted, unreachable } from './app/delivery/planner.js';
-import { timeWaitingChats } from './app/sessions.js';
-import { autoRouter, sweepRouting } from './app/routing.js';
-import type { AppContext } from './app/context.js';
-import type { PlatformPort } from './app/ports.js';
-import { DirectoryHolder, type Env } from './config.js';
-import type { Directory } from './domain/directory.js';
-import { EventHub } from './http/eventHub.js';
+import { withScripts } from '../../adapters/redis/scripts.js';
+import { RedisLists } from '../../adapters/redis/lists.js';
+import { redisStore } from '../../adapters/redis/store.js';
+import { eventsChannel } from '../../adapters/redis/keys.js';
+import { choosePubSub, connect, onError, probe, type RedisClient } from '../../adapters/redis/connection.js';
+import { migrateQueues } from '../../jobs/migrateQueues.js';
+import { InviteExpiryQueue, startInviteExpiryWorker } from '../../jobs/inviteExpiry.js';
+import { HomeQueue, startHomeWorker } from '../../jobs/homes.js';
+import { Engine } from '../../jobs/delivery/engine.js';
+import { OutboxQueue, Planner, sweepOutboxes } from '../../jobs/planner.js';
+import { rootPosted, unreachable } from '../app/delivery/planner.js';
+import { timeWaitingChats } from '../app/sessions.js';
+import { autoRouter, sweepRouting } from '../app/routing.js';
+import type { AppContext } from '../app/context.js';
+import type { PlatformPort } from '../app/ports.js';
+import type { PlatformFactory, PlatformModule } from '../app/platformKit/module.js';
+import type { Env } from './config.js';
+import { DirectoryHolder } from '../app/directory.js';
+import type { Directory } from '../domain/directory.js';
+import { EventHub } from '../http/eventHub.js';
 import { createLogger } from './log.js';
-import { ServiceMetrics } from './http/metrics.js';
-import { createHttpApp } from './http/server.js';
+import { ServiceMetrics } from '../http/metrics.js';
+import { createHttpApp } from '../http/server.js';
 import type { Worker } from 'bullmq';
-import { noRecord, openRecord, type RecordTarget } from '../adapters/postgres/index.js';
-import { markCommitsForArchive, RedisArchiveFeed } from '../adapters/redis/archive.js';
-import { RecordQueue, startRecordWorker } from '../jobs/record.js';
-import { Archiver } from './app/record/archiver.js';
-import { reconcile, reconcileAll } from './app/record/reconcile.js';
-import { recordMetrics } from './http/recordMetrics.js';
-
-/** A chat platform plugged into the service: its port, and its HTTP routes or socket. */
-export interface PlatformModule {
-  platform: PlatformPort;
-  mount?(app: Express): void;
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
-}
-/** Shared infrastructure a platform may use (e.g. a Redis rate limiter shared by all instances). */
-export interface PlatformInfra {
-  redis: RedisClient;
-  prefix: string;
-}
-export type PlatformFactory = (ctx: AppContext, infra: PlatformInfra) => PlatformModule | Promise<PlatformModule>;
+import { noRecord, openRecord, type RecordTarget } from '../../adapters/postgres/index.js';
+import { markCommitsForArchive, RedisArchiveFeed } from '../../adapters/redis/archive.js';
+import { RecordQueue, startRecordWorker } from '../../jobs/record.js';
+import { Archiver } from '../app/record/archiver.js';
+import { reconcile, reconcileAll } from '../app/record/reconcile.js';
+import { recordMetrics } from '../http/recordMetrics.js';
 
 export interface ServiceOptions {
   env: Env;

@@ -1,0 +1,21 @@
+import type { Express } from 'express';
+import type { AppContext } from '../context.js';
+import type { PlatformPort } from '../ports.js';
+import type { RedisClient } from '../../../adapters/redis/connection.js';
+
+/** A chat platform plugged into the service: its port, and its HTTP routes or socket. */
+export interface PlatformModule {
+  platform: PlatformPort;
+  mount?(app: Express): void;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** Shared infrastructure a platform may use: Redis, under the deployment's prefix (e.g. Slack's installations). */
+export interface PlatformInfra {
+  redis: RedisClient;
+  prefix: string;
+}
+
+/** Builds a platform once the application's context exists (src/main/platforms.ts lists them). */
+export type PlatformFactory = (ctx: AppContext, infra?: PlatformInfra) => PlatformModule | Promise<PlatformModule>;
