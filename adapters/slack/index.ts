@@ -8,7 +8,7 @@ import { InstallLifecycle } from './installs/lifecycle.js';
 import { mountInstall } from './installs/routes.js';
 import { Sealer } from './installs/seal.js';
 import { SignedStateStore } from './installs/state.js';
-import { RedisInstallations } from './installs/store.js';
+import { InstallationRecords } from './installs/store.js';
 import { SlackPeople } from './people.js';
 import { registerCommands } from './receiver/commands.js';
 import { registerHome } from './receiver/home.js';
@@ -53,12 +53,12 @@ export function slackModule(env: SlackEnv): PlatformFactory {
     // No retries inside the client either: a retried post after a timeout could show twice.
     const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
     const receiver = socketMode ? undefined : new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: SLACK_EVENTS_PATH, logger });
-    if (env.SLACK_CLIENT_ID && !infra) throw new Error('Slack installs keep their installations in Redis: the service must pass it (PlatformInfra)');
+    if (env.SLACK_CLIENT_ID && !infra) throw new Error('Slack installs keep their installations in the shared storage: the service must pass it (PlatformInfra)');
     const oauth = env.SLACK_CLIENT_ID && infra
-      ? { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET ?? '', store: new RedisInstallations(infra.redis, infra.prefix, new Sealer(env.INSTALLATION_KEY ?? '')) }
+      ? { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET ?? '', store: new InstallationRecords(infra.kv, new Sealer(env.INSTALLATION_KEY ?? '')) }
       : undefined;
     const installed = oauth && infra
-      ? new InstalledWorkspaces({ store: oauth.store, redis: infra.redis, clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientOptions, rotation: env.SLACK_TOKEN_ROTATION, log: ctx.log, now: ctx.now })
+      ? new InstalledWorkspaces({ store: oauth.store, kv: infra.kv, clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientOptions, rotation: env.SLACK_TOKEN_ROTATION, log: ctx.log, now: ctx.now })
       : undefined;
     // With installs, Bolt asks for each event's token (its workspace's installation).
     const authorize: Authorize<boolean> | undefined = installed
@@ -99,7 +99,7 @@ export function slackModule(env: SlackEnv): PlatformFactory {
         if (oauth && lifecycle && infra) {
           mountInstall(server, {
             clientId: oauth.clientId, clientSecret: oauth.clientSecret, publicUrl: env.PUBLIC_URL, store: oauth.store,
-            states: new SignedStateStore(env.SLACK_STATE_SECRET ?? '', infra.redis, infra.prefix, ctx.now),
+            states: new SignedStateStore(env.SLACK_STATE_SECRET ?? '', infra.kv, ctx.now),
             allowed: env.SLACK_ALLOWED_TEAMS, clientOptions: { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 } }, log: ctx.log,
             installed: (id) => lifecycle.installed(id),
           });

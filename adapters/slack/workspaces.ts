@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { RedisClient } from '../redis/connection.js';
-import { installationId, type RedisInstallations, type StoredInstallation, type WorkspaceQuery } from './installs/store.js';
+import type { KeyValue } from '../../src/app/platformKit/keyValue.js';
+import { installationId, type InstallationRecords, type StoredInstallation, type WorkspaceQuery } from './installs/store.js';
 
 /** A Slack workspace Switchboard can act in: the installation's id (none for the single token), its token and client. */
 export interface Workspace {
@@ -46,11 +46,10 @@ export class SingleWorkspace implements Workspaces {
 export const REFRESH_WITHIN_MS = 2 * 3_600_000;
 const LOCK_MS = 15_000;
 const WAIT_STEP_MS = 100;
-const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 export interface InstalledOptions {
-  store: RedisInstallations;
-  redis: RedisClient;
+  store: InstallationRecords;
+  kv: KeyValue;
   clientId: string;
   clientSecret: string;
   clientOptions: WebClientOptions;
@@ -149,14 +148,14 @@ export class InstalledWorkspaces implements Workspaces {
     const lock = this.o.store.lockKey(id);
     const holder = randomBytes(8).toString('hex');
     for (let waited = 0; waited < LOCK_MS; waited += WAIT_STEP_MS) {
-      if ((await this.o.redis.set(lock, holder, 'PX', LOCK_MS, 'NX')) === 'OK') {
+      if (await this.o.kv.putNew(lock, holder, LOCK_MS)) {
         try {
           // Read again under the lock: another instance may have refreshed it a moment ago.
           const current = await this.o.store.get(id);
           if (!current || !this.expiring(current)) return current ?? i;
           return await this.refresh(current);
         } finally {
-          await this.o.redis.eval(RELEASE, 1, lock, holder);
+          await this.o.kv.removeIf(lock, holder);
         }
       }
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));

@@ -1,10 +1,16 @@
 import type { Agent, Queue } from '../domain/directory.js';
 import type { AppContext } from './context.js';
-import { platformsOf } from './delivery/planner.js';
+import type { PlatformPort } from './ports.js';
 import { PRIO } from './delivery/delivery.js';
 import { Refused } from './errors.js';
 import { line } from './surfaces/surface.js';
 import { words } from './wording/index.js';
+
+/** The platforms that reach an agent (known there, else maybe), as the planner picks them (src/app/delivery/planner.ts). */
+const reaching = (ctx: AppContext, agent: Agent): PlatformPort[] => {
+  const known = ctx.platforms.filter((p) => p.reaches(agent) === 'yes');
+  return known.length > 0 ? known : ctx.platforms.filter((p) => p.reaches(agent) === 'maybe');
+};
 
 /**
  * New chats are refused while a platform cannot take them in the queue's place (its Slack
@@ -30,7 +36,7 @@ export async function tellSupervisors(ctx: AppContext, queueIds: readonly string
   for (const sup of queueIds.flatMap((id) => dir.supervisorsOf(id))) {
     if (told.has(sup.id)) continue;
     told.add(sup.id);
-    for (const p of platformsOf(ctx, sup).filter((x) => reaches(x.id, sup))) {
+    for (const p of reaching(ctx, sup).filter((x) => reaches(x.id, sup))) {
       const id = `installs:${event}:${p.id}:${sup.id}`;
       await ctx.engine.enqueue(p.direct(sup), [{ id, sessionId: `installs:${event}`, op: 'top', ref: `once:${id}`, surface, prio: PRIO.line, keep: false, counted: false }]);
     }

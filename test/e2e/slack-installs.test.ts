@@ -44,7 +44,7 @@ describe('Slack installs into several workspaces', () => {
     expect((await w.install('code-b', B)).status).toBe(200);
     // Exchanged once each, with the app's credentials; the bot tokens are sealed at rest.
     expect(fake.calls('oauth.v2.access').map((c) => c.args.code)).toEqual(['code-a', 'code-b']);
-    const sealed = await h.service.redis.get(`${h.prefix}:{slack-installs}:installation:T0A`);
+    const sealed = await h.service.redis.get(`${h.prefix}:slack:installation:T0A`);
     expect(sealed).toMatch(/^v1\./);
     expect(sealed).not.toContain('xoxb-team-a');
 
@@ -94,7 +94,7 @@ describe('Slack installs into several workspaces', () => {
     w = await startInstallWorld(TWO, { now: () => now });
     const { fake, h } = w;
     fake.grant('code-a', A);
-    const stored = async () => h.service.redis.smembers(`${h.prefix}:{slack-installs}:ids`);
+    const stored = async () => h.service.redis.smembers(`${h.prefix}:slack:installations`);
     // The flow starts with a redirect to Slack carrying the state, and the same state in a cookie.
     const s = await startInstall(h.url);
     expect(s.status).toBe(302);
@@ -131,8 +131,8 @@ describe('Slack installs into several workspaces', () => {
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.text).error.code).toBe('team_not_allowed');
     expect(fake.calls('auth.revoke').map((c) => c.token)).toEqual([B.token]);
-    expect(await h.service.redis.smembers(`${h.prefix}:{slack-installs}:ids`)).toEqual(['T0A']);
-    expect(await h.service.redis.exists(`${h.prefix}:{slack-installs}:installation:T0B`)).toBe(0);
+    expect(await h.service.redis.smembers(`${h.prefix}:slack:installations`)).toEqual(['T0A']);
+    expect(await h.service.redis.exists(`${h.prefix}:slack:installation:T0B`)).toBe(0);
     // B's queue has no workspace to post in: new chats there are refused; A's are taken.
     const b = await startChat('desk-b', 'anyone?');
     expect(b.status).toBe(409);
@@ -176,7 +176,7 @@ agents:
     // B removes the app (Slack sends both events; the second finds nothing left to do).
     expect((await w.from('T0B', 'E0ORG').event({ type: 'app_uninstalled' })).status).toBe(200);
     expect((await w.from('T0B', 'E0ORG').event({ type: 'tokens_revoked', tokens: { bot: ['U0BOTB'] } })).status).toBe(200);
-    await waitFor(async () => (await h.service.redis.exists(`${h.prefix}:{slack-installs}:installation:T0B`)) === 0, 5000, 'installation removed');
+    await waitFor(async () => (await h.service.redis.exists(`${h.prefix}:slack:installation:T0B`)) === 0, 5000, 'installation removed');
     const paused = await startChat('desk-b', 'anyone?');
     expect(paused.status).toBe(409);
     expect(paused.body.error.code).toBe('queue_unavailable');

@@ -2,7 +2,8 @@ import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sealer } from '../../adapters/slack/installs/seal.js';
-import { RedisInstallations, type StoredInstallation } from '../../adapters/slack/installs/store.js';
+import { InstallationRecords, type StoredInstallation } from '../../adapters/slack/installs/store.js';
+import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
 import { InstalledWorkspaces } from '../../adapters/slack/workspaces.js';
 import type { RedisClient } from '../../adapters/redis/connection.js';
 import { FakeSlack } from '../support/fakeSlack.js';
@@ -28,13 +29,14 @@ afterAll(async () => {
 async function instance(now = Date.now) {
   const redis = await testRedis();
   conns.push(redis);
-  const store = new RedisInstallations(redis, prefix, new Sealer(KEY));
-  const ws = new InstalledWorkspaces({ store, redis, ...CLIENT, clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } }, rotation: true, log: pino({ level: 'silent' }), now });
+  const kv = new RedisKeyValue(redis, prefix);
+  const store = new InstallationRecords(kv, new Sealer(KEY));
+  const ws = new InstalledWorkspaces({ store, kv, ...CLIENT, clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } }, rotation: true, log: pino({ level: 'silent' }), now });
   return { store, ws };
 }
 
 /** An installation whose rotating token expires within the hour, as oauth.v2.access gave it. */
-async function installRotating(store: RedisInstallations, team: string, token: string): Promise<StoredInstallation> {
+async function installRotating(store: InstallationRecords, team: string, token: string): Promise<StoredInstallation> {
   fake.grant(`code-${team}`, { team, token, expiresIn: 3600 });
   const r = await new WebClient(undefined, { slackApiUrl: fake.url }).oauth.v2.access({ code: `code-${team}`, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
   const installation = {
@@ -86,7 +88,7 @@ describe('Slack token rotation', () => {
     const { store } = await instance();
     await installRotating(store, 'T0SEAL', 'xoxb-seal');
     const redis = conns[0]!;
-    const sealed = (await redis.get(`${prefix}:{slack-installs}:installation:T0SEAL`))!;
+    const sealed = (await redis.get(`${prefix}:slack:installation:T0SEAL`))!;
     expect(sealed).not.toContain('xoxb-seal');
     expect(() => new Sealer('another-installation-key-0123456789abcdef').open(sealed, 'T0SEAL')).toThrow();
     expect(() => new Sealer(KEY).open(sealed, 'T0OTHER')).toThrow();

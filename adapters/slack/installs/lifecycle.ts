@@ -3,7 +3,7 @@ import type { AppContext } from '../../../src/app/context.js';
 import { tellSupervisors } from '../../../src/app/installs.js';
 import { queueChannels, queueTeam } from '../settings.js';
 import type { SlackPeople } from '../people.js';
-import { installationId, type RedisInstallations, type WorkspaceQuery } from './store.js';
+import { installationId, type InstallationRecords, type WorkspaceQuery } from './store.js';
 
 const SLACK = 'slack';
 
@@ -14,7 +14,7 @@ const SLACK = 'slack';
  * reached. Installed again: the queues take chats again, and the supervisors are told.
  */
 export class InstallLifecycle {
-  constructor(private readonly ctx: AppContext, private readonly store: RedisInstallations, private readonly people: SlackPeople, private readonly log: Logger) {}
+  constructor(private readonly ctx: AppContext, private readonly store: InstallationRecords, private readonly people: SlackPeople, private readonly log: Logger) {}
 
   /** The ids of the queues, and of the agents, whose workspace this installation serves. */
   private async servedBy(id: string): Promise<{ queues: string[]; agents: Set<string> }> {

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { say } from '../../../src/app/wording/index.js';
 import { BOT_SCOPES } from './scopes.js';
 import type { SignedStateStore } from './state.js';
-import { installationId, type RedisInstallations } from './store.js';
+import { installationId, type InstallationRecords } from './store.js';
 
 export const INSTALL_PATH = '/slack/install';
 export const REDIRECT_PATH = '/slack/oauth_redirect';
@@ -15,7 +15,7 @@ export interface InstallRoutesOptions {
   clientId: string;
   clientSecret: string;
   publicUrl: string;
-  store: RedisInstallations;
+  store: InstallationRecords;
   states: SignedStateStore;
   /** Team or enterprise ids allowed to install; undefined: anyone. */
   allowed: readonly string[] | undefined;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InvalidStateError, type InstallURLOptions, type StateStore } from '@slack/oauth';
 import { z } from 'zod';
-import type { RedisClient } from '../../redis/connection.js';
+import type { KeyValue } from '../../../src/app/platformKit/keyValue.js';
 
 /** How long an install may take between "Add to Slack" and Slack's redirect back. */
 export const STATE_TTL_SECONDS = 600;
@@ -14,7 +14,7 @@ const Payload = z.object({ n: z.string().min(16), exp: z.number(), o: z.looseObj
  * is an InvalidStateError, which the redirect answers with 400 before Slack is asked for tokens.
  */
 export class SignedStateStore implements StateStore {
-  constructor(private readonly secret: string, private readonly redis: RedisClient, private readonly prefix: string, private readonly now: () => number = Date.now) {}
+  constructor(private readonly secret: string, private readonly kv: KeyValue, private readonly now: () => number = Date.now) {}
 
   private sign(data: string): Buffer {
     return createHmac('sha256', this.secret).update(data).digest();
@@ -37,8 +37,8 @@ export class SignedStateStore implements StateStore {
       throw new InvalidStateError('The state cannot be read.');
     }
     if (payload.exp < this.now()) throw new InvalidStateError('The state has expired.');
-    const fresh = await this.redis.set(`${this.prefix}:slack:oauth-state:${payload.n}`, '1', 'EX', STATE_TTL_SECONDS, 'NX');
-    if (fresh !== 'OK') throw new InvalidStateError('The state was used already.');
+    const fresh = await this.kv.putNew(`slack:oauth-state:${payload.n}`, '1', STATE_TTL_SECONDS * 1000);
+    if (!fresh) throw new InvalidStateError('The state was used already.');
     return payload.o as InstallURLOptions;
   }
 }

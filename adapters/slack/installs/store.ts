@@ -1,6 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import { z } from 'zod';
-import type { RedisClient } from '../../redis/connection.js';
+import type { KeyValue } from '../../../src/app/platformKit/keyValue.js';
 import type { Sealer } from './seal.js';
 
 /**
@@ -32,36 +32,28 @@ export interface WorkspaceQuery {
 }
 
 /**
- * Bolt's installationStore in Redis, each installation sealed (AES-GCM, INSTALLATION_KEY).
- * Every key shares one hash tag, so storing and deleting are one MULTI on a cluster too.
+ * Bolt's installationStore, kept in the service's shared storage (Redis), each installation
+ * sealed (AES-GCM, INSTALLATION_KEY). Keys: `slack:installation:<id>`, the set of ids
+ * `slack:installations`, and what each workspace's organisation is `slack:team-org:<team>`.
  */
-export class RedisInstallations implements InstallationStore {
-  private readonly base: string;
-
-  constructor(private readonly redis: RedisClient, prefix: string, private readonly sealer: Sealer) {
-    this.base = `${prefix}:{slack-installs}`;
-  }
+export class InstallationRecords implements InstallationStore {
+  constructor(private readonly kv: KeyValue, private readonly sealer: Sealer) {}
 
   private key(id: string): string {
-    return `${this.base}:installation:${id}`;
+    return `slack:installation:${id}`;
   }
-  private get ids(): string {
-    return `${this.base}:ids`;
-  }
-  /** Workspace → enterprise, learned from events and installs: finds the org-wide install serving a workspace. */
-  private get orgs(): string {
-    return `${this.base}:team-org`;
-  }
+  private readonly ids = 'slack:installations';
   lockKey(id: string): string {
-    return `${this.base}:refresh:${id}`;
+    return `slack:refresh-lock:${id}`;
   }
 
   async storeInstallation(installation: Installation): Promise<void> {
     const i = Stored.parse(installation) as StoredInstallation;
     const id = installationId(i);
-    const m = this.redis.multi().set(this.key(id), this.sealer.seal(JSON.stringify(i), id)).sadd(this.ids, id);
-    if (i.team?.id && i.enterprise?.id) m.hset(this.orgs, i.team.id, i.enterprise.id);
-    await m.exec();
+    // The record first, then the index: a crash between leaves a record found by id, listed at the next store.
+    await this.kv.put(this.key(id), this.sealer.seal(JSON.stringify(i), id));
+    await this.kv.addMember(this.ids, id);
+    if (i.team?.id && i.enterprise?.id) await this.learnOrg(i.team.id, i.enterprise.id);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
@@ -76,33 +68,34 @@ export class RedisInstallations implements InstallationStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.redis.multi().del(this.key(id)).srem(this.ids, id).exec();
+    await this.kv.removeMember(this.ids, id);
+    await this.kv.remove(this.key(id));
   }
 
-  /** The installation with this id; undefined when none (or when it cannot be opened with this key). */
+  /** The installation with this id; undefined when none (or when it cannot be read as one). */
   async get(id: string): Promise<StoredInstallation | undefined> {
-    const sealed = await this.redis.get(this.key(id));
+    const sealed = await this.kv.get(this.key(id));
     if (!sealed) return undefined;
     const parsed = Stored.safeParse(JSON.parse(this.sealer.open(sealed, id)) as unknown);
     return parsed.success ? (parsed.data as StoredInstallation) : undefined;
   }
 
   async list(): Promise<string[]> {
-    return (await this.redis.smembers(this.ids)).sort();
+    return (await this.kv.members(this.ids)).sort();
   }
 
   /** The queues an uninstall paused, kept until the workspace is installed again. */
   async markPaused(id: string, queueIds: readonly string[]): Promise<void> {
-    if (queueIds.length > 0) await this.redis.set(`${this.base}:paused:${id}`, JSON.stringify(queueIds));
+    if (queueIds.length > 0) await this.kv.put(`slack:paused:${id}`, JSON.stringify(queueIds));
   }
   async takePaused(id: string): Promise<string[]> {
-    const raw = await this.redis.getdel(`${this.base}:paused:${id}`);
+    const raw = await this.kv.take(`slack:paused:${id}`);
     const parsed = z.array(z.string()).safeParse(raw ? JSON.parse(raw) : []);
     return parsed.success ? parsed.data : [];
   }
 
   async learnOrg(teamId: string, enterpriseId: string): Promise<void> {
-    await this.redis.hset(this.orgs, teamId, enterpriseId);
+    await this.kv.put(`slack:team-org:${teamId}`, enterpriseId);
   }
 
   /**
@@ -120,7 +113,7 @@ export class RedisInstallations implements InstallationStore {
     if (team.startsWith('E')) return this.get(team);
     const own = await this.get(team);
     if (own) return own;
-    const org = q.enterpriseId ?? (await this.redis.hget(this.orgs, team)) ?? undefined;
+    const org = q.enterpriseId ?? (await this.kv.get(`slack:team-org:${team}`));
     return org ? this.get(org) : undefined;
   }
 }

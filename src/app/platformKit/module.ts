@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { AppContext } from '../context.js';
 import type { PlatformPort } from '../ports.js';
-import type { RedisClient } from '../../../adapters/redis/connection.js';
+import type { KeyValue } from './keyValue.js';
 
 /** A chat platform plugged into the service: its port, and its HTTP routes or socket. */
 export interface PlatformModule {
@@ -11,10 +11,9 @@ export interface PlatformModule {
   stop?(): Promise<void>;
 }
 
-/** Shared infrastructure a platform may use: Redis, under the deployment's prefix (e.g. Slack's installations). */
+/** Shared infrastructure a platform may use: storage every instance shares (e.g. Slack's installations). */
 export interface PlatformInfra {
-  redis: RedisClient;
-  prefix: string;
+  kv: KeyValue;
 }
 
 /** Builds a platform once the application's context exists (src/main/platforms.ts lists them). */
