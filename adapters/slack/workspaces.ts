@@ -168,12 +168,14 @@ export class InstalledWorkspaces implements Workspaces {
 
   private async refresh(i: StoredInstallation): Promise<StoredInstallation> {
     const id = installationId(i);
+    const bot = i.bot;
+    if (!bot?.refreshToken) return i;
     try {
       const r = await new WebClient(undefined, this.o.clientOptions).oauth.v2.access({
-        client_id: this.o.clientId, client_secret: this.o.clientSecret, grant_type: 'refresh_token', refresh_token: i.bot!.refreshToken!,
+        client_id: this.o.clientId, client_secret: this.o.clientSecret, grant_type: 'refresh_token', refresh_token: bot.refreshToken,
       });
       if (!r.access_token || !r.refresh_token || !r.expires_in) throw new Error('Slack answered the refresh without a token');
-      const next: StoredInstallation = { ...i, bot: { ...i.bot!, token: r.access_token, refreshToken: r.refresh_token, expiresAt: Math.floor(this.now() / 1000) + r.expires_in } };
+      const next: StoredInstallation = { ...i, bot: { ...bot, token: r.access_token, refreshToken: r.refresh_token, expiresAt: Math.floor(this.now() / 1000) + r.expires_in } };
       await this.o.store.storeInstallation(next);
       this.o.log.info({ installation: id }, 'Slack token refreshed');
       return next;
