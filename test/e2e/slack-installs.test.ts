@@ -207,4 +207,21 @@ agents:
     expect(root.token).toMatch(/^xoxb-rotating-r\d+$/);
     expect(tokensIn('C0A')).toEqual(new Set([root.token]));
   });
+
+  it('reads a thread back with its own workspace\'s token after an ambiguous failure, and does not post twice', async () => {
+    w = await startInstallWorld(TWO);
+    const { fake } = w;
+    await w.install('code-a', A);
+    await w.install('code-b', B);
+    const chat = await startChat('desk-b', 'first');
+    const tsB = await rootIn('C0B');
+    await fake.waitFor((c) => c.args.channel === 'C0B' && c.args.thread_ts === tsB && String(c.args.text).includes('first'));
+    // The next post is stored by Slack, but its answer is lost (a 500).
+    fake.failNext('chat.postMessage', { status: 500, stored: true });
+    expect((await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'second' } })).status).toBe(202);
+    const readBack = await fake.waitFor((c) => c.method === 'conversations.replies' && c.args.channel === 'C0B', 10_000);
+    expect(readBack.token).toBe(B.token);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.messages('C0B').filter((m) => m.text?.includes('second'))).toHaveLength(1);
+  });
 });
