@@ -138,6 +138,11 @@ describe('Slack installs into several workspaces', () => {
     expect(b.status).toBe(409);
     expect(b.body.error.code).toBe('queue_unavailable');
     expect((await startChat('desk-a', 'hello')).status).toBe(201);
+    // Events from the refused workspace find no token: nothing is answered there.
+    const calls = fake.calls().length;
+    expect((await w.from('T0B', 'E0ORG').event({ type: 'app_home_opened', user: 'U0BOB', tab: 'home', channel: 'D0BOB' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.calls().slice(calls).filter((c) => c.method === 'views.publish')).toEqual([]);
   });
 
   it('serves every workspace of an organisation from one org-wide install, by enterprise and team id', async () => {
