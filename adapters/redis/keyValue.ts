@@ -36,7 +36,7 @@ export class RedisKeyValue implements KeyValue {
   async addMember(key: string, member: string): Promise<void> {
     await this.redis.sadd(this.k(key), member);
   }
-  async removeMember(key: string, member: string): Promise<void> {
-    await this.redis.srem(this.k(key), member);
+  async removeMember(key: string, member: string): Promise<boolean> {
+    return (await this.redis.srem(this.k(key), member)) > 0;
   }
 }

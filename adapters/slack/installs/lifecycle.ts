@@ -37,7 +37,7 @@ export class InstallLifecycle {
     if (!found) return; // gone already (the other of the two events, or a retry)
     const id = installationId(found);
     const { queues, agents } = await this.servedBy(id);
-    await this.store.delete(id);
+    if (!(await this.store.delete(id))) return; // the other event (or instance) removed it
     await this.store.markPaused(id, queues);
     this.log.warn({ installation: id, queues }, 'Slack uninstalled: its queues take no new chats until it is installed again');
     await tellSupervisors(this.ctx, queues, true, `removed:${id}:${this.ctx.now()}`, (platform, agent) => platform !== SLACK || !agents.has(agent.id));

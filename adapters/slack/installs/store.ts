@@ -67,9 +67,11 @@ export class InstallationRecords implements InstallationStore {
     if (found) await this.delete(installationId(found));
   }
 
-  async delete(id: string): Promise<void> {
-    await this.kv.removeMember(this.ids, id);
+  /** Deletes an installation; true for the one caller that did (app_uninstalled and tokens_revoked come together). */
+  async delete(id: string): Promise<boolean> {
+    const listed = await this.kv.removeMember(this.ids, id);
     await this.kv.remove(this.key(id));
+    return listed;
   }
 
   /** The installation with this id; undefined when none (or when it cannot be read as one). */

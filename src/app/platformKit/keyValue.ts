@@ -14,5 +14,6 @@ export interface KeyValue {
   removeIf(key: string, value: string): Promise<boolean>;
   members(key: string): Promise<string[]>;
   addMember(key: string, member: string): Promise<void>;
-  removeMember(key: string, member: string): Promise<void>;
+  /** True when the member was there (the one caller that removed it, across instances). */
+  removeMember(key: string, member: string): Promise<boolean>;
 }
