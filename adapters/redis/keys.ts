@@ -64,6 +64,12 @@ export const globalKeys = (prefix: string) => ({
   refs: `${prefix}:refs`,
   dirty: `${prefix}:dirty`,
   away: `${prefix}:away`,
+  /** When each agent last set Available by hand (README "Availability"). */
+  availableAt: `${prefix}:away:at`,
+  /** What each platform last said of each agent (`platform:agentId` → record). */
+  presence: `${prefix}:presence`,
+  /** Which instance polls a platform's presence now. */
+  presenceLead: (platform: string) => `${prefix}:presence:lead:${platform}`,
   /** A queue's last waits (ms), newest first. */
   waits: (queueId: string) => `${prefix}:waits:${queueId}`,
   /** When auto routing last gave each agent a chat. */

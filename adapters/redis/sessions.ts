@@ -118,8 +118,8 @@ export class RedisSessions implements SessionStore {
     await withScripts(this.redis).setMirror(this.k(sessionId).session, JSON.stringify(MirrorSchema.parse(mirror)));
   }
 
-  async setAvailable(agentId: string, available: boolean) {
-    if (available) await this.redis.srem(this.g.away, agentId);
+  async setAvailable(agentId: string, available: boolean, at?: number) {
+    if (available) await this.redis.multi().srem(this.g.away, agentId).hset(this.g.availableAt, agentId, at ?? Date.now()).exec();
     else await this.redis.sadd(this.g.away, agentId);
   }
 

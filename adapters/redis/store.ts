@@ -5,6 +5,7 @@ import { RedisDeliveries } from './deliveries.js';
 import { RedisInvites } from './invites.js';
 import { RedisLinks } from './links.js';
 import { RedisLists } from './lists.js';
+import { RedisPresence } from './presence.js';
 import { quiet } from './records.js';
 import { RedisSessions } from './sessions.js';
 import { RedisTranscript } from './transcript.js';
@@ -20,4 +21,5 @@ export const redisStore = (redis: RedisClient, prefix: string, log: Logger = qui
   transcript: new RedisTranscript(redis, prefix, log),
   links: new RedisLinks(redis, prefix),
   deliveries: new RedisDeliveries(redis, prefix),
+  presence: new RedisPresence(redis, prefix, log),
 });

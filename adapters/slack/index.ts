@@ -10,6 +10,7 @@ import { Sealer } from './installs/seal.js';
 import { SignedStateStore } from './installs/state.js';
 import { InstallationRecords } from './installs/store.js';
 import { SlackPeople } from './people.js';
+import { SlackPresence } from './presence.js';
 import { registerCommands } from './receiver/commands.js';
 import { registerHome } from './receiver/home.js';
 import { registerInteractions } from './receiver/interactions.js';
@@ -35,6 +36,7 @@ export interface SlackEnv {
   SLACK_APP_TOKEN?: string | undefined;
   SLACK_API_URL: string;
   SLACK_COMMAND: string;
+  PRESENCE_SLACK_PER_MINUTE: number;
   /** "Add to Slack" (README "Install into several workspaces"). */
   PUBLIC_URL: string;
   SLACK_CLIENT_ID?: string | undefined;
@@ -95,6 +97,7 @@ export function slackModule(env: SlackEnv): PlatformFactory {
 
     return {
       platform: new SlackPlatform(workspaces, people, ctx.log, env.SLACK_API_URL, ctx.files.store),
+      presence: new SlackPresence(workspaces, people, env.PRESENCE_SLACK_PER_MINUTE),
       mount: (server) => {
         if (oauth && lifecycle && infra) {
           mountInstall(server, {

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { DirectoryHolder } from './directory.js';
+import type { AvailabilityMode } from '../domain/availability.js';
 import type { Files } from './files.js';
 import type { Delivery } from './delivery/delivery.js';
 import type { PlatformPort } from './ports.js';
 import type { AppendResult, Store } from './store.js';
 import type { ArchiveFeed, RecordStore } from './record/port.js';
+import type { EmailJobs, EndUserStore, Mailer } from './endUsers/port.js';
+import type { IdentitySettings } from './endUsers/identity.js';
 
 /** Schedules and cancels invite expiry (BullMQ delayed jobs in production). */
 /** Delayed work that must happen on time whatever else is busy: invite expiry, unanswered chats. */
@@ -43,6 +46,8 @@ export interface AppMetrics {
   inviteOutcome(outcome: 'created' | 'resent' | 'accepted' | 'rejected' | 'expired' | 'cancelled'): void;
   /** A chat ended unanswered (it waited WAITING_TIMEOUT_SECONDS). */
   unanswered(): void;
+  /** A continuation email job's outcome (README "Email"). */
+  emailed?(outcome: 'sent' | 'none' | 'present' | 'later'): void;
 }
 
 /**
@@ -69,6 +74,12 @@ export interface Settings {
   waitingTimeoutMs: number;
   /** How long a new chat waits for the record to say whether its end user chatted before (the root card's line). */
   historyLookupMs: number;
+  /** README "Availability": the default mode, the grace, and the owner-away requeue (0: off). */
+  availability: { mode: AvailabilityMode; graceMs: number; requeueMs: number };
+  /** Verified end users (IDENTITY_SECRET, IDENTITY_SECRET_PREVIOUS, REQUIRE_IDENTITY). */
+  identity: IdentitySettings;
+  /** EMAIL_AFTER_SECONDS: how long an end user is away before an answer goes by email. */
+  emailAfterMs: number;
 }
 
 /** Everything a use case needs; built once by the composition root. */
@@ -91,4 +102,8 @@ export interface AppContext {
   record: RecordStore;
   archive: ArchiveFeed;
   recordJobs: RecordJobs;
+  /** End users' side state: verified users' chats, their streams' last sighting, email claims. */
+  endUsers: EndUserStore;
+  /** Email continuation; absent without SMTP_URL (nothing is emailed). */
+  mail?: { mailer: Mailer; jobs: EmailJobs };
 }

@@ -12,6 +12,9 @@ import type { AppContext } from './context.js';
 import type { Effect } from './ports.js';
 import type { Writes } from './store.js';
 import { notFound, Refused } from './errors.js';
+import { awayAgents } from './availability.js';
+import { say } from './wording/index.js';
+import { sourceWord } from './surfaces/availability.js';
 import { commit, joinAs, joinWrites, loadSession, memberOf } from './sessions.js';
 import type { Candidate } from './surfaces/invites.js';
 import { type SessionView, sessionView } from './views.js';
@@ -49,7 +52,7 @@ export async function searchableAgents(ctx: AppContext, session: Session, search
 export async function inviteCandidates(ctx: AppContext, sessionId: string, inviterId: string, query: string, limit = 20, kind: 'invite' | 'transfer' = 'invite'): Promise<Candidate[]> {
   const may = kind === 'transfer' ? mayBeOffered : mayBeInvited;
   const session = await loadSession(ctx, sessionId);
-  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), ctx.store.sessions.awayAgentIds()]);
+  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), awayAgents(ctx)]);
   const inQueue = await searchableAgents(ctx, session, inviterId, members);
   return searchAgents(inQueue, query, limit).map((agent) => ({
     agent,
@@ -58,7 +61,13 @@ export async function inviteCandidates(ctx: AppContext, sessionId: string, invit
       inviteeMember: members.find((m) => m.agentId === agent.id),
       pendingForInvitee: invites.some((i) => i.status === 'pending' && i.inviteeId === agent.id),
     }),
-  })).map((c): Candidate => (c.verdict.ok ? c : { ...c, reason: Refused.from(c.verdict).message }));
+  })).map((c): Candidate => {
+    if (c.verdict.ok) return c;
+    // Away by presence says which platform shows them offline: "Away (Slack)".
+    const source = c.verdict.code === 'away' ? away.get(c.agent.id) : undefined;
+    const reason = source && source !== 'manual' ? say('refusal.away.source', { name: c.agent.firstName, source: sourceWord(source) }) : Refused.from(c.verdict).message;
+    return { ...c, reason };
+  });
 }
 
 export interface InviteInput {
@@ -71,7 +80,7 @@ export interface InviteInput {
 
 /** What the eligibility rules need to know about a chat's people. */
 async function eligibilityOf(ctx: AppContext, sessionId: string) {
-  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), ctx.store.sessions.awayAgentIds()]);
+  const [members, invites, away] = await Promise.all([ctx.store.sessions.members(sessionId), ctx.store.invites.list(sessionId), awayAgents(ctx)]);
   return {
     members, invites,
     about: (agent: Agent | undefined, agentId: string) => ({

@@ -27,7 +27,22 @@ export async function release(ctx: AppContext, sessionId: string, agentId: strin
   return requeue(ctx, sessionId, agentId);
 }
 
-async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQueue?: string): Promise<Session> {
+/**
+ * The owner has been offline (by presence, `source` the platform) for OWNER_AWAY_REQUEUE_SECONDS
+ * while the end user waits for an answer (README "Availability"): the chat goes back to its
+ * queue, its thread says why, and its queue's supervisors get the card with Accept.
+ */
+export async function releaseAway(ctx: AppContext, sessionId: string, ownerId: string, source: string): Promise<Session> {
+  const session = await requeue(ctx, sessionId, ownerId, undefined, source);
+  const now = ctx.now();
+  // Marked escalated so the supervisors' card follows the chat; one escalated before keeps its cards, refreshed.
+  await commit(ctx, sessionId, ctx.store.sessions.escalate(sessionId, now, { entries: [], effects: [{ type: 'session.escalated', sessionId }] })).catch((err: unknown) => {
+    if (!(err instanceof Refused)) throw err;
+  });
+  return session;
+}
+
+async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQueue?: string, awaySource?: string): Promise<Session> {
   const session = await loadSession(ctx, sessionId);
   const queue = toQueue === undefined ? undefined : { id: toQueue, known: ctx.directory.get().queue(toQueue) !== undefined };
   const v = mayRequeue(session, await memberOf(ctx, sessionId, agentId), toQueue ? 'transfer' : 'release', queue);
@@ -39,7 +54,7 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
       { kind: 'status', ts: now, visibility: 'public', status: 'waiting' },
       toQueue
         ? { kind: 'event', ts: now, visibility: 'agents', event: 'moved', by: agentId, about: toQueue, from: session.queueId }
-        : { kind: 'event', ts: now, visibility: 'agents', event: 'released', by: agentId },
+        : { kind: 'event', ts: now, visibility: 'agents', event: 'released', by: agentId, ...(awaySource ? { about: awaySource } : {}) },
     ],
     effects: [
       { type: 'session.changed', sessionId },

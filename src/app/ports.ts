@@ -116,3 +116,29 @@ export class AmbiguousError extends Error {
     this.name = 'AmbiguousError';
   }
 }
+
+/**
+ * A platform's presence (README "Availability"), asked by the presence poller
+ * (src/app/presence.ts): who of these agents it shows online. One call per `batch` agents,
+ * at most `perMinute` calls a minute.
+ */
+export interface PresenceSource {
+  readonly platform: string;
+  readonly perMinute: number;
+  readonly batch: number;
+  /** Whether the agent may have an account here to ask about. */
+  covers(agent: Agent): boolean;
+  /**
+   * Online or not, per agent id; agents it cannot place are left out. Throws RetryLaterError
+   * (slow down), PresenceDenied (no permission: its agents stay manual), or any error.
+   */
+  check(agents: readonly Agent[]): Promise<Map<string, boolean>>;
+}
+
+/** The platform refuses presence (no consent, a missing scope): polling it is pointless until someone fixes that. */
+export class PresenceDenied extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PresenceDenied';
+  }
+}

@@ -2,6 +2,7 @@ import { isAgent, type Queue } from '../domain/directory.js';
 import { pickAgent, type RoutingCandidate } from '../domain/routing.js';
 import type { AppContext, Router } from './context.js';
 import { Refused } from './errors.js';
+import { awayAgents } from './availability.js';
 import { accept } from './sessions.js';
 
 /**
@@ -47,7 +48,7 @@ export function autoRouter(ctx: () => AppContext): Router {
 async function candidatesOf(ctx: AppContext, queue: Queue): Promise<RoutingCandidate[]> {
   const agents = ctx.directory.get().agentsOf(queue.id).filter(isAgent);
   const [away, last, owned] = await Promise.all([
-    ctx.store.sessions.awayAgentIds(),
+    awayAgents(ctx),
     ctx.store.sessions.lastAssigned(agents.map((a) => a.id)),
     Promise.all(agents.map((a) => ctx.store.lists.count('owns', a.id))),
   ]);

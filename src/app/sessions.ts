@@ -1,18 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Agent, Queue } from '../domain/directory.js';
 import { type Action, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
-import { type EndUser, makeRef, type Member, type Session } from '../domain/session.js';
+import { type EndUser, makeRef, type Member, type Session, type SessionContext } from '../domain/session.js';
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
-import { assertOpen } from './hours.js';
 import { assertAvailable } from './installs.js';
+import { assertMayStart } from './endUsers/offline.js';
+import { agentWrote, rememberVerified } from './endUsers/continuation.js';
+import { mayCloseOffline } from '../domain/policy.js';
 import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
 import { type LineContext } from './surfaces/lines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
+import { awayAgents } from './availability.js';
 import { pastChats } from './record/history.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -76,22 +79,40 @@ const changed = (sessionId: string): Effect => ({ type: 'session.changed', sessi
  * A new chat in a queue. `admit` runs once the queue is known and open, before anything is
  * stored (the HTTP edge counts new chats there: unknown and closed queues are not counted).
  */
-export async function createSession(ctx: AppContext, input: { queueId: string; user: EndUser; text?: string | undefined }, admit?: (queue: Queue) => Promise<void>) {
+export interface NewChat {
+  queueId: string;
+  user: EndUser;
+  text?: string | undefined;
+  /** Set when identities are checked (IDENTITY_SECRET): whether the host site's hash was good. */
+  verified?: boolean | undefined;
+  context?: SessionContext | undefined;
+  /** An offline message (README "Offline messages"): kept for the queue while nobody is there. */
+  offline?: boolean | undefined;
+}
+
+export async function createSession(ctx: AppContext, input: NewChat, admit?: (queue: Queue) => Promise<void>) {
   const queue = ctx.directory.get().queue(input.queueId);
   if (!queue) throw Refused.of('unknown_queue', { queue: input.queueId });
   const now = ctx.now();
-  assertOpen(queue, now);
+  const offline = input.offline === true;
+  await assertMayStart(ctx, queue, now, offline);
   await assertAvailable(ctx, queue);
   await admit?.(queue);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
   // Whether they have chatted before (the root card says so): asked of the record meanwhile, briefly.
   const [home, history] = await Promise.all([channels.length > 0 ? ctx.store.deliveries.claimLeastLoaded(channels) : undefined, pastChats(ctx, input.user.email, now)]);
-  const session: Session = { id: ctx.store.sessions.newId(home), ref: makeRef(randomBytes(6)), queueId: queue.id, status: 'waiting', endUser: input.user, createdAt: now, ...(history ? { history } : {}) };
+  const session: Session = {
+    id: ctx.store.sessions.newId(home), ref: makeRef(randomBytes(6)), queueId: queue.id, status: offline ? 'offline' : 'waiting', endUser: input.user, createdAt: now, ...(history ? { history } : {}),
+    ...(input.verified !== undefined ? { verified: input.verified } : {}), ...(input.context ? { context: input.context } : {}), ...(offline ? { offline: true as const } : {}),
+  };
   const token = randomBytes(32).toString('base64url');
-  const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: 'waiting' }];
+  const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: session.status }];
   if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
   await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), home, { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
+  await rememberVerified(ctx, session);
+  // An offline message waits for someone to reply: no timers, no routing (nobody is there).
+  if (offline) return { session, token };
   await Promise.all([
     ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs) : undefined,
     queue.escalateAfterSeconds ? ctx.timers.scheduleEscalation(session.id, now + queue.escalateAfterSeconds * 1000) : undefined,
@@ -102,7 +123,7 @@ export async function createSession(ctx: AppContext, input: { queueId: string; u
 
 export async function accept(ctx: AppContext, sessionId: string, agent: Agent | undefined) {
   const session = await loadSession(ctx, sessionId);
-  const available = agent ? !(await ctx.store.sessions.awayAgentIds()).has(agent.id) : false;
+  const available = agent ? !(await awayAgents(ctx)).has(agent.id) : false;
   const v = mayAccept(session, agent, available);
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_agent' } : v);
   const now = ctx.now();
@@ -115,14 +136,19 @@ export async function accept(ctx: AppContext, sessionId: string, agent: Agent | 
     // The owner reads the chat where they work: its channel there, else their 1:1.
     effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
   }));
-  await Promise.all([ctx.timers.cancelUnanswered(sessionId), ctx.timers.cancelEscalation(sessionId), ctx.store.sessions.recordWait(session.queueId, now - session.createdAt)]);
+  // An offline message's wait is nobody's queue time: it is not in the estimate.
+  await Promise.all([ctx.timers.cancelUnanswered(sessionId), ctx.timers.cancelEscalation(sessionId), session.status === 'waiting' ? ctx.store.sessions.recordWait(session.queueId, now - session.createdAt) : undefined]);
   announceSoon(ctx, session.queueId);
 }
 
 /** Ends a chat: by the owner (agentId) or by the end user (agentId undefined). Cancels pending invites. */
 export async function endSession(ctx: AppContext, sessionId: string, agentId: string | undefined) {
   const session = await loadSession(ctx, sessionId);
-  if (agentId !== undefined) {
+  if (agentId !== undefined && session.status === 'offline') {
+    // Close on an offline message: any agent of its queue (no one owns it yet).
+    const v = mayCloseOffline(session, ctx.directory.get().agent(agentId));
+    if (!v.ok) throw Refused.from(v);
+  } else if (agentId !== undefined) {
     const v = mayAct(session, await memberOf(ctx, sessionId, agentId), 'end');
     if (!v.ok) throw Refused.from(v);
   } else if (session.status === 'ended') {
@@ -206,7 +232,7 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   const sessionId = session.id;
   const now = ctx.now();
   const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text, ...(clientMessageId ? { clientMessageId } : {}) };
-  const r = await appendLines(ctx, sessionId, ['waiting', 'active'], [body], lineContextOf(ctx, session), { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog });
+  const r = await appendLines(ctx, sessionId, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog });
   const id = r.ids[0] ?? '';
   const stored = r.duplicate ? await ctx.store.transcript.entry(sessionId, id) : undefined;
   // A repeat's entry is the message it repeats.
@@ -218,7 +244,7 @@ export async function userFile(ctx: AppContext, session: Session, file: FileRef)
   await ctx.files.links.ready();
   const now = ctx.now();
   const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text: file.name, file };
-  const r = await appendLines(ctx, session.id, ['waiting', 'active'], [body], lineContextOf(ctx, session), { maxBacklog: ctx.settings.maxBacklog });
+  const r = await appendLines(ctx, session.id, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), { maxBacklog: ctx.settings.maxBacklog });
   return { id: r.ids[0] ?? '', ...body } as TranscriptEntry;
 }
 
@@ -249,6 +275,8 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
     authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
   };
   const [id = ''] = (await appendLines(ctx, r.sessionId, ['active'], [body], lineContextOf(ctx, session), { origin: r.origin })).ids;
+  // An answer the end user may not be there to read goes by email too (README "Email").
+  if (decision.visibility === 'public') await agentWrote(ctx, session, now);
   return { entry: { id, ...body } as MessageEntry, withheld: decision.withheld === true };
 }
 
@@ -292,7 +320,7 @@ export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<A
 }
 
 export async function setAvailability(ctx: AppContext, agentId: string, available: boolean) {
-  await ctx.store.sessions.setAvailable(agentId, available);
+  await ctx.store.sessions.setAvailable(agentId, available, ctx.now());
   if (available) ctx.router.agent(agentId);
 }
 

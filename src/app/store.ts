@@ -1,3 +1,4 @@
+import type { HandSet, PresenceRecord } from '../domain/availability.js';
 import type { Invite, InviteStatus } from '../domain/invite.js';
 import type { Listing, ListName } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
@@ -99,13 +100,15 @@ export interface SessionStore {
   members(sessionId: string): Promise<Member[]>;
   /** Adds a mirror, or replaces the one with its id. */
   setMirror(sessionId: string, mirror: Mirror): Promise<void>;
-  setAvailable(agentId: string, available: boolean): Promise<void>;
+  /** The agent's own toggle; `at`: when they set Available (presence counts its grace from then). */
+  setAvailable(agentId: string, available: boolean, at?: number): Promise<void>;
   /** How long the queue's last chats waited before someone took them (for the wait estimate). */
   recordWait(queueId: string, ms: number): Promise<void>;
   recentWaits(queueId: string): Promise<number[]>;
   /** When auto routing last gave each agent a chat (ties go to who waited longest). */
   lastAssigned(agentIds: string[]): Promise<Map<string, number>>;
   markAssigned(agentId: string, at: number): Promise<void>;
+  /** Hand-set Away only. Who is Away in effect (presence included) is awayAgents() in src/app/availability.ts. */
   awayAgentIds(): Promise<Set<string>>;
 }
 
@@ -236,8 +239,25 @@ export interface DeliveryStore {
   depth(): Promise<number>;
 }
 
+/**
+ * Availability (README "Availability"): what each platform last said of each agent, the
+ * agents' own toggle, and which instance polls a platform now. Shared by every instance.
+ */
+export interface PresenceStore {
+  /** Every agent's records and toggle, in one read. */
+  read(): Promise<{ presence: Map<string, PresenceRecord[]>; hand: Map<string, HandSet> }>;
+  /** Stores a platform's observations (agent id → record). */
+  write(platform: string, records: ReadonlyMap<string, PresenceRecord>): Promise<void>;
+  /** Forgets what a platform said (it lost consent): its agents go back to their toggle. */
+  forget(platform: string): Promise<void>;
+  /** Takes or keeps the right to poll `platform` for `ttlMs`; false while another instance has it. */
+  lead(platform: string, owner: string, ttlMs: number): Promise<boolean>;
+  resign(platform: string, owner: string): Promise<void>;
+}
+
 /** The store of record, as the use cases see it. */
 export interface Store {
+  presence: PresenceStore;
   lists: ListStore;
   sessions: SessionStore;
   invites: InviteStore;

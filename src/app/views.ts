@@ -4,6 +4,8 @@ import { type Invite, inviteSessionId } from '../domain/invite.js';
 import type { Listing } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
 import type { FileRef, MessageEntry } from '../domain/transcript.js';
+import type { AvailabilitySource } from '../domain/availability.js';
+import { availabilities } from './availability.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
 import type { SessionBundle } from './store.js';
@@ -48,12 +50,16 @@ export interface InviteView {
 export interface HomeView {
   agent: Agent;
   available: boolean;
+  /** What decided it: the agent's toggle (`manual`) or a platform's presence (README "Availability"). */
+  availabilitySource?: AvailabilitySource;
   invites: InviteView[];
   chats: SessionView[];
   /** Active chats of the queues the agent supervises; empty for non-supervisors. */
   monitoring: SessionView[];
   /** Waiting chats of the queues the agent supervises, oldest first; empty for non-supervisors. */
   waiting: SessionView[];
+  /** Offline messages of the queues the agent supervises, not yet replied to, oldest first (shown apart from live chats). */
+  offline?: SessionView[];
   /** For supervisors with a record: today's numbers of their queues (`unavailable` when it cannot be read now). */
   today?: TodayRow[] | 'unavailable';
 }
@@ -108,13 +114,14 @@ export async function inviteView(ctx: AppContext, invite: Invite, view?: Session
 export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView> {
   const lists = ctx.store.lists;
   const supervised = agent.queues.filter((q) => isSupervisorOf(agent, q));
-  const inQueues = (list: 'active' | 'waiting') => Promise.all(supervised.map(async (q) => (await lists.read(list, q)).map((id) => [q, id] as const))).then((all) => all.flat());
-  const [chatIds, inviteIds, monitoredIds, waitingIds, away] = await Promise.all([
+  const inQueues = (list: 'active' | 'waiting' | 'offline') => Promise.all(supervised.map(async (q) => (await lists.read(list, q)).map((id) => [q, id] as const))).then((all) => all.flat());
+  const [chatIds, inviteIds, monitoredIds, waitingIds, avail, offlineIds] = await Promise.all([
     lists.read('chats', agent.id),
     lists.read('invites', agent.id),
     inQueues('active'),
     inQueues('waiting'),
-    ctx.store.sessions.awayAgentIds(),
+    availabilities(ctx),
+    inQueues('offline'),
   ]);
   // An invite's id names its chat: the chat's view holds the invite as it stands now.
   const invited = inviteIds.flatMap((id) => {
@@ -122,7 +129,7 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     return sessionId ? [{ id, sessionId }] : [];
   });
   const views = new Map<string, SessionView>();
-  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...waitingIds.map(([, id]) => id), ...invited.map((i) => i.sessionId)])].map(async (id) => {
+  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...waitingIds.map(([, id]) => id), ...offlineIds.map(([, id]) => id), ...invited.map((i) => i.sessionId)])].map(async (id) => {
     const v = await sessionView(ctx, id).catch(() => undefined);
     if (v) views.set(id, v);
   }));
@@ -138,6 +145,8 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
   const monitoring = monitoredIds.flatMap(([q, id]) => check(id, { list: 'active', of: q, item: id }, (v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId)));
   const waiting = waitingIds.flatMap(([q, id]) => check(id, { list: 'waiting', of: q, item: id }, (v) => v.session.status === 'waiting' && isSupervisorOf(agent, v.session.queueId)))
     .sort((a, b) => a.session.createdAt - b.session.createdAt);
+  const offline = offlineIds.flatMap(([q, id]) => check(id, { list: 'offline', of: q, item: id }, (v) => v.session.status === 'offline' && isSupervisorOf(agent, v.session.queueId)))
+    .sort((a, b) => a.session.createdAt - b.session.createdAt);
   const pending = invited.flatMap((i) => {
     const now = views.get(i.sessionId)?.invites.find((x) => x.id === i.id);
     if (now?.status === 'pending' && now.inviteeId === agent.id) return [{ i: now, v: views.get(i.sessionId)! }];
@@ -148,11 +157,13 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
   const [invites, today] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent)]);
   return {
     agent,
-    available: !away.has(agent.id),
+    available: avail.of(agent.id).state === 'available',
+    availabilitySource: avail.of(agent.id).source,
     invites,
     chats,
     monitoring,
     waiting,
+    ...(offline.length > 0 ? { offline } : {}),
     ...(today ? { today } : {}),
   };
 }
@@ -167,8 +178,8 @@ async function todayOf(ctx: AppContext, agent: Agent): Promise<HomeView['today']
 }
 
 /** A supervisor's monitoring list: the help requests to them, and the waiting and the active chats of the queues they supervise. */
-export async function monitoringView(ctx: AppContext, agent: Agent): Promise<{ active: SessionView[]; waiting: SessionView[]; help: InviteView[] }> {
+export async function monitoringView(ctx: AppContext, agent: Agent): Promise<{ active: SessionView[]; waiting: SessionView[]; offline?: SessionView[]; help: InviteView[] }> {
   if (!isSupervisor(agent)) throw Refused.of('not_supervisor', undefined, 'not_supervisor.view');
   const home = await homeView(ctx, agent);
-  return { active: home.monitoring, waiting: home.waiting, help: home.invites.filter((iv) => iv.invite.kind === 'help') };
+  return { active: home.monitoring, waiting: home.waiting, ...(home.offline ? { offline: home.offline } : {}), help: home.invites.filter((iv) => iv.invite.kind === 'help') };
 }

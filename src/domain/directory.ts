@@ -15,6 +15,10 @@ const QueueCore = {
   escalateAfterSeconds: z.number().int().min(1).max(86_400).optional(),
   /** Business hours: while closed, new chats are refused. Absent: always open. */
   hours: HoursSchema.optional(),
+  /** Takes messages (with an email) while closed or while none of its agents is available. */
+  offline: z.boolean().optional(),
+  /** The end-user context attributes its root card shows, in this order. */
+  context: z.array(z.string().regex(/^[a-zA-Z0-9_.-]{1,40}$/, 'an attribute name: letters, digits, _ . -')).max(20).optional(),
 };
 
 const AgentCore = {
@@ -27,6 +31,8 @@ const AgentCore = {
   queues: z.array(z.string()).default([]),
   /** How many chats auto routing gives them at most (chats they own; invites and joins do not count). */
   maxChats: z.number().int().min(1).max(50).default(3),
+  /** manual: their own Available/Away toggle; presence: their platforms' presence too. Absent: AVAILABILITY_MODE. */
+  availability: z.enum(['manual', 'presence']).optional(),
 };
 
 /** A platform's own settings schemas for the directory. */

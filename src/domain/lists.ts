@@ -7,9 +7,10 @@ import type { Member, Session } from './session.js';
  * - `invites`: per agent, the invites waiting for their answer;
  * - `waiting`: per queue, the chats no one has taken yet, oldest first;
  * - `active`: per queue, the chats being answered (a supervisor's monitoring list);
- * - `owns`: per agent, the active chats they own (their load, for auto routing).
+ * - `owns`: per agent, the active chats they own (their load, for auto routing);
+ * - `offline`: per queue, the offline messages no one has replied to yet, oldest first.
  */
-export type ListName = 'chats' | 'invites' | 'waiting' | 'active' | 'owns';
+export type ListName = 'chats' | 'invites' | 'waiting' | 'active' | 'owns' | 'offline';
 
 export interface Listing {
   list: ListName;
@@ -25,7 +26,8 @@ export interface Listing {
 export function listingsOf(session: Session, members: readonly Member[], invites: readonly Invite[]): Listing[] {
   if (session.status === 'ended') return [];
   const at = session.createdAt;
-  const out: Listing[] = [{ list: session.status === 'waiting' ? 'waiting' : 'active', of: session.queueId, item: session.id, score: at }];
+  const list = session.status === 'waiting' || session.status === 'offline' ? session.status : 'active';
+  const out: Listing[] = [{ list, of: session.queueId, item: session.id, score: at }];
   for (const m of members) out.push({ list: 'chats', of: m.agentId, item: session.id, score: at });
   if (session.status === 'active' && session.ownerId) out.push({ list: 'owns', of: session.ownerId, item: session.id, score: at });
   for (const i of invites) if (i.status === 'pending') out.push({ list: 'invites', of: i.inviteeId, item: i.id, score: i.createdAt });

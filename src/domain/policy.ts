@@ -38,9 +38,18 @@ export const refuse = (code: string, params?: Refusal['params'], wording?: strin
 export function mayAccept(session: Session, agent: Agent | undefined, available: boolean): Verdict {
   if (!agent || !isAgent(agent)) return refuse('not_agent');
   if (!agent.queues.includes(session.queueId)) return refuse('other_queue');
+  // An offline message is taken by replying to it, whoever is around (being away does not matter: nobody was there).
+  if (session.status === 'offline') return allow;
   if (session.status !== 'waiting') return refuse('not_waiting', undefined, session.status === 'ended' ? 'ended' : undefined);
   if (!available) return refuse('away');
   return allow;
+}
+
+/** An offline message no one replied to is closed by any agent of its queue (it has no members yet). */
+export function mayCloseOffline(session: Session, agent: Agent | undefined): Verdict {
+  if (!agent || !isAgent(agent)) return refuse('not_agent');
+  if (!agent.queues.includes(session.queueId)) return refuse('other_queue');
+  return session.status === 'offline' ? allow : refuse('not_offline');
 }
 
 export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefined, action: Action): Verdict {

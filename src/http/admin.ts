@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import { bearer, equal } from './auth.js';
-import { sendError } from './errors.js';
+import { sendError } from '../app/platformKit/answer.js';
 
 export const ADMIN_QUEUES = '/admin/queues';
 const LOGIN = '/admin/login';

@@ -24,8 +24,11 @@ import { recordedChat, recordRoutes } from './record.js';
 import { ratingOf } from '../app/record/endUser.js';
 import type { Rating } from '../domain/record.js';
 import type { ChatCreationLimiter } from './rateLimit.js';
+import { checkIdentity } from '../app/endUsers/identity.js';
+import { continueChat, resumeVerified, streamBeat } from '../app/endUsers/continuation.js';
+import { takesOfflineNow } from '../app/endUsers/offline.js';
 import {
-  AgentAction, AgentMessage, AnswerBody, AssistBody, CreateSession, InviteBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicFile, type PublicInvite,
+  AgentAction, AgentMessage, AnswerBody, AssistBody, ContinueBody, CreateSession, InviteBody, ResumeBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicFile, type PublicInvite,
   type PublicQueue, type PublicSession, SessionId, TransferBody,
 } from './schemas.js';
 
@@ -39,7 +42,7 @@ export async function publicSession(ctx: AppContext, s: Session, rating?: Rating
   return {
     id: s.id, ref: s.ref, status: s.status,
     queue: { id: s.queueId, name: dir.queue(s.queueId)?.name ?? s.queueId },
-    user: s.endUser, agent: owner ? { name: owner.firstName } : null,
+    user: s.endUser, verified: s.verified === true, ...(s.context ? { context: s.context } : {}), agent: owner ? { name: owner.firstName } : null,
     createdAt: new Date(s.createdAt).toISOString(),
     ...(s.endReason ? { endReason: s.endReason } : {}),
     ...(standing ? waitFields(standing) : {}),
@@ -88,20 +91,48 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     res.json(document);
   });
 
-  r.get('/queues', (_req, res) => {
+  r.get('/queues', async (_req, res) => {
     const now = ctx.now();
-    res.json({ queues: ctx.directory.get().queues.map((q): PublicQueue => {
+    const queues = ctx.directory.get().queues;
+    // Who is away, read once (and only where a queue takes offline messages).
+    const away = queues.some((q) => q.offline) ? await ctx.store.sessions.awayAgentIds() : new Set<string>();
+    res.json({ queues: await Promise.all(queues.map(async (q): Promise<PublicQueue> => {
       const h = queueHours(q, now);
-      if (h.open) return { id: q.id, name: q.name, open: true };
-      return { id: q.id, name: q.name, open: false, ...(h.opensAt !== undefined ? { opensAt: new Date(h.opensAt).toISOString() } : {}), ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) };
-    }) });
+      // A queue taking offline messages says so, with its closed text (README "Offline messages").
+      const offline = (await takesOfflineNow(ctx, q, now, away)) ? { offline: true as const, ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) } : {};
+      if (h.open) return { id: q.id, name: q.name, open: true, ...offline };
+      return { id: q.id, name: q.name, open: false, ...(h.opensAt !== undefined ? { opensAt: new Date(h.opensAt).toISOString() } : {}), ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}), ...offline };
+    })) });
   });
 
   r.post('/sessions', async (req, res) => {
     const body = CreateSession.parse(req.body ?? {});
+    // A bad or missing identity is refused before anything is stored or counted (README "Verified end users").
+    const { id, hash, ...user } = body.user;
+    const { verified } = checkIdentity(ctx.settings.identity, { id, hash });
+    const identity = ctx.settings.identity.secrets.length > 0 ? { verified } : {};
     // Counted only once the queue exists and is open: made-up names must not fill Redis with counters.
-    const { session, token } = await sessions.createSession(ctx, { queueId: body.queue, user: body.user, text: body.text }, (q) => limiter.take(req.ip, q.id));
+    const { session, token } = await sessions.createSession(ctx, {
+      queueId: body.queue, user: verified && id ? { ...user, id } : user, text: body.text, ...identity, context: body.context, offline: body.offline,
+    }, (q) => limiter.take(req.ip, q.id));
     res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: await publicSession(ctx, session), token });
+  });
+
+  // A verified end user's open chat, from another device: a new token (an unverified one never resumes any chat).
+  r.post('/sessions/resume', async (req, res) => {
+    const { user } = ResumeBody.parse(req.body ?? {});
+    checkIdentity({ ...ctx.settings.identity, required: true }, user);
+    const { session, token } = await resumeVerified(ctx, user.id);
+    res.json({ session: await publicSession(ctx, session), token });
+  });
+
+  // The link of a continuation email: the chat, with a new token, while it is open.
+  r.post('/sessions/:id/continue', async (req, res) => {
+    const id = SessionId.safeParse(req.params.id);
+    const { sig } = ContinueBody.parse(req.body ?? {});
+    if (!id.success) throw Refused.credential('forbidden.continue');
+    const { session, token } = await continueChat(ctx, id.data, sig);
+    res.json({ session: await publicSession(ctx, session), token });
   });
 
   // Also once Redis has forgotten an ended chat: the record keeps it (and its token's hash).
@@ -315,8 +346,15 @@ async function streamEvents(ctx: AppContext, hub: EventHub, session: Session, re
   };
   const stop = await hub.watch(sessionId, (e) => (replaying ? buffered.push(e) : send(e)));
   const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+  // The end user is here while their stream is open: said now, every beat, and when it closes (README "Email").
+  const endUser = req.get('x-api-key') === undefined;
+  const seen = () => void (endUser ? ctx.endUsers.seen(sessionId, Date.now()).catch(() => undefined) : undefined);
+  const beat = setInterval(seen, streamBeat(ctx.settings.emailAfterMs));
+  seen();
   req.on('close', () => {
     clearInterval(ping);
+    clearInterval(beat);
+    seen();
     void stop();
   });
   res.write('retry: 2000\n\n');

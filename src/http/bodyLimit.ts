@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
-import { sendError } from './errors.js';
+import { sendError } from '../app/platformKit/answer.js';
 
 /** Slack and Bot Framework payloads are small; 1 MB is generous. */
 export const PLATFORM_BODY_LIMIT = 1024 * 1024;

@@ -70,6 +70,12 @@ export class ServiceMetrics implements AppMetrics {
     this.chatsUnanswered.inc();
   }
 
+  /** Continuation emails (README "Email"): sent, or why the job sent none. */
+  readonly emails = new Counter({ name: 'switchboard_continuation_emails_total', help: 'Continuation email jobs by outcome (sent, none, present, later)', labelNames: ['outcome'], registers: [this.registry] });
+  emailed(outcome: string): void {
+    this.emails.inc({ outcome });
+  }
+
   /** Transcript entry ids are Redis stream ids, which start with the time they were written. */
   delivered(entryId: string | undefined): void {
     if (!entryId) return;

@@ -3,6 +3,7 @@ import {
   AgentAction, AgentMessage, AnswerBody, AssistBody, CreatedAnswer, CreateSession, ErrorAnswer, FileAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
   MessagesAnswer, PostMessage, PromoteBody, QueuesAnswer, SessionAnswer, SessionId, TransferBody,
 } from './schemas.js';
+import { ContinueBody, ResumeBody } from './schemas.js';
 import { AgentReportAnswer, ErasureAnswer, ErasureBody, QueueReportAnswer, RatingAnswer, RatingBody, ReportQuery, TranscriptAnswer, TranscriptQuery } from './recordSchemas.js';
 
 type Auth = 'none' | 'token' | 'tokenOrUrl' | 'tokenOrSigned' | 'apiKey';
@@ -26,6 +27,8 @@ interface Operation {
 const OPERATIONS: Operation[] = [
   { method: 'get', path: '/queues', summary: 'The queues a chat can be started in', auth: 'none', ok: { status: 200, schema: QueuesAnswer, description: 'The queues' }, errors: [] },
   { method: 'post', path: '/sessions', summary: 'Start a chat', auth: 'none', body: CreateSession, ok: { status: 201, schema: CreatedAnswer, description: 'The new chat and its end-user token' }, errors: [404, 409, 413, 429] },
+  { method: 'post', path: '/sessions/resume', summary: 'A verified end user (user.id and its hash) opens their open chat from another device: a new token for it', auth: 'none', body: ResumeBody, ok: { status: 200, schema: CreatedAnswer, description: 'Their open chat and a new end-user token' }, errors: [401, 404] },
+  { method: 'post', path: '/sessions/:id/continue', summary: 'The link of a continuation email opens the chat: a new token for it, while it is open', auth: 'none', body: ContinueBody, ok: { status: 200, schema: CreatedAnswer, description: 'The chat and a new end-user token' }, errors: [403, 410] },
   { method: 'get', path: '/sessions/:id', summary: 'The chat as the end user sees it', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404] },
   { method: 'post', path: '/sessions/:id/messages', summary: 'Send an end-user message', auth: 'token', body: PostMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 403, 404, 409, 413, 429] },
   { method: 'get', path: '/sessions/:id/messages', summary: 'What the end user may see of the conversation', auth: 'token', ok: { status: 200, schema: MessagesAnswer, description: 'The messages and events' }, errors: [401, 403, 404] },
@@ -76,7 +79,7 @@ const security: Record<Auth, Array<Record<string, string[]>>> = {
 };
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'The request is invalid', 401: 'No or wrong credentials', 403: 'The credentials do not open this chat', 404: 'Not found', 409: 'Not possible in the chat\'s state',
+  400: 'The request is invalid', 401: 'No or wrong credentials', 403: 'The credentials do not open this chat', 404: 'Not found', 409: 'Not possible in the chat\'s state', 410: 'Gone: the chat has ended',
   413: 'Too large', 415: 'A kind of file that is not accepted, or one whose content does not match its name', 429: 'Too many requests (see Retry-After)', 503: 'Temporarily unavailable (Redis); try again shortly',
 };
 

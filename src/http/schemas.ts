@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InviteAnswer, InviteKind, InviteMode, InviteStatus, Note as NoteText } from '../domain/invite.js';
-import { EndUserSchema, SessionStatus } from '../domain/session.js';
+import { ContextSchema, EndUserSchema, SessionStatus } from '../domain/session.js';
 
 /**
  * The end-user API's shapes: requests are validated with these, answers are built to
@@ -13,8 +13,22 @@ const AgentId = z.string().min(1).max(64);
 export const SessionId = z.string().regex(/^[A-Za-z0-9_.-]{8,40}$/, 'a session id');
 export const InviteId = z.string().regex(/^[A-Za-z0-9_.-]{8,40}~[A-Za-z0-9_-]{4,20}$/, 'an invite id');
 
-export const CreateSession = z.object({ queue: z.string().min(1).max(64), user: EndUserSchema, text: Text.optional() }).strict()
-  .meta({ description: 'A new chat in a queue, with the end user\'s first message if any.' });
+/** The host site's id for the user, and its signature: hex(HMAC-SHA256(IDENTITY_SECRET, id)). */
+const UserId = z.string().min(1).max(128);
+const IdentityHash = z.string().regex(/^[0-9a-fA-F]{64}$/, 'the hex HMAC-SHA256 of user.id');
+export const NewUser = EndUserSchema.extend({ id: UserId.optional(), hash: IdentityHash.optional() }).strict();
+export const CreateSession = z.object({
+  queue: z.string().min(1).max(64), user: NewUser, text: Text.optional(),
+  context: ContextSchema.optional().meta({ description: 'Where the end user is (pageUrl, referrer: http(s) URLs) and what the host site knows (at most 20 attributes; keys ^[a-zA-Z0-9_.-]{1,40}$; values at most 200 characters).' }),
+  offline: z.literal(true).optional().meta({ description: 'An offline message, for a queue with offline: true while it is closed or nobody is available: needs user.email and text.' }),
+}).strict()
+  .refine((b) => !b.offline || b.user.email !== undefined, { path: ['user', 'email'], message: 'an offline message needs an email, so the answer can reach you' })
+  .refine((b) => !b.offline || b.text !== undefined, { path: ['text'], message: 'an offline message needs its text' })
+  .meta({ description: 'A new chat in a queue, with the end user\'s first message if any; with user.id and user.hash, a verified one.' });
+export const ResumeBody = z.object({ user: z.object({ id: UserId, hash: IdentityHash }).strict() }).strict()
+  .meta({ description: 'A verified end user opens their open chat from another device or browser: a new token for it.' });
+export const ContinueBody = z.object({ sig: z.string().min(1).max(200) }).strict()
+  .meta({ description: 'The signature of an email\'s link back into the chat: a new token for it, while the chat is open.' });
 export const PostMessage = z.object({ text: Text, clientMessageId: z.string().min(1).max(100).optional() }).strict()
   .meta({ description: 'An end-user message; a repeated clientMessageId answers with the first message.' });
 export const AgentAction = z.object({ agentId: AgentId }).strict();
@@ -46,6 +60,8 @@ export const PublicSession = z.object({
   id: z.string(), ref: z.string(), status: SessionStatus,
   queue: z.object({ id: z.string(), name: z.string() }),
   user: EndUserSchema,
+  verified: z.boolean().meta({ description: 'Whether the host site signed the end user (user.id with a good hash).' }),
+  context: ContextSchema.optional(),
   agent: z.object({ name: z.string() }).nullable(),
   createdAt: z.string().meta({ format: 'date-time' }),
   queuePosition: z.number().int().min(1).optional().meta({ description: 'While waiting: the place in the queue, from 1.' }),
@@ -93,7 +109,8 @@ export const QueuesAnswer = z.object({
     id: z.string(), name: z.string(),
     open: z.boolean().meta({ description: 'Whether the queue takes new chats now (its business hours).' }),
     opensAt: z.string().optional().meta({ format: 'date-time', description: 'While closed: when it opens next (absent when it never does).' }),
-    closedMessage: z.string().optional().meta({ description: 'While closed: what the queue says to people who come.' }),
+    closedMessage: z.string().optional().meta({ description: 'While closed (or taking offline messages): what the queue says to people who come.' }),
+    offline: z.literal(true).optional().meta({ description: 'It takes offline messages now (closed, or nobody available): the widget offers "Leave a message".' }),
   })),
 });
 export type PublicQueue = z.infer<typeof QueuesAnswer>['queues'][number];

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_ONLINE, GRAPH_AVAILABILITIES } from '../domain/availability.js';
 import { Directory, type DirectorySections, directorySchema } from '../domain/directory.js';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
@@ -103,6 +104,23 @@ export const EnvSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+    // Availability from presence (README "Availability").
+    AVAILABILITY_MODE: z.enum(['manual', 'presence']).default('manual'),
+    PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+    PRESENCE_SLACK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(40),
+    PRESENCE_ONLINE: z.string().transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(GRAPH_AVAILABILITIES, `one of ${GRAPH_AVAILABILITIES.join(', ')}`)).min(1))
+      .default([...DEFAULT_ONLINE]),
+    OWNER_AWAY_REQUEUE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    GRAPH_API_URL: z.url().default('https://graph.microsoft.com/v1.0/'),
+    MICROSOFT_AUTHORITY_URL: z.url().default('https://login.microsoftonline.com/'),
+    // Verified end users and email continuation (README "Verified end users", "Email").
+    IDENTITY_SECRET: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+    IDENTITY_SECRET_PREVIOUS: z.string().min(16, 'at least 16 characters').optional(),
+    REQUIRE_IDENTITY: flag.default(false),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+    MAIL_FROM: z.string().min(3).max(254).optional(),
+    EMAIL_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(120),
     // Installs (README "Install into several workspaces"): Slack OAuth v2 and several Teams tenants.
     SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, 'a Slack client id such as 1234567890.1234567890').optional(),
     SLACK_CLIENT_SECRET: z.string().min(1).optional(),
@@ -131,6 +149,8 @@ function crossChecks(e: Record<string, string | undefined>): string[] {
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) out.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
   if (e.WEB_CONCURRENCY && Number(e.WEB_CONCURRENCY) > 1 && !e.DATABASE_URL) out.push('WEB_CONCURRENCY: more than one process needs DATABASE_URL (the embedded PGlite serves one process)');
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) out.push('MicrosoftAppTenantId: required for a SingleTenant app');
+  if (e.REQUIRE_IDENTITY && ['true', '1', 'yes'].includes(e.REQUIRE_IDENTITY) && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with REQUIRE_IDENTITY=true');
+  if (e.IDENTITY_SECRET_PREVIOUS && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with IDENTITY_SECRET_PREVIOUS');
   if (e.SLACK_CLIENT_ID) {
     // OAuth installs: every installation brings its own token, so a fixed one would be ambiguous.
     if (e.SLACK_BOT_TOKEN) out.push('SLACK_BOT_TOKEN: leave it unset with SLACK_CLIENT_ID (installs bring their own tokens)');

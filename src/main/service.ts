@@ -21,10 +21,13 @@ import { timeWaitingChats } from '../app/sessions.js';
 import { autoRouter, sweepRouting } from '../app/routing.js';
 import type { AppContext } from '../app/context.js';
 import type { PlatformPort } from '../app/ports.js';
+import { PresencePoller } from '../app/presence.js';
+import { availabilities } from '../app/availability.js';
+import { presenceMetrics } from '../http/presenceMetrics.js';
 import type { PlatformFactory, PlatformModule } from '../app/platformKit/module.js';
 import type { Env } from './config.js';
 import { DirectoryHolder } from '../app/directory.js';
-import type { Directory } from '../domain/directory.js';
+import { type Directory, isAgent } from '../domain/directory.js';
 import { EventHub } from '../http/eventHub.js';
 import { createLogger } from './log.js';
 import { ServiceMetrics } from '../http/metrics.js';
@@ -36,6 +39,9 @@ import { RecordQueue, startRecordWorker } from '../../jobs/record.js';
 import { Archiver } from '../app/record/archiver.js';
 import { reconcile, reconcileAll } from '../app/record/reconcile.js';
 import { recordMetrics } from '../http/recordMetrics.js';
+import { RedisEndUsers } from '../../adapters/redis/endUsers.js';
+import { SmtpMailer } from '../../adapters/smtp/mailer.js';
+import { EmailQueue, startEmailWorker } from '../../jobs/email.js';
 
 export interface ServiceOptions {
   env: Env;
@@ -59,6 +65,8 @@ export interface Service {
   metrics: ServiceMetrics;
   redis: RedisClient;
   modules: PlatformModule[];
+  /** One per platform with presence; only the instance holding a platform's lease calls it. */
+  presence: PresencePoller[];
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
   reloadDirectory(next: Directory): void;
@@ -90,7 +98,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const outbox = new OutboxQueue(bull, prefix);
   const homes = new HomeQueue(bull, prefix);
   const recordJobs = new RecordQueue(bull, prefix);
-  const queues = [timers.queue, outbox.queue, homes.queue, recordJobs.queue];
+  // Email continuation only with SMTP_URL (README "Email"): without it nothing is emailed.
+  const mailer = env.SMTP_URL ? new SmtpMailer(env.SMTP_URL, env.MAIL_FROM, env.PUBLIC_URL) : undefined;
+  const emailJobs = mailer ? new EmailQueue(bull, prefix) : undefined;
+  const queues = [timers.queue, outbox.queue, homes.queue, recordJobs.queue, ...(emailJobs ? [emailJobs.queue] : [])];
   // The record (README "The record"): commits mark their chat for the archiver, which writes it off the relay's path.
   const record = o.record === false ? noRecord : openRecord(o.record ?? (env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR }), log);
   // The archiver reads on a connection of its own: its bursts never queue ahead of the relay's commands.
@@ -114,7 +125,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250 },
+    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250,
+      availability: { mode: env.AVAILABILITY_MODE, graceMs: env.PRESENCE_GRACE_SECONDS * 1000, requeueMs: env.OWNER_AWAY_REQUEUE_SECONDS * 1000 },
+      identity: { secrets: [env.IDENTITY_SECRET, env.IDENTITY_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)), required: env.REQUIRE_IDENTITY },
+      emailAfterMs: env.EMAIL_AFTER_SECONDS * 1000 },
     now: o.now ?? Date.now,
     files: {
       store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,
@@ -122,6 +136,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       links: new FileLinks(env.PUBLIC_URL, () => store.links.rememberOnce('secret:file-links', randomBytes(32).toString('base64url')), o.now ?? Date.now),
     },
     record, archive, recordJobs,
+    endUsers: new RedisEndUsers(redis, prefix),
+    ...(mailer && emailJobs ? { mail: { mailer, jobs: emailJobs } } : {}),
   };
   // Loaded now so signing a link never waits; with Redis down, when first needed.
   void ctx.files.links.ready().catch(() => undefined);
@@ -135,6 +151,16 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
 
   const web = env.ROLE !== 'worker';
   const working = env.ROLE !== 'web';
+  // Workers poll presence (README "Availability"); a lease in Redis lets one instance poll each platform.
+  const sources = modules.flatMap((m) => (m.presence ? [m.presence] : []));
+  const presenceObserver = presenceMetrics(metrics.registry, {
+    agents: async () => {
+      const all = await availabilities(ctx);
+      return ctx.directory.get().agents.filter(isAgent).map((a) => all.of(a.id));
+    },
+    budgets: () => sources.map((s) => ({ platform: s.platform, perMinute: s.perMinute })),
+  });
+  const presence = working ? sources.map((s) => new PresencePoller(ctx, s, engine.owner, presenceObserver)) : [];
   const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
   const workers: Worker[] = [];
   let planner: Planner | undefined;
@@ -151,6 +177,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       .catch(retry('list the open chats of an older version and time the waiting ones'));
     planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
     workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
+    if (emailJobs) workers.push(startEmailWorker(ctx, bull, prefix));
     // Every role drains what its own commits claim; workers also take over what others left.
     await engine.run();
     // The slow paths: outboxes left unplanned by a crash, auto queues left waiting.
@@ -158,6 +185,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
       void sweepRouting(ctx).catch((err: Error) => log.warn({ err: err.message }, 'routing sweep failed'));
     };
+    presence.forEach((p) => p.start());
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
@@ -207,7 +235,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
 
   let server: Server | undefined;
   return {
-    ctx, app, metrics, redis, modules,
+    ctx, app, metrics, redis, modules, presence,
     async listen(port = env.PORT, host = env.HOST) {
       server = createServer(app);
       await new Promise<void>((resolve) => server!.listen(port, host, resolve));
@@ -229,9 +257,11 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
         server.closeAllConnections?.();
         await closing;
       }
+      await Promise.all(presence.map((p) => p.stop()));
       for (const m of modules) await m.stop?.();
       await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close(), archiver?.stop()]);
-      await Promise.all([timers.close(), outbox.close(), homes.close(), recordJobs.close(), record.close()]);
+      await Promise.all([timers.close(), outbox.close(), homes.close(), recordJobs.close(), record.close(), emailJobs?.close()]);
+      mailer?.close();
       await Promise.all([redis.quit(), sub.quit(), bull.quit(), archiveRedis.quit()].map((p) => p.catch(() => undefined)));
     },
   };

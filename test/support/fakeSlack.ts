@@ -11,7 +11,7 @@
  *   without text/blocks/attachments are collected in `fake.violations`.
  * - Answers plausibly and keeps a little state: posted messages (so `chat.update` of an
  *   unknown ts fails with `message_not_found`, like Slack), DM channels per user, published
- *   home views, a user registry filled with `addUser`.
+ *   home views, a user registry filled with `addUser`, presence set in `presence` (users.getPresence).
  * - `failNext(method, {status: 429, retryAfter}|{status: 500}|{error})` injects failures;
  *   `{status: 500, stored: true}` stores the post first (an ambiguous failure).
  * - `limitPosts({perSecond, burst})` answers chat.postMessage with 429 (Retry-After: 1)
@@ -191,6 +191,9 @@ export class FakeSlack {
   calls(method?: string): FakeCall[] {
     return method ? this.recorded.filter((c) => c.method === method) : [...this.recorded];
   }
+
+  /** What users.getPresence says of a user (default `active`): `away` is Slack closed. */
+  readonly presence = new Map<string, 'active' | 'away'>();
 
   addUser(user: FakeUser): void {
     this.users.set(user.id, user);
@@ -458,7 +461,7 @@ export class FakeSlack {
         return u ? { ok: true, user: userJson(u) } : { ok: false, error: 'users_not_found' };
       }
       case 'users.getPresence':
-        return { ok: true, presence: 'active' };
+        return { ok: true, presence: this.presence.get(str('user')) ?? 'active' };
       case 'views.open':
       case 'views.push': {
         const id = `V${String(++this.viewSeq).padStart(8, '0')}`;

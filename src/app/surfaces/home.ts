@@ -3,10 +3,11 @@ import { supervisorJoinModes } from '../../domain/policy.js';
 import { call, type ListName } from '../verbs.js';
 import { at, plural, type Rich, words } from '../wording/index.js';
 import { type HomeView, type InviteView, memberOf, type SessionView } from '../views.js';
+import { availabilityLine } from './availability.js';
 import { answerActions } from './invites.js';
 import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
-import { chatLine, waitingList } from './queue.js';
+import { chatLine, offlineList, waitingList } from './queue.js';
 import { todayList } from './record.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
@@ -70,7 +71,7 @@ export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface
   const toggle = home.available
     ? action(words('action.setAway'), call('availability', { to: 'away' }))
     : action(words('action.setAvailable'), call('availability', { to: 'available' }), { style: 'primary' });
-  const availability: Block = o.said ? { type: 'actions', actions: [toggle] } : { type: 'text', text: words(home.available ? 'home.available' : 'home.away'), accessory: toggle };
+  const availability: Block = o.said ? { type: 'actions', actions: [toggle] } : { type: 'text', text: availabilityLine(home.available, home.availabilitySource), accessory: toggle };
   const blocks: Block[] = [
     { type: 'header', text: words('home.title') },
     availability,
@@ -81,6 +82,7 @@ export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface
     blocks.push(helpList(help, 'home'));
   }
   if (isSupervisor(home.agent)) blocks.push(waitingList(home.waiting, 'home'));
+  if (home.offline?.length) blocks.push(offlineList(home.offline, 'home'));
   if (isSupervisor(home.agent) || home.monitoring.length > 0) {
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
@@ -96,7 +98,7 @@ const helpList = (help: readonly InviteView[], from: ListName): Block =>
  * A supervisor's view of their queues: the help requests to them (Needs help), the chats
  * waiting (with Accept), and the active ones (with Participate / Monitor).
  */
-export function monitoringSurface(m: { active: readonly SessionView[]; waiting?: readonly SessionView[]; help?: readonly InviteView[] }, agentId: string): Surface {
+export function monitoringSurface(m: { active: readonly SessionView[]; waiting?: readonly SessionView[]; offline?: readonly SessionView[]; help?: readonly InviteView[] }, agentId: string): Surface {
   const active = m.active.filter((v) => v.session.status === 'active');
   const waiting = m.waiting ?? [];
   const title = words('monitoring.title', { n: active.length });
@@ -104,6 +106,7 @@ export function monitoringSurface(m: { active: readonly SessionView[]; waiting?:
     blocks: [
       helpList(m.help ?? [], 'monitor'),
       ...(waiting.length > 0 ? [waitingList(waiting, 'monitor')] : []),
+      ...(m.offline?.length ? [offlineList(m.offline, 'monitor')] : []),
       { type: 'list', title, items: active.map((v) => monitorItem(v, agentId, 'monitor')), empty: words('monitoring.none') },
     ],
     fallback: active.length > 0 ? title : words('monitoring.none'),

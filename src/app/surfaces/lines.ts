@@ -4,6 +4,7 @@ import type { FileRef, MessageEntry, TranscriptEntry } from '../../domain/transc
 import { LOCAL_FILES } from '../files.js';
 import { em, link, type Rich, strong, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
+import { sourceWord } from './availability.js';
 import { modeWord, userName } from './names.js';
 import type { Block, Surface } from './surface.js';
 
@@ -117,7 +118,8 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
       const who = entry.by ? c.agent(entry.by) : undefined;
       const by = who ? fullName(who) : entry.by ?? '…';
       switch (entry.event) {
-        case 'released': return words('line.released', { by });
+        // `about`: the platform that showed the owner offline (src/app/lifecycle.ts releaseAway).
+        case 'released': return entry.about ? words('line.released.away', { by, source: sourceWord(entry.about) }) : words('line.released', { by });
         case 'moved': return words('line.moved', { by, queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
         case 'help.asked': return entry.note ? words('line.helpAsked.note', { by, note: entry.note }) : words('line.helpAsked', { by });
         case 'help.withdrawn': return words('line.helpWithdrawn', { by });

@@ -40,3 +40,18 @@ function waitingItem(v: SessionView, from: ListName): Block[] {
 export const waitingList = (waiting: readonly SessionView[], from: ListName): Block => ({
   type: 'list', title: words('home.waiting', { n: waiting.length }), items: waiting.map((v) => waitingItem(v, from)), empty: words('home.waiting.none'),
 });
+
+/** An offline message on a supervisor's list: when it was left, Reply and Close. */
+function offlineItem(v: SessionView, from: ListName): Block[] {
+  const on = { sessionId: v.session.id, from };
+  return [
+    { type: 'text', text: chatLine(v) },
+    { type: 'context', text: words('offline.since', { time: at(v.session.createdAt) }) },
+    { type: 'actions', actions: [action(words('action.reply'), call('accept', on), { style: 'primary' }), action(words('action.close'), call('end', on))] },
+  ];
+}
+
+/** The offline messages of a supervisor's queues, apart from the live chats waiting, oldest first. */
+export const offlineList = (offline: readonly SessionView[], from: ListName): Block => ({
+  type: 'list', title: words('home.offline', { n: offline.length }), items: offline.map((v) => offlineItem(v, from)),
+});

@@ -2,7 +2,7 @@ import { mayRequestHelp, mayViewInvites, mayWithdrawHelp } from '../../domain/in
 import { can, mayLeave } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
 import { call, type ListName } from '../verbs.js';
-import { at, join, plural, type Rich, words } from '../wording/index.js';
+import { at, join, link, plural, type Rich, words } from '../wording/index.js';
 import { memberOf, type SessionView } from '../views.js';
 import { agentName, modeWord, ref, userLabel, userName } from './names.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
@@ -24,6 +24,13 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
   const sessionId = session.id;
   const on = { sessionId, ...('from' in viewer && viewer.from ? { from: viewer.from } : {}) };
   if (session.status === 'waiting') return [action(words('action.accept'), call('accept', on), { style: 'primary' })];
+  // An offline message: Reply makes it the replier's chat; Close ends it unanswered.
+  if (session.status === 'offline') {
+    return [
+      action(words('action.reply'), call('accept', on), { style: 'primary' }),
+      action(words('action.close'), call('end', on), { confirm: { title: words('confirm.close.title'), text: words('confirm.close.text', { ref: session.ref }), yes: words('action.close'), no: words('action.cancel') } }),
+    ];
+  }
   if (session.status !== 'active') return [];
   const role = roleOf(view, viewer);
   const out: Action[] = [];
@@ -69,9 +76,12 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
     [words('root.fact.status'), status],
     [words('root.fact.ref'), ref(session)],
   ];
-  if (session.status !== 'waiting') facts.push([words('root.fact.owner'), session.ownerId ? [agentName(view.owner, session.ownerId)] : words('none')]);
+  if (session.status !== 'waiting' && session.status !== 'offline') facts.push([words('root.fact.owner'), session.ownerId ? [agentName(view.owner, session.ownerId)] : words('none')]);
+  facts.push(...endUserFacts(view));
 
-  const blocks: Block[] = [{ type: 'header', text: words('root.title', { user: userName(session) }) }, { type: 'facts', facts }];
+  const title = session.status === 'offline' ? 'root.title.offline' : 'root.title';
+  const blocks: Block[] = [{ type: 'header', text: words(title, { user: userName(session) }) }, { type: 'facts', facts }];
+  if (session.status === 'offline') blocks.push({ type: 'context', text: words('root.offline', { email: session.endUser.email ?? '' }) });
   if (session.history) blocks.push({ type: 'context', text: plural('root.history', session.history.count, { ref: session.history.lastRef, time: at(session.history.lastAt) }) });
   const others = view.members.filter((m) => m.mode !== 'owner');
   if (others.length > 0 && session.status === 'active') {
@@ -105,4 +115,23 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
     meta: { kind: 'root', id: session.id },
     ...viewers,
   };
+}
+
+/**
+ * Who the end user is and where they are (README "Verified end users", "Context"): verified or
+ * not (where identities are checked), the page as a link, and the attributes the queue lists.
+ * Values are the end user's words: literal text, escaped by each renderer.
+ */
+export function endUserFacts(view: SessionView): Array<[Rich, Rich]> {
+  const { session } = view;
+  const out: Array<[Rich, Rich]> = [];
+  if (session.verified === true) out.push([words('root.fact.identity'), words('root.identity', { id: session.endUser.id ?? '' })]);
+  else if (session.verified === false) out.push([words('root.fact.identity'), words('root.unverified')]);
+  const c = session.context;
+  if (c?.pageUrl) out.push([words('root.fact.page'), [link(c.pageUrl, c.pageUrl)]]);
+  for (const key of view.queue.context ?? []) {
+    const value = c?.attributes?.[key];
+    if (value !== undefined && value !== '') out.push([[key], [value]]);
+  }
+  return out;
 }

@@ -16,6 +16,8 @@ const storage = (() => {
 })();
 const state = JSON.parse(storage?.getItem('switchboard') ?? 'null') ?? {};
 const shown = new Map();
+// Whether the chosen topic takes offline messages now (the form leaves a message instead).
+let offlineMode = false;
 
 function render(e) {
   // Where a waiting chat stands (a status without an id): the status line says it, nothing is added.
@@ -62,7 +64,7 @@ function render(e) {
     // "Active" is told by the agent's own "joined" line.
     if (e.status === 'active') return;
     li.className = 'system';
-    text.textContent = { waiting: 'Waiting for an agent…', ended: 'The chat has ended.' }[e.status];
+    text.textContent = { waiting: 'Waiting for an agent…', ended: 'The chat has ended.', offline: 'Your message was left. The answer will appear here and reach you by email.' }[e.status];
   } else if (e.kind === 'participant') {
     li.className = 'system';
     text.textContent = `${e.name} ${e.action === 'joined' ? 'joined' : 'left'} the chat.`;
@@ -82,7 +84,7 @@ function showStanding(s) {
 }
 
 function setStatus(status) {
-  $('status').textContent = { waiting: 'Waiting for an agent', active: 'Connected to an agent', ended: 'Chat ended' }[status] ?? status;
+  $('status').textContent = { waiting: 'Waiting for an agent', active: 'Connected to an agent', ended: 'Chat ended', offline: 'Message left · we will answer by email' }[status] ?? status;
   $('compose').hidden = status === 'ended';
   $('end').hidden = status === 'ended';
   if (status === 'ended') showAfter();
@@ -118,15 +120,23 @@ function connect() {
 const params = new URLSearchParams(location.search);
 if (params.get('embed') === '1') document.documentElement.classList.add('embedded');
 
-// A closed queue (business hours) shows its message and when it opens instead of the form.
+// A closed queue (business hours) shows its message and when it opens instead of the form; one
+// that takes offline messages (closed, or nobody there) offers "Leave a message" with its closed text.
 function showHours(q) {
-  const closed = Boolean(q && !q.open);
-  $('closed').hidden = !closed;
+  const offline = Boolean(q && q.offline);
+  const closed = Boolean(q && !q.open) && !offline;
+  offlineMode = offline;
+  $('closed').hidden = !closed && !offline;
   $('start-fields').hidden = closed;
   $('start').name.required = !closed;
-  if (!closed) return;
-  $('closed-message').textContent = q.closedMessage ?? 'This topic is closed right now.';
-  $('opens').hidden = !q.opensAt;
+  $('start').email.required = offline;
+  $('start').text.required = offline;
+  $('email-label').textContent = offline ? 'Email (for the answer)' : 'Email (optional)';
+  $('start-button').textContent = offline ? 'Leave a message' : 'Start chat';
+  $('offline-hint').hidden = !offline;
+  if (!closed && !offline) return;
+  $('closed-message').textContent = q.closedMessage ?? (offline ? 'Nobody is here right now.' : 'This topic is closed right now.');
+  $('opens').hidden = !q.opensAt || q.open;
   if (q.opensAt) {
     $('opens-at').dateTime = q.opensAt;
     $('opens-at').textContent = new Date(q.opensAt).toLocaleString([], { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
@@ -153,18 +163,75 @@ async function loadQueues() {
   showHours(current());
 }
 
+// What the host site told the embedded chat (embed.js): the signed user and its attributes, and
+// the page the chat is on. A chat opened on its own knows only the page that linked to it.
+const host = { user: undefined, attributes: undefined, pageUrl: undefined, referrer: undefined };
+const webUrl = (u) => (typeof u === 'string' && /^https?:\/\//i.test(u) && u.length <= 2000 ? u : undefined);
+host.pageUrl = webUrl(document.referrer);
+
+function context() {
+  const c = {};
+  if (host.pageUrl) c.pageUrl = host.pageUrl;
+  if (host.referrer) c.referrer = host.referrer;
+  if (host.attributes && typeof host.attributes === 'object') c.attributes = host.attributes;
+  return Object.keys(c).length ? c : undefined;
+}
+
+function adopt(b) {
+  Object.assign(state, { id: b.session.id, token: b.token });
+  storage?.setItem('switchboard', JSON.stringify(state));
+  connect();
+}
+
+// A verified user (the host site signed their id): their open chat comes back, from any device.
+async function verifiedMode(user) {
+  const f = $('start');
+  f.name.value = user.name ?? '';
+  if (user.email) f.email.value = user.email;
+  $('name-field').hidden = Boolean(user.name);
+  $('email-field').hidden = Boolean(user.email);
+  if (state.id && state.token) return;
+  const r = await api('/sessions/resume', { method: 'POST', body: JSON.stringify({ user: { id: user.id, hash: user.hash } }) });
+  if (r.ok) adopt(await r.json());
+}
+
+async function resumeAgain() {
+  if (!host.user?.id || !host.user?.hash) return false;
+  const r = await api('/sessions/resume', { method: 'POST', body: JSON.stringify({ user: { id: host.user.id, hash: host.user.hash } }) });
+  if (!r.ok) return false;
+  const b = await r.json();
+  if (b.session.id !== state.id) return false;
+  state.token = b.token;
+  storage?.setItem('switchboard', JSON.stringify(state));
+  return true;
+}
+
+window.addEventListener('message', (ev) => {
+  // Only the page the chat is embedded in (frame-ancestors lets only ALLOWED_ORIGINS embed it).
+  if (ev.source !== window.parent || window.parent === window) return;
+  const d = ev.data?.switchboard;
+  if (!d || typeof d !== 'object') return;
+  host.pageUrl = webUrl(d.pageUrl) ?? host.pageUrl;
+  host.referrer = webUrl(d.referrer);
+  if (d.attributes && typeof d.attributes === 'object') host.attributes = d.attributes;
+  if (d.user && typeof d.user === 'object') {
+    host.user = d.user;
+    if (d.user.id && d.user.hash) verifiedMode(d.user);
+  }
+});
+
 $('start').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const f = ev.target;
   const user = { name: f.name.value };
   if (f.email.value) user.email = f.email.value;
-  const body = { queue: f.queue.value, user, ...(f.text.value.trim() ? { text: f.text.value } : {}) };
+  if (host.user?.id && host.user?.hash) Object.assign(user, { id: host.user.id, hash: host.user.hash });
+  const ctx = context();
+  const body = { queue: f.queue.value, user, ...(f.text.value.trim() ? { text: f.text.value } : {}), ...(ctx ? { context: ctx } : {}), ...(offlineMode ? { offline: true } : {}) };
   const r = await api('/sessions', { method: 'POST', body: JSON.stringify(body) });
   const b = await r.json();
   if (!r.ok) { $('start-error').textContent = b.error?.message ?? 'Could not start the chat.'; return; }
-  Object.assign(state, { id: b.session.id, token: b.token });
-  storage?.setItem('switchboard', JSON.stringify(state));
-  connect();
+  adopt(b);
 });
 
 $('compose').addEventListener('submit', async (ev) => {
@@ -173,7 +240,12 @@ $('compose').addEventListener('submit', async (ev) => {
   const text = input.value;
   if (!text.trim()) return;
   input.value = '';
-  const r = await api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: crypto.randomUUID() }) });
+  // One id for both tries: the server stores the message once.
+  const id = crypto.randomUUID();
+  const send = () => api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: id }) });
+  let r = await send();
+  // The verified user resumed this chat elsewhere (a new token): this page takes it back, and sends.
+  if (r.status === 403 && (await resumeAgain())) r = await send();
   if (!r.ok) { input.value = text; $('status').textContent = (await r.json()).error?.message ?? 'Not sent'; }
 });
 
@@ -203,5 +275,19 @@ $('end').addEventListener('click', async () => {
   storage?.removeItem('switchboard');
 });
 
+// The link of a continuation email (?chat=&sig=): that chat opens here with a token of its own.
+async function continueFromLink() {
+  const chat = params.get('chat');
+  const sig = params.get('sig');
+  if (!chat || !sig) return false;
+  // The signature leaves the address bar (and the history) at once.
+  history.replaceState(null, '', location.pathname + (params.get('embed') ? '?embed=1' : ''));
+  const r = await api(`/sessions/${encodeURIComponent(chat)}/continue`, { method: 'POST', body: JSON.stringify({ sig }) });
+  const b = await r.json().catch(() => ({}));
+  if (!r.ok) { $('start-error').textContent = b.error?.message ?? 'This link does not open a chat.'; return true; }
+  adopt(b);
+  return true;
+}
+
 loadQueues();
-if (state.id && state.token) connect();
+continueFromLink().then((linked) => { if (!linked && state.id && state.token) connect(); });
