@@ -5,6 +5,7 @@ import { type EndUser, makeRef, type Member, type Session, type SessionContext }
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
+import { assertAvailable } from './installs.js';
 import { assertMayStart } from './endUsers/offline.js';
 import { agentWrote, rememberVerified } from './endUsers/continuation.js';
 import { mayCloseOffline } from '../domain/policy.js';
@@ -96,6 +97,7 @@ export async function createSession(ctx: AppContext, input: NewChat, admit?: (qu
   const now = ctx.now();
   const offline = input.offline === true;
   await assertMayStart(ctx, queue, now, offline);
+  await assertAvailable(ctx, queue);
   await admit?.(queue);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];

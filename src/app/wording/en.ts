@@ -508,6 +508,16 @@ export const en = {
   'refusal.request.payload': 'This is not a payload Switchboard handles.',
   'refusal.request.token': 'A valid bearer token is required.',
   'refusal.request.activity': 'This is not an activity Switchboard handles.',
+
+  // Installs into several workspaces and tenants (README "Install into several workspaces")
+  'refusal.queue_unavailable': '{queue} cannot take new chats right now. Please try again later.',
+  'refusal.slack.team_not_allowed': 'This Slack workspace may not install Switchboard here. Nothing was installed.',
+  'refusal.slack.install': 'This install link is not valid, has expired or was used already. Start again from /slack/install.',
+  'refusal.slack.install_failed': 'Slack could not complete the install. Please try again.',
+  'refusal.request.tenant': 'This Microsoft 365 organisation is not served here.',
+  'slack.installed': 'Switchboard is installed. You can close this page.',
+  'notice.queues_paused': 'Switchboard was removed from a Slack workspace: {queues} take no new chats until it is installed again.',
+  'notice.queues_resumed': 'Switchboard is installed in its Slack workspace again: {queues} take new chats again.',
 } as const satisfies Record<string, string>;
 
 export type WordKey = keyof typeof en;
