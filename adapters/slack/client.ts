@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { buffer } from 'node:stream/consumers';
 import type { FileStore } from '../../src/app/files.js';
@@ -9,7 +8,8 @@ import type { FileRef } from '../../src/domain/transcript.js';
 import type { SlackPeople } from './people.js';
 import { Refused } from '../../src/app/errors.js';
 import { home, message } from './render/blockKit.js';
-import { queueChannels } from './settings.js';
+import { queueChannels, queueTeam } from './settings.js';
+import type { Workspace, Workspaces } from './workspaces.js';
 import { delivering, platformError } from './webErrors.js';
 
 export const SLACK = 'slack';
@@ -40,14 +40,31 @@ export function onOrigins(url: string, origins: ReadonlySet<string>): boolean {
   }
 }
 
-/** The platform port on Slack's Web API. Destinations: `slack:C0123` (a channel), `slack:agent:<id>` (an agent's DM). */
+/** Where a destination is: a channel of a workspace (`slack:C0123`, `slack:T0A:C0123`) or an agent's DM (`slack:agent:<id>`). */
+export function parseDest(dest: string): { team?: string; channel?: string; agentId?: string } {
+  const rest = dest.slice(SLACK.length + 1);
+  if (dest.startsWith(AGENT)) return { agentId: dest.slice(AGENT.length) };
+  const i = rest.indexOf(':');
+  return i < 0 ? { channel: rest } : { team: rest.slice(0, i), channel: rest.slice(i + 1) };
+}
+
+/** A file's workspace rides in its URL's fragment, which is never sent anywhere. */
+export const fileUrlIn = (url: string, team: string | undefined): string => (team ? `${url.split('#')[0]}#team=${team}` : url);
+const teamOfFileUrl = (url: string): string | undefined => /#team=([TE][A-Z0-9]+)$/.exec(url)?.[1];
+
+/**
+ * The platform port on Slack's Web API. Destinations: `slack:C0123` (a channel of the only
+ * workspace), `slack:T0123:C0123` (a channel of a named workspace), `slack:agent:<id>` (an
+ * agent's DM, in their workspace). Each call uses the token of the destination's workspace,
+ * and what it posts remembers that workspace (`ws` in the message ref) for later edits.
+ */
 export class SlackPlatform implements PlatformPort {
   readonly id = SLACK;
   readonly threads = true;
 
   private readonly tokenOrigins: ReadonlySet<string>;
 
-  constructor(private readonly client: WebClient, private readonly people: SlackPeople, private readonly token: string, private readonly log: Logger, apiUrl: string, private readonly files?: FileStore) {
+  constructor(private readonly workspaces: Workspaces, private readonly people: SlackPeople, private readonly log: Logger, apiUrl: string, private readonly files?: FileStore) {
     this.tokenOrigins = tokenOrigins(apiUrl);
   }
 
@@ -56,7 +73,8 @@ export class SlackPlatform implements PlatformPort {
   }
 
   channels(queue: Queue): string[] {
-    return queueChannels(queue).map((c) => `${SLACK}:${c}`);
+    const team = queueTeam(queue);
+    return queueChannels(queue).map((c) => (team ? `${SLACK}:${team}:${c}` : `${SLACK}:${c}`));
   }
 
   direct(agent: Agent): string {
@@ -70,35 +88,59 @@ export class SlackPlatform implements PlatformPort {
     return { perSecond: 1, burst: 3 };
   }
 
-  /** The channel of a destination (an agent's DM is opened on first use); undefined when the agent has no Slack account. */
-  private async channelOf(dest: string): Promise<string | undefined> {
-    if (!dest.startsWith(AGENT)) return dest.slice(SLACK.length + 1);
-    const agent = this.people.directoryAgent(dest.slice(AGENT.length));
-    const user = agent ? await this.people.userId(agent) : undefined;
-    if (!user) return undefined;
-    const r = await delivering(() => this.client.conversations.open({ users: user }));
-    return r.channel?.id;
+  /** A queue with Slack channels takes new chats only while its workspace is installed. */
+  async available(queue: Queue): Promise<boolean> {
+    if (!this.workspaces.multi || queueChannels(queue).length === 0) return true;
+    return (await this.workspaces.forTeam(queueTeam(queue))) !== undefined;
   }
 
-  private async postIn(channel: string, s: Surface, deliveryId: string, threadTs?: string): Promise<{ channel: string; ts: string }> {
-    const r = await delivering(() => this.client.chat.postMessage({
+  /** The workspace a message ref (or a destination) belongs to. */
+  private async workspace(team: string | undefined): Promise<Workspace> {
+    const ws = await this.workspaces.forTeam(team);
+    if (!ws) throw new Error(`Slack workspace ${team ?? '(the only one)'} is not installed`);
+    return ws;
+  }
+
+  private refIn(ws: Workspace, ref: { channel: string; ts: string }): MessageRef {
+    return ws.id ? { ...ref, ws: ws.id } : ref;
+  }
+
+  /** The workspace and channel of a destination (an agent's DM is opened on first use); undefined when the agent has no Slack account, or their workspace is not installed. */
+  private async channelOf(dest: string): Promise<{ ws: Workspace; channel: string } | undefined> {
+    const d = parseDest(dest);
+    if (d.channel) {
+      const ws = await this.workspaces.forTeam(d.team);
+      return ws ? { ws, channel: d.channel } : undefined;
+    }
+    const agent = this.people.directoryAgent(d.agentId ?? '');
+    if (!agent) return undefined;
+    const ws = await this.workspaces.forTeam(this.people.teamOf(agent));
+    const user = ws ? await this.people.userId(agent) : undefined;
+    if (!ws || !user) return undefined;
+    const r = await delivering(() => ws.client.conversations.open({ users: user }));
+    return r.channel?.id ? { ws, channel: r.channel.id } : undefined;
+  }
+
+  private async postIn(ws: Workspace, channel: string, s: Surface, deliveryId: string, threadTs?: string): Promise<MessageRef> {
+    const r = await delivering(() => ws.client.chat.postMessage({
       channel, ...message(s), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false, unfurl_media: false,
       metadata: { event_type: EVENT_TYPE, event_payload: { id: deliveryId } },
     }));
-    return { channel: r.channel ?? channel, ts: r.ts ?? '' };
+    return this.refIn(ws, { channel: r.channel ?? channel, ts: r.ts ?? '' });
   }
 
   async postTop(dest: string, s: Surface, deliveryId: string): Promise<Posted | null> {
-    const channel = await this.channelOf(dest);
-    if (!channel) return null;
-    const ref = await this.postIn(channel, s, deliveryId);
-    return { ref, place: threadKey(ref.channel, ref.ts) };
+    const to = await this.channelOf(dest);
+    if (!to) return null;
+    const ref = await this.postIn(to.ws, to.channel, s, deliveryId);
+    return { ref, place: threadKey(ref.channel!, ref.ts!) };
   }
 
-  postUnder(root: MessageRef, s: Surface, deliveryId: string): Promise<MessageRef> {
+  async postUnder(root: MessageRef, s: Surface, deliveryId: string): Promise<MessageRef> {
+    const ws = await this.workspace(root.ws);
     const file = s.blocks.find((b): b is Extract<Surface['blocks'][number], { type: 'file' }> => b.type === 'file' && b.local !== undefined);
-    if (file?.local && this.files && root.channel && root.ts) return this.upload(root.channel, root.ts, file.local, file.name, { ...s, blocks: s.blocks.filter((b) => b !== file) }, deliveryId);
-    return this.postIn(root.channel ?? '', s, deliveryId, root.ts);
+    if (file?.local && this.files && root.channel && root.ts) return this.upload(ws, root.channel, root.ts, file.local, file.name, { ...s, blocks: s.blocks.filter((b) => b !== file) }, deliveryId);
+    return this.postIn(ws, root.channel ?? '', s, deliveryId, root.ts);
   }
 
   /**
@@ -106,24 +148,24 @@ export class SlackPlatform implements PlatformPort {
    * external upload (an upload URL, the bytes, then complete into the channel and thread).
    * Nothing shows before the last step, so a failure before it is safe to try again.
    */
-  private async upload(channel: string, threadTs: string, local: { sessionId: string; fileId: string }, name: string, line: Surface, deliveryId: string): Promise<MessageRef> {
+  private async upload(ws: Workspace, channel: string, threadTs: string, local: { sessionId: string; fileId: string }, name: string, line: Surface, deliveryId: string): Promise<MessageRef> {
     const stored = await this.files!.open(local.sessionId, local.fileId);
     // Gone from the disk (an operator cleaned up): the line still says what was sent, with its link.
-    if (!stored) return this.postIn(channel, line, deliveryId, threadTs);
+    if (!stored) return this.postIn(ws, channel, line, deliveryId, threadTs);
     const bytes = await buffer(stored.body);
-    const got = await delivering(() => this.client.files.getUploadURLExternal({ filename: name, length: bytes.length }));
+    const got = await delivering(() => ws.client.files.getUploadURLExternal({ filename: name, length: bytes.length }));
     if (!got.upload_url || !got.file_id) throw new Error('Slack gave no upload URL');
     // The bot token goes only to Slack's own origins.
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...(onOrigins(got.upload_url, this.tokenOrigins) ? { authorization: `Bearer ${this.token}` } : {}) };
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...(onOrigins(got.upload_url, this.tokenOrigins) ? { authorization: `Bearer ${ws.token}` } : {}) };
     // A failure here is an ordinary one (retried, then parked): nothing was shown yet.
     const res = await fetch(got.upload_url, { method: 'POST', body: bytes, headers, signal: AbortSignal.timeout(60_000) });
     await res.arrayBuffer().catch(() => undefined);
     if (res.status === 429) throw new RetryLaterError('Slack file upload rate limit', 1000);
     if (!res.ok) throw new Error(`Slack file upload answered ${res.status}`);
     const comment = message(line).text;
-    await delivering(() => this.client.files.completeUploadExternal({ files: [{ id: got.file_id!, title: name }], channel_id: channel, thread_ts: threadTs, initial_comment: comment }));
+    await delivering(() => ws.client.files.completeUploadExternal({ files: [{ id: got.file_id!, title: name }], channel_id: channel, thread_ts: threadTs, initial_comment: comment }));
     // Slack shares the file into the thread on its own time: there is no message ts to keep.
-    return { channel, ts: '', file: got.file_id };
+    return { ...this.refIn(ws, { channel, ts: '' }), file: got.file_id };
   }
 
   /** Reads the thread (or the channel's latest messages) back for a post carrying this delivery id. */
@@ -132,35 +174,42 @@ export class SlackPlatform implements PlatformPort {
     // a card at the top of a channel is sent again, at worst twice.
     if (!root?.channel || !root.ts) return undefined;
     const oldest = String(Math.floor(since / 1000) - 1);
-    const r = await delivering(() => this.client.conversations.replies({ channel: root.channel!, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }));
+    const ws = await this.workspace(root.ws);
+    const r = await delivering(() => ws.client.conversations.replies({ channel: root.channel!, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }));
     const hit = (r.messages ?? []).find((m) => (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId);
     // A reply in a thread: replies to it are the thread's (no place of its own).
-    return hit?.ts ? { ref: { channel: root.channel, ts: hit.ts }, place: '' } : null;
+    return hit?.ts ? { ref: this.refIn(ws, { channel: root.channel, ts: hit.ts }), place: '' } : null;
   }
 
   async update(ref: MessageRef, s: Surface): Promise<void> {
     if (!ref.channel || !ref.ts) return;
-    await delivering(() => this.client.chat.update({ channel: ref.channel!, ts: ref.ts!, ...message(s) }));
+    const ws = await this.workspaces.forTeam(ref.ws);
+    if (!ws) return; // its workspace is gone: nothing left to update there
+    await delivering(() => ws.client.chat.update({ channel: ref.channel!, ts: ref.ts!, ...message(s) }));
   }
 
   async remove(ref: MessageRef): Promise<void> {
     if (!ref.channel || !ref.ts) return;
-    await delivering(() => this.client.chat.delete({ channel: ref.channel!, ts: ref.ts! })).catch((err: unknown) => {
+    const ws = await this.workspaces.forTeam(ref.ws);
+    if (!ws) return;
+    await delivering(() => ws.client.chat.delete({ channel: ref.channel!, ts: ref.ts! })).catch((err: unknown) => {
       if (platformError(err) !== 'message_not_found') throw err;
     });
   }
 
   async publishHome(agent: Agent, s: Surface): Promise<void> {
-    const user = await this.people.userId(agent);
-    if (!user) return;
-    await delivering(() => this.client.views.publish({ user_id: user, view: home(s) }));
+    const ws = await this.workspaces.forTeam(this.people.teamOf(agent));
+    const user = ws ? await this.people.userId(agent) : undefined;
+    if (!ws || !user) return;
+    await delivering(() => ws.client.views.publish({ user_id: user, view: home(s) }));
   }
 
   async admit(dest: string, agent: Agent): Promise<void> {
-    const user = await this.people.userId(agent);
-    const channel = dest.startsWith(AGENT) ? undefined : dest.slice(SLACK.length + 1);
-    if (!user || !channel) return;
-    await delivering(() => this.client.conversations.invite({ channel, users: user })).catch((err: unknown) => {
+    const { team, channel } = parseDest(dest);
+    const ws = channel ? await this.workspaces.forTeam(team) : undefined;
+    const user = ws ? await this.people.userId(agent) : undefined;
+    if (!ws || !user || !channel) return;
+    await delivering(() => ws.client.conversations.invite({ channel, users: user })).catch((err: unknown) => {
       // Already there, or a channel the bot cannot manage: the agent can still be added by hand.
       const code = platformError(err);
       if (code === 'already_in_channel' || code === 'cant_invite_self') return;
@@ -172,12 +221,14 @@ export class SlackPlatform implements PlatformPort {
     // Private Slack file URLs open with the bot token; the end user never sees the URL. The URL
     // comes from an event, so the token goes with it only to Slack's own origins, redirects included.
     let url = file.url;
-    for (let hop = 0; url; hop++) {
+    const ws = url ? await this.workspaces.forTeam(teamOfFileUrl(url)) : undefined;
+    if (url) url = url.split('#')[0];
+    for (let hop = 0; url && ws; hop++) {
       if (!onOrigins(url, this.tokenOrigins) || hop > MAX_REDIRECTS) {
         this.log.warn({ fileId: file.id, host: hostOf(url), hop }, 'Slack file URL is not on a Slack origin: not fetched');
         break;
       }
-      const res = await fetch(url, { headers: { authorization: `Bearer ${this.token}` }, redirect: 'manual' });
+      const res = await fetch(url, { headers: { authorization: `Bearer ${ws.token}` }, redirect: 'manual' });
       const next = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && next) {
         await res.body?.cancel();

@@ -1,8 +1,9 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import { ErrorCode } from '@slack/web-api';
 import { z } from 'zod';
 import { PresenceDenied, type PresenceSource, RetryLaterError } from '../../src/app/ports.js';
 import type { Agent } from '../../src/domain/directory.js';
 import type { SlackPeople } from './people.js';
+import type { Workspaces } from './workspaces.js';
 import { platformError } from './webErrors.js';
 
 /** users.getPresence's answer, as far as we read it. */
@@ -13,14 +14,14 @@ const DENIED = new Set(['missing_scope', 'not_allowed_token_type', 'invalid_auth
 
 /**
  * Slack presence (README "Availability"): users.getPresence (scope users:read, Tier 3) for one
- * agent per call, through the Bolt app's Web API client; `active` is online. The poller keeps
+ * agent per call, with the token of the agent's workspace; `active` is online. The poller keeps
  * to PRESENCE_SLACK_PER_MINUTE calls a minute per workspace.
  */
 export class SlackPresence implements PresenceSource {
   readonly platform = 'slack';
   readonly batch = 1;
 
-  constructor(private readonly client: WebClient, private readonly people: SlackPeople, readonly perMinute: number) {}
+  constructor(private readonly workspaces: Workspaces, private readonly people: SlackPeople, readonly perMinute: number) {}
 
   covers(agent: Agent): boolean {
     return this.people.reaches(agent) !== 'no';
@@ -30,9 +31,11 @@ export class SlackPresence implements PresenceSource {
     const out = new Map<string, boolean>();
     for (const agent of agents) {
       try {
-        const user = await this.people.userId(agent);
-        if (!user) continue;
-        const answer = PresenceAnswer.safeParse(await this.client.users.getPresence({ user }));
+        // Asked in the agent's own workspace, with its token (README "Install into several workspaces").
+        const ws = await this.workspaces.forTeam(this.people.teamOf(agent));
+        const user = ws ? await this.people.userId(agent) : undefined;
+        if (!ws || !user) continue;
+        const answer = PresenceAnswer.safeParse(await ws.client.users.getPresence({ user }));
         if (!answer.success) throw new Error('users.getPresence answered without a presence');
         out.set(agent.id, answer.data.presence === 'active');
       } catch (err) {

@@ -16,6 +16,17 @@ export interface TeamsEnv {
   MicrosoftAppPassword: string;
   MicrosoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   MicrosoftAppTenantId: string;
+  /** Tenants served (README "Install into several workspaces"). */
+  TEAMS_ALLOWED_TENANTS?: readonly string[] | undefined;
+}
+
+/**
+ * The tenants whose activities are served: TEAMS_ALLOWED_TENANTS, else a SingleTenant app's
+ * own tenant; undefined (any tenant) for a MultiTenant app without a list, or without auth.
+ */
+export function allowedTenants(env: TeamsEnv): ReadonlySet<string> | undefined {
+  if (env.TEAMS_ALLOWED_TENANTS?.length) return new Set(env.TEAMS_ALLOWED_TENANTS);
+  return env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppTenantId ? new Set([env.MicrosoftAppTenantId]) : undefined;
 }
 
 /** The CloudAdapter, running a turn for a request authenticated beforehand (see mountMessages). */
@@ -31,8 +42,8 @@ export interface Hosting {
   auth: BotFrameworkAuthentication;
   /** Bot Framework JWTs are required (an app id is set). */
   authRequired: boolean;
-  /** A SingleTenant app's tenant: tokens and activities of any other tenant are refused. */
-  tenantId: string | undefined;
+  /** The tenants served (allowedTenants): tokens and activities of any other are refused (403). */
+  tenants: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -57,14 +68,14 @@ export function createAdapter(env: TeamsEnv): Hosting {
   const auth = new ConfigurationBotFrameworkAuthentication(authConfig, new ConfigurationServiceClientCredentialFactory(creds), undefined, undefined, options);
   return {
     adapter: new TeamsAdapter(auth), auth, authRequired: Boolean(env.MicrosoftAppId),
-    tenantId: env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' ? set(env.MicrosoftAppTenantId) : undefined,
+    tenants: allowedTenants(env),
   };
 }
 
 const TENANT_CLAIM = 'tid';
 
-/** Bot Framework's verdict on a request, and ours on its tenant; null when it is not to be trusted. */
-async function authenticate(h: Hosting, activity: Activity, header: string, log: Logger): Promise<AuthenticateRequestResult | null> {
+/** Bot Framework's verdict on a request (null: not authenticated), and ours on its tenant ('tenant': not served here). */
+async function authenticate(h: Hosting, activity: Activity, header: string, log: Logger): Promise<AuthenticateRequestResult | null | 'tenant'> {
   let result: AuthenticateRequestResult;
   try {
     result = await h.auth.authenticateRequest(activity, header);
@@ -74,12 +85,13 @@ async function authenticate(h: Hosting, activity: Activity, header: string, log:
     log.info({ reason: (err as Error).message }, 'Bot Framework token refused');
     return null;
   }
-  if (h.tenantId) {
+  if (h.tenants) {
     const tid = result.claimsIdentity.getClaimValue(TENANT_CLAIM);
     const tenant = tenantOf(activity);
-    if ((tid && tid !== h.tenantId) || (tenant && tenant !== h.tenantId)) {
-      log.info({ tid, tenant }, 'Bot Framework request from another tenant refused');
-      return null;
+    // Every activity names its tenant; one that names none, or another, is not served.
+    if ((tid && !h.tenants.has(tid)) || !tenant || !h.tenants.has(tenant)) {
+      log.info({ tid, tenant }, 'Bot Framework request from a tenant not served here refused');
+      return 'tenant';
     }
   }
   return result;
@@ -100,6 +112,7 @@ export function mountMessages(app: Express, h: Hosting, bot: SwitchboardBot, log
     const activity = toActivity(checked.data);
     const authenticated = await authenticate(h, activity, header, log);
     if (!authenticated) return sendError(res, 401, 'unauthorized', say('refusal.request.token'));
+    if (authenticated === 'tenant') return sendError(res, 403, 'tenant_not_allowed', say('refusal.request.tenant'));
     try {
       const answer = await h.adapter.runAuthenticated(authenticated, activity, (tc) => bot.run(tc));
       res.status(answer?.status ?? 200);

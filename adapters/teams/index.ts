@@ -20,7 +20,7 @@ export function teamsModule(env: TeamsEnv & Partial<TeamsPresenceEnv>, log?: Log
     const hosting = createAdapter(env);
     const { adapter } = hosting;
     const refs = new TeamsReferences(ctx.store.links);
-    const people = new TeamsPeople(refs, ctx.directory, tlog, env.MicrosoftAppTenantId || undefined);
+    const people = new TeamsPeople(refs, ctx.directory, tlog, env.MicrosoftAppTenantId || undefined, env.TEAMS_ALLOWED_TENANTS);
     const connector = new TeamsConnector(adapter, env.MicrosoftAppId);
     const platform = new TeamsPlatform({ ctx, connector, people, refs, appId: env.MicrosoftAppId, tenantId: env.MicrosoftAppTenantId || undefined, log: tlog });
     const bot = new SwitchboardBot({ ctx, people, refs, log: tlog });

@@ -18,15 +18,15 @@ export class TeamsPeople {
   /** agent id → AAD object id, learned by this process. */
   private readonly aadOf = new Map<string, string>();
 
-  constructor(private readonly refs: TeamsReferences, private readonly directory: DirectoryHolder, private readonly log: Logger, private readonly appTenantId?: string) {}
+  constructor(private readonly refs: TeamsReferences, private readonly directory: DirectoryHolder, private readonly log: Logger, private readonly appTenantId?: string, private readonly allowedTenants: readonly string[] = []) {}
 
   /**
-   * Whether an activity's tenant may be matched by email: the app's tenant or a queue's. A
+   * Whether an activity's tenant may be matched by email: the app's tenant, a queue's, or one of TEAMS_ALLOWED_TENANTS. A
    * guest or another tenant's user could carry a directory agent's email; an AAD object id
    * cannot be forged. With no tenant configured anywhere (local use), any tenant.
    */
   private trusted(tenantId: string | undefined): boolean {
-    const known = new Set([this.appTenantId, ...this.directory.get().queues.map((q) => teamsOfQueue(q)?.tenantId)].filter((t): t is string => !!t));
+    const known = new Set([this.appTenantId, ...this.allowedTenants, ...this.directory.get().queues.map((q) => teamsOfQueue(q)?.tenantId)].filter((t): t is string => !!t));
     return known.size === 0 || (tenantId !== undefined && known.has(tenantId));
   }
 

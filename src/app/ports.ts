@@ -91,6 +91,8 @@ export interface PlatformPort {
   admit?(dest: string, agent: Agent): Promise<void>;
   /** Streams a file an agent shared, for the end user's download. */
   openFile?(file: FileRef): Promise<FileDownload>;
+  /** Whether the queue's place on this platform can take new chats now (e.g. its Slack workspace is installed). */
+  available?(queue: Queue): Promise<boolean>;
 }
 
 export interface FileDownload {

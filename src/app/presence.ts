@@ -113,12 +113,12 @@ export class PresencePoller {
   private async failed(err: Error, batch: Agent[]): Promise<number> {
     if (err instanceof PresenceDenied) {
       this.observer?.call(this.platform, 'denied');
+      this.round = [];
+      await this.ctx.store.presence.forget(this.platform);
       if (this.denied !== err.message) {
         this.ctx.log.warn({ platform: this.platform, reason: err.message }, 'presence cannot be read: presence-mode agents stay manual (their own Available/Away) until it can');
       }
       this.denied = err.message;
-      this.round = [];
-      await this.ctx.store.presence.forget(this.platform);
       return DENIED_RETRY_MS;
     }
     // Nobody is marked Away for a failure: the batch is asked again first, later.

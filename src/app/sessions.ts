@@ -5,6 +5,7 @@ import { type EndUser, makeRef, type Member, type Session, type SessionContext }
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
+import { assertAvailable } from './installs.js';
 import { assertMayStart } from './endUsers/offline.js';
 import { agentWrote, rememberVerified } from './endUsers/continuation.js';
 import { mayCloseOffline } from '../domain/policy.js';
@@ -15,6 +16,7 @@ import { type LineContext } from './surfaces/lines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
 import { awayAgents } from './availability.js';
+import { sourceWord } from './surfaces/availability.js';
 import { pastChats } from './record/history.js';
 import { hashToken } from './tokens.js';
 
@@ -94,6 +96,7 @@ export async function createSession(ctx: AppContext, input: NewChat, admit?: (qu
   const now = ctx.now();
   const offline = input.offline === true;
   await assertMayStart(ctx, queue, now, offline);
+  await assertAvailable(ctx, queue);
   await admit?.(queue);
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
@@ -120,8 +123,11 @@ export async function createSession(ctx: AppContext, input: NewChat, admit?: (qu
 
 export async function accept(ctx: AppContext, sessionId: string, agent: Agent | undefined) {
   const session = await loadSession(ctx, sessionId);
-  const available = agent ? !(await awayAgents(ctx)).has(agent.id) : false;
-  const v = mayAccept(session, agent, available);
+  const away = agent ? await awayAgents(ctx) : undefined;
+  const v = mayAccept(session, agent, agent ? !away!.has(agent.id) : false);
+  // Away by presence says whose presence (README "Availability").
+  const source = !v.ok && v.code === 'away' && agent ? away?.get(agent.id) : undefined;
+  if (source && source !== 'manual') throw Refused.of('away', { source: sourceWord(source) }, 'away.presence');
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_agent' } : v);
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode: 'owner', joinedAt: now, via: 'accept' };

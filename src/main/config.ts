@@ -31,6 +31,17 @@ const TrustProxy = z
   .refine((v) => /^(true|false|\d{1,2})$/.test(v) || v.split(',').every((i) => isProxyAddress(i.trim())), 'true, false, a number of hops, or comma-separated addresses / subnets / loopback, linklocal, uniquelocal')
   .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((i) => i.trim())));
 
+/** Comma-separated ids, each matching `pattern`. */
+const idList = (pattern: RegExp, what: string) => z.string().transform((value, ctx) => {
+  const ids = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const bad = ids.find((id) => !pattern.test(id));
+  if (bad !== undefined || ids.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `comma-separated ${what}${bad !== undefined ? `; "${bad}" is not one` : ''}` });
+    return z.NEVER;
+  }
+  return ids;
+});
+
 /** Browser origins (scheme, host, port; no path), comma-separated, normalised as browsers send them. */
 const Origins = z.string().transform((value, ctx) => {
   const out: string[] = [];
@@ -110,12 +121,20 @@ export const EnvSchema = z
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
     MAIL_FROM: z.string().min(3).max(254).optional(),
     EMAIL_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(120),
+    // Installs (README "Install into several workspaces"): Slack OAuth v2 and several Teams tenants.
+    SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, 'a Slack client id such as 1234567890.1234567890').optional(),
+    SLACK_CLIENT_SECRET: z.string().min(1).optional(),
+    SLACK_STATE_SECRET: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+    INSTALLATION_KEY: z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+    SLACK_ALLOWED_TEAMS: idList(/^[TE][A-Z0-9]+$/, 'Slack team or enterprise ids such as T0123ABC, E0123ABC').optional(),
+    SLACK_TOKEN_ROTATION: flag.default(true),
+    TEAMS_ALLOWED_TENANTS: idList(/^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/, 'tenant ids (GUIDs)').optional(),
   })
   .transform((e) => ({
     ...e,
     // Unset: this machine, on the port it listens on.
     PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
-    slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
+    slackEnabled: Boolean(e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID),
     teamsEnabled: e.TEAMS_ENABLED ?? Boolean(e.MicrosoftAppId),
     // One process per core; the embedded PGlite serves one process, so without DATABASE_URL it is one.
     processes: e.WEB_CONCURRENCY ?? (e.DATABASE_URL ? availableParallelism() : 1),
@@ -132,6 +151,12 @@ function crossChecks(e: Record<string, string | undefined>): string[] {
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) out.push('MicrosoftAppTenantId: required for a SingleTenant app');
   if (e.REQUIRE_IDENTITY && ['true', '1', 'yes'].includes(e.REQUIRE_IDENTITY) && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with REQUIRE_IDENTITY=true');
   if (e.IDENTITY_SECRET_PREVIOUS && !e.IDENTITY_SECRET) out.push('IDENTITY_SECRET: required with IDENTITY_SECRET_PREVIOUS');
+  if (e.SLACK_CLIENT_ID) {
+    // OAuth installs: every installation brings its own token, so a fixed one would be ambiguous.
+    if (e.SLACK_BOT_TOKEN) out.push('SLACK_BOT_TOKEN: leave it unset with SLACK_CLIENT_ID (installs bring their own tokens)');
+    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'INSTALLATION_KEY'] as const) if (!e[name]) out.push(`${name}: required with SLACK_CLIENT_ID`);
+    if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) out.push('SLACK_SIGNING_SECRET: required with SLACK_CLIENT_ID in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { withScripts } from '../../adapters/redis/scripts.js';
 import { RedisLists } from '../../adapters/redis/lists.js';
 import { redisStore } from '../../adapters/redis/store.js';
+import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
 import { eventsChannel } from '../../adapters/redis/keys.js';
 import { choosePubSub, connect, onError, probe, type RedisClient } from '../../adapters/redis/connection.js';
 import { migrateQueues } from '../../jobs/migrateQueues.js';
@@ -144,7 +145,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   ctxRef = ctx;
   const modules: PlatformModule[] = [];
   for (const make of o.platforms ?? []) {
-    const m = await make(ctx);
+    const m = await make(ctx, { kv: new RedisKeyValue(redis, prefix) });
     modules.push(m);
     platforms.push(m.platform);
   }

@@ -110,8 +110,11 @@ describe('Bot Framework authentication (MicrosoftAppId set)', () => {
     w = await startTeamsWorld({ env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT } });
     const home = activity();
     const away = activity('tenant-2');
-    expect((await post(away, channelToken(away.serviceUrl))).status).toBe(401);
-    expect((await post(home, entraToken('tenant-2'))).status).toBe(401);
+    // Authenticated, but from a tenant not served here: 403 (README "Install into several workspaces").
+    const refused = await post(away, channelToken(away.serviceUrl));
+    expect(refused.status).toBe(403);
+    expect(refused.body?.error?.code).toBe('tenant_not_allowed');
+    expect((await post(home, entraToken('tenant-2'))).status).toBe(403);
     expect(await learned()).toBeUndefined();
     expect((await post(home, entraToken(TENANT))).status).toBe(200);
     expect((await post(home, channelToken(home.serviceUrl))).status).toBe(200);

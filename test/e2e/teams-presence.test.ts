@@ -2,13 +2,14 @@ import nock from 'nock';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { type Logger, pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { teamsModule } from '../../adapters/teams/index.js';
 import { TeamsPresence } from '../../adapters/teams/presence.js';
 import { teamsOfAgent } from '../../adapters/teams/settings.js';
 import { availabilities } from '../../src/app/availability.js';
 import type { AppContext } from '../../src/app/context.js';
 import { inviteCandidates } from '../../src/app/invites.js';
 import { PresencePoller } from '../../src/app/presence.js';
-import { parseDirectory } from '../../src/main/config.js';
+import { loadEnv, parseDirectory } from '../../src/main/config.js';
 import { DEFAULT_ONLINE } from '../../src/domain/availability.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
 import { startTeamsWorld, TENANT, type TeamsWorld } from '../support/teamsWorld.js';
@@ -126,7 +127,7 @@ describe('availability from Teams presence (Microsoft Graph)', () => {
 
     // Busy is online (the documented default): the oldest waiting chat goes to her at once.
     presence.set('aad-alice', 'Busy');
-    await waitFor(async () => (await ownerOf(w.h, second)) === 'alice', 2500, 'the oldest waiting chat to Alice');
+    await waitFor(async () => (await ownerOf(w.h, second)) === 'alice', 4000, 'the oldest waiting chat to Alice');
     expect(await ownerOf(w.h, third)).toBeUndefined();
     expect(tokens).toBe(1);
     expect(new Set(auth)).toEqual(new Set(['Bearer graph-token']));
@@ -151,6 +152,7 @@ describe('availability from Teams presence (Microsoft Graph)', () => {
     const said = await waitFor(() => lines.find((l) => /presence cannot be read/.test(String(l.msg))), 5000, 'the log line');
     expect(String(said.reason)).toMatch(/AADSTS65001/);
     expect(JSON.stringify(lines)).not.toContain(SECRET);
+    await waitFor(async () => (await availabilities(ctx)).of('alice').source === 'manual', 5000, 'Alice manual');
     expect((await availabilities(ctx)).of('alice')).toEqual({ state: 'available', source: 'manual' });
     expect(asked).toHaveLength(0);
 
@@ -181,6 +183,18 @@ describe('availability from Teams presence (Microsoft Graph)', () => {
     const at = Date.now();
     await waitFor(() => asked.length >= 2, 5000, 'asked again');
     expect(Date.now() - at).toBeGreaterThanOrEqual(1_800);
+  });
+
+  it('the Teams module offers presence with the app credentials and a tenant, and says at start-up why not without them', async () => {
+    const h = await startHarness({ env: { AVAILABILITY_MODE: 'presence' }, directory: autoDirectory('https://smba.example/') });
+    stops.push(() => h.stop());
+    const env = (extra: Record<string, string>) => loadEnv({ TEAMS_ENABLED: 'true', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, ...extra });
+    const withCreds = await teamsModule(env({ MicrosoftAppId: 'app-id', MicrosoftAppPassword: SECRET }))(h.service.ctx);
+    expect(withCreds.presence?.platform).toBe('teams');
+    const { log, lines } = capture();
+    const without = await teamsModule(env({ MicrosoftAppId: '', MicrosoftAppPassword: '' }), log)(h.service.ctx);
+    expect(without.presence).toBeUndefined();
+    expect(lines.find((l) => /Teams presence is off/.test(String(l.msg)))?.reason).toMatch(/MicrosoftAppId and MicrosoftAppPassword/);
   });
 
   it('asks Graph for at most 650 agents a call', async () => {

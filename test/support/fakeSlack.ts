@@ -24,6 +24,10 @@
  *   this server, the bytes POSTed there are kept (`uploads`), and
  *   files.completeUploadExternal shares them into `channel_id` / `thread_ts` (`shared`);
  *   completing a file never uploaded, or one of another length, fails as on Slack.
+ * - Installs (OAuth v2): `grant(code, install)` makes oauth.v2.access answer that code once
+ *   with a workspace (or org-wide) installation and its bot token; with `expiresIn`, a
+ *   rotating token whose refresh token is spent on use (a second use is `invalid_grant`).
+ *   auth.test answers per token; auth.revoke revokes a token (`revoked`), which then fails.
  */
 import { buffer, text as readText } from 'node:stream/consumers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -77,6 +81,23 @@ type Answer = Record<string, unknown>;
 /** Fields @slack/web-api JSON-stringifies into form bodies. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'files', 'options', 'option_groups', 'user_auth_blocks', 'channels', 'user_ids']);
 
+/** An installation oauth.v2.access hands out for a code. */
+export interface FakeInstall {
+  team?: string;
+  enterprise?: string;
+  /** An org-wide install of Enterprise Grid (no team). */
+  orgWide?: boolean;
+  token: string;
+  botUserId?: string;
+  /** A rotating token: it expires in this many seconds and comes with a refresh token. */
+  expiresIn?: number;
+  /** For an org-wide install: the workspaces the app is added to (auth.teams.list). */
+  teams?: string[];
+}
+
+/** The install methods this fake answers itself (the methods index does not list them). */
+const INSTALL_METHODS = new Set(['oauth.v2.access', 'auth.revoke', 'auth.teams.list']);
+
 export const BOT_USER_ID = 'U0SWITCHBOARD';
 export const BOT_ID = 'B0SWITCHBOARD';
 export const TEAM_ID = 'T0SWITCHBOARD';
@@ -104,6 +125,12 @@ export class FakeSlack {
   readonly uploads = new Map<string, { bytes: Buffer; token: string | undefined; length: number }>();
   /** Files shared by files.completeUploadExternal, in order. */
   readonly shared: Array<{ id: string; title?: string; channel: string; thread_ts?: string; initial_comment?: string; bytes: Buffer }> = [];
+  private readonly grants = new Map<string, FakeInstall>();
+  /** The workspace behind each bot token handed out (auth.test), and each unspent refresh token. */
+  readonly tokens = new Map<string, FakeInstall>();
+  private readonly refreshTokens = new Map<string, FakeInstall>();
+  /** Tokens revoked with auth.revoke. */
+  readonly revoked = new Set<string>();
   /** Posts refused with 429 by the pace limit, and posts stored then answered 500. */
   limited = 0;
   storedThenFailed = 0;
@@ -125,6 +152,39 @@ export class FakeSlack {
     const { port } = server.address() as AddressInfo;
     fake = new FakeSlack(server, `http://127.0.0.1:${port}/api/`);
     return fake;
+  }
+
+  /** oauth.v2.access answers `code` (once) with this installation. */
+  grant(code: string, install: FakeInstall): void {
+    this.grants.set(code, install);
+  }
+
+  private issue(install: FakeInstall): Answer {
+    this.tokens.set(install.token, install);
+    const refresh = install.expiresIn ? `xoxe-1-${install.token}-${++this.seq}` : undefined;
+    if (refresh) this.refreshTokens.set(refresh, install);
+    return {
+      ok: true, app_id: 'A0SWITCHBOARD', authed_user: { id: 'U0INSTALLER' }, scope: 'chat:write,commands', token_type: 'bot',
+      access_token: install.token, bot_user_id: install.botUserId ?? BOT_USER_ID,
+      team: install.orgWide ? null : { id: install.team, name: `Team ${install.team}` },
+      enterprise: install.enterprise ? { id: install.enterprise, name: `Org ${install.enterprise}` } : null,
+      is_enterprise_install: install.orgWide === true,
+      ...(refresh ? { refresh_token: refresh, expires_in: install.expiresIn } : {}),
+    };
+  }
+
+  private oauth(a: Record<string, unknown>): Answer {
+    if (a.grant_type === 'refresh_token') {
+      const held = this.refreshTokens.get(String(a.refresh_token));
+      if (!held) return { ok: false, error: 'invalid_grant' };
+      this.refreshTokens.delete(String(a.refresh_token)); // spent
+      // Like Slack's: a refreshed token lives twelve hours.
+      return this.issue({ ...held, token: `${held.token.replace(/-r\d+$/, '')}-r${++this.seq}`, expiresIn: 43_200 });
+    }
+    const install = this.grants.get(String(a.code));
+    if (!install) return { ok: false, error: 'invalid_code' };
+    this.grants.delete(String(a.code));
+    return this.issue(install);
   }
 
   /** Recorded calls, all or of one method, in arrival order. */
@@ -274,7 +334,13 @@ export class FakeSlack {
 
     // Like Slack: a text over 40,000 characters, or blocks past Block Kit's limits, are refused.
     const refusal = (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') ? tooBig(args) : undefined;
-    const answer = refusal ? { ok: false, error: refusal } : this.answer(method, args);
+    const answer = refusal ? { ok: false, error: refusal }
+      : token && this.revoked.has(token) ? { ok: false, error: 'token_revoked' }
+      : method === 'oauth.v2.access' ? this.oauth(args)
+      : method === 'auth.revoke' ? (this.revoked.add(token ?? ''), { ok: true, revoked: true })
+      : method === 'auth.test' && token && this.tokens.has(token) ? this.authTest(this.tokens.get(token)!)
+      : method === 'auth.teams.list' ? { ok: true, teams: (this.tokens.get(token ?? '')?.teams ?? []).map((id) => ({ id, name: `Team ${id}` })), response_metadata: { next_cursor: '' } }
+      : this.answer(method, args);
     if (answer.ok === false) call.error = String(answer.error);
     this.recorded.push(call);
     send(res, 200, answer);
@@ -293,12 +359,17 @@ export class FakeSlack {
     res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(Buffer.byteLength(file.body)) }).end(file.body);
   }
 
+  private authTest(i: FakeInstall): Answer {
+    return { ok: true, url: `https://${(i.team ?? i.enterprise ?? 'x').toLowerCase()}.slack.com/`, team_id: i.orgWide ? undefined : i.team, enterprise_id: i.enterprise, user_id: i.botUserId ?? BOT_USER_ID, bot_id: `B${i.token.slice(-6).toUpperCase()}`, is_enterprise_install: i.orgWide === true };
+  }
+
   private check(call: FakeCall): void {
     const v = (problem: string): void => {
       this.violations.push(`${call.method}: ${problem}`);
     };
-    if (!call.token) v('no token (Authorization: Bearer or token field)');
-    if (!this.specs) return;
+    // oauth.v2.access is called with the client id and secret, never a token.
+    if (!call.token && call.method !== 'oauth.v2.access') v('no token (Authorization: Bearer or token field)');
+    if (!this.specs || INSTALL_METHODS.has(call.method)) return;
     const spec = this.specs[call.method];
     if (!spec) {
       v('unknown method (not in slack-methods/index.json)');

@@ -11,7 +11,13 @@ export function sign(body: string, secret = SIGNING_SECRET, timestamp = Math.flo
 
 /** Sends signed requests to the real Bolt receiver at `${base}/slack/events`. */
 export class SlackRequests {
-  constructor(private readonly base: string) {}
+  /** `team` (and `enterprise`): the workspace the requests come from (several with OAuth installs). */
+  constructor(private readonly base: string, private readonly team = TEAM_ID, private readonly enterprise?: string) {}
+
+  /** Where an envelope says it comes from, as Slack puts it for a workspace of an organisation too. */
+  private get from(): Record<string, string> {
+    return this.enterprise ? { enterprise_id: this.enterprise } : {};
+  }
 
   async post(body: string, contentType: string, extra: Record<string, string> = {}, signHeaders: Record<string, string> = sign(body)) {
     const res = await fetch(`${this.base}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...signHeaders, ...extra }, body });
@@ -27,7 +33,7 @@ export class SlackRequests {
 
   event(event: Record<string, unknown>, o: { eventId?: string; retryNum?: number } = {}) {
     const body = JSON.stringify({
-      token: 'legacy', team_id: TEAM_ID, api_app_id: 'A0SWITCH', type: 'event_callback',
+      token: 'legacy', team_id: this.team, ...this.from, api_app_id: 'A0SWITCH', type: 'event_callback',
       event_id: o.eventId ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`, event_time: Math.floor(Date.now() / 1000), event,
     });
     return this.post(body, 'application/json', o.retryNum ? { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {});
@@ -40,7 +46,7 @@ export class SlackRequests {
   }
 
   interaction(payload: Record<string, unknown>) {
-    const body = new URLSearchParams({ payload: JSON.stringify({ team: { id: TEAM_ID }, api_app_id: 'A0SWITCH', token: 'legacy', ...payload }) }).toString();
+    const body = new URLSearchParams({ payload: JSON.stringify({ team: { id: this.team }, ...(this.enterprise ? { enterprise: { id: this.enterprise } } : {}), api_app_id: 'A0SWITCH', token: 'legacy', ...payload }) }).toString();
     return this.post(body, 'application/x-www-form-urlencoded');
   }
 
@@ -55,7 +61,7 @@ export class SlackRequests {
       ? { type: 'view', view_id: 'V0HOME' }
       : { type: 'message', channel_id: where.channel, message_ts: where.ts, is_ephemeral: false };
     return this.interaction({
-      type: 'block_actions', user: { id: user, team_id: TEAM_ID }, trigger_id: `trig.${randomBytes(4).toString('hex')}`,
+      type: 'block_actions', user: { id: user, team_id: this.team }, trigger_id: `trig.${randomBytes(4).toString('hex')}`,
       container, ...(where === 'home' ? { view: { id: 'V0HOME', type: 'home' } } : { channel: { id: where.channel }, message: { ts: where.ts, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) } }),
       actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: String(Date.now() / 1000) }],
       response_url: 'https://hooks.slack.invalid/actions/x',
@@ -64,7 +70,7 @@ export class SlackRequests {
 
   command(user: string, command: string, text: string, channel = 'C0ITSUPPORT') {
     const body = new URLSearchParams({
-      token: 'legacy', team_id: TEAM_ID, channel_id: channel, user_id: user, command, text,
+      token: 'legacy', team_id: this.team, ...this.from, channel_id: channel, user_id: user, command, text,
       response_url: 'https://hooks.slack.invalid/commands/x', trigger_id: 'trig.cmd', api_app_id: 'A0SWITCH',
     }).toString();
     return this.post(body, 'application/x-www-form-urlencoded');

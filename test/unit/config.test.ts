@@ -26,6 +26,37 @@ describe('environment', () => {
   });
 });
 
+describe('installs (README "Install into several workspaces")', () => {
+  const oauth = { SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 's', SLACK_STATE_SECRET: 'state-secret-16ch', INSTALLATION_KEY: 'k'.repeat(32), SLACK_SIGNING_SECRET: 'x' };
+  it('enables Slack with a client id, and reads the allow-lists', () => {
+    const env = loadEnv({ ...oauth, SLACK_ALLOWED_TEAMS: 'T0A, E0ORG', TEAMS_ALLOWED_TENANTS: 'tenant-1,tenant-2' });
+    expect(env.slackEnabled).toBe(true);
+    expect(env.SLACK_ALLOWED_TEAMS).toEqual(['T0A', 'E0ORG']);
+    expect(env.TEAMS_ALLOWED_TENANTS).toEqual(['tenant-1', 'tenant-2']);
+    expect(env.SLACK_TOKEN_ROTATION).toBe(true);
+  });
+  it('names what an OAuth setup lacks, a token beside it, and bad ids', () => {
+    const problems = (e: Record<string, string>) => {
+      try {
+        loadEnv(e);
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const lacking = problems({ SLACK_CLIENT_ID: '1111.2222' });
+    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'INSTALLATION_KEY', 'SLACK_SIGNING_SECRET']) expect(lacking).toContain(name);
+    expect(problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toContain('SLACK_BOT_TOKEN');
+    expect(problems({ ...oauth, SLACK_ALLOWED_TEAMS: 'T0A,acme' })).toMatch(/SLACK_ALLOWED_TEAMS.*"acme"/);
+    expect(problems({ ...oauth, INSTALLATION_KEY: 'short' })).toContain('INSTALLATION_KEY');
+  });
+  it('lets a queue name its workspace and an agent theirs', () => {
+    const d = parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: T0A, channel: C0A } }\nagents:\n  - { id: a, firstName: A, lastName: B, email: a@x.io, slack: { team: T0A } }\n', 'd.yaml', DIRECTORY_SECTIONS);
+    expect(d.queue('q')?.settings.slack).toEqual({ team: 'T0A', channel: 'C0A' });
+    expect(() => parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: acme, channel: C0A } }\n', 'd.yaml', DIRECTORY_SECTIONS)).toThrow(/queues\.0\.slack\.team/);
+  });
+});
+
 describe('directory file', () => {
   it('loads the example', async () => {
     const d = await loadDirectory(`${repoRoot}/directory.example.yaml`, DIRECTORY_SECTIONS);

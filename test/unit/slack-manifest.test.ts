@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { haveSpecs, readSpec, repoRoot } from '../support/specs.js';
 import { webApi } from '@slack/bolt';
+import { BOT_SCOPES } from '../../adapters/slack/installs/scopes.js';
 
 const RAW = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas';
 const manifestPath = resolve(repoRoot, 'manifests/slack.yaml');
@@ -59,8 +60,14 @@ describe('Slack manifest content', () => {
     expect(m.features.slash_commands[0].usage_hint).toContain('invite');
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: url, message_menu_options_url: url });
     expect(m.settings.event_subscriptions.request_url).toBe(url);
-    expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'message.channels', 'message.groups', 'message.im']);
+    expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'app_uninstalled', 'message.channels', 'message.groups', 'message.im', 'tokens_revoked']);
     expect(m.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('sends installers back to /slack/oauth_redirect, allows org-wide installs, and asks for the scopes an install asks for', () => {
+    expect(m.oauth_config.redirect_urls).toEqual(['https://switchboard.example.com/slack/oauth_redirect']);
+    expect(m.settings.org_deploy_enabled).toBe(true);
+    expect([...m.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
   });
 
   it('asks for exactly the bot scopes the bot uses', () => {

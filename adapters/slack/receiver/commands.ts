@@ -2,14 +2,15 @@ import type { App, RespondArguments } from '@slack/bolt';
 import { mrkdwn } from '../render/mrkdwn.js';
 import { message } from '../render/blockKit.js';
 import { commandText } from '../text.js';
-import { run, type SlackDeps } from './present.js';
+import { run, type SlackDeps, teamOf } from './present.js';
 
 /** The slash command, as a command intent; answered privately in the command's response. */
 export function registerCommands(app: App, d: SlackDeps): void {
-  app.command(d.command, async ({ ack, command }) => {
-    const agent = await d.people.agent(command.user_id);
+  app.command(d.command, async ({ ack, command, context }) => {
+    const team = teamOf(context);
+    const agent = await d.people.agent(command.user_id, team);
     const { text, mentions } = commandText(command.text);
-    const resolved = await Promise.all(mentions.map(async (m) => ({ text: m.text, agentId: (await d.people.agent(m.userId))?.id ?? '' })));
+    const resolved = await Promise.all(mentions.map(async (m) => ({ text: m.text, agentId: (await d.people.agent(m.userId, team))?.id ?? '' })));
     const out = await run(d, { kind: 'command', agent, text, mentions: resolved.filter((m) => m.agentId), prefix: d.command });
     // A home belongs on the App Home (the use case republished it); anything else is shown in the answer.
     const shown = out.open && out.open.kind !== 'home' ? message(out.open) : undefined;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { plain } from '../../../src/app/wording/index.js';
 import { ACTION_PREFIX, DIALOG, type DialogMeta, option } from '../render/blockKit.js';
 import { LIMITS } from '../render/mrkdwn.js';
-import { present, run, type SlackDeps, type Where } from './present.js';
+import { present, run, type SlackDeps, teamOf, type Where } from './present.js';
 
 /** A button's value is its verb's data as JSON; anything else is passed on as is and refused by validation. */
 const json = (s: string | undefined): unknown => {
@@ -26,17 +26,17 @@ const Submission = z.object({ private_metadata: z.string().optional(), state: z.
 
 /** Buttons, modal submissions and the picker's search: click and search intents. */
 export function registerInteractions(app: App, d: SlackDeps): void {
-  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, client, context }) => {
     await ack();
     const verb = action.action_id.slice(ACTION_PREFIX.length).replace(/#\d+$/, '');
     // A home-tab click has no channel: the answer goes to a DM.
     const inView = body.container?.type === 'view';
     const where: Where = { channel: inView ? undefined : body.channel?.id, threadTs: body.message?.thread_ts as string | undefined, triggerId: body.trigger_id };
-    const out = await run(d, { kind: 'click', agent: await d.people.agent(body.user.id), verb, data: json(action.value) });
-    await present(d, body.user.id, where, out);
+    const out = await run(d, { kind: 'click', agent: await d.people.agent(body.user.id, teamOf(context)), verb, data: json(action.value) });
+    await present(d, client, body.user.id, where, out);
   });
 
-  app.view(DIALOG, async ({ ack, body, view }) => {
+  app.view(DIALOG, async ({ ack, body, view, context }) => {
     const parsed = Submission.safeParse(view);
     const submit = parsed.success ? meta(parsed.data.private_metadata).submit : undefined;
     if (!parsed.success || !submit) return ack();
@@ -47,7 +47,7 @@ export function registerInteractions(app: App, d: SlackDeps): void {
         if (value) values[blockId] = value;
       }
     }
-    const out = await run(d, { kind: 'click', agent: await d.people.agent(body.user.id), verb: submit.verb, data: { ...(submit.data as object), ...values } });
+    const out = await run(d, { kind: 'click', agent: await d.people.agent(body.user.id, teamOf(context)), verb: submit.verb, data: { ...(submit.data as object), ...values } });
     if (out.notice?.tone === 'attention') {
       // The modal stays open, the reason under its first input.
       const first = Object.keys(parsed.data.state.values)[0];
@@ -56,10 +56,10 @@ export function registerInteractions(app: App, d: SlackDeps): void {
     await ack();
   });
 
-  app.options(/.*/, async ({ ack, body }) => {
+  app.options(/.*/, async ({ ack, body, context }) => {
     const search = meta(body.view?.private_metadata).search;
     if (!search) return ack({ options: [] });
-    const out = await run(d, { kind: 'search', agent: await d.people.agent(body.user.id), verb: search.verb, data: search.data, query: (body as { value?: string }).value ?? '' });
+    const out = await run(d, { kind: 'search', agent: await d.people.agent(body.user.id, teamOf(context)), verb: search.verb, data: search.data, query: (body as { value?: string }).value ?? '' });
     await ack({ options: (out.options ?? []).slice(0, LIMITS.options).map(option) });
   });
 }

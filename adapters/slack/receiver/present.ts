@@ -10,9 +10,11 @@ import type { SlackPeople } from '../people.js';
 export interface SlackDeps {
   ctx: AppContext;
   people: SlackPeople;
-  client: WebClient;
   command: string;
 }
+
+/** The workspace an event came from (Bolt's context after authorize): where its user is looked up. */
+export const teamOf = (context: { teamId?: string | undefined; enterpriseId?: string | undefined }): string | undefined => context.teamId ?? context.enterpriseId;
 
 /** Where the user acted: a channel (and thread) for an ephemeral answer, else their DM. */
 export interface Where {
@@ -28,23 +30,24 @@ export const run = (d: SlackDeps, intent: Intent): Promise<Outcome> => dispatch(
  * Shows an outcome to the Slack user who acted: a notice or a surface privately (ephemeral
  * where they are, else in their DM), a dialog as a modal, a home on the App Home.
  */
-export async function present(d: SlackDeps, user: string, where: Where, out: Outcome): Promise<void> {
+export async function present(d: SlackDeps, client: WebClient, user: string, where: Where, out: Outcome): Promise<void> {
   try {
-    if (out.open?.kind === 'dialog' && where.triggerId) await d.client.views.open({ trigger_id: where.triggerId, view: modal(out.open) });
+    if (out.open?.kind === 'dialog' && where.triggerId) await client.views.open({ trigger_id: where.triggerId, view: modal(out.open) });
     const shown = out.open && out.open.kind !== 'dialog' && out.open.kind !== 'home' ? message(out.open) : undefined;
-    if (out.notice) await tell(d, user, where, { text: mrkdwn(out.notice.text) });
-    if (shown) await tell(d, user, where, shown);
+    if (out.notice) await tell(client, user, where, { text: mrkdwn(out.notice.text) });
+    if (shown) await tell(client, user, where, shown);
   } catch (err) {
     d.ctx.log.warn({ err: (err as Error).message, user }, 'could not answer the user in Slack');
   }
 }
 
-async function tell(d: SlackDeps, user: string, where: Where, msg: { text: string; blocks?: unknown[] }): Promise<void> {
+/** Answers with the event's own client: the token of the workspace the user acted in. */
+async function tell(client: WebClient, user: string, where: Where, msg: { text: string; blocks?: unknown[] }): Promise<void> {
   const body = msg as { text: string };
   if (where.channel) {
-    await d.client.chat.postEphemeral({ channel: where.channel, user, ...body, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+    await client.chat.postEphemeral({ channel: where.channel, user, ...body, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
     return;
   }
-  const dm = await d.client.conversations.open({ users: user });
-  if (dm.channel?.id) await d.client.chat.postMessage({ channel: dm.channel.id, ...body });
+  const dm = await client.conversations.open({ users: user });
+  if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, ...body });
 }

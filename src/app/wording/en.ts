@@ -374,6 +374,7 @@ export const en = {
   'refusal.away': 'You are set to Away. Set yourself Available to take chats.',
   'refusal.away.named': '{name} is Away.',
   'refusal.away.source': '{name} is Away ({source}).',
+  'refusal.away.presence': 'You are Away: {source} has shown you offline. Set yourself Available to take chats.',
   'refusal.ended': 'This chat has ended.',
   'refusal.not_active': 'This chat is not active.',
   'refusal.not_active.invite': 'Only active chats accept invites.',
@@ -507,6 +508,16 @@ export const en = {
   'refusal.request.payload': 'This is not a payload Switchboard handles.',
   'refusal.request.token': 'A valid bearer token is required.',
   'refusal.request.activity': 'This is not an activity Switchboard handles.',
+
+  // Installs into several workspaces and tenants (README "Install into several workspaces")
+  'refusal.queue_unavailable': '{queue} cannot take new chats right now. Please try again later.',
+  'refusal.slack.team_not_allowed': 'This Slack workspace may not install Switchboard here. Nothing was installed.',
+  'refusal.slack.install': 'This install link is not valid, has expired or was used already. Start again from /slack/install.',
+  'refusal.slack.install_failed': 'Slack could not complete the install. Please try again.',
+  'refusal.request.tenant': 'This Microsoft 365 organisation is not served here.',
+  'slack.installed': 'Switchboard is installed. You can close this page.',
+  'notice.queues_paused': 'Switchboard was removed from a Slack workspace: {queues} take no new chats until it is installed again.',
+  'notice.queues_resumed': 'Switchboard is installed in its Slack workspace again: {queues} take new chats again.',
 } as const satisfies Record<string, string>;
 
 export type WordKey = keyof typeof en;
