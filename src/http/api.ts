@@ -75,7 +75,7 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
       const now = ctx.now();
       const queues = ctx.directory.get().queues;
       // Who is away, read once (and only where a queue takes offline messages).
-    const away = queues.some((q) => q.offline) ? await awayAgents(ctx) : new Set<string>();
+      const away = queues.some((q) => q.offline) ? await awayAgents(ctx) : new Set<string>();
       res.json({ queues: await Promise.all(queues.map(async (q): Promise<PublicQueue> => {
         const h = queueHours(q, now);
         // A queue taking offline messages says so, with its closed text (README "Offline messages").
