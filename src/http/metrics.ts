@@ -26,22 +26,11 @@ export const routeBase: RequestHandler = (req, res, next) => {
   next();
 };
 
-/**
- * Times every request, labelled by method, route template and status. The labelled series
- * are few (templates, not paths), so each is looked up once and kept: a request costs one
- * map lookup, not prom-client's hashing of a labels object.
- */
+/** Times every request, labelled by method, route template and status. */
 export function requestTimer(m: ServiceMetrics): RequestHandler {
-  const series = new Map<string, { observe(seconds: number): void }>();
   return (req, res, next) => {
-    const start = performance.now();
-    res.on('finish', () => {
-      const route = routeLabel(req, res);
-      const key = `${req.method} ${res.statusCode} ${route}`;
-      let s = series.get(key);
-      if (!s) series.set(key, (s = m.httpRequests.labels(req.method, route, String(res.statusCode))));
-      s.observe((performance.now() - start) / 1000);
-    });
+    const end = m.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: routeLabel(req, res), status: String(res.statusCode) }));
     next();
   };
 }
