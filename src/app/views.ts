@@ -1,3 +1,4 @@
+import type { CannedReply } from '../domain/canned.js';
 import type { Agent, Queue } from '../domain/directory.js';
 import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
 import { type Invite, inviteSessionId } from '../domain/invite.js';
@@ -56,6 +57,8 @@ export interface HomeView {
   waiting: SessionView[];
   /** For supervisors with a record: today's numbers of their queues (`unavailable` when it cannot be read now). */
   today?: TodayRow[] | 'unavailable';
+  /** The agent's own canned replies (the home lists them with Edit, Remove and Add). */
+  canned?: CannedReply[];
 }
 
 export const memberOf = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
@@ -145,7 +148,7 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     return [];
   });
   for (const [id, seen] of stale) void lists.reindex(id, seen).catch(() => undefined);
-  const [invites, today] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent)]);
+  const [invites, today, canned] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent), ctx.store.canned.list(agent.id)]);
   return {
     agent,
     available: !away.has(agent.id),
@@ -154,6 +157,7 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     monitoring,
     waiting,
     ...(today ? { today } : {}),
+    canned,
   };
 }
 
