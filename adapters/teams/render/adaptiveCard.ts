@@ -101,8 +101,7 @@ function field(f: Field): Element[] {
   switch (f.kind) {
     case 'choice': {
       const many = f.options.length > EXPANDED_CHOICES;
-      // A long list that filters as one types (Adaptive Cards 1.5 `filtered`), where the form asks for it.
-      const style = many ? (f.filter ? 'filtered' : 'compact') : 'expanded';
+      const style = many ? 'compact' : 'expanded';
       const set: Element = {
         type: 'Input.ChoiceSet', id: f.id, label: title(f.label), style, ...required(f.optional),
         ...(f.initial !== undefined ? { value: f.initial } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}),

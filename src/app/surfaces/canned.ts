@@ -17,9 +17,9 @@ const snippet = (t: string, n: number): string => {
 };
 
 /**
- * Pick a canned reply for a chat: a choice that filters by shortcut and title as one types
- * (where the platform can), each with the start of its text, and the chosen one's preview.
- * `query`: only the replies it finds are listed (the Teams search, `canned <words>`).
+ * Pick a canned reply for a chat: a choice of them by shortcut and title (Slack's menu filters
+ * as one types), each with the start of its text, and the chosen one's preview. `query`: only
+ * the replies it finds are listed (`canned <words>`, Teams' search).
  */
 export function cannedForm(view: SessionView, replies: readonly Filled[], o: { chosen?: string | undefined; query?: string | undefined; command: Rich }): Surface {
   const sessionId = view.session.id;
@@ -36,7 +36,7 @@ export function cannedForm(view: SessionView, replies: readonly Filled[], o: { c
     blocks.push({
       type: 'input',
       field: {
-        kind: 'choice', id: 'shortcut', label: words('cannedForm.pick'), options, placeholder: plain(words('cannedForm.placeholder')), filter: true,
+        kind: 'choice', id: 'shortcut', label: words('cannedForm.pick'), options, placeholder: plain(words('cannedForm.placeholder')),
         redraw: call('canned.preview', { sessionId }), ...(chosen ? { initial: chosen.shortcut } : {}),
       },
     });

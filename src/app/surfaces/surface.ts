@@ -44,8 +44,6 @@ export type Field =
     kind: 'choice'; id: string; label: Rich; options: Option[]; initial?: string; optional?: boolean; placeholder?: string; go?: Action;
     /** Choosing draws the form again with this call (the form's values added), where a platform can (a preview). */
     redraw?: VerbCall;
-    /** Long lists: a platform that can filters the choices as one types. */
-    filter?: true;
   }
   | { kind: 'text'; id: string; label: Rich; max: number; optional: boolean; placeholder?: string; initial?: string; multiline?: true };
 
