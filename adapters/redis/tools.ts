@@ -55,6 +55,14 @@ export class RedisReplyClock implements ReplyClockStore {
     return this.parse(await this.redis.hget(this.g.replyClock(sessionId), 'wait'));
   }
 
+  async claim(sessionId: string, stage: string, waitId: string) {
+    const r = await this.redis.eval(
+      "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return 0 end redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1",
+      1, this.g.replyClock(sessionId), `done:${stage}`, waitId,
+    );
+    return r === 1;
+  }
+
   async answered(sessionId: string) {
     const key = this.g.replyClock(sessionId);
     await this.redis.multi().hdel(key, 'wait').hset(key, 'replied', '1').expire(key, CLOCK_TTL_SECONDS).exec();

@@ -263,6 +263,8 @@ export interface ReplyClockStore {
   /** Starts a wait unless one runs; the wait that runs either way. */
   start(sessionId: string, wait: ReplyWait): Promise<{ started: boolean; wait: ReplyWait }>;
   current(sessionId: string): Promise<ReplyWait | undefined>;
+  /** True once per wait and stage (`warn`, `alert`): a timer that fires twice acts once. */
+  claim(sessionId: string, stage: string, waitId: string): Promise<boolean>;
   /** An agent replied: no wait, and the next one is for a next reply. */
   answered(sessionId: string): Promise<void>;
   /** Whether an agent has replied in the chat yet. */

@@ -71,7 +71,7 @@ export async function responseDue(ctx: AppContext, sessionId: string, stage: 'wa
   const [session, wait] = await Promise.all([ctx.store.sessions.get(sessionId), ctx.store.replyClock.current(sessionId)]);
   if (session?.status !== 'active' || !session.ownerId || wait?.id !== since) return false;
   const target = targetOf(ctx.directory.get().queue(session.queueId), wait.kind);
-  if (!target) return false;
+  if (!target || !(await ctx.store.replyClock.claim(sessionId, stage, since))) return false;
   const now = ctx.now();
   const waited = Math.round((now - wait.at) / 1000);
   if (stage === 'warn') {
@@ -113,9 +113,12 @@ export async function idleDue(ctx: AppContext, sessionId: string, stage: 'warn' 
   // The end user answered, or a later reply started its own timer.
   if (since.some((e) => e.kind === 'message' && (e.author === 'user' || (e.author === 'agent' && e.visibility === 'public')))) return false;
   const now = ctx.now();
+  const question = plain(words('user.idleWarn'));
   if (stage === 'warn') {
+    // Asked once since that reply, however often the timer fires.
+    if (since.some((e) => e.kind === 'message' && e.author === 'system' && e.text === question)) return false;
     try {
-      await appendEntries(ctx, session, ['active'], [{ kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.idleWarn')) }]);
+      await appendEntries(ctx, session, ['active'], [{ kind: 'message', ts: now, visibility: 'public', author: 'system', text: question }]);
     } catch (err) {
       if (err instanceof Refused) return false;
       throw err;
