@@ -91,13 +91,8 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
     show: listOr(root),
   },
   end: {
-    run: async (ctx, agent, d) => {
-      // A queue with outcomes asks for one first (a button from before the form, a list's End).
-      const session = await sessions.assertMay(ctx, d.sessionId, agent.id, 'end');
-      if (!d.outcome && (ctx.directory.get().queue(session.queueId)?.outcomes ?? []).length > 0) return { open: endForm(await sessionView(ctx, d.sessionId), d) };
-      await sessions.endSession(ctx, d.sessionId, agent.id, { outcome: d.outcome, note: d.note, required: true });
-      return {};
-    },
+    // A queue with outcomes asks for one (its End button opens the form: end.open).
+    run: async (ctx, agent, d) => (await sessions.endSession(ctx, d.sessionId, agent.id, { outcome: d.outcome, note: d.note, required: true }), {}),
     show: listOr(root),
     retry: async (ctx, agent, d) => {
       const view = await sessionView(ctx, d.sessionId);

@@ -74,7 +74,7 @@ type ChatCommand = Exclude<Extract<Command, { ref: string | undefined }>, { kind
  */
 async function cannedCommand(ctx: AppContext, agent: Agent, command: Extract<Command, { kind: 'canned' }>, ctxt: { place?: string; prefix: string }): Promise<Outcome> {
   if (command.op === 'add') {
-    const saved = await canned.savePersonal(ctx, agent.id, command);
+    const saved = await canned.savePersonal(ctx, agent.id, { shortcut: command.shortcut, title: command.title, text: command.text });
     await publishHomes(ctx, [agent]);
     return done(words('notice.cannedSaved', { shortcut: saved.shortcut }));
   }
