@@ -222,8 +222,8 @@ describe('idle chats, on a controlled clock', () => {
     expect([s.status, s.endReason]).toEqual(['ended', 'idle']);
     expect((await userMessages(chat)).at(-1)?.text).toMatch(/closed because we had no answer/);
     expect(await ctx().store.lists.read('owns', 'alice')).not.toContain(chat.id);
-    await waitFor(() => h.recording.calls.some((c) => c.op === 'post' && c.to.includes(chat.id) && /Dee did not answer: the chat has ended/.test(c.text)), 5000, 'the thread line');
-    await waitFor(() => h.recording.calls.some((c) => c.op === 'update' && c.meta?.kind === 'root' && c.meta.id === chat.id && /Ended \(idle\)/.test(c.text)), 5000, 'the root');
+    await waitFor(() => h.recording.calls.some((c) => c.op === 'post' && c.to.includes(chat.id) && /Dee did not answer: the chat has ended/.test(c.text)), 10_000, 'the thread line');
+    await waitFor(() => h.recording.calls.some((c) => c.op === 'update' && c.meta?.kind === 'root' && c.meta.id === chat.id && /Ended \(idle\)/.test(c.text)), 10_000, 'the root');
     expect(await job(`idle-warn-${chat.id}`)).toBeUndefined();
   });
 });
