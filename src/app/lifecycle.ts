@@ -50,7 +50,7 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
   }, toQueue));
   await Promise.all([
     ...cancelled.map((id) => ctx.timers.cancel(id)),
-    chatStopped(ctx, sessionId),
+    chatStopped(ctx, sessionId, session.queueId),
     // Waiting again: the unanswered timer runs from now.
     ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(sessionId, now + ctx.settings.waitingTimeoutMs) : undefined,
   ]);

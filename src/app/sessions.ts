@@ -163,7 +163,7 @@ export async function finishEnd(ctx: AppContext, session: Session, cancelled: st
   const sessionId = session.id;
   await Promise.all([
     ...cancelled.map((id) => ctx.timers.cancel(id)), session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined,
-    session.status === 'active' ? timing.chatStopped(ctx, sessionId) : undefined,
+    session.status === 'active' ? timing.chatStopped(ctx, sessionId, session.queueId) : undefined,
   ]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
   // Its owner has room for another chat; a chat that waited leaves room in its queue.

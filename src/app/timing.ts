@@ -20,6 +20,10 @@ import { plain, say, words } from './wording/index.js';
 const targetOf = (queue: Queue | undefined, kind: ReplyWait['kind']): number | undefined =>
   kind === 'first' ? queue?.firstResponseSeconds : queue?.nextResponseSeconds;
 
+/** Whether a queue uses any of these timers: the relay's hot path skips them otherwise. */
+const timed = (q: Queue | undefined): q is Queue =>
+  q !== undefined && (q.firstResponseSeconds ?? q.nextResponseSeconds ?? q.idleWarnSeconds ?? q.idleEndSeconds) !== undefined;
+
 /** Starts a response wait unless one runs, and its first timer. */
 async function startWait(ctx: AppContext, session: Session, wait: ReplyWait): Promise<void> {
   const target = targetOf(ctx.directory.get().queue(session.queueId), wait.kind);
@@ -30,13 +34,10 @@ async function startWait(ctx: AppContext, session: Session, wait: ReplyWait): Pr
 
 /** The owner took the chat: the first reply is due from now. */
 export async function chatAccepted(ctx: AppContext, session: Session, now: number): Promise<void> {
+  if (!timed(ctx.directory.get().queue(session.queueId))) return;
   await ctx.store.replyClock.forget(session.id);
   await startWait(ctx, session, { id: `accept:${now}`, at: now, kind: 'first' });
 }
-
-/** Whether a queue uses any of these timers: the relay's hot path skips them otherwise. */
-const timed = (q: Queue | undefined): q is Queue =>
-  q !== undefined && (q.firstResponseSeconds ?? q.nextResponseSeconds ?? q.idleWarnSeconds ?? q.idleEndSeconds) !== undefined;
 
 /** The end user wrote in an active chat: a wait starts (unless one runs), and the chat is not idle. */
 export async function userWrote(ctx: AppContext, session: Session, entryId: string, now: number): Promise<void> {
@@ -57,8 +58,9 @@ export async function agentAnswered(ctx: AppContext, session: Session, entry: Me
   ]);
 }
 
-/** The chat ended or went back to waiting: no timer of these runs on it. */
-export async function chatStopped(ctx: AppContext, sessionId: string): Promise<void> {
+/** The chat ended or went back to waiting: no timer of these runs on it (a queue without them has none to stop). */
+export async function chatStopped(ctx: AppContext, sessionId: string, queueId: string): Promise<void> {
+  if (!timed(ctx.directory.get().queue(queueId))) return;
   await Promise.all([ctx.store.replyClock.forget(sessionId), ctx.timers.cancelResponse(sessionId), ctx.timers.cancelIdle(sessionId)]);
 }
 
@@ -108,7 +110,9 @@ export async function responseDue(ctx: AppContext, sessionId: string, stage: 'wa
  */
 export async function idleDue(ctx: AppContext, sessionId: string, stage: 'warn' | 'end', after: string): Promise<boolean> {
   const session = await ctx.store.sessions.get(sessionId);
-  if (session?.status !== 'active') return false;
+  const queue = session ? ctx.directory.get().queue(session.queueId) : undefined;
+  // Not active any more, or the queue no longer asks for it (the directory was reloaded).
+  if (session?.status !== 'active' || !(stage === 'warn' ? queue?.idleWarnSeconds : queue?.idleEndSeconds)) return false;
   const since = await ctx.store.transcript.read(sessionId, after, 1000);
   // The end user answered, or a later reply started its own timer.
   if (since.some((e) => e.kind === 'message' && (e.author === 'user' || (e.author === 'agent' && e.visibility === 'public')))) return false;

@@ -38,7 +38,7 @@ agents:
 afterAll(async () => w?.stop());
 
 const textOf = (c: ConnectorCall) => String(c.body?.text ?? '') + cardText(cardsIn(c)[0]);
-const threadSays = (chat: TeamsChat, text: RegExp) => w.fake.waitFor((c) => inThreadOf(chat)(c) && text.test(textOf(c)));
+const threadSays = (chat: TeamsChat, text: RegExp) => w.fake.waitFor((c) => inThreadOf(chat)(c) && text.test(textOf(c)), 15_000);
 const say = (chat: TeamsChat, who: (typeof USERS)[keyof typeof USERS], text: string) => w.teams.post(w.teams.threadMessage(who, chat.thread, text, { mention: true }));
 const userSees = async (chat: TeamsChat) => ((await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ kind: string; text?: string }>).filter((m) => m.kind === 'message').map((m) => m.text);
 
@@ -46,17 +46,17 @@ describe('agents\' tools in Teams', () => {
   it('canned <shortcut> sends it as the agent\'s reply; a bare canned shows the search card, whose Send sends the chosen one', async () => {
     const chat = await acceptedChat(w, 'hello');
     await say(chat, USERS.alice, 'canned hello');
-    await waitFor(async () => (await userSees(chat)).includes('Hi Jane, Alice of IT Support here.'), 5000, 'the canned reply');
+    await waitFor(async () => (await userSees(chat)).includes('Hi Jane, Alice of IT Support here.'), 15_000, 'the canned reply');
     await threadSays(chat, /Alice Ng:.*Hi Jane, Alice of IT Support here\./);
     const t0 = w.fake.calls().length;
     await say(chat, USERS.alice, 'canned vpn reset');
-    const search = await w.fake.waitFor((c) => c.seq > t0 && verbs(cardsIn(c)[0]).includes('canned.send'));
+    const search = await w.fake.waitFor((c) => c.seq > t0 && verbs(cardsIn(c)[0]).includes('canned.send'), 15_000);
     expect(cardText(cardsIn(search)[0])).toMatch(/Please reset your VPN profile, Jane\./);
     expect(JSON.stringify(cardsIn(search)[0])).toMatch(/"type":"Input.ChoiceSet","id":"shortcut"/);
     expect(JSON.stringify(cardsIn(search)[0])).not.toMatch(/hello — Greeting/);
     const sent = await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'canned.send', { sessionId: chat.id, shortcut: 'vpn' }, search.responseId));
     expect(cardText(sent.body.value)).toMatch(/Sent canned reply vpn/);
-    await waitFor(async () => (await userSees(chat)).includes('Please reset your VPN profile, Jane.'), 5000, 'the chosen reply');
+    await waitFor(async () => (await userSees(chat)).includes('Please reset your VPN profile, Jane.'), 15_000, 'the chosen reply');
   });
 
   it('a monitor\'s own copy of the card has no Canned reply, and their canned command is refused', async () => {
@@ -69,7 +69,7 @@ describe('agents\' tools in Teams', () => {
     const before = (await userSees(chat)).length;
     const t0 = w.fake.calls().length;
     await say(chat, USERS.carol, 'canned hello');
-    await w.fake.waitFor((c) => c.seq > t0 && /monitoring this chat/.test(textOf(c)));
+    await w.fake.waitFor((c) => c.seq > t0 && /monitoring this chat/.test(textOf(c)), 15_000);
     const forged = await w.teams.post(w.teams.invoke(USERS.carol, chat.thread, 'canned.send', { sessionId: chat.id, shortcut: 'hello' }, chat.root));
     expect(cardText(forged.body.value)).toMatch(/monitoring this chat/);
     expect((await userSees(chat)).length).toBe(before);
@@ -81,7 +81,7 @@ describe('agents\' tools in Teams', () => {
     expect(await timing.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
     await threadSays(chat, /@Alice Ng\*\*: Jane has waited/);
     await say(chat, USERS.alice, 'Sorry for the wait');
-    await waitFor(async () => (await userSees(chat)).includes('Sorry for the wait'), 5000, 'the reply');
+    await waitFor(async () => (await userSees(chat)).includes('Sorry for the wait'), 15_000, 'the reply');
     const reply = (await w.h.service.ctx.store.transcript.read(chat.id, undefined, 100)).find((e) => e.kind === 'message' && e.text === 'Sorry for the wait')!;
     expect(await timing.idleDue(w.h.service.ctx, chat.id, 'warn', reply.id)).toBe(true);
     expect(await timing.idleDue(w.h.service.ctx, chat.id, 'end', reply.id)).toBe(true);
@@ -97,21 +97,21 @@ describe('agents\' tools in Teams', () => {
     expect(cardText(missing.body.value)).toMatch(/Choose an outcome: resolved, escalated/);
     expect((await w.h.service.ctx.store.sessions.get(chat.id))?.status).toBe('active');
     await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'end', { sessionId: chat.id, outcome: 'resolved', note: 'All good' }, chat.root));
-    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.outcome === 'resolved', 5000, 'ended with an outcome');
-    await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === chat.root && /Outcome: resolved/.test(cardText(cardsIn(c)[0])));
+    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.outcome === 'resolved', 15_000, 'ended with an outcome');
+    await w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === chat.root && /Outcome: resolved/.test(cardText(cardsIn(c)[0])), 15_000);
   });
 
   it('the home lists the agent\'s own canned replies: add from the card and by command, then remove', async () => {
     const t0 = w.fake.calls().length;
     await w.teams.post(w.teams.personalMessage(USERS.bob, 'a:dm-bob', 'available'));
-    const home = await w.fake.waitFor((c) => c.seq > t0 && c.conversationId === 'a:dm-bob' && verbs(cardsIn(c)[0]).includes('canned.edit'));
+    const home = await w.fake.waitFor((c) => c.seq > t0 && c.conversationId === 'a:dm-bob' && verbs(cardsIn(c)[0]).includes('canned.edit'), 15_000);
     const editor = await w.teams.post(w.teams.invoke(USERS.bob, 'a:dm-bob', 'canned.edit', {}, home.responseId));
     expect(JSON.stringify(editor.body.value)).toMatch(/"isMultiline":true/);
     const saved = await w.teams.post(w.teams.invoke(USERS.bob, 'a:dm-bob', 'canned.save', { shortcut: 'thx', title: 'Thanks', text: 'Thanks {user.name}!' }, home.responseId));
     expect(cardText(saved.body.value)).toMatch(/Saved your canned reply thx/);
     expect(verbs(saved.body.value)).toContain('canned.remove');
     await w.teams.post(w.teams.personalMessage(USERS.bob, 'a:dm-bob', 'canned add bye Goodbye | Bye {user.name}'));
-    await waitFor(async () => (await w.h.service.ctx.store.canned.list('bob')).length === 2, 5000, 'added by command');
+    await waitFor(async () => (await w.h.service.ctx.store.canned.list('bob')).length === 2, 15_000, 'added by command');
     await w.teams.post(w.teams.invoke(USERS.bob, 'a:dm-bob', 'canned.remove', { shortcut: 'thx' }, home.responseId));
     expect((await w.h.service.ctx.store.canned.list('bob')).map((c) => c.shortcut)).toEqual(['bye']);
   });
