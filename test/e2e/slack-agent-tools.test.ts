@@ -78,6 +78,20 @@ describe('agents\' tools in Slack', () => {
     await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /Alice Ng:.*Please reset your VPN profile, Zed\./.test(String(c.args.text)));
   });
 
+  it('/chat canned <words> <ref> opens the picker with the replies the words find; /chat canned <shortcut> <ref> sends it', async () => {
+    const chat = await acceptedChat('Kim');
+    const ref = (await w.h.service.ctx.store.sessions.get(chat.id))!.ref;
+    const before = w.fake.calls('views.open').length;
+    await w.slack.command('U0ALICE', '/chat', `canned vpn reset ${ref}`);
+    await waitFor(() => w.fake.calls('views.open').length > before, 15_000, 'the picker');
+    const opened = w.fake.calls('views.open').at(-1)!;
+    expect(JSON.stringify(opened.args.view)).toMatch(/vpn — VPN reset/);
+    expect(JSON.stringify(opened.args.view)).not.toMatch(/hello — Greeting/);
+    const sent = await w.slack.command('U0ALICE', '/chat', `canned hello ${ref}`);
+    expect(sent.json?.text ?? sent.text).toMatch(/Sent canned reply hello in chat/);
+    await waitFor(async () => (await userSees(chat.id, chat.token)).includes('Hi Kim, Alice here.'), 15_000, 'the canned reply');
+  });
+
   it('Canned reply is refused to a monitor: the click is answered privately and nothing is sent', async () => {
     const chat = await acceptedChat('Yan');
     await w.h.service.ctx.store.sessions.addMember(chat.id, { agentId: 'carol', mode: 'monitor', joinedAt: Date.now(), via: 'supervisor' }, {});

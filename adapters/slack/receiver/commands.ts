@@ -1,6 +1,6 @@
 import type { App, RespondArguments } from '@slack/bolt';
 import { mrkdwn } from '../render/mrkdwn.js';
-import { message } from '../render/blockKit.js';
+import { message, modal } from '../render/blockKit.js';
 import { commandText } from '../text.js';
 import { run, type SlackDeps } from './present.js';
 
@@ -11,6 +11,15 @@ export function registerCommands(app: App, d: SlackDeps): void {
     const { text, mentions } = commandText(command.text);
     const resolved = await Promise.all(mentions.map(async (m) => ({ text: m.text, agentId: (await d.people.agent(m.userId))?.id ?? '' })));
     const out = await run(d, { kind: 'command', agent, text, mentions: resolved.filter((m) => m.agentId), prefix: d.command });
+    // A dialog (the canned-reply picker) opens as a modal: the command's trigger lets it.
+    if (out.open?.kind === 'dialog' && command.trigger_id) {
+      try {
+        await d.client.views.open({ trigger_id: command.trigger_id, view: modal(out.open) });
+        return void (await ack(out.notice ? { response_type: 'ephemeral', text: mrkdwn(out.notice.text) } : undefined));
+      } catch (err) {
+        d.ctx.log.warn({ err: (err as Error).message }, 'could not open the Slack modal; answering in the message');
+      }
+    }
     // A home belongs on the App Home (the use case republished it); anything else is shown in the answer.
     const shown = out.open && out.open.kind !== 'home' ? message(out.open) : undefined;
     const notice = out.notice ? mrkdwn(out.notice.text) : undefined;
