@@ -1,3 +1,4 @@
+import type { EntryBody } from '../domain/transcript.js';
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
@@ -152,7 +153,8 @@ export async function offerChat(ctx: AppContext, input: { sessionId: string; own
 }
 
 /** The queue's supervisors who can still come in: one help request each, linked as one group. */
-export async function requestHelp(ctx: AppContext, input: { sessionId: string; agentId: string; note?: string | undefined }): Promise<Invite[]> {
+/** `entry`: the line the thread gets in place of "asked for help" (an overdue reply asks on the owner's behalf). */
+export async function requestHelp(ctx: AppContext, input: { sessionId: string; agentId: string; note?: string | undefined; entry?: EntryBody }): Promise<Invite[]> {
   const note = noteOf(input.note);
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
@@ -168,7 +170,7 @@ export async function requestHelp(ctx: AppContext, input: { sessionId: string; a
   const group = newInviteId(session.id);
   const now = ctx.now();
   return place(ctx, helpers.map((id) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: id, mode: 'participant', kind: 'help', note, group })), {
-    entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(note ? { note } : {}) }],
+    entries: [input.entry ?? { kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(note ? { note } : {}) }],
   });
 }
 

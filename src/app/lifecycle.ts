@@ -5,6 +5,7 @@ import { Refused } from './errors.js';
 import * as invites from './invites.js';
 import { commit, loadSession, memberOf } from './sessions.js';
 import { announceSoon } from './standing.js';
+import { chatStopped } from './timing.js';
 
 /**
  * A chat's life beyond accept and end: transfer, release, leave, promote. Each asks the
@@ -64,6 +65,7 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
   }, toQueue));
   await Promise.all([
     ...cancelled.map((id) => ctx.timers.cancel(id)),
+    chatStopped(ctx, sessionId, session.queueId),
     // Waiting again: the unanswered timer runs from now.
     ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(sessionId, now + ctx.settings.waitingTimeoutMs) : undefined,
   ]);

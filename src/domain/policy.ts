@@ -149,3 +149,18 @@ export function mayRate(session: Session): Verdict {
 export function maySeeReport(agent: Agent | undefined): Verdict {
   return agent && isSupervisor(agent) ? allow : refuse('not_supervisor', undefined, 'not_supervisor.report');
 }
+
+/** A canned reply is the agent's own reply: owners and participants, while the chat is active (monitors never). */
+export function mayUseCanned(session: Session, member: Pick<Member, 'mode'> | undefined): Verdict {
+  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended.reply' : 'not_active.reply');
+  if (!member) return refuse('not_member', undefined, 'not_member.reply');
+  if (!can(member, 'canned')) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.canned' : 'forbidden.owner');
+  return allow;
+}
+
+/** Wrap-up: an outcome must be one of the queue's; a queue that lists outcomes asks for one where people end chats. */
+export function checkOutcome(outcomes: readonly string[], outcome: string | undefined, required: boolean): Verdict {
+  if (outcome === undefined) return required && outcomes.length > 0 ? refuse('invalid', { outcomes: outcomes.join(', ') }, 'outcome.missing') : allow;
+  if (!outcomes.includes(outcome)) return refuse('invalid', { outcome, outcomes: outcomes.join(', ') || '—' }, 'outcome.unknown');
+  return allow;
+}

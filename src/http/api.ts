@@ -9,6 +9,7 @@ import { awayAgents } from '../app/availability.js';
 import * as sessions from '../app/sessions.js';
 import * as invites from '../app/invites.js';
 import * as lifecycle from '../app/lifecycle.js';
+import * as canned from '../app/canned.js';
 import type { Invite } from '../domain/invite.js';
 import { mayAttach } from '../domain/policy.js';
 import type { Session } from '../domain/session.js';
@@ -29,14 +30,14 @@ import { checkIdentity } from '../app/endUsers/identity.js';
 import { continueChat, resumeVerified, streamBeat } from '../app/endUsers/continuation.js';
 import { takesOfflineNow } from '../app/endUsers/offline.js';
 import {
-  AgentAction, AgentMessage, AnswerBody, AssistBody, ContinueBody, CreateSession, InviteBody, ResumeBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicFile, type PublicInvite,
+  AgentAction, AgentMessage, AnswerBody, AssistBody, CannedBody, ContinueBody, CreateSession, EndBody, InviteBody, ResumeBody, InviteId, PostMessage, PromoteBody, type PublicEntry, type PublicFile, type PublicInvite,
   type PublicQueue, type PublicSession, SessionId, TransferBody,
 } from './schemas.js';
 
 export { MAX_TEXT } from './schemas.js';
 
 /** The session as the end user sees it: no agent ids, only first names; its rating once given. */
-export async function publicSession(ctx: AppContext, s: Session, rating?: Rating): Promise<PublicSession> {
+export async function publicSession(ctx: AppContext, s: Session, rating?: Rating, o: { forAgents?: boolean } = {}): Promise<PublicSession> {
   const standing = await standingOf(ctx, s);
   const dir = ctx.directory.get();
   const owner = s.ownerId ? dir.agent(s.ownerId) : undefined;
@@ -46,6 +47,8 @@ export async function publicSession(ctx: AppContext, s: Session, rating?: Rating
     user: s.endUser, verified: s.verified === true, ...(s.context ? { context: s.context } : {}), agent: owner ? { name: owner.firstName } : null,
     createdAt: new Date(s.createdAt).toISOString(),
     ...(s.endReason ? { endReason: s.endReason } : {}),
+    ...(s.outcome ? { outcome: s.outcome } : {}),
+    ...(o.forAgents && s.outcomeNote ? { outcomeNote: s.outcomeNote } : {}),
     ...(standing ? waitFields(standing) : {}),
     ...(rating ? { rating: { score: rating.score, ...(rating.comment ? { comment: rating.comment } : {}) } } : {}),
   };
@@ -157,6 +160,14 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   });
 
   r.post('/sessions/:id/end', async (req, res) => {
+    // With an API key and an agent: the owner ends it, with a wrap-up (an outcome of the queue's, a note).
+    if (req.get('x-api-key') !== undefined && req.body && typeof req.body === 'object' && 'agentId' in req.body) {
+      requireApiKey(apiKeys, req);
+      const b = EndBody.parse(req.body);
+      const id = SessionId.parse(req.params.id);
+      await sessions.endSession(ctx, id, actor(b.agentId).id, { outcome: b.outcome, note: b.note });
+      return void res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id), undefined, { forAgents: true }) });
+    }
     const id = await sessionParam(req);
     await sessions.endSession(ctx, id, undefined);
     res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
@@ -262,6 +273,12 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
     const body = AgentMessage.parse(req.body ?? {});
     const { entry, withheld } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(body.agentId), text: body.text, origin: 'api' });
     res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
+  });
+
+  r.post('/sessions/:id/canned', integration, async (req, res) => {
+    const b = CannedBody.parse(req.body ?? {});
+    const { entry } = await canned.sendCanned(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(b.agentId), shortcut: b.shortcut, origin: 'api' });
+    res.status(202).json({ message: publicEntry(entry) });
   });
 
   r.post('/sessions/:id/transfer', integration, async (req, res) => {

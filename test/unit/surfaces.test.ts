@@ -15,9 +15,9 @@ import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
 describe('the root of a chat, per viewer', () => {
   const withBob = sessionView({ members: [...activeView.members, member(bob, 'participant', T0, 'invite')] });
   it.each([
-    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
-    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
-    ['a participant who invited nobody', { agentId: 'bob' }, ['Invite', 'Ask for help', 'Leave']],
+    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat']],
+    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat']],
+    ['a participant who invited nobody', { agentId: 'bob' }, ['Invite', 'Canned reply', 'Ask for help', 'Leave']],
     ['a monitor', { agentId: 'carol' }, ['Leave']],
     ['someone outside the chat', { agentId: 'dan' }, []],
   ])('offers %s only what the policy allows', (_who, viewer, expected) => {

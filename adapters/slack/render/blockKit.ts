@@ -15,11 +15,15 @@ export const ACTION_PREFIX = 'sb:';
 /** The callback_id of every Switchboard modal. */
 export const DIALOG = 'sb:dialog';
 
-/** What a modal carries back: the submit call and the picker's search call. */
+/** What a modal carries back: the submit call, the picker's search call, and the call a choice redraws it with. */
 export interface DialogMeta {
   submit?: VerbCall;
   search?: VerbCall;
+  redraw?: VerbCall;
 }
+
+/** The action_id of a modal's choice that redraws the modal when chosen (its block_id stays the field's id). */
+export const REDRAW_PREFIX = 'sbr:';
 
 function button(a: Action, n: number): Button {
   const b: Button = {
@@ -70,20 +74,21 @@ function input(f: Field): KnownBlock {
       const options = f.options.map(option);
       const initial = options.find((o) => o.value === f.initial);
       const chosen = initial ? { initial_option: initial } : {};
-      const optional = f.optional ? { optional: true } : {};
+      const optional = { ...(f.optional ? { optional: true } : {}), ...(f.redraw ? { dispatch_action: true } : {}) };
+      const actionId = f.redraw ? `${REDRAW_PREFIX}${f.id}` : f.id;
       // A few choices as radio buttons; more in a menu that filters as you type, in groups past a menu's 100.
-      if (options.length <= RADIO_CHOICES) return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'radio_buttons', action_id: f.id, options, ...chosen } };
+      if (options.length <= RADIO_CHOICES) return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'radio_buttons', action_id: actionId, options, ...chosen } };
       const placeholder = plainText([f.placeholder ?? plain(f.label)], LIMITS.placeholder);
       const listed = options.length <= LIMITS.options
         ? { options }
         : { option_groups: chunks(options, LIMITS.options).slice(0, LIMITS.optionGroups).map((group, i) => ({ label: plainText([`${i * LIMITS.options + 1}–${i * LIMITS.options + group.length}`], LIMITS.optionText), options: group })) };
-      return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'static_select', action_id: f.id, placeholder, ...listed, ...chosen } };
+      return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'static_select', action_id: actionId, placeholder, ...listed, ...chosen } };
     }
     case 'text':
       return {
         type: 'input', block_id: f.id, label, optional: f.optional,
         element: {
-          type: 'plain_text_input', action_id: f.id, max_length: f.max,
+          type: 'plain_text_input', action_id: f.id, max_length: f.max, ...(f.multiline ? { multiline: true } : {}),
           ...(f.placeholder ? { placeholder: plainText([f.placeholder], LIMITS.placeholder) } : {}), ...(f.initial ? { initial_value: f.initial } : {}),
         },
       };
@@ -179,6 +184,7 @@ export function modal(s: Surface): ModalView {
   const meta: DialogMeta = {};
   if (s.submit) meta.submit = s.submit.call;
   for (const b of s.blocks) if (b.type === 'input' && b.field.kind === 'agent') meta.search = b.field.search;
+  for (const b of s.blocks) if (b.type === 'input' && b.field.kind === 'choice' && b.field.redraw) meta.redraw = b.field.redraw;
   const title = plain(s.title ?? s.fallback);
   return {
     type: 'modal',

@@ -73,6 +73,7 @@ export function mrkdwn(r: Rich): string {
     if ('strong' in s) return `*${mrkdwn(s.strong)}*`;
     if ('em' in s) return `_${mrkdwn(s.em)}_`;
     if ('code' in s) return `\`${escapeMrkdwn(s.code.replace(/`/g, "'"))}\``;
+    if ('mention' in s) return s.ids.slack ? `<@${s.ids.slack}>` : `*@${escapeMrkdwn(s.mention)}*`;
     if ('time' in s) return `<!date^${Math.floor(s.time / 1000)}^${s.show === 'time' ? '{time}' : '{date_short_pretty} {time}'}|${s.show === 'time' ? utc(s.time).slice(11) : utc(s.time)}>`;
     return `<${truncate(s.link.replace(/[<>|\s]/g, encodeURIComponent), LIMITS.url)}|${escapeMrkdwn(truncate(s.label, 200))}>`;
   }).join('');

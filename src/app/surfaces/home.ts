@@ -9,6 +9,7 @@ import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
 import { chatLine, offlineList, waitingList } from './queue.js';
 import { todayList } from './record.js';
+import { cannedList } from './canned.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
 
@@ -87,6 +88,7 @@ export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
   if (home.today) blocks.push(todayList(home.today, words('home.today')));
+  if (home.canned) blocks.push(...cannedList(home.canned));
   return { kind: 'home', blocks, fallback: words('home.title'), meta: { kind: 'list', id: `home:${id}` } };
 }
 
