@@ -4,7 +4,7 @@ import { mayUseCanned } from '../domain/policy.js';
 import type { Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import { Refused } from './errors.js';
-import { agentReply, loadSession, memberOf } from './sessions.js';
+import { agentReply, loadSession, loadMember } from './sessions.js';
 
 /**
  * Canned replies (README "Agents' tools"): the chat's queue's, from the directory, and the
@@ -21,7 +21,7 @@ export async function offeredIn(ctx: AppContext, session: Session, agentId: stri
 /** Checks the agent may send canned replies in the chat (before showing them the picker); the chat. */
 export async function assertMayUse(ctx: AppContext, sessionId: string, agentId: string): Promise<Session> {
   const session = await loadSession(ctx, sessionId);
-  const v = mayUseCanned(session, await memberOf(ctx, sessionId, agentId));
+  const v = mayUseCanned(session, await loadMember(ctx, sessionId, agentId));
   if (!v.ok) throw Refused.from(v);
   return session;
 }

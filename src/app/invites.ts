@@ -16,7 +16,7 @@ import { notFound, Refused } from './errors.js';
 import { awayAgents } from './availability.js';
 import { say } from './wording/index.js';
 import { sourceWord } from './surfaces/availability.js';
-import { commit, joinAs, joinWrites, loadSession, memberOf } from './sessions.js';
+import { commit, joinAs, joinWrites, loadSession, loadMember } from './sessions.js';
 import type { Candidate } from './surfaces/invites.js';
 import { type SessionView, sessionView } from './views.js';
 
@@ -29,7 +29,7 @@ async function loadInvite(ctx: AppContext, inviteId: string): Promise<Invite> {
 }
 
 /** The session with every invite, for its owner or an inviter (the "+N" details). */
-export async function inviteDetails(ctx: AppContext, sessionId: string, agentId: string): Promise<SessionView> {
+export async function loadInviteDetails(ctx: AppContext, sessionId: string, agentId: string): Promise<SessionView> {
   const view = await sessionView(ctx, sessionId);
   const v = mayViewInvites(view.session, view.invites, agentId);
   if (!v.ok) throw Refused.from(v);
@@ -251,7 +251,7 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
  */
 export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: Agent | undefined, mode: 'participant' | 'monitor') {
   const session = await loadSession(ctx, sessionId);
-  const existing = agent ? await memberOf(ctx, sessionId, agent.id) : undefined;
+  const existing = agent ? await loadMember(ctx, sessionId, agent.id) : undefined;
   const v = mayJoinAsSupervisor(session, agent, existing, mode);
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_supervisor' } : v);
   const asked = existing ? undefined : (await ctx.store.invites.list(sessionId)).find((i) => i.kind === 'help' && i.status === 'pending' && i.inviteeId === agent.id);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Agent, Queue } from '../domain/directory.js';
-import { type Action, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
+import { type ChatAction, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session, type SessionContext } from '../domain/session.js';
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
@@ -12,7 +12,7 @@ import { mayCloseOffline } from '../domain/policy.js';
 import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
-import { type LineContext } from './surfaces/lines.js';
+import { type LineContext } from './surfaces/entryLines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
 import { awayAgents } from './availability.js';
@@ -77,7 +77,7 @@ export async function loadSession(ctx: AppContext, id: string): Promise<Session>
   return s;
 }
 
-export async function memberOf(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
+export async function loadMember(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
   return (await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === agentId);
 }
 
@@ -172,7 +172,7 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
     const v = mayCloseOffline(session, ctx.directory.get().agent(agentId));
     if (!v.ok) throw Refused.from(v);
   } else if (agentId !== undefined) {
-    const v = mayAct(session, await memberOf(ctx, sessionId, agentId), 'end');
+    const v = mayAct(session, await loadMember(ctx, sessionId, agentId), 'end');
     if (!v.ok) throw Refused.from(v);
   } else if (session.status === 'ended') {
     throw storeRefusal('ended');
@@ -304,7 +304,7 @@ export interface AgentReply {
  */
 export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entry: MessageEntry; withheld: boolean }> {
   const session = await loadSession(ctx, r.sessionId);
-  const member = await memberOf(ctx, r.sessionId, r.agent.id);
+  const member = await loadMember(ctx, r.sessionId, r.agent.id);
   const note = !r.verbatim && /^note:/i.test(r.text.trim());
   const decision = classifyAgentReply(session, member, note);
   if ('ok' in decision) throw Refused.from(decision);
@@ -368,9 +368,9 @@ export async function setAvailability(ctx: AppContext, agentId: string, availabl
 }
 
 /** Checks an agent may do `action` in a chat (before opening a dialog for it, say); throws the refusal. */
-export async function assertMay(ctx: AppContext, sessionId: string, agentId: string, action: Action): Promise<Session> {
+export async function assertMay(ctx: AppContext, sessionId: string, agentId: string, action: ChatAction): Promise<Session> {
   const session = await loadSession(ctx, sessionId);
-  const v = mayAct(session, await memberOf(ctx, sessionId, agentId), action);
+  const v = mayAct(session, await loadMember(ctx, sessionId, agentId), action);
   if (!v.ok) throw Refused.from(v);
   return session;
 }

@@ -67,7 +67,7 @@ export interface HomeView {
   canned?: CannedReply[];
 }
 
-export const memberOf = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
+export const memberView = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
   agentId === undefined ? undefined : view.members.find((m) => m.agentId === agentId);
 
 /** Plain-data views of a session for the surfaces. */

@@ -8,15 +8,15 @@ export const ACTIONS = [
   'invite', 'assist',
   'read', 'leave',
 ] as const;
-export type Action = (typeof ACTIONS)[number];
+export type ChatAction = (typeof ACTIONS)[number];
 
-const PERMISSIONS: Record<MemberMode, ReadonlySet<Action>> = {
+const PERMISSIONS: Record<MemberMode, ReadonlySet<ChatAction>> = {
   owner: new Set(ACTIONS),
-  participant: new Set<Action>(['chat', 'canned', 'attach', 'share', 'invite', 'assist', 'read', 'leave']),
-  monitor: new Set<Action>(['read', 'leave']),
+  participant: new Set<ChatAction>(['chat', 'canned', 'attach', 'share', 'invite', 'assist', 'read', 'leave']),
+  monitor: new Set<ChatAction>(['read', 'leave']),
 };
 
-export const can = (member: Pick<Member, 'mode'> | undefined, action: Action): boolean =>
+export const can = (member: Pick<Member, 'mode'> | undefined, action: ChatAction): boolean =>
   member !== undefined && PERMISSIONS[member.mode].has(action);
 
 /**
@@ -52,7 +52,7 @@ export function mayCloseOffline(session: Session, agent: Agent | undefined): Ver
   return session.status === 'offline' ? allow : refuse('not_offline');
 }
 
-export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefined, action: Action): Verdict {
+export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefined, action: ChatAction): Verdict {
   if (session.status === 'ended') return refuse('ended');
   if (!member) return refuse('not_member');
   if (!can(member, action)) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');

@@ -1,10 +1,10 @@
 /** Every surface Switchboard draws, from fixed data: what the renderer tests and the wording test go through. */
-import { anyoneOption, candidateOptions, inviteCard, inviteDetails, inviteForm, rejectForm, threadLine } from '../../src/app/surfaces/invites.js';
+import { anyoneOption, candidateOptions, inviteCard, inviteDetailsSurface, inviteForm, rejectForm, threadLine } from '../../src/app/surfaces/invites.js';
 import { assistForm, endForm, promoteForm, transferForm } from '../../src/app/surfaces/lifecycle.js';
 import { cannedEditor, cannedForm, type Filled } from '../../src/app/surfaces/canned.js';
 import { askSurface, helpSurface } from '../../src/app/surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
-import { entryLine, lineContext } from '../../src/app/surfaces/lines.js';
+import { entryLine, lineContext } from '../../src/app/surfaces/entryLines.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
 import { escalationCard } from '../../src/app/surfaces/queue.js';
 import { line, type Surface, withNotice } from '../../src/app/surfaces/surface.js';
@@ -83,8 +83,8 @@ export function allSurfaces(): Array<[string, Surface]> {
       const said = threadLine(iv);
       return said ? [[`invite line ${name}`, said.surface]] : [];
     }),
-    ['invite details', inviteDetails(activeView, lookup, alice.id, MAX_RESENDS)],
-    ['invite details, none', inviteDetails({ ...activeView, invites: [] }, lookup, alice.id, MAX_RESENDS)],
+    ['invite details', inviteDetailsSurface(activeView, lookup, alice.id, MAX_RESENDS)],
+    ['invite details, none', inviteDetailsSurface({ ...activeView, invites: [] }, lookup, alice.id, MAX_RESENDS)],
     ['invite form', inviteForm(activeView)],
     ['invite form with matches', inviteForm(activeView, { query: 'b', mode: 'monitor', options: candidateOptions(candidates) })],
     ['invite form, no match', inviteForm(activeView, { query: 'zzz', options: [] })],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fit, home, message, modal } from '../../adapters/slack/render/blockKit.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, truncate, truncateMrkdwn } from '../../adapters/slack/render/mrkdwn.js';
-import { entryLine } from '../../src/app/surfaces/lines.js';
+import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';

@@ -80,6 +80,6 @@ export function mrkdwn(r: Rich): string {
 }
 
 /** Plain text for plain_text fields (headers, buttons, options): Slack does not parse it. */
-export const plainText = (r: Rich, max: number): { type: 'plain_text'; text: string; emoji: true } => ({ type: 'plain_text', text: truncate(plain(r), max) || ' ', emoji: true });
+export const plainTextObject = (r: Rich, max: number): { type: 'plain_text'; text: string; emoji: true } => ({ type: 'plain_text', text: truncate(plain(r), max) || ' ', emoji: true });
 
 export const mrkdwnText = (r: Rich, max: number = LIMITS.sectionText): { type: 'mrkdwn'; text: string } => ({ type: 'mrkdwn', text: truncateMrkdwn(mrkdwn(r), max) || ' ' });

@@ -6,7 +6,7 @@ import * as invites from '../invites.js';
 import { publishHomes } from '../delivery/planner.js';
 import * as sessions from '../sessions.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';
-import { anyoneOption, candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine, rejectForm } from '../surfaces/invites.js';
+import { anyoneOption, candidateOptions, inviteCard, inviteDetailsSurface, inviteForm, inviteLine, rejectForm } from '../surfaces/invites.js';
 import { assistForm, chosenQueue, endForm, promoteForm, transferForm } from '../surfaces/lifecycle.js';
 import * as canned from '../canned.js';
 import { cannedEditor } from '../surfaces/canned.js';
@@ -16,7 +16,7 @@ import { type InviteMode, mayAnswer } from '../../domain/invite.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { rootSurface } from '../surfaces/root.js';
 import type { Option, Surface } from '../surfaces/surface.js';
-import type { ListName, ParsedCall, Verb, VerbData } from '../verbs.js';
+import type { ListScreen, ParsedCall, Verb, VerbData } from '../verbs.js';
 import { homeView, inviteView, monitoringView, sessionView } from '../views.js';
 import { plural, words } from '../wording/index.js';
 import { availabilityDone, done } from './commands.js';
@@ -32,12 +32,12 @@ interface Click<V extends Verb> {
 }
 
 const root = async (ctx: AppContext, agent: Agent, d: { sessionId: string }) => rootSurface(await sessionView(ctx, d.sessionId), { agentId: agent.id });
-const lists: Record<ListName, (ctx: AppContext, agent: Agent) => Promise<Surface>> = {
+const lists: Record<ListScreen, (ctx: AppContext, agent: Agent) => Promise<Surface>> = {
   home: async (ctx, agent) => homeSurface(await homeView(ctx, agent)),
   monitor: async (ctx, agent) => monitoringSurface(await monitoringView(ctx, agent), agent.id),
 };
 /** A button on a list draws that list again; one on a chat's card, the card. */
-const listOr = (card: NonNullable<Click<'accept'>['show']>) => async (ctx: AppContext, agent: Agent, d: { sessionId: string; from?: ListName | undefined }) =>
+const listOr = (card: NonNullable<Click<'accept'>['show']>) => async (ctx: AppContext, agent: Agent, d: { sessionId: string; from?: ListScreen | undefined }) =>
   d.from ? lists[d.from](ctx, agent) : card(ctx, agent, d);
 const card = async (ctx: AppContext, d: { inviteId: string }) => {
   const inv = await ctx.store.invites.get(d.inviteId);
@@ -67,7 +67,7 @@ const refOf = async (ctx: AppContext, sessionId: string) => (await sessions.load
 const queueName = (ctx: AppContext, queueId: string) => ctx.directory.get().queue(queueId)?.name ?? queueId;
 const nameOf = (ctx: AppContext, agentId: string) => agentName(ctx.directory.get().agent(agentId), agentId);
 /** An invite's card as it now stands, or the list it was answered from. */
-const cardOrList = async (ctx: AppContext, agent: Agent, d: { inviteId: string; from?: ListName | undefined }) =>
+const cardOrList = async (ctx: AppContext, agent: Agent, d: { inviteId: string; from?: ListScreen | undefined }) =>
   (d.from ? lists[d.from](ctx, agent) : inviteCard(await card(ctx, d), ctx.now()));
 const answer = <V extends 'participate' | 'monitor' | 'accept.offer'>(a: 'participate' | 'monitor' | 'accept'): Click<V> => ({
   run: async (ctx, agent, d) => {
@@ -165,9 +165,9 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   },
   invites: {
     run: async (ctx, agent, d) => {
-      const view = await invites.inviteDetails(ctx, d.sessionId, agent.id);
+      const view = await invites.loadInviteDetails(ctx, d.sessionId, agent.id);
       const dir = ctx.directory.get();
-      return { open: inviteDetails(view, (id) => dir.agent(id), agent.id, ctx.settings.maxResends) };
+      return { open: inviteDetailsSurface(view, (id) => dir.agent(id), agent.id, ctx.settings.maxResends) };
     },
   },
   participate: answer('participate'),

@@ -1,9 +1,9 @@
 import { mayRequestHelp, mayViewInvites, mayWithdrawHelp } from '../../domain/invite.js';
 import { can, mayLeave, mayUseCanned } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
-import { call, type ListName } from '../verbs.js';
+import { call, type ListScreen } from '../verbs.js';
 import { at, join, link, plural, type Rich, words } from '../wording/index.js';
-import { memberOf, type SessionView } from '../views.js';
+import { memberView, type SessionView } from '../views.js';
 import { agentName, modeWord, ref, userLabel, userName } from './names.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
@@ -12,10 +12,10 @@ import { type Action, action, type Block, type Surface } from './surface.js';
  * owner's actions (each click is still checked for whoever clicks); an agent's own copy
  * (a 1:1 mirror, a home) offers only what their role in the chat allows.
  */
-export type Viewer = { shared: true } | { agentId: string; from?: ListName };
+export type Viewer = { shared: true } | { agentId: string; from?: ListScreen };
 
 const roleOf = (view: SessionView, viewer: Viewer): Pick<Member, 'mode'> | undefined =>
-  'shared' in viewer ? { mode: 'owner' } : memberOf(view, viewer.agentId);
+  'shared' in viewer ? { mode: 'owner' } : memberView(view, viewer.agentId);
 
 /** The actions a viewer may take on an active chat, per the policy. */
 export function chatActions(view: SessionView, viewer: Viewer): Action[] {
@@ -103,7 +103,7 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   blocks.push({ type: 'context', text: join(times) });
   if (session.outcomeNote) blocks.push({ type: 'context', text: words('root.outcomeNote', { note: session.outcomeNote }) });
   if (!('shared' in viewer)) {
-    const me = memberOf(view, viewer.agentId);
+    const me = memberView(view, viewer.agentId);
     if (me) blocks.push({ type: 'context', text: words('root.youAre', { mode: modeWord(me.mode) }) });
   }
   const actions = chatActions(view, viewer);
