@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import * as record from './migrations/0001_record.js';
+import * as wrapup from './migrations/0002_wrapup.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order; a new one is a new file here, never an edit of an old one. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_record': record,
+  '0002_wrapup': wrapup,
 };
 
 /** Any fixed number: the key of the advisory lock the instances migrate under. */

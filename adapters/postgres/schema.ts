@@ -24,6 +24,9 @@ export interface ChatsTable {
   ended_by: string | null;
   end_reason: string | null;
   escalated_at: Date | null;
+  /** Wrap-up (migration 0002). */
+  outcome: string | null;
+  outcome_note: string | null;
   rating_score: number | null;
   rating_comment: string | null;
   rated_at: Date | null;

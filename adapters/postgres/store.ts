@@ -18,6 +18,7 @@ type ChatRow = Selectable<ChatsTable>;
 const CHAT_COLUMNS = [
   'ref', 'queue_id', 'status', 'user_name', 'user_email', 'token_hash', 'owner_id', 'created_at', 'accepted_at', 'first_response_at', 'ended_at', 'ended_by', 'end_reason',
   'escalated_at', 'rating_score', 'rating_comment', 'rated_at', 'mirrors', 'rev', 'cursor_ms', 'cursor_seq', 'archived_at',
+  'outcome', 'outcome_note',
 ] as const satisfies ReadonlyArray<keyof ChatsTable>;
 
 const date = (ms: number): Date => new Date(ms);
@@ -42,6 +43,7 @@ function chatColumns(s: ChatSnapshot) {
     owner_id: orNull(x.ownerId), created_at: date(x.createdAt), accepted_at: x.acceptedAt ? date(x.acceptedAt) : null,
     ended_at: x.endedAt ? date(x.endedAt) : null, ended_by: orNull(x.endedBy), end_reason: orNull(x.endReason),
     escalated_at: x.escalatedAt ? date(x.escalatedAt) : null, rev: s.rev,
+    outcome: orNull(x.outcome), outcome_note: orNull(x.outcomeNote),
   };
 }
 
@@ -73,6 +75,7 @@ function sessionOf(r: ChatRow): Session {
     ...(r.owner_id ? { ownerId: r.owner_id } : {}), ...(r.accepted_at ? { acceptedAt: r.accepted_at.getTime() } : {}),
     ...(r.ended_at ? { endedAt: r.ended_at.getTime() } : {}), ...(r.ended_by ? { endedBy: r.ended_by } : {}),
     ...(r.escalated_at ? { escalatedAt: r.escalated_at.getTime() } : {}), ...(r.end_reason ? { endReason: r.end_reason } : {}),
+    ...(r.outcome ? { outcome: r.outcome } : {}), ...(r.outcome_note ? { outcomeNote: r.outcome_note } : {}),
   });
 }
 

@@ -88,6 +88,10 @@ export const globalKeys = (prefix: string) => ({
   /** A list of domain/lists.ts: whose (an agent or a queue), and which. */
   list: (list: string, of: string) => `${prefix}:ls:${list}:${of}`,
   expiring: (key: string) => `${prefix}:lk:${key}`,
+  /** An agent's own canned replies, by shortcut. */
+  canned: (agentId: string) => `${prefix}:canned:${agentId}`,
+  /** A chat's reply clock (response targets): its running wait, and whether an agent replied. */
+  replyClock: (sessionId: string) => `${prefix}:rc:${sessionId}`,
   once: (key: string) => `${prefix}:once:${key}`,
 });
 

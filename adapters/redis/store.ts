@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RedisClient } from './connection.js';
 import type { Store } from '../../src/app/store.js';
+import { RedisCanned, RedisReplyClock } from './tools.js';
 import { RedisDeliveries } from './deliveries.js';
 import { RedisInvites } from './invites.js';
 import { RedisLinks } from './links.js';
@@ -22,4 +23,6 @@ export const redisStore = (redis: RedisClient, prefix: string, log: Logger = qui
   links: new RedisLinks(redis, prefix),
   deliveries: new RedisDeliveries(redis, prefix),
   presence: new RedisPresence(redis, prefix, log),
+  canned: new RedisCanned(redis, prefix, log),
+  replyClock: new RedisReplyClock(redis, prefix),
 });

@@ -3,7 +3,7 @@ import { once } from '../../src/app/dedupe.js';
 import type { AppContext } from '../../src/app/context.js';
 import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/app/platformKit/module.js';
 import { boltLogger } from './boltLogger.js';
-import { SlackPlatform } from './client.js';
+import { SlackPlatform } from './platform.js';
 import { InstallLifecycle } from './installs/lifecycle.js';
 import { mountInstall } from './installs/routes.js';
 import { Sealer } from './installs/seal.js';

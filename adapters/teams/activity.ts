@@ -114,7 +114,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  * What the author typed: the bot's mention removed, Teams' HTML reduced to plain text
  * (other people's `<at>` tags keep their names), entities decoded, whitespace trimmed.
  */
-export function plainText(a: Activity): string {
+export function activityText(a: Activity): string {
   const withoutBot = TurnContext.removeRecipientMention(a) ?? a.text ?? '';
   return withoutBot
     .replace(/<br\s*\/?>/gi, '\n')

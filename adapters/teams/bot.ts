@@ -1,7 +1,7 @@
 import { type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, TeamsActivityHandler, type TurnContext } from 'botbuilder';
 import { once } from '../../src/app/dedupe.js';
 import { learn, onInstall } from './receiver/install.js';
-import { clickOf, onExecute, onSubmit } from './receiver/invoke.js';
+import { invokeValueOf, onExecute, onSubmit } from './receiver/invoke.js';
 import { onMessage, onRevision } from './receiver/messages.js';
 import type { TeamsDeps } from './receiver/present.js';
 
@@ -61,7 +61,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
   }
 
   protected override async onAdaptiveCardInvoke(tc: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const { data } = clickOf(value.action.data);
+    const { data } = invokeValueOf(value.action.data);
     return onExecute(this.d, tc, value.action.verb, data);
   }
 }

@@ -4,13 +4,13 @@ import { SwitchboardBot } from './bot.js';
 import { TeamsConnector } from './connector.js';
 import { createAdapter, mountMessages, type TeamsEnv } from './hosting.js';
 import { TeamsPeople } from './people.js';
-import { TEAMS, TeamsPlatform } from './client.js';
+import { TEAMS, TeamsPlatform } from './platform.js';
 import { TeamsReferences } from './references.js';
 import { TeamsPresence, type TeamsPresenceEnv, teamsPresenceSettings } from './presence.js';
 import { teamsOfQueue } from './settings.js';
 import { modeOf } from '../../src/app/availability.js';
 
-export { TEAMS, TeamsPlatform, placeKey } from './client.js';
+export { TEAMS, TeamsPlatform, placeKey } from './platform.js';
 
 
 /** The Teams platform module: the port, and `POST /api/messages` on the service's server. */

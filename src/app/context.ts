@@ -20,6 +20,12 @@ export interface Timers {
   /** A chat still waiting at `at` is escalated to its queue's supervisors (once). */
   scheduleEscalation(sessionId: string, at: number): Promise<void>;
   cancelEscalation(sessionId: string): Promise<void>;
+  /** Response targets (src/app/timing.ts): at `at`, the wait `since` is checked at this stage (once per stage). */
+  scheduleResponse(sessionId: string, stage: 'warn' | 'alert', since: string, at: number): Promise<void>;
+  cancelResponse(sessionId: string): Promise<void>;
+  /** Idle chats: at `at`, whether the end user said anything since the agent's reply `after`; replaces the chat's earlier idle timer. */
+  scheduleIdle(sessionId: string, stage: 'warn' | 'end', after: string, at: number): Promise<void>;
+  cancelIdle(sessionId: string): Promise<void>;
 }
 
 /** Tells the planner a session's outbox has effects to turn into deliveries. */
@@ -48,6 +54,8 @@ export interface AppMetrics {
   unanswered(): void;
   /** A continuation email job's outcome (README "Email"). */
   emailed?(outcome: 'sent' | 'none' | 'present' | 'later'): void;
+  /** An end user waited past a response target (`first` or `next` reply). */
+  responseBreach(queueId: string, kind: 'first' | 'next'): void;
 }
 
 /**

@@ -4,7 +4,7 @@ import { isWordKey, type Params, plain, type Rich, type WordKey, words } from '.
 const STATUS: Record<string, number> = {
   not_found: 404, invite_not_found: 404, message_not_found: 404, unknown_agent: 404, unknown_queue: 404, no_such_ref: 404,
   backlog: 429, rate_limited: 429, unavailable: 503, invalid_last_event_id: 400, transcript_full: 413, invalid: 400, invalid_request: 400, unauthorized: 401,
-  file_missing: 400, note_too_long: 400, file_empty: 400, file_too_large: 413, file_type: 415, link_expired: 403,
+  file_missing: 400, note_too_long: 400, canned_not_found: 404, canned_invalid: 400, file_empty: 400, file_too_large: 413, file_type: 415, link_expired: 403,
 };
 
 /** Mode names in a refusal's parameters are said in words. */

@@ -31,6 +31,12 @@ export type Command =
   | { kind: 'report' }
   /** An ended chat's transcript, from the record. */
   | { kind: 'history'; ref: string }
+  /** Canned replies: send one by shortcut, or search them (a card to pick from), in a chat. */
+  | { kind: 'canned'; op: 'send'; shortcut: string; ref: string | undefined }
+  | { kind: 'canned'; op: 'search'; query: string | undefined; ref: string | undefined }
+  /** The agent's own canned replies: `add <shortcut> [title |] <text>`, `remove <shortcut>`. */
+  | { kind: 'canned'; op: 'add'; shortcut: string; title: string; text: string }
+  | { kind: 'canned'; op: 'remove'; shortcut: string }
   | { kind: 'help' };
 export type CommandKind = Command['kind'];
 
@@ -58,6 +64,7 @@ export const COMMANDS: ReadonlyArray<{ kind: CommandKind; aliases: readonly stri
   { kind: 'monitor', aliases: ['monitor', 'monitoring'], usage: 'command.monitor.usage', help: 'command.monitor.help', bare: true },
   { kind: 'report', aliases: ['report'], usage: 'command.report.usage', help: 'command.report.help', bare: true },
   { kind: 'history', aliases: ['history'], usage: 'command.history.usage', help: 'command.history.help', bare: false },
+  { kind: 'canned', aliases: ['canned'], usage: 'command.canned.usage', help: 'command.canned.help', bare: false },
   { kind: 'help', aliases: ['help', '?'], usage: 'command.help.usage', help: 'command.help.help', bare: true },
 ];
 
@@ -99,6 +106,7 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
   const takeRef = (min: number): string | undefined =>
     args.length > min && typeof last() === 'string' && isRef(last() as string) ? (args.pop() as string).toUpperCase() : undefined;
   switch (spec.kind) {
+    case 'canned': return parseCanned(text, args, fail, takeRef);
     case 'history': {
       const [ref] = args;
       return args.length === 1 && isRef(typeof ref === 'string' ? ref : undefined) ? { ok: true, command: { kind: 'history', ref: (ref as string).toUpperCase() } } : fail;
@@ -134,6 +142,27 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
       return who ? { ok: true, command: { kind: 'invite', who, mode, ref } } : fail;
     }
   }
+}
+
+/** `canned …`: the words after `add <shortcut>` are kept as typed (line breaks too). */
+function parseCanned(text: string, args: Array<string | Mention>, fail: Parse, takeRef: (min: number) => string | undefined): Parse {
+  if (args.some((a) => typeof a !== 'string')) return fail;
+  const words = args as string[];
+  const op = words[0]?.toLowerCase();
+  if (op === 'add' || op === 'save') {
+    const m = /^\S+\s+\S+\s+(\S+)\s+([\s\S]+)$/.exec(text.trim());
+    if (!m) return fail;
+    const rest = m[2]!.trim();
+    const bar = rest.indexOf('|');
+    const [title, body] = bar > 0 ? [rest.slice(0, bar).trim(), rest.slice(bar + 1).trim()] : [m[1]!, rest];
+    return body ? { ok: true, command: { kind: 'canned', op: 'add', shortcut: m[1]!.replace(/^\//, ''), title, text: body } } : fail;
+  }
+  if (op === 'remove' || op === 'delete') {
+    return words.length === 2 ? { ok: true, command: { kind: 'canned', op: 'remove', shortcut: words[1]!.replace(/^\//, '') } } : fail;
+  }
+  const ref = takeRef(0);
+  if (words.length === 1) return { ok: true, command: { kind: 'canned', op: 'send', shortcut: words[0]!.replace(/^\//, ''), ref } };
+  return { ok: true, command: { kind: 'canned', op: 'search', query: words.length > 0 ? words.join(' ') : undefined, ref } };
 }
 
 /** One @mention, or words to look up; nothing else. */

@@ -1,3 +1,4 @@
+import type { EntryBody } from '../domain/transcript.js';
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../domain/directory.js';
 import {
@@ -15,7 +16,7 @@ import { notFound, Refused } from './errors.js';
 import { awayAgents } from './availability.js';
 import { say } from './wording/index.js';
 import { sourceWord } from './surfaces/availability.js';
-import { commit, joinAs, joinWrites, loadSession, memberOf } from './sessions.js';
+import { commit, joinAs, joinWrites, loadSession, loadMember } from './sessions.js';
 import type { Candidate } from './surfaces/invites.js';
 import { type SessionView, sessionView } from './views.js';
 
@@ -28,7 +29,7 @@ async function loadInvite(ctx: AppContext, inviteId: string): Promise<Invite> {
 }
 
 /** The session with every invite, for its owner or an inviter (the "+N" details). */
-export async function inviteDetails(ctx: AppContext, sessionId: string, agentId: string): Promise<SessionView> {
+export async function loadInviteDetails(ctx: AppContext, sessionId: string, agentId: string): Promise<SessionView> {
   const view = await sessionView(ctx, sessionId);
   const v = mayViewInvites(view.session, view.invites, agentId);
   if (!v.ok) throw Refused.from(v);
@@ -152,7 +153,8 @@ export async function offerChat(ctx: AppContext, input: { sessionId: string; own
 }
 
 /** The queue's supervisors who can still come in: one help request each, linked as one group. */
-export async function requestHelp(ctx: AppContext, input: { sessionId: string; agentId: string; note?: string | undefined }): Promise<Invite[]> {
+/** `entry`: the line the thread gets in place of "asked for help" (an overdue reply asks on the owner's behalf). */
+export async function requestHelp(ctx: AppContext, input: { sessionId: string; agentId: string; note?: string | undefined; entry?: EntryBody }): Promise<Invite[]> {
   const note = noteOf(input.note);
   const session = await loadSession(ctx, input.sessionId);
   const e = await eligibilityOf(ctx, session.id);
@@ -168,7 +170,7 @@ export async function requestHelp(ctx: AppContext, input: { sessionId: string; a
   const group = newInviteId(session.id);
   const now = ctx.now();
   return place(ctx, helpers.map((id) => pending(ctx, { sessionId: session.id, inviterId: input.agentId, inviteeId: id, mode: 'participant', kind: 'help', note, group })), {
-    entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(note ? { note } : {}) }],
+    entries: [input.entry ?? { kind: 'event', ts: now, visibility: 'agents', event: 'help.asked', by: input.agentId, ...(note ? { note } : {}) }],
   });
 }
 
@@ -249,7 +251,7 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
  */
 export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: Agent | undefined, mode: 'participant' | 'monitor') {
   const session = await loadSession(ctx, sessionId);
-  const existing = agent ? await memberOf(ctx, sessionId, agent.id) : undefined;
+  const existing = agent ? await loadMember(ctx, sessionId, agent.id) : undefined;
   const v = mayJoinAsSupervisor(session, agent, existing, mode);
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_supervisor' } : v);
   const asked = existing ? undefined : (await ctx.store.invites.list(sessionId)).find((i) => i.kind === 'help' && i.status === 'pending' && i.inviteeId === agent.id);

@@ -3,8 +3,9 @@ import type { Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import { Refused } from './errors.js';
 import * as invites from './invites.js';
-import { commit, loadSession, memberOf } from './sessions.js';
+import { commit, loadSession, loadMember } from './sessions.js';
 import { announceSoon } from './standing.js';
+import { chatStopped } from './timing.js';
 
 /**
  * A chat's life beyond accept and end: transfer, release, leave, promote. Each asks the
@@ -45,7 +46,7 @@ export async function releaseAway(ctx: AppContext, sessionId: string, ownerId: s
 async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQueue?: string, awaySource?: string): Promise<Session> {
   const session = await loadSession(ctx, sessionId);
   const queue = toQueue === undefined ? undefined : { id: toQueue, known: ctx.directory.get().queue(toQueue) !== undefined };
-  const v = mayRequeue(session, await memberOf(ctx, sessionId, agentId), toQueue ? 'transfer' : 'release', queue);
+  const v = mayRequeue(session, await loadMember(ctx, sessionId, agentId), toQueue ? 'transfer' : 'release', queue);
   if (!v.ok) throw Refused.from(v);
   const now = ctx.now();
   const cancelled = await commit(ctx, sessionId, ctx.store.sessions.requeue(sessionId, agentId, now, {
@@ -64,6 +65,7 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
   }, toQueue));
   await Promise.all([
     ...cancelled.map((id) => ctx.timers.cancel(id)),
+    chatStopped(ctx, sessionId, session.queueId),
     // Waiting again: the unanswered timer runs from now.
     ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(sessionId, now + ctx.settings.waitingTimeoutMs) : undefined,
   ]);
@@ -78,7 +80,7 @@ async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQu
 /** A participant or monitor leaves: the thread says so, and their replies no longer reach the end user. */
 export async function leave(ctx: AppContext, sessionId: string, agentId: string): Promise<void> {
   const session = await loadSession(ctx, sessionId);
-  const member = await memberOf(ctx, sessionId, agentId);
+  const member = await loadMember(ctx, sessionId, agentId);
   const v = mayLeave(session, member);
   if (!v.ok || !member) throw Refused.from(v.ok ? { code: 'not_member' } : v);
   const now = ctx.now();
@@ -91,7 +93,7 @@ export async function leave(ctx: AppContext, sessionId: string, agentId: string)
 /** The owner makes a monitor a participant: they may now write to the end user. */
 export async function promote(ctx: AppContext, sessionId: string, agentId: string, memberId: string): Promise<void> {
   const session = await loadSession(ctx, sessionId);
-  const [actor, target] = await Promise.all([memberOf(ctx, sessionId, agentId), memberOf(ctx, sessionId, memberId)]);
+  const [actor, target] = await Promise.all([loadMember(ctx, sessionId, agentId), loadMember(ctx, sessionId, memberId)]);
   const v = mayPromote(session, actor, target, nameOf(ctx, memberId));
   if (!v.ok || !target) throw Refused.from(v.ok ? { code: 'not_monitor' } : v);
   const now = ctx.now();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent, Queue } from '../domain/directory.js';
-import { type Action, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
+import { type ChatAction, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session, type SessionContext } from '../domain/session.js';
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
 import type { AppContext } from './context.js';
@@ -12,13 +12,16 @@ import { mayCloseOffline } from '../domain/policy.js';
 import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
-import { type LineContext } from './surfaces/lines.js';
+import { type LineContext } from './surfaces/entryLines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
 import { awayAgents } from './availability.js';
 import { sourceWord } from './surfaces/availability.js';
 import { pastChats } from './record/history.js';
 import { hashToken } from './tokens.js';
+import { checkOutcome } from '../domain/policy.js';
+import { checkNote } from '../domain/invite.js';
+import * as timing from './timing.js';
 
 /**
  * Runs a store write that changes a chat's state and, when it took, puts the chat in the
@@ -49,8 +52,12 @@ async function appendLines(ctx: AppContext, sessionId: string, statuses: Session
   return r.value;
 }
 
+/** Entries Switchboard itself adds to a chat while it is in one of `statuses` (timers' lines and messages). */
+export const appendEntries = (ctx: AppContext, session: Session, statuses: Session['status'][], entries: EntryBody[]): Promise<AppendResult> =>
+  appendLines(ctx, session.id, statuses, entries, lineContextOf(ctx, session));
+
 const lineContextOf = (ctx: AppContext, session: Session): LineContext => ({
-  session, publicUrl: ctx.settings.publicUrl, agent: (id) => ctx.directory.get().agent(id),
+  session, publicUrl: ctx.settings.publicUrl, agent: (id) => ctx.directory.get().agent(id), queueName: (id) => ctx.directory.get().queue(id)?.name,
   target: () => undefined, fileUrl: (file) => ctx.files.links.url(session.id, file),
 });
 
@@ -69,7 +76,7 @@ export async function loadSession(ctx: AppContext, id: string): Promise<Session>
   return s;
 }
 
-export async function memberOf(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
+export async function loadMember(ctx: AppContext, sessionId: string, agentId: string): Promise<Member | undefined> {
   return (await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === agentId);
 }
 
@@ -140,29 +147,56 @@ export async function accept(ctx: AppContext, sessionId: string, agent: Agent | 
     effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
   }));
   // An offline message's wait is nobody's queue time: it is not in the estimate.
-  await Promise.all([ctx.timers.cancelUnanswered(sessionId), ctx.timers.cancelEscalation(sessionId), session.status === 'waiting' ? ctx.store.sessions.recordWait(session.queueId, now - session.createdAt) : undefined]);
+  await Promise.all([
+    ctx.timers.cancelUnanswered(sessionId), ctx.timers.cancelEscalation(sessionId),
+    session.status === 'waiting' ? ctx.store.sessions.recordWait(session.queueId, now - session.createdAt) : undefined,
+    timing.chatAccepted(ctx, { ...session, status: 'active', ownerId: agent.id }, now),
+  ]);
   announceSoon(ctx, session.queueId);
 }
 
+/** Wrap-up: the outcome the one who ends the chat chose (one of its queue's), and a note. */
+export interface WrapUp {
+  outcome?: string | undefined;
+  note?: string | undefined;
+  /** Where people end chats (a dialog, a card), a queue with outcomes asks for one. */
+  required?: boolean;
+}
+
 /** Ends a chat: by the owner (agentId) or by the end user (agentId undefined). Cancels pending invites. */
-export async function endSession(ctx: AppContext, sessionId: string, agentId: string | undefined) {
+export async function endSession(ctx: AppContext, sessionId: string, agentId: string | undefined, wrap: WrapUp = {}) {
   const session = await loadSession(ctx, sessionId);
   if (agentId !== undefined && session.status === 'offline') {
     // Close on an offline message: any agent of its queue (no one owns it yet).
     const v = mayCloseOffline(session, ctx.directory.get().agent(agentId));
     if (!v.ok) throw Refused.from(v);
   } else if (agentId !== undefined) {
-    const v = mayAct(session, await memberOf(ctx, sessionId, agentId), 'end');
+    const v = mayAct(session, await loadMember(ctx, sessionId, agentId), 'end');
     if (!v.ok) throw Refused.from(v);
   } else if (session.status === 'ended') {
     throw storeRefusal('ended');
   }
+  const outcomes = ctx.directory.get().queue(session.queueId)?.outcomes ?? [];
+  const o = checkOutcome(outcomes, wrap.outcome, wrap.required === true && agentId !== undefined);
+  if (!o.ok) throw Refused.from(o);
+  const note = checkNote(wrap.note);
+  if (!note.ok) throw Refused.from(note);
   const now = ctx.now();
   const cancelled = await commit(ctx, sessionId, ctx.store.sessions.end(sessionId, agentId ?? 'user', now, {
     entries: [{ kind: 'status', ts: now, visibility: 'public', status: 'ended' }],
     effects: [changed(sessionId)],
-  }));
-  await Promise.all([...cancelled.map((id) => ctx.timers.cancel(id)), session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined]);
+  }, { ...(wrap.outcome ? { outcome: wrap.outcome } : {}), ...(note.note ? { outcomeNote: note.note } : {}) }));
+  await finishEnd(ctx, session, cancelled);
+  return cancelled;
+}
+
+/** After a chat ended (`session` as it was before): its timers and invites go, its owner has room again. */
+export async function finishEnd(ctx: AppContext, session: Session, cancelled: string[]): Promise<void> {
+  const sessionId = session.id;
+  await Promise.all([
+    ...cancelled.map((id) => ctx.timers.cancel(id)), session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined,
+    session.status === 'active' ? timing.chatStopped(ctx, sessionId, session.queueId) : undefined,
+  ]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
   // Its owner has room for another chat; a chat that waited leaves room in its queue.
   if (session.ownerId) ctx.router.agent(session.ownerId);
@@ -170,7 +204,6 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
     await ctx.timers.cancelEscalation(sessionId);
     announceSoon(ctx, session.queueId);
   }
-  return cancelled;
 }
 
 /**
@@ -238,6 +271,7 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   const r = await appendLines(ctx, sessionId, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog });
   const id = r.ids[0] ?? '';
   const stored = r.duplicate ? await ctx.store.transcript.entry(sessionId, id) : undefined;
+  if (!r.duplicate) await timing.userWrote(ctx, session, id, now);
   // A repeat's entry is the message it repeats.
   return { message: (stored ?? { id, ...body }) as MessageEntry, duplicate: r.duplicate };
 }
@@ -248,6 +282,7 @@ export async function userFile(ctx: AppContext, session: Session, file: FileRef)
   const now = ctx.now();
   const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text: file.name, file };
   const r = await appendLines(ctx, session.id, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), { maxBacklog: ctx.settings.maxBacklog });
+  await timing.userWrote(ctx, session, r.ids[0] ?? '', now);
   return { id: r.ids[0] ?? '', ...body } as TranscriptEntry;
 }
 
@@ -258,6 +293,8 @@ export interface AgentReply {
   /** The mirror the reply was typed in; it is not echoed back there. */
   origin: string;
   file?: FileRef;
+  /** Words for the customer as they are (a canned reply): never read as a `note:`. */
+  verbatim?: boolean;
 }
 
 /**
@@ -266,8 +303,8 @@ export interface AgentReply {
  */
 export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entry: MessageEntry; withheld: boolean }> {
   const session = await loadSession(ctx, r.sessionId);
-  const member = await memberOf(ctx, r.sessionId, r.agent.id);
-  const note = /^note:/i.test(r.text.trim());
+  const member = await loadMember(ctx, r.sessionId, r.agent.id);
+  const note = !r.verbatim && /^note:/i.test(r.text.trim());
   const decision = classifyAgentReply(session, member, note);
   if ('ok' in decision) throw Refused.from(decision);
   if (r.file) await ctx.files.links.ready();
@@ -278,9 +315,11 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
     authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
   };
   const [id = ''] = (await appendLines(ctx, r.sessionId, ['active'], [body], lineContextOf(ctx, session), { origin: r.origin })).ids;
+  const entry = { id, ...body } as MessageEntry;
   // An answer the end user may not be there to read goes by email too (README "Email").
   if (decision.visibility === 'public') await agentWrote(ctx, session, now);
-  return { entry: { id, ...body } as MessageEntry, withheld: decision.withheld === true };
+  await timing.agentAnswered(ctx, session, entry);
+  return { entry, withheld: decision.withheld === true };
 }
 
 /** An agent edited or deleted a reply they had sent: the end user and the other mirrors see the change. */
@@ -328,9 +367,9 @@ export async function setAvailability(ctx: AppContext, agentId: string, availabl
 }
 
 /** Checks an agent may do `action` in a chat (before opening a dialog for it, say); throws the refusal. */
-export async function assertMay(ctx: AppContext, sessionId: string, agentId: string, action: Action): Promise<Session> {
+export async function assertMay(ctx: AppContext, sessionId: string, agentId: string, action: ChatAction): Promise<Session> {
   const session = await loadSession(ctx, sessionId);
-  const v = mayAct(session, await memberOf(ctx, sessionId, agentId), action);
+  const v = mayAct(session, await loadMember(ctx, sessionId, agentId), action);
   if (!v.ok) throw Refused.from(v);
   return session;
 }

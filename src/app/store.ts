@@ -1,4 +1,5 @@
 import type { HandSet, PresenceRecord } from '../domain/availability.js';
+import type { CannedReply } from '../domain/canned.js';
 import type { Invite, InviteStatus } from '../domain/invite.js';
 import type { Listing, ListName } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
@@ -68,6 +69,9 @@ export interface AppendResult {
 /** Chats, their members, and agents' availability. Every mutation is one atomic step with its precondition. */
 export interface EndOptions {
   reason?: NonNullable<Session['endReason']>;
+  /** Wrap-up: the outcome chosen and its note. */
+  outcome?: string;
+  outcomeNote?: string;
   /** Only while the chat is still in this status (refused with `not_<status>` else). */
   onlyIf?: Session['status'];
 }
@@ -255,9 +259,43 @@ export interface PresenceStore {
   resign(platform: string, owner: string): Promise<void>;
 }
 
+/** Agents' own canned replies (README "Agents' tools"), shared by every instance. */
+export interface CannedStore {
+  list(agentId: string): Promise<CannedReply[]>;
+  /** Adds or replaces one by its shortcut; false when the agent already keeps `max` others. */
+  save(agentId: string, reply: CannedReply, max: number): Promise<boolean>;
+  /** False when there was none with that shortcut. */
+  remove(agentId: string, shortcut: string): Promise<boolean>;
+}
+
+/**
+ * Since when an active chat's end user waits for an agent's reply (response targets): one
+ * wait at a time, started by their first unanswered message, ended by the reply.
+ */
+export interface ReplyWait {
+  /** What started it (an entry id, or the accept); the timers carry it, so a late one finds it gone. */
+  id: string;
+  at: number;
+  kind: 'first' | 'next';
+}
+export interface ReplyClockStore {
+  /** Starts a wait unless one runs; the wait that runs either way. */
+  start(sessionId: string, wait: ReplyWait): Promise<{ started: boolean; wait: ReplyWait }>;
+  current(sessionId: string): Promise<ReplyWait | undefined>;
+  /** True once per wait and stage (`warn`, `alert`): a timer that fires twice acts once. */
+  claim(sessionId: string, stage: string, waitId: string): Promise<boolean>;
+  /** An agent replied: no wait, and the next one is for a next reply. */
+  answered(sessionId: string): Promise<void>;
+  /** Whether an agent has replied in the chat yet. */
+  replied(sessionId: string): Promise<boolean>;
+  forget(sessionId: string): Promise<void>;
+}
+
 /** The store of record, as the use cases see it. */
 export interface Store {
   presence: PresenceStore;
+  canned: CannedStore;
+  replyClock: ReplyClockStore;
   lists: ListStore;
   sessions: SessionStore;
   invites: InviteStore;

@@ -9,17 +9,18 @@ import { InviteMode, Note } from '../domain/invite.js';
  */
 const Id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_~.-]+$/, 'an id');
 /** Which list a button sits on (a home, the monitoring card), so that list is what is drawn again after the click. */
-export const ListName = z.enum(['home', 'monitor']);
-export type ListName = z.infer<typeof ListName>;
-const Session = z.object({ sessionId: Id, from: ListName.optional() });
-const Invite = z.object({ inviteId: Id, from: ListName.optional() });
+export const ListScreen = z.enum(['home', 'monitor']);
+export type ListScreen = z.infer<typeof ListScreen>;
+const Session = z.object({ sessionId: Id, from: ListScreen.optional() });
+const Invite = z.object({ inviteId: Id, from: ListScreen.optional() });
 /** Form inputs arrive as strings; an empty one means "not given". */
 const optional = (text: z.ZodString) => text.optional().transform((s) => (s ? s : undefined));
 const Query = z.string().trim().max(100);
+const ShortcutText = z.string().trim().max(40);
 
 export const VERBS = {
   accept: Session,
-  end: Session,
+  end: Session.extend({ outcome: optional(z.string().max(40)), note: optional(Note) }),
   'invite.open': Session,
   'invite.search': Session.extend({ query: optional(Query), mode: InviteMode.optional() }),
   /** agentId `*`: anyone available in the chat's queue. */
@@ -47,8 +48,17 @@ export const VERBS = {
   join: Session.extend({ mode: InviteMode }),
   home: z.object({}),
   /** Draws one of the viewer's lists (a dialog's way back to it). */
-  list: z.object({ name: ListName }),
+  list: z.object({ name: ListScreen }),
   'chat.show': Session,
+  /** Canned replies: the picker (with a chosen one's preview), sending one, and the agent's own. */
+  'canned.open': Session.extend({ query: optional(Query) }),
+  'canned.preview': Session.extend({ shortcut: optional(ShortcutText) }),
+  'canned.send': Session.extend({ shortcut: optional(ShortcutText) }),
+  'canned.edit': z.object({ shortcut: optional(ShortcutText) }),
+  'canned.save': z.object({ shortcut: optional(ShortcutText), title: optional(z.string().max(200)), text: optional(z.string().max(4000)) }),
+  'canned.remove': z.object({ shortcut: ShortcutText }),
+  /** Ending with a wrap-up: the form (a queue with outcomes), and its answer. */
+  'end.open': Session,
   'line.send': z.object({ lineId: Id }),
   'line.run': z.object({ lineId: Id }),
 } as const;

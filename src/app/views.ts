@@ -1,3 +1,4 @@
+import type { CannedReply } from '../domain/canned.js';
 import type { Agent, Queue } from '../domain/directory.js';
 import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
 import { type Invite, inviteSessionId } from '../domain/invite.js';
@@ -62,9 +63,11 @@ export interface HomeView {
   offline?: SessionView[];
   /** For supervisors with a record: today's numbers of their queues (`unavailable` when it cannot be read now). */
   today?: TodayRow[] | 'unavailable';
+  /** The agent's own canned replies (the home lists them with Edit, Remove and Add). */
+  canned?: CannedReply[];
 }
 
-export const memberOf = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
+export const memberView = (view: SessionView, agentId: string | undefined): MemberView | undefined =>
   agentId === undefined ? undefined : view.members.find((m) => m.agentId === agentId);
 
 /** Plain-data views of a session for the surfaces. */
@@ -154,7 +157,7 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     return [];
   });
   for (const [id, seen] of stale) void lists.reindex(id, seen).catch(() => undefined);
-  const [invites, today] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent)]);
+  const [invites, today, canned] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent), ctx.store.canned.list(agent.id)]);
   return {
     agent,
     available: avail.of(agent.id).state === 'available',
@@ -165,6 +168,7 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     waiting,
     ...(offline.length > 0 ? { offline } : {}),
     ...(today ? { today } : {}),
+    canned,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CannedReply } from './canned.js';
 import { HoursSchema } from './hours.js';
 
 /**
@@ -19,6 +20,13 @@ const QueueCore = {
   offline: z.boolean().optional(),
   /** The end-user context attributes its root card shows, in this order. */
   context: z.array(z.string().regex(/^[a-zA-Z0-9_.-]{1,40}$/, 'an attribute name: letters, digits, _ . -')).max(20).optional(),
+  /** Agents' tools (README "Agents' tools"): canned replies, response targets, idle chats, wrap-up outcomes. */
+  canned: z.array(CannedReply).max(200).optional(),
+  firstResponseSeconds: z.number().int().min(1).max(86_400).optional(),
+  nextResponseSeconds: z.number().int().min(1).max(86_400).optional(),
+  idleWarnSeconds: z.number().int().min(1).max(86_400).optional(),
+  idleEndSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
+  outcomes: z.array(z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _')).max(25).optional(),
 };
 
 const AgentCore = {
@@ -65,6 +73,13 @@ export const directorySchema = (sections: DirectorySections = {}) =>
     d.queues.forEach((q, i) => {
       if (queueIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `duplicate queue id "${q.id}"` });
       queueIds.add(q.id);
+      const shortcuts = new Set<string>();
+      (q.canned ?? []).forEach((c, j) => {
+        if (shortcuts.has(c.shortcut)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'canned', j, 'shortcut'], message: `duplicate shortcut "${c.shortcut}"` });
+        shortcuts.add(c.shortcut);
+      });
+      if (q.outcomes && new Set(q.outcomes).size !== q.outcomes.length) ctx.addIssue({ code: 'custom', path: ['queues', i, 'outcomes'], message: 'duplicate outcome' });
+      if (q.idleWarnSeconds && q.idleEndSeconds && q.idleEndSeconds <= q.idleWarnSeconds) ctx.addIssue({ code: 'custom', path: ['queues', i, 'idleEndSeconds'], message: 'must be more than idleWarnSeconds' });
     });
     const agentIds = new Set<string>();
     d.agents.forEach((a, i) => {

@@ -8,15 +8,15 @@ export const ACTIONS = [
   'invite', 'assist',
   'read', 'leave',
 ] as const;
-export type Action = (typeof ACTIONS)[number];
+export type ChatAction = (typeof ACTIONS)[number];
 
-const PERMISSIONS: Record<MemberMode, ReadonlySet<Action>> = {
+const PERMISSIONS: Record<MemberMode, ReadonlySet<ChatAction>> = {
   owner: new Set(ACTIONS),
-  participant: new Set<Action>(['chat', 'canned', 'attach', 'share', 'invite', 'assist', 'read', 'leave']),
-  monitor: new Set<Action>(['read', 'leave']),
+  participant: new Set<ChatAction>(['chat', 'canned', 'attach', 'share', 'invite', 'assist', 'read', 'leave']),
+  monitor: new Set<ChatAction>(['read', 'leave']),
 };
 
-export const can = (member: Pick<Member, 'mode'> | undefined, action: Action): boolean =>
+export const can = (member: Pick<Member, 'mode'> | undefined, action: ChatAction): boolean =>
   member !== undefined && PERMISSIONS[member.mode].has(action);
 
 /**
@@ -52,7 +52,7 @@ export function mayCloseOffline(session: Session, agent: Agent | undefined): Ver
   return session.status === 'offline' ? allow : refuse('not_offline');
 }
 
-export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefined, action: Action): Verdict {
+export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefined, action: ChatAction): Verdict {
   if (session.status === 'ended') return refuse('ended');
   if (!member) return refuse('not_member');
   if (!can(member, action)) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
@@ -148,4 +148,19 @@ export function mayRate(session: Session): Verdict {
 /** Today's numbers (the home's Today, the report card): supervisors, for the queues they supervise. */
 export function maySeeReport(agent: Agent | undefined): Verdict {
   return agent && isSupervisor(agent) ? allow : refuse('not_supervisor', undefined, 'not_supervisor.report');
+}
+
+/** A canned reply is the agent's own reply: owners and participants, while the chat is active (monitors never). */
+export function mayUseCanned(session: Session, member: Pick<Member, 'mode'> | undefined): Verdict {
+  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended.reply' : 'not_active.reply');
+  if (!member) return refuse('not_member', undefined, 'not_member.reply');
+  if (!can(member, 'canned')) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.canned' : 'forbidden.owner');
+  return allow;
+}
+
+/** Wrap-up: an outcome must be one of the queue's; a queue that lists outcomes asks for one where people end chats. */
+export function checkOutcome(outcomes: readonly string[], outcome: string | undefined, required: boolean): Verdict {
+  if (outcome === undefined) return required && outcomes.length > 0 ? refuse('invalid', { outcomes: outcomes.join(', ') }, 'outcome.missing') : allow;
+  if (!outcomes.includes(outcome)) return refuse('invalid', { outcome, outcomes: outcomes.join(', ') || '—' }, 'outcome.unknown');
+  return allow;
 }

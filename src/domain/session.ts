@@ -40,8 +40,11 @@ export const SessionSchema = z.object({
   endedBy: z.string().optional(),
   /** When it was escalated to its queue's supervisors (it waited longer than the queue allows). */
   escalatedAt: z.number().optional(),
-  /** Why it ended, when not by someone's hand: `unanswered` (it waited too long). */
-  endReason: z.enum(['unanswered']).optional(),
+  /** Why it ended, when not by someone's hand: `unanswered` (it waited too long), `idle` (the end user went quiet). */
+  endReason: z.enum(['unanswered', 'idle']).optional(),
+  /** Wrap-up: the outcome the owner chose when ending it (one of its queue's `outcomes`), and their note. */
+  outcome: z.string().optional(),
+  outcomeNote: z.string().optional(),
   /** The end user's earlier chats (same email), as the record knew them when this one started. */
   history: z.object({ count: z.number().int().min(1), lastRef: z.string(), lastAt: z.number() }).optional(),
   /** The host site signed the end user's id (IDENTITY_SECRET): they are who it says. */

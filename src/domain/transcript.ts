@@ -16,7 +16,7 @@ export type FileRef = z.infer<typeof FileRef>;
 
 const base = { ts: z.number(), visibility: Visibility };
 /** What happened to a chat besides its messages and its people coming and going: the audit trail. */
-export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn', 'escalated', 'rated']);
+export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn', 'escalated', 'rated', 'response.late', 'response.overdue']);
 export type ChatEvent = z.infer<typeof ChatEvent>;
 
 
@@ -52,6 +52,9 @@ export const EntryBody = z.discriminatedUnion('kind', [
     origin: z.string().optional(),
     /** The end user's rating of the chat (1–5), with `note` as their comment. */
     score: z.number().int().min(1).max(5).optional(),
+    /** A response target missed (`about`: first or next): how long the end user had waited, and the target, in seconds. */
+    waited: z.number().int().nonnegative().optional(),
+    target: z.number().int().positive().optional(),
   }),
   z.object({
     kind: z.literal('participant'),

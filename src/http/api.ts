@@ -9,6 +9,7 @@ import { awayAgents } from '../app/availability.js';
 import * as sessions from '../app/sessions.js';
 import * as invites from '../app/invites.js';
 import * as lifecycle from '../app/lifecycle.js';
+import * as canned from '../app/canned.js';
 import { mayAttach } from '../domain/policy.js';
 import type { Session } from '../domain/session.js';
 import { compareEntryIds, type FileRef, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
@@ -27,7 +28,7 @@ import { clientKey } from './clientAddress.js';
 import { checkIdentity } from '../app/endUsers/identity.js';
 import { continueChat, resumeVerified, streamBeat } from '../app/endUsers/continuation.js';
 import { takesOfflineNow } from '../app/endUsers/offline.js';
-import { InviteId, type PublicQueue, SessionId } from './schemas.js';
+import { EndBody, InviteId, type PublicQueue, SessionId } from './schemas.js';
 import { publicEntry, publicFile, publicInvite, publicSession, standingEvent } from './presenters.js';
 
 export { MAX_TEXT } from './schemas.js';
@@ -136,6 +137,14 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
     },
 
     endSession: async ({ req, res }) => {
+      // With an API key and an agent: the owner ends it, with a wrap-up (an outcome of the queue's, a note).
+      if (req.get('x-api-key') !== undefined && req.body && typeof req.body === 'object' && 'agentId' in req.body) {
+        requireApiKey(apiKeys, req);
+        const b = EndBody.parse(req.body);
+        const id = SessionId.parse(req.params.id);
+        await sessions.endSession(ctx, id, actor(b.agentId).id, { outcome: b.outcome, note: b.note });
+        return void res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id), undefined, { forAgents: true }) });
+      }
       const id = await sessionParam(req);
       await sessions.endSession(ctx, id, undefined);
       res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
@@ -227,6 +236,12 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
       const input = body();
       const { entry, withheld } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(input.agentId), text: input.text, origin: 'api' });
       res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
+    },
+
+    sendCanned: async ({ req, res, body }) => {
+      const b = body();
+      const { entry } = await canned.sendCanned(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(b.agentId), shortcut: b.shortcut, origin: 'api' });
+      res.status(202).json({ message: publicEntry(entry) });
     },
 
     transfer: async ({ req, res, body }) => {

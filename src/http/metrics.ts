@@ -46,6 +46,8 @@ export class ServiceMetrics implements AppMetrics {
   });
   readonly invites = new Counter({ name: 'switchboard_invites_total', help: 'Invites by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly chatsUnanswered = new Counter({ name: 'switchboard_chats_unanswered_total', help: 'Chats that waited WAITING_TIMEOUT_SECONDS and ended unanswered', registers: [this.registry] });
+  /** Labels: a directory queue id, and `first` or `next` (bounded: the directory's queues). */
+  readonly responseBreaches = new Counter({ name: 'switchboard_response_breaches_total', help: 'Active chats whose end user waited past the queue\'s response target', labelNames: ['queue', 'kind'], registers: [this.registry] });
   readonly deliveryFailures = new Counter({ name: 'switchboard_delivery_failures_total', help: 'Platform deliveries that failed and will be retried', registers: [this.registry] });
   readonly httpRequests = new Histogram({
     name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
@@ -74,6 +76,10 @@ export class ServiceMetrics implements AppMetrics {
   readonly emails = new Counter({ name: 'switchboard_continuation_emails_total', help: 'Continuation email jobs by outcome (sent, none, present, later)', labelNames: ['outcome'], registers: [this.registry] });
   emailed(outcome: string): void {
     this.emails.inc({ outcome });
+  }
+
+  responseBreach(queue: string, kind: 'first' | 'next'): void {
+    this.responseBreaches.inc({ queue, kind });
   }
 
   /** Transcript entry ids are Redis stream ids, which start with the time they were written. */

@@ -10,7 +10,7 @@ import type { PublicEntry, PublicFile, PublicInvite, PublicSession } from './sch
 /** What the API shows of a chat, its files, entries and invites: never agent ids or where a platform keeps a file. */
 
 /** The session as the end user sees it: no agent ids, only first names; its rating once given. */
-export async function publicSession(ctx: AppContext, s: Session, rating?: Rating): Promise<PublicSession> {
+export async function publicSession(ctx: AppContext, s: Session, rating?: Rating, o: { forAgents?: boolean } = {}): Promise<PublicSession> {
   const standing = await standingOf(ctx, s);
   const dir = ctx.directory.get();
   const owner = s.ownerId ? dir.agent(s.ownerId) : undefined;
@@ -20,6 +20,8 @@ export async function publicSession(ctx: AppContext, s: Session, rating?: Rating
     user: s.endUser, verified: s.verified === true, ...(s.context ? { context: s.context } : {}), agent: owner ? { name: owner.firstName } : null,
     createdAt: new Date(s.createdAt).toISOString(),
     ...(s.endReason ? { endReason: s.endReason } : {}),
+    ...(s.outcome ? { outcome: s.outcome } : {}),
+    ...(o.forAgents && s.outcomeNote ? { outcomeNote: s.outcomeNote } : {}),
     ...(standing ? waitFields(standing) : {}),
     ...(rating ? { rating: { score: rating.score, ...(rating.comment ? { comment: rating.comment } : {}) } } : {}),
   };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  AgentAction, AgentMessage, AnswerBody, AssistBody, CreatedAnswer, CreateSession, FileAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
+  AgentAction, AgentMessage, AnswerBody, AssistBody, CannedBody, CreatedAnswer, CreateSession, FileAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
   MessagesAnswer, PostMessage, PromoteBody, QueuesAnswer, SessionAnswer, TransferBody,
 } from './schemas.js';
 import { ContinueBody, ResumeBody } from './schemas.js';
@@ -42,7 +42,7 @@ export const OPERATIONS = {
   getSession: { method: 'get', path: '/sessions/:id', summary: 'The chat as the end user sees it', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404] },
   postMessage: { method: 'post', path: '/sessions/:id/messages', summary: 'Send an end-user message', auth: 'token', body: PostMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 403, 404, 409, 413, 429] },
   listMessages: { method: 'get', path: '/sessions/:id/messages', summary: 'What the end user may see of the conversation', auth: 'token', ok: { status: 200, schema: MessagesAnswer, description: 'The messages and events' }, errors: [401, 403, 404] },
-  endSession: { method: 'post', path: '/sessions/:id/end', summary: 'End the chat', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The ended chat' }, errors: [401, 403, 404, 409] },
+  endSession: { method: 'post', path: '/sessions/:id/end', summary: 'End the chat: the end user with their token (no body), or the owner with an API key and {agentId, outcome?, note?}, the wrap-up (an outcome not among the queue\'s outcomes is 400)', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The ended chat' }, errors: [401, 403, 404, 409] },
   uploadFile: {
     method: 'post', path: '/sessions/:id/files', auth: 'token', upload: true, errors: [401, 403, 404, 409, 413, 415, 429],
     summary: 'Send a file (multipart/form-data, field "file"): PNG, JPEG, GIF, WebP, PDF or plain text, recognised by content, at most MAX_FILE_BYTES',
@@ -56,6 +56,7 @@ export const OPERATIONS = {
   },
   accept: { method: 'post', path: '/sessions/:id/accept', summary: 'An agent accepts the chat (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 404, 409] },
   agentMessage: { method: 'post', path: '/sessions/:id/agent-messages', summary: 'An agent writes in the chat (integrations)', auth: 'apiKey', body: AgentMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 404, 409] },
+  sendCanned: { method: 'post', path: '/sessions/:id/canned', summary: 'An owner or participant sends a canned reply (the queue\'s or their own, by shortcut), placeholders filled; a monitor is refused with 409 (integrations)', auth: 'apiKey', body: CannedBody, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 404, 409] },
   transfer: { method: 'post', path: '/sessions/:id/transfer', summary: 'The owner offers the chat to a colleague (201 with the offer) or moves it to another queue (200 with the chat) (integrations)', auth: 'apiKey', body: TransferBody, ok: { status: 200, schema: SessionAnswer, description: 'The chat, moved; or 201 {invite}: the offer' }, errors: [401, 404, 409] },
   release: { method: 'post', path: '/sessions/:id/release', summary: 'The owner gives the chat back to its queue (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat, waiting again' }, errors: [401, 404, 409] },
   leave: { method: 'post', path: '/sessions/:id/leave', summary: 'A participant or monitor leaves the chat (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 404, 409] },

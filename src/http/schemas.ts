@@ -33,6 +33,10 @@ export const PostMessage = z.object({ text: Text, clientMessageId: z.string().mi
   .meta({ description: 'An end-user message; a repeated clientMessageId answers with the first message.' });
 export const AgentAction = z.object({ agentId: AgentId }).strict();
 export const AgentMessage = AgentAction.extend({ text: Text });
+export const EndBody = z.object({ agentId: AgentId, outcome: z.string().min(1).max(40).optional(), note: NoteText.optional() }).strict()
+  .meta({ description: 'With an API key: the owner ends the chat, with a wrap-up outcome (one of the queue\'s outcomes) and a note.' });
+export const CannedBody = AgentAction.extend({ shortcut: z.string().min(1).max(32) })
+  .meta({ description: 'The owner or a participant sends a canned reply (the queue\'s or their own) as their reply; monitors are refused (409).' });
 
 const Note = NoteText.min(1, 'must not be empty');
 export const TransferBody = AgentAction.extend({ toAgentId: AgentId.optional(), toQueue: z.string().min(1).max(64).optional(), note: Note.optional() })
@@ -66,7 +70,9 @@ export const PublicSession = z.object({
   createdAt: z.string().meta({ format: 'date-time' }),
   queuePosition: z.number().int().min(1).optional().meta({ description: 'While waiting: the place in the queue, from 1.' }),
   estimatedWaitSeconds: z.number().int().min(1).optional().meta({ description: 'While waiting: the expected wait, from the queue\'s recent waits.' }),
-  endReason: z.enum(['unanswered']).optional().meta({ description: 'Why an ended chat ended, when no one ended it: unanswered (no one was free within WAITING_TIMEOUT_SECONDS).' }),
+  endReason: z.enum(['unanswered', 'idle']).optional().meta({ description: 'Why an ended chat ended, when no one ended it: unanswered (no one was free within WAITING_TIMEOUT_SECONDS), idle (the end user did not answer within the queue\'s idleEndSeconds).' }),
+  outcome: z.string().optional().meta({ description: 'Wrap-up: the outcome the agent chose when ending the chat (one of its queue\'s outcomes).' }),
+  outcomeNote: z.string().optional().meta({ description: 'Wrap-up: the agent\'s note, for integrations (answers to an API key only).' }),
   rating: z.object({ score: z.number().int().min(1).max(5), comment: z.string().optional() }).optional().meta({ description: 'The end user\'s rating, once given (POST /sessions/{id}/rating).' }),
 });
 export type PublicSession = z.infer<typeof PublicSession>;

@@ -314,7 +314,7 @@ describe('files shared in a thread', () => {
       foreign.close();
     }
     // Look-alikes of Slack's origins are other origins too.
-    const { onOrigins, tokenOrigins } = await import('../../adapters/slack/client.js');
+    const { onOrigins, tokenOrigins } = await import('../../adapters/slack/platform.js');
     const allowed = tokenOrigins('https://slack.com/api/');
     expect(onOrigins('https://files.slack.com/files-pri/T0-F0/download/a.log', allowed)).toBe(true);
     expect(onOrigins('https://slack.com/api/files.info', allowed)).toBe(true);

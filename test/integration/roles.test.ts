@@ -56,9 +56,9 @@ describe('each role is offered exactly what it may do', () => {
   it.each([
     ['an agent outside the chat', 'dan', []],
     ['a monitor (and supervisor)', 'carol', ['Participate', 'Leave']],
-    ['a participant', 'bob', ['Invite', 'Ask for help', 'Leave']],
+    ['a participant', 'bob', ['Invite', 'Canned reply', 'Ask for help', 'Leave']],
     // Last: the owner releases the chat, takes it again, and ends it.
-    ['the owner', 'alice', ['Invite', 'Invites', 'Transfer', 'Release', 'Ask for help', 'End chat']],
+    ['the owner', 'alice', ['Invite', 'Invites', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'End chat']],
   ])('%s', async (_role, agentId, labels) => {
     const actions = await offered(agentId);
     expect([...new Set(actions.map((a) => plain(a.label)))].sort()).toEqual([...labels].sort());

@@ -16,11 +16,11 @@ describe(`migrations (${backendName})`, () => {
     const instances: Array<Kysely<Database>> = Array.from({ length: 4 }, () => shared ?? postgresDb(db.url!, () => undefined));
     try {
       const applied = await Promise.all(instances.map((i) => migrate(i)));
-      expect(applied.filter((a) => a.length > 0)).toEqual([['0001_record']]);
-      expect(applied.flat()).toEqual(['0001_record']);
+      expect(applied.filter((a) => a.length > 0)).toEqual([['0001_record', '0002_wrapup']]);
+      expect(applied.flat()).toEqual(['0001_record', '0002_wrapup']);
       const first = instances[0]!;
       const runs = await sql<{ name: string }>`select name from kysely_migration`.execute(first);
-      expect(runs.rows.map((r) => r.name)).toEqual(['0001_record']);
+      expect(runs.rows.map((r) => r.name)).toEqual(['0001_record', '0002_wrapup']);
       // The schema is whole: every table there, once.
       const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by table_name`.execute(first);
       expect(tables.rows.map((r) => r.table_name)).toEqual(['chat_events', 'chats', 'entries', 'erasures', 'invites', 'legs', 'members']);

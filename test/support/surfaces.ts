@@ -1,9 +1,10 @@
 /** Every surface Switchboard draws, from fixed data: what the renderer tests and the wording test go through. */
-import { anyoneOption, candidateOptions, inviteCard, inviteDetails, inviteForm, rejectForm, threadLine } from '../../src/app/surfaces/invites.js';
-import { assistForm, promoteForm, transferForm } from '../../src/app/surfaces/lifecycle.js';
+import { anyoneOption, candidateOptions, inviteCard, inviteDetailsSurface, inviteForm, rejectForm, threadLine } from '../../src/app/surfaces/invites.js';
+import { assistForm, endForm, promoteForm, transferForm } from '../../src/app/surfaces/lifecycle.js';
+import { cannedEditor, cannedForm, type Filled } from '../../src/app/surfaces/canned.js';
 import { askSurface, helpSurface } from '../../src/app/surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
-import { entryLine, lineContext } from '../../src/app/surfaces/lines.js';
+import { entryLine, lineContext } from '../../src/app/surfaces/entryLines.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
 import { escalationCard } from '../../src/app/surfaces/queue.js';
 import { line, type Surface, withNotice } from '../../src/app/surfaces/surface.js';
@@ -37,7 +38,19 @@ export const entries: Record<string, TranscriptEntry> = {
   helpWithdrawn: { id: `${at}-13`, kind: 'event', ts: at, visibility: 'agents', event: 'help.withdrawn', by: 'bob' },
   rated: { id: `${at}-14`, kind: 'event', ts: at, visibility: 'agents', event: 'rated', score: 4, note: 'Quick and <kind>' },
   ratedBare: { id: `${at}-15`, kind: 'event', ts: at, visibility: 'agents', event: 'rated', score: 2 },
+  responseLate: { id: `${at}-16`, kind: 'event', ts: at, visibility: 'agents', event: 'response.late', by: 'alice', about: 'first', waited: 245, target: 240 },
+  responseLateNext: { id: `${at}-17`, kind: 'event', ts: at, visibility: 'agents', event: 'response.late', by: 'alice', about: 'next', waited: 65, target: 60 },
+  responseOverdue: { id: `${at}-18`, kind: 'event', ts: at, visibility: 'agents', event: 'response.overdue', by: 'alice', about: 'next', from: 'hr', waited: 125, target: 60 },
 };
+
+/** Canned replies offered in the active chat, their placeholders filled. */
+const cannedReplies: Filled[] = [
+  { shortcut: 'hello', title: 'Greeting', text: 'Hi {user.name}, {agent.name} here.', filled: 'Hi Jane Doe, Alice here.', source: 'queue' },
+  { shortcut: 'vpn', title: 'VPN reset <steps>', text: '1. Open *Settings*\n2. Reset the VPN profile\n3. Sign in again', filled: '1. Open *Settings*\n2. Reset the VPN profile\n3. Sign in again', source: 'queue' },
+  { shortcut: 'bye', title: 'Goodbye', text: 'Thanks for contacting {queue.name}!', filled: 'Thanks for contacting IT Support!', source: 'personal' },
+];
+const manyCanned: Filled[] = Array.from({ length: 30 }, (_, i) => ({ shortcut: `c${i}`, title: `Reply ${i}`, text: `Text ${i} `.repeat(30), filled: `Text ${i} `.repeat(30), source: 'queue' as const }));
+const withOutcomes = { ...activeView, queue: { ...activeView.queue, outcomes: ['resolved', 'escalated', 'duplicate'] } };
 
 /** Today in Carol's queues: one with numbers, one without. */
 export const today: TodayRow[] = [
@@ -70,8 +83,8 @@ export function allSurfaces(): Array<[string, Surface]> {
       const said = threadLine(iv);
       return said ? [[`invite line ${name}`, said.surface]] : [];
     }),
-    ['invite details', inviteDetails(activeView, lookup, alice.id, MAX_RESENDS)],
-    ['invite details, none', inviteDetails({ ...activeView, invites: [] }, lookup, alice.id, MAX_RESENDS)],
+    ['invite details', inviteDetailsSurface(activeView, lookup, alice.id, MAX_RESENDS)],
+    ['invite details, none', inviteDetailsSurface({ ...activeView, invites: [] }, lookup, alice.id, MAX_RESENDS)],
     ['invite form', inviteForm(activeView)],
     ['invite form with matches', inviteForm(activeView, { query: 'b', mode: 'monitor', options: candidateOptions(candidates) })],
     ['invite form, no match', inviteForm(activeView, { query: 'zzz', options: [] })],
@@ -97,6 +110,21 @@ export function allSurfaces(): Array<[string, Surface]> {
     ...Object.entries(entries).map(([name, e]): [string, Surface] => [`line ${name}`, entryLine(e, activeLines)!]),
     ['line in a 1:1', entryLine(entries.user!, activeLines, { inChat: true })!],
     ['notice', line(words('notice.monitorReply'))],
+    ['canned picker', cannedForm(activeView, cannedReplies, { command: ['/chat canned add'] })],
+    ['canned picker, one chosen (preview)', cannedForm(activeView, cannedReplies, { chosen: 'vpn', command: ['/chat canned add'] })],
+    ['canned picker, thirty replies', cannedForm(activeView, manyCanned, { chosen: 'c7', command: ['/chat canned add'] })],
+    ['canned picker, none', cannedForm(activeView, [], { command: ['/chat canned add'] })],
+    ['canned picker, no match', cannedForm(activeView, [], { query: 'refund', command: ['/chat canned add'] })],
+    ['canned editor', cannedEditor()],
+    ['canned editor, filled in', cannedEditor({ shortcut: 'bye', title: 'Goodbye', text: 'Thanks for contacting {queue.name}!\nBye {user.name}' })],
+    ['home with canned replies', homeSurface({ ...bobHomeAway, canned: cannedReplies.map(({ shortcut, title, text }) => ({ shortcut, title, text })) })],
+    ['home, no canned replies', homeSurface({ ...bobHomeAway, canned: [] })],
+    ['end form', endForm(withOutcomes)],
+    ['end form, filled in', endForm(withOutcomes, { outcome: 'escalated', note: 'Sent to <L2>' })],
+    ['root active, queue with outcomes', rootSurface(withOutcomes, { shared: true })],
+    ['root ended with an outcome', rootSurface({ ...endedView, session: { ...endedView.session, outcome: 'resolved', outcomeNote: 'Reset the *VPN* profile' } }, { shared: true })],
+    ['root ended idle', rootSurface({ ...endedView, session: { ...endedView.session, endReason: 'idle', endedBy: 'system' } }, { shared: true })],
+    ['line ended idle', entryLine({ id: `${at}-20`, kind: 'status', ts: at, visibility: 'public', status: 'ended' }, { ...activeLines, session: { ...activeLines.session, endReason: 'idle' } })!],
     ['notice on a card', withNotice(inviteCard(inviteViews.pendingParticipant, NOW), words('refusal.not_invitee'), 'attention')],
   ];
 }

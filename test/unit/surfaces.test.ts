@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buttons, renderText } from '../../adapters/recording/render.js';
-import { inviteCard, inviteDetails, inviteLine } from '../../src/app/surfaces/invites.js';
+import { inviteCard, inviteDetailsSurface, inviteLine } from '../../src/app/surfaces/invites.js';
 import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
-import { entryLine } from '../../src/app/surfaces/lines.js';
+import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
 import { fill, plain } from '../../src/app/wording/rich.js';
 import { say, words } from '../../src/app/wording/index.js';
@@ -15,9 +15,9 @@ import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
 describe('the root of a chat, per viewer', () => {
   const withBob = sessionView({ members: [...activeView.members, member(bob, 'participant', T0, 'invite')] });
   it.each([
-    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
-    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Release', 'Ask for help', 'Promote', 'End chat']],
-    ['a participant who invited nobody', { agentId: 'bob' }, ['Invite', 'Ask for help', 'Leave']],
+    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat']],
+    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat']],
+    ['a participant who invited nobody', { agentId: 'bob' }, ['Invite', 'Canned reply', 'Ask for help', 'Leave']],
     ['a monitor', { agentId: 'carol' }, ['Leave']],
     ['someone outside the chat', { agentId: 'dan' }, []],
   ])('offers %s only what the policy allows', (_who, viewer, expected) => {
@@ -101,13 +101,13 @@ describe('the thread line about an invite', () => {
 
 describe('the invite details', () => {
   it('list every invite newest first, with Resend only where the viewer may resend', () => {
-    const s = inviteDetails(activeView, (id) => agentsById.get(id), alice.id, MAX_RESENDS);
+    const s = inviteDetailsSurface(activeView, (id) => agentsById.get(id), alice.id, MAX_RESENDS);
     const text = renderText(s);
     expect(text.indexOf('Bob Martin as participant · attempt 2')).toBeLessThan(text.indexOf('Carol Lefèvre as monitor'));
     expect(buttons(s)).toEqual(['Resend']); // the rejected one
     const fresh = sessionView({ invites: [invite({ status: 'expired' })] });
-    expect(buttons(inviteDetails(fresh, (id) => agentsById.get(id), alice.id, MAX_RESENDS))).toEqual(['Resend']);
-    expect(buttons(inviteDetails(fresh, (id) => agentsById.get(id), 'carol', MAX_RESENDS))).toEqual([]);
+    expect(buttons(inviteDetailsSurface(fresh, (id) => agentsById.get(id), alice.id, MAX_RESENDS))).toEqual(['Resend']);
+    expect(buttons(inviteDetailsSurface(fresh, (id) => agentsById.get(id), 'carol', MAX_RESENDS))).toEqual([]);
   });
 });
 

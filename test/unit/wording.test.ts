@@ -27,8 +27,12 @@ function sentences(s: Surface): string[] {
 /** Words without the characters markup uses. */
 const bare = (t: string): string => t.replace(/[*_`\\]/g, '').trim();
 
+/** Slack mentions by user id; the words say the name (the fixtures' Slack users). */
+const slackNames: Record<string, string> = { U0ALICE: 'Alice Ng', U0BOB: 'Bob Martin', U0CAROL: 'Carol Lefèvre' };
+
 /** A rendering reduced to words: markup, escapes and time formats gone. */
 const norm = (t: string): string => bare(t
+  .replace(/<@(U[A-Z0-9]+)>/g, (_m, id: string) => `@${slackNames[id] ?? id}`)
   .replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1')
   .replace(/\{\{DATE\(([^,]+), SHORT\)\}\} \{\{TIME\([^)]+\)\}\}/g, (_m, iso: string) => utc(Date.parse(iso)))
   .replace(/\{\{TIME\(([^)]+)\)\}\}/g, (_m, iso: string) => utc(Date.parse(iso)).slice(11))

@@ -2,7 +2,8 @@
   Ends a chat and cancels its pending invites; the chat is then kept for p.retainMs.
 
   Input: the session KEYS and ARGV of includes/prelude.lua; params {by, now, retainMs,
-         reason?, onlyIf?: a status the chat must still be in (e.g. 'waiting')}
+         reason?, onlyIf?: a status the chat must still be in (e.g. 'waiting'),
+         outcome?, outcomeNote?: the wrap-up}
   Output: {1, cancelledInviteId...} | {0, 'not_found' | 'ended' | 'not_waiting'}
 ]]
 -- @include prelude
@@ -14,6 +15,8 @@ s.status = 'ended'
 s.endedAt = p.now
 s.endedBy = p.by
 if p.reason then s.endReason = p.reason end
+if p.outcome then s.outcome = p.outcome end
+if p.outcomeNote then s.outcomeNote = p.outcomeNote end
 save_session(s)
 local cancelled = cancel_pending()
 write_all()

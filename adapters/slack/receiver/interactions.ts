@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { plain } from '../../../src/app/wording/index.js';
-import { ACTION_PREFIX, DIALOG, type DialogMeta, option } from '../render/blockKit.js';
+import { ACTION_PREFIX, DIALOG, type DialogMeta, modal, option, REDRAW_PREFIX } from '../render/blockKit.js';
 import { LIMITS } from '../render/mrkdwn.js';
 import { present, run, type SlackDeps, teamOf, type Where } from './present.js';
 
@@ -14,7 +14,8 @@ const json = (s: string | undefined): unknown => {
   }
 };
 
-const Meta = z.object({ submit: z.object({ verb: z.string(), data: z.unknown() }).optional(), search: z.object({ verb: z.string(), data: z.unknown() }).optional() });
+const Call = z.object({ verb: z.string(), data: z.unknown() });
+const Meta = z.object({ submit: Call.optional(), search: Call.optional(), redraw: Call.optional() });
 const meta = (raw: string | undefined): DialogMeta => (Meta.safeParse(json(raw)).data ?? {}) as DialogMeta;
 
 /** A modal's inputs, by block: what was picked, chosen or typed. */
@@ -23,6 +24,19 @@ const State = z.record(z.string(), z.record(z.string(), z.object({
   value: z.string().nullish(),
 })));
 const Submission = z.object({ private_metadata: z.string().optional(), state: z.object({ values: State }) });
+const Redrawn = Submission.extend({ id: z.string(), hash: z.string().optional() });
+
+/** A modal's inputs as verb data: each block's picked, chosen or typed value. */
+function valuesOf(state: z.infer<typeof State>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [blockId, inputs] of Object.entries(state)) {
+    for (const v of Object.values(inputs)) {
+      const value = v.selected_option?.value ?? v.value;
+      if (value) values[blockId] = value;
+    }
+  }
+  return values;
+}
 
 /** Buttons, modal submissions and the picker's search: click and search intents. */
 export function registerInteractions(app: App, d: SlackDeps): void {
@@ -40,13 +54,7 @@ export function registerInteractions(app: App, d: SlackDeps): void {
     const parsed = Submission.safeParse(view);
     const submit = parsed.success ? meta(parsed.data.private_metadata).submit : undefined;
     if (!parsed.success || !submit) return ack();
-    const values: Record<string, string> = {};
-    for (const [blockId, inputs] of Object.entries(parsed.data.state.values)) {
-      for (const v of Object.values(inputs)) {
-        const value = v.selected_option?.value ?? v.value;
-        if (value) values[blockId] = value;
-      }
-    }
+    const values = valuesOf(parsed.data.state.values);
     const out = await run(d, { kind: 'click', agent: await d.people.agent(body.user.id, teamOf(context)), verb: submit.verb, data: { ...(submit.data as object), ...values } });
     if (out.notice?.tone === 'attention') {
       // The modal stays open, the reason under its first input.
@@ -54,6 +62,21 @@ export function registerInteractions(app: App, d: SlackDeps): void {
       return ack(first ? { response_action: 'errors', errors: { [first]: plain(out.notice.text) } } : undefined);
     }
     await ack();
+  });
+
+  // A choice in a modal that redraws it (a canned reply's preview): views.update, on the view's hash so an older redraw loses.
+  app.action(new RegExp(`^${REDRAW_PREFIX}`), async ({ ack, body, client, context }) => {
+    await ack();
+    const view = Redrawn.safeParse((body as { view?: unknown }).view);
+    const redraw = view.success ? meta(view.data.private_metadata).redraw : undefined;
+    if (!view.success || !redraw) return;
+    const out = await run(d, { kind: 'click', agent: await d.people.agent(body.user.id, teamOf(context)), verb: redraw.verb, data: { ...(redraw.data as object), ...valuesOf(view.data.state.values) } });
+    try {
+      if (out.open?.kind === 'dialog') await client.views.update({ view_id: view.data.id, ...(view.data.hash ? { hash: view.data.hash } : {}), view: modal(out.open) });
+      else if (out.notice) await present(d, client, body.user.id, {}, { notice: out.notice });
+    } catch (err) {
+      d.ctx.log.warn({ err: (err as Error).message }, 'could not redraw the Slack modal');
+    }
   });
 
   app.options(/.*/, async ({ ack, body, context }) => {

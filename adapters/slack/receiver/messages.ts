@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { once } from '../../../src/app/dedupe.js';
 import type { FileRef } from '../../../src/domain/transcript.js';
-import { fileUrlIn, SLACK, threadKey } from '../client.js';
+import { fileUrlIn, SLACK, threadKey } from '../platform.js';
 import { slackToPlain } from '../text.js';
 import { present, run, type SlackDeps, teamOf } from './present.js';
 

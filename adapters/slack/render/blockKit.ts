@@ -1,8 +1,8 @@
 import type { Action, Block, Field, Option, Surface } from '../../../src/app/surfaces/surface.js';
 import type { VerbCall } from '../../../src/app/verbs.js';
 import { plain, type Rich, words } from '../../../src/app/wording/index.js';
-import { LIMITS, mrkdwn, mrkdwnText, plainText, splitMrkdwn, truncate, truncateMrkdwn } from './mrkdwn.js';
-import type { Button, HomeView, KnownBlock, ModalView, PlainTextOption, SlackMessage } from './types.js';
+import { LIMITS, mrkdwn, mrkdwnText, plainTextObject, splitMrkdwn, truncate, truncateMrkdwn } from './mrkdwn.js';
+import type { Button, SlackHomeView, KnownBlock, ModalView, PlainTextOption, SlackMessage } from './types.js';
 
 /**
  * Surfaces as Block Kit: messages, modals and the App Home. Every limit is enforced here.
@@ -15,16 +15,20 @@ export const ACTION_PREFIX = 'sb:';
 /** The callback_id of every Switchboard modal. */
 export const DIALOG = 'sb:dialog';
 
-/** What a modal carries back: the submit call and the picker's search call. */
+/** What a modal carries back: the submit call, the picker's search call, and the call a choice redraws it with. */
 export interface DialogMeta {
   submit?: VerbCall;
   search?: VerbCall;
+  redraw?: VerbCall;
 }
+
+/** The action_id of a modal's choice that redraws the modal when chosen (its block_id stays the field's id). */
+export const REDRAW_PREFIX = 'sbr:';
 
 function button(a: Action, n: number): Button {
   const b: Button = {
     type: 'button',
-    text: plainText(a.label, LIMITS.buttonText),
+    text: plainTextObject(a.label, LIMITS.buttonText),
     // Unique within its block, even when one verb appears twice.
     action_id: `${ACTION_PREFIX}${a.call.verb}${n > 0 ? `#${n}` : ''}`,
     value: JSON.stringify(a.call.data).slice(0, LIMITS.buttonValue),
@@ -32,10 +36,10 @@ function button(a: Action, n: number): Button {
   if (a.style) b.style = a.style;
   if (a.confirm) {
     b.confirm = {
-      title: plainText(a.confirm.title, LIMITS.confirmTitle),
-      text: plainText(a.confirm.text, LIMITS.confirmText),
-      confirm: plainText(a.confirm.yes, LIMITS.confirmButton),
-      deny: plainText(a.confirm.no, LIMITS.confirmButton),
+      title: plainTextObject(a.confirm.title, LIMITS.confirmTitle),
+      text: plainTextObject(a.confirm.text, LIMITS.confirmText),
+      confirm: plainTextObject(a.confirm.yes, LIMITS.confirmButton),
+      deny: plainTextObject(a.confirm.no, LIMITS.confirmButton),
       ...(a.style === 'danger' ? { style: 'danger' as const } : {}),
     };
   }
@@ -52,9 +56,9 @@ function sections(r: Rich, accessory?: Action): KnownBlock[] {
 }
 
 export const option = (o: Option): PlainTextOption => ({
-  text: plainText([o.label], LIMITS.optionText),
+  text: plainTextObject([o.label], LIMITS.optionText),
   value: o.value.slice(0, LIMITS.optionValue),
-  ...(o.hint ? { description: plainText([o.hint], LIMITS.optionText) } : {}),
+  ...(o.hint ? { description: plainTextObject([o.hint], LIMITS.optionText) } : {}),
 });
 
 /** Up to this many choices show as radio buttons (Slack takes 10); more as a menu. */
@@ -62,29 +66,30 @@ const RADIO_CHOICES = 5;
 const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 function input(f: Field): KnownBlock {
-  const label = plainText(f.label, LIMITS.inputLabel);
+  const label = plainTextObject(f.label, LIMITS.inputLabel);
   switch (f.kind) {
     case 'agent':
-      return { type: 'input', block_id: f.id, label, ...(f.optional ? { optional: true } : {}), element: { type: 'external_select', action_id: f.id, min_query_length: 0, placeholder: plainText([f.placeholder], LIMITS.placeholder) } };
+      return { type: 'input', block_id: f.id, label, ...(f.optional ? { optional: true } : {}), element: { type: 'external_select', action_id: f.id, min_query_length: 0, placeholder: plainTextObject([f.placeholder], LIMITS.placeholder) } };
     case 'choice': {
       const options = f.options.map(option);
       const initial = options.find((o) => o.value === f.initial);
       const chosen = initial ? { initial_option: initial } : {};
-      const optional = f.optional ? { optional: true } : {};
+      const optional = { ...(f.optional ? { optional: true } : {}), ...(f.redraw ? { dispatch_action: true } : {}) };
+      const actionId = f.redraw ? `${REDRAW_PREFIX}${f.id}` : f.id;
       // A few choices as radio buttons; more in a menu that filters as you type, in groups past a menu's 100.
-      if (options.length <= RADIO_CHOICES) return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'radio_buttons', action_id: f.id, options, ...chosen } };
-      const placeholder = plainText([f.placeholder ?? plain(f.label)], LIMITS.placeholder);
+      if (options.length <= RADIO_CHOICES) return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'radio_buttons', action_id: actionId, options, ...chosen } };
+      const placeholder = plainTextObject([f.placeholder ?? plain(f.label)], LIMITS.placeholder);
       const listed = options.length <= LIMITS.options
         ? { options }
-        : { option_groups: chunks(options, LIMITS.options).slice(0, LIMITS.optionGroups).map((group, i) => ({ label: plainText([`${i * LIMITS.options + 1}–${i * LIMITS.options + group.length}`], LIMITS.optionText), options: group })) };
-      return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'static_select', action_id: f.id, placeholder, ...listed, ...chosen } };
+        : { option_groups: chunks(options, LIMITS.options).slice(0, LIMITS.optionGroups).map((group, i) => ({ label: plainTextObject([`${i * LIMITS.options + 1}–${i * LIMITS.options + group.length}`], LIMITS.optionText), options: group })) };
+      return { type: 'input', block_id: f.id, label, ...optional, element: { type: 'static_select', action_id: actionId, placeholder, ...listed, ...chosen } };
     }
     case 'text':
       return {
         type: 'input', block_id: f.id, label, optional: f.optional,
         element: {
-          type: 'plain_text_input', action_id: f.id, max_length: f.max,
-          ...(f.placeholder ? { placeholder: plainText([f.placeholder], LIMITS.placeholder) } : {}), ...(f.initial ? { initial_value: f.initial } : {}),
+          type: 'plain_text_input', action_id: f.id, max_length: f.max, ...(f.multiline ? { multiline: true } : {}),
+          ...(f.placeholder ? { placeholder: plainTextObject([f.placeholder], LIMITS.placeholder) } : {}), ...(f.initial ? { initial_value: f.initial } : {}),
         },
       };
   }
@@ -101,7 +106,7 @@ function quote(title: Rich, lines: Rich[]): KnownBlock {
 /** One block of a surface, as Block Kit blocks (lists are fitted separately). */
 function blocks(b: Exclude<Block, { type: 'list' }>): KnownBlock[] {
   switch (b.type) {
-    case 'header': return [{ type: 'header', text: plainText(b.text, LIMITS.headerText) }];
+    case 'header': return [{ type: 'header', text: plainTextObject(b.text, LIMITS.headerText) }];
     case 'text': return sections(b.text, b.accessory);
     case 'notice': return sections(b.text);
     case 'context': return [context(b.text)];
@@ -131,7 +136,7 @@ export function fit(surface: Surface, max: number): KnownBlock[] {
   type Part = { fixed: KnownBlock[] } | { head: KnownBlock[]; items: KnownBlock[][]; empty: KnownBlock[] };
   const parts: Part[] = surface.blocks.map((b): Part => (b.type === 'list'
     ? {
-      head: b.title ? [{ type: 'header', text: plainText(b.title, LIMITS.headerText) }] : [],
+      head: b.title ? [{ type: 'header', text: plainTextObject(b.title, LIMITS.headerText) }] : [],
       items: b.items.map((item) => item.flatMap((x) => (x.type === 'list' ? [] : blocks(x)))),
       empty: b.items.length === 0 && b.empty ? [context(b.empty)] : [],
     }
@@ -179,16 +184,17 @@ export function modal(s: Surface): ModalView {
   const meta: DialogMeta = {};
   if (s.submit) meta.submit = s.submit.call;
   for (const b of s.blocks) if (b.type === 'input' && b.field.kind === 'agent') meta.search = b.field.search;
+  for (const b of s.blocks) if (b.type === 'input' && b.field.kind === 'choice' && b.field.redraw) meta.redraw = b.field.redraw;
   const title = plain(s.title ?? s.fallback);
   return {
     type: 'modal',
     callback_id: DIALOG,
     title: { type: 'plain_text', text: truncate(title, LIMITS.viewTitle) },
-    ...(s.submit ? { submit: plainText(s.submit.label, LIMITS.viewTitle) } : {}),
-    close: plainText(words(s.submit ? 'action.cancel' : 'action.close'), LIMITS.viewTitle),
+    ...(s.submit ? { submit: plainTextObject(s.submit.label, LIMITS.viewTitle) } : {}),
+    close: plainTextObject(words(s.submit ? 'action.cancel' : 'action.close'), LIMITS.viewTitle),
     private_metadata: JSON.stringify(meta),
     blocks: fit(s, LIMITS.viewBlocks),
   };
 }
 
-export const home = (s: Surface): HomeView => ({ type: 'home', blocks: fit(s, LIMITS.viewBlocks) });
+export const home = (s: Surface): SlackHomeView => ({ type: 'home', blocks: fit(s, LIMITS.viewBlocks) });

@@ -73,12 +73,13 @@ export function mrkdwn(r: Rich): string {
     if ('strong' in s) return `*${mrkdwn(s.strong)}*`;
     if ('em' in s) return `_${mrkdwn(s.em)}_`;
     if ('code' in s) return `\`${escapeMrkdwn(s.code.replace(/`/g, "'"))}\``;
+    if ('mention' in s) return s.ids.slack ? `<@${s.ids.slack}>` : `*@${escapeMrkdwn(s.mention)}*`;
     if ('time' in s) return `<!date^${Math.floor(s.time / 1000)}^${s.show === 'time' ? '{time}' : '{date_short_pretty} {time}'}|${s.show === 'time' ? utc(s.time).slice(11) : utc(s.time)}>`;
     return `<${truncate(s.link.replace(/[<>|\s]/g, encodeURIComponent), LIMITS.url)}|${escapeMrkdwn(truncate(s.label, 200))}>`;
   }).join('');
 }
 
 /** Plain text for plain_text fields (headers, buttons, options): Slack does not parse it. */
-export const plainText = (r: Rich, max: number): { type: 'plain_text'; text: string; emoji: true } => ({ type: 'plain_text', text: truncate(plain(r), max) || ' ', emoji: true });
+export const plainTextObject = (r: Rich, max: number): { type: 'plain_text'; text: string; emoji: true } => ({ type: 'plain_text', text: truncate(plain(r), max) || ' ', emoji: true });
 
 export const mrkdwnText = (r: Rich, max: number = LIMITS.sectionText): { type: 'mrkdwn'; text: string } => ({ type: 'mrkdwn', text: truncateMrkdwn(mrkdwn(r), max) || ' ' });

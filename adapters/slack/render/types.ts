@@ -3,7 +3,7 @@ import type { types } from '@slack/bolt';
 
 export type KnownBlock = types.KnownBlock;
 export type ModalView = types.ModalView;
-export type HomeView = types.HomeView;
+export type SlackHomeView = types.HomeView;
 export type Button = types.Button;
 export type PlainTextOption = types.PlainTextOption;
 

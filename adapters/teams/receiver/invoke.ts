@@ -7,7 +7,7 @@ import { markdown } from '../render/markdown.js';
 import { present, rememberList, run, type TeamsDeps } from './present.js';
 
 /** A card button's verb and data (the card's inputs merged in), untrusted until the core validates them. */
-export function clickOf(value: unknown): { verb: unknown; data: Record<string, unknown> } {
+export function invokeValueOf(value: unknown): { verb: unknown; data: Record<string, unknown> } {
   const { verb, ...data } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   return { verb, data };
 }
@@ -36,7 +36,7 @@ export async function onExecute(d: TeamsDeps, tc: TurnContext, verb: unknown, da
  * clicked card is not replaced: it is shared, and the relay updates it for everyone.
  */
 export async function onSubmit(d: TeamsDeps, tc: TurnContext): Promise<void> {
-  const { verb, data } = clickOf(tc.activity.value);
+  const { verb, data } = invokeValueOf(tc.activity.value);
   const out: Outcome = await run(d, { kind: 'click', agent: await d.people.agentOf(tc), verb, data });
   await present(d, tc, out);
 }

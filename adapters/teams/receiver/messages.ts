@@ -4,8 +4,8 @@ import { newFileId } from '../../../src/app/files.js';
 import type { FileRef } from '../../../src/domain/transcript.js';
 import type { Mention } from '../../../src/app/grammar.js';
 import { commandWord } from '../../../src/app/grammar.js';
-import { isChannelThread, isPersonal, mentionsBot, plainText } from '../activity.js';
-import { placeKey, TEAMS } from '../client.js';
+import { isChannelThread, isPersonal, mentionsBot, activityText } from '../activity.js';
+import { placeKey, TEAMS } from '../platform.js';
 import { present, PREFIX, run, type TeamsDeps } from './present.js';
 
 /** A file a Teams user sent: offered by Teams in one of two shapes. */
@@ -49,7 +49,7 @@ async function mentions(d: TeamsDeps, tc: TurnContext): Promise<Mention[]> {
  */
 export async function onMessage(d: TeamsDeps, tc: TurnContext): Promise<void> {
   const a = tc.activity;
-  const text = plainText(a);
+  const text = activityText(a);
   const place = placeKey(a.conversation.id);
   const agent = await d.people.agentOf(tc);
   const link = a.id ? `${place}:${a.id}` : undefined;
@@ -72,5 +72,5 @@ export async function onRevision(d: TeamsDeps, tc: TurnContext, deleted: boolean
   const a = tc.activity;
   if (!a.id) return;
   const place = placeKey(a.conversation.id);
-  await run(d, { kind: 'revise', agent: await d.people.agentOf(tc), link: `${place}:${a.id}`, text: deleted ? null : plainText(a) });
+  await run(d, { kind: 'revise', agent: await d.people.agentOf(tc), link: `${place}:${a.id}`, text: deleted ? null : activityText(a) });
 }

@@ -101,8 +101,9 @@ function field(f: Field): Element[] {
   switch (f.kind) {
     case 'choice': {
       const many = f.options.length > EXPANDED_CHOICES;
+      const style = many ? 'compact' : 'expanded';
       const set: Element = {
-        type: 'Input.ChoiceSet', id: f.id, label: title(f.label), style: many ? 'compact' : 'expanded', ...required(f.optional),
+        type: 'Input.ChoiceSet', id: f.id, label: title(f.label), style, ...required(f.optional),
         ...(f.initial !== undefined ? { value: f.initial } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}),
         choices: f.options.map((o) => ({ title: o.hint ? `${o.label} (${o.hint})` : o.label, value: o.value })),
       };
@@ -111,7 +112,7 @@ function field(f: Field): Element[] {
     }
     case 'text':
       return [{
-        type: 'Input.Text', id: f.id, label: title(f.label), maxLength: f.max, ...required(f.optional),
+        type: 'Input.Text', id: f.id, label: title(f.label), maxLength: f.max, ...required(f.optional), ...(f.multiline ? { isMultiline: true } : {}),
         ...(f.placeholder ? { placeholder: f.placeholder } : {}), ...(f.initial ? { value: f.initial } : {}),
       }];
     case 'agent': {

@@ -33,6 +33,8 @@ export function markdown(r: Rich, where: 'card' | 'message'): string {
     if ('strong' in s) return `**${markdown(s.strong, where)}**`;
     if ('em' in s) return `_${markdown(s.em, where)}_`;
     if ('code' in s) return escapeTeamsMarkdown(s.code);
+    // Teams notifies only through the activity's mention entities: a card names them in bold.
+    if ('mention' in s) return `**@${escapeTeamsMarkdown(s.mention)}**`;
     if ('time' in s) {
       if (where === 'message') return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
       return s.show === 'time' ? `{{TIME(${iso(s.time)})}}` : `{{DATE(${iso(s.time)}, SHORT)}} {{TIME(${iso(s.time)})}}`;

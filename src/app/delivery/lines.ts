@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TranscriptEntry } from '../../domain/transcript.js';
 import type { LineTemplate } from '../store.js';
-import { entryLine, type LineContext } from '../surfaces/lines.js';
+import { entryLine, type LineContext } from '../surfaces/entryLines.js';
 import { type Delivery, PRIO, refKeys } from './delivery.js';
 
 /**

@@ -5,7 +5,7 @@ import type { Effect, Mirror, PlatformPort, Posted } from '../ports.js';
 import { homeSurface } from '../surfaces/home.js';
 import { inviteCard, threadLine } from '../surfaces/invites.js';
 import { escalationCard } from '../surfaces/queue.js';
-import { lineContext, namingChat } from '../surfaces/lines.js';
+import { lineContext, namingChat } from '../surfaces/entryLines.js';
 import { userName } from '../surfaces/names.js';
 import { rootSurface, type Viewer } from '../surfaces/root.js';
 import { line, type Surface } from '../surfaces/surface.js';

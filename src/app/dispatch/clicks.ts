@@ -6,14 +6,17 @@ import * as invites from '../invites.js';
 import { publishHomes } from '../delivery/planner.js';
 import * as sessions from '../sessions.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';
-import { anyoneOption, candidateOptions, inviteCard, inviteDetails, inviteForm, inviteLine, rejectForm } from '../surfaces/invites.js';
-import { assistForm, chosenQueue, promoteForm, transferForm } from '../surfaces/lifecycle.js';
+import { anyoneOption, candidateOptions, inviteCard, inviteDetailsSurface, inviteForm, inviteLine, rejectForm } from '../surfaces/invites.js';
+import { assistForm, chosenQueue, endForm, promoteForm, transferForm } from '../surfaces/lifecycle.js';
+import * as canned from '../canned.js';
+import { cannedEditor } from '../surfaces/canned.js';
+import { cannedPicker } from './cannedPicker.js';
 import * as lifecycle from '../lifecycle.js';
 import { type InviteMode, mayAnswer } from '../../domain/invite.js';
 import { agentName, modeWord } from '../surfaces/names.js';
 import { rootSurface } from '../surfaces/root.js';
 import type { Option, Surface } from '../surfaces/surface.js';
-import type { ListName, ParsedCall, Verb, VerbData } from '../verbs.js';
+import type { ListScreen, ParsedCall, Verb, VerbData } from '../verbs.js';
 import { homeView, inviteView, monitoringView, sessionView } from '../views.js';
 import { plural, words } from '../wording/index.js';
 import { availabilityDone, done } from './commands.js';
@@ -29,12 +32,12 @@ interface Click<V extends Verb> {
 }
 
 const root = async (ctx: AppContext, agent: Agent, d: { sessionId: string }) => rootSurface(await sessionView(ctx, d.sessionId), { agentId: agent.id });
-const lists: Record<ListName, (ctx: AppContext, agent: Agent) => Promise<Surface>> = {
+const lists: Record<ListScreen, (ctx: AppContext, agent: Agent) => Promise<Surface>> = {
   home: async (ctx, agent) => homeSurface(await homeView(ctx, agent)),
   monitor: async (ctx, agent) => monitoringSurface(await monitoringView(ctx, agent), agent.id),
 };
 /** A button on a list draws that list again; one on a chat's card, the card. */
-const listOr = (card: NonNullable<Click<'accept'>['show']>) => async (ctx: AppContext, agent: Agent, d: { sessionId: string; from?: ListName | undefined }) =>
+const listOr = (card: NonNullable<Click<'accept'>['show']>) => async (ctx: AppContext, agent: Agent, d: { sessionId: string; from?: ListScreen | undefined }) =>
   d.from ? lists[d.from](ctx, agent) : card(ctx, agent, d);
 const card = async (ctx: AppContext, d: { inviteId: string }) => {
   const inv = await ctx.store.invites.get(d.inviteId);
@@ -64,7 +67,7 @@ const refOf = async (ctx: AppContext, sessionId: string) => (await sessions.load
 const queueName = (ctx: AppContext, queueId: string) => ctx.directory.get().queue(queueId)?.name ?? queueId;
 const nameOf = (ctx: AppContext, agentId: string) => agentName(ctx.directory.get().agent(agentId), agentId);
 /** An invite's card as it now stands, or the list it was answered from. */
-const cardOrList = async (ctx: AppContext, agent: Agent, d: { inviteId: string; from?: ListName | undefined }) =>
+const cardOrList = async (ctx: AppContext, agent: Agent, d: { inviteId: string; from?: ListScreen | undefined }) =>
   (d.from ? lists[d.from](ctx, agent) : inviteCard(await card(ctx, d), ctx.now()));
 const answer = <V extends 'participate' | 'monitor' | 'accept.offer'>(a: 'participate' | 'monitor' | 'accept'): Click<V> => ({
   run: async (ctx, agent, d) => {
@@ -87,7 +90,58 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
     },
     show: listOr(root),
   },
-  end: { run: async (ctx, agent, d) => (await sessions.endSession(ctx, d.sessionId, agent.id), {}), show: listOr(root) },
+  end: {
+    // A queue with outcomes asks for one (its End button opens the form: end.open).
+    run: async (ctx, agent, d) => (await sessions.endSession(ctx, d.sessionId, agent.id, { outcome: d.outcome, note: d.note, required: true }), {}),
+    show: listOr(root),
+    retry: async (ctx, agent, d) => {
+      const view = await sessionView(ctx, d.sessionId);
+      return (view.queue.outcomes ?? []).length > 0 && view.session.status !== 'ended' ? endForm(view, d) : listOr(root)(ctx, agent, d);
+    },
+  },
+  'end.open': {
+    run: async (ctx, agent, d) => {
+      await sessions.assertMay(ctx, d.sessionId, agent.id, 'end');
+      return { open: endForm(await sessionView(ctx, d.sessionId)) };
+    },
+  },
+  'canned.open': { run: async (ctx, agent, d, prefix) => ({ open: await cannedPicker(ctx, agent, d.sessionId, { query: d.query, prefix }) }) },
+  // Choosing in the picker draws it again with the chosen reply's preview (where a platform can).
+  'canned.preview': { run: async (ctx, agent, d, prefix) => ({ open: await cannedPicker(ctx, agent, d.sessionId, { chosen: d.shortcut, prefix }) }) },
+  'canned.send': {
+    run: async (ctx, agent, d) => {
+      if (!d.shortcut) throw Refused.of('invalid', undefined, 'pick');
+      // Chosen outside the thread: the reply shows in every mirror of the chat.
+      const sent = await canned.sendCanned(ctx, { sessionId: d.sessionId, agent, shortcut: d.shortcut, origin: 'canned' });
+      return done(words('notice.cannedSent', { shortcut: sent.reply.shortcut, ref: sent.session.ref }));
+    },
+    show: root,
+    retry: (ctx, agent, d) => cannedPicker(ctx, agent, d.sessionId, { chosen: d.shortcut, prefix: '' }),
+  },
+  'canned.edit': {
+    run: async (ctx, agent, d) => {
+      const shortcut = d.shortcut?.toLowerCase();
+      const mine = shortcut ? (await ctx.store.canned.list(agent.id)).find((c) => c.shortcut === shortcut) : undefined;
+      return { open: cannedEditor(mine ?? (shortcut ? { shortcut } : undefined)) };
+    },
+  },
+  'canned.save': {
+    run: async (ctx, agent, d) => {
+      const saved = await canned.savePersonal(ctx, agent.id, d);
+      await publishHomes(ctx, [agent]);
+      return done(words('notice.cannedSaved', { shortcut: saved.shortcut }));
+    },
+    show: lists.home,
+    retry: async (_ctx, _agent, d) => cannedEditor(d),
+  },
+  'canned.remove': {
+    run: async (ctx, agent, d) => {
+      await canned.removePersonal(ctx, agent.id, d.shortcut);
+      await publishHomes(ctx, [agent]);
+      return done(words('notice.cannedRemoved', { shortcut: d.shortcut }));
+    },
+    show: lists.home,
+  },
   'invite.open': {
     run: async (ctx, agent, d) => {
       await sessions.assertMay(ctx, d.sessionId, agent.id, 'invite');
@@ -111,9 +165,9 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   },
   invites: {
     run: async (ctx, agent, d) => {
-      const view = await invites.inviteDetails(ctx, d.sessionId, agent.id);
+      const view = await invites.loadInviteDetails(ctx, d.sessionId, agent.id);
       const dir = ctx.directory.get();
-      return { open: inviteDetails(view, (id) => dir.agent(id), agent.id, ctx.settings.maxResends) };
+      return { open: inviteDetailsSurface(view, (id) => dir.agent(id), agent.id, ctx.settings.maxResends) };
     },
   },
   participate: answer('participate'),

@@ -17,6 +17,8 @@ import { agentName, modeWord } from '../surfaces/names.js';
 import { homeView, monitoringView } from '../views.js';
 import { plural, type Rich, words } from '../wording/index.js';
 import { resolveAgent, resolveChat, resolveQueue } from './resolve.js';
+import * as canned from '../canned.js';
+import { cannedPicker } from './cannedPicker.js';
 
 export const done = (text: Rich): Outcome => ({ notice: { text, tone: 'good' } });
 
@@ -58,11 +60,40 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     }
     case 'help':
       return { open: helpSurface(ctxt.prefix) };
+    case 'canned':
+      return cannedCommand(ctx, agent, command, ctxt);
   }
 }
 
 /** The commands about one open chat (its ref may be left out); `history` names an ended one. */
-type ChatCommand = Exclude<Extract<Command, { ref: string | undefined }>, { kind: 'history' }>;
+type ChatCommand = Exclude<Extract<Command, { ref: string | undefined }>, { kind: 'history' | 'canned' }>;
+
+/**
+ * `canned`: send one by its shortcut in a chat, or pick from the replies some words find (a
+ * shortcut that is not there is searched for); add or remove one of the agent's own.
+ */
+async function cannedCommand(ctx: AppContext, agent: Agent, command: Extract<Command, { kind: 'canned' }>, ctxt: { place?: string; prefix: string }): Promise<Outcome> {
+  if (command.op === 'add') {
+    const saved = await canned.savePersonal(ctx, agent.id, { shortcut: command.shortcut, title: command.title, text: command.text });
+    await publishHomes(ctx, [agent]);
+    return done(words('notice.cannedSaved', { shortcut: saved.shortcut }));
+  }
+  if (command.op === 'remove') {
+    await canned.removePersonal(ctx, agent.id, command.shortcut);
+    await publishHomes(ctx, [agent]);
+    return done(words('notice.cannedRemoved', { shortcut: command.shortcut }));
+  }
+  const session = await resolveChat(ctx, agent.id, command.ref, ctxt.place, 'canned');
+  if (command.op === 'send') {
+    const offered = await canned.offeredIn(ctx, session, agent.id);
+    if (offered.some((c) => c.shortcut === command.shortcut.toLowerCase())) {
+      const sent = await canned.sendCanned(ctx, { sessionId: session.id, agent, shortcut: command.shortcut, origin: 'canned' });
+      return done(words('notice.cannedSent', { shortcut: sent.reply.shortcut, ref: session.ref }));
+    }
+  }
+  const query = command.op === 'send' ? command.shortcut : command.query;
+  return { open: await cannedPicker(ctx, agent, session.id, { query, prefix: ctxt.prefix }) };
+}
 
 /** A command about one chat, once the chat is known. */
 async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, session: Session): Promise<Outcome> {

@@ -50,6 +50,7 @@ function classify(ctx: AppContext, text: string, mentions: readonly Mention[]): 
   const c = parsed.command;
   // Free words after the command could as well be meant for the customer.
   if (c.kind === 'assist') return c.note ? 'ask' : 'command';
+  if (c.kind === 'canned' && c.op === 'search' && c.query) return 'ask';
   if ((c.kind === 'invite' || c.kind === 'transfer' || c.kind === 'promote') && 'query' in c.who) {
     const q = c.who.query;
     const dir = ctx.directory.get();

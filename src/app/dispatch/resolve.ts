@@ -18,6 +18,7 @@ const FITS: Record<ChatKind, (s: Session, m: Member) => boolean> = {
   release: (_s, m) => can(m, 'release'),
   promote: (_s, m) => can(m, 'promote'),
   leave: (s, m) => mayLeave(s, m).ok,
+  canned: (_s, m) => can(m, 'canned'),
 };
 
 /**

@@ -1,18 +1,19 @@
 import { isSupervisor } from '../../domain/directory.js';
 import { supervisorJoinModes } from '../../domain/policy.js';
-import { call, type ListName } from '../verbs.js';
+import { call, type ListScreen } from '../verbs.js';
 import { at, plural, type Rich, words } from '../wording/index.js';
-import { type HomeView, type InviteView, memberOf, type SessionView } from '../views.js';
+import { type HomeView, type InviteView, memberView, type SessionView } from '../views.js';
 import { availabilityLine } from './availability.js';
 import { answerActions } from './invites.js';
 import { agentName, modeWord, userName } from './names.js';
 import { chatActions } from './root.js';
 import { chatLine, offlineList, waitingList } from './queue.js';
 import { todayList } from './record.js';
+import { cannedList } from './canned.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
 
-function inviteItem(iv: InviteView, from: ListName): Block[] {
+function inviteItem(iv: InviteView, from: ListScreen): Block[] {
   const inv = iv.invite;
   const who = agentName(iv.inviter, inv.inviterId);
   const ref = iv.view.session.ref;
@@ -28,7 +29,7 @@ function inviteItem(iv: InviteView, from: ListName): Block[] {
 }
 
 function chatItem(v: SessionView, agentId: string): Block[] {
-  const me = memberOf(v, agentId);
+  const me = memberView(v, agentId);
   const blocks: Block[] = [
     { type: 'text', text: chatLine(v) },
     { type: 'context', text: words('home.chat.about', { status: words(`status.${v.session.status}`), mode: me ? modeWord(me.mode) : words('none') }) },
@@ -39,13 +40,13 @@ function chatItem(v: SessionView, agentId: string): Block[] {
 }
 
 /** Participate / Monitor for a supervisor, as the policy still allows them. */
-export function joinActions(v: SessionView, agentId: string, from: ListName): Action[] {
-  return supervisorJoinModes(v.session, memberOf(v, agentId)).map((mode) =>
+export function joinActions(v: SessionView, agentId: string, from: ListScreen): Action[] {
+  return supervisorJoinModes(v.session, memberView(v, agentId)).map((mode) =>
     action(words(mode === 'participant' ? 'action.participate' : 'action.monitor'), call('join', { sessionId: v.session.id, mode, from }), mode === 'participant' ? { style: 'primary' } : {}));
 }
 
-function monitorItem(v: SessionView, agentId: string, from: ListName): Block[] {
-  const me = memberOf(v, agentId);
+function monitorItem(v: SessionView, agentId: string, from: ListScreen): Block[] {
+  const me = memberView(v, agentId);
   const others = v.members.filter((m) => m.mode !== 'owner').length;
   const owner = v.session.ownerId ? agentName(v.owner, v.session.ownerId) : words('none');
   const about: Rich = [
@@ -87,11 +88,12 @@ export function homeSurface(home: HomeView, o: { said?: boolean } = {}): Surface
     blocks.push({ type: 'list', title: words('home.monitoring', { n: home.monitoring.length }), items: home.monitoring.map((v) => monitorItem(v, id, 'home')), empty: words('monitoring.none') });
   }
   if (home.today) blocks.push(todayList(home.today, words('home.today')));
+  if (home.canned) blocks.push(...cannedList(home.canned));
   return { kind: 'home', blocks, fallback: words('home.title'), meta: { kind: 'list', id: `home:${id}` } };
 }
 
 /** The open help requests to the agent, with their answers. */
-const helpList = (help: readonly InviteView[], from: ListName): Block =>
+const helpList = (help: readonly InviteView[], from: ListScreen): Block =>
   ({ type: 'list', title: words('home.help', { n: help.length }), items: help.map((iv) => inviteItem(iv, from)), empty: words('home.help.none') });
 
 /**

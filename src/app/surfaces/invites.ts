@@ -1,11 +1,11 @@
 import type { Agent } from '../../domain/directory.js';
 import { answersFor, type Invite, mayResend, NOTE_MAX, resendable } from '../../domain/invite.js';
 import type { Verdict } from '../../domain/policy.js';
-import { call, type ListName, type VerbCall } from '../verbs.js';
+import { call, type ListScreen, type VerbCall } from '../verbs.js';
 import { at, plain, plural, type Rich, words } from '../wording/index.js';
 import type { InviteView, SessionView } from '../views.js';
 import { agentName, modeTitle, modeWord, ref, userLabel, userName } from './names.js';
-import { messageQuote } from './lines.js';
+import { messageQuote } from './entryLines.js';
 import { type Action, action, type Block, line, type Option, type Surface } from './surface.js';
 
 const ids = (inv: Invite) => ({ inviteId: inv.id });
@@ -22,7 +22,7 @@ const ANSWER_BUTTONS = {
  * Decline an offer or a help request. On a list (`from`), each names the list, so the list is
  * what is drawn again after the click.
  */
-export function answerActions(inv: Invite, from?: ListName): Action[] {
+export function answerActions(inv: Invite, from?: ListScreen): Action[] {
   const data = { ...ids(inv), ...(from ? { from } : {}) };
   const yes = answersFor(inv).map((a, i) => action(ANSWER_BUTTONS[a as keyof typeof ANSWER_BUTTONS](), call(a === 'accept' ? 'accept.offer' : (a as 'participate' | 'monitor'), data), i === 0 ? { style: 'primary' } : {}));
   // Both ask for an optional reason first (the owner and the inviter see it).
@@ -175,7 +175,7 @@ function itemTitle(inv: Invite, invitee: string): Rich {
 }
 
 /** The "+N" details: every invite of the chat, newest first, with Resend where the viewer may. */
-export function inviteDetails(view: SessionView, agents: (id: string) => Agent | undefined, viewerId: string, maxResends: number): Surface {
+export function inviteDetailsSurface(view: SessionView, agents: (id: string) => Agent | undefined, viewerId: string, maxResends: number): Surface {
   const invites = [...view.invites].sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
   const items = invites.map((inv): Block[] => {
     const invitee = agentName(agents(inv.inviteeId), inv.inviteeId);
@@ -280,7 +280,7 @@ export function inviteForm(view: SessionView, opts: { query?: string; mode?: Inv
 const NO_FORM = { invite: 'rejectForm', transfer: 'declineForm', help: 'helpDeclineForm' } as const;
 
 /** Reject an invite (decline an offer or a help request), with an optional reason for the one who asked. */
-export function rejectForm(iv: InviteView, opts: { from?: ListName; reason?: string } = {}): Surface {
+export function rejectForm(iv: InviteView, opts: { from?: ListScreen; reason?: string } = {}): Surface {
   const inviter = agentName(iv.inviter, iv.invite.inviterId);
   const form = NO_FORM[iv.invite.kind];
   const title = words(`${form}.title`);

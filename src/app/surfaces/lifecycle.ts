@@ -76,3 +76,22 @@ export function promoteForm(view: SessionView): Surface {
     fallback: words('promoteForm.title', { ref: view.session.ref }),
   };
 }
+
+/** End a chat whose queue lists outcomes: which one (required), and an optional note. */
+export function endForm(view: SessionView, filled: { outcome?: string | undefined; note?: string | undefined } = {}): Surface {
+  const sessionId = view.session.id;
+  const options = (view.queue.outcomes ?? []).map((o) => ({ value: o, label: o }));
+  const initial = filled.outcome && options.some((o) => o.value === filled.outcome) ? { initial: filled.outcome } : {};
+  return {
+    kind: 'dialog',
+    title: words('endForm.title', { ref: view.session.ref }),
+    blocks: [
+      { type: 'context', text: words('endForm.about', { user: userName(view.session) }) },
+      { type: 'input', field: { kind: 'choice', id: 'outcome', label: words('endForm.outcome'), options, placeholder: plain(words('endForm.outcome')), ...initial } },
+      noteField(words('endForm.note'), filled.note),
+    ],
+    submit: action(words('action.end'), call('end', { sessionId }), { style: 'danger' }),
+    back: call('chat.show', { sessionId }),
+    fallback: words('endForm.title', { ref: view.session.ref }),
+  };
+}

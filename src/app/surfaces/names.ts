@@ -13,3 +13,17 @@ export const modeWord = (m: InviteMode | MemberMode): Rich => words(`mode.${m}`)
 export const modeTitle = (m: InviteMode): Rich => words(`mode.${m}.title`);
 
 export const ref = (s: Session): Rich => [code(s.ref)];
+
+/**
+ * An agent named so each platform notifies them: their user id per platform, where the
+ * directory's section for it gives one (`slack: { userId }`); elsewhere their name.
+ */
+export function mention(agent: Agent | undefined, id: string): Rich {
+  const ids: Record<string, string> = {};
+  for (const [platform, settings] of Object.entries(agent?.settings ?? {})) {
+    const userId = (settings as { userId?: unknown } | undefined)?.userId;
+    if (typeof userId === 'string') ids[platform] = userId;
+  }
+  return [{ mention: agentName(agent, id), ids }];
+}
+

@@ -1,13 +1,13 @@
-import { call, type ListName } from '../verbs.js';
+import { call, type ListScreen } from '../verbs.js';
 import { at, type Rich, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
-import { messageQuote } from './lines.js';
+import { messageQuote } from './entryLines.js';
 import { agentName, ref, userLabel, userName } from './names.js';
 import { action, type Block, type Surface } from './surface.js';
 
 /** What supervisors see of a queue's waiting chats: the escalation card, and the Waiting list. */
 
-const acceptAction = (v: SessionView, from?: ListName) => action(words('action.accept'), call('accept', { sessionId: v.session.id, ...(from ? { from } : {}) }), { style: 'primary' });
+const acceptAction = (v: SessionView, from?: ListScreen) => action(words('action.accept'), call('accept', { sessionId: v.session.id, ...(from ? { from } : {}) }), { style: 'primary' });
 /** A chat on a list: its ref, its end user and its queue. */
 export const chatLine = (v: SessionView): Rich => words('home.chat', { ref: v.session.ref, user: userName(v.session), queue: v.queue.name });
 
@@ -31,18 +31,18 @@ export function escalationCard(view: SessionView): Surface {
 }
 
 /** A waiting chat on a supervisor's list: since when, escalated or not, and Accept. */
-function waitingItem(v: SessionView, from: ListName): Block[] {
+function waitingItem(v: SessionView, from: ListScreen): Block[] {
   const since = words(v.session.escalatedAt ? 'waiting.since.escalated' : 'waiting.since', { time: at(v.session.createdAt, 'time') });
   return [{ type: 'text', text: chatLine(v) }, { type: 'context', text: since }, { type: 'actions', actions: [acceptAction(v, from)] }];
 }
 
 /** The Waiting list of a supervisor's queues, oldest first. */
-export const waitingList = (waiting: readonly SessionView[], from: ListName): Block => ({
+export const waitingList = (waiting: readonly SessionView[], from: ListScreen): Block => ({
   type: 'list', title: words('home.waiting', { n: waiting.length }), items: waiting.map((v) => waitingItem(v, from)), empty: words('home.waiting.none'),
 });
 
 /** An offline message on a supervisor's list: when it was left, Reply and Close. */
-function offlineItem(v: SessionView, from: ListName): Block[] {
+function offlineItem(v: SessionView, from: ListScreen): Block[] {
   const on = { sessionId: v.session.id, from };
   return [
     { type: 'text', text: chatLine(v) },
@@ -52,6 +52,6 @@ function offlineItem(v: SessionView, from: ListName): Block[] {
 }
 
 /** The offline messages of a supervisor's queues, apart from the live chats waiting, oldest first. */
-export const offlineList = (offline: readonly SessionView[], from: ListName): Block => ({
+export const offlineList = (offline: readonly SessionView[], from: ListScreen): Block => ({
   type: 'list', title: words('home.offline', { n: offline.length }), items: offline.map((v) => offlineItem(v, from)),
 });

@@ -4,7 +4,7 @@ import type { ChatHistory } from '../record/history.js';
 import type { ReportNumbers } from '../record/port.js';
 import type { TodayRow } from '../record/reports.js';
 import { at, join, plain, type Rich, words } from '../wording/index.js';
-import { entryLine, type LineContext } from './lines.js';
+import { entryLine, type LineContext } from './entryLines.js';
 import { agentName } from './names.js';
 import type { Block, Surface } from './surface.js';
 

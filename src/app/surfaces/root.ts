@@ -1,9 +1,9 @@
 import { mayRequestHelp, mayViewInvites, mayWithdrawHelp } from '../../domain/invite.js';
-import { can, mayLeave } from '../../domain/policy.js';
+import { can, mayLeave, mayUseCanned } from '../../domain/policy.js';
 import type { Member } from '../../domain/session.js';
-import { call, type ListName } from '../verbs.js';
+import { call, type ListScreen } from '../verbs.js';
 import { at, join, link, plural, type Rich, words } from '../wording/index.js';
-import { memberOf, type SessionView } from '../views.js';
+import { memberView, type SessionView } from '../views.js';
 import { agentName, modeWord, ref, userLabel, userName } from './names.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
@@ -12,10 +12,10 @@ import { type Action, action, type Block, type Surface } from './surface.js';
  * owner's actions (each click is still checked for whoever clicks); an agent's own copy
  * (a 1:1 mirror, a home) offers only what their role in the chat allows.
  */
-export type Viewer = { shared: true } | { agentId: string; from?: ListName };
+export type Viewer = { shared: true } | { agentId: string; from?: ListScreen };
 
 const roleOf = (view: SessionView, viewer: Viewer): Pick<Member, 'mode'> | undefined =>
-  'shared' in viewer ? { mode: 'owner' } : memberOf(view, viewer.agentId);
+  'shared' in viewer ? { mode: 'owner' } : memberView(view, viewer.agentId);
 
 /** The actions a viewer may take on an active chat, per the policy. */
 export function chatActions(view: SessionView, viewer: Viewer): Action[] {
@@ -40,6 +40,8 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
   const waiting = view.invites.filter((i) => i.status === 'pending').length;
   if (seesInvites && view.invites.length > 0) out.push(action(waiting > 0 ? words('action.invites.pending', { n: waiting }) : words('action.invites'), call('invites', { sessionId })));
   if (can(role, 'transfer')) out.push(action(words('action.transfer'), call('transfer.open', { sessionId })));
+  // Slash commands do not work in Slack threads: the picker opens from the card (Teams also has `canned`).
+  if (mayUseCanned(session, role).ok) out.push(action(words('action.canned'), call('canned.open', { sessionId }), { secondary: true }));
   // The rarer ones go under More where a platform shows few buttons: Invite, Transfer and End chat stay in sight.
   if (can(role, 'release')) {
     out.push(action(words('action.release'), call('release', on), {
@@ -57,7 +59,9 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
       confirm: { title: words('confirm.leave.title'), text: words('confirm.leave.text', { ref: session.ref }), yes: words('action.leave'), no: words('action.cancel') },
     }));
   }
-  if (can(role, 'end')) {
+  // A queue with outcomes asks for one (and a note) in a form, which is the confirmation too.
+  if (can(role, 'end') && (view.queue.outcomes ?? []).length > 0) out.push(action(words('action.end'), call('end.open', { sessionId }), { style: 'danger' }));
+  else if (can(role, 'end')) {
     out.push(action(words('action.end'), call('end', on), {
       style: 'danger',
       confirm: { title: words('confirm.end.title'), text: words('confirm.end.text', { ref: session.ref }), yes: words('action.end'), no: words('action.cancel') },
@@ -69,7 +73,7 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
 /** The chat's root message: in its queue's channel, or atop an agent's 1:1 copy. */
 export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   const { session } = view;
-  const status = words(session.endReason === 'unanswered' ? 'status.unanswered' : `status.${session.status}`);
+  const status = words(session.endReason === 'unanswered' ? 'status.unanswered' : session.endReason === 'idle' ? 'status.idle' : `status.${session.status}`);
   const facts: Array<[Rich, Rich]> = [
     [words('root.fact.user'), [userLabel(session)]],
     [words('root.fact.queue'), [view.queue.name]],
@@ -78,6 +82,7 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   ];
   if (session.status !== 'waiting' && session.status !== 'offline') facts.push([words('root.fact.owner'), session.ownerId ? [agentName(view.owner, session.ownerId)] : words('none')]);
   facts.push(...endUserFacts(view));
+  if (session.outcome) facts.push([words('root.fact.outcome'), [session.outcome]]);
 
   const title = session.status === 'offline' ? 'root.title.offline' : 'root.title';
   const blocks: Block[] = [{ type: 'header', text: words(title, { user: userName(session) }) }, { type: 'facts', facts }];
@@ -92,12 +97,13 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
   if (session.acceptedAt) times.push(words('root.accepted', { time: at(session.acceptedAt) }));
   if (session.status === 'ended' && session.endedAt) {
     const by = session.endedBy && session.endedBy !== 'user' ? view.members.find((m) => m.agentId === session.endedBy)?.agent : undefined;
-    const ended = session.endReason === 'unanswered' ? 'root.unanswered' : 'root.ended';
+    const ended = session.endReason === 'unanswered' ? 'root.unanswered' : session.endReason === 'idle' ? 'root.idle' : 'root.ended';
     times.push(by ? words('root.endedBy', { time: at(session.endedAt), name: agentName(by) }) : words(ended, { time: at(session.endedAt) }));
   }
   blocks.push({ type: 'context', text: join(times) });
+  if (session.outcomeNote) blocks.push({ type: 'context', text: words('root.outcomeNote', { note: session.outcomeNote }) });
   if (!('shared' in viewer)) {
-    const me = memberOf(view, viewer.agentId);
+    const me = memberView(view, viewer.agentId);
     if (me) blocks.push({ type: 'context', text: words('root.youAre', { mode: modeWord(me.mode) }) });
   }
   const actions = chatActions(view, viewer);

@@ -40,8 +40,12 @@ export interface Option {
  */
 export type Field =
   | { kind: 'agent'; id: 'agentId'; label: Rich; placeholder: string; search: VerbCall; pick: Action; query?: string; options?: Option[]; optional?: boolean }
-  | { kind: 'choice'; id: string; label: Rich; options: Option[]; initial?: string; optional?: boolean; placeholder?: string; go?: Action }
-  | { kind: 'text'; id: string; label: Rich; max: number; optional: boolean; placeholder?: string; initial?: string };
+  | {
+    kind: 'choice'; id: string; label: Rich; options: Option[]; initial?: string; optional?: boolean; placeholder?: string; go?: Action;
+    /** Choosing draws the form again with this call (the form's values added), where a platform can (a preview). */
+    redraw?: VerbCall;
+  }
+  | { kind: 'text'; id: string; label: Rich; max: number; optional: boolean; placeholder?: string; initial?: string; multiline?: true };
 
 /** Whether a form's fields carry their own buttons (then they, not its submit, send it where forms can list them). */
 export const fieldsSubmit = (s: Surface): boolean =>

@@ -10,7 +10,9 @@ export type Span =
   | { code: string }
   /** A moment, shown in the reader's own time zone where the platform can. */
   | { time: number; show: 'datetime' | 'time' }
-  | { link: string; label: string };
+  | { link: string; label: string }
+  /** Someone named so the platform notifies them (`ids`: their user id per platform); elsewhere `@label`. */
+  | { mention: string; ids: Readonly<Record<string, string>> };
 export type Rich = Span[];
 
 export type Param = string | number | Span | Rich;
@@ -62,6 +64,7 @@ export function plain(r: Rich): string {
     if ('em' in s) return plain(s.em);
     if ('code' in s) return s.code;
     if ('time' in s) return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
+    if ('mention' in s) return `@${s.mention}`;
     return s.label === s.link ? s.link : `${s.label} (${s.link})`;
   }).join('');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fit, home, message, modal } from '../../adapters/slack/render/blockKit.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, truncate, truncateMrkdwn } from '../../adapters/slack/render/mrkdwn.js';
-import { entryLine } from '../../src/app/surfaces/lines.js';
+import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
@@ -73,7 +73,7 @@ describe('messages', () => {
   it('encode each button as its verb and data, unique within its block', () => {
     const out = message(rootSurface(activeView, { shared: true }));
     const buttons = JSON.parse(JSON.stringify(out.blocks)).flatMap((b: { elements?: Array<{ action_id?: string; value?: string }> }) => b.elements ?? []).filter((e: { action_id?: string }) => e.action_id);
-    expect(buttons.map((b: { action_id: string }) => b.action_id)).toEqual(['sb:invite.open', 'sb:invites', 'sb:transfer.open', 'sb:release', 'sb:assist.open', 'sb:promote.open', 'sb:end']);
+    expect(buttons.map((b: { action_id: string }) => b.action_id)).toEqual(['sb:invite.open', 'sb:invites', 'sb:transfer.open', 'sb:canned.open', 'sb:release', 'sb:assist.open', 'sb:promote.open', 'sb:end']);
     expect(JSON.parse(buttons[0].value)).toEqual({ sessionId: activeView.session.id });
     const card = message({ ...rootSurface(activeView, { shared: true }), blocks: [{ type: 'actions', actions: [...Array(2)].map(() => ({ label: ['x'], call: { verb: 'accept', data: { sessionId: 's' } } })) }] });
     expect(JSON.stringify(card.blocks)).toContain('"action_id":"sb:accept#1"');

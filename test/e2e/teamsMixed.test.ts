@@ -76,7 +76,7 @@ describe('a mixed chat: Slack owner, Teams participant', () => {
     // The joiner's 1:1 becomes a mirror: the session card, then the recent messages.
     const root = await w.fake.waitFor((c) => inDm(c) && /Chat with Jane/.test(cardText(cardsIn(c)[0])));
     // Bob's own copy offers what a participant may do: invite, not end the chat.
-    expect(verbs(cardsIn(root)[0])).toEqual(['invite.open', 'assist.open', 'leave']);
+    expect(verbs(cardsIn(root)[0])).toEqual(['invite.open', 'canned.open', 'assist.open', 'leave']);
     await w.fake.waitFor((c) => inDm(c) && textOf(c).includes('The printer is jammed'));
   });
 

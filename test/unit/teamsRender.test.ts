@@ -4,7 +4,7 @@ import { activitiesOf, activityOf, MESSAGE_TEXT_MAX } from '../../adapters/teams
 import { type AdaptiveCard, card, MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
 import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
-import { entryLine } from '../../src/app/surfaces/lines.js';
+import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { at, link } from '../../src/app/wording/index.js';
 import { adaptiveCardValidator } from '../support/adaptiveCardSchema.js';
 import { activeView, carolHome, recent, T0 } from '../support/fixtures.js';

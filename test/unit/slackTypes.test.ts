@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { home, message, modal, option } from '../../adapters/slack/render/blockKit.js';
-import { entryLine } from '../../src/app/surfaces/lines.js';
+import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import { recent } from '../support/fixtures.js';
 import { repoRoot } from '../support/specs.js';

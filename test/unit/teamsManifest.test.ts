@@ -81,7 +81,9 @@ describe('Teams app manifest', () => {
     // Agents send files to a chat from their 1:1 with the bot (Teams hands them over with a download link).
     expect(bot.supportsFiles).toBe(true);
     const names = COMMANDS.map((c) => c.kind);
-    expect(names).toEqual(['invite', 'transfer', 'release', 'leave', 'assist', 'promote', 'available', 'away', 'monitor', 'report', 'history', 'help']);
+    expect(names).toEqual(['invite', 'transfer', 'release', 'leave', 'assist', 'promote', 'available', 'away', 'monitor', 'report', 'history', 'canned', 'help']);
+    // Both lists are at Teams' cap: these are typed only (the help lists them).
+    const typedOnly = ['canned'];
     // Teams shows at most 10 commands a scope: each list is commands of the grammar, in its order, and together they name them all.
     const listed = new Set<string>();
     for (const scope of ['personal', 'team']) {
@@ -98,7 +100,7 @@ describe('Teams app manifest', () => {
         expect(c.description).toBe(say(COMMANDS.find((x) => x.kind === c.title)!.help));
       }
     }
-    expect([...listed].sort()).toEqual([...names].sort());
+    expect([...listed].sort()).toEqual(names.filter((n) => !typedOnly.includes(n)).sort());
   });
 
   it('asks for ChannelMessage.Read.Group (resource-specific consent) with webApplicationInfo', () => {

@@ -5,7 +5,8 @@ import { LOCAL_FILES } from '../files.js';
 import { em, link, type Rich, strong, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
 import { sourceWord } from './availability.js';
-import { modeWord, userName } from './names.js';
+import { mention, modeWord, userName } from './names.js';
+import { duration } from './record.js';
 import type { Block, Surface } from './surface.js';
 
 const QUOTE_LINE = 300;
@@ -101,6 +102,7 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
       if (entry.status !== 'ended') return null;
       const by = c.session.endedBy;
       if (c.session.endReason === 'unanswered') return words('line.unanswered');
+      if (c.session.endReason === 'idle') return words('line.idle', { user: c.session.endUser.name });
       if (by === 'user') return words('line.endedByUser', { name: c.session.endUser.name });
       const agent = by ? c.agent(by) : undefined;
       return agent ? words('line.endedBy', { name: fullName(agent) }) : words('line.ended');
@@ -124,6 +126,11 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
         case 'help.asked': return entry.note ? words('line.helpAsked.note', { by, note: entry.note }) : words('line.helpAsked', { by });
         case 'help.withdrawn': return words('line.helpWithdrawn', { by });
         case 'escalated': return words('line.escalated', { queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
+        case 'response.late': {
+          const owner = entry.by ? mention(c.agent(entry.by), entry.by) : words('none');
+          return words(entry.about === 'first' ? 'line.responseLate.first' : 'line.responseLate.next', { owner, user: c.session.endUser.name, wait: duration(entry.waited ?? 0), target: duration(entry.target ?? 0) });
+        }
+        case 'response.overdue': return words('line.responseOverdue', { wait: duration(entry.waited ?? 0), queue: c.queueName?.(entry.from ?? '') ?? entry.from ?? '' });
         case 'rated': {
           const rating = { user: c.session.endUser.name, stars: '★'.repeat(entry.score ?? 0), score: entry.score ?? 0 };
           return entry.note ? words('line.rated.comment', { ...rating, comment: entry.note }) : words('line.rated', rating);
