@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCall } from '../support/fakeSlack.js';
 import { json, testDirectory, waitFor } from '../support/harness.js';
-import * as timing from '../../src/app/timing.js';
+import * as timing from '../../src/app/timers.js';
 import { type SlackWorld, startSlackWorld } from './slackSetup.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { parseDirectory } from '../../src/main/config.js';
-import * as timing from '../../src/app/timing.js';
+import * as timing from '../../src/app/timers.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
 import { json, waitFor } from '../support/harness.js';
 import { haveSpecs } from '../support/specs.js';

@@ -3,7 +3,7 @@ import type { InviteExpiryQueue } from '../../jobs/inviteExpiry.js';
 import * as canned from '../../src/app/canned.js';
 import { Refused } from '../../src/app/errors.js';
 import * as sessions from '../../src/app/sessions.js';
-import * as timing from '../../src/app/timing.js';
+import * as timing from '../../src/app/timers.js';
 import { joinAs } from '../../src/app/sessions.js';
 import { type Harness, json, startHarness, testDirectory, waitFor } from '../support/harness.js';
 

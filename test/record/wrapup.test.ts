@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { archived, backendName, recordWorld } from '../support/record.js';
 import { DIRECTORY_YAML, testDirectory } from '../support/harness.js';
-import * as timing from '../../src/app/timing.js';
+import * as timing from '../../src/app/timers.js';
 
 /** The record keeps the wrap-up (migration 0002) and the response breaches (transcript events). */
 const w = recordWorld({ directory: testDirectory(DIRECTORY_YAML.replace('    slack: { channel: C0ITSUPPORT }', '    slack: { channel: C0ITSUPPORT }\n    outcomes: [resolved, escalated]\n    firstResponseSeconds: 60')) });

@@ -6,7 +6,7 @@ import { em, link, type Rich, strong, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
 import { sourceWord } from './availability.js';
 import { mention, modeWord, userName } from './names.js';
-import { duration } from './record.js';
+import { duration } from './duration.js';
 import type { Block, Surface } from './surface.js';
 
 const QUOTE_LINE = 300;
