@@ -266,7 +266,7 @@ export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: 
  */
 export async function expireInvite(ctx: AppContext, inviteId: string, o: { unreached?: boolean } = {}): Promise<boolean> {
   const inv = await ctx.store.invites.get(inviteId);
-  if (!inv || inv.status !== 'pending') return false;
+  if (inv?.status !== 'pending') return false;
   const r = await ctx.store.invites.settle(inv.sessionId, inviteId, 'expired', ctx.now(), undefined, {
     effects: [changed(inv), { type: 'session.changed', sessionId: inv.sessionId }],
   }, o.unreached ? { unreached: true } : {});

@@ -185,7 +185,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
       void sweepRouting(ctx).catch((err: Error) => log.warn({ err: err.message }, 'routing sweep failed'));
     };
-    presence.forEach((p) => p.start());
+    presence.forEach((p) => { p.start(); });
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
@@ -229,7 +229,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       if (record.backend !== 'none') checks.record = (await record.probe(1_000)) ? 'ok' : 'unavailable';
       return { ok, checks };
     },
-    mount: web ? (a) => modules.forEach((m) => m.mount?.(a)) : undefined,
+    mount: web ? (a) => modules.forEach((m) => { m.mount?.(a); }) : undefined,
     queues,
   });
 
