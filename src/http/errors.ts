@@ -13,8 +13,8 @@ export const RETRY_UNAVAILABLE_SECONDS = 1;
 export const issuesOf = (e: ZodError, max = Infinity): Array<{ path: string; message: string }> =>
   e.issues.slice(0, max).map((i) => ({ path: i.path.join('.'), message: i.message }));
 
-export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown) {
-  res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } });
+export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown, details?: Record<string, string | number>) {
+  res.status(status).json({ error: { code, message, ...(details ?? {}), ...(issues ? { issues } : {}) } });
 }
 
 /** Caller mistakes are 4xx with a message; Redis trouble is 503 with Retry-After; anything else is logged and 500. */
@@ -24,7 +24,7 @@ export function errorHandler(log: Logger, storeReady: () => boolean): ErrorReque
     if (err instanceof Refused) {
       if (err.status === 429) res.set('Retry-After', String(err instanceof RateLimited ? err.retryAfterSeconds : 2));
       if (err.status === 503) res.set('Retry-After', String(RETRY_UNAVAILABLE_SECONDS));
-      return sendError(res, err.status, err.code, err.message);
+      return sendError(res, err.status, err.code, err.message, undefined, err.details);
     }
     if (err instanceof ZodError) {
       return sendError(res, 400, 'invalid_request', 'The request is invalid.', issuesOf(err));
