@@ -15,6 +15,9 @@ class Stop extends Error {}
 /** Thrown through a drainer whose lease another took: it stops without touching the queue. */
 class Lost extends Error {}
 
+/** A top or a post spends the destination's posting budget (waits for its turn); updates do not. */
+const paced = (unit: Unit | undefined): boolean => unit?.items[0]?.d.op === 'top' || unit?.items[0]?.d.op === 'post';
+
 const sleepPlain = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One destination's drainer, while this instance holds its lease. */
@@ -33,6 +36,7 @@ export class Drainer {
   private released = false;
   private stopping = false;
   private wake: (() => void) | undefined;
+  private poked: (() => void) | undefined;
   private done: Promise<void> = Promise.resolve();
 
   constructor(private readonly e: Engine, private readonly dest: string, private readonly port: PlatformPort) {
@@ -55,8 +59,16 @@ export class Drainer {
           if (!(await this.ack([], {}))) return;
           continue;
         }
-        const unit = this.next();
+        const behind = this.bucket.waitMs() > 0;
+        const unit = this.next(behind);
         if (!unit) continue;
+        if (behind && paced(unit)) {
+          // Its turn comes later: meanwhile a new refresh (this instance pokes) goes first.
+          if (await this.pause(this.bucket.waitMs())) {
+            if (!(await this.ack([], {}))) return;
+            continue;
+          }
+        }
         let refs: Record<string, MessageRef> = {};
         if (unit.items.length > 0) {
           refs = await this.send(unit.items);
@@ -79,11 +91,38 @@ export class Drainer {
    * What goes next. Refreshes (a root, a card) have their own lane: they spend no posting
    * budget, so while the next line waits for its turn, a refresh whose message is out goes first.
    */
-  private next(): Unit | undefined {
-    const unit = nextUnit(this.queue, this.served, this.mayMerge() ? this.limits() : { maxItems: 1, maxChars: Infinity });
-    const paced = unit?.items[0] && (unit.items[0].d.op === 'top' || unit.items[0].d.op === 'post');
-    if (!paced || this.bucket.waitMs() === 0) return unit;
+  private next(behind: boolean): Unit | undefined {
+    // Behind: the next post would have to wait, so a chat's waiting lines go as one.
+    const unit = nextUnit(this.queue, this.served, behind ? this.limits() : { maxItems: 1, maxChars: Infinity });
+    if (!behind || !paced(unit)) return unit;
     return nextRefresh(this.queue) ?? unit;
+  }
+
+  /** New deliveries were queued here (by this instance): a wait for a turn ends, to look at them. */
+  poke(): void {
+    this.poked?.();
+  }
+
+  /** Waits `ms` for a turn; true when poked before. */
+  private async pause(ms: number): Promise<boolean> {
+    if (this.stopping) throw new Stop();
+    let poked = false;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      const end = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      this.wake = end;
+      this.poked = () => {
+        poked = true;
+        end();
+      };
+    });
+    this.wake = undefined;
+    this.poked = undefined;
+    if (this.stopping) throw new Stop();
+    return poked;
   }
 
   /**
@@ -195,11 +234,6 @@ export class Drainer {
 
   private limits(): Limits {
     return this.e.options.limits ?? { maxItems: 50, maxChars: 12_000 };
-  }
-
-  /** Behind when the next post would have to wait: then a chat's waiting lines go as one. */
-  private mayMerge(): boolean {
-    return this.bucket.waitMs() > 0;
   }
 
   private async turnFor(): Promise<void> {

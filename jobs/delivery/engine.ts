@@ -104,6 +104,8 @@ export class Engine implements DeliveryEngine {
     const r = await this.store.enqueue(dest, items, this.owner);
     // Claimed: the queue may hold what a dead drainer left, so the new one starts from its head.
     if (r.claimed) this.start(dest, null, false);
+    // Drained here: a drainer waiting for its turn looks at them now (a refresh goes first).
+    else this.drainers.get(dest)?.poke();
   }
 
   /** Destinations an append claimed: each was idle and got a line, so a drainer starts on it. */
