@@ -120,7 +120,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
     unreachable: (d) => unreachable(ctxRef!, d),
   }, log, {
-    delivered: (d) => metrics.delivered(d.entry),
+    delivered: (d, dest, waited) => metrics.delivered(d, dest, waited),
     failed: () => metrics.deliveryFailures.inc(),
   });
   const ctx: AppContext = {

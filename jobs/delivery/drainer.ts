@@ -37,6 +37,8 @@ export class Drainer {
   private stopping = false;
   private wake: (() => void) | undefined;
   private poked: (() => void) | undefined;
+  /** Queue ids that waited behind the destination's pace or a 429 (said to the observer: rate-limited). */
+  private readonly behindPace = new Set<string>();
   private done: Promise<void> = Promise.resolve();
 
   constructor(private readonly e: Engine, private readonly dest: string, private readonly port: PlatformPort) {
@@ -63,6 +65,7 @@ export class Drainer {
         const unit = this.next(behind);
         if (!unit) continue;
         if (behind && paced(unit)) {
+          for (const q of this.queue) this.behindPace.add(q.qid);
           // Its turn comes later: meanwhile a new refresh (this instance pokes) goes first.
           if (await this.pause(this.bucket.waitMs())) {
             if (!(await this.ack([], {}))) return;
@@ -172,6 +175,7 @@ export class Drainer {
   private async ack(done: Queued[], refs: Record<string, MessageRef>): Promise<boolean> {
     const ids = new Set(done.map((q) => q.qid));
     this.queue = this.queue.filter((q) => !ids.has(q.qid));
+    for (const id of ids) this.behindPace.delete(id);
     if (this.stopping) {
       // Shutting down: what was sent is acknowledged, the rest is handed to the next drainer.
       await this.retried(() => this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: 'handover', count: 0 }), 3);
@@ -275,12 +279,13 @@ export class Drainer {
     for (let attempt = 1; ; attempt++) {
       try {
         const refs = await this.attempt(items, since);
-        for (const q of items) this.e.observer?.delivered(q.d);
+        for (const q of items) this.e.observer?.delivered(q.d, this.dest, this.behindPace.delete(q.qid));
         return refs;
       } catch (err) {
         if (err instanceof Stop || err instanceof Lost) throw err;
         this.e.observer?.failed(err);
         if (err instanceof RetryLaterError) {
+          for (const q of this.queue) this.behindPace.add(q.qid);
           this.bucket.empty();
           this.e.log.info({ dest: this.dest, waitMs: err.retryAfterMs }, 'destination slowed down');
           await this.sleep(err.retryAfterMs ?? backoff(attempt));

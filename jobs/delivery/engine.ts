@@ -18,7 +18,8 @@ export interface EngineHooks {
 }
 
 export interface EngineObserver {
-  delivered(d: Delivery): void;
+  /** Sent to `dest`; `waited`: it waited for the destination's pace or a 429 (rate-limited). */
+  delivered(d: Delivery, dest: string, waited: boolean): void;
   failed(err: unknown): void;
   /** After a takeover, a post left in flight: found on the platform, or sent again (not posted, or the platform cannot tell). */
   resent?(outcome: 'found' | 'not_posted' | 'unknown'): void;

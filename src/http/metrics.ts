@@ -70,10 +70,34 @@ export class ServiceMetrics implements AppMetrics {
     this.chatsUnanswered.inc();
   }
 
-  /** Transcript entry ids are Redis stream ids, which start with the time they were written. */
-  delivered(entryId: string | undefined): void {
-    if (!entryId) return;
-    const at = Number(entryId.split('-')[0]);
-    if (Number.isFinite(at)) this.relayLatency.observe(Math.max(0, Date.now() - at) / 1000);
+  /** Called with every delivery's time from commit to platform (benches and tests listen here). */
+  onDelivered: ((sample: DeliverySample) => void) | undefined;
+
+  /**
+   * Transcript entry ids and outbox effect ids are Redis stream ids, which start with the time
+   * they were written: a line's entry, or the effect a delivery was planned from, is its commit.
+   */
+  delivered(d: { id: string; entry?: string | undefined }, dest: string, waited: boolean): void {
+    const at = committedAt(d);
+    if (at === undefined) return;
+    const ms = Math.max(0, Date.now() - at);
+    if (d.entry) this.relayLatency.observe(ms / 1000);
+    this.onDelivered?.({ id: d.id, dest, ms, waited });
   }
+}
+
+export interface DeliverySample {
+  id: string;
+  dest: string;
+  /** From commit to the platform's answer. */
+  ms: number;
+  /** It waited for the destination's pace or a 429. */
+  waited: boolean;
+}
+
+/** When a delivery's cause was committed: its entry's id, else the effect id in its delivery id (`sid/1765…-0:…`). */
+function committedAt(d: { id: string; entry?: string | undefined }): number | undefined {
+  const id = d.entry ?? /\/(\d{13}-\d+):/.exec(d.id)?.[1];
+  const at = id ? Number(id.split('-')[0]) : NaN;
+  return Number.isFinite(at) ? at : undefined;
 }
