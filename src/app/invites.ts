@@ -201,12 +201,13 @@ async function place(ctx: AppContext, invites: Invite[], o: { offerBy?: string; 
  * Participate, Monitor, Accept or Reject, by the invitee only; exactly one answer ever takes,
  * and exactly one of a group joins. A rejection may say why.
  */
-export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer, given?: string): Promise<Invite> {
+export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer, given?: string, o: { repeatable?: boolean } = {}): Promise<Invite> {
   const reason = noteOf(given);
   const inv = await loadInvite(ctx, inviteId);
   const now = ctx.now();
-  // A retry of an answer that took (a lost response, a double click) answers as the first did.
-  if (inv.status !== 'pending' && agent && repeatsAnswer(inv, agent.id, answer, (await memberOf(ctx, inv.sessionId, agent.id))?.mode)) return inv;
+  // `repeatable` (the HTTP API): a retry of an answer that took (a lost response) answers as the
+  // first did. A person clicking twice is told it was already answered instead.
+  if (o.repeatable && inv.status !== 'pending' && agent && repeatsAnswer(inv, agent.id, answer, (await memberOf(ctx, inv.sessionId, agent.id))?.mode)) return inv;
   const v = mayAnswer(inv, agent?.id ?? '', answer, now);
   if (!v.ok) {
     if (v.code === 'not_pending' && inv.status === 'pending') await expireInvite(ctx, inviteId);
@@ -228,7 +229,7 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
   writes.effects = [changed(inv), ...(writes.effects ?? [])];
   const settled = await commit(ctx, inv.sessionId, ctx.store.invites.settle(inv.sessionId, inviteId, to, now, member, writes, reason ? { reason } : {})).catch(async (err: unknown) => {
     // Two tries of one answer at once: the one that lost the race answers as the winner did.
-    const after = err instanceof Refused && err.code === 'not_pending' && agent ? await ctx.store.invites.get(inviteId) : undefined;
+    const after = o.repeatable && err instanceof Refused && err.code === 'not_pending' && agent ? await ctx.store.invites.get(inviteId) : undefined;
     if (after && agent && repeatsAnswer(after, agent.id, answer, (await memberOf(ctx, inv.sessionId, agent.id))?.mode)) return { invite: after, cancelled: [], repeat: true };
     throw err;
   });

@@ -283,7 +283,7 @@ export function apiRouter(ctx: AppContext, hub: EventHub, apiKeys: readonly stri
   r.post('/invites/:inviteId/answer', integration, async (req, res) => {
     const b = AnswerBody.parse(req.body ?? {});
     const inviteId = InviteId.parse(req.params.inviteId);
-    res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason)) });
+    res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason, { repeatable: true })) });
   });
 
   recordRoutes(r, ctx, apiKeys, integration);
