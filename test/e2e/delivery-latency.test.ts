@@ -8,7 +8,8 @@ import { startSlackWorld } from './slackSetup.js';
  * Delivery latency over whole chat lifecycles (issue 16): every delivery's time from its commit
  * (the stream id of its entry or effect) to the platform's answer is recorded; channel
  * deliveries that did not wait behind the pace or a 429 (the drainer says which did) must have
- * p99 ≤ 500 ms. Three chats share one channel, so many of their lines are rate-limited.
+ * p99 ≤ 500 ms. Three chats share one channel (on Slack one after another, on Teams at once),
+ * so some of their lines are rate-limited.
  */
 const stops: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -21,13 +22,13 @@ const quantile = (xs: number[], q: number): number => {
 };
 
 /** Three chats through their lifecycle at once, over the integration API and the end-user API. */
-async function lifecycles(h: Harness): Promise<DeliverySample[]> {
+async function lifecycles(h: Harness, together: boolean): Promise<DeliverySample[]> {
   const samples: DeliverySample[] = [];
   h.service.metrics.onDelivered = (s) => samples.push(s);
   const api = (path: string, body: unknown) => json(`${h.url}/api/v1${path}`, { method: 'POST', apiKey: 'test-key', body });
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  await Promise.all(['alice', 'carol', 'dan'].map(async (owner, k) => {
-    await pause(k * 150);
+  const one = async (owner: string, k: number) => {
+    await pause(together ? k * 150 : 0);
     const r = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hello' } });
     const id = r.body.session.id as string;
     const say = (text: string) => json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: r.body.token, body: { text } });
@@ -49,7 +50,10 @@ async function lifecycles(h: Harness): Promise<DeliverySample[]> {
     await say('thanks');
     await pause(300);
     await json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token: r.body.token });
-  }));
+  };
+  const owners = ['alice', 'carol', 'dan'];
+  if (together) await Promise.all(owners.map(one));
+  else for (const [k, owner] of owners.entries()) await one(owner, k);
   // Everything out: no new sample for a second.
   let seen = -1;
   await waitFor(async () => {
@@ -75,7 +79,7 @@ describe('delivery latency over whole lifecycles: commit to platform, p99 ≤ 50
   it('on Slack', async () => {
     const w = await startSlackWorld();
     stops.push(() => w.stop());
-    const r = report('slack', await lifecycles(w.h));
+    const r = report('slack', await lifecycles(w.h, false)); // one after another: a Slack channel takes one post a second
     expect(r.channel).toBeGreaterThan(50);
     expect(r.measured).toBeGreaterThan(15);
     expect(r.p99).toBeLessThanOrEqual(500);
@@ -85,7 +89,7 @@ describe('delivery latency over whole lifecycles: commit to platform, p99 ≤ 50
     const w = await startTeamsWorld();
     stops.push(() => w.stop());
     await w.teams.post(w.teams.install(USERS.bob, 'a:dm-bob'));
-    const r = report('teams', await lifecycles(w.h));
+    const r = report('teams', await lifecycles(w.h, true));
     expect(r.channel).toBeGreaterThan(50);
     expect(r.measured).toBeGreaterThan(15);
     expect(r.p99).toBeLessThanOrEqual(500);
