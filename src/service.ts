@@ -122,6 +122,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   }, log, {
     delivered: (d, dest, waited) => metrics.delivered(d, dest, waited),
     failed: () => metrics.deliveryFailures.inc(),
+    resent: (outcome) => metrics.takeoverResends.inc({ outcome }),
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),

@@ -47,6 +47,10 @@ export class ServiceMetrics implements AppMetrics {
   readonly invites = new Counter({ name: 'switchboard_invites_total', help: 'Invites by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly chatsUnanswered = new Counter({ name: 'switchboard_chats_unanswered_total', help: 'Chats that waited WAITING_TIMEOUT_SECONDS and ended unanswered', registers: [this.registry] });
   readonly deliveryFailures = new Counter({ name: 'switchboard_delivery_failures_total', help: 'Platform deliveries that failed and will be retried', registers: [this.registry] });
+  readonly takeoverResends = new Counter({
+    name: 'switchboard_delivery_inflight_takeovers_total', help: 'Posts a dead drainer left in flight, by what the takeover did: found (read back), not_posted or unknown (sent again; unknown: Teams, a possible duplicate)',
+    labelNames: ['outcome'], registers: [this.registry],
+  });
   readonly httpRequests = new Histogram({
     name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry],
