@@ -208,6 +208,17 @@ export function mayViewInvites(session: Session, invites: readonly Invite[], age
   return refuse('forbidden', undefined, 'forbidden.invites');
 }
 
+/**
+ * An answer that already took: the same invitee gave it and the invite is where it took it
+ * (the same mode, for an acceptance that could be either). A retried request is told it
+ * worked, as the first was; `joinedAs`: the invitee's mode in the chat now, if a member.
+ */
+export function repeatsAnswer(invite: Invite, agentId: string, answer: InviteAnswer, joinedAs: string | undefined): boolean {
+  if (invite.inviteeId !== agentId || invite.status !== statusForAnswer(answer)) return false;
+  if (answer === 'reject') return true;
+  return answersFor(invite).includes(answer) && joinedAs === modeOfAnswer(answer);
+}
+
 /** The state an invite moves to for an answer. */
 export const statusForAnswer = (a: InviteAnswer): Exclude<InviteStatus, 'pending'> => (a === 'reject' ? 'rejected' : 'accepted');
 

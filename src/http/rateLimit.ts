@@ -8,6 +8,7 @@ import { clientKey } from './clientAddress.js';
 export class RateLimited extends Refused {
   constructor(what: 'client' | 'queue', readonly retryAfterSeconds: number) {
     super('rate_limited', words(what === 'client' ? 'refusal.rate_limited.client' : 'refusal.rate_limited.queue', { seconds: retryAfterSeconds }), 429);
+    this.with({ retryAfterSeconds });
   }
 }
 

@@ -9,7 +9,7 @@ import type { Env } from '../main/config.js';
 import { mountAdmin } from './admin.js';
 import { apiRouter } from './api.js';
 import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, RETRY_UNAVAILABLE_SECONDS } from './errors.js';
 import { sendError } from '../app/platformKit/answer.js';
 import type { EventHub } from './eventHub.js';
 import { ChatCreationLimiter } from './rateLimit.js';
@@ -71,7 +71,11 @@ export function createHttpApp(d: HttpDeps): Express {
 
   if (d.api) {
     const limiter = new ChatCreationLimiter(d.redis, d.env.REDIS_PREFIX, { perClient: d.env.SESSION_CREATE_LIMIT, perQueue: d.env.SESSION_CREATE_QUEUE_LIMIT });
-    const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', say('refusal.unavailable')));
+    const unavailable: RequestHandler = (_req, res, next) => {
+      if (d.storeReady()) return next();
+      res.set('Retry-After', String(RETRY_UNAVAILABLE_SECONDS));
+      sendError(res, 503, 'unavailable', say('refusal.unavailable'));
+    };
     app.use('/api/v1', routeBase, endUserCors(d.env.ALLOWED_ORIGINS), unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.hub, d.apiKeys, limiter));
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
     app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res, path) => {

@@ -120,8 +120,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
     unreachable: (d) => unreachable(ctxRef!, d),
   }, log, {
-    delivered: (d) => metrics.delivered(d.entry),
+    delivered: (d, dest, waited) => metrics.delivered(d, dest, waited),
     failed: () => metrics.deliveryFailures.inc(),
+    resent: (outcome) => metrics.takeoverResends.inc({ outcome }),
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
