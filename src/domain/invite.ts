@@ -96,7 +96,7 @@ export function mayInviteFrom(session: Session, inviter: Member | undefined): Ve
   return allow;
 }
 
-/** Who may invite whom (DESIGN §1). The first failing rule is the reason given. */
+/** Who may invite whom (README "For agents and supervisors"). The first failing rule is the reason given. */
 export function mayInvite(i: EligibilityInput): Verdict {
   const v = mayInviteFrom(i.session, i.inviter);
   return v.ok ? mayBeInvited(i) : v;
@@ -105,7 +105,7 @@ export function mayInvite(i: EligibilityInput): Verdict {
 /**
  * Who may look through a chat's queue for someone to invite (the picker, the search card, a
  * name in a command): an agent of that queue who may invite into this chat now. The queue's
- * names and emails are shown to no one else (DESIGN §4).
+ * names and emails are shown to no one else (README "For agents and supervisors").
  */
 export function maySearchInvitees(session: Session, searcher: Agent | undefined, member: Member | undefined): Verdict {
   if (!searcher || !isAgent(searcher)) return refuse('not_agent');
