@@ -32,7 +32,7 @@ if (!(await ping())) {
     process.exit(1);
   }
   console.log(`starting redis-server on ${host}:${port}`);
-  // The store of record: AOF every second, never evict (DESIGN §2).
+  // The store of record: AOF every second, never evict (docs/adr/0002-redis-scripts.md).
   run('mkdir -p .redis');
   run(`redis-server --daemonize yes --bind 127.0.0.1 --port ${port} --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --dir ${process.cwd()}/.redis --logfile ${process.cwd()}/.redis/redis.log`);
   for (let i = 0; i < 50 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 100));

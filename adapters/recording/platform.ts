@@ -26,6 +26,8 @@ export class RecordingPlatform implements PlatformPort {
   /** Set to make the next calls fail, e.g. with a RetryLaterError. */
   failWith: (() => Error) | undefined;
   failTimes = 0;
+  /** A test's read-back (as Slack's metadata allows); none by default, like Teams. */
+  findPosted: PlatformPort['findPosted'];
 
   constructor(readonly id = 'recording', private readonly reachable: (a: Agent) => Reach = () => 'yes') {}
 
@@ -72,7 +74,7 @@ export class RecordingPlatform implements PlatformPort {
     const ref = this.record('send', agent, s);
     return { ref, place: `${this.id}:${agent}` };
   }
-  async postUnder(root: MessageRef, s: Surface): Promise<MessageRef> {
+  async postUnder(root: MessageRef, s: Surface, _deliveryId?: string): Promise<MessageRef> {
     return this.record('post', root.to ?? '', s);
   }
   async update(ref: MessageRef, s: Surface): Promise<void> {

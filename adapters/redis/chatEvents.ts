@@ -53,9 +53,19 @@ export class RedisChatEvents implements ChatEvents {
       this.listeners.set(sessionId, set);
       const channel = this.channelOf(sessionId);
       this.sessionOf.set(channel, sessionId);
-      await (this.sharded ? this.sub.ssubscribe(channel) : this.sub.subscribe(channel));
-    }
-    set.add(listener);
+      set.add(listener);
+      try {
+        await (this.sharded ? this.sub.ssubscribe(channel) : this.sub.subscribe(channel));
+      } catch (err) {
+        // Not subscribed: nothing of this watch is kept.
+        set.delete(listener);
+        if (set.size === 0 && this.listeners.get(sessionId) === set) {
+          this.listeners.delete(sessionId);
+          this.sessionOf.delete(channel);
+        }
+        throw err;
+      }
+    } else set.add(listener);
     return async () => {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(sessionId) === set) {

@@ -17,6 +17,13 @@ export interface RedisTarget {
  */
 export type Purpose = 'store' | 'pubsub' | 'queues';
 
+/**
+ * Back within a second of Redis: reconnects are tried at most 500 ms apart, and a server
+ * still loading its data is asked again every 100 ms (ioredis would otherwise wait out the
+ * server's whole loading estimate, seconds after it answers).
+ */
+const RECONNECT: RedisOptions = { retryStrategy: (times) => Math.min(50 * times, 500), maxLoadingRetryTime: 100 };
+
 const PER_PURPOSE: Record<Purpose, RedisOptions> = {
   store: { maxRetriesPerRequest: 2, enableAutoPipelining: true },
   pubsub: { maxRetriesPerRequest: null },
@@ -25,7 +32,7 @@ const PER_PURPOSE: Record<Purpose, RedisOptions> = {
 
 /** The one place connections are made: store, pub/sub and BullMQ alike, plain or Cluster. */
 export function connect(target: RedisTarget, purpose: Purpose, extra: RedisOptions = {}): RedisClient {
-  const options: RedisOptions = { ...PER_PURPOSE[purpose], connectionName: `switchboard-${purpose}`, ...extra };
+  const options: RedisOptions = { ...RECONNECT, ...PER_PURPOSE[purpose], connectionName: `switchboard-${purpose}`, ...extra };
   if (!target.clusterNodes?.length) return new Redis(target.url, options);
   const u = new URL(target.url);
   const auth: RedisOptions = {
@@ -37,6 +44,7 @@ export function connect(target: RedisTarget, purpose: Purpose, extra: RedisOptio
   return new Cluster(target.clusterNodes.map(seed), {
     redisOptions: { ...nodeOptions, ...auth, maxRetriesPerRequest },
     enableAutoPipelining: enableAutoPipelining ?? false,
+    clusterRetryStrategy: (times) => Math.min(50 * times, 500),
     // A subscriber on a shard channel follows the shard's master.
     shardedSubscribers: purpose === 'pubsub',
     // BullMQ's blocking commands must not be given up on while the cluster fails over.
@@ -71,16 +79,45 @@ export function onError(r: RedisClient, report: (err: Error) => void): void {
   (r as EventEmitter).on('error', report);
 }
 
-/** Answers within `ms` whether the server (every master, on a cluster) is there: 'ok' or what is wrong. */
+/**
+ * Answers within `ms` whether the server (every master, on a cluster) is there: 'ok' or what
+ * is wrong. On a cluster, every slot must be served by a master this client reaches and that
+ * answers, and the cluster must say cluster_state:ok: a shard down shows at once, not once
+ * the other nodes have voted it failed.
+ */
 export async function probe(r: RedisClient, ms: number): Promise<string> {
   if (r.status !== 'ready') return `not connected (${r.status})`;
   const timeout = new Promise<string>((resolve) => setTimeout(() => resolve(`no answer in ${ms} ms`), ms).unref());
   const check = async (): Promise<string> => {
     if (!isCluster(r)) return (await r.ping()) === 'PONG' ? 'ok' : 'unexpected answer to PING';
+    const nodes = masters(r);
+    const down = nodes.find((n) => n.status !== 'ready');
+    if (down) return `master ${down.options.host}:${down.options.port} is ${down.status}`;
+    const reached = new Set(nodes.map((n) => `${n.options.host}:${n.options.port}`));
+    const uncovered = r.slots.findIndex((keys) => !keys?.[0] || !reached.has(keys[0]));
+    if (uncovered >= 0) return `slot ${uncovered} has no master here`;
+    const answers = await Promise.all(nodes.map((n) => n.ping().then(() => 'ok', (e: Error) => `master ${n.options.host}:${n.options.port}: ${e.message}`)));
+    const wrong = answers.find((a) => a !== 'ok');
+    if (wrong) return wrong;
     const info = await r.cluster('INFO');
     return /cluster_state:ok/.test(String(info)) ? 'ok' : 'cluster_state is not ok';
   };
   return Promise.race([check().catch((e: Error) => e.message), timeout]);
+}
+
+/**
+ * Whether an error means Redis (or the shard holding the keys) cannot be reached now, so the
+ * request is answered 503 with Retry-After, not 500: a closed or refused connection, a
+ * cluster failing over (MOVED/ASK past the retries, CLUSTERDOWN, TRYAGAIN), a server loading
+ * or read-only, ioredis giving up on a request.
+ */
+export function isUnreachable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const name = err.name;
+  if (name === 'MaxRetriesPerRequestError' || name === 'ClusterAllFailedError') return true;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|ECONNABORTED)$/.test(code)) return true;
+  return /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|NOREPLICAS)\b|Connection is closed|Stream isn't writeable|enableOfflineQueue|Failed to refresh slots cache|None of startup nodes is available|connect ECONNREFUSED|Too many Cluster redirections/.test(err.message);
 }
 
 const sharded = new WeakSet<object>();

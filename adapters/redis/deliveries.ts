@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
-import { masters, type RedisClient, scanKeys } from './connection.js';
+import { type RedisClient, scanKeys } from './connection.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import type { MessageRef } from '../../src/app/ports.js';
-import type { Ack, DeliveryStore } from '../../src/app/store.js';
+import type { Ack, DeliveryStore, Inflight } from '../../src/app/store.js';
 import { destKeyPattern, destKeys, destOfKey, globalKeys } from './keys.js';
 import { withScripts } from './scripts.js';
 import { LEASE_MS } from './transcript.js';
@@ -34,8 +33,8 @@ export class RedisDeliveries implements DeliveryStore {
 
   async claim(dest: string, owner: string, count: number) {
     const k = this.k(dest);
-    const flat = (await withScripts(this.redis).claimDest(k.queue, k.lease, owner, LEASE_MS, count)) as string[];
-    return flat.length > 0 ? items(flat) : null;
+    const [state, ...flat] = (await withScripts(this.redis).claimDest(k.queue, k.lease, owner, LEASE_MS, count)) as string[];
+    return state === 'claimed' ? items(flat) : state === 'held' ? 'held' as const : 'empty' as const;
   }
 
   async ack(dest: string, owner: string, a: Ack) {
@@ -48,7 +47,7 @@ export class RedisDeliveries implements DeliveryStore {
       counted.size, ...[...counted].flat(),
       ...Object.entries(a.refs).flatMap(([key, ref]) => [key, JSON.stringify(ref)]),
     ];
-    const [state, ...rest] = (await withScripts(this.redis).ackDeliveries(k.queue, k.lease, k.refs, k.waiting, ...args)) as string[];
+    const [state, ...rest] = (await withScripts(this.redis).ackDeliveries(k.queue, k.lease, k.refs, k.waiting, k.inflight, ...args)) as string[];
     return { released: state === 'released', lost: state === 'lost', next: state === 'more' ? items(rest) : [] };
   }
 
@@ -62,34 +61,15 @@ export class RedisDeliveries implements DeliveryStore {
     return raw.map((j) => (j ? (JSON.parse(j) as MessageRef) : undefined));
   }
 
-  /**
-   * A lease that expires means its drainer died (a live one renews it, a clean release
-   * deletes it): Redis says so at once (keyspace notifications, switched on here when the
-   * server allows it), and `onExpired` takes the destination over.
-   */
-  async watchExpiries(onExpired: (dest: string) => void): Promise<() => Promise<void>> {
-    // Key events are local to the server that holds the key: one subscriber per master.
-    const subs = await Promise.all(masters(this.redis).map((node) => this.watchNode(node, onExpired)));
-    return async () => {
-      await Promise.all(subs.map((s) => s.quit().catch(() => undefined)));
-    };
+  async markInflight(dest: string, owner: string, m: Inflight) {
+    const k = this.k(dest);
+    return Number(await withScripts(this.redis).markInflight(k.lease, k.inflight, owner, LEASE_MS, m.id, m.at, m.qids.join(' '))) === 1;
   }
 
-  private async watchNode(node: Redis, onExpired: (dest: string) => void): Promise<Redis> {
-    const sub = node.duplicate({ connectionName: 'switchboard-expiries', enableAutoPipelining: false });
-    sub.on('error', () => undefined); // the store connection reports trouble; this one reconnects by itself
-    try {
-      const [, flags = ''] = (await node.config('GET', 'notify-keyspace-events')) as [string, string];
-      if (!(flags.includes('E') && (flags.includes('x') || flags.includes('A')))) await node.config('SET', 'notify-keyspace-events', `${flags}Ex`);
-    } catch {
-      // Managed servers may refuse CONFIG: the sweeper and the backstop still take over, more slowly.
-    }
-    sub.on('message', (_channel: string, key: string) => {
-      const dest = destOfKey(this.prefix, key, 'l');
-      if (dest !== undefined) onExpired(dest);
-    });
-    await sub.subscribe(`__keyevent@${node.options.db ?? 0}__:expired`);
-    return sub;
+  async inflight(dest: string): Promise<Inflight | undefined> {
+    const h = await this.redis.hgetall(this.k(dest).inflight);
+    if (!h.id) return undefined;
+    return { id: h.id, at: Number(h.at ?? 0), qids: (h.qids ?? '').split(' ').filter(Boolean) };
   }
 
   async stale(now: number) {
@@ -100,8 +80,8 @@ export class RedisDeliveries implements DeliveryStore {
     await this.redis.zadd(this.g.active, deadline, dest);
   }
 
-  async unwatch(dest: string) {
-    await this.redis.zrem(this.g.active, dest);
+  async unwatch(dest: string, when: 'eq' | 'le', deadline: number) {
+    await withScripts(this.redis).unwatchDest(this.g.active, dest, when, deadline);
   }
 
   /** SCAN, never KEYS (on every master): every destination queue that still holds deliveries. */

@@ -57,6 +57,8 @@ export function destKeys(prefix: string, dest: string) {
     seen: `${base}:s`,
     /** Per chat, its lines waiting here while the destination is busy (the backlog cap). */
     waiting: `${base}:c`,
+    /** The post in flight (its delivery id, when it left, its queue ids): read back after a takeover. */
+    inflight: `${base}:f`,
   };
 }
 

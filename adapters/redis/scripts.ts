@@ -10,7 +10,7 @@ const SCRIPTS = {
   createSession: 7, acceptSession: 7, endSession: 7, addMember: 7, appendEntries: 7, createInvite: 7, settleInvite: 7,
   requeueSession: 7, removeMember: 7, escalateSession: 7,
   ackEffect: 2, setMirror: 1, removeMirror: 1, releaseLock: 1, markIndexed: 1, reserveSlot: 1, claimLeastLoaded: 1,
-  enqueue: 3, claimDest: 2, ackDeliveries: 4, renewLease: 1,
+  enqueue: 3, claimDest: 2, ackDeliveries: 5, renewLease: 1, markInflight: 2, unwatchDest: 1,
   archiveClaim: 2, archiveRecover: 2,
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;

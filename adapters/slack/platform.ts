@@ -169,14 +169,20 @@ export class SlackPlatform implements PlatformPort {
   }
 
   /** Reads the thread (or the channel's latest messages) back for a post carrying this delivery id. */
-  async findPosted(_dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<Posted | null | undefined> {
-    // Only thread replies can be read back with the scopes we ask for (conversations.replies);
-    // a card at the top of a channel is sent again, at worst twice.
-    if (!root?.channel || !root.ts) return undefined;
+  async findPosted(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<Posted | null | undefined> {
     const oldest = String(Math.floor(since / 1000) - 1);
+    const carries = (m: { metadata?: { event_payload?: unknown } }) => (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId;
+    if (!root?.channel || !root.ts) {
+      // A card or root at the top of a channel or a 1:1 (conversations.history, *:history scopes).
+      const to = await this.channelOf(dest);
+      if (!to) return undefined;
+      const r = await delivering(() => to.ws.client.conversations.history({ channel: to.channel, oldest, include_all_metadata: true, limit: 200 }));
+      const hit = (r.messages ?? []).find(carries);
+      return hit?.ts ? { ref: this.refIn(to.ws, { channel: to.channel, ts: hit.ts }), place: threadKey(to.channel, hit.ts) } : null;
+    }
     const ws = await this.workspace(root.ws);
     const r = await delivering(() => ws.client.conversations.replies({ channel: root.channel!, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }));
-    const hit = (r.messages ?? []).find((m) => (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId);
+    const hit = (r.messages ?? []).find(carries);
     // A reply in a thread: replies to it are the thread's (no place of its own).
     return hit?.ts ? { ref: this.refIn(ws, { channel: root.channel, ts: hit.ts }), place: '' } : null;
   }

@@ -28,7 +28,7 @@ const UNKNOWN = new Set([408, 500, 502, 503, 504]);
 class ResponseHeaders {
   private readonly map = new Map<string, { name: string; value: string }>();
   constructor(h: Headers) {
-    h.forEach((value, name) => this.map.set(name.toLowerCase(), { name, value }));
+    h.forEach((value, name) => { this.map.set(name.toLowerCase(), { name, value }); });
   }
   get(name: string) { return this.map.get(name.toLowerCase())?.value; }
   contains(name: string) { return this.map.has(name.toLowerCase()); }

@@ -1,17 +1,24 @@
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
-import { type Limits, nextUnit } from '../../src/app/delivery/schedule.js';
+import { type Limits, nextRefresh, nextUnit, type Unit } from '../../src/app/delivery/schedule.js';
 import { merged } from '../../src/app/delivery/merge.js';
 import { compareEntryIds } from '../../src/domain/transcript.js';
 import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../../src/app/ports.js';
 import type { Bucket } from './bucket.js';
 import type { Engine } from './engine.js';
-import { LEASE_MS, MAX_FAILURES, READ, RENEW_MS, WATCH_AFTER_MS } from './timing.js';
+import { LEASE_MS, MAX_FAILURES, READ, RENEW_MS } from './timing.js';
 
 const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
 const backoff = (n: number): number => jitter(Math.min(30_000, 250 * 2 ** Math.min(n, 7)));
 
 /** Thrown through a drainer when its instance is closing: it lets go of its destination. */
 class Stop extends Error {}
+/** Thrown through a drainer whose lease another took: it stops without touching the queue. */
+class Lost extends Error {}
+
+/** A top or a post spends the destination's posting budget (waits for its turn); updates do not. */
+const paced = (unit: Unit | undefined): boolean => unit?.items[0]?.d.op === 'top' || unit?.items[0]?.d.op === 'post';
+
+const sleepPlain = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One destination's drainer, while this instance holds its lease. */
 export class Drainer {
@@ -23,32 +30,48 @@ export class Drainer {
   private readonly bucket: Bucket;
   private readonly refCache = new Map<string, MessageRef | undefined>();
   private readonly failures = new Map<string, number>();
-  /** When the last ack renewed the lease (each ack does), and until when the sweepers' watch runs (0: never listed). */
+  /** When the last ack renewed the lease (each ack does), and this drainer's entry on the sweepers' list (0: none). */
   private ackedAt = 0;
-  private watchedUntil = 0;
+  private listed = 0;
+  private released = false;
   private stopping = false;
   private wake: (() => void) | undefined;
+  private poked: (() => void) | undefined;
+  /** Queue ids that waited behind the destination's pace or a 429 (said to the observer: rate-limited). */
+  private readonly behindPace = new Set<string>();
   private done: Promise<void> = Promise.resolve();
 
   constructor(private readonly e: Engine, private readonly dest: string, private readonly port: PlatformPort) {
     this.bucket = e.bucket(dest, port.pace(dest));
   }
 
-  async run(initial: Queued[] | null): Promise<void> {
+  /** `fresh`: the queue began with `initial` (nothing can be in flight); else what a predecessor left in flight is read back first. */
+  async run(initial: Queued[] | null, fresh = false): Promise<void> {
     let finish!: () => void;
     this.done = new Promise((r) => (finish = r));
-    const watch = setTimeout(() => void this.keepAlive(), WATCH_AFTER_MS);
+    // On the sweepers' list from the start: a drainer that dies at any moment is taken over.
+    void this.list();
     const renew = setInterval(() => void this.keepAlive(), RENEW_MS);
     try {
       if (initial) this.take(initial);
       else if (!(await this.ack([], {}))) return;
+      if (!fresh && !(await this.readBack())) return;
       while (!this.stopping) {
         if (this.queue.length === 0) {
           if (!(await this.ack([], {}))) return;
           continue;
         }
-        const unit = nextUnit(this.queue, this.served, this.mayMerge() ? this.limits() : { maxItems: 1, maxChars: Infinity });
+        const behind = this.bucket.waitMs() > 0;
+        const unit = this.next(behind);
         if (!unit) continue;
+        if (behind && paced(unit)) {
+          for (const q of this.queue) this.behindPace.add(q.qid);
+          // Its turn comes later: meanwhile a new refresh (this instance pokes) goes first.
+          if (await this.pause(this.bucket.waitMs())) {
+            if (!(await this.ack([], {}))) return;
+            continue;
+          }
+        }
         let refs: Record<string, MessageRef> = {};
         if (unit.items.length > 0) {
           refs = await this.send(unit.items);
@@ -57,13 +80,75 @@ export class Drainer {
         if (!(await this.ack([...unit.items, ...unit.dropped], refs))) return;
       }
     } catch (err) {
-      if (!(err instanceof Stop)) throw err;
+      if (!(err instanceof Stop) && !(err instanceof Lost)) throw err;
+      if (err instanceof Lost) this.e.detach(this.dest, this);
     } finally {
-      clearTimeout(watch);
       clearInterval(renew);
-      if (this.watchedUntil > 0) await this.e.store.unwatch(this.dest).catch(() => undefined);
+      // Its own entry only: one the destination's next drainer wrote stays.
+      if (this.released && this.listed > 0) await this.e.store.unwatch(this.dest, 'eq', this.listed).catch(() => undefined);
       finish();
     }
+  }
+
+  /**
+   * What goes next. Refreshes (a root, a card) have their own lane: they spend no posting
+   * budget, so while the next line waits for its turn, a refresh whose message is out goes first.
+   */
+  private next(behind: boolean): Unit | undefined {
+    // Behind: the next post would have to wait, so a chat's waiting lines go as one.
+    const unit = nextUnit(this.queue, this.served, behind ? this.limits() : { maxItems: 1, maxChars: Infinity });
+    if (!behind || !paced(unit)) return unit;
+    return nextRefresh(this.queue) ?? unit;
+  }
+
+  /** New deliveries were queued here (by this instance): a wait for a turn ends, to look at them. */
+  poke(): void {
+    this.poked?.();
+  }
+
+  /** Waits `ms` for a turn; true when poked before. */
+  private async pause(ms: number): Promise<boolean> {
+    if (this.stopping) throw new Stop();
+    let poked = false;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      const end = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      this.wake = end;
+      this.poked = () => {
+        poked = true;
+        end();
+      };
+    });
+    this.wake = undefined;
+    this.poked = undefined;
+    if (this.stopping) throw new Stop();
+    return poked;
+  }
+
+  /**
+   * After a takeover: a post the previous drainer marked in flight and never acknowledged is
+   * looked for on the platform (Slack: its delivery id in the message's metadata) before it
+   * is sent again. Where the platform cannot tell (Teams), it is sent again: the duplicate window.
+   */
+  private async readBack(): Promise<boolean> {
+    const mark = await this.e.store.inflight(this.dest);
+    if (!mark) return true;
+    const items = this.queue.filter((q) => mark.qids.includes(q.qid));
+    const first = items[0];
+    if (!first || (first.d.op !== 'top' && first.d.op !== 'post')) return true;
+    const root = first.d.under ? await this.ref(first.d.under) : undefined;
+    const found = await this.port.findPosted?.(this.dest, root, mark.id, mark.at).catch(() => undefined);
+    if (!found) {
+      this.e.observer?.resent?.(found === null ? 'not_posted' : 'unknown');
+      this.e.log.info({ dest: this.dest, delivery: mark.id, known: found === null }, 'took over a post in flight: sending it again');
+      return true;
+    }
+    if (first.d.op === 'top' && first.d.mirror && found.place) await this.hook(() => this.e.hooks.rootPosted(first.d, found));
+    this.e.observer?.resent?.('found');
+    return this.ack(items, this.recorded(items, found, true));
   }
 
   /** Asked to stop (shutdown): the send in hand finishes, the rest is handed over. */
@@ -90,16 +175,18 @@ export class Drainer {
   private async ack(done: Queued[], refs: Record<string, MessageRef>): Promise<boolean> {
     const ids = new Set(done.map((q) => q.qid));
     this.queue = this.queue.filter((q) => !ids.has(q.qid));
+    for (const id of ids) this.behindPace.delete(id);
     if (this.stopping) {
       // Shutting down: what was sent is acknowledged, the rest is handed to the next drainer.
-      await this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: 'handover', count: 0 });
+      await this.retried(() => this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: 'handover', count: 0 }), 3);
       this.e.detach(this.dest, this);
       await this.e.store.watch(this.dest, Date.now());
       return false;
     }
-    const r = await this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: this.queue.length > 0, count: READ });
+    const r = await this.retried(() => this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: this.queue.length > 0, count: READ }));
     // Released or lost: a claim made from now on (by a commit here) starts a new drainer.
     if (r.lost || r.released) this.e.detach(this.dest, this);
+    if (r.released) this.released = true;
     if (r.lost || r.released) return false;
     this.ackedAt = Date.now();
     this.take(r.next);
@@ -107,16 +194,43 @@ export class Drainer {
   }
 
   /**
-   * Keeps the lease while a drain lasts: renewed unless an ack just did it; the sweepers'
-   * watch moved only as its deadline comes near (a backstop: a lease's expiry is heard at once).
+   * A step on Redis that must not be given up on (an acknowledgement after a post went out):
+   * retried while Redis is unreachable. If the lease runs out meanwhile, the answer says so
+   * (lost), and whoever takes over reads the post back first.
    */
+  private async retried<T>(work: () => Promise<T>, tries = Infinity): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (n >= tries || (this.stopping && n >= 3)) throw err;
+        if (n === 1 || n % 20 === 0) this.e.log.warn({ err: (err as Error).message, dest: this.dest, tries: n }, 'delivery step failed on Redis; retrying');
+        await sleepPlain(Math.min(1_000, 50 * 2 ** Math.min(n, 5)));
+      }
+    }
+  }
+
+  /** Says the post is leaving; throws Lost when the lease is no longer ours (then it must not go). */
+  private async mark(items: Queued[], since: number): Promise<void> {
+    const m = { id: items[0]!.d.id, at: since, qids: items.map((q) => q.qid) };
+    if (!(await this.retried(() => this.e.store.markInflight(this.dest, this.e.owner, m)))) throw new Lost();
+    this.ackedAt = Date.now();
+  }
+
+  /** On the sweepers' list until the lease's deadline and one renewal more: past it, the drainer stopped. */
+  private async list(): Promise<void> {
+    // A fraction makes the score this drainer's own (its release removes only its entry).
+    const score = Date.now() + LEASE_MS + RENEW_MS + Math.random() / 2;
+    this.listed = score;
+    await this.e.store.watch(this.dest, score).catch((err: Error) => this.e.log.warn({ err: err.message, dest: this.dest }, 'could not list a delivery lease'));
+  }
+
+  /** Keeps the lease while a drain lasts (renewed unless an ack just did it), and its entry on the list. */
   private async keepAlive(): Promise<void> {
     try {
-      const now = Date.now();
-      if (now - this.ackedAt >= RENEW_MS && !(await this.e.store.renew(this.dest, this.e.owner))) return;
-      if (this.watchedUntil - now > LEASE_MS) return;
-      this.watchedUntil = now + 2 * LEASE_MS;
-      await this.e.store.watch(this.dest, this.watchedUntil);
+      if (this.released) return;
+      if (Date.now() - this.ackedAt >= RENEW_MS && !(await this.e.store.renew(this.dest, this.e.owner))) return;
+      await this.list();
     } catch (err) {
       this.e.log.warn({ err: (err as Error).message, dest: this.dest }, 'could not renew a delivery lease');
     }
@@ -124,11 +238,6 @@ export class Drainer {
 
   private limits(): Limits {
     return this.e.options.limits ?? { maxItems: 50, maxChars: 12_000 };
-  }
-
-  /** Behind when the next post would have to wait: then a chat's waiting lines go as one. */
-  private mayMerge(): boolean {
-    return this.bucket.waitMs() > 0;
   }
 
   private async turnFor(): Promise<void> {
@@ -169,13 +278,14 @@ export class Drainer {
     const since = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        const refs = await this.attempt(items);
-        for (const q of items) this.e.observer?.delivered(q.d);
+        const refs = await this.attempt(items, since);
+        for (const q of items) this.e.observer?.delivered(q.d, this.dest, this.behindPace.delete(q.qid));
         return refs;
       } catch (err) {
-        if (err instanceof Stop) throw err;
+        if (err instanceof Stop || err instanceof Lost) throw err;
         this.e.observer?.failed(err);
         if (err instanceof RetryLaterError) {
+          for (const q of this.queue) this.behindPace.add(q.qid);
           this.bucket.empty();
           this.e.log.info({ dest: this.dest, waitMs: err.retryAfterMs }, 'destination slowed down');
           await this.sleep(err.retryAfterMs ?? backoff(attempt));
@@ -208,11 +318,12 @@ export class Drainer {
     }
   }
 
-  private async attempt(items: Queued[]): Promise<Record<string, MessageRef>> {
+  private async attempt(items: Queued[], since: number): Promise<Record<string, MessageRef>> {
     const d = items[0]!.d;
     switch (d.op) {
       case 'top': {
         await this.turnFor();
+        await this.mark(items, since);
         const posted = await this.port.postTop(this.dest, d.surface!, d.id);
         if (!posted) {
           await this.hook(() => this.e.hooks.unreachable(d));
@@ -226,6 +337,7 @@ export class Drainer {
         const root = d.under ? await this.ref(d.under) : undefined;
         if (!root || root.none) return {}; // the root never went out: nothing to post under
         await this.turnFor();
+        await this.mark(items, since);
         const ref = await this.port.postUnder(root, merged(items.map((q) => q.d.surface!)), d.id);
         return this.recorded(items, { ref, place: '' }, false);
       }

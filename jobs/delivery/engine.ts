@@ -18,8 +18,11 @@ export interface EngineHooks {
 }
 
 export interface EngineObserver {
-  delivered(d: Delivery): void;
+  /** Sent to `dest`; `waited`: it waited for the destination's pace or a 429 (rate-limited). */
+  delivered(d: Delivery, dest: string, waited: boolean): void;
   failed(err: unknown): void;
+  /** After a takeover, a post left in flight: found on the platform, or sent again (not posted, or the platform cannot tell). */
+  resent?(outcome: 'found' | 'not_posted' | 'unknown'): void;
 }
 
 export interface EngineOptions {
@@ -33,7 +36,8 @@ export interface EngineOptions {
  * The delivery engine: one drainer per destination across all instances (a lease in
  * Redis), each sending at its platform's pace by waiting for its turn, never by failing
  * and retrying; a 429 slows that destination alone. A sweeper takes over the destinations of
- * a dead instance within two seconds; a slow backstop scan finds anything left behind.
+ * a dead instance within about 2.5 s (every held lease is on its list); a slow backstop
+ * scan finds anything left behind.
  */
 export class Engine implements DeliveryEngine {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -67,15 +71,11 @@ export class Engine implements DeliveryEngine {
     readonly options: EngineOptions = {},
   ) {}
 
-  private unwatchExpiries: (() => Promise<void>) | undefined;
-
-  /** Starts the takeovers: on a lease's expiry at once, the sweeper, and the backstop (workers only). */
+  /**
+   * Starts the takeovers (workers only): the sweeper, over the list every held lease is on
+   * (no keyspace notifications needed), and the backstop's scan for anything left behind.
+   */
   async run(): Promise<void> {
-    this.unwatchExpiries = await this.store.watchExpiries((dest) => void this.takeOver(dest).catch((err: Error) => this.log.warn({ err: err.message, dest }, 'takeover failed')))
-      .catch((err: Error) => {
-        this.log.warn({ err: err.message }, 'cannot hear of expired leases; the sweeper takes over instead');
-        return undefined;
-      });
     const every = (ms: number, work: () => Promise<void>) => {
       const t = setInterval(() => void work().catch((err: Error) => this.log.warn({ err: err.message }, 'delivery sweep failed')), ms);
       t.unref();
@@ -103,14 +103,22 @@ export class Engine implements DeliveryEngine {
   async enqueue(dest: string, items: Delivery[]): Promise<void> {
     if (items.length === 0) return;
     const r = await this.store.enqueue(dest, items, this.owner);
-    if (r.claimed) this.start(dest, null);
+    // Claimed: the queue may hold what a dead drainer left, so the new one starts from its head.
+    if (r.claimed) this.start(dest, null, false);
+    // Drained here: a drainer waiting for its turn looks at them now (a refresh goes first).
+    else this.drainers.get(dest)?.poke();
   }
 
+  /** Destinations an append claimed: each was idle and got a line, so a drainer starts on it. */
   started(claimed: AppendResult['claimed']): void {
-    for (const c of claimed) this.start(c.dest, c.queued.length > 0 ? c.queued : null);
+    for (const c of claimed) this.start(c.dest, c.queued.length > 0 ? c.queued : null, c.queued.length > 0);
   }
 
-  private start(dest: string, initial: Queued[] | null): void {
+  /**
+   * `fresh`: the claim found the queue empty (its first item is the one given), so nothing
+   * can be in flight there; otherwise the drainer reads back what a predecessor left in flight.
+   */
+  private start(dest: string, initial: Queued[] | null, fresh: boolean): void {
     const platform = this.platformOf(dest);
     if (this.closing || this.drainers.has(dest)) return;
     if (!platform) {
@@ -119,7 +127,7 @@ export class Engine implements DeliveryEngine {
     }
     const d = new Drainer(this, dest, platform);
     this.drainers.set(dest, d);
-    void d.run(initial).catch((err: unknown) => this.log.error({ err, dest }, 'drainer failed')).finally(() => this.detach(dest, d));
+    void d.run(initial, fresh).catch((err: unknown) => this.log.error({ err, dest }, 'drainer failed')).finally(() => this.detach(dest, d));
   }
 
   /** A drainer that let its destination go is no longer the one for it. */
@@ -127,19 +135,25 @@ export class Engine implements DeliveryEngine {
     if (this.drainers.get(dest) === d) this.drainers.delete(dest);
   }
 
-  /** Claims a destination nobody drains, and drains it; false when it is held or empty. */
-  private async takeOver(dest: string): Promise<boolean> {
-    if (this.closing || this.drainers.has(dest)) return true;
+  /** Claims a destination nobody drains, and drains it: 'held' when another drains it, 'empty' when nothing waits. */
+  private async takeOver(dest: string): Promise<'taken' | 'held' | 'empty'> {
+    if (this.closing || this.drainers.has(dest)) return 'held';
     const items = await this.store.claim(dest, this.owner, READ);
-    if (items) this.start(dest, items);
-    return items !== null;
+    if (typeof items === 'string') return items;
+    this.start(dest, items, false);
+    return 'taken';
   }
 
-  /** Destinations whose drainer stopped renewing (its instance died, or handed over): taken over. */
+  /**
+   * Every held lease is on the sweepers' list, renewed with it: an entry past its deadline is
+   * a drainer that stopped (its instance died, or it lost Redis), taken over once its lease ran out.
+   */
   async sweep(): Promise<void> {
     for (const [dest, b] of this.buckets) if (b.full() && !this.drainers.has(dest)) this.buckets.delete(dest);
-    for (const dest of await this.store.stale(Date.now())) {
-      if (!(await this.takeOver(dest)) && !this.drainers.has(dest)) await this.store.unwatch(dest);
+    const now = Date.now();
+    for (const dest of await this.store.stale(now)) {
+      if (this.drainers.has(dest)) continue; // ours, alive: it renews its entry itself
+      if ((await this.takeOver(dest)) === 'empty') await this.store.unwatch(dest, 'le', now);
     }
   }
 
@@ -152,7 +166,6 @@ export class Engine implements DeliveryEngine {
   async close(): Promise<void> {
     this.closing = true;
     this.timers.forEach((t) => clearTimeout(t));
-    await this.unwatchExpiries?.();
     await Promise.all([...this.drainers.values()].map((d) => d.stop()));
   }
 }

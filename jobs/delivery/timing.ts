@@ -3,8 +3,6 @@
 /** A lease lives this long without renewal; a drainer renews it twice as often. */
 export const LEASE_MS = 1_500;
 export const RENEW_MS = 500;
-/** A drain that lasts longer than this is listed for the sweepers (a short one never needs it). */
-export const WATCH_AFTER_MS = 200;
 /** How many queued items a drainer reads at a time. */
 export const READ = 100;
 /** After this many failures that are not rate limits, a delivery is parked as dead. */

@@ -21,17 +21,28 @@ function worded(params: Refusal['params']): Params {
  */
 export class Refused extends Error {
   readonly text: Rich;
+  /** Machine-readable fields beside the message, for a refusal that names a time or a limit (`opensAt`, `maxBytes` …). */
+  details: Record<string, string | number> | undefined;
   constructor(readonly code: string, text: Rich, readonly status = STATUS[code] ?? 409) {
     super(plain(text));
     this.name = 'Refused';
     this.text = text;
   }
 
+  /** The same refusal, with fields a client reads instead of parsing the message. */
+  with(details: Record<string, string | number>): this {
+    this.details = { ...this.details, ...details };
+    return this;
+  }
+
   /** A domain refusal, said with the catalogue's sentence for it. */
   static from(r: Pick<Refusal, 'code' | 'wording' | 'params'>, status?: number): Refused {
     const specific = `refusal.${r.wording ?? r.code}`;
     const key = isWordKey(specific) ? specific : isWordKey(`refusal.${r.code}`) ? (`refusal.${r.code}` as WordKey) : 'refusal.invalid';
-    return new Refused(r.code, words(key, key === 'refusal.invalid' ? { detail: r.params?.detail ?? r.code } : worded(r.params)), status);
+    const refused = new Refused(r.code, words(key, key === 'refusal.invalid' ? { detail: r.params?.detail ?? r.code } : worded(r.params)), status);
+    // A limit the rule named (a note's length …) is a field too.
+    const max = r.params?.max;
+    return typeof max === 'number' ? refused.with({ max }) : refused;
   }
 
   /** A refusal by code alone (the store's preconditions, look-ups). */

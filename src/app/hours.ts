@@ -21,5 +21,5 @@ export function assertOpen(queue: Queue, now: number): void {
   if (h.open) return;
   throw h.opensAt === undefined
     ? new Refused('queue_closed', words('refusal.queue_closed.never', { queue: queue.name }), 409)
-    : new Refused('queue_closed', words('refusal.queue_closed', { queue: queue.name, when: opensAtText(queue, h.opensAt) }), 409);
+    : new Refused('queue_closed', words('refusal.queue_closed', { queue: queue.name, when: opensAtText(queue, h.opensAt) }), 409).with({ opensAt: new Date(h.opensAt).toISOString() });
 }

@@ -4,7 +4,7 @@ import type { Agent } from '../domain/directory.js';
 import {
   answerFor, checkNote, helpersFor, type Invite, type InviteAnswer, type InviteMode, isOpen, mayAnswer, mayBeInvited, mayBeOffered, mayInvite, mayInviteFrom, mayRequestHelp,
   mayResend, mayWithdrawHelp, maySearchInvitees, mayTransfer, mayViewInvites, modeOfAnswer,
-  statusForAnswer,
+  repeatsAnswer, statusForAnswer,
 } from '../domain/invite.js';
 import { mayJoinAsSupervisor } from '../domain/policy.js';
 import { searchAgents } from '../domain/search.js';
@@ -212,10 +212,13 @@ async function place(ctx: AppContext, invites: Invite[], o: { offerBy?: string; 
  * Participate, Monitor, Accept or Reject, by the invitee only; exactly one answer ever takes,
  * and exactly one of a group joins. A rejection may say why.
  */
-export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer, given?: string): Promise<Invite> {
+export async function answerInvite(ctx: AppContext, inviteId: string, agent: Agent | undefined, answer: InviteAnswer, given?: string, o: { repeatable?: boolean } = {}): Promise<Invite> {
   const reason = noteOf(given);
   const inv = await loadInvite(ctx, inviteId);
   const now = ctx.now();
+  // `repeatable` (the HTTP API): a retry of an answer that took (a lost response) answers as the
+  // first did. A person clicking twice is told it was already answered instead.
+  if (o.repeatable && inv.status !== 'pending' && agent && repeatsAnswer(inv, agent.id, answer, (await loadMember(ctx, inv.sessionId, agent.id))?.mode)) return inv;
   const v = mayAnswer(inv, agent?.id ?? '', answer, now);
   if (!v.ok) {
     if (v.code === 'not_pending' && inv.status === 'pending') await expireInvite(ctx, inviteId);
@@ -235,7 +238,13 @@ export async function answerInvite(ctx: AppContext, inviteId: string, agent: Age
     writes.entries = [{ kind: 'participant', ts: now, visibility: 'public', agentId: inv.inviterId, name: from?.firstName ?? inv.inviterId, mode: 'owner', action: 'left', via: 'transfer' }, ...(writes.entries ?? [])];
   }
   writes.effects = [changed(inv), ...(writes.effects ?? [])];
-  const settled = await commit(ctx, inv.sessionId, ctx.store.invites.settle(inv.sessionId, inviteId, to, now, member, writes, reason ? { reason } : {}));
+  const settled = await commit(ctx, inv.sessionId, ctx.store.invites.settle(inv.sessionId, inviteId, to, now, member, writes, reason ? { reason } : {})).catch(async (err: unknown) => {
+    // Two tries of one answer at once: the one that lost the race answers as the winner did.
+    const after = o.repeatable && err instanceof Refused && err.code === 'not_pending' && agent ? await ctx.store.invites.get(inviteId) : undefined;
+    if (after && agent && repeatsAnswer(after, agent.id, answer, (await loadMember(ctx, inv.sessionId, agent.id))?.mode)) return { invite: after, cancelled: [], repeat: true };
+    throw err;
+  });
+  if ('repeat' in settled) return settled.invite;
   await Promise.all([inviteId, ...settled.cancelled].map((id) => ctx.timers.cancel(id)));
   ctx.metrics.inviteOutcome(settled.invite.status === 'accepted' ? 'accepted' : 'rejected');
   // The one who handed the chat over has room for another.
@@ -266,7 +275,7 @@ export async function supervisorJoin(ctx: AppContext, sessionId: string, agent: 
  */
 export async function expireInvite(ctx: AppContext, inviteId: string, o: { unreached?: boolean } = {}): Promise<boolean> {
   const inv = await ctx.store.invites.get(inviteId);
-  if (!inv || inv.status !== 'pending') return false;
+  if (inv?.status !== 'pending') return false;
   const r = await ctx.store.invites.settle(inv.sessionId, inviteId, 'expired', ctx.now(), undefined, {
     effects: [changed(inv), { type: 'session.changed', sessionId: inv.sessionId }],
   }, o.unreached ? { unreached: true } : {});

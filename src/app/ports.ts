@@ -56,7 +56,7 @@ export interface Posted {
 }
 
 /**
- * The chat platform port (DESIGN §2): what the delivery engine asks of Slack, Teams or any
+ * The chat platform port (docs/ARCHITECTURE.md, docs/adr/0004-intents-and-surfaces.md): what the delivery engine asks of Slack, Teams or any
  * other platform. Messages go to destinations (a channel, an agent's 1:1), each paced and
  * drained in order; the port posts, updates and removes surfaces there, and decides
  * nothing. Each call may fail with RetryLaterError (slow down), AmbiguousError (the request

@@ -180,7 +180,7 @@ export class PresencePoller {
 
   private async requeueOne(sessionId: string, ownerId: string, source: AvailabilitySource): Promise<void> {
     const b = await this.ctx.store.sessions.bundle(sessionId, 50);
-    if (!b || b.session.status !== 'active' || b.session.ownerId !== ownerId || !waitsForAnswer(b.recent)) return;
+    if (b?.session.status !== 'active' || b.session.ownerId !== ownerId || !waitsForAnswer(b.recent)) return;
     try {
       await releaseAway(this.ctx, sessionId, ownerId, source);
       this.ctx.log.info({ sessionId, agentId: ownerId, source }, 'owner offline while the end user waits: chat back in its queue');

@@ -5,6 +5,7 @@ import { words } from './wording/index.js';
 export class RateLimited extends Refused {
   constructor(what: 'client' | 'queue', readonly retryAfterSeconds: number) {
     super('rate_limited', words(what === 'client' ? 'refusal.rate_limited.client' : 'refusal.rate_limited.queue', { seconds: retryAfterSeconds }), 429);
+    this.with({ retryAfterSeconds });
   }
 }
 

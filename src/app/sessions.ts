@@ -12,7 +12,7 @@ import { mayCloseOffline } from '../domain/policy.js';
 import type { Effect } from './ports.js';
 import { lineTemplates } from './delivery/lines.js';
 import type { AppendResult, StoreResult, Writes } from './store.js';
-import { type LineContext } from './surfaces/entryLines.js';
+import type { LineContext } from './surfaces/entryLines.js';
 import { plain, words } from './wording/index.js';
 import { announceSoon } from './standing.js';
 import { awayAgents } from './availability.js';
@@ -325,7 +325,7 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
 /** An agent edited or deleted a reply they had sent: the end user and the other mirrors see the change. */
 export async function agentRevision(ctx: AppContext, sessionId: string, agentId: string, targetId: string, text: string | null) {
   const target = await ctx.store.transcript.entry(sessionId, targetId);
-  if (!target || target.kind !== 'message' || target.agentId !== agentId) throw notFound('message_not_found');
+  if (target?.kind !== 'message' || target.agentId !== agentId) throw notFound('message_not_found');
   // A revision comes from where the message was typed, and is not echoed back there.
   const origin = target.origin;
   const now = ctx.now();

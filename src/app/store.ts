@@ -206,6 +206,13 @@ export interface Ack {
   count: number;
 }
 
+/** A post in flight on a destination: the delivery id it carries, when it left, its queue ids. */
+export interface Inflight {
+  id: string;
+  at: number;
+  qids: string[];
+}
+
 /**
  * Each destination's queue of deliveries, its lease (one drainer at a time, across every
  * instance) and its refs (what was posted there, for later updates).
@@ -213,23 +220,29 @@ export interface Ack {
 export interface DeliveryStore {
   /** Queues deliveries (a delivery id seen before is skipped) and claims the destination when idle. */
   enqueue(dest: string, items: Delivery[], owner: string): Promise<{ claimed: boolean; queued: Queued[] }>;
-  /** Claims an idle destination that has work (a takeover); null when it is held or empty. */
-  claim(dest: string, owner: string, count: number): Promise<Queued[] | null>;
+  /** Claims an idle destination that has work (a takeover): its first items, or why not. */
+  claim(dest: string, owner: string, count: number): Promise<Queued[] | 'held' | 'empty'>;
   /**
    * Acknowledges what was sent (and what was dropped), records refs, and gives back the
    * next items, or releases the destination when none are left. `lost` when the lease is
-   * no longer ours (another drainer took over): stop.
+   * no longer ours (another drainer took over): stop. Clears the in-flight mark.
    */
   ack(dest: string, owner: string, a: Ack): Promise<{ released: boolean; lost: boolean; next: Queued[] }>;
+  /** Says a post is about to leave (read back after a takeover); false when the lease is not ours. */
+  markInflight(dest: string, owner: string, mark: Inflight): Promise<boolean>;
+  /** The post a previous drainer marked and did not acknowledge, if any. */
+  inflight(dest: string): Promise<Inflight | undefined>;
   /** Keeps a lease alive during a long drain; false when it is no longer ours. */
   renew(dest: string, owner: string): Promise<boolean>;
   refs(dest: string, keys: string[]): Promise<Array<MessageRef | undefined>>;
-  /** Calls `onExpired` when a destination's lease expires (its drainer died); returns how to stop. */
-  watchExpiries(onExpired: (dest: string) => void): Promise<() => Promise<void>>;
-  /** Destinations whose drainer may have died (their deadline passed), for the sweeper. */
+  /**
+   * The sweepers' list: every held lease, scored by when its drainer must have renewed it.
+   * Destinations whose deadline passed (their drainer may have died), for the sweeper.
+   */
   stale(now: number): Promise<string[]>;
   watch(dest: string, deadline: number): Promise<void>;
-  unwatch(dest: string): Promise<void>;
+  /** Off the list, only when its entry is still `deadline` ('eq': a drainer's own) or passed it ('le': the sweeper). */
+  unwatch(dest: string, when: 'eq' | 'le', deadline: number): Promise<void>;
   /** Every destination with queued work (a slow scan: the backstop after a crash). */
   queued(): Promise<string[]>;
   /**

@@ -70,7 +70,7 @@ export type VerbData<V extends Verb> = z.output<(typeof VERBS)[V]>;
 export type VerbCall = { [V in Verb]: { verb: V; data: z.input<(typeof VERBS)[V]> } }[Verb];
 export type ParsedCall = { [V in Verb]: { verb: V; data: VerbData<V> } }[Verb];
 
-export const isVerb = (v: unknown): v is Verb => typeof v === 'string' && Object.prototype.hasOwnProperty.call(VERBS, v);
+export const isVerb = (v: unknown): v is Verb => typeof v === 'string' && Object.hasOwn(VERBS, v);
 
 export const call = <V extends Verb>(verb: V, data: z.input<(typeof VERBS)[V]>): VerbCall => ({ verb, data } as VerbCall);
 

@@ -40,6 +40,7 @@ export class TextCheck {
   push(chunk: Uint8Array): boolean {
     if (!this.ok) return false;
     try {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what marks a file as not text
       this.ok = !/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(this.decoder.decode(chunk, { stream: true }));
     } catch {
       this.ok = false;
@@ -67,6 +68,7 @@ const extOf = (name: string): string | undefined => /\.([A-Za-z0-9]{1,10})$/.exe
  * disguised file); a name without an extension gets the type's own.
  */
 export function nameFor(raw: string, type: FileType): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a file name loses its control characters
   const base = (raw.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(-200) || 'file';
   const ext = extOf(base);
   const allowed: readonly string[] = FILE_TYPES[type].ext;

@@ -96,7 +96,7 @@ export function mayInviteFrom(session: Session, inviter: Member | undefined): Ve
   return allow;
 }
 
-/** Who may invite whom (DESIGN §1). The first failing rule is the reason given. */
+/** Who may invite whom (README "For agents and supervisors"). The first failing rule is the reason given. */
 export function mayInvite(i: EligibilityInput): Verdict {
   const v = mayInviteFrom(i.session, i.inviter);
   return v.ok ? mayBeInvited(i) : v;
@@ -105,7 +105,7 @@ export function mayInvite(i: EligibilityInput): Verdict {
 /**
  * Who may look through a chat's queue for someone to invite (the picker, the search card, a
  * name in a command): an agent of that queue who may invite into this chat now. The queue's
- * names and emails are shown to no one else (DESIGN §4).
+ * names and emails are shown to no one else (README "For agents and supervisors").
  */
 export function maySearchInvitees(session: Session, searcher: Agent | undefined, member: Member | undefined): Verdict {
   if (!searcher || !isAgent(searcher)) return refuse('not_agent');
@@ -206,6 +206,17 @@ export function mayResend(invite: Invite, session: Session, agentId: string, max
 export function mayViewInvites(session: Session, invites: readonly Invite[], agentId: string): Verdict {
   if (session.ownerId === agentId || invites.some((i) => i.inviterId === agentId)) return allow;
   return refuse('forbidden', undefined, 'forbidden.invites');
+}
+
+/**
+ * An answer that already took: the same invitee gave it and the invite is where it took it
+ * (the same mode, for an acceptance that could be either). A retried request is told it
+ * worked, as the first was; `joinedAs`: the invitee's mode in the chat now, if a member.
+ */
+export function repeatsAnswer(invite: Invite, agentId: string, answer: InviteAnswer, joinedAs: string | undefined): boolean {
+  if (invite.inviteeId !== agentId || invite.status !== statusForAnswer(answer)) return false;
+  if (answer === 'reject') return true;
+  return answersFor(invite).includes(answer) && joinedAs === modeOfAnswer(answer);
 }
 
 /** The state an invite moves to for an answer. */

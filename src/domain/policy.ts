@@ -1,7 +1,7 @@
 import { type Agent, isAgent, isSupervisor, isSupervisorOf } from './directory.js';
 import type { Member, MemberMode, Session } from './session.js';
 
-/** Everything a member can do in a chat; the permission table of DESIGN §1 as data. */
+/** Everything a member can do in a chat; the permission table (README "For agents and supervisors") as data. */
 export const ACTIONS = [
   'end', 'release', 'transfer', 'promote', 'note', 'ticket', 'pin',
   'chat', 'canned', 'attach', 'share',

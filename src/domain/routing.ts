@@ -11,7 +11,7 @@ export interface RoutingCandidate {
 }
 
 /**
- * Whom a waiting chat goes to (DESIGN §1 Routing): the available agent of the queue with the
+ * Whom a waiting chat goes to (README "Routing and the queue"): the available agent of the queue with the
  * fewest owned chats below their capacity; ties go to whoever has waited longest since their
  * last assignment. Undefined when nobody can take it. Pure: the store makes it atomic.
  */

@@ -221,7 +221,14 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
     },
 
     streamEvents: async ({ req, res }) => {
-      await streamEvents(ctx, hub, await authorized(req, byUrl), req, res);
+      // Before any await: a stream the client cuts during its set-up still lets go of everything.
+      const life = streamLife(res);
+      try {
+        const session = await authorized(req, byUrl);
+        if (!life.cut) await streamEvents(ctx, hub, session, req, res, life);
+      } catch (err) {
+        if (!life.cut) throw err;
+      }
     },
 
     // Server-to-server: integrations (and local trials without Slack or Teams) act as an agent.
@@ -289,7 +296,7 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
     answerInvite: async ({ req, res, body }) => {
       const b = body();
       const inviteId = InviteId.parse(req.params.inviteId);
-      res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason)) });
+      res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason, { repeatable: true })) });
     },
 
     // The record's routes (README "The record"), in src/http/record.ts.
@@ -305,16 +312,18 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
  * Server-Sent Events: subscribe first, then replay the transcript after Last-Event-ID, then
  * stream live; ids only move forward, so the overlap is never sent twice.
  */
-async function streamEvents(ctx: AppContext, hub: ChatEvents, session: Session, req: Request, res: Response) {
+async function streamEvents(ctx: AppContext, hub: ChatEvents, session: Session, req: Request, res: Response, life: StreamLife) {
   const sessionId = session.id;
   const lastId = parseLastEventId(req.get('last-event-id'), req.query.lastEventId);
   const tail = lastId === undefined ? undefined : await ctx.store.transcript.lastId(sessionId);
+  if (life.cut) return;
   res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
   let cursor = lastId === undefined ? '0-0' : clampToTail(lastId, tail);
   const buffered: ChatEvent[] = [];
   let replaying = true;
   const send = (e: ChatEvent) => {
+    if (life.cut) return;
     // Where the chat stands is said as a status without an id: nothing resumes from it.
     if (e.kind === 'standing') return void res.write(`event: status\ndata: ${JSON.stringify(standingEvent(e))}\n\n`);
     if (compareEntryIds(e.id, cursor) <= 0) return;
@@ -323,28 +332,54 @@ async function streamEvents(ctx: AppContext, hub: ChatEvents, session: Session, 
     const event = e.kind === 'status' ? 'status' : e.kind === 'participant' ? 'participant' : 'message';
     res.write(`id: ${e.id}\nevent: ${event}\ndata: ${JSON.stringify(publicEntry(e))}\n\n`);
   };
-  const stop = await hub.watch(sessionId, (e) => (replaying ? buffered.push(e) : send(e)));
+  // Cut while subscribing: the release runs as soon as the subscription exists.
+  life.onCut(await hub.watch(sessionId, (e) => (replaying ? buffered.push(e) : send(e))));
+  if (life.cut) return;
   const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
   // The end user is here while their stream is open: said now, every beat, and when it closes (README "Email").
   const endUser = req.get('x-api-key') === undefined;
   const seen = () => void (endUser ? ctx.endUsers.seen(sessionId, Date.now()).catch(() => undefined) : undefined);
   const beat = setInterval(seen, streamBeat(ctx.settings.emailAfterMs));
   seen();
-  req.on('close', () => {
+  life.onCut(async () => {
     clearInterval(ping);
     clearInterval(beat);
     seen();
-    void stop();
   });
   res.write('retry: 2000\n\n');
   for (;;) {
     const page = await ctx.store.transcript.read(sessionId, cursor, 500);
+    if (life.cut) return;
     page.forEach(send);
     if (page.length < 500) break;
   }
   replaying = false;
   buffered.forEach(send);
+  buffered.length = 0;
   // Where it stands in line now (standingOf reads the waiting list itself, so a chat taken meanwhile has none).
   const standing = await standingOf(ctx, session);
   if (standing) send(standing);
+}
+
+interface StreamLife {
+  readonly cut: boolean;
+  /** Runs `release` when the stream is cut, or at once when it already was. */
+  onCut(release: () => Promise<void>): void;
+}
+
+/** Whether the client has gone, from the first moment of the request: what a stream holds is released then. */
+function streamLife(res: Response): StreamLife {
+  const releases: Array<() => Promise<void>> = [];
+  const life = {
+    cut: res.destroyed || res.socket?.destroyed === true,
+    onCut(release: () => Promise<void>) {
+      if (life.cut) void release().catch(() => undefined);
+      else releases.push(release);
+    },
+  };
+  res.once('close', () => {
+    life.cut = true;
+    for (const r of releases.splice(0)) void r().catch(() => undefined);
+  });
+  return life;
 }

@@ -49,6 +49,10 @@ export class ServiceMetrics implements AppMetrics {
   /** Labels: a directory queue id, and `first` or `next` (bounded: the directory's queues). */
   readonly responseBreaches = new Counter({ name: 'switchboard_response_breaches_total', help: 'Active chats whose end user waited past the queue\'s response target', labelNames: ['queue', 'kind'], registers: [this.registry] });
   readonly deliveryFailures = new Counter({ name: 'switchboard_delivery_failures_total', help: 'Platform deliveries that failed and will be retried', registers: [this.registry] });
+  readonly takeoverResends = new Counter({
+    name: 'switchboard_delivery_inflight_takeovers_total', help: 'Posts a dead drainer left in flight, by what the takeover did: found (read back), not_posted or unknown (sent again; unknown: Teams, a possible duplicate)',
+    labelNames: ['outcome'], registers: [this.registry],
+  });
   readonly httpRequests = new Histogram({
     name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry],
@@ -82,10 +86,34 @@ export class ServiceMetrics implements AppMetrics {
     this.responseBreaches.inc({ queue, kind });
   }
 
-  /** Transcript entry ids are Redis stream ids, which start with the time they were written. */
-  delivered(entryId: string | undefined): void {
-    if (!entryId) return;
-    const at = Number(entryId.split('-')[0]);
-    if (Number.isFinite(at)) this.relayLatency.observe(Math.max(0, Date.now() - at) / 1000);
+  /** Called with every delivery's time from commit to platform (benches and tests listen here). */
+  onDelivered: ((sample: DeliverySample) => void) | undefined;
+
+  /**
+   * Transcript entry ids and outbox effect ids are Redis stream ids, which start with the time
+   * they were written: a line's entry, or the effect a delivery was planned from, is its commit.
+   */
+  delivered(d: { id: string; entry?: string | undefined }, dest: string, waited: boolean): void {
+    const at = committedAt(d);
+    if (at === undefined) return;
+    const ms = Math.max(0, Date.now() - at);
+    if (d.entry) this.relayLatency.observe(ms / 1000);
+    this.onDelivered?.({ id: d.id, dest, ms, waited });
   }
+}
+
+export interface DeliverySample {
+  id: string;
+  dest: string;
+  /** From commit to the platform's answer. */
+  ms: number;
+  /** It waited for the destination's pace or a 429. */
+  waited: boolean;
+}
+
+/** When a delivery's cause was committed: its entry's id, else the effect id in its delivery id (`sid/1765…-0:…`). */
+function committedAt(d: { id: string; entry?: string | undefined }): number | undefined {
+  const id = d.entry ?? /\/(\d{13}-\d+):/.exec(d.id)?.[1];
+  const at = id ? Number(id.split('-')[0]) : NaN;
+  return Number.isFinite(at) ? at : undefined;
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../app/context.js';
 import { mountAdmin } from './admin.js';
 import { apiRouter } from './api.js';
 import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, RETRY_UNAVAILABLE_SECONDS } from './errors.js';
 import { sendError } from '../app/platformKit/answer.js';
 import type { ChatEvents } from '../app/chatEvents.js';
 import type { ChatCreationLimiter } from '../app/rateLimit.js';
@@ -40,6 +40,8 @@ export interface HttpDeps {
   /** Redis and queue checks for /readyz. */
   ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   storeReady: () => boolean;
+  /** Whether an error means the store could not be reached (then 503, not 500). */
+  storeUnreachable: (err: unknown) => boolean;
   /** Platform receivers (Bolt, CloudAdapter) mount their routes here, before the JSON parser. */
   mount?: ((app: Express) => void) | undefined;
   /** The BullMQ queues the operator dashboard shows (/admin/queues, with ADMIN_TOKEN). */
@@ -60,7 +62,11 @@ export function createHttpApp(d: HttpDeps): Express {
 
   // The end user's API first: its requests (the hot ones) pass no platform receiver's router.
   if (d.api) {
-    const unavailable: RequestHandler = (_req, res, next) => (d.storeReady() ? next() : sendError(res, 503, 'unavailable', say('refusal.unavailable')));
+    const unavailable: RequestHandler = (_req, res, next) => {
+      if (d.storeReady()) return next();
+      res.set('Retry-After', String(RETRY_UNAVAILABLE_SECONDS));
+      sendError(res, 503, 'unavailable', say('refusal.unavailable'));
+    };
     app.use('/api/v1', routeBase, endUserCors(d.settings.allowedOrigins), unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.events, d.apiKeys, d.limiter));
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
   }
@@ -93,6 +99,6 @@ export function createHttpApp(d: HttpDeps): Express {
   }
   // Whatever nobody served, API or not: the same JSON error, never Express's HTML page.
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
-  app.use(errorHandler(d.ctx.log, d.storeReady));
+  app.use(errorHandler(d.ctx.log, d.storeReady, d.storeUnreachable));
   return app;
 }

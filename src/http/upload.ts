@@ -15,7 +15,7 @@ const megabytes = (n: number): string => (n >= 1024 * 1024 ? `${+(n / 1024 / 102
 const refusals = {
   missing: () => Refused.of('file_missing'),
   empty: () => Refused.of('file_empty'),
-  tooLarge: (max: number) => Refused.of('file_too_large', { max: megabytes(max) }),
+  tooLarge: (max: number) => Refused.of('file_too_large', { max: megabytes(max) }).with({ maxBytes: max }),
   type: () => Refused.of('file_type'),
   disguised: (name: string) => Refused.of('file_type', { name }, 'file_type.name'),
 };

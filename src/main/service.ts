@@ -10,7 +10,7 @@ import { RedisLists } from '../../adapters/redis/lists.js';
 import { redisStore } from '../../adapters/redis/store.js';
 import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
 import { eventsChannel } from '../../adapters/redis/keys.js';
-import { choosePubSub, connect, onError, probe, type RedisClient } from '../../adapters/redis/connection.js';
+import { choosePubSub, connect, isUnreachable, onError, probe, type RedisClient } from '../../adapters/redis/connection.js';
 import { migrateQueues } from '../../jobs/migrateQueues.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../../jobs/inviteExpiry.js';
 import { HomeQueue, startHomeWorker } from '../../jobs/homes.js';
@@ -121,8 +121,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
     unreachable: (d) => unreachable(ctxRef!, d),
   }, log, {
-    delivered: (d) => metrics.delivered(d.entry),
+    delivered: (d, dest, waited) => metrics.delivered(d, dest, waited),
     failed: () => metrics.deliveryFailures.inc(),
+    resent: (outcome) => metrics.takeoverResends.inc({ outcome }),
   });
   const ctx: AppContext = {
     store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
@@ -186,7 +187,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
       void sweepRouting(ctx).catch((err: Error) => log.warn({ err: err.message }, 'routing sweep failed'));
     };
-    presence.forEach((p) => p.start());
+    presence.forEach((p) => { p.start(); });
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
@@ -221,6 +222,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     settings: { trustProxy: env.TRUST_PROXY, allowedOrigins: env.ALLOWED_ORIGINS, publicUrl: env.PUBLIC_URL, adminToken: env.ADMIN_TOKEN },
     limiter: new RedisChatCreationLimiter(redis, prefix, { perClient: env.SESSION_CREATE_LIMIT, perQueue: env.SESSION_CREATE_QUEUE_LIMIT }),
     storeReady: () => redis.status === 'ready',
+    storeUnreachable: isUnreachable,
     ready: async () => {
       const checks: Record<string, string> = {};
       // A disconnected client queues commands; readiness must answer now, not when Redis is back.
@@ -232,7 +234,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       if (record.backend !== 'none') checks.record = (await record.probe(1_000)) ? 'ok' : 'unavailable';
       return { ok, checks };
     },
-    mount: web ? (a) => modules.forEach((m) => m.mount?.(a)) : undefined,
+    mount: web ? (a) => modules.forEach((m) => { m.mount?.(a); }) : undefined,
     queues,
   });
 

@@ -36,7 +36,7 @@ afterAll(async () => w?.stop());
 type Node = Record<string, unknown>;
 /** Every node of a card in document order (fallbacks left out). */
 function nodes(n: unknown, out: Node[] = []): Node[] {
-  if (Array.isArray(n)) n.forEach((x) => nodes(x, out));
+  if (Array.isArray(n)) n.forEach((x) => { nodes(x, out); });
   else if (n && typeof n === 'object') {
     out.push(n as Node);
     for (const [k, v] of Object.entries(n)) if (k !== 'fallback') nodes(v, out);

@@ -8,7 +8,7 @@ import type { Harness } from '../support/harness.js';
 import { startHarness } from '../support/harness.js';
 
 /**
- * DESIGN §4: a directory search shows an agent's name and email only to agents of that queue,
+ * README "For agents and supervisors": a directory search shows an agent's name and email only to agents of that queue,
  * and only for a chat they may invite into. The picker, the search card and a name typed in
  * `invite` all search through invites.searchableAgents.
  */

@@ -51,6 +51,8 @@ describe('business hours on the end-user API', () => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('queue_closed');
     expect(r.body.error.message).toBe('Office is closed now. It opens Monday 7 December, 08:00 (Europe/Berlin).');
+    // Machine-readable beside the message (ISO 8601).
+    expect(r.body.error.opensAt).toBe('2026-12-07T07:00:00.000Z');
     const never = await start('never');
     expect(never.status).toBe(409);
     expect(never.body.error).toEqual({ code: 'queue_closed', message: 'Old Line is closed.' });

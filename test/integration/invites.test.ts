@@ -4,7 +4,7 @@ import * as invites from '../../src/app/invites.js';
 import * as sessions from '../../src/app/sessions.js';
 import { Refused } from '../../src/app/errors.js';
 import type { Harness } from '../support/harness.js';
-import { startHarness, waitFor } from '../support/harness.js';
+import { json, startHarness, waitFor } from '../support/harness.js';
 import { cards, lines, outcomes } from '../support/recording.js';
 
 let h: Harness;
@@ -45,6 +45,29 @@ describe('invites end to end on the recording platform', () => {
     await expect(invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'participate')).rejects.toBeInstanceOf(Refused);
     expect((await ctx.store.invites.get(inv.id))?.status).toBe('rejected');
     expect((await ctx.store.sessions.members(sessionId)).map((m) => m.agentId)).toEqual(['alice']);
+  });
+
+  it('a repeated answer that already took answers as the first did (200, same outcome); a different one is still refused', async () => {
+    const { ctx, sessionId } = await activeChat();
+    const answer = (id: string, body: Record<string, string>) => json(`${h.url}/api/v1/invites/${id}/answer`, { method: 'POST', apiKey: 'test-key', body });
+    const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
+    const first = await answer(inv.id, { agentId: 'bob', answer: 'participate' });
+    expect(first.status).toBe(200);
+    const again = await answer(inv.id, { agentId: 'bob', answer: 'participate' });
+    expect(again).toMatchObject({ status: 200, body: first.body });
+    // Not the same answer: refused as before, and nothing changes.
+    expect((await answer(inv.id, { agentId: 'bob', answer: 'reject' })).status).toBe(409);
+    expect((await answer(inv.id, { agentId: 'dan', answer: 'participate' })).status).toBe(409);
+    expect((await ctx.store.sessions.members(sessionId)).map((m) => `${m.agentId}:${m.mode}`).sort()).toEqual(['alice:owner', 'bob:participant']);
+
+    // Two tries at once, and a rejection repeated.
+    const carol = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'carol', mode: 'monitor' });
+    const both = await Promise.all([answer(carol.id, { agentId: 'carol', answer: 'monitor' }), answer(carol.id, { agentId: 'carol', answer: 'monitor' })]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    expect(both[0]!.body).toEqual(both[1]!.body);
+    const dan = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'dan', mode: 'monitor' });
+    expect((await answer(dan.id, { agentId: 'dan', answer: 'reject' })).status).toBe(200);
+    expect((await answer(dan.id, { agentId: 'dan', answer: 'reject' })).body.invite.status).toBe('rejected');
   });
 
   it('resends a rejected invite as a linked new attempt, up to INVITE_MAX_RESENDS', async () => {

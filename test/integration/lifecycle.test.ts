@@ -37,7 +37,7 @@ async function refused(id: string, code: string, work: () => Promise<unknown>) {
   expect((err as Refused).code).toBe(code);
   expect(await state(id)).toEqual(before);
 }
-const thread = (id: string) => lines(h.recording, id).map((c) => c.text).join('\n') + '\n' + h.recording.calls.filter((c) => c.op === 'post' && c.to.includes(id)).map((c) => c.text).join('\n');
+const thread = (id: string) => `${lines(h.recording, id).map((c) => c.text).join('\n')}\n${h.recording.calls.filter((c) => c.op === 'post' && c.to.includes(id)).map((c) => c.text).join('\n')}`;
 
 describe('transfer to a colleague', () => {
   it('is an offer: Accept makes them the owner and the old owner leaves; the end user sees who is there now', async () => {

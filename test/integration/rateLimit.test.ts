@@ -39,7 +39,7 @@ describe('new chats per client address', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
-    expect(refused.body).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('new chats') } });
+    expect(refused.body).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('new chats'), retryAfterSeconds: Number(refused.retryAfter) } });
     expect((await create(direct)).status).toBe(429);
   });
 

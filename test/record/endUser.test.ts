@@ -75,7 +75,7 @@ describe.skipIf(!hasRedisServer)(`the end user's record (${backendName})`, () =>
     const again = await rate({ score: 1 });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_rated');
-    await waitFor(() => lines(w.h.recording, chat.id).find((l) => /Zed rated the chat 4\/5: “Quick <and> kind”/.test(l.text)), 15_000, "the rating in the thread").catch((e) => { console.log(w.h.recording.calls.map((c) => c.op + " " + c.to + " " + c.text).join("\n")); throw e; });
+    await waitFor(() => lines(w.h.recording, chat.id).find((l) => /Zed rated the chat 4\/5: “Quick <and> kind”/.test(l.text)), 15_000, "the rating in the thread").catch((e) => { console.log(w.h.recording.calls.map((c) => `${c.op} ${c.to} ${c.text}`).join("\n")); throw e; });
     expect((await api(`/sessions/${chat.id}`, { token: chat.token })).body.session.rating).toEqual({ score: 4, comment: 'Quick <and> kind' });
   });
 

@@ -35,6 +35,8 @@ export type ConnectorOp =
 export interface ConnectorCall {
   /** Order of arrival, from 1. */
   seq: number;
+  /** When it arrived (ms since the epoch): receipts for latency tests. */
+  at: number;
   op: ConnectorOp;
   method: string;
   /** The raw request path (still URL-encoded), without the query string. */
@@ -208,7 +210,7 @@ export class FakeConnector {
     }
     const route = matchRoute(method, rawPath);
     const call: ConnectorCall = {
-      seq: ++this.seq, op: route.op, method, path: rawPath, query, headers: req.headers, body, status: 0, ...route.params,
+      seq: ++this.seq, at: Date.now(), op: route.op, method, path: rawPath, query, headers: req.headers, body, status: 0, ...route.params,
     };
 
     if (route.op === 'getAttachment') {

@@ -441,6 +441,17 @@ export class FakeSlack {
         return { ok: true, channel: { id: str('channel'), is_member: true, is_im: str('channel').startsWith('D') } };
       case 'conversations.members':
         return { ok: true, members: [BOT_USER_ID, ...this.users.keys()], response_metadata: { next_cursor: '' } };
+      case 'conversations.history': {
+        // Top-level messages, newest first (Slack's order).
+        const ch = str('channel');
+        const oldest = Number(a.oldest ?? 0);
+        const withMeta = a.include_all_metadata === true || a.include_all_metadata === 'true';
+        const msgs = this.messages(ch)
+          .filter((m) => !m.thread_ts && Number(m.ts) >= oldest)
+          .reverse()
+          .map((m) => ({ type: 'message', ts: m.ts, text: m.text ?? '', ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
+        return { ok: true, messages: msgs, has_more: false };
+      }
       case 'conversations.replies': {
         const ch = str('channel');
         const root = str('ts');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, home, message, modal } from '../../adapters/slack/render/blockKit.js';
+import { fitBlocks, home, message, modal } from '../../adapters/slack/render/blockKit.js';
 import { escapeMrkdwn, LIMITS, mrkdwn, truncate, truncateMrkdwn } from '../../adapters/slack/render/mrkdwn.js';
 import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
@@ -83,7 +83,7 @@ describe('messages', () => {
 describe('fitting long lists', () => {
   it('keeps a home of 200 invites, chats and watched chats within 100 blocks, every list ending with how many are left out', () => {
     const many = { ...carolHome, invites: Array(200).fill(carolHome.invites[0]!), chats: Array(200).fill(activeView), monitoring: Array(200).fill(activeView) };
-    const blocks = fit(homeSurface(many), LIMITS.viewBlocks);
+    const blocks = fitBlocks(homeSurface(many), LIMITS.viewBlocks);
     expect(blocks.length).toBeLessThanOrEqual(LIMITS.viewBlocks);
     const text = JSON.stringify(blocks);
     for (const title of ['Invites (200)', 'My chats (200)', 'Monitoring (200)']) expect(text).toContain(title);

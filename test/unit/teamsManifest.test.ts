@@ -92,7 +92,7 @@ describe('Teams app manifest', () => {
       const titles = list.commands.map((c: any) => c.title) as string[];
       expect(titles.length).toBeLessThanOrEqual(10);
       expect(titles).toEqual(names.filter((n) => titles.includes(n)));
-      titles.forEach((t) => listed.add(t));
+      titles.forEach((t) => { listed.add(t); });
       for (const c of list.commands) {
         expect(c.title.length).toBeLessThanOrEqual(32);
         expect(c.description.length).toBeLessThanOrEqual(128);

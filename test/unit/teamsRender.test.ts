@@ -14,10 +14,10 @@ import { activeLines, allSurfaces } from '../support/surfaces.js';
 type Json = Record<string, unknown>;
 /** Every node of a card, depth first. */
 function nodes(n: unknown, out: Json[] = []): Json[] {
-  if (Array.isArray(n)) n.forEach((x) => nodes(x, out));
+  if (Array.isArray(n)) n.forEach((x) => { nodes(x, out); });
   else if (n && typeof n === 'object') {
     out.push(n as Json);
-    Object.values(n).forEach((x) => nodes(x, out));
+    Object.values(n).forEach((x) => { nodes(x, out); });
   }
   return out;
 }

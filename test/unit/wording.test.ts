@@ -12,11 +12,11 @@ function sentences(s: Surface): string[] {
     switch (b.type) {
       case 'header': case 'context': case 'notice': case 'file': out.push(b.text); break;
       case 'text': out.push(b.text, ...(b.accessory ? [b.accessory.label] : [])); break;
-      case 'facts': b.facts.forEach(([k, v]) => out.push(k, v)); break;
+      case 'facts': b.facts.forEach(([k, v]) => { out.push(k, v); }); break;
       case 'quote': out.push(b.title, ...b.lines); break;
-      case 'actions': b.actions.forEach((a) => out.push(a.label)); break;
+      case 'actions': b.actions.forEach((a) => { out.push(a.label); }); break;
       case 'list': if (b.title) out.push(b.title); if (b.items.length === 0 && b.empty) out.push(b.empty); b.items.flat().forEach(walk); break;
-      case 'input': out.push(b.field.label); if (b.field.kind === 'choice') b.field.options.forEach((o) => out.push([o.label])); break;
+      case 'input': out.push(b.field.label); if (b.field.kind === 'choice') b.field.options.forEach((o) => { out.push([o.label]); }); break;
       case 'divider': break;
     }
   };
@@ -42,8 +42,10 @@ const norm = (t: string): string => bare(t
 
 function strings(n: unknown, out: string[] = []): string[] {
   if (typeof n === 'string') out.push(n);
-  else if (Array.isArray(n)) n.forEach((x) => strings(x, out));
-  else if (n && typeof n === 'object') Object.entries(n).forEach(([k, v]) => (k === 'value' && typeof v === 'string' && v.startsWith('{"') ? undefined : strings(v, out)));
+  else if (Array.isArray(n)) n.forEach((x) => { strings(x, out); });
+  else if (n && typeof n === 'object') Object.entries(n).forEach(([k, v]) => {
+    if (!(k === 'value' && typeof v === 'string' && v.startsWith('{"'))) strings(v, out);
+  });
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 
 /** Wrap-up (README "Agents' tools"): the outcome an agent chose when ending a chat, and their note. */
 export async function up(db: Kysely<unknown>): Promise<void> {

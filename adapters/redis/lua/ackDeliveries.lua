@@ -6,6 +6,7 @@
 
   Input:
     KEYS[1] queue stream  KEYS[2] lease  KEYS[3] refs hash  KEYS[4] chats' waiting counts (hash)
+    KEYS[5] in-flight mark (lua/markInflight.lua): cleared with what it names
     ARGV[1] owner  ARGV[2] lease ms  ARGV[3] how many new items to return
     ARGV[4] the last queue id the drainer has read ('-' for none)
     ARGV[5] 0: it holds nothing more; 1: it still holds items; 2: it hands the destination over
@@ -30,10 +31,13 @@ if ARGV[5] ~= '2' then
 end
 if #items == 0 and ARGV[5] == '0' then
   -- Nothing left: the queue goes with the lease (the next claim starts it afresh at 0-1).
-  redis.call('DEL', KEYS[2], KEYS[1])
+  redis.call('DEL', KEYS[2], KEYS[1], KEYS[5])
   return {'released'}
 end
-if d > 0 then redis.call('XDEL', KEYS[1], unpack(ARGV, 7, 6 + d)) end
+if d > 0 then
+  redis.call('XDEL', KEYS[1], unpack(ARGV, 7, 6 + d))
+  redis.call('DEL', KEYS[5])
+end
 if ARGV[5] == '2' then
   redis.call('DEL', KEYS[2])
   return {'released'}

@@ -5,7 +5,8 @@
   The fast path: when nothing of the chat waits for the planner, each entry's line is
   queued at once on every channel mirror that shares the chat's slot, and an idle
   destination is claimed for the caller, who sends it right away. On a busy destination the
-  chat's waiting lines are counted, and refused past p.maxBacklog. Other mirrors, and
+  chat's waiting lines are counted, and refused past p.maxBacklog. A destination is claimed
+  only with a line queued on it, so every claim reported has something to drain. Other mirrors, and
   everything while the planner has work, go through the outbox.
 
   Input: the session KEYS and ARGV of includes/prelude.lua; params
@@ -44,18 +45,20 @@ end
 local fast = waiting == 0 and tonumber(ARGV[effects_at]) == 0 and p.lines ~= nil
 local mirrors = h[2] and cjson.decode(h[2]) or {}
 
--- The channel mirrors in this slot: claimed when idle, else the chat's lines there are counted.
+-- The channel mirrors in this slot: an idle one is claimed only when a line is queued there
+-- (a note or a thread reply queues nothing, and a lease with nothing to drain would hold up
+-- every other chat's lines there); on a busy one the chat's lines are counted.
 local targets = {}
 if fast then
   for _, m in ipairs(mirrors) do
     if m.kind == 'channel' and string.sub(redis.sha1hex(m.dest), 1, 5) == p.tag then
       local base = p.prefix .. ':d:{' .. p.tag .. '}:' .. m.dest
-      local t = {m = m, base = base, claimed = redis.call('SET', base .. ':l', p.owner, 'PX', p.leaseMs, 'NX')}
-      if not t.claimed and p.maxBacklog then
+      local t = {m = m, base = base, idle = redis.call('EXISTS', base .. ':l') == 0}
+      if not t.idle and p.maxBacklog then
         -- The chat's line in flight there counts too: at most maxBacklog undelivered.
         if redis.call('HINCRBY', base .. ':c', sid, entry_count) >= p.maxBacklog then
           redis.call('HINCRBY', base .. ':c', sid, -entry_count)
-          for _, x in ipairs(targets) do if x.claimed then redis.call('DEL', x.base .. ':l') end end
+          for _, x in ipairs(targets) do if x.counted then redis.call('HINCRBY', x.base .. ':c', sid, -entry_count) end end
           return {0, 'backlog'}
         end
         t.counted = true
@@ -80,9 +83,11 @@ for k = 1, entry_count do
         local d = string.gsub(string.gsub(line.json, p.marks.entry, id), p.marks.mirror, t.m.id)
         if t.counted then d = string.gsub(d, '"counted":false', '"counted":true') end
         local qid
-        if t.claimed and not t.queued then
+        if t.idle and not t.queued then
+          -- Claimed with its first line, in this step (idle: nobody held it when the step began).
           -- A queue released cleanly was deleted, so ours is its first entry (id 0-1). When that
           -- fails, a drainer died with work left there: the caller starts from the head.
+          redis.call('SET', t.base .. ':l', p.owner, 'PX', p.leaseMs)
           local first = redis.pcall('XADD', t.base .. ':q', '0-1', 'd', d)
           if type(first) == 'table' and first.err then
             qid = redis.call('XADD', t.base .. ':q', '*', 'd', d)

@@ -3,13 +3,14 @@
   only when it has work and no lease.
 
   Input: KEYS[1] queue stream, KEYS[2] lease; ARGV[1] owner, ARGV[2] lease ms, ARGV[3] how many items to return
-  Output: {} when held or empty, else the first items, flattened: (queueId, delivery JSON)...
+  Output: {'held'} when another holds it, {'empty'} when nothing waits there,
+          else {'claimed', (queueId, delivery JSON)...}: the first items
 ]]
-if redis.call('EXISTS', KEYS[2]) == 1 then return {} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'held'} end
 local items = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[3])
-if #items == 0 then return {} end
+if #items == 0 then return {'empty'} end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-local out = {}
+local out = {'claimed'}
 for _, it in ipairs(items) do
   out[#out + 1] = it[1]
   out[#out + 1] = it[2][2]

@@ -132,7 +132,7 @@ function blocks(b: Exclude<Block, { type: 'list' }>): KnownBlock[] {
  * across lists, so one long list cannot starve the others; a list that loses items ends
  * with "…and N more not shown".
  */
-export function fit(surface: Surface, max: number): KnownBlock[] {
+export function fitBlocks(surface: Surface, max: number): KnownBlock[] {
   type Part = { fixed: KnownBlock[] } | { head: KnownBlock[]; items: KnownBlock[][]; empty: KnownBlock[] };
   const parts: Part[] = surface.blocks.map((b): Part => (b.type === 'list'
     ? {
@@ -171,12 +171,12 @@ export function fit(surface: Surface, max: number): KnownBlock[] {
  */
 export function message(s: Surface): SlackMessage {
   const text = truncateMrkdwn(mrkdwn(s.fallback), LIMITS.messageText) || 'Switchboard';
-  const only = s.blocks.length === 1 ? s.blocks[0]! : undefined;
-  if (only?.type === 'text' && !only.accessory) {
-    const whole = mrkdwn(only.text);
+  const single = s.blocks.length === 1 ? s.blocks[0]! : undefined;
+  if (single?.type === 'text' && !single.accessory) {
+    const whole = mrkdwn(single.text);
     if (whole.length <= LIMITS.messageText) return { text: whole || ' ' };
   }
-  return { text, blocks: fit(s, LIMITS.messageBlocks) };
+  return { text, blocks: fitBlocks(s, LIMITS.messageBlocks) };
 }
 
 /** A dialog as a modal; what its submit and search need comes back in private_metadata. */
@@ -193,8 +193,8 @@ export function modal(s: Surface): ModalView {
     ...(s.submit ? { submit: plainTextObject(s.submit.label, LIMITS.viewTitle) } : {}),
     close: plainTextObject(words(s.submit ? 'action.cancel' : 'action.close'), LIMITS.viewTitle),
     private_metadata: JSON.stringify(meta),
-    blocks: fit(s, LIMITS.viewBlocks),
+    blocks: fitBlocks(s, LIMITS.viewBlocks),
   };
 }
 
-export const home = (s: Surface): SlackHomeView => ({ type: 'home', blocks: fit(s, LIMITS.viewBlocks) });
+export const home = (s: Surface): SlackHomeView => ({ type: 'home', blocks: fitBlocks(s, LIMITS.viewBlocks) });

@@ -68,3 +68,18 @@ export function nextUnit(queue: readonly Queued[], served: ReadonlyMap<string, n
   }
   return { items, dropped };
 }
+
+/**
+ * A refresh that may go before the lines waiting on its destination (its own lane: it spends
+ * no posting budget): the latest for its key, of a message already out (not one still queued
+ * here as a top or a post). Earlier refreshes with the same key are dropped with it. Pure.
+ */
+export function nextRefresh(queue: readonly Queued[]): Unit | undefined {
+  const pending = new Set(queue.filter((q) => q.d.op === 'top' || q.d.op === 'post').map((q) => q.d.ref));
+  const lastOf = new Map<string, string>();
+  for (const q of queue) if (q.d.latest) lastOf.set(q.d.latest, q.qid);
+  const chosen = queue.find((q) => q.d.prio === 2 && (q.d.op === 'update' || q.d.op === 'remove') && !pending.has(q.d.ref) && (!q.d.latest || lastOf.get(q.d.latest) === q.qid));
+  if (!chosen) return undefined;
+  const dropped = chosen.d.latest ? queue.filter((q) => q.d.latest === chosen.d.latest && q !== chosen) : [];
+  return { items: [chosen], dropped };
+}

@@ -92,7 +92,10 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   },
   end: {
     // A queue with outcomes asks for one (its End button opens the form: end.open).
-    run: async (ctx, agent, d) => (await sessions.endSession(ctx, d.sessionId, agent.id, { outcome: d.outcome, note: d.note, required: true }), {}),
+    run: async (ctx, agent, d) => {
+      await sessions.endSession(ctx, d.sessionId, agent.id, { outcome: d.outcome, note: d.note, required: true });
+      return {};
+    },
     show: listOr(root),
     retry: async (ctx, agent, d) => {
       const view = await sessionView(ctx, d.sessionId);
@@ -174,7 +177,10 @@ export const CLICKS: { [V in Verb]: Click<V> } = {
   monitor: answer('monitor'),
   'accept.offer': answer('accept'),
   reject: {
-    run: async (ctx, agent, d) => (await invites.answerInvite(ctx, d.inviteId, agent, 'reject', d.reason), {}),
+    run: async (ctx, agent, d) => {
+      await invites.answerInvite(ctx, d.inviteId, agent, 'reject', d.reason);
+      return {};
+    },
     show: cardOrList,
     retry: async (ctx, _agent, d) => rejectForm(await card(ctx, d), { ...(d.from ? { from: d.from } : {}), ...(d.reason ? { reason: d.reason } : {}) }),
   },

@@ -9,7 +9,10 @@ export interface Reply {
 export const issuesOf = (e: ZodError, max = Infinity): Array<{ path: string; message: string }> =>
   e.issues.slice(0, max).map((i) => ({ path: i.path.join('.'), message: i.message }));
 
-/** The one shape of every refusal: `{"error":{"code","message","issues?"}}` (README, HTTP API). */
-export function sendError(res: Reply, status: number, code: string, message: string, issues?: unknown): void {
-  res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } });
+/**
+ * The one shape of every refusal: `{"error":{"code","message",...details,"issues?"}}` (README,
+ * HTTP API). `details`: what a refusal names, as fields (`opensAt`, `retryAfterSeconds`, `max`).
+ */
+export function sendError(res: Reply, status: number, code: string, message: string, issues?: unknown, details?: Record<string, string | number>): void {
+  res.status(status).json({ error: { code, message, ...(details ?? {}), ...(issues ? { issues } : {}) } });
 }

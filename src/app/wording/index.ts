@@ -9,7 +9,7 @@ export type PluralKey = { [K in WordKey]: K extends `${infer B}.one` ? B : never
 
 const catalogue: Readonly<Record<WordKey, string>> = en;
 
-export const isWordKey = (k: string): k is WordKey => Object.prototype.hasOwnProperty.call(catalogue, k);
+export const isWordKey = (k: string): k is WordKey => Object.hasOwn(catalogue, k);
 
 /** A sentence of the catalogue as rich text, its parameters kept literal. */
 export function words(key: WordKey, params?: Params): Rich {

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecordingPlatform } from '../../adapters/recording/platform.js';
+import { cleanup, type Harness, json, startHarness, uniquePrefix, waitFor } from '../support/harness.js';
+import { textsBy } from '../support/recording.js';
+
+let hs: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(hs.map((h) => h.service.stop().catch(() => undefined)));
+  await Promise.all([...new Set(hs.map((h) => h.prefix))].map(cleanup));
+  hs = [];
+});
+
+const userTexts = (p: RecordingPlatform, sessionId: string) => textsBy(p, sessionId, 'Zed');
+
+describe('takeover (no keyspace notifications needed)', () => {
+  it('a live instance takes over a killed one’s destination within 2.5 s, and reads back the post it left in flight instead of sending it again', async () => {
+    const prefix = uniquePrefix();
+    // The live instance's platform can read back what the killed one posted (as Slack's metadata does).
+    const posted = new Set<string>();
+    const live = new RecordingPlatform();
+    live.findPosted = async (_dest, _root, deliveryId) => (posted.has(deliveryId) ? { ref: { id: 'read-back' }, place: '' } : null);
+    const b = await startHarness({ prefix, recording: live, lockMs: 500 });
+    hs.push(b);
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))], {
+      env: { ...process.env, PREFIX: prefix, HANG_AFTER: 'm2' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines: Array<Record<string, string>> = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      const o = JSON.parse(l) as Record<string, string>;
+      lines.push(o);
+      if (o.id) posted.add(o.id);
+    });
+    try {
+      const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
+      const created = await json(`${url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+      const id = created.body.session.id as string;
+      for (let i = 0; i < 6; i++) {
+        expect((await json(`${url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text: `m${i}` } })).status).toBe(202);
+      }
+      await waitFor(() => lines.some((l) => l.delivered === 'm2'), 10000, 'm2 posted and never acknowledged');
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const killed = Date.now();
+      await waitFor(() => userTexts(live, id).includes('m5'), 8000, 'the rest on the live instance');
+      const tookMs = Date.now() - killed;
+      const before = lines.filter((l) => l.delivered).map((l) => l.delivered);
+      expect(before).toEqual(['m0', 'm1', 'm2']);
+      // Once each, in order: m2 was found on the platform, not posted again.
+      expect(userTexts(live, id)).toEqual(['m3', 'm4', 'm5']);
+      expect(tookMs).toBeLessThan(2_500 + 300);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
