@@ -5,19 +5,10 @@ import type { ReportNumbers } from '../record/port.js';
 import type { TodayRow } from '../record/reports.js';
 import { at, join, plain, type Rich, words } from '../wording/index.js';
 import { entryLine, type LineContext } from './entryLines.js';
-import { agentName } from './names.js';
+import { agentName, duration } from './names.js';
 import type { Block, Surface } from './surface.js';
 
 /** What the record shows agents: today's numbers (the home's Today, the report card) and an ended chat's history. */
-
-/** Seconds as people read them: 45 s, 3 min 20 s, 1 h 5 min; a dash when there is no figure. */
-export function duration(seconds: number | null): Rich {
-  if (seconds === null) return words('report.none');
-  const s = Math.round(seconds);
-  if (s < 60) return words('duration.seconds', { n: s });
-  if (s < 3600) return words('duration.minutes', { m: Math.floor(s / 60), s: s % 60 });
-  return words('duration.hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
-}
 
 function queueItem(name: string, n: ReportNumbers): Block[] {
   const rating = n.rating.count > 0 && n.rating.average !== null ? words('report.rating', { average: n.rating.average.toFixed(1), n: n.rating.count }) : words('report.none');
