@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext, Timers } from '../src/app/context.js';
 import { expireInvite } from '../src/app/invites.js';
 import { endUnanswered, escalate } from '../src/app/sessions.js';
-import { idleDue, responseDue } from '../src/app/timers.js';
+import { idleDue, responseDue } from '../src/app/overdue.js';
 import { queuePrefix } from '../adapters/redis/keys.js';
 
 export const INVITES_QUEUE = 'invites';

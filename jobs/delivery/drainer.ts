@@ -4,7 +4,7 @@ import { merged } from '../../src/app/delivery/merge.js';
 import { compareEntryIds } from '../../src/domain/transcript.js';
 import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../../src/app/ports.js';
 import type { Bucket } from './bucket.js';
-import type { Engine } from './engine.js';
+import type { DrainerHost } from './host.js';
 import { LEASE_MS, MAX_FAILURES, READ, RENEW_MS } from './timing.js';
 
 const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
@@ -41,7 +41,7 @@ export class Drainer {
   private readonly behindPace = new Set<string>();
   private done: Promise<void> = Promise.resolve();
 
-  constructor(private readonly e: Engine, private readonly dest: string, private readonly port: PlatformPort) {
+  constructor(private readonly e: DrainerHost, private readonly dest: string, private readonly port: PlatformPort) {
     this.bucket = e.bucket(dest, port.pace(dest));
   }
 

@@ -3,34 +3,14 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DeliveryEngine } from '../../src/app/context.js';
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
-import type { Limits } from '../../src/app/delivery/schedule.js';
-import type { MessageRef, Pace, PlatformPort, Posted } from '../../src/app/ports.js';
+import type { MessageRef, Pace, PlatformPort } from '../../src/app/ports.js';
 import type { AppendResult, DeliveryStore } from '../../src/app/store.js';
 import { Bucket } from './bucket.js';
 import { Drainer } from './drainer.js';
+import type { DrainerHost, EngineHooks, EngineObserver, EngineOptions } from './host.js';
 import { LEASE_MS, READ, RENEW_MS } from './timing.js';
 
-export interface EngineHooks {
-  /** A chat's root was posted on a mirror: replies typed under it now find the chat. */
-  rootPosted(d: Delivery, posted: Posted): Promise<void>;
-  /** A card's destination could not be reached (the agent has no account there). */
-  unreachable(d: Delivery): Promise<void>;
-}
-
-export interface EngineObserver {
-  /** Sent to `dest`; `waited`: it waited for the destination's pace or a 429 (rate-limited). */
-  delivered(d: Delivery, dest: string, waited: boolean): void;
-  failed(err: unknown): void;
-  /** After a takeover, a post left in flight: found on the platform, or sent again (not posted, or the platform cannot tell). */
-  resent?(outcome: 'found' | 'not_posted' | 'unknown'): void;
-}
-
-export interface EngineOptions {
-  sweepMs?: number;
-  backstopMs?: number;
-  /** A merged post holds at most this (Slack: 40,000 characters of text; Teams: about 28 KB). */
-  limits?: Limits;
-}
+export type { EngineHooks, EngineObserver, EngineOptions };
 
 /**
  * The delivery engine: one drainer per destination across all instances (a lease in
@@ -39,7 +19,7 @@ export interface EngineOptions {
  * a dead instance within about 2.5 s (every held lease is on its list); a slow backstop
  * scan finds anything left behind.
  */
-export class Engine implements DeliveryEngine {
+export class Engine implements DeliveryEngine, DrainerHost {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly drainers = new Map<string, Drainer>();
   /** Each destination's pace, kept after its drainer lets go: the next one must not burst again. */

@@ -15,7 +15,7 @@ export const targetOf = (queue: Queue | undefined, kind: ReplyWait['kind']): num
   kind === 'first' ? queue?.firstResponseSeconds : queue?.nextResponseSeconds;
 
 /** Whether a queue uses any of these timers: the relay's hot path skips them otherwise. */
-const timed = (q: Queue | undefined): q is Queue =>
+export const timed = (q: Queue | undefined): q is Queue =>
   q !== undefined && (q.firstResponseSeconds ?? q.nextResponseSeconds ?? q.idleWarnSeconds ?? q.idleEndSeconds) !== undefined;
 
 /** Starts a response wait unless one runs, and its first timer. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCall } from '../support/fakeSlack.js';
 import { json, testDirectory, waitFor } from '../support/harness.js';
-import * as timing from '../../src/app/timers.js';
+import * as overdue from '../../src/app/overdue.js';
 import { type SlackWorld, startSlackWorld } from './slackSetup.js';
 
 /**
@@ -110,15 +110,15 @@ describe('agents\' tools in Slack', () => {
     const chat = await acceptedChat('Ann');
     const since = (await w.h.service.ctx.store.replyClock.current(chat.id))!.id;
     // The handler on its own (the job is BullMQ's, a minute away): the clock is the one it reads.
-    expect(await timing.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
+    expect(await overdue.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
     await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /<@U0ALICE>: Ann has waited/.test(String(c.args.text)), 15_000);
     await w.slack.reply('U0ALICE', CHANNEL, chat.ts, 'Sorry for the wait').sent;
     await waitFor(async () => (await userSees(chat.id, chat.token)).includes('Sorry for the wait'), 15_000, 'the reply');
     expect(await w.h.service.ctx.store.replyClock.current(chat.id)).toBeUndefined();
     const [reply] = (await w.h.service.ctx.store.transcript.read(chat.id, undefined, 100)).filter((e) => e.kind === 'message' && e.text === 'Sorry for the wait');
-    expect(await timing.idleDue(w.h.service.ctx, chat.id, 'warn', reply!.id)).toBe(true);
+    expect(await overdue.idleDue(w.h.service.ctx, chat.id, 'warn', reply!.id)).toBe(true);
     await waitFor(async () => (await userSees(chat.id, chat.token)).includes('Are you still there?'), 15_000, 'the question');
-    expect(await timing.idleDue(w.h.service.ctx, chat.id, 'end', reply!.id)).toBe(true);
+    expect(await overdue.idleDue(w.h.service.ctx, chat.id, 'end', reply!.id)).toBe(true);
     await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /Ann did not answer: the chat has ended/.test(String(c.args.text)), 15_000);
     await w.fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === chat.ts && /Ended \(idle\)/.test(JSON.stringify(c.args.blocks)), 15_000);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { parseDirectory } from '../../src/main/config.js';
-import * as timing from '../../src/app/timers.js';
+import * as overdue from '../../src/app/overdue.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
 import { json, waitFor } from '../support/harness.js';
 import { haveSpecs } from '../support/specs.js';
@@ -79,13 +79,13 @@ describe('agents\' tools in Teams', () => {
   it('a breach warning in the thread, then an idle chat asked and ended', async () => {
     const chat = await acceptedChat(w);
     const since = (await w.h.service.ctx.store.replyClock.current(chat.id))!.id;
-    expect(await timing.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
+    expect(await overdue.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
     await threadSays(chat, /@Alice Ng\*\*: Jane has waited/);
     await say(chat, USERS.alice, 'Sorry for the wait');
     await waitFor(async () => (await userSees(chat)).includes('Sorry for the wait'), 15_000, 'the reply');
     const reply = (await w.h.service.ctx.store.transcript.read(chat.id, undefined, 100)).find((e) => e.kind === 'message' && e.text === 'Sorry for the wait')!;
-    expect(await timing.idleDue(w.h.service.ctx, chat.id, 'warn', reply.id)).toBe(true);
-    expect(await timing.idleDue(w.h.service.ctx, chat.id, 'end', reply.id)).toBe(true);
+    expect(await overdue.idleDue(w.h.service.ctx, chat.id, 'warn', reply.id)).toBe(true);
+    expect(await overdue.idleDue(w.h.service.ctx, chat.id, 'end', reply.id)).toBe(true);
     await threadSays(chat, /Jane did not answer: the chat has ended/);
     expect((await w.h.service.ctx.store.sessions.get(chat.id))?.endReason).toBe('idle');
   });

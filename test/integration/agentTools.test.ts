@@ -3,7 +3,7 @@ import type { InviteExpiryQueue } from '../../jobs/inviteExpiry.js';
 import * as canned from '../../src/app/canned.js';
 import { Refused } from '../../src/app/errors.js';
 import * as sessions from '../../src/app/sessions.js';
-import * as timing from '../../src/app/timers.js';
+import * as overdue from '../../src/app/overdue.js';
 import { joinAs } from '../../src/app/sessions.js';
 import { type Harness, json, startHarness, testDirectory, waitFor } from '../support/harness.js';
 
@@ -132,16 +132,16 @@ describe('response targets, on a controlled clock', () => {
     expect(await warn!.isDelayed()).toBe(true);
     const before = await breaches('first');
     advance(61);
-    expect(await timing.responseDue(ctx(), chat.id, 'warn', `accept:${accepted}`)).toBe(true);
+    expect(await overdue.responseDue(ctx(), chat.id, 'warn', `accept:${accepted}`)).toBe(true);
     // Fired once: a repeat does nothing.
-    expect(await timing.responseDue(ctx(), chat.id, 'warn', `accept:${accepted}`)).toBe(false);
+    expect(await overdue.responseDue(ctx(), chat.id, 'warn', `accept:${accepted}`)).toBe(false);
     expect(await breaches('first')).toBe(before + 1);
     await waitFor(() => h.recording.calls.some((c) => c.op === 'post' && c.to.includes(chat.id) && /@Alice Ng: Ann has waited 1 min 1 s for a first reply \(target 1 min 0 s\)/.test(c.text)), 5000, 'the warning line');
     expect(h.recording.calls.filter((c) => c.op === 'post' && c.to.includes(chat.id) && /has waited/.test(c.text))).toHaveLength(1);
     expect((await job(`respond-alert-${chat.id}`))?.data).toMatchObject({ stage: 'alert', since: `accept:${accepted}` });
     advance(60);
-    expect(await timing.responseDue(ctx(), chat.id, 'alert', `accept:${accepted}`)).toBe(true);
-    expect(await timing.responseDue(ctx(), chat.id, 'alert', `accept:${accepted}`)).toBe(false);
+    expect(await overdue.responseDue(ctx(), chat.id, 'alert', `accept:${accepted}`)).toBe(true);
+    expect(await overdue.responseDue(ctx(), chat.id, 'alert', `accept:${accepted}`)).toBe(false);
     const help = (await ctx().store.invites.list(chat.id)).filter((i) => i.kind === 'help');
     expect(help.map((i) => [i.inviteeId, i.status])).toEqual([['carol', 'pending']]);
     expect(help[0]!.note).toMatch(/Reply overdue: Ann has waited 2 min 1 s/);
@@ -161,7 +161,7 @@ describe('response targets, on a controlled clock', () => {
     await sessions.agentReply(ctx(), { sessionId: chat.id, agent: dir().agent('alice')!, text: 'Hello Bea', origin: 'api' });
     expect(await job(`respond-warn-${chat.id}`)).toBeUndefined();
     advance(60);
-    expect(await timing.responseDue(ctx(), chat.id, 'warn', `accept:${accepted}`)).toBe(false);
+    expect(await overdue.responseDue(ctx(), chat.id, 'warn', `accept:${accepted}`)).toBe(false);
     const m = await json(`${h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'still broken' } });
     const since = m.body.message.id as string;
     expect((await ctx().store.replyClock.current(chat.id))).toMatchObject({ id: since, kind: 'next' });
@@ -173,14 +173,14 @@ describe('response targets, on a controlled clock', () => {
     await sessions.agentReply(ctx(), { sessionId: chat.id, agent: dir().agent('alice')!, text: 'Looking', origin: 'api' });
     expect(await job(`respond-warn-${chat.id}`)).toBeUndefined();
     advance(60);
-    expect(await timing.responseDue(ctx(), chat.id, 'warn', since)).toBe(false);
+    expect(await overdue.responseDue(ctx(), chat.id, 'warn', since)).toBe(false);
     expect([await breaches('first'), await breaches('next')]).toEqual([first, next]);
     // A note is not an answer to the customer.
     const m2 = await json(`${h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'and now?' } });
     await sessions.agentReply(ctx(), { sessionId: chat.id, agent: dir().agent('alice')!, text: 'note: VIP', origin: 'api' });
     expect((await ctx().store.replyClock.current(chat.id))?.id).toBe(m2.body.message.id);
     advance(31);
-    expect(await timing.responseDue(ctx(), chat.id, 'warn', m2.body.message.id as string)).toBe(true);
+    expect(await overdue.responseDue(ctx(), chat.id, 'warn', m2.body.message.id as string)).toBe(true);
     expect(await breaches('next')).toBe(next + 1);
   });
 
@@ -190,7 +190,7 @@ describe('response targets, on a controlled clock', () => {
     await json(`${h.url}/api/v1/sessions/${chat.id}/release`, { method: 'POST', apiKey: KEY, body: { agentId: 'alice' } });
     expect(await job(`respond-warn-${chat.id}`)).toBeUndefined();
     advance(61);
-    expect(await timing.responseDue(ctx(), chat.id, 'warn', since)).toBe(false);
+    expect(await overdue.responseDue(ctx(), chat.id, 'warn', since)).toBe(false);
   });
 });
 
@@ -201,13 +201,13 @@ describe('idle chats, on a controlled clock', () => {
     expect((await job(`idle-warn-${chat.id}`))?.data).toEqual({ sessionId: chat.id, stage: 'warn', after: entry.id });
     expect((await job(`idle-end-${chat.id}`))?.data).toEqual({ sessionId: chat.id, stage: 'end', after: entry.id });
     advance(121);
-    expect(await timing.idleDue(ctx(), chat.id, 'warn', entry.id)).toBe(true);
-    expect(await timing.idleDue(ctx(), chat.id, 'warn', entry.id)).toBe(false);
+    expect(await overdue.idleDue(ctx(), chat.id, 'warn', entry.id)).toBe(true);
+    expect(await overdue.idleDue(ctx(), chat.id, 'warn', entry.id)).toBe(false);
     expect((await userMessages(chat)).filter((m) => m.text === 'Are you still there?')).toHaveLength(1);
     await json(`${h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'yes!' } });
     expect(await job(`idle-end-${chat.id}`)).toBeUndefined();
     advance(200);
-    expect(await timing.idleDue(ctx(), chat.id, 'end', entry.id)).toBe(false);
+    expect(await overdue.idleDue(ctx(), chat.id, 'end', entry.id)).toBe(false);
     expect((await ctx().store.sessions.get(chat.id))?.status).toBe('active');
   });
 
@@ -216,8 +216,8 @@ describe('idle chats, on a controlled clock', () => {
     expect(await ctx().store.lists.read('owns', 'alice')).toContain(chat.id);
     const { entry } = await sessions.agentReply(ctx(), { sessionId: chat.id, agent: dir().agent('alice')!, text: 'Anything else?', origin: 'api' });
     advance(301);
-    expect(await timing.idleDue(ctx(), chat.id, 'end', entry.id)).toBe(true);
-    expect(await timing.idleDue(ctx(), chat.id, 'end', entry.id)).toBe(false);
+    expect(await overdue.idleDue(ctx(), chat.id, 'end', entry.id)).toBe(true);
+    expect(await overdue.idleDue(ctx(), chat.id, 'end', entry.id)).toBe(false);
     const s = (await json(`${h.url}/api/v1/sessions/${chat.id}`, { token: chat.token })).body.session;
     expect([s.status, s.endReason]).toEqual(['ended', 'idle']);
     expect((await userMessages(chat)).at(-1)?.text).toMatch(/closed because we had no answer/);

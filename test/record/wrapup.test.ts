@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { archived, backendName, recordWorld } from '../support/record.js';
 import { DIRECTORY_YAML, testDirectory } from '../support/harness.js';
-import * as timing from '../../src/app/timers.js';
+import * as overdue from '../../src/app/overdue.js';
 
 /** The record keeps the wrap-up (migration 0002) and the response breaches (transcript events). */
 const w = recordWorld({ directory: testDirectory(DIRECTORY_YAML.replace('    slack: { channel: C0ITSUPPORT }', '    slack: { channel: C0ITSUPPORT }\n    outcomes: [resolved, escalated]\n    firstResponseSeconds: 60')) });
@@ -13,7 +13,7 @@ describe(`the record of agents' tools (${backendName})`, () => {
     const id = c.body.session.id as string;
     await agent(id, 'accept', { agentId: 'alice' });
     const since = (await w.h.service.ctx.store.replyClock.current(id))!.id;
-    expect(await timing.responseDue(w.h.service.ctx, id, 'warn', since)).toBe(true);
+    expect(await overdue.responseDue(w.h.service.ctx, id, 'warn', since)).toBe(true);
     const ended = await agent(id, 'end', { agentId: 'alice', outcome: 'escalated', note: 'to L2' });
     expect(ended.status).toBe(200);
     await archived(w.h);

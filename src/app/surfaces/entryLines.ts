@@ -5,8 +5,7 @@ import { LOCAL_FILES } from '../files.js';
 import { em, link, type Rich, strong, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
 import { sourceWord } from './availability.js';
-import { mention, modeWord, userName } from './names.js';
-import { duration } from './duration.js';
+import { duration, mention, modeWord, userName } from './names.js';
 import type { Block, Surface } from './surface.js';
 
 const QUOTE_LINE = 300;

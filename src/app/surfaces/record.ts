@@ -5,8 +5,7 @@ import type { ReportNumbers } from '../record/port.js';
 import type { TodayRow } from '../record/reports.js';
 import { at, join, plain, type Rich, words } from '../wording/index.js';
 import { entryLine, type LineContext } from './entryLines.js';
-import { agentName } from './names.js';
-import { duration } from './duration.js';
+import { agentName, duration } from './names.js';
 import type { Block, Surface } from './surface.js';
 
 /** What the record shows agents: today's numbers (the home's Today, the report card) and an ended chat's history. */

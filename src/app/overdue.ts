@@ -3,14 +3,14 @@ import { Refused } from './errors.js';
 import * as invites from './invites.js';
 import { appendEntries, commit, finishEnd } from './sessions.js';
 import { userName } from './surfaces/names.js';
-import { duration } from './surfaces/duration.js';
+import { duration } from './surfaces/names.js';
 import { plain, say, words } from './wording/index.js';
+
 import { targetOf } from './timing.js';
 
 /**
- * What runs when a timer of src/app/timing.ts fires (jobs/inviteExpiry.ts): apart from the
- * hooks the chat's use cases call, so src/app/sessions.ts and these handlers do not import
- * each other.
+ * What a response or idle timer does when it fires (src/app/timing.ts starts and stops them):
+ * a warning line, the supervisors' card, "Are you still there?", the idle end.
  */
 
 /**
