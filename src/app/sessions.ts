@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Agent, Queue } from '../domain/directory.js';
 import { type ChatAction, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
 import { type EndUser, makeRef, type Member, type Session, type SessionContext } from '../domain/session.js';
@@ -18,11 +18,10 @@ import { announceSoon } from './standing.js';
 import { awayAgents } from './availability.js';
 import { sourceWord } from './surfaces/availability.js';
 import { pastChats } from './record/history.js';
+import { hashToken } from './tokens.js';
 import { checkOutcome } from '../domain/policy.js';
 import { checkNote } from '../domain/invite.js';
 import * as timing from './timing.js';
-
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /**
  * Runs a store write that changes a chat's state and, when it took, puts the chat in the

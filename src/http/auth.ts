@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { Refused } from '../app/errors.js';
-import { hashToken } from '../app/sessions.js';
+import { hashToken } from '../app/tokens.js';
 import type { SessionStore } from '../app/store.js';
 import type { Session } from '../domain/session.js';
 

@@ -1,67 +1,6 @@
 import { z } from 'zod';
-import {
-  AgentAction, AgentMessage, AnswerBody, AssistBody, CannedBody, CreatedAnswer, CreateSession, ErrorAnswer, FileAnswer, InviteAnswerBody, InviteBody, InvitesAnswer, MessageAnswer,
-  MessagesAnswer, PostMessage, PromoteBody, QueuesAnswer, SessionAnswer, SessionId, TransferBody,
-} from './schemas.js';
-import { ContinueBody, ResumeBody } from './schemas.js';
-import { AgentReportAnswer, ErasureAnswer, ErasureBody, QueueReportAnswer, RatingAnswer, RatingBody, ReportQuery, TranscriptAnswer, TranscriptQuery } from './recordSchemas.js';
-
-type Auth = 'none' | 'token' | 'tokenOrUrl' | 'tokenOrSigned' | 'apiKey';
-interface Operation {
-  method: 'get' | 'post';
-  /** Express style, relative to /api/v1: /sessions/:id */
-  path: string;
-  summary: string;
-  auth: Auth;
-  body?: z.ZodType;
-  /** Query parameters (each property of the object one). */
-  query?: z.ZodObject;
-  /** A multipart/form-data body with one file in the field `file`. */
-  upload?: true;
-  ok: { status: number; schema?: z.ZodType; type?: string; description: string };
-  /** Error statuses a caller may get besides 400 and 503. */
-  errors: number[];
-}
-
-/** Every route of the end-user API router (a test holds the two together). */
-const OPERATIONS: Operation[] = [
-  { method: 'get', path: '/queues', summary: 'The queues a chat can be started in', auth: 'none', ok: { status: 200, schema: QueuesAnswer, description: 'The queues' }, errors: [] },
-  { method: 'post', path: '/sessions', summary: 'Start a chat', auth: 'none', body: CreateSession, ok: { status: 201, schema: CreatedAnswer, description: 'The new chat and its end-user token' }, errors: [404, 409, 413, 429] },
-  { method: 'post', path: '/sessions/resume', summary: 'A verified end user (user.id and its hash) opens their open chat from another device: a new token for it', auth: 'none', body: ResumeBody, ok: { status: 200, schema: CreatedAnswer, description: 'Their open chat and a new end-user token' }, errors: [401, 404] },
-  { method: 'post', path: '/sessions/:id/continue', summary: 'The link of a continuation email opens the chat: a new token for it, while it is open', auth: 'none', body: ContinueBody, ok: { status: 200, schema: CreatedAnswer, description: 'The chat and a new end-user token' }, errors: [403, 410] },
-  { method: 'get', path: '/sessions/:id', summary: 'The chat as the end user sees it', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 403, 404] },
-  { method: 'post', path: '/sessions/:id/messages', summary: 'Send an end-user message', auth: 'token', body: PostMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 403, 404, 409, 413, 429] },
-  { method: 'get', path: '/sessions/:id/messages', summary: 'What the end user may see of the conversation', auth: 'token', ok: { status: 200, schema: MessagesAnswer, description: 'The messages and events' }, errors: [401, 403, 404] },
-  { method: 'post', path: '/sessions/:id/end', summary: 'End the chat: the end user with their token (no body), or the owner with an API key and {agentId, outcome?, note?}, the wrap-up (an outcome not among the queue\'s outcomes is 400)', auth: 'token', ok: { status: 200, schema: SessionAnswer, description: 'The ended chat' }, errors: [401, 403, 404, 409] },
-  {
-    method: 'post', path: '/sessions/:id/files', auth: 'token', upload: true, errors: [401, 403, 404, 409, 413, 415, 429],
-    summary: 'Send a file (multipart/form-data, field "file"): PNG, JPEG, GIF, WebP, PDF or plain text, recognised by content, at most MAX_FILE_BYTES',
-    ok: { status: 201, schema: FileAnswer, description: 'Kept; it will be delivered to the agents' },
-  },
-  { method: 'get', path: '/sessions/:id/files/:fileId', summary: 'A file shared in the chat (the end user\'s token, or a signed link for agents)', auth: 'tokenOrSigned', ok: { status: 200, type: 'application/octet-stream', description: 'The file' }, errors: [401, 403, 404] },
-  {
-    method: 'get', path: '/sessions/:id/events', auth: 'tokenOrUrl', errors: [401, 403, 404],
-    summary: 'Server-Sent Events (message, status, participant), each with the entry as data; resumes after Last-Event-ID (an id beyond the stream resumes from its end)',
-    ok: { status: 200, type: 'text/event-stream', description: 'The event stream' },
-  },
-  { method: 'post', path: '/sessions/:id/accept', summary: 'An agent accepts the chat (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/agent-messages', summary: 'An agent writes in the chat (integrations)', auth: 'apiKey', body: AgentMessage, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/canned', summary: 'An owner or participant sends a canned reply (the queue\'s or their own, by shortcut), placeholders filled; a monitor is refused with 409 (integrations)', auth: 'apiKey', body: CannedBody, ok: { status: 202, schema: MessageAnswer, description: 'Stored; it will be delivered' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/transfer', summary: 'The owner offers the chat to a colleague (201 with the offer) or moves it to another queue (200 with the chat) (integrations)', auth: 'apiKey', body: TransferBody, ok: { status: 200, schema: SessionAnswer, description: 'The chat, moved; or 201 {invite}: the offer' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/release', summary: 'The owner gives the chat back to its queue (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat, waiting again' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/leave', summary: 'A participant or monitor leaves the chat (integrations)', auth: 'apiKey', body: AgentAction, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/assist', summary: 'Ask the queue\'s supervisors for help (integrations)', auth: 'apiKey', body: AssistBody, ok: { status: 201, schema: InvitesAnswer, description: 'The help request, one per supervisor asked' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/promote', summary: 'The owner makes a monitor a participant (integrations)', auth: 'apiKey', body: PromoteBody, ok: { status: 200, schema: SessionAnswer, description: 'The chat' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/invites', summary: 'Invite a colleague, or anyone available in the queue (integrations)', auth: 'apiKey', body: InviteBody, ok: { status: 201, schema: InvitesAnswer, description: 'The invites sent' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/invites/:inviteId/answer', summary: 'The invitee answers an invite, an offer or a help request (integrations)', auth: 'apiKey', body: AnswerBody, ok: { status: 200, schema: InviteAnswerBody, description: 'The invite as answered' }, errors: [401, 404, 409] },
-  { method: 'post', path: '/sessions/:id/rating', summary: 'The end user rates their ended chat, once (also after Redis forgot it)', auth: 'token', body: RatingBody, ok: { status: 201, schema: RatingAnswer, description: 'The rating' }, errors: [401, 403, 404, 409] },
-  { method: 'get', path: '/sessions/:id/transcript', summary: 'What the end user could see of the chat, to keep (format=text: a text/plain attachment); also after Redis forgot it', auth: 'tokenOrUrl', query: TranscriptQuery, ok: { status: 200, schema: TranscriptAnswer, description: 'The transcript' }, errors: [401, 403, 404] },
-  { method: 'get', path: '/reports/queues', summary: 'Per queue: chats offered, answered, unanswered, abandoned, transferred, released; wait, first response and handle time; invites; help requests; rating (format=csv: the same as CSV)', auth: 'apiKey', query: ReportQuery, ok: { status: 200, schema: QueueReportAnswer, description: 'One row per queue' }, errors: [401] },
-  { method: 'get', path: '/reports/agents', summary: 'The same per agent, over their turns as owner (format=csv: the same as CSV)', auth: 'apiKey', query: ReportQuery, ok: { status: 200, schema: AgentReportAnswer, description: 'One row per agent' }, errors: [401] },
-  { method: 'post', path: '/erasures', summary: 'Erase one person (by email) from the record, Redis and the platforms\' threads', auth: 'apiKey', body: ErasureBody, ok: { status: 202, schema: ErasureAnswer, description: 'The erasure, pending' }, errors: [401] },
-  { method: 'get', path: '/erasures/:erasureId', summary: 'An erasure: pending, or done with what it did and what it could not reach', auth: 'apiKey', ok: { status: 200, schema: ErasureAnswer, description: 'The erasure' }, errors: [401, 404] },
-  { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', ok: { status: 200, type: 'application/json', description: 'OpenAPI 3.1' }, errors: [] },
-];
+import { ErrorAnswer, SessionId } from './schemas.js';
+import { type Auth, type Operation, OPERATIONS } from './routes.js';
 
 /** A request schema is closed (unknown fields are refused); an answer may gain fields later. */
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
@@ -84,11 +23,11 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Too large', 415: 'A kind of file that is not accepted, or one whose content does not match its name', 429: 'Too many requests (see Retry-After)', 503: 'Temporarily unavailable (Redis); try again shortly',
 };
 
-/** The OpenAPI 3.1 document of the end-user API, from the zod schemas the routes validate with. */
+/** The OpenAPI 3.1 document of the end-user API, written from the route table (src/http/routes.ts) and its zod schemas. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  for (const op of OPERATIONS) {
+  for (const op of Object.values(OPERATIONS) as Operation[]) {
     const params: Array<Record<string, unknown>> = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1], in: 'path', required: true, schema: m[1] === 'id' ? schema(SessionId, 'input') : { type: 'string', maxLength: 100 },
     }));

@@ -1,13 +1,15 @@
-import type { Request, RequestHandler, Router } from 'express';
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { Refused } from '../app/errors.js';
 import { type EndUserChat, endUserTranscript, findChat, rateChat, ratingOf, transcriptText } from '../app/record/endUser.js';
 import { erasureStatus, requestErasure } from '../app/record/erasure.js';
 import type { Erasure } from '../app/record/port.js';
 import { agentRows, parsePeriod, queueRows, reportCsv } from '../app/record/reports.js';
-import { publicFile, publicSession } from './api.js';
+import type { Handlers } from './mount.js';
+import { publicFile, publicSession } from './presenters.js';
 import { authorizeChat, type TokenPlaces } from './auth.js';
-import { ErasureBody, ErasureId, RatingBody, ReportQuery, TranscriptQuery } from './recordSchemas.js';
+import { ErasureId, type ReportQuery } from './recordSchemas.js';
 import { SessionId } from './schemas.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -26,37 +28,14 @@ const erasureAnswer = (e: Erasure) => ({
   },
 });
 
+type RecordOperation = 'rate' | 'transcript' | 'queueReport' | 'agentReport' | 'requestErasure' | 'getErasure';
+
 /**
- * The record's routes on the API router (README "The record"): the end user's rating and
- * transcript, and for integrations (API key) reports and erasures.
+ * The record's operations (README "The record"): the end user's rating and transcript, and
+ * for integrations (API key, checked by the router) reports and erasures.
  */
-export function recordRoutes(r: Router, ctx: AppContext, apiKeys: readonly string[], integration: RequestHandler): void {
-  r.post('/sessions/:id/rating', async (req, res) => {
-    const chat = await recordedChat(ctx, apiKeys, req);
-    const body = RatingBody.parse(req.body ?? {});
-    const rating = await rateChat(ctx, chat, body.score, body.comment || undefined);
-    res.status(201).json({ rating: { score: rating.score, ...(rating.comment ? { comment: rating.comment } : {}), at: iso(rating.at) } });
-  });
-
-  // A download a browser may open by URL: the token may come as ?token=.
-  r.get('/sessions/:id/transcript', async (req, res) => {
-    const q = TranscriptQuery.parse(req.query);
-    const chat = await recordedChat(ctx, apiKeys, req, { query: true });
-    const lines = await endUserTranscript(ctx, chat);
-    res.set('Cache-Control', 'no-store');
-    if (q.format === 'text') {
-      const queue = ctx.directory.get().queue(chat.session.queueId)?.name ?? chat.session.queueId;
-      res.type('text/plain; charset=utf-8').set('Content-Disposition', `attachment; filename="chat-${chat.session.ref}.txt"`).send(transcriptText(chat, queue, lines));
-      return;
-    }
-    res.json({
-      session: await publicSession(ctx, chat.session, await ratingOf(ctx, chat)),
-      entries: lines.map((l) => ({ id: l.id, at: iso(l.at), author: l.author, name: l.name, text: l.text, ...(l.file ? { file: publicFile(l.file) } : {}) })),
-    });
-  });
-
-  const report = (kind: 'queue' | 'agent'): RequestHandler => async (req, res) => {
-    const q = ReportQuery.parse(req.query);
+export function recordHandlers(ctx: AppContext, apiKeys: readonly string[]): Pick<Handlers, RecordOperation> {
+  const report = async (kind: 'queue' | 'agent', q: z.output<typeof ReportQuery>, res: Response) => {
     const period = parsePeriod(q, ctx.now());
     const rows = kind === 'queue' ? await queueRows(ctx, period) : await agentRows(ctx, period);
     if (q.format === 'csv') {
@@ -66,18 +45,44 @@ export function recordRoutes(r: Router, ctx: AppContext, apiKeys: readonly strin
     }
     res.json({ from: iso(period.from), to: iso(period.to), rows });
   };
-  r.get('/reports/queues', integration, report('queue'));
-  r.get('/reports/agents', integration, report('agent'));
+  return {
+    rate: async ({ req, res, body }) => {
+      const chat = await recordedChat(ctx, apiKeys, req);
+      const input = body();
+      const rating = await rateChat(ctx, chat, input.score, input.comment || undefined);
+      res.status(201).json({ rating: { score: rating.score, ...(rating.comment ? { comment: rating.comment } : {}), at: iso(rating.at) } });
+    },
 
-  r.post('/erasures', integration, async (req, res) => {
-    const { email } = ErasureBody.parse(req.body ?? {});
-    const erasure = await requestErasure(ctx, email);
-    res.status(202).location(`/api/v1/erasures/${erasure.id}`).json(erasureAnswer(erasure));
-  });
+    // A download a browser may open by URL: the token may come as ?token=.
+    transcript: async ({ req, res, query }) => {
+      const q = query();
+      const chat = await recordedChat(ctx, apiKeys, req, { query: true });
+      const lines = await endUserTranscript(ctx, chat);
+      res.set('Cache-Control', 'no-store');
+      if (q.format === 'text') {
+        const queue = ctx.directory.get().queue(chat.session.queueId)?.name ?? chat.session.queueId;
+        res.type('text/plain; charset=utf-8').set('Content-Disposition', `attachment; filename="chat-${chat.session.ref}.txt"`).send(transcriptText(chat, queue, lines));
+        return;
+      }
+      res.json({
+        session: await publicSession(ctx, chat.session, await ratingOf(ctx, chat)),
+        entries: lines.map((l) => ({ id: l.id, at: iso(l.at), author: l.author, name: l.name, text: l.text, ...(l.file ? { file: publicFile(l.file) } : {}) })),
+      });
+    },
 
-  r.get('/erasures/:erasureId', integration, async (req, res) => {
-    const id = ErasureId.safeParse(req.params.erasureId);
-    if (!id.success) throw Refused.of('not_found', undefined, 'erasure_not_found');
-    res.json(erasureAnswer(await erasureStatus(ctx, id.data)));
-  });
+    queueReport: ({ res, query }) => report('queue', query(), res),
+    agentReport: ({ res, query }) => report('agent', query(), res),
+
+    requestErasure: async ({ res, body }) => {
+      const { email } = body();
+      const erasure = await requestErasure(ctx, email);
+      res.status(202).location(`/api/v1/erasures/${erasure.id}`).json(erasureAnswer(erasure));
+    },
+
+    getErasure: async ({ req, res }) => {
+      const id = ErasureId.safeParse(req.params.erasureId);
+      if (!id.success) throw Refused.of('not_found', undefined, 'erasure_not_found');
+      res.json(erasureAnswer(await erasureStatus(ctx, id.data)));
+    },
+  };
 }

@@ -10,7 +10,7 @@ import { RedisLists } from '../../adapters/redis/lists.js';
 import { redisStore } from '../../adapters/redis/store.js';
 import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
 import { eventsChannel } from '../../adapters/redis/keys.js';
-import { choosePubSub, connect, onError, probe, type RedisClient } from '../../adapters/redis/connection.js';
+import { choosePubSub, connect, isUnreachable, onError, probe, type RedisClient } from '../../adapters/redis/connection.js';
 import { migrateQueues } from '../../jobs/migrateQueues.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../../jobs/inviteExpiry.js';
 import { HomeQueue, startHomeWorker } from '../../jobs/homes.js';
@@ -28,7 +28,8 @@ import type { PlatformFactory, PlatformModule } from '../app/platformKit/module.
 import type { Env } from './config.js';
 import { DirectoryHolder } from '../app/directory.js';
 import { type Directory, isAgent } from '../domain/directory.js';
-import { EventHub } from '../http/eventHub.js';
+import { RedisChatEvents } from '../../adapters/redis/chatEvents.js';
+import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
 import { createLogger } from './log.js';
 import { ServiceMetrics } from '../http/metrics.js';
 import { createHttpApp } from '../http/server.js';
@@ -162,7 +163,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     budgets: () => sources.map((s) => ({ platform: s.platform, perMinute: s.perMinute })),
   });
   const presence = working ? sources.map((s) => new PresencePoller(ctx, s, engine.owner, presenceObserver)) : [];
-  const hub = new EventHub(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
+  const events = new RedisChatEvents(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
   const workers: Worker[] = [];
   let planner: Planner | undefined;
   let sweep: NodeJS.Timeout | undefined;
@@ -217,8 +218,11 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   await Promise.race([Promise.all(readies), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 
   const app = createHttpApp({
-    ctx, env, redis, hub, metrics, apiKeys: env.API_KEYS, api: web,
+    ctx, metrics, events, apiKeys: env.API_KEYS, api: web,
+    settings: { trustProxy: env.TRUST_PROXY, allowedOrigins: env.ALLOWED_ORIGINS, publicUrl: env.PUBLIC_URL, adminToken: env.ADMIN_TOKEN },
+    limiter: new RedisChatCreationLimiter(redis, prefix, { perClient: env.SESSION_CREATE_LIMIT, perQueue: env.SESSION_CREATE_QUEUE_LIMIT }),
     storeReady: () => redis.status === 'ready',
+    storeUnreachable: isUnreachable,
     ready: async () => {
       const checks: Record<string, string> = {};
       // A disconnected client queues commands; readiness must answer now, not when Redis is back.

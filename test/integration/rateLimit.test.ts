@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Refused } from '../../src/app/errors.js';
 import { clientKey } from '../../src/http/clientAddress.js';
-import { ChatCreationLimiter } from '../../src/http/rateLimit.js';
+import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { keysMatching, testRedis } from '../support/redis.js';
 
@@ -85,7 +85,7 @@ describe('when Redis cannot count', () => {
   it('refuses with 503 unavailable, not a 500 and not an unlimited pass', async () => {
     const port = (closed.address() as { port: number }).port;
     const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    const limiter = new ChatCreationLimiter(redis, 'tdown', { perClient: 10, perQueue: 10 });
+    const limiter = new RedisChatCreationLimiter(redis, 'tdown', { perClient: 10, perQueue: 10 });
     const err = await limiter.take('198.51.100.1', 'it-support').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Refused);
     expect(err).toMatchObject({ status: 503, code: 'unavailable' });

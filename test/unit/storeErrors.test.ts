@@ -4,6 +4,7 @@ import { ReplyError } from 'ioredis';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/errors.js';
+import { isUnreachable } from '../../adapters/redis/connection.js';
 
 /** What the API answers when a request's work throws `err` while the store connection itself says ready. */
 async function answerTo(err: Error): Promise<{ status: number; retryAfter: string | null; code: string }> {
@@ -11,7 +12,7 @@ async function answerTo(err: Error): Promise<{ status: number; retryAfter: strin
   app.get('/x', () => {
     throw err;
   });
-  app.use(errorHandler(pino({ level: 'silent' }), () => true));
+  app.use(errorHandler(pino({ level: 'silent' }), () => true, isUnreachable));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   try {

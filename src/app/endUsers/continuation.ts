@@ -4,7 +4,7 @@ import { compareEntryIds, type MessageEntry } from '../../domain/transcript.js';
 import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
 import { say } from '../wording/index.js';
-import { hashToken } from '../sessions.js';
+import { hashToken } from '../tokens.js';
 
 /**
  * Email continuation (README "Email"): an agent's answer the end user is not there to read

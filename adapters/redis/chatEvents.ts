@@ -1,23 +1,19 @@
 import type { Redis } from 'ioredis';
-import type { RedisClient } from '../../adapters/redis/connection.js';
+import type { RedisClient } from './connection.js';
+import type { ChatEventListener, ChatEvents } from '../../src/app/chatEvents.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Standing } from '../domain/routing.js';
-import { EntryBody, type TranscriptEntry } from '../domain/transcript.js';
+import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js';
 
 const StandingSchema = z.object({ kind: z.literal('standing'), queuePosition: z.number().int().min(1), estimatedWaitSeconds: z.number().int().min(1).optional() });
-
-/** What a chat's stream hears: its transcript's new entries, and where it stands while waiting. */
-export type HubEvent = TranscriptEntry | Standing;
-type Listener = (event: HubEvent) => void;
 
 /**
  * Fans Redis pub/sub out to this process's SSE clients: one subscriber connection,
  * one channel per watched session, subscribed while anyone here watches it. On a Redis 7
  * cluster the channels are shard channels (SSUBSCRIBE), each served by its slot's master.
  */
-export class EventHub {
-  private readonly listeners = new Map<string, Set<Listener>>();
+export class RedisChatEvents implements ChatEvents {
+  private readonly listeners = new Map<string, Set<ChatEventListener>>();
 
   constructor(private readonly sub: RedisClient, private readonly channelOf: (sessionId: string) => string, private readonly log: Logger, private readonly sharded = false) {
     (sub as Redis).on(sharded ? 'smessage' : 'message', (channel: string, message: string) => this.dispatch(channel, message));
@@ -50,7 +46,7 @@ export class EventHub {
     for (const l of set) l(entry);
   }
 
-  async watch(sessionId: string, listener: Listener): Promise<() => Promise<void>> {
+  async watch(sessionId: string, listener: ChatEventListener): Promise<() => Promise<void>> {
     let set = this.listeners.get(sessionId);
     if (!set) {
       set = new Set();

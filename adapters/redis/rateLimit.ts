@@ -1,30 +1,14 @@
-import type { RedisClient } from '../../adapters/redis/connection.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { Refused } from '../app/errors.js';
-import { words } from '../app/wording/index.js';
-import { clientKey } from './clientAddress.js';
-
-/** A 429 that says when to come back. */
-export class RateLimited extends Refused {
-  constructor(what: 'client' | 'queue', readonly retryAfterSeconds: number) {
-    super('rate_limited', words(what === 'client' ? 'refusal.rate_limited.client' : 'refusal.rate_limited.queue', { seconds: retryAfterSeconds }), 429);
-    this.with({ retryAfterSeconds });
-  }
-}
-
-export interface ChatCreationLimits {
-  /** New chats per client address per minute; 0 = no limit. */
-  perClient: number;
-  /** New chats per queue per minute; 0 = no limit. */
-  perQueue: number;
-}
+import { Refused } from '../../src/app/errors.js';
+import { type ChatCreationLimiter, type ChatCreationLimits, RateLimited } from '../../src/app/rateLimit.js';
+import type { RedisClient } from './connection.js';
 
 /**
  * Limits new chats per client address and per queue, in Redis so every instance shares
  * the count. When Redis cannot answer, a new chat is refused with 503 like the rest of
  * the API (it could not be stored anyway): never a 500, never an unlimited window.
  */
-export class ChatCreationLimiter {
+export class RedisChatCreationLimiter implements ChatCreationLimiter {
   private readonly byClient: RateLimiterRedis | undefined;
   private readonly byQueue: RateLimiterRedis | undefined;
 
@@ -36,9 +20,8 @@ export class ChatCreationLimiter {
     this.byQueue = make('queue', limits.perQueue);
   }
 
-  /** Counts one new chat, or throws RateLimited (429) / Refused unavailable (503). */
-  async take(ip: string | undefined, queueId: string): Promise<void> {
-    await consume(this.byClient, clientKey(ip), 'client');
+  async take(client: string, queueId: string): Promise<void> {
+    await consume(this.byClient, client, 'client');
     await consume(this.byQueue, queueId, 'queue');
   }
 }
