@@ -1,4 +1,4 @@
-import { App, type Authorize, ExpressReceiver } from '@slack/bolt';
+import { App, type Authorize } from '@slack/bolt';
 import { once } from '../../src/app/dedupe.js';
 import type { AppContext } from '../../src/app/context.js';
 import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/app/platformKit/module.js';
@@ -16,6 +16,7 @@ import { registerHome } from './receiver/home.js';
 import { registerInteractions } from './receiver/interactions.js';
 import { registerMessages } from './receiver/messages.js';
 import { slackGate } from './receiver/envelope.js';
+import { GateReceiver } from './receiver/gateReceiver.js';
 import type { SlackDeps } from './receiver/present.js';
 import { registerUninstall } from './receiver/uninstall.js';
 import { InstalledWorkspaces, SingleWorkspace, type Workspaces } from './workspaces.js';
@@ -54,7 +55,9 @@ export function slackModule(env: SlackEnv): PlatformFactory {
     // Rate limits are waited out by the delivery engine per destination, not inside the client.
     // No retries inside the client either: a retried post after a timeout could show twice.
     const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
-    const receiver = socketMode ? undefined : new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: SLACK_EVENTS_PATH, logger });
+    // Over HTTP, the gate verifies and parses each request once and hands Bolt the payload.
+    if (!socketMode && !env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    const receiver = socketMode ? undefined : new GateReceiver(logger);
     if (env.SLACK_CLIENT_ID && !infra) throw new Error('Slack installs keep their installations in the shared storage: the service must pass it (PlatformInfra)');
     const oauth = env.SLACK_CLIENT_ID && infra
       ? { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET ?? '', store: new InstallationRecords(infra.kv, new Sealer(env.INSTALLATION_KEY ?? '')) }
@@ -108,8 +111,7 @@ export function slackModule(env: SlackEnv): PlatformFactory {
           });
         }
         if (!receiver) return;
-        server.post(SLACK_EVENTS_PATH, slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND }));
-        server.use(receiver.router);
+        server.post(SLACK_EVENTS_PATH, slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND, receiver }));
       },
       start: socketMode ? async () => {
         await app.start();

@@ -250,6 +250,8 @@ describe('/chat and people', () => {
     const chat = await startChat('hi');
     await w.slack.click('U0ALICE', 'accept', sid(chat.id), { channel: CHANNEL, ts: chat.ts });
     await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
+    // The accept answers at once (ack) and lists the chat as Alice's just after: /chat looks there.
+    await waitFor(async () => (await w.h.service.ctx.store.lists.read('chats', 'alice')).includes(chat.id), 5000, 'listed as alice\'s');
     expect((await w.slack.command('U0ALICE', '/chat', 'invite dan@example.com monitor')).json.text).toMatch(/Invited Dan Ortiz/);
     await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0DANIEL');
     // Dan, known only by email, answers: Slack's user id maps back to the directory.

@@ -5,6 +5,7 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { say } from '../../../src/app/wording/index.js';
 import { issuesOf, sendError } from '../../../src/app/platformKit/answer.js';
+import type { GateReceiver } from './gateReceiver.js';
 
 /** Slack's own rule, applied both ways: a request signed more than five minutes from now is refused. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -83,12 +84,12 @@ const header = (req: Request, name: string): string | undefined => {
 };
 
 /**
- * In front of Bolt's receiver on /slack/events: refuses a request signed more than five
- * minutes from now either way (401; Bolt refuses only old ones), a bad signature (401), and
- * a signed body that is not one of the payloads Switchboard handles, in the shape Bolt and
- * the listeners read (400). Bolt then gets the same bytes (`rawBody`) and checks them again.
+ * /slack/events: refuses a request signed more than five minutes from now either way (401;
+ * Bolt refuses only old ones), a bad signature (401), and a signed body that is not one of
+ * the payloads Switchboard handles, in the shape Bolt and the listeners read (400). The
+ * payload it checked is the one Bolt's listeners get (./gateReceiver.ts): one parse a request.
  */
-export function slackGate(o: { signingSecret: string; command: string; now?: () => number }): RequestHandler {
+export function slackGate(o: { signingSecret: string; command: string; receiver: GateReceiver; now?: () => number }): RequestHandler {
   const Form = z.union([slashCommand(o.command), SslCheck]);
   return async (req, res, next) => {
     let raw: Buffer;
@@ -116,8 +117,10 @@ export function slackGate(o: { signingSecret: string; command: string; now?: () 
     const checked = parsed.form ? Form.safeParse(parsed.body) : Json.safeParse(parsed.body);
     if (!checked.success) return sendError(res, 400, 'invalid_payload', say('refusal.request.payload'), issuesOf(checked.error, 10));
     if ('type' in checked.data && checked.data.type === 'app_rate_limited') return void res.status(200).end();
-    // Bolt reads a pre-read body from here (as on Google Cloud Functions) rather than the spent stream.
-    (req as Request & { rawBody?: Buffer }).rawBody = raw;
-    next();
+    try {
+      await o.receiver.handle(req, res, checked.data);
+    } catch (err) {
+      next(err);
+    }
   };
 }
