@@ -39,13 +39,16 @@ describe.runIf(FAULTS)('a service instance killed three times under load', () =>
     const file = join(dir, 'directory.yaml');
     writeFileSync(file, DIRECTORY_YAML);
     let childUrl: string | undefined;
+    let childErr = '';
     // The killed instance: the real entry point, its Slack calls going to this test's fake.
     const startChild = () => {
       childUrl = undefined;
       const c = spawn(process.execPath, ['--import', 'tsx', main], {
         env: { ...process.env, ...slackEnv, REDIS_PREFIX: prefix, DIRECTORY_FILE: file, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', API_KEYS: 'test-key' },
-        stdio: ['ignore', 'pipe', 'ignore'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      c.stderr!.on('data', (d) => (childErr += String(d)));
+      c.once('exit', (code, signal) => { if (signal !== 'SIGKILL') childErr += `instance exited ${code} ${signal}\n`; });
       createInterface({ input: c.stdout! }).on('line', (l) => {
         try {
           const o = JSON.parse(l) as { msg?: string; url?: string };
@@ -60,12 +63,12 @@ describe.runIf(FAULTS)('a service instance killed three times under load', () =>
     const urls = () => (childUrl ? [h!.url, childUrl] : [h!.url]);
     const chats: Chat[] = [];
     for (let n = 0; n < 5; n++) chats.push(await openChat(urls, n));
-    const COUNT = 60;
-    const sending = sendLoad(chats, COUNT, 100, urls); // 5 chats × 10 msg/s
     const kills: number[] = [];
+    // 5 chats × 10 msg/s, until the third kill is behind us and its replacement has taken some.
+    const sending = sendLoad(chats, 30, 100, urls, () => kills.length === 3 && childUrl !== undefined);
     for (let k = 0; k < 3; k++) {
-      await new Promise((r) => setTimeout(r, 2_000));
-      await waitFor(() => childUrl, 30_000, 'the instance back');
+      await waitFor(() => childUrl, 60_000, 'the instance back').catch((e: Error) => { throw new Error(`${e.message}; its stderr: ${childErr.slice(-2000)}`); });
+      await new Promise((r) => setTimeout(r, 1_500)); // it takes its share of the load
       const c = child!;
       childUrl = undefined;
       c.kill('SIGKILL');
@@ -73,15 +76,18 @@ describe.runIf(FAULTS)('a service instance killed three times under load', () =>
       kills.push(Date.now());
       startChild();
     }
-    const statuses = await sending;
-    await waitFor(() => allDelivered(fake!, chats, COUNT), 60_000, 'every message at the fake Slack');
+    const { answers, counts } = await sending;
+    await waitFor(() => allDelivered(fake!, chats, counts), 60_000, 'every message at the fake Slack');
     await new Promise((r) => setTimeout(r, 2_000)); // anything sent twice would show by now
-    const f = figures(fake, chats, COUNT);
+    const f = figures(fake, chats, counts);
+    const statuses = answers.map((a) => a.status);
     const refused = statuses.filter((s) => s !== 202);
-    process.stderr.write(`instance kill ×3: sent ${f.sent}, delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, reordered ${f.reordered}; ${statuses.filter((s) => s === 503).length} × 503, ${statuses.filter((s) => s === 0).length} refused connections (the killed instance), other: [${refused.filter((s) => s !== 0 && s !== 503).join(',')}]\n`);
+    const byKilled = answers.filter((a) => a.url !== h!.url && a.status === 202).length;
+    process.stderr.write(`instance kill ×3: sent ${f.sent} (${byKilled} taken by the killed instance), delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, reordered ${f.reordered}; ${statuses.filter((s) => s === 503).length} × 503, ${statuses.filter((s) => s === 0).length} cut connections (the killed instance), other: [${refused.filter((s) => s !== 0 && s !== 503).join(',')}]\n`);
     expect({ lost: f.lost, duplicated: f.duplicated, reordered: f.reordered }).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
     expect(f.delivered).toBe(f.sent);
     expect(refused.filter((s) => s !== 0 && s !== 503)).toEqual([]);
     expect(kills).toHaveLength(3);
+    expect(byKilled).toBeGreaterThan(0);
   }, 150_000);
 });

@@ -18,31 +18,36 @@ export async function openChat(urls: () => string[], n: number): Promise<Chat> {
   }
 }
 
+export interface Answer { status: number; url: string; at: number }
+
 /**
- * Sends `count` messages on each chat, one chat after another every `gapMs` (chats × 1000/gapMs msg/s),
- * round-robin over the instances' urls. A message not taken (503, or an instance gone) is retried with
- * the same clientMessageId, on the next url, until it is: the chat's order is the order of sending.
+ * Sends at least `min` messages on each chat, and goes on until `done()`, one chat after another every
+ * `gapMs` (chats × 1000/gapMs msg/s), round-robin over the instances' urls. A message not taken (503,
+ * or an instance gone) is retried with the same clientMessageId, on the next url, until it is: the
+ * chat's order is the order of sending. Returns every answer, and how many messages each chat sent.
  */
-export async function sendLoad(chats: Chat[], count: number, gapMs: number, urls: () => string[]): Promise<number[]> {
-  const statuses: number[] = [];
+export async function sendLoad(chats: Chat[], min: number, gapMs: number, urls: () => string[], done: () => boolean = () => true): Promise<{ answers: Answer[]; counts: Map<number, number> }> {
+  const answers: Answer[] = [];
+  const counts = new Map<number, number>();
   let turn = 0;
   await Promise.all(chats.map(async (c, k) => {
     await new Promise((res) => setTimeout(res, (gapMs / chats.length) * k));
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < min || !done(); i++) {
       const started = Date.now();
       for (;;) {
         const list = urls();
         const url = list[turn++ % list.length]!;
         const r = await json(`${url}/api/v1/sessions/${c.id}/messages`, { method: 'POST', token: c.token, body: { text: line(c.n, i), clientMessageId: `c${i}` } })
           .catch(() => ({ status: 0 }));
-        statuses.push(r.status);
+        answers.push({ status: r.status, url, at: Date.now() });
         if (r.status === 202) break;
         await new Promise((res) => setTimeout(res, 100));
       }
+      counts.set(c.n, i + 1);
       await new Promise((res) => setTimeout(res, Math.max(0, gapMs - (Date.now() - started))));
     }
   }));
-  return statuses;
+  return { answers, counts };
 }
 
 /** Each chat's tokens as the fake Slack shows them, in the order they were posted. */
@@ -56,9 +61,10 @@ export function seen(fake: FakeSlack, chats: Chat[]): Map<number, number[]> {
 
 export interface Figures { sent: number; delivered: number; lost: number; duplicated: number; reordered: number }
 
-export function figures(fake: FakeSlack, chats: Chat[], count: number): Figures {
-  const f: Figures = { sent: chats.length * count, delivered: 0, lost: 0, duplicated: 0, reordered: 0 };
-  for (const xs of seen(fake, chats).values()) {
+export function figures(fake: FakeSlack, chats: Chat[], counts: Map<number, number>): Figures {
+  const f: Figures = { sent: [...counts.values()].reduce((a, b) => a + b, 0), delivered: 0, lost: 0, duplicated: 0, reordered: 0 };
+  for (const [n, xs] of seen(fake, chats)) {
+    const count = counts.get(n) ?? 0;
     const unique = new Set(xs);
     f.delivered += xs.length;
     f.duplicated += xs.length - unique.size;
@@ -68,5 +74,5 @@ export function figures(fake: FakeSlack, chats: Chat[], count: number): Figures 
   return f;
 }
 
-export const allDelivered = (fake: FakeSlack, chats: Chat[], count: number) =>
-  [...seen(fake, chats).values()].every((xs) => new Set(xs).size >= count);
+export const allDelivered = (fake: FakeSlack, chats: Chat[], counts: Map<number, number>) =>
+  [...seen(fake, chats)].every(([n, xs]) => new Set(xs).size >= (counts.get(n) ?? 0));
