@@ -58,7 +58,12 @@ describe.runIf(FAULTS && REDIS_CLUSTER_NODES)('a Redis Cluster master killed und
       return o && o.port !== victim.port && /cluster_state:ok/.test(cli(o.port, 'cluster', 'info')) && ms.every((m) => /cluster_state:ok/.test(cli(m.port, 'cluster', 'info')));
     }, 60_000, 'the replica promoted and the cluster ok');
     const okAt = Date.now();
-    await waitFor(async () => (await json(`${h!.url}/readyz`).catch(() => ({ status: 0 }))).status === 200, 30_000, 'ready again');
+    let lastReady: unknown;
+    await waitFor(async () => {
+      const r = await json(`${h!.url}/readyz`).catch(() => ({ status: 0, body: {} }));
+      lastReady = r.body;
+      return r.status === 200;
+    }, 30_000, 'ready again').catch((e: Error) => { throw new Error(`${e.message}; /readyz said ${JSON.stringify(lastReady)}`); });
     readyAt = Date.now();
     const { answers, counts } = await sending;
     await waitFor(() => allDelivered(fake!, chats, counts), 60_000, 'every message at the fake Slack');
