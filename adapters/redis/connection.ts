@@ -95,7 +95,13 @@ export async function probe(r: RedisClient, ms: number): Promise<string> {
     if (down) return `master ${down.options.host}:${down.options.port} is ${down.status}`;
     const reached = new Set(nodes.map((n) => `${n.options.host}:${n.options.port}`));
     const uncovered = r.slots.findIndex((keys) => !keys?.[0] || !reached.has(keys[0]));
-    if (uncovered >= 0) return `slot ${uncovered} has no master here`;
+    if (uncovered >= 0) {
+      // ioredis refreshes its slot map only on a redirection (MOVED), and a client whose keys
+      // are on other shards (BullMQ's) never gets one: after a failover it would name the dead
+      // master forever and never be ready again. Ask the cluster now; the next probe sees it.
+      r.refreshSlotsCache();
+      return `slot ${uncovered} has no master here`;
+    }
     const answers = await Promise.all(nodes.map((n) => n.ping().then(() => 'ok', (e: Error) => `master ${n.options.host}:${n.options.port}: ${e.message}`)));
     const wrong = answers.find((a) => a !== 'ok');
     if (wrong) return wrong;
