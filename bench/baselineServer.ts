@@ -31,7 +31,10 @@ const server = http.createServer((req, res) => {
   const dest = String(req.headers['x-bench-dest'] ?? '');
   readJson<{ text: string }>(req)
     .then(({ text }) => forward(m[1]!, dest, text))
-    .then((ok) => res.writeHead(ok ? 202 : 502, { 'content-type': 'application/json' }).end('{}'), () => res.writeHead(400).end());
+    .then(
+      (ok) => res.writeHead(ok ? 202 : 502, { 'content-type': 'application/json' }).end('{}'),
+      () => res.writeHead(400).end(),
+    );
 });
 server.keepAliveTimeout = 30_000;
 server.listen(0, '127.0.0.1', () => serveChild(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));

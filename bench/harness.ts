@@ -5,12 +5,19 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { startRedis, type PrivateRedis } from './redisServer.js';
+import { type PrivateRedis, startRedis } from './redisServer.js';
 import { lineKey, Sink, type SinkCounts, type SinkPolicy } from './sink.js';
 import { type Child, fmt, percentile, postJson, spawnServer, table, until } from './util.js';
 
 /** One chat of the load; `n` picks the instance its messages go to when several serve the API. */
-export interface Session { id: string; n: number; token: string; seq: number; dest: string; busy: Promise<void> }
+export interface Session {
+  id: string;
+  n: number;
+  token: string;
+  seq: number;
+  dest: string;
+  busy: Promise<void>;
+}
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -35,7 +42,12 @@ export class Rig {
   readonly sessions: Session[] = [];
   /** The instances that serve the API (`worker` ones do not). */
   readonly web: Child[];
-  private constructor(readonly sink: Sink, readonly redis: PrivateRedis, readonly instances: ReadonlyArray<{ role: Role; child: Child }>, readonly base: Child) {
+  private constructor(
+    readonly sink: Sink,
+    readonly redis: PrivateRedis,
+    readonly instances: ReadonlyArray<{ role: Role; child: Child }>,
+    readonly base: Child,
+  ) {
     this.web = instances.filter((i) => i.role !== 'worker').map((i) => i.child);
   }
 
@@ -44,16 +56,26 @@ export class Rig {
     await sink.listen();
     const redis = await startRedis();
     const env = {
-      BENCH_SINK_URL: sink.href, BENCH_REDIS_URL: redis.url, BENCH_CHANNELS: String(o.channels),
-      BENCH_PACE: o.pace ? `${o.pace.perSecond},${o.pace.burst}` : '', BASELINE_RETRIES: String(o.baselineRetries ?? 0),
+      BENCH_SINK_URL: sink.href,
+      BENCH_REDIS_URL: redis.url,
+      BENCH_CHANNELS: String(o.channels),
+      BENCH_PACE: o.pace ? `${o.pace.perSecond},${o.pace.burst}` : '',
+      BASELINE_RETRIES: String(o.baselineRetries ?? 0),
     };
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     const roles = o.roles ?? ['all'];
     const [base, ...sbs] = await Promise.all([
       spawnServer('bench/baselineServer.ts', env),
-      ...roles.map((role) => spawnServer('bench/relayServer.ts', { ...env, ...o.serviceEnv, BENCH_ROLE: role }, profile)),
+      ...roles.map((role) =>
+        spawnServer('bench/relayServer.ts', { ...env, ...o.serviceEnv, BENCH_ROLE: role }, profile),
+      ),
     ]);
-    const rig = new Rig(sink, redis, roles.map((role, i) => ({ role, child: sbs[i]! })), base);
+    const rig = new Rig(
+      sink,
+      redis,
+      roles.map((role, i) => ({ role, child: sbs[i]! })),
+      base,
+    );
     try {
       await rig.createChats(o.chats, log);
     } catch (err) {
@@ -71,16 +93,22 @@ export class Rig {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const started = performance.now();
     for (let i = 0; i < n; i++) {
-      const r = await postJson(agent, this.web[i % this.web.length]!.url, '/api/v1/sessions', { queue: 'bench', user: { name: `User ${i}` } });
+      const r = await postJson(agent, this.web[i % this.web.length]!.url, '/api/v1/sessions', {
+        queue: 'bench',
+        user: { name: `User ${i}` },
+      });
       if (r.status !== 201) throw new Error(`create session: ${r.status} ${r.text}`);
       const body = JSON.parse(r.text) as { session: { id: string }; token: string };
       this.sessions.push({ id: body.session.id, n: i, token: body.token, seq: 0, dest: '', busy: Promise.resolve() });
     }
     agent.destroy();
-    if (!(await until(() => this.sink.roots.size >= n, 120_000))) throw new Error(`only ${this.sink.roots.size} of ${n} roots arrived`);
+    if (!(await until(() => this.sink.roots.size >= n, 120_000)))
+      throw new Error(`only ${this.sink.roots.size} of ${n} roots arrived`);
     for (const s of this.sessions) s.dest = this.sink.roots.get(s.id)!;
     const sp = this.sink.spread();
-    log(`  ${n} chats in ${sp.dests} channels (${sp.min}–${sp.max} each), roots posted, in ${fmt((performance.now() - started) / 1000)} s`);
+    log(
+      `  ${n} chats in ${sp.dests} channels (${sp.min}–${sp.max} each), roots posted, in ${fmt((performance.now() - started) / 1000)} s`,
+    );
   }
 
   /** Where a chat's messages go: its own API instance (as a load balancer would spread them), or the forwarder. */
@@ -111,7 +139,11 @@ export class Run {
   private readonly agent: http.Agent;
   private readonly targets: URL[];
 
-  constructor(private readonly rig: Rig, system: System, maxSockets: number) {
+  constructor(
+    private readonly rig: Rig,
+    system: System,
+    maxSockets: number,
+  ) {
     this.targets = rig.urls(system);
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
@@ -123,7 +155,13 @@ export class Run {
       const key = lineKey(s.id, seq);
       this.sent.set(key, performance.now());
       try {
-        const r = await postJson(this.agent, this.targets[s.n % this.targets.length]!, `/api/v1/sessions/${s.id}/messages`, { text: `bench message #${seq}` }, { authorization: `Bearer ${s.token}`, 'x-bench-dest': s.dest });
+        const r = await postJson(
+          this.agent,
+          this.targets[s.n % this.targets.length]!,
+          `/api/v1/sessions/${s.id}/messages`,
+          { text: `bench message #${seq}` },
+          { authorization: `Bearer ${s.token}`, 'x-bench-dest': s.dest },
+        );
         if (r.status === 202) {
           this.accepted.push(key);
           this.answered.push(performance.now() - this.sent.get(key)!);
@@ -151,11 +189,15 @@ export class Run {
 }
 
 /** Sends `plan` (ms from start, chat) open loop: each at its time, whatever came of the others, ≤ maxInFlight at once. */
-export async function openLoop(run: Run, plan: ReadonlyArray<readonly [number, Session]>, maxInFlight: number): Promise<void> {
+export async function openLoop(
+  run: Run,
+  plan: ReadonlyArray<readonly [number, Session]>,
+  maxInFlight: number,
+): Promise<void> {
   const start = performance.now();
   let inFlight = 0;
   const done: Promise<void>[] = [];
-  for (let i = 0; i < plan.length;) {
+  for (let i = 0; i < plan.length; ) {
     const now = performance.now() - start;
     while (i < plan.length && plan[i]![0] <= now && inFlight < maxInFlight) {
       inFlight++;
@@ -183,7 +225,12 @@ function random(seed: number): () => number {
  * shuffled order: a chat's messages stay a round apart, while a channel's arrivals are
  * irregular (a fixed round robin would space each channel's lines perfectly evenly).
  */
-export function fixedRate(sessions: readonly Session[], rate: number, seconds: number, seed = 1): Array<[number, Session]> {
+export function fixedRate(
+  sessions: readonly Session[],
+  rate: number,
+  seconds: number,
+  seed = 1,
+): Array<[number, Session]> {
   const next = random(seed);
   const order = [...sessions];
   const plan: Array<[number, Session]> = [];
@@ -201,10 +248,23 @@ export function fixedRate(sessions: readonly Session[], rate: number, seconds: n
 }
 
 export interface Row {
-  system: string; sent: number; accepted: number; refused: Map<string, number>; delivered: number; lost: number; duplicated: number; reordered: number;
-  answerP50: number; p50: number; p99: number; max: number; sendRate: number; deliveredRate: number;
+  system: string;
+  sent: number;
+  accepted: number;
+  refused: Map<string, number>;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  answerP50: number;
+  p50: number;
+  p99: number;
+  max: number;
+  sendRate: number;
+  deliveredRate: number;
   /** Redis commands per delivered line (switchboard only), and the biggest shares. */
-  commands: number; topCommands: Array<[string, number]>;
+  commands: number;
+  topCommands: Array<[string, number]>;
   cpuMs: number;
   /** The private Redis's CPU (user + system) per delivered line: one core's worth is where it saturates. */
   redisCpuMs: number;
@@ -219,10 +279,20 @@ const sum = (xs: Iterable<number>): number => {
   return n;
 };
 
-const diff = (a: SinkCounts, b: SinkCounts): SinkCounts => ({ posts: b.posts - a.posts, limited: b.limited - a.limited, failed: b.failed - a.failed });
+const diff = (a: SinkCounts, b: SinkCounts): SinkCounts => ({
+  posts: b.posts - a.posts,
+  limited: b.limited - a.limited,
+  failed: b.failed - a.failed,
+});
 
 /** One measured phase: Redis statistics reset, CPU read, the load sent, drained, everything read back. */
-export async function measure(rig: Rig, system: System, label: string, load: (run: Run) => Promise<void>, o: { maxInFlight: number; drainMs: number }): Promise<Row> {
+export async function measure(
+  rig: Rig,
+  system: System,
+  label: string,
+  load: (run: Run) => Promise<void>,
+  o: { maxInFlight: number; drainMs: number },
+): Promise<Row> {
   const children = rig.children(system);
   const usage = async () => {
     const us = await Promise.all(children.map((c) => c.usage()));
@@ -266,25 +336,85 @@ export async function measure(rig: Rig, system: System, label: string, load: (ru
   const delivered = lat.length;
   const top = stats ? [...stats.calls].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_TOP ?? 8)) : [];
   return {
-    system: label, sent: run.sent.size, accepted: run.accepted.length, refused: run.refused, delivered, lost: run.accepted.length - delivered,
-    duplicated, reordered, answerP50: percentile(run.answered.sort((a, b) => a - b), 50), p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.at(-1) ?? NaN,
-    sendRate: (run.sent.size / (lastSend - first)) * 1000, deliveredRate: delivered ? (delivered / (lastArrival - firstArrival)) * 1000 : 0,
-    commands: stats && delivered ? stats.total / delivered : NaN, topCommands: top.map(([c, n]): [string, number] => [c, delivered ? n / delivered : NaN]),
-    cpuMs: delivered ? (use1.cpuMs - use0.cpuMs) / delivered : NaN, redisCpuMs: delivered ? redisCpu / delivered : NaN, loopMaxMs: use1.loopMaxMs, sink: counts,
+    system: label,
+    sent: run.sent.size,
+    accepted: run.accepted.length,
+    refused: run.refused,
+    delivered,
+    lost: run.accepted.length - delivered,
+    duplicated,
+    reordered,
+    answerP50: percentile(
+      run.answered.sort((a, b) => a - b),
+      50,
+    ),
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    max: lat.at(-1) ?? NaN,
+    sendRate: (run.sent.size / (lastSend - first)) * 1000,
+    deliveredRate: delivered ? (delivered / (lastArrival - firstArrival)) * 1000 : 0,
+    commands: stats && delivered ? stats.total / delivered : NaN,
+    topCommands: top.map(([c, n]): [string, number] => [c, delivered ? n / delivered : NaN]),
+    cpuMs: delivered ? (use1.cpuMs - use0.cpuMs) / delivered : NaN,
+    redisCpuMs: delivered ? redisCpu / delivered : NaN,
+    loopMaxMs: use1.loopMaxMs,
+    sink: counts,
   };
 }
 
 /** The rows of one run, then what Redis did per line for each system that uses it. */
 export function formatRows(rows: Row[]): string {
-  const head = ['system', 'sent', '202', 'refused', 'delivered', 'lost', 'dup', 'reord', '202 p50', 'p50 ms', 'p99 ms', 'max ms', 'sent/s', 'delivered/s', 'redis cmd/msg', 'cpu ms/msg', 'redis cpu ms/msg', 'loop max ms', 'posts', '429', '5xx'];
+  const head = [
+    'system',
+    'sent',
+    '202',
+    'refused',
+    'delivered',
+    'lost',
+    'dup',
+    'reord',
+    '202 p50',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'sent/s',
+    'delivered/s',
+    'redis cmd/msg',
+    'cpu ms/msg',
+    'redis cpu ms/msg',
+    'loop max ms',
+    'posts',
+    '429',
+    '5xx',
+  ];
   const body = rows.map((r) => [
-    r.system, String(r.sent), String(r.accepted), String(sum(r.refused.values())), String(r.delivered), String(r.lost), String(r.duplicated), String(r.reordered),
-    fmt(r.answerP50, 1), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.max, 0), fmt(r.sendRate, 0), fmt(r.deliveredRate, 0), fmt(r.commands, 1), fmt(r.cpuMs, 3), fmt(r.redisCpuMs, 3), fmt(r.loopMaxMs, 0),
-    String(r.sink.posts), String(r.sink.limited), String(r.sink.failed),
+    r.system,
+    String(r.sent),
+    String(r.accepted),
+    String(sum(r.refused.values())),
+    String(r.delivered),
+    String(r.lost),
+    String(r.duplicated),
+    String(r.reordered),
+    fmt(r.answerP50, 1),
+    fmt(r.p50, 1),
+    fmt(r.p99, 1),
+    fmt(r.max, 0),
+    fmt(r.sendRate, 0),
+    fmt(r.deliveredRate, 0),
+    fmt(r.commands, 1),
+    fmt(r.cpuMs, 3),
+    fmt(r.redisCpuMs, 3),
+    fmt(r.loopMaxMs, 0),
+    String(r.sink.posts),
+    String(r.sink.limited),
+    String(r.sink.failed),
   ]);
-  const splits = rows.filter((r) => r.topCommands.length > 0)
+  const splits = rows
+    .filter((r) => r.topCommands.length > 0)
     .map((r) => `  redis per msg (${r.system}): ${r.topCommands.map(([c, n]) => `${c} ${fmt(n, 2)}`).join(', ')}`);
-  const refusals = rows.filter((r) => r.refused.size > 0)
+  const refusals = rows
+    .filter((r) => r.refused.size > 0)
     .map((r) => `  refused (${r.system}): ${[...r.refused].map(([why, n]) => `${why} ×${n}`).join(', ')}`);
   return [table([head, ...body]), ...splits, ...refusals].join('\n');
 }

@@ -14,19 +14,35 @@ import type { MessageRef, PlatformPort, Posted, Reach } from '../src/app/ports.j
 import { accept, createSession } from '../src/app/sessions.js';
 import { homeSurface } from '../src/app/surfaces/home.js';
 import { type HomeView, homeView, type SessionView, sessionView } from '../src/app/views.js';
-import { loadEnv, parseDirectory } from '../src/main/config.js';
 import { type Agent, isSupervisorOf } from '../src/domain/directory.js';
+import { loadEnv, parseDirectory } from '../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../src/main/platforms.js';
 import { buildService } from '../src/main/service.js';
 import { startRedis } from './redisServer.js';
 import { fmt, percentile, pool, sleep, table, verdict } from './util.js';
-import { DIRECTORY_SECTIONS } from '../src/main/platforms.js';
 
-export interface HomeOptions { sizes: number[]; queues: number; agents: number; publishes: number }
+export interface HomeOptions {
+  sizes: number[];
+  queues: number;
+  agents: number;
+  publishes: number;
+}
 
 export const homeOptions = (quick: boolean): HomeOptions =>
-  quick ? { sizes: [100, 1000], queues: 20, agents: 50, publishes: 20 } : { sizes: [100, 1000, 10_000], queues: 50, agents: 200, publishes: 50 };
+  quick
+    ? { sizes: [100, 1000], queues: 20, agents: 50, publishes: 20 }
+    : { sizes: [100, 1000, 10_000], queues: 50, agents: 200, publishes: 50 };
 
-export interface HomeRow { system: string; open: number; p50: number; p99: number; cpuMs: number; commands: number; blocks: number; bytes: number }
+export interface HomeRow {
+  system: string;
+  open: number;
+  p50: number;
+  p99: number;
+  cpuMs: number;
+  commands: number;
+  blocks: number;
+  bytes: number;
+}
 
 /** Takes every post at once and renders each home as views.publish would carry it. */
 class HomePlatform implements PlatformPort {
@@ -34,12 +50,24 @@ class HomePlatform implements PlatformPort {
   readonly threads = true;
   last = { blocks: 0, bytes: 0 };
   private seq = 0;
-  reaches(): Reach { return 'yes'; }
-  channels(q: { id: string }): string[] { return [`home:${q.id}`]; }
-  direct(a: Agent): string { return `home:@${a.id}`; }
-  pace(): { perSecond: number; burst: number } { return { perSecond: 1e6, burst: 1e6 }; }
-  async postTop(dest: string): Promise<Posted> { return { ref: { id: String(++this.seq), to: dest }, place: dest }; }
-  async postUnder(root: MessageRef): Promise<MessageRef> { return { ...root, id: String(++this.seq) }; }
+  reaches(): Reach {
+    return 'yes';
+  }
+  channels(q: { id: string }): string[] {
+    return [`home:${q.id}`];
+  }
+  direct(a: Agent): string {
+    return `home:@${a.id}`;
+  }
+  pace(): { perSecond: number; burst: number } {
+    return { perSecond: 1e6, burst: 1e6 };
+  }
+  async postTop(dest: string): Promise<Posted> {
+    return { ref: { id: String(++this.seq), to: dest }, place: dest };
+  }
+  async postUnder(root: MessageRef): Promise<MessageRef> {
+    return { ...root, id: String(++this.seq) };
+  }
   async update(): Promise<void> {}
   async remove(): Promise<void> {}
   async publishHome(_agent: Agent, s: Parameters<PlatformPort['publishHome']>[1]): Promise<void> {
@@ -50,7 +78,15 @@ class HomePlatform implements PlatformPort {
 
 function benchDirectory(o: HomeOptions) {
   const queues = Array.from({ length: o.queues }, (_, i) => ({ id: `q${i}`, name: `Queue ${i}` }));
-  const agent = (id: string, extra: object = {}) => ({ id, firstName: id, lastName: 'Bench', email: `${id}@bench.example.com`, permissions: ['ESChat_Agent'], maxChats: 50, ...extra });
+  const agent = (id: string, extra: object = {}) => ({
+    id,
+    firstName: id,
+    lastName: 'Bench',
+    email: `${id}@bench.example.com`,
+    permissions: ['ESChat_Agent'],
+    maxChats: 50,
+    ...extra,
+  });
   const agents = [
     agent('sup', { roles: ['agent', 'supervisor'], queues: ['q0'] }),
     ...Array.from({ length: o.agents }, (_, i) => agent(`a${i}`, { queues: queues.map((q) => q.id) })),
@@ -63,8 +99,12 @@ function benchDirectory(o: HomeOptions) {
  * agent's parts. Same surface, same renderer; only the reading differs.
  */
 async function scannedHome(ctx: AppContext, agent: Agent, queues: string[]): Promise<HomeView> {
-  const ids = (await Promise.all(queues.flatMap((q) => [ctx.store.lists.read('waiting', q), ctx.store.lists.read('active', q)]))).flat();
-  const views = (await Promise.all(ids.map((id) => sessionView(ctx, id).catch(() => undefined)))).filter((v): v is SessionView => v !== undefined);
+  const ids = (
+    await Promise.all(queues.flatMap((q) => [ctx.store.lists.read('waiting', q), ctx.store.lists.read('active', q)]))
+  ).flat();
+  const views = (await Promise.all(ids.map((id) => sessionView(ctx, id).catch(() => undefined)))).filter(
+    (v): v is SessionView => v !== undefined,
+  );
   const mine = (v: SessionView) => v.members.some((m) => m.agentId === agent.id);
   const watched = (v: SessionView) => isSupervisorOf(agent, v.session.queueId);
   const listed = await homeView(ctx, agent); // invites and availability: small either way
@@ -72,15 +112,33 @@ async function scannedHome(ctx: AppContext, agent: Agent, queues: string[]): Pro
     ...listed,
     chats: views.filter(mine),
     monitoring: views.filter((v) => v.session.status === 'active' && watched(v)),
-    waiting: views.filter((v) => v.session.status === 'waiting' && watched(v)).sort((a, b) => a.session.createdAt - b.session.createdAt),
+    waiting: views
+      .filter((v) => v.session.status === 'waiting' && watched(v))
+      .sort((a, b) => a.session.createdAt - b.session.createdAt),
   };
 }
 
 export async function runHome(o: HomeOptions, log: (line: string) => void): Promise<HomeRow[]> {
   const redis = await startRedis();
   const platform = new HomePlatform();
-  const env = loadEnv({ REDIS_URL: redis.url, REDIS_PREFIX: 'bench', LOG_LEVEL: 'silent', ROLE: 'all', INVITE_TTL_SECONDS: '86400', PORT: '0', HOST: '127.0.0.1', SESSION_CREATE_LIMIT: '0', SESSION_CREATE_QUEUE_LIMIT: '0' });
-  const service = await buildService({ env, directory: benchDirectory(o), logger: pino({ level: 'silent' }), platforms: [() => ({ platform })], record: false });
+  const env = loadEnv({
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: 'bench',
+    LOG_LEVEL: 'silent',
+    ROLE: 'all',
+    INVITE_TTL_SECONDS: '86400',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SESSION_CREATE_LIMIT: '0',
+    SESSION_CREATE_QUEUE_LIMIT: '0',
+  });
+  const service = await buildService({
+    env,
+    directory: benchDirectory(o),
+    logger: pino({ level: 'silent' }),
+    platforms: [() => ({ platform })],
+    record: false,
+  });
   const { ctx } = service;
   const dir = ctx.directory.get();
   const sup = dir.agent('sup')!;
@@ -103,7 +161,10 @@ export async function runHome(o: HomeOptions, log: (line: string) => void): Prom
       const more = Array.from({ length: size - open }, (_, k) => open + k);
       const started = performance.now();
       await pool(more, 32, async (n) => {
-        const { session } = await createSession(ctx, { queueId: queues[1 + (n % (o.queues - 1))]!, user: { name: `User ${n}` } });
+        const { session } = await createSession(ctx, {
+          queueId: queues[1 + (n % (o.queues - 1))]!,
+          user: { name: `User ${n}` },
+        });
         if (n % 2 === 0) await accept(ctx, session.id, dir.agent(`a${Math.floor(n / 2) % o.agents}`));
       });
       open = size;
@@ -133,8 +194,13 @@ export async function runHome(o: HomeOptions, log: (line: string) => void): Prom
         const stats = await redis.stats();
         times.sort((a, b) => a - b);
         rows.push({
-          system, open: size, p50: percentile(times, 50), p99: percentile(times, 99), cpuMs: (cpu.user + cpu.system) / 1000 / o.publishes,
-          commands: Math.max(0, stats.total - idle * wall) / o.publishes, ...platform.last,
+          system,
+          open: size,
+          p50: percentile(times, 50),
+          p99: percentile(times, 99),
+          cpuMs: (cpu.user + cpu.system) / 1000 / o.publishes,
+          commands: Math.max(0, stats.total - idle * wall) / o.publishes,
+          ...platform.last,
         });
       }
     }
@@ -154,7 +220,16 @@ export function formatHome(rows: HomeRow[], o: HomeOptions): string {
     `(6) App Home — one supervisor's home publish (4 own chats, 2 invites, 8 watched, 2 waiting) as the other open chats grow; ${o.publishes} publishes per row, in process, rendered to Block Kit`,
     table([
       ['system', 'open chats', 'p50 ms', 'p99 ms', 'cpu ms/publish', 'redis cmd/publish', 'blocks', 'bytes'],
-      ...rows.map((r) => [r.system, String(r.open), fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.cpuMs, 2), fmt(r.commands, 0), String(r.blocks), String(r.bytes)]),
+      ...rows.map((r) => [
+        r.system,
+        String(r.open),
+        fmt(r.p50, 2),
+        fmt(r.p99, 2),
+        fmt(r.cpuMs, 2),
+        fmt(r.commands, 0),
+        String(r.blocks),
+        String(r.bytes),
+      ]),
     ]),
     `  target: publish at ${o.sizes.at(-1)} open chats < 2x its cost at ${o.sizes[0]} (cpu): ${fmt(ratio, 2)}x ${verdict(ratio < 2)}`,
   ].join('\n');

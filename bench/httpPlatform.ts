@@ -1,5 +1,12 @@
 import http from 'node:http';
-import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../src/app/ports.js';
+import {
+  AmbiguousError,
+  type MessageRef,
+  type PlatformPort,
+  type Posted,
+  type Reach,
+  RetryLaterError,
+} from '../src/app/ports.js';
 import type { Surface } from '../src/app/surfaces/surface.js';
 import { plain } from '../src/app/wording/index.js';
 import type { Post } from './sink.js';
@@ -30,7 +37,11 @@ export class HttpPlatform implements PlatformPort {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private readonly dests: string[];
 
-  constructor(private readonly sink: URL, channels: number, private readonly rate: { perSecond: number; burst: number }) {
+  constructor(
+    private readonly sink: URL,
+    channels: number,
+    private readonly rate: { perSecond: number; burst: number },
+  ) {
     this.dests = benchDests(channels);
   }
 
@@ -62,15 +73,26 @@ export class HttpPlatform implements PlatformPort {
     return { ref: { sessionId, dest }, place: `bench:${sessionId}` };
   }
   async postUnder(root: MessageRef, s: Surface, deliveryId: string): Promise<MessageRef> {
-    await this.send({ dest: root.dest ?? '', sessionId: root.sessionId ?? '', deliveryId, seqs: seqsOf(plain(s.fallback)) });
+    await this.send({
+      dest: root.dest ?? '',
+      sessionId: root.sessionId ?? '',
+      deliveryId,
+      seqs: seqsOf(plain(s.fallback)),
+    });
     return { ...root, deliveryId };
   }
   /** Asks the sink whether the delivery id was stored (Slack: conversations.replies with metadata). */
-  async findPosted(_dest: string, _root: MessageRef | undefined, deliveryId: string): Promise<Posted | null | undefined> {
+  async findPosted(
+    _dest: string,
+    _root: MessageRef | undefined,
+    deliveryId: string,
+  ): Promise<Posted | null | undefined> {
     const r = await request(this.agent, this.sink, `/posted?id=${encodeURIComponent(deliveryId)}`);
     if (r.status !== 200) return undefined;
     const p = JSON.parse(r.text) as { found: false } | { found: true; dest: string; sessionId: string };
-    return p.found ? { ref: { sessionId: p.sessionId, dest: p.dest, deliveryId }, place: `bench:${p.sessionId}` } : null;
+    return p.found
+      ? { ref: { sessionId: p.sessionId, dest: p.dest, deliveryId }, place: `bench:${p.sessionId}` }
+      : null;
   }
   async update(): Promise<void> {}
   async remove(): Promise<void> {}
@@ -81,12 +103,24 @@ export class HttpPlatform implements PlatformPort {
 export class NoopPlatform implements PlatformPort {
   readonly id = 'noop';
   readonly threads = true;
-  reaches(): Reach { return 'no'; }
-  channels(): string[] { return []; }
-  direct(): string { return 'noop:nobody'; }
-  pace(): { perSecond: number; burst: number } { return { perSecond: 1, burst: 1 }; }
-  async postTop(): Promise<Posted | null> { return null; }
-  async postUnder(): Promise<MessageRef> { return {}; }
+  reaches(): Reach {
+    return 'no';
+  }
+  channels(): string[] {
+    return [];
+  }
+  direct(): string {
+    return 'noop:nobody';
+  }
+  pace(): { perSecond: number; burst: number } {
+    return { perSecond: 1, burst: 1 };
+  }
+  async postTop(): Promise<Posted | null> {
+    return null;
+  }
+  async postUnder(): Promise<MessageRef> {
+    return {};
+  }
   async update(): Promise<void> {}
   async remove(): Promise<void> {}
   async publishHome(): Promise<void> {}

@@ -6,9 +6,8 @@
  * BENCH_DATABASE_URL (a server where the bench may CREATE DATABASE); without it they are left out.
  */
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Kysely, sql } from 'kysely';
@@ -21,7 +20,15 @@ import { fixedRate, formatRows, measure, openLoop, Rig, type Row } from './harne
 import { fmt, percentile, sleep, table, verdict } from './util.js';
 
 export interface RecordOptions {
-  relay: { chats: number; channels: number; rate: number; seconds: number; warmupSeconds: number; maxInFlight: number; drainMs: number };
+  relay: {
+    chats: number;
+    channels: number;
+    rate: number;
+    seconds: number;
+    warmupSeconds: number;
+    maxInFlight: number;
+    drainMs: number;
+  };
   /** Measured turns of each system (its median is reported). */
   rounds: number;
   reports: { chats: number; entriesPerChat: number; days: number; periodDays: number; runs: number };
@@ -29,16 +36,29 @@ export interface RecordOptions {
 }
 
 export const recordOptions = (quick: boolean): RecordOptions => ({
-  relay: { chats: quick ? 400 : 1000, channels: quick ? 100 : 250, rate: 200, seconds: quick ? 3 : 6, warmupSeconds: quick ? 1 : 2, maxInFlight: 512, drainMs: quick ? 10_000 : 30_000 },
+  relay: {
+    chats: quick ? 400 : 1000,
+    channels: quick ? 100 : 250,
+    rate: 200,
+    seconds: quick ? 3 : 6,
+    warmupSeconds: quick ? 1 : 2,
+    maxInFlight: 512,
+    drainMs: quick ? 10_000 : 30_000,
+  },
   rounds: quick ? 1 : 5,
-  reports: quick ? { chats: 10_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 10 } : { chats: 100_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 30 },
+  reports: quick
+    ? { chats: 10_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 10 }
+    : { chats: 100_000, entriesPerChat: 10, days: 90, periodDays: 30, runs: 30 },
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
 });
 
 type Backend = 'PGlite' | 'PostgreSQL';
 
 /** A database of the bench's own: a PGlite directory, or a database made on BENCH_DATABASE_URL's server. */
-async function freshDatabase(backend: Backend, o: RecordOptions): Promise<{ target: RecordTarget; dir?: string; url?: string; drop(): Promise<void> }> {
+async function freshDatabase(
+  backend: Backend,
+  o: RecordOptions,
+): Promise<{ target: RecordTarget; dir?: string; url?: string; drop(): Promise<void> }> {
   if (backend === 'PGlite') {
     const dir = mkdtempSync(join(tmpdir(), 'sb-bench-record-'));
     return { target: { dataDir: dir }, dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
@@ -56,7 +76,11 @@ async function freshDatabase(backend: Backend, o: RecordOptions): Promise<{ targ
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(o.databaseUrl!);
   url.pathname = `/${name}`;
-  return { target: { databaseUrl: url.href }, url: url.href, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    target: { databaseUrl: url.href },
+    url: url.href,
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 const backends = (o: RecordOptions): Backend[] => (o.databaseUrl ? ['PGlite', 'PostgreSQL'] : ['PGlite']);
@@ -66,7 +90,10 @@ const backends = (o: RecordOptions): Backend[] => (o.databaseUrl ? ['PGlite', 'P
 /** A Prometheus histogram's cumulative buckets (le → count). */
 async function lagBuckets(url: URL): Promise<Array<[number, number]>> {
   const text = await (await fetch(new URL('/metrics', url))).text();
-  return [...text.matchAll(/^switchboard_archive_lag_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
+  return [...text.matchAll(/^switchboard_archive_lag_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [
+    m[1] === '+Inf' ? Infinity : Number(m[1]),
+    Number(m[2]),
+  ]);
 }
 
 async function backlog(url: URL): Promise<number> {
@@ -75,7 +102,11 @@ async function backlog(url: URL): Promise<number> {
 }
 
 /** A quantile of the entries observed between two readings (linear within a bucket, as histogram_quantile does). */
-function quantile(before: Array<[number, number]>, after: Array<[number, number]>, q: number): { value: number; count: number; within5s: number } {
+function quantile(
+  before: Array<[number, number]>,
+  after: Array<[number, number]>,
+  q: number,
+): { value: number; count: number; within5s: number } {
   const delta = after.map(([le, n], i) => [le, n - (before[i]?.[1] ?? 0)] as [number, number]);
   const count = delta.at(-1)?.[1] ?? 0;
   const within5s = (delta.find(([le]) => le === 5)?.[1] ?? 0) / (count || 1);
@@ -83,32 +114,67 @@ function quantile(before: Array<[number, number]>, after: Array<[number, number]
   let prevLe = 0;
   let prevN = 0;
   for (const [le, n] of delta) {
-    if (n >= rank) return { value: le === Infinity ? prevLe : prevLe + ((le - prevLe) * (rank - prevN)) / Math.max(1, n - prevN), count, within5s };
+    if (n >= rank)
+      return {
+        value: le === Infinity ? prevLe : prevLe + ((le - prevLe) * (rank - prevN)) / Math.max(1, n - prevN),
+        count,
+        within5s,
+      };
     prevLe = le;
     prevN = n;
   }
   return { value: NaN, count, within5s };
 }
 
-export interface LagRow { label: string; entries: number; p50: number; p99: number; within5s: number; caughtUpMs: number }
+export interface LagRow {
+  label: string;
+  entries: number;
+  p50: number;
+  p99: number;
+  within5s: number;
+  caughtUpMs: number;
+}
 
 /** One system under the relay load: a rig of its own, the archive off or on a database. */
-interface Mode { label: string; target: RecordTarget | undefined; rig: Rig; rounds: Row[]; lagBefore: Array<[number, number]> }
+interface Mode {
+  label: string;
+  target: RecordTarget | undefined;
+  rig: Rig;
+  rounds: Row[];
+  lagBefore: Array<[number, number]>;
+}
 
 /**
  * The three systems side by side: each started (chats created, their archive caught up,
  * warmed), then measured in turns, round after round, so a load on the machine that comes and
  * goes falls on all of them alike; each is reported by its median round.
  */
-async function relayRounds(o: RecordOptions, systems: Array<{ label: string; target: RecordTarget | undefined }>, log: (line: string) => void): Promise<{ rows: Row[]; rounds: Mode[]; lag: LagRow[]; loads: number[] }> {
+async function relayRounds(
+  o: RecordOptions,
+  systems: Array<{ label: string; target: RecordTarget | undefined }>,
+  log: (line: string) => void,
+): Promise<{ rows: Row[]; rounds: Mode[]; lag: LagRow[]; loads: number[] }> {
   const r = o.relay;
   const modes: Mode[] = [];
   try {
     for (const sys of systems) {
-      const rig = await Rig.start({ chats: r.chats, channels: r.channels, serviceEnv: sys.target ? { BENCH_RECORD: JSON.stringify(sys.target) } : {} }, log);
+      const rig = await Rig.start(
+        {
+          chats: r.chats,
+          channels: r.channels,
+          serviceEnv: sys.target ? { BENCH_RECORD: JSON.stringify(sys.target) } : {},
+        },
+        log,
+      );
       modes.push({ ...sys, rig, rounds: [], lagBefore: [] });
       if (sys.target) await waitBacklog(rig.web[0]!.url, 120_000);
-      await measure(rig, 'switchboard', 'warm-up', (run) => openLoop(run, fixedRate(rig.sessions, r.rate, r.warmupSeconds), r.maxInFlight), r);
+      await measure(
+        rig,
+        'switchboard',
+        'warm-up',
+        (run) => openLoop(run, fixedRate(rig.sessions, r.rate, r.warmupSeconds), r.maxInFlight),
+        r,
+      );
     }
     for (const m of modes) if (m.target) m.lagBefore = await lagBuckets(m.rig.web[0]!.url);
     const loads: number[] = [];
@@ -118,7 +184,15 @@ async function relayRounds(o: RecordOptions, systems: Array<{ label: string; tar
       for (let k = 0; k < modes.length; k++) {
         const m = modes[(round + k) % modes.length]!;
         await sleep(500);
-        m.rounds.push(await measure(m.rig, 'switchboard', m.label, (run) => openLoop(run, fixedRate(m.rig.sessions, r.rate, r.seconds, 2 + round), r.maxInFlight), r));
+        m.rounds.push(
+          await measure(
+            m.rig,
+            'switchboard',
+            m.label,
+            (run) => openLoop(run, fixedRate(m.rig.sessions, r.rate, r.seconds, 2 + round), r.maxInFlight),
+            r,
+          ),
+        );
       }
       log(`  record: relay round ${round + 1} of ${o.rounds} done (load average ${loadavg()[0]!.toFixed(2)})`);
     }
@@ -131,7 +205,14 @@ async function relayRounds(o: RecordOptions, systems: Array<{ label: string; tar
       const after = await lagBuckets(url);
       const p50 = quantile(m.lagBefore, after, 0.5);
       const p99 = quantile(m.lagBefore, after, 0.99);
-      lag.push({ label: m.label, entries: p99.count, p50: p50.value, p99: p99.value, within5s: p99.within5s, caughtUpMs });
+      lag.push({
+        label: m.label,
+        entries: p99.count,
+        p50: p50.value,
+        p99: p99.value,
+        within5s: p99.within5s,
+        caughtUpMs,
+      });
     }
     const median = (rows: Row[]) => [...rows].sort((a, b) => a.p50 - b.p50)[Math.floor(rows.length / 2)]!;
     return { rows: modes.map((m) => median(m.rounds)), rounds: modes, lag, loads };
@@ -200,12 +281,20 @@ async function seed(db: Kysely<Database>, o: RecordOptions['reports']): Promise<
       select 'b' || i, (extract(epoch from ${t}) * 1000)::bigint + j, 0, ${t} + j * interval '1 second', 'message', 'public',
         case when j % 2 = 0 then 'user' else 'agent' end, case when j % 2 = 1 then 'a' || (i % 200) end, 'message ' || j,
         jsonb_build_object('kind', 'message', 'ts', (extract(epoch from ${t}) * 1000)::bigint + j, 'visibility', 'public', 'author', case when j % 2 = 0 then 'user' else 'agent' end, 'text', 'message ' || j)
-      from generate_series(${from}::int, ${Math.min(n, from + slice - 1)}::int) as i, generate_series(1, ${o.entriesPerChat}) as j`.execute(db);
+      from generate_series(${from}::int, ${Math.min(n, from + slice - 1)}::int) as i, generate_series(1, ${o.entriesPerChat}) as j`.execute(
+      db,
+    );
   }
   await sql`analyze`.execute(db);
 }
 
-export interface ReportRow { backend: Backend; what: string; p50: number; p99: number; rows: number }
+export interface ReportRow {
+  backend: Backend;
+  what: string;
+  p50: number;
+  p99: number;
+  rows: number;
+}
 
 async function timed(runs: number, work: () => Promise<number>): Promise<{ p50: number; p99: number; rows: number }> {
   await work(); // warm (plans, caches)
@@ -228,17 +317,54 @@ async function reportPhase(o: RecordOptions, backend: Backend, log: (line: strin
     await record.ready();
     const t0 = performance.now();
     await seed(db, o.reports);
-    const [counts] = (await sql<{ chats: number; entries: number }>`select (select count(*) from chats)::int as chats, (select count(*) from entries)::int as entries`.execute(db)).rows;
-    log(`  ${backend}: ${counts!.chats} chats, ${counts!.entries} entries seeded in ${fmt((performance.now() - t0) / 1000)} s`);
+    const [counts] = (
+      await sql<{
+        chats: number;
+        entries: number;
+      }>`select (select count(*) from chats)::int as chats, (select count(*) from entries)::int as entries`.execute(db)
+    ).rows;
+    log(
+      `  ${backend}: ${counts!.chats} chats, ${counts!.entries} entries seeded in ${fmt((performance.now() - t0) / 1000)} s`,
+    );
     const period = { from: Date.now() - o.reports.periodDays * 86_400_000, to: Date.now() };
     const from = new Date(period.from);
     const to = new Date(period.to);
     return [
-      { backend, what: `queues, ${o.reports.periodDays} days`, ...(await timed(o.reports.runs, async () => (await record.queueReport(period)).length)) },
-      { backend, what: `agents, ${o.reports.periodDays} days`, ...(await timed(o.reports.runs, async () => (await record.agentReport(period)).length)) },
-      { backend, what: `queues, all ${o.reports.days} days`, ...(await timed(o.reports.runs, async () => (await record.queueReport({ from: period.to - o.reports.days * 86_400_000, to: period.to })).length)) },
+      {
+        backend,
+        what: `queues, ${o.reports.periodDays} days`,
+        ...(await timed(o.reports.runs, async () => (await record.queueReport(period)).length)),
+      },
+      {
+        backend,
+        what: `agents, ${o.reports.periodDays} days`,
+        ...(await timed(o.reports.runs, async () => (await record.agentReport(period)).length)),
+      },
+      {
+        backend,
+        what: `queues, all ${o.reports.days} days`,
+        ...(await timed(
+          o.reports.runs,
+          async () =>
+            (
+              await record.queueReport({ from: period.to - o.reports.days * 86_400_000, to: period.to })
+            ).length,
+        )),
+      },
       // The baseline: one count of the period's legs, the least any report of them reads.
-      { backend, what: 'baseline: count the period\'s legs', ...(await timed(o.reports.runs, async () => (await sql<{ n: number }>`select count(*)::int as n from legs where started_at >= ${from} and started_at < ${to}`.execute(db)).rows.length)) },
+      {
+        backend,
+        what: "baseline: count the period's legs",
+        ...(await timed(
+          o.reports.runs,
+          async () =>
+            (
+              await sql<{
+                n: number;
+              }>`select count(*)::int as n from legs where started_at >= ${from} and started_at < ${to}`.execute(db)
+            ).rows.length,
+        )),
+      },
     ];
   } finally {
     await db.destroy();
@@ -248,34 +374,64 @@ async function reportPhase(o: RecordOptions, backend: Backend, log: (line: strin
 
 // ---- the bench ----
 
-export interface RecordReport { options: RecordOptions; relay: Row[]; rounds: Array<{ label: string; p50: number[]; p99: number[] }>; loads: number[]; lag: LagRow[]; reports: ReportRow[] }
+export interface RecordReport {
+  options: RecordOptions;
+  relay: Row[];
+  rounds: Array<{ label: string; p50: number[]; p99: number[] }>;
+  loads: number[];
+  lag: LagRow[];
+  reports: ReportRow[];
+}
 
 export async function runRecord(o: RecordOptions, log: (line: string) => void): Promise<RecordReport> {
   const dbs = await Promise.all(backends(o).map(async (b) => ({ backend: b, db: await freshDatabase(b, o) })));
   let relay: Awaited<ReturnType<typeof relayRounds>>;
   try {
-    relay = await relayRounds(o, [{ label: 'archive off', target: undefined }, ...dbs.map((d) => ({ label: `archive on, ${d.backend}`, target: d.db.target }))], log);
+    relay = await relayRounds(
+      o,
+      [
+        { label: 'archive off', target: undefined },
+        ...dbs.map((d) => ({ label: `archive on, ${d.backend}`, target: d.db.target })),
+      ],
+      log,
+    );
   } finally {
     await Promise.all(dbs.map((d) => d.db.drop()));
   }
   const reports: ReportRow[] = [];
   for (const backend of backends(o)) reports.push(...(await reportPhase(o, backend, log)));
   return {
-    options: o, relay: relay.rows, lag: relay.lag, reports, loads: relay.loads,
-    rounds: relay.rounds.map((m) => ({ label: m.label, p50: m.rounds.map((x) => x.p50), p99: m.rounds.map((x) => x.p99) })),
+    options: o,
+    relay: relay.rows,
+    lag: relay.lag,
+    reports,
+    loads: relay.loads,
+    rounds: relay.rounds.map((m) => ({
+      label: m.label,
+      p50: m.rounds.map((x) => x.p50),
+      p99: m.rounds.map((x) => x.p99),
+    })),
   };
 }
 
 export function formatRecord(r: RecordReport): string {
   const o = r.options;
   const [off] = r.relay;
-  const within = (row: Row) => (off ? `p50 ${fmt(row.p50 / off.p50, 2)}x ${verdict(row.p50 <= 1.1 * off.p50)}, p99 ${fmt(row.p99 / off.p99, 2)}x ${verdict(row.p99 <= 1.1 * off.p99)}` : '');
+  const within = (row: Row) =>
+    off
+      ? `p50 ${fmt(row.p50 / off.p50, 2)}x ${verdict(row.p50 <= 1.1 * off.p50)}, p99 ${fmt(row.p99 / off.p99, 2)}x ${verdict(row.p99 <= 1.1 * off.p99)}`
+      : '';
   const lines = [
     `(9) The record — relay at ${o.relay.rate} msg/s for ${o.relay.seconds} s over ${o.relay.chats} chats in ${o.relay.channels} channels, with the archive off and on, ${o.rounds} round(s) in turns (the median round shown)${o.databaseUrl ? '' : ' (no BENCH_DATABASE_URL: PostgreSQL left out)'}`,
     formatRows(r.relay),
     `  load average (1 min) at each round's start: ${r.loads.map((l) => fmt(l, 2)).join(' / ')}`,
-    ...r.rounds.map((x) => `  rounds (${x.label}): p50 ${x.p50.map((v) => fmt(v, 1)).join(' / ')} ms, p99 ${x.p99.map((v) => fmt(v, 1)).join(' / ')} ms`),
-    ...r.relay.slice(1).map((row) => `  target: ${row.system} within 10% of archive off (median rounds): ${within(row)}`),
+    ...r.rounds.map(
+      (x) =>
+        `  rounds (${x.label}): p50 ${x.p50.map((v) => fmt(v, 1)).join(' / ')} ms, p99 ${x.p99.map((v) => fmt(v, 1)).join(' / ')} ms`,
+    ),
+    ...r.relay
+      .slice(1)
+      .map((row) => `  target: ${row.system} within 10% of archive off (median rounds): ${within(row)}`),
     ...r.rounds.slice(1).map((x) => {
       const best = (v: number[]) => Math.min(...v);
       const off = r.rounds[0]!;
@@ -285,13 +441,28 @@ export function formatRecord(r: RecordReport): string {
     '  archive lag (commit in Redis to row in the database, from switchboard_archive_lag_seconds, interpolated in its buckets):',
     table([
       ['backend', 'entries', 'p50 s', 'p99 s', '≤ 5 s', 'caught up after the load (ms)', 'target p99 ≤ 5 s'],
-      ...r.lag.map((l) => [l.label, String(l.entries), fmt(l.p50, 2), fmt(l.p99, 2), `${fmt(100 * l.within5s, 1)}%`, fmt(l.caughtUpMs, 0), verdict(l.p99 <= 5)]),
+      ...r.lag.map((l) => [
+        l.label,
+        String(l.entries),
+        fmt(l.p50, 2),
+        fmt(l.p99, 2),
+        `${fmt(100 * l.within5s, 1)}%`,
+        fmt(l.caughtUpMs, 0),
+        verdict(l.p99 <= 5),
+      ]),
     ]),
     '',
     `  reports over ${o.reports.chats.toLocaleString('en')} chats and ${(o.reports.chats * o.reports.entriesPerChat).toLocaleString('en')} entries (${o.reports.runs} runs each, in process):`,
     table([
       ['backend', 'report', 'rows', 'p50 ms', 'p99 ms', 'target p99 ≤ 500 ms'],
-      ...r.reports.map((x) => [x.backend, x.what, String(x.rows), fmt(x.p50, 1), fmt(x.p99, 1), x.what.startsWith('baseline') ? '' : verdict(x.p99 <= 500)]),
+      ...r.reports.map((x) => [
+        x.backend,
+        x.what,
+        String(x.rows),
+        fmt(x.p50, 1),
+        fmt(x.p99, 1),
+        x.what.startsWith('baseline') ? '' : verdict(x.p99 <= 500),
+      ]),
     ]),
   ];
   return lines.join('\n');

@@ -60,7 +60,22 @@ async function connect(url: string): Promise<Redis> {
 
 export async function startRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--notify-keyspace-events', 'Ex'], { stdio: 'ignore' });
+  const server = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--notify-keyspace-events',
+      'Ex',
+    ],
+    { stdio: 'ignore' },
+  );
   const kill = () => server.kill('SIGKILL');
   process.once('exit', kill); // never outlive the bench
   const exited = new Promise<void>((r) => server.once('exit', () => r()));

@@ -9,42 +9,88 @@
  *   reads back before sending again; the forwarder sends again once, blindly.
  */
 import { fixedRate, formatRows, measure, openLoop, Rig, type Row } from './harness.js';
-import { sleep, fmt, verdict } from './util.js';
+import { fmt, sleep, verdict } from './util.js';
 
 export type RelayKind = 'relay' | 'throughput' | 'ambiguous';
 
 export interface RelayOptions {
-  kind: RelayKind; chats: number; channels: number; rate: number; seconds: number; warmupSeconds: number;
-  maxInFlight: number; drainMs: number; storeThenFailEvery?: number; baselineRetries?: number;
+  kind: RelayKind;
+  chats: number;
+  channels: number;
+  rate: number;
+  seconds: number;
+  warmupSeconds: number;
+  maxInFlight: number;
+  drainMs: number;
+  storeThenFailEvery?: number;
+  baselineRetries?: number;
 }
 
 export function relayOptions(kind: RelayKind, quick: boolean): RelayOptions {
-  const common = { maxInFlight: 512, drainMs: quick ? 10_000 : 30_000, warmupSeconds: quick ? 0.5 : 2, seconds: quick ? 2 : 10 };
+  const common = {
+    maxInFlight: 512,
+    drainMs: quick ? 10_000 : 30_000,
+    warmupSeconds: quick ? 0.5 : 2,
+    seconds: quick ? 2 : 10,
+  };
   switch (kind) {
     case 'relay':
       return { kind, ...common, chats: quick ? 400 : 1000, channels: quick ? 100 : 250, rate: 200 };
     case 'throughput':
       return { kind, ...common, chats: quick ? 400 : 2500, channels: quick ? 400 : 2500, rate: quick ? 800 : 2000 };
     case 'ambiguous':
-      return { kind, ...common, chats: quick ? 200 : 1000, channels: quick ? 50 : 250, rate: 200, storeThenFailEvery: 10, baselineRetries: 1 };
+      return {
+        kind,
+        ...common,
+        chats: quick ? 200 : 1000,
+        channels: quick ? 50 : 250,
+        rate: 200,
+        storeThenFailEvery: 10,
+        baselineRetries: 1,
+      };
   }
 }
 
-export interface RelayReport { options: RelayOptions; rows: Row[] }
+export interface RelayReport {
+  options: RelayOptions;
+  rows: Row[];
+}
 
 export async function runRelay(o: RelayOptions, log: (line: string) => void): Promise<RelayReport> {
-  const rig = await Rig.start({
-    chats: o.chats, channels: o.channels, baselineRetries: o.baselineRetries ?? 0,
-    ...(o.storeThenFailEvery ? { policy: { storeThenFailEvery: o.storeThenFailEvery } } : {}),
-  }, log);
+  const rig = await Rig.start(
+    {
+      chats: o.chats,
+      channels: o.channels,
+      baselineRetries: o.baselineRetries ?? 0,
+      ...(o.storeThenFailEvery ? { policy: { storeThenFailEvery: o.storeThenFailEvery } } : {}),
+    },
+    log,
+  );
   try {
     const rows: Row[] = [];
-    const systems = [['switchboard', 'switchboard'], ['baseline', o.baselineRetries ? `forwarder, ${o.baselineRetries} blind retry` : 'bare forwarder']] as const;
+    const systems = [
+      ['switchboard', 'switchboard'],
+      ['baseline', o.baselineRetries ? `forwarder, ${o.baselineRetries} blind retry` : 'bare forwarder'],
+    ] as const;
     for (const [system, label] of systems) {
       // Warm up (JIT, connection pools) at the same rate, then let the tail settle.
-      await measure(rig, system, 'warm-up', (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.warmupSeconds), o.maxInFlight), o);
+      await measure(
+        rig,
+        system,
+        'warm-up',
+        (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.warmupSeconds), o.maxInFlight),
+        o,
+      );
       await sleep(500);
-      rows.push(await measure(rig, system, label, (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.seconds), o.maxInFlight), o));
+      rows.push(
+        await measure(
+          rig,
+          system,
+          label,
+          (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.seconds), o.maxInFlight),
+          o,
+        ),
+      );
       log(`  ${o.kind}: ${system} done`);
     }
     return { options: o, rows };
@@ -60,9 +106,11 @@ function targets(o: RelayOptions, [sb, base]: Row[]): string {
   if (!sb || !base) return '';
   switch (o.kind) {
     case 'relay':
-      return `  targets: p50 ≤ 1.5x baseline: ${fmt(sb.p50 / base.p50, 2)}x ${verdict(sb.p50 <= 1.5 * base.p50)}` +
+      return (
+        `  targets: p50 ≤ 1.5x baseline: ${fmt(sb.p50 / base.p50, 2)}x ${verdict(sb.p50 <= 1.5 * base.p50)}` +
         ` | p99 ≤ 2x baseline: ${fmt(sb.p99 / base.p99, 2)}x ${verdict(sb.p99 <= 2 * base.p99)}` +
-        ` | fast-path redis cmd/msg ≤ 12: ${fmt(sb.commands, 2)} ${verdict(sb.commands <= 12)} | ${clean(sb)}`;
+        ` | fast-path redis cmd/msg ≤ 12: ${fmt(sb.commands, 2)} ${verdict(sb.commands <= 12)} | ${clean(sb)}`
+      );
     case 'throughput':
       // Offered 2,000/s, it can deliver no faster: keeping up means every line, at the offered rate (within 1%: the window is first to last arrival).
       return `  targets: ≥ 2000 msg/s delivered (all of them, at ≥ 99% of the offered rate): ${fmt(sb.deliveredRate, 0)} ${verdict(sb.delivered === sb.sent && o.rate >= 2000 && sb.deliveredRate >= 0.99 * o.rate)} | ${clean(sb)}`;
@@ -79,8 +127,12 @@ const TITLES: Record<RelayKind, string> = {
 
 export function formatRelay(r: RelayReport): string {
   const o = r.options;
-  const held = r.rows.filter((x) => x.sendRate < 0.95 * o.rate)
-    .map((x) => `  note: ${x.system} answered too slowly for ${o.rate} msg/s: with ${o.maxInFlight} requests waiting, it was offered only ${fmt(x.sendRate, 0)}/s`);
+  const held = r.rows
+    .filter((x) => x.sendRate < 0.95 * o.rate)
+    .map(
+      (x) =>
+        `  note: ${x.system} answered too slowly for ${o.rate} msg/s: with ${o.maxInFlight} requests waiting, it was offered only ${fmt(x.sendRate, 0)}/s`,
+    );
   return [
     `${TITLES[o.kind]} — ${o.rate} msg/s offered for ${o.seconds} s over ${o.chats} chats in ${o.channels} channels, open loop (≤ ${o.maxInFlight} in flight), unpaced platform`,
     formatRows(r.rows),

@@ -5,16 +5,26 @@
  * the service's CPU profiles there.
  */
 import { cpus, loadavg } from 'node:os';
-import { formatExpiry, runExpiry, type ExpiryOptions } from './expiry.js';
+import { type ExpiryOptions, formatExpiry, runExpiry } from './expiry.js';
 import { formatHome, homeOptions, runHome } from './home.js';
+import { formatRecord, recordOptions, runRecord } from './record.js';
 import { formatRelay, relayOptions, runRelay } from './relay.js';
 import { formatSaturated, runSaturated, saturatedOptions } from './saturated.js';
 import { formatScale, runScale, scaleOptions } from './scale.js';
 import { formatTakeover, runTakeover, takeoverOptions } from './takeover.js';
-import { formatRecord, recordOptions, runRecord } from './record.js';
 import { sleep } from './util.js';
 
-const NAMES = ['relay', 'throughput', 'saturated', 'ambiguous', 'expiry', 'home', 'scale', 'takeover', 'record'] as const;
+const NAMES = [
+  'relay',
+  'throughput',
+  'saturated',
+  'ambiguous',
+  'expiry',
+  'home',
+  'scale',
+  'takeover',
+  'record',
+] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -47,15 +57,15 @@ const benches: Record<Name, () => Promise<string>> = {
 const load = () => `load average (1 min) ${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs`;
 const out: string[] = [
   `Switchboard bench${quick ? ' (quick)' : ''} — node ${process.version}, ${new Date().toISOString()}, ${load()} at the start`,
-  'p50/p99/max: from the POST leaving the client to the line reaching the sink; 202 p50: to the system\'s answer. sent/s, delivered/s: lines ÷ first to last.',
-  'redis cmd/msg: every command the service ran on its private Redis in the phase (inside scripts too) ÷ lines delivered; cpu ms/msg: the processes\' user+system CPU',
-  '÷ lines delivered; redis cpu ms/msg: the private Redis\'s CPU ÷ lines delivered; loop max: the longest event-loop stall. posts, 429, 5xx: what the sink was sent and answered. dup/reord: counted at the sink per chat by seq.',
+  "p50/p99/max: from the POST leaving the client to the line reaching the sink; 202 p50: to the system's answer. sent/s, delivered/s: lines ÷ first to last.",
+  "redis cmd/msg: every command the service ran on its private Redis in the phase (inside scripts too) ÷ lines delivered; cpu ms/msg: the processes' user+system CPU",
+  "÷ lines delivered; redis cpu ms/msg: the private Redis's CPU ÷ lines delivered; loop max: the longest event-loop stall. posts, 429, 5xx: what the sink was sent and answered. dup/reord: counted at the sink per chat by seq.",
   '',
 ];
 for (const name of NAMES) {
   if (only !== undefined && only !== name) continue;
   log(`${name}…`);
-  out.push((await benches[name]()), '');
+  out.push(await benches[name](), '');
   // Let one bench's aftermath settle (processes exiting, GC) before the next.
   if (only === undefined) await sleep(1_000);
 }

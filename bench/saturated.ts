@@ -9,12 +9,27 @@ import { formatRows, measure, openLoop, Rig, type Row, type Session } from './ha
 import { fmt, sleep, verdict } from './util.js';
 
 export interface SaturatedOptions {
-  channels: number; chatsPerChannel: number; periodS: number; seconds: number; baselineSeconds: number; maxInFlight: number; drainMs: number;
+  channels: number;
+  chatsPerChannel: number;
+  periodS: number;
+  seconds: number;
+  baselineSeconds: number;
+  maxInFlight: number;
+  drainMs: number;
 }
 
-export const saturatedOptions = (quick: boolean): SaturatedOptions => quick
-  ? { channels: 3, chatsPerChannel: 4, periodS: 2, seconds: 8, baselineSeconds: 4, maxInFlight: 256, drainMs: 20_000 }
-  : { channels: 10, chatsPerChannel: 20, periodS: 10, seconds: 60, baselineSeconds: 20, maxInFlight: 256, drainMs: 60_000 };
+export const saturatedOptions = (quick: boolean): SaturatedOptions =>
+  quick
+    ? { channels: 3, chatsPerChannel: 4, periodS: 2, seconds: 8, baselineSeconds: 4, maxInFlight: 256, drainMs: 20_000 }
+    : {
+        channels: 10,
+        chatsPerChannel: 20,
+        periodS: 10,
+        seconds: 60,
+        baselineSeconds: 20,
+        maxInFlight: 256,
+        drainMs: 60_000,
+      };
 
 /** The Slack adapter's pace (adapters/slack/client.ts) and what Slack itself allows. */
 const SLACK_PACE = { perSecond: 1, burst: 3 };
@@ -29,16 +44,33 @@ function periodic(sessions: readonly Session[], periodS: number, seconds: number
   return plan.sort((a, b) => a[0] - b[0]);
 }
 
-export interface SaturatedReport { options: SaturatedOptions; rows: Row[] }
+export interface SaturatedReport {
+  options: SaturatedOptions;
+  rows: Row[];
+}
 
 export async function runSaturated(o: SaturatedOptions, log: (line: string) => void): Promise<SaturatedReport> {
-  const rig = await Rig.start({ chats: o.channels * o.chatsPerChannel, channels: o.channels, pace: SLACK_PACE, policy: { limit: SLACK_LIMIT } }, log);
+  const rig = await Rig.start(
+    { chats: o.channels * o.chatsPerChannel, channels: o.channels, pace: SLACK_PACE, policy: { limit: SLACK_LIMIT } },
+    log,
+  );
   try {
     const rows: Row[] = [];
-    const phases = [['switchboard', 'switchboard', o.seconds], ['baseline', 'forwarder, no retry', o.baselineSeconds]] as const;
+    const phases = [
+      ['switchboard', 'switchboard', o.seconds],
+      ['baseline', 'forwarder, no retry', o.baselineSeconds],
+    ] as const;
     for (const [system, label, seconds] of phases) {
       await sleep(SLACK_LIMIT.burst * 1000); // the sink's buckets full again
-      rows.push(await measure(rig, system, label, (run) => openLoop(run, periodic(rig.sessions, o.periodS, seconds), o.maxInFlight), o));
+      rows.push(
+        await measure(
+          rig,
+          system,
+          label,
+          (run) => openLoop(run, periodic(rig.sessions, o.periodS, seconds), o.maxInFlight),
+          o,
+        ),
+      );
       log(`  saturated: ${system} done`);
     }
     return { options: o, rows };
@@ -59,9 +91,14 @@ export function formatSaturated(r: SaturatedReport): string {
     formatRows(r.rows),
     `  floor: ${fmt(perChannel, 1)} lines/s per channel at ${SLACK_LIMIT.perSecond} post/s need ≥ ${fmt(perChannel / SLACK_LIMIT.perSecond, 1)} lines per post; a post carries` +
       ` one chat's lines, ${o.periodS} s apart, so in the steady state ≥ ${fmt(100 * (1 - SLACK_LIMIT.perSecond / perChannel), 0)}% of lines wait ≥ ${o.periodS} s, whatever the scheduler`,
-    ...r.rows.map((x) => `  ${x.system}: ${x.sink.limited} 429s of ${x.sink.posts} posts (${fmt(100 * share(x), 1)}%), ${fmt(x.delivered / Math.max(1, x.sink.posts - x.sink.limited), 2)} lines per stored post`),
-    sb ? `  targets: p50 ≤ 3 s: ${fmt(sb.p50 / 1000, 2)} s ${verdict(sb.p50 <= 3000)} | p99 ≤ 10 s: ${fmt(sb.p99 / 1000, 2)} s ${verdict(sb.p99 <= 10_000)}` +
-      ` | 429s < 10% of posts: ${fmt(100 * share(sb), 1)}% ${verdict(share(sb) < 0.1)} | redis cmd/msg ≤ 20: ${fmt(sb.commands, 1)} ${verdict(sb.commands <= 20)}` +
-      ` | lost 0: ${sb.lost} ${verdict(sb.lost === 0)} | reordered 0: ${sb.reordered} ${verdict(sb.reordered === 0)}` : '',
+    ...r.rows.map(
+      (x) =>
+        `  ${x.system}: ${x.sink.limited} 429s of ${x.sink.posts} posts (${fmt(100 * share(x), 1)}%), ${fmt(x.delivered / Math.max(1, x.sink.posts - x.sink.limited), 2)} lines per stored post`,
+    ),
+    sb
+      ? `  targets: p50 ≤ 3 s: ${fmt(sb.p50 / 1000, 2)} s ${verdict(sb.p50 <= 3000)} | p99 ≤ 10 s: ${fmt(sb.p99 / 1000, 2)} s ${verdict(sb.p99 <= 10_000)}` +
+        ` | 429s < 10% of posts: ${fmt(100 * share(sb), 1)}% ${verdict(share(sb) < 0.1)} | redis cmd/msg ≤ 20: ${fmt(sb.commands, 1)} ${verdict(sb.commands <= 20)}` +
+        ` | lost 0: ${sb.lost} ${verdict(sb.lost === 0)} | reordered 0: ${sb.reordered} ${verdict(sb.reordered === 0)}`
+      : '',
   ].join('\n');
 }

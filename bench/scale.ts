@@ -9,18 +9,31 @@ import { fixedRate, formatRows, measure, openLoop, Rig, type Role, type Row } fr
 import { fmt, sleep } from './util.js';
 
 export interface ScaleOptions {
-  chats: number; channels: number; rate: number; seconds: number; warmupSeconds: number; maxInFlight: number; drainMs: number;
+  chats: number;
+  channels: number;
+  rate: number;
+  seconds: number;
+  warmupSeconds: number;
+  maxInFlight: number;
+  drainMs: number;
   layouts: Role[][];
 }
 
 export const scaleOptions = (quick: boolean): ScaleOptions => ({
-  chats: quick ? 400 : 2000, channels: quick ? 400 : 2000, rate: quick ? 1000 : 5000, seconds: quick ? 2 : 10, warmupSeconds: quick ? 0.5 : 2,
-  maxInFlight: 512, drainMs: quick ? 10_000 : 30_000,
+  chats: quick ? 400 : 2000,
+  channels: quick ? 400 : 2000,
+  rate: quick ? 1000 : 5000,
+  seconds: quick ? 2 : 10,
+  warmupSeconds: quick ? 0.5 : 2,
+  maxInFlight: 512,
+  drainMs: quick ? 10_000 : 30_000,
   layouts: [['all'], ['all', 'all'], ['all', 'all', 'all'], ['web', 'worker']],
 });
 
 const layoutName = (roles: Role[]): string =>
-  roles.every((r) => r === 'all') ? `${roles.length} instance${roles.length > 1 ? 's' : ''}` : roles.map((r) => `ROLE=${r}`).join(' + ');
+  roles.every((r) => r === 'all')
+    ? `${roles.length} instance${roles.length > 1 ? 's' : ''}`
+    : roles.map((r) => `ROLE=${r}`).join(' + ');
 
 export async function runScale(o: ScaleOptions, log: (line: string) => void): Promise<Row[]> {
   const rows: Row[] = [];
@@ -30,10 +43,24 @@ export async function runScale(o: ScaleOptions, log: (line: string) => void): Pr
     try {
       const systems = i === 0 ? (['switchboard', 'baseline'] as const) : (['switchboard'] as const);
       for (const system of systems) {
-        await measure(rig, system, 'warm-up', (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.warmupSeconds), o.maxInFlight), o);
+        await measure(
+          rig,
+          system,
+          'warm-up',
+          (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.warmupSeconds), o.maxInFlight),
+          o,
+        );
         await sleep(500);
         const label = system === 'baseline' ? 'bare forwarder' : layoutName(roles);
-        (system === 'baseline' ? bare : rows).push(await measure(rig, system, label, (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.seconds), o.maxInFlight), o));
+        (system === 'baseline' ? bare : rows).push(
+          await measure(
+            rig,
+            system,
+            label,
+            (run) => openLoop(run, fixedRate(rig.sessions, o.rate, o.seconds), o.maxInFlight),
+            o,
+          ),
+        );
         log(`  scale: ${label} done`);
       }
     } finally {

@@ -14,7 +14,13 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { readJson } from './util.js';
 
-export interface Post { dest: string; sessionId: string; deliveryId: string; seqs: number[]; top?: boolean }
+export interface Post {
+  dest: string;
+  sessionId: string;
+  deliveryId: string;
+  seqs: number[];
+  top?: boolean;
+}
 
 export interface SinkPolicy {
   /** Per destination: posts above this pace are answered 429, Retry-After: 1. */
@@ -24,7 +30,11 @@ export interface SinkPolicy {
 }
 
 /** What the sink answered since a mark. */
-export interface SinkCounts { posts: number; limited: number; failed: number }
+export interface SinkCounts {
+  posts: number;
+  limited: number;
+  failed: number;
+}
 
 export const lineKey = (sessionId: string, seq: number): string => `${sessionId}#${seq}`;
 
@@ -64,12 +74,19 @@ export class Sink {
     if (req.method === 'GET' && req.url?.startsWith('/posted?')) {
       const id = new URL(req.url, 'http://sink').searchParams.get('id') ?? '';
       const p = this.stored.get(id);
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(p ? { found: true, dest: p.dest, sessionId: p.sessionId } : { found: false }));
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(p ? { found: true, dest: p.dest, sessionId: p.sessionId } : { found: false }));
     }
-    readJson<Post>(req).then((p) => {
-      const [status, headers] = this.post(p);
-      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(status === 200 ? '{"ok":true}' : '{"ok":false}');
-    }, () => res.writeHead(400).end());
+    readJson<Post>(req).then(
+      (p) => {
+        const [status, headers] = this.post(p);
+        res
+          .writeHead(status, { 'content-type': 'application/json', ...headers })
+          .end(status === 200 ? '{"ok":true}' : '{"ok":false}');
+      },
+      () => res.writeHead(400).end(),
+    );
   });
 
   constructor(private readonly policy: SinkPolicy = {}) {}

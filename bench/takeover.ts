@@ -19,29 +19,56 @@ import { fmt, percentile, REDIS_URL, table, verdict } from './util.js';
 
 const LINES = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'];
 
-export interface TakeoverOptions { rounds: number }
+export interface TakeoverOptions {
+  rounds: number;
+}
 export const takeoverOptions = (quick: boolean): TakeoverOptions => ({ rounds: quick ? 2 : 5 });
 
-export interface TakeoverResult { takeoverMs: number[]; expiryMs: number[]; lost: number; duplicated: number; reordered: number }
+export interface TakeoverResult {
+  takeoverMs: number[];
+  expiryMs: number[];
+  lost: number;
+  duplicated: number;
+  reordered: number;
+}
 
-async function round(log: (line: string) => void): Promise<{ ms: number; lost: number; duplicated: number; reordered: number }> {
+async function round(
+  log: (line: string) => void,
+): Promise<{ ms: number; lost: number; duplicated: number; reordered: number }> {
   const prefix = uniquePrefix();
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../test/support/hangingInstance.ts', import.meta.url))], {
-    env: { ...process.env, PREFIX: prefix, HANG_ON: 'm2' }, stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../test/support/hangingInstance.ts', import.meta.url))],
+    {
+      env: { ...process.env, PREFIX: prefix, HANG_ON: 'm2' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const lines: Array<Record<string, string>> = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, string>));
   const survivor = new RecordingPlatform();
   const b = await startHarness({ prefix, recording: survivor });
   try {
     const { url } = await waitFor(() => lines.find((l) => l.url), 20_000, 'the instance to kill');
-    const created = await json(`${url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+    const created = await json(`${url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
     const id = created.body.session.id as string;
-    for (const text of LINES) await json(`${url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text } });
+    for (const text of LINES)
+      await json(`${url}/api/v1/sessions/${id}/messages`, {
+        method: 'POST',
+        token: created.body.token,
+        body: { text },
+      });
     await waitFor(() => lines.some((l) => l.hanging === 'm2'), 10_000, 'the hang');
     const killedAt = performance.now();
     child.kill('SIGKILL');
-    const first = await waitFor(() => (textsBy(survivor, id, 'Zed').length > 0 ? performance.now() : 0), 15_000, 'the survivor');
+    const first = await waitFor(
+      () => (textsBy(survivor, id, 'Zed').length > 0 ? performance.now() : 0),
+      15_000,
+      'the survivor',
+    );
     await waitFor(() => textsBy(survivor, id, 'Zed').length >= LINES.length - 2, 10_000, 'the rest');
     const delivered = [...lines.filter((l) => l.delivered).map((l) => l.delivered!), ...textsBy(survivor, id, 'Zed')];
     const seen = new Set(delivered);
@@ -66,7 +93,9 @@ async function leaseExpiry(): Promise<number> {
   const sub = new Redis(REDIS_URL);
   try {
     await sub.psubscribe('__keyevent@*__:expired');
-    const expired = new Promise<number>((resolve) => sub.on('pmessage', (_p, _c, k: string) => k === key && resolve(performance.now())));
+    const expired = new Promise<number>((resolve) =>
+      sub.on('pmessage', (_p, _c, k: string) => k === key && resolve(performance.now())),
+    );
     const setAt = performance.now();
     await redis.set(key, '1', 'PX', LEASE_MS);
     return (await expired) - setAt;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -32,29 +32,56 @@ export async function until(done: () => boolean, timeoutMs: number, everyMs = 50
 /** Deletes every key under a bench prefix. */
 export const cleanup = (prefix: string): Promise<void> => deletePrefix(REDIS_URL, prefix);
 
-export interface Answer { status: number; text: string; headers: http.IncomingHttpHeaders }
+export interface Answer {
+  status: number;
+  text: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** A JSON request (POST with a body, GET without) over a keep-alive agent. */
-export function request(agent: http.Agent, base: URL, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export function request(
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const data = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      agent, host: base.hostname, port: base.port, path, method: data === undefined ? 'GET' : 'POST',
-      headers: data === undefined ? headers : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path,
+        method: data === undefined ? 'GET' : 'POST',
+        headers:
+          data === undefined
+            ? headers
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
 }
 
 /** A JSON POST over a keep-alive agent. */
-export const postJson = (agent: http.Agent, base: URL, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> =>
-  request(agent, base, path, body, headers);
+export const postJson = (
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> => request(agent, base, path, body, headers);
 
 /** Reads a whole request body as JSON. */
 export function readJson<T>(req: http.IncomingMessage): Promise<T> {
@@ -73,7 +100,11 @@ export function readJson<T>(req: http.IncomingMessage): Promise<T> {
 }
 
 /** Runs `work` over items with at most `limit` at a time. */
-export async function pool<T>(items: readonly T[], limit: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
@@ -85,7 +116,11 @@ export async function pool<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 /** A child's CPU time so far (user + system), and its event loop's delay since the last reading. */
-export interface Usage { cpuMs: number; loopP99Ms: number; loopMaxMs: number }
+export interface Usage {
+  cpuMs: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
 
 export interface Child {
   url: URL;
@@ -116,9 +151,15 @@ export function serveChild(url: string): void {
  * Starts a server script in its own Node process (so the load generator does not share
  * its event loop) and waits for the `READY <url>` line it prints (see serveChild).
  */
-export async function spawnServer(script: string, env: Record<string, string>, extraNodeArgs: string[] = []): Promise<Child> {
+export async function spawnServer(
+  script: string,
+  env: Record<string, string>,
+  extraNodeArgs: string[] = [],
+): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', script], {
-    cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
@@ -160,5 +201,7 @@ export const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISS');
 /** Left-aligns the first column and right-aligns the others. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '))
+    .join('\n');
 }

@@ -24,10 +24,18 @@ export class EmailQueue implements EmailJobs {
 
   async schedule(sessionId: string, at: number): Promise<void> {
     const second = Math.ceil(at / 1000);
-    await this.queue.add('continue', { sessionId }, {
-      jobId: `email-${sessionId}-${second}`, delay: Math.max(0, second * 1000 - Date.now()),
-      attempts: 8, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: 1000,
-    });
+    await this.queue.add(
+      'continue',
+      { sessionId },
+      {
+        jobId: `email-${sessionId}-${second}`,
+        delay: Math.max(0, second * 1000 - Date.now()),
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 5_000 },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    );
   }
 
   close(): Promise<void> {
@@ -36,12 +44,18 @@ export class EmailQueue implements EmailJobs {
 }
 
 export function startEmailWorker(ctx: AppContext, connection: RedisClient, prefix: string): Worker {
-  const worker = new Worker(EMAIL_QUEUE, async (job) => {
-    const outcome = await sendContinuation(ctx, EmailJob.parse(job.data).sessionId);
-    ctx.metrics.emailed?.(outcome);
-    return outcome;
-  }, { connection, prefix: queuePrefix(prefix), concurrency: 5 });
-  worker.on('failed', (job, err) => ctx.log.warn({ err: err.message, attempts: job?.attemptsMade }, 'email job failed; it is tried again'));
+  const worker = new Worker(
+    EMAIL_QUEUE,
+    async (job) => {
+      const outcome = await sendContinuation(ctx, EmailJob.parse(job.data).sessionId);
+      ctx.metrics.emailed?.(outcome);
+      return outcome;
+    },
+    { connection, prefix: queuePrefix(prefix), concurrency: 5 },
+  );
+  worker.on('failed', (job, err) =>
+    ctx.log.warn({ err: err.message, attempts: job?.attemptsMade }, 'email job failed; it is tried again'),
+  );
   worker.on('error', (err) => ctx.log.warn({ err }, 'email worker error'));
   return worker;
 }

@@ -1,9 +1,9 @@
 import { Queue, Worker } from 'bullmq';
-import type { RedisClient } from '../adapters/redis/connection.js';
 import { z } from 'zod';
+import type { RedisClient } from '../adapters/redis/connection.js';
+import { queuePrefix } from '../adapters/redis/keys.js';
 import type { AppContext, HomeRefresher } from '../src/app/context.js';
 import { publishHomes } from '../src/app/delivery/planner.js';
-import { queuePrefix } from '../adapters/redis/keys.js';
 
 export const HOMES_QUEUE = 'homes';
 const WINDOW_MS = 500;
@@ -23,14 +23,22 @@ export class HomeQueue implements HomeRefresher {
   }
   async refresh(agentIds: string[]): Promise<void> {
     const slot = Math.floor(Date.now() / WINDOW_MS) + 1;
-    await Promise.all([...new Set(agentIds)].map((agentId) => this.queue.add('publish', { agentId }, {
-      jobId: `home-${agentId}-${slot}`,
-      delay: slot * WINDOW_MS - Date.now(),
-      removeOnComplete: true,
-      removeOnFail: 100,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
-    })));
+    await Promise.all(
+      [...new Set(agentIds)].map((agentId) =>
+        this.queue.add(
+          'publish',
+          { agentId },
+          {
+            jobId: `home-${agentId}-${slot}`,
+            delay: slot * WINDOW_MS - Date.now(),
+            removeOnComplete: true,
+            removeOnFail: 100,
+            attempts: 3,
+            backoff: { type: 'exponential', delay: 1000 },
+          },
+        ),
+      ),
+    );
   }
   close(): Promise<void> {
     return this.queue.close();
@@ -38,11 +46,15 @@ export class HomeQueue implements HomeRefresher {
 }
 
 export function startHomeWorker(ctx: AppContext, connection: RedisClient, prefix: string): Worker {
-  const worker = new Worker(HOMES_QUEUE, async (job) => {
-    const { agentId } = HomeJob.parse(job.data);
-    const agent = ctx.directory.get().agent(agentId);
-    if (agent) await publishHomes(ctx, [agent]);
-  }, { connection, prefix: queuePrefix(prefix), concurrency: 8 });
+  const worker = new Worker(
+    HOMES_QUEUE,
+    async (job) => {
+      const { agentId } = HomeJob.parse(job.data);
+      const agent = ctx.directory.get().agent(agentId);
+      if (agent) await publishHomes(ctx, [agent]);
+    },
+    { connection, prefix: queuePrefix(prefix), concurrency: 8 },
+  );
   worker.on('error', (err) => ctx.log.warn({ err }, 'home worker error'));
   return worker;
 }

@@ -1,16 +1,20 @@
-import { Queue, Worker, type Job } from 'bullmq';
-import type { RedisClient } from '../adapters/redis/connection.js';
+import { type Job, Queue, Worker } from 'bullmq';
 import { z } from 'zod';
+import type { RedisClient } from '../adapters/redis/connection.js';
+import { queuePrefix } from '../adapters/redis/keys.js';
 import type { AppContext, Timers } from '../src/app/context.js';
 import { expireInvite } from '../src/app/invites.js';
-import { endUnanswered, escalate } from '../src/app/sessions.js';
 import { idleDue, responseDue } from '../src/app/overdue.js';
-import { queuePrefix } from '../adapters/redis/keys.js';
+import { endUnanswered, escalate } from '../src/app/sessions.js';
 
 export const INVITES_QUEUE = 'invites';
 const ExpireJob = z.object({ inviteId: z.string().min(1) });
 const UnansweredJob = z.object({ sessionId: z.string().min(1) });
-const ResponseJob = z.object({ sessionId: z.string().min(1), stage: z.enum(['warn', 'alert']), since: z.string().min(1) });
+const ResponseJob = z.object({
+  sessionId: z.string().min(1),
+  stage: z.enum(['warn', 'alert']),
+  since: z.string().min(1),
+});
 const IdleJob = z.object({ sessionId: z.string().min(1), stage: z.enum(['warn', 'end']), after: z.string().min(1) });
 
 /** A job id per invite and per chat: adding it twice is harmless, and cancel finds it. */
@@ -20,7 +24,12 @@ const escalationJobId = (sessionId: string): string => `escalate-${sessionId}`;
 const responseJobId = (sessionId: string, stage: 'warn' | 'alert'): string => `respond-${stage}-${sessionId}`;
 const idleJobId = (sessionId: string, stage: 'warn' | 'end'): string => `idle-${stage}-${sessionId}`;
 
-const TIMER_OPTIONS = { attempts: 10, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: 1000 } as const;
+const TIMER_OPTIONS = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 200 },
+  removeOnComplete: true,
+  removeOnFail: 1000,
+} as const;
 
 /**
  * Timers as BullMQ delayed jobs, in their own queue so no rate limit delays them: invite
@@ -35,7 +44,12 @@ export class InviteExpiryQueue implements Timers {
     this.queue.on('error', () => undefined);
   }
 
-  private async add(name: 'expire' | 'unanswered' | 'escalate' | 'respond' | 'idle', data: Record<string, string>, id: string, at: number): Promise<void> {
+  private async add(
+    name: 'expire' | 'unanswered' | 'escalate' | 'respond' | 'idle',
+    data: Record<string, string>,
+    id: string,
+    at: number,
+  ): Promise<void> {
     await this.queue.add(name, data, { ...TIMER_OPTIONS, jobId: id, delay: Math.max(0, at - Date.now()) });
   }
 
@@ -95,23 +109,33 @@ export interface ExpiryObserver {
   expired(inviteId: string, latenessMs: number): void;
 }
 
-export function startInviteExpiryWorker(ctx: AppContext, connection: RedisClient, prefix: string, observer?: ExpiryObserver, concurrency = 50): Worker {
-  const worker = new Worker(INVITES_QUEUE, async (job: Job) => {
-    if (job.name === 'unanswered') return endUnanswered(ctx, UnansweredJob.parse(job.data).sessionId);
-    if (job.name === 'escalate') return escalate(ctx, UnansweredJob.parse(job.data).sessionId);
-    if (job.name === 'respond') {
-      const j = ResponseJob.parse(job.data);
-      return responseDue(ctx, j.sessionId, j.stage, j.since);
-    }
-    if (job.name === 'idle') {
-      const j = IdleJob.parse(job.data);
-      return idleDue(ctx, j.sessionId, j.stage, j.after);
-    }
-    const { inviteId } = ExpireJob.parse(job.data);
-    const expired = await expireInvite(ctx, inviteId);
-    if (expired) observer?.expired(inviteId, Date.now() - (job.timestamp + (job.opts.delay ?? 0)));
-    return expired;
-  }, { connection, prefix: queuePrefix(prefix), concurrency });
+export function startInviteExpiryWorker(
+  ctx: AppContext,
+  connection: RedisClient,
+  prefix: string,
+  observer?: ExpiryObserver,
+  concurrency = 50,
+): Worker {
+  const worker = new Worker(
+    INVITES_QUEUE,
+    async (job: Job) => {
+      if (job.name === 'unanswered') return endUnanswered(ctx, UnansweredJob.parse(job.data).sessionId);
+      if (job.name === 'escalate') return escalate(ctx, UnansweredJob.parse(job.data).sessionId);
+      if (job.name === 'respond') {
+        const j = ResponseJob.parse(job.data);
+        return responseDue(ctx, j.sessionId, j.stage, j.since);
+      }
+      if (job.name === 'idle') {
+        const j = IdleJob.parse(job.data);
+        return idleDue(ctx, j.sessionId, j.stage, j.after);
+      }
+      const { inviteId } = ExpireJob.parse(job.data);
+      const expired = await expireInvite(ctx, inviteId);
+      if (expired) observer?.expired(inviteId, Date.now() - (job.timestamp + (job.opts.delay ?? 0)));
+      return expired;
+    },
+    { connection, prefix: queuePrefix(prefix), concurrency },
+  );
   worker.on('failed', (job, err) => ctx.log.error({ err, jobId: job?.id }, 'invite expiry job failed'));
   worker.on('error', (err) => ctx.log.warn({ err }, 'invite worker error'));
   return worker;

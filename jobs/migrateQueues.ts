@@ -14,7 +14,12 @@ const WAITING_STATES = ['delayed', 'waiting', 'prioritized', 'paused', 'waiting-
  * under an older instance finish there. On a cluster there is nothing to move (the old layout
  * could not run there).
  */
-export async function migrateQueues(connection: RedisClient, prefix: string, queues: ReadonlyArray<Queue>, log: Logger): Promise<number> {
+export async function migrateQueues(
+  connection: RedisClient,
+  prefix: string,
+  queues: ReadonlyArray<Queue>,
+  log: Logger,
+): Promise<number> {
   if (isCluster(connection)) return 0;
   let moved = 0;
   for (const target of queues) {
@@ -25,7 +30,10 @@ export async function migrateQueues(connection: RedisClient, prefix: string, que
       for (const job of await legacy.getJobs([...WAITING_STATES], 0, -1)) {
         // A job an old instance picked up meanwhile finishes there.
         moved += await move(job, target).catch((err: Error) => {
-          log.warn({ queue: target.name, job: job.id, err: err.message }, 'could not move a job from the old queue prefix');
+          log.warn(
+            { queue: target.name, job: job.id, err: err.message },
+            'could not move a job from the old queue prefix',
+          );
           return 0;
         });
       }
@@ -40,7 +48,11 @@ export async function migrateQueues(connection: RedisClient, prefix: string, que
 async function move(job: Job, target: Queue): Promise<number> {
   const dueAt = job.timestamp + (job.opts.delay ?? 0);
   const { delay: _delay, jobId: _jobId, repeat: _repeat, ...opts } = job.opts;
-  await target.add(job.name, job.data, { ...opts, ...(job.id ? { jobId: job.id } : {}), delay: Math.max(0, dueAt - Date.now()) });
+  await target.add(job.name, job.data, {
+    ...opts,
+    ...(job.id ? { jobId: job.id } : {}),
+    delay: Math.max(0, dueAt - Date.now()),
+  });
   await job.remove();
   return 1;
 }

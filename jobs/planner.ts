@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import type { RedisClient } from '../adapters/redis/connection.js';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { z } from 'zod';
+import type { RedisClient } from '../adapters/redis/connection.js';
 import { globalKeys, queuePrefix, sessionKeys } from '../adapters/redis/keys.js';
 import type { AppContext, OutboxKicker } from '../src/app/context.js';
 import { plan } from '../src/app/delivery/planner.js';
@@ -44,7 +44,17 @@ export class OutboxQueue implements OutboxKicker {
   }
 
   async enqueue(sessionId: string, delayMs: number): Promise<void> {
-    await this.queue.add('plan', { sessionId }, { delay: delayMs, removeOnComplete: true, removeOnFail: 1000, attempts: 50, backoff: { type: 'exponential', delay: 250 } });
+    await this.queue.add(
+      'plan',
+      { sessionId },
+      {
+        delay: delayMs,
+        removeOnComplete: true,
+        removeOnFail: 1000,
+        attempts: 50,
+        backoff: { type: 'exponential', delay: 250 },
+      },
+    );
   }
 
   close(): Promise<void> {
@@ -72,8 +82,14 @@ export class Planner {
     private readonly outbox: OutboxQueue,
     private readonly concurrency = 32,
   ) {
-    this.worker = new Worker(PLANNER_QUEUE, (job, token) => this.process(job, token), { connection, prefix: queuePrefix(prefix), concurrency });
-    this.worker.on('failed', (job, err) => ctx.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'planning failed; will retry'));
+    this.worker = new Worker(PLANNER_QUEUE, (job, token) => this.process(job, token), {
+      connection,
+      prefix: queuePrefix(prefix),
+      concurrency,
+    });
+    this.worker.on('failed', (job, err) =>
+      ctx.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'planning failed; will retry'),
+    );
     this.worker.on('error', (err) => ctx.log.warn({ err }, 'planner worker error'));
     outbox.local = this;
   }
@@ -140,7 +156,10 @@ export class Planner {
           if (this.closing) return { laterMs: 0 };
           if (!(await this.planOne(sessionId, id, effect))) return { laterMs: jitter(1_000) };
         }
-        [, batch] = await Promise.all([this.redis.pexpire(key, LOCK_MS), this.ctx.store.transcript.pendingEffects(sessionId, BATCH)]);
+        [, batch] = await Promise.all([
+          this.redis.pexpire(key, LOCK_MS),
+          this.ctx.store.transcript.pendingEffects(sessionId, BATCH),
+        ]);
       }
     } finally {
       await releaseLock(this.redis, key, lock);
@@ -159,11 +178,26 @@ export class Planner {
       const n = (this.failures.get(id) ?? 0) + 1;
       this.failures.set(id, n);
       if (n < MAX_FAILURES) {
-        this.ctx.log.warn({ err: (err as Error).message, sessionId, effect: effect.type, failures: n }, 'planning an effect failed; will retry');
+        this.ctx.log.warn(
+          { err: (err as Error).message, sessionId, effect: effect.type, failures: n },
+          'planning an effect failed; will retry',
+        );
         return false;
       }
       this.ctx.log.error({ err, sessionId, effect }, 'outbox effect dead-lettered after repeated failures');
-      await this.redis.xadd(globalKeys(this.prefix).dead, 'MAXLEN', '~', '10000', '*', 'sessionId', sessionId, 'effect', JSON.stringify(effect), 'error', String(err));
+      await this.redis.xadd(
+        globalKeys(this.prefix).dead,
+        'MAXLEN',
+        '~',
+        '10000',
+        '*',
+        'sessionId',
+        sessionId,
+        'effect',
+        JSON.stringify(effect),
+        'error',
+        String(err),
+      );
     }
     this.failures.delete(id);
     await this.ctx.store.transcript.ackEffect(sessionId, id);

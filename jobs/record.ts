@@ -24,12 +24,29 @@ export class RecordQueue implements RecordJobs {
   }
 
   async erase(erasureId: string): Promise<void> {
-    await this.queue.add('erase', { erasureId }, { jobId: `erase-${erasureId}`, attempts: 10, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+    await this.queue.add(
+      'erase',
+      { erasureId },
+      {
+        jobId: `erase-${erasureId}`,
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 5_000 },
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+      },
+    );
   }
 
   /** Daily at 03:17 UTC (not at every start); making it again changes nothing. */
   async scheduleRetention(): Promise<void> {
-    await this.queue.upsertJobScheduler('retention', { pattern: RETENTION_AT, tz: 'UTC' }, { name: 'retention', opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 10, removeOnFail: 100 } });
+    await this.queue.upsertJobScheduler(
+      'retention',
+      { pattern: RETENTION_AT, tz: 'UTC' },
+      {
+        name: 'retention',
+        opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 10, removeOnFail: 100 },
+      },
+    );
   }
 
   close(): Promise<void> {
@@ -37,12 +54,26 @@ export class RecordQueue implements RecordJobs {
   }
 }
 
-export function startRecordWorker(ctx: AppContext, connection: RedisClient, prefix: string, retentionDays: number): Worker {
-  const worker = new Worker(RECORD_QUEUE, async (job) => {
-    if (job.name === 'retention') return expireRecord(ctx, retentionDays);
-    return runErasure(ctx, EraseJob.parse(job.data).erasureId);
-  }, { connection, prefix: queuePrefix(prefix), concurrency: 1 });
-  worker.on('failed', (job, err) => ctx.log.warn({ err: err.message, job: job?.name, attempts: job?.attemptsMade }, 'record job failed; it is tried again'));
+export function startRecordWorker(
+  ctx: AppContext,
+  connection: RedisClient,
+  prefix: string,
+  retentionDays: number,
+): Worker {
+  const worker = new Worker(
+    RECORD_QUEUE,
+    async (job) => {
+      if (job.name === 'retention') return expireRecord(ctx, retentionDays);
+      return runErasure(ctx, EraseJob.parse(job.data).erasureId);
+    },
+    { connection, prefix: queuePrefix(prefix), concurrency: 1 },
+  );
+  worker.on('failed', (job, err) =>
+    ctx.log.warn(
+      { err: err.message, job: job?.name, attempts: job?.attemptsMade },
+      'record job failed; it is tried again',
+    ),
+  );
   worker.on('error', (err) => ctx.log.warn({ err }, 'record worker error'));
   return worker;
 }

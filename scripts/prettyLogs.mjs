@@ -10,7 +10,13 @@ export function wantsPretty(stdout = process.stdout, env = process.env) {
 export async function prettyStream() {
   try {
     const { default: pretty } = await import('pino-pretty');
-    return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1, sync: true });
+    return pretty({
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      destination: 1,
+      sync: true,
+    });
   } catch {
     return undefined;
   }

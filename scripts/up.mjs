@@ -11,14 +11,18 @@ const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const port = Number(redisUrl.port || 6379);
 const host = redisUrl.hostname || '127.0.0.1';
 
-const ping = () => new Promise((resolve) => {
-  const s = connect(port, host);
-  const done = (ok) => { s.destroy(); resolve(ok); };
-  s.on('connect', () => s.write('PING\r\n'));
-  s.on('data', (d) => done(String(d).startsWith('+PONG') || String(d).startsWith('-NOAUTH')));
-  s.on('error', () => done(false));
-  setTimeout(() => done(false), 1000);
-});
+const ping = () =>
+  new Promise((resolve) => {
+    const s = connect(port, host);
+    const done = (ok) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.on('connect', () => s.write('PING\r\n'));
+    s.on('data', (d) => done(String(d).startsWith('+PONG') || String(d).startsWith('-NOAUTH')));
+    s.on('error', () => done(false));
+    setTimeout(() => done(false), 1000);
+  });
 
 if (!existsSync('node_modules')) run('npm ci --no-audit --no-fund');
 run('npm run build');
@@ -34,14 +38,23 @@ if (!(await ping())) {
   console.log(`starting redis-server on ${host}:${port}`);
   // The store of record: AOF every second, never evict (docs/adr/0002-redis-scripts.md).
   run('mkdir -p .redis');
-  run(`redis-server --daemonize yes --bind 127.0.0.1 --port ${port} --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --dir ${process.cwd()}/.redis --logfile ${process.cwd()}/.redis/redis.log`);
+  run(
+    `redis-server --daemonize yes --bind 127.0.0.1 --port ${port} --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --dir ${process.cwd()}/.redis --logfile ${process.cwd()}/.redis/redis.log`,
+  );
   for (let i = 0; i < 50 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-const env = { ...process.env, DIRECTORY_FILE: process.env.DIRECTORY_FILE ?? (existsSync('directory.yaml') ? 'directory.yaml' : 'directory.example.yaml') };
+const env = {
+  ...process.env,
+  DIRECTORY_FILE:
+    process.env.DIRECTORY_FILE ?? (existsSync('directory.yaml') ? 'directory.yaml' : 'directory.example.yaml'),
+};
 // At a terminal (and not in production) the service's JSON logs are printed readably.
 const pretty = wantsPretty() ? await prettyStream() : undefined;
-const child = spawn(process.execPath, ['dist/src/main/main.js'], { stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'], env });
+const child = spawn(process.execPath, ['dist/src/main/main.js'], {
+  stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'],
+  env,
+});
 if (pretty) child.stdout.pipe(pretty);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 // 'close' comes after the child's output has been read to its end.

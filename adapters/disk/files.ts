@@ -17,7 +17,8 @@ export class DiskFiles implements FileStore {
 
   // Ids are checked by the callers (session ids and file ids have no / nor ..): still, stay inside.
   private dir(sessionId: string): string {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(sessionId) || /^\.+$/.test(sessionId)) throw new Error('bad chat id for a file path');
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(sessionId) || /^\.+$/.test(sessionId))
+      throw new Error('bad chat id for a file path');
     return join(this.root, sessionId);
   }
   private path(sessionId: string, fileId: string): string {
@@ -65,10 +66,12 @@ export class DiskFiles implements FileStore {
 
   async chats(): Promise<Array<{ sessionId: string; changedAt: number }>> {
     const names = await readdir(this.root).catch(() => []);
-    const out = await Promise.all(names.map(async (n) => {
-      const s = await stat(join(this.root, n)).catch(() => undefined);
-      return s?.isDirectory() ? { sessionId: n, changedAt: s.mtimeMs } : undefined;
-    }));
+    const out = await Promise.all(
+      names.map(async (n) => {
+        const s = await stat(join(this.root, n)).catch(() => undefined);
+        return s?.isDirectory() ? { sessionId: n, changedAt: s.mtimeMs } : undefined;
+      }),
+    );
     return out.filter((x): x is { sessionId: string; changedAt: number } => x !== undefined);
   }
 

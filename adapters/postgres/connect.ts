@@ -8,14 +8,21 @@ import type { Database } from './schema.js';
 
 /** bigint (int8) as a JS number: counts and stream-id milliseconds are far below 2^53. */
 const INT8 = 20;
-const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) };
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+};
 
 /** PostgreSQL through a pool of connections (DATABASE_URL). */
 export function postgresDb(url: string, onError: (err: Error) => void): Kysely<Database> {
   const pool = new pg.Pool({
-    connectionString: url, max: 10, types,
+    connectionString: url,
+    max: 10,
+    types,
     // A database that does not answer fails a query quickly, so callers degrade instead of hanging.
-    connectionTimeoutMillis: 3_000, idleTimeoutMillis: 30_000, query_timeout: 60_000,
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 30_000,
+    query_timeout: 60_000,
     application_name: 'switchboard',
   });
   // An idle connection dropped by the server is reported here, not thrown: the pool makes new ones.
@@ -32,7 +39,8 @@ export async function pgliteDb(dir: string): Promise<Kysely<Database>> {
   if (!dir.startsWith('memory://') && !existsSync(join(dir, 'PG_VERSION'))) {
     mkdirSync(dirname(dir), { recursive: true });
     // What a start stopped half-way left.
-    for (const f of readdirSync(dirname(dir))) if (f.startsWith(`${basename(dir)}.new-`)) rmSync(join(dirname(dir), f), { recursive: true, force: true });
+    for (const f of readdirSync(dirname(dir)))
+      if (f.startsWith(`${basename(dir)}.new-`)) rmSync(join(dirname(dir), f), { recursive: true, force: true });
     const making = mkdtempSync(`${dir}.new-`);
     await (await PGlite.create(making)).close();
     rmSync(dir, { recursive: true, force: true });

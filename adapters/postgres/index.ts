@@ -10,7 +10,11 @@ export type RecordTarget = { databaseUrl: string } | { dataDir: string };
 
 /** DATABASE_URL when set, else PGlite's files under DATA_DIR (README "The record"). */
 export function openRecord(target: RecordTarget, log: Logger): RecordStore {
-  if ('databaseUrl' in target) return new KyselyRecord(postgresDb(target.databaseUrl, (err) => log.warn({ err: err.message }, 'record: a database connection failed')), 'postgres');
+  if ('databaseUrl' in target)
+    return new KyselyRecord(
+      postgresDb(target.databaseUrl, (err) => log.warn({ err: err.message }, 'record: a database connection failed')),
+      'postgres',
+    );
   return new PgliteRecord(join(target.dataDir, 'pglite'), log);
 }
 
@@ -19,7 +23,24 @@ const off = (): Promise<never> => Promise.reject(new RecordUnavailable('no recor
 /** No record (some tests and benches): every call is refused as unavailable. */
 export const noRecord: RecordStore = {
   backend: 'none',
-  ready: off, probe: async () => false, cursors: off, archive: off, chat: off, chatByRef: off, entries: off, rate: off, pastChats: off,
-  queueReport: off, agentReport: off, openChats: off, chatsOf: off, forget: off, expire: off, createErasure: off, erasure: off, erasureEmail: off,
-  finishErasure: off, close: async () => undefined,
+  ready: off,
+  probe: async () => false,
+  cursors: off,
+  archive: off,
+  chat: off,
+  chatByRef: off,
+  entries: off,
+  rate: off,
+  pastChats: off,
+  queueReport: off,
+  agentReport: off,
+  openChats: off,
+  chatsOf: off,
+  forget: off,
+  expire: off,
+  createErasure: off,
+  erasure: off,
+  erasureEmail: off,
+  finishErasure: off,
+  close: async () => undefined,
 };

@@ -4,21 +4,45 @@ import { type RecordStore, RecordUnavailable } from '../../src/app/record/port.j
 
 /** The store's methods the thread serves (everything but `backend`). */
 export const RECORD_METHODS = [
-  'ready', 'probe', 'cursors', 'archive', 'chat', 'chatByRef', 'entries', 'rate', 'pastChats', 'queueReport', 'agentReport',
-  'openChats', 'chatsOf', 'forget', 'expire', 'createErasure', 'erasure', 'erasureEmail', 'finishErasure', 'close',
+  'ready',
+  'probe',
+  'cursors',
+  'archive',
+  'chat',
+  'chatByRef',
+  'entries',
+  'rate',
+  'pastChats',
+  'queueReport',
+  'agentReport',
+  'openChats',
+  'chatsOf',
+  'forget',
+  'expire',
+  'createErasure',
+  'erasure',
+  'erasureEmail',
+  'finishErasure',
+  'close',
 ] as const satisfies ReadonlyArray<Exclude<keyof RecordStore, 'backend'>>;
 type Method = (typeof RECORD_METHODS)[number];
 type Args<M extends Method> = Parameters<RecordStore[M]>;
 type Result<M extends Method> = Awaited<ReturnType<RecordStore[M]>>;
 
-interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
 
 /** Starts the thread: the compiled file in production, the TypeScript source (through tsx) in development. */
 function startThread(dir: string): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./pgliteHost.js', here), { workerData: { dir } });
   const source = JSON.stringify(new URL('./pgliteHost.ts', here).href);
-  return new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${source});`, { eval: true, workerData: { dir } });
+  return new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${source});`, {
+    eval: true,
+    workerData: { dir },
+  });
 }
 
 /**
@@ -34,19 +58,29 @@ export class PgliteRecord implements RecordStore {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly dir: string, private readonly log: Logger) {}
+  constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+  ) {}
 
   private start(): Worker {
     const w = startThread(this.dir);
-    w.on('message', (m: { id?: number; ready?: boolean; value?: unknown; error?: { name: string; message: string } }) => {
-      if (m.ready) this.opened = true;
-      if (m.id === undefined) return;
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (!m.error) return p.resolve(m.value);
-      p.reject(m.error.name === 'RecordUnavailable' ? new RecordUnavailable(m.error.message) : Object.assign(new Error(m.error.message), { name: m.error.name }));
-    });
+    w.on(
+      'message',
+      (m: { id?: number; ready?: boolean; value?: unknown; error?: { name: string; message: string } }) => {
+        if (m.ready) this.opened = true;
+        if (m.id === undefined) return;
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (!m.error) return p.resolve(m.value);
+        p.reject(
+          m.error.name === 'RecordUnavailable'
+            ? new RecordUnavailable(m.error.message)
+            : Object.assign(new Error(m.error.message), { name: m.error.name }),
+        );
+      },
+    );
     const fail = (why: string) => {
       if (this.thread === w) this.thread = undefined;
       for (const [id, p] of this.pending) {
@@ -72,29 +106,65 @@ export class PgliteRecord implements RecordStore {
     });
   }
 
-  ready() { return this.call('ready'); }
+  ready() {
+    return this.call('ready');
+  }
   probe(timeoutMs: number) {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     return Promise.race([this.call('probe', timeoutMs).catch(() => false), late]).finally(() => clearTimeout(timer));
   }
-  cursors(...a: Args<'cursors'>) { return this.call('cursors', ...a); }
-  archive(...a: Args<'archive'>) { return this.call('archive', ...a); }
-  chat(...a: Args<'chat'>) { return this.call('chat', ...a); }
-  chatByRef(...a: Args<'chatByRef'>) { return this.call('chatByRef', ...a); }
-  entries(...a: Args<'entries'>) { return this.call('entries', ...a); }
-  rate(...a: Args<'rate'>) { return this.call('rate', ...a); }
-  pastChats(...a: Args<'pastChats'>) { return this.call('pastChats', ...a); }
-  queueReport(...a: Args<'queueReport'>) { return this.call('queueReport', ...a); }
-  agentReport(...a: Args<'agentReport'>) { return this.call('agentReport', ...a); }
-  openChats(...a: Args<'openChats'>) { return this.call('openChats', ...a); }
-  chatsOf(...a: Args<'chatsOf'>) { return this.call('chatsOf', ...a); }
-  forget(...a: Args<'forget'>) { return this.call('forget', ...a); }
-  expire(...a: Args<'expire'>) { return this.call('expire', ...a); }
-  createErasure(...a: Args<'createErasure'>) { return this.call('createErasure', ...a); }
-  erasure(...a: Args<'erasure'>) { return this.call('erasure', ...a); }
-  erasureEmail(...a: Args<'erasureEmail'>) { return this.call('erasureEmail', ...a); }
-  finishErasure(...a: Args<'finishErasure'>) { return this.call('finishErasure', ...a); }
+  cursors(...a: Args<'cursors'>) {
+    return this.call('cursors', ...a);
+  }
+  archive(...a: Args<'archive'>) {
+    return this.call('archive', ...a);
+  }
+  chat(...a: Args<'chat'>) {
+    return this.call('chat', ...a);
+  }
+  chatByRef(...a: Args<'chatByRef'>) {
+    return this.call('chatByRef', ...a);
+  }
+  entries(...a: Args<'entries'>) {
+    return this.call('entries', ...a);
+  }
+  rate(...a: Args<'rate'>) {
+    return this.call('rate', ...a);
+  }
+  pastChats(...a: Args<'pastChats'>) {
+    return this.call('pastChats', ...a);
+  }
+  queueReport(...a: Args<'queueReport'>) {
+    return this.call('queueReport', ...a);
+  }
+  agentReport(...a: Args<'agentReport'>) {
+    return this.call('agentReport', ...a);
+  }
+  openChats(...a: Args<'openChats'>) {
+    return this.call('openChats', ...a);
+  }
+  chatsOf(...a: Args<'chatsOf'>) {
+    return this.call('chatsOf', ...a);
+  }
+  forget(...a: Args<'forget'>) {
+    return this.call('forget', ...a);
+  }
+  expire(...a: Args<'expire'>) {
+    return this.call('expire', ...a);
+  }
+  createErasure(...a: Args<'createErasure'>) {
+    return this.call('createErasure', ...a);
+  }
+  erasure(...a: Args<'erasure'>) {
+    return this.call('erasure', ...a);
+  }
+  erasureEmail(...a: Args<'erasureEmail'>) {
+    return this.call('erasureEmail', ...a);
+  }
+  finishErasure(...a: Args<'finishErasure'>) {
+    return this.call('finishErasure', ...a);
+  }
 
   /**
    * Closes the database cleanly, waiting at most a few seconds; a thread still making its
@@ -105,7 +175,10 @@ export class PgliteRecord implements RecordStore {
     const thread = this.thread;
     if (thread && this.opened) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.call('close').catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+      await Promise.race([
+        this.call('close').catch(() => undefined),
+        new Promise((r) => (timer = setTimeout(r, 5_000))),
+      ]);
       clearTimeout(timer);
     }
     this.closed = true;

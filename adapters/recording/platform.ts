@@ -29,7 +29,10 @@ export class RecordingPlatform implements PlatformPort {
   /** A test's read-back (as Slack's metadata allows); none by default, like Teams. */
   findPosted: PlatformPort['findPosted'];
 
-  constructor(readonly id = 'recording', private readonly reachable: (a: Agent) => Reach = () => 'yes') {}
+  constructor(
+    readonly id = 'recording',
+    private readonly reachable: (a: Agent) => Reach = () => 'yes',
+  ) {}
 
   private record(op: Recorded['op'], to: string, surface?: Surface): MessageRef {
     if (this.failTimes > 0 && this.failWith) {
@@ -37,7 +40,13 @@ export class RecordingPlatform implements PlatformPort {
       throw this.failWith();
     }
     const id = String(++this.seq);
-    this.calls.push({ op, to, text: surface ? renderText(surface) : '', id, ...(surface ? { surface, meta: surface.meta } : {}) });
+    this.calls.push({
+      op,
+      to,
+      text: surface ? renderText(surface) : '',
+      id,
+      ...(surface ? { surface, meta: surface.meta } : {}),
+    });
     return { id, to };
   }
 

@@ -1,12 +1,14 @@
-import type { RedisClient } from './connection.js';
-import { scanKeys } from './connection.js';
 import type { Mirror } from '../../src/app/ports.js';
 import type { ArchiveFeed, ChatSnapshot, Claim, Kept } from '../../src/app/record/port.js';
 import type { Invite } from '../../src/domain/invite.js';
 import type { Session } from '../../src/domain/session.js';
 import type { TranscriptEntry } from '../../src/domain/transcript.js';
+import type { RedisClient } from './connection.js';
+import { scanKeys } from './connection.js';
 import { globalKeys, sessionKeyList, sessionKeys } from './keys.js';
+
 export { markCommitsForArchive } from './archiveMarks.js';
+
 import { withScripts } from './scripts.js';
 
 const HEAD_KEYS = ['json', 'token', 'mirrors', 'rev'] as const;
@@ -14,12 +16,20 @@ const HEAD_KEYS = ['json', 'token', 'mirrors', 'rev'] as const;
 /** The archiver's side of Redis: due and claimed chats (lua/archiveClaim.lua, archiveRecover.lua), and each chat as it stands. */
 export class RedisArchiveFeed implements ArchiveFeed {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {
     this.g = globalKeys(prefix);
   }
 
   async claim(max: number, deadline: number): Promise<Claim[]> {
-    const flat = (await withScripts(this.redis).archiveClaim(this.g.archiveDue, this.g.archiveClaimed, max, deadline)) as string[];
+    const flat = (await withScripts(this.redis).archiveClaim(
+      this.g.archiveDue,
+      this.g.archiveClaimed,
+      max,
+      deadline,
+    )) as string[];
     const out: Claim[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, markedAt: Number(flat[i + 1]) });
     return out;
@@ -36,11 +46,19 @@ export class RedisArchiveFeed implements ArchiveFeed {
     const [json, token, mirrors, rev] = head;
     if (!json) return undefined;
     // Invites change only with the chat's revision: read when it moved.
-    const invites = kept && kept.rev === Number(rev ?? 0) ? undefined : (await this.redis.hvals(k.invites)).map((j) => JSON.parse(j) as Invite);
+    const invites =
+      kept && kept.rev === Number(rev ?? 0)
+        ? undefined
+        : (await this.redis.hvals(k.invites)).map((j) => JSON.parse(j) as Invite);
     // Read back as written: the store validated every record when it wrote it (as a chat's bundle is read).
     const snapshot: ChatSnapshot = {
-      session: JSON.parse(json) as Session, rev: Number(rev ?? 0), tokenHash: token ?? '',
-      mirrors: JSON.parse(mirrors ?? '[]') as Mirror[], entries: raw.slice(0, maxEntries).map(([id, fields]) => ({ id, ...JSON.parse(fields[1] ?? '{}') }) as TranscriptEntry),
+      session: JSON.parse(json) as Session,
+      rev: Number(rev ?? 0),
+      tokenHash: token ?? '',
+      mirrors: JSON.parse(mirrors ?? '[]') as Mirror[],
+      entries: raw
+        .slice(0, maxEntries)
+        .map(([id, fields]) => ({ id, ...JSON.parse(fields[1] ?? '{}') }) as TranscriptEntry),
       ...(invites ? { invites } : {}),
     };
     return { snapshot, more: raw.length > maxEntries };
@@ -51,7 +69,8 @@ export class RedisArchiveFeed implements ArchiveFeed {
   }
 
   async giveBack(ids: readonly string[], now: number) {
-    if (ids.length > 0) await withScripts(this.redis).archiveRecover(this.g.archiveDue, this.g.archiveClaimed, now, ...ids);
+    if (ids.length > 0)
+      await withScripts(this.redis).archiveRecover(this.g.archiveDue, this.g.archiveClaimed, now, ...ids);
   }
 
   async recover(now: number) {
@@ -63,18 +82,26 @@ export class RedisArchiveFeed implements ArchiveFeed {
   }
 
   async backlog() {
-    const [due, claimed] = await Promise.all([this.redis.zcard(this.g.archiveDue), this.redis.zcard(this.g.archiveClaimed)]);
+    const [due, claimed] = await Promise.all([
+      this.redis.zcard(this.g.archiveDue),
+      this.redis.zcard(this.g.archiveClaimed),
+    ]);
     return due + claimed;
   }
 
   async heads(ids: readonly string[]) {
     // One command each (auto-pipelined): the chats live in many slots.
-    const found = await Promise.all(ids.map(async (id) => {
-      const k = sessionKeys(this.prefix, id);
-      const [rev, last] = await Promise.all([this.redis.hget(k.session, 'rev'), this.redis.xrevrange(k.transcript, '+', '-', 'COUNT', 1)]);
-      const exists = rev !== null || last.length > 0 || (await this.redis.exists(k.session)) === 1;
-      return [id, exists ? { last: last[0]?.[0], rev: Number(rev ?? 0) } : undefined] as const;
-    }));
+    const found = await Promise.all(
+      ids.map(async (id) => {
+        const k = sessionKeys(this.prefix, id);
+        const [rev, last] = await Promise.all([
+          this.redis.hget(k.session, 'rev'),
+          this.redis.xrevrange(k.transcript, '+', '-', 'COUNT', 1),
+        ]);
+        const exists = rev !== null || last.length > 0 || (await this.redis.exists(k.session)) === 1;
+        return [id, exists ? { last: last[0]?.[0], rev: Number(rev ?? 0) } : undefined] as const;
+      }),
+    );
     return Object.fromEntries(found);
   }
 

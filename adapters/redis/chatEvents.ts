@@ -1,11 +1,15 @@
 import type { Redis } from 'ioredis';
-import type { RedisClient } from './connection.js';
-import type { ChatEventListener, ChatEvents } from '../../src/app/chatEvents.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { ChatEventListener, ChatEvents } from '../../src/app/chatEvents.js';
 import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js';
+import type { RedisClient } from './connection.js';
 
-const StandingSchema = z.object({ kind: z.literal('standing'), queuePosition: z.number().int().min(1), estimatedWaitSeconds: z.number().int().min(1).optional() });
+const StandingSchema = z.object({
+  kind: z.literal('standing'),
+  queuePosition: z.number().int().min(1),
+  estimatedWaitSeconds: z.number().int().min(1).optional(),
+});
 
 /**
  * Fans Redis pub/sub out to this process's SSE clients: one subscriber connection,
@@ -15,8 +19,15 @@ const StandingSchema = z.object({ kind: z.literal('standing'), queuePosition: z.
 export class RedisChatEvents implements ChatEvents {
   private readonly listeners = new Map<string, Set<ChatEventListener>>();
 
-  constructor(private readonly sub: RedisClient, private readonly channelOf: (sessionId: string) => string, private readonly log: Logger, private readonly sharded = false) {
-    (sub as Redis).on(sharded ? 'smessage' : 'message', (channel: string, message: string) => this.dispatch(channel, message));
+  constructor(
+    private readonly sub: RedisClient,
+    private readonly channelOf: (sessionId: string) => string,
+    private readonly log: Logger,
+    private readonly sharded = false,
+  ) {
+    (sub as Redis).on(sharded ? 'smessage' : 'message', (channel: string, message: string) =>
+      this.dispatch(channel, message),
+    );
   }
 
   private readonly sessionOf = new Map<string, string>();

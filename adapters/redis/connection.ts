@@ -32,7 +32,12 @@ const PER_PURPOSE: Record<Purpose, RedisOptions> = {
 
 /** The one place connections are made: store, pub/sub and BullMQ alike, plain or Cluster. */
 export function connect(target: RedisTarget, purpose: Purpose, extra: RedisOptions = {}): RedisClient {
-  const options: RedisOptions = { ...RECONNECT, ...PER_PURPOSE[purpose], connectionName: `switchboard-${purpose}`, ...extra };
+  const options: RedisOptions = {
+    ...RECONNECT,
+    ...PER_PURPOSE[purpose],
+    connectionName: `switchboard-${purpose}`,
+    ...extra,
+  };
   if (!target.clusterNodes?.length) return new Redis(target.url, options);
   const u = new URL(target.url);
   const auth: RedisOptions = {
@@ -63,7 +68,11 @@ export const isCluster = (r: RedisClient): r is Cluster => r instanceof Cluster;
 export const masters = (r: RedisClient): Redis[] => (isCluster(r) ? r.nodes('master') : [r]);
 
 /** SCAN (never KEYS) every master for keys matching `match`. */
-export async function scanKeys(r: RedisClient, match: string, each: (keys: string[], node: Redis) => Promise<void>): Promise<void> {
+export async function scanKeys(
+  r: RedisClient,
+  match: string,
+  each: (keys: string[], node: Redis) => Promise<void>,
+): Promise<void> {
   for (const node of masters(r)) {
     let cursor = '0';
     do {
@@ -102,7 +111,14 @@ export async function probe(r: RedisClient, ms: number): Promise<string> {
       r.refreshSlotsCache();
       return `slot ${uncovered} has no master here`;
     }
-    const answers = await Promise.all(nodes.map((n) => n.ping().then(() => 'ok', (e: Error) => `master ${n.options.host}:${n.options.port}: ${e.message}`)));
+    const answers = await Promise.all(
+      nodes.map((n) =>
+        n.ping().then(
+          () => 'ok',
+          (e: Error) => `master ${n.options.host}:${n.options.port}: ${e.message}`,
+        ),
+      ),
+    );
     const wrong = answers.find((a) => a !== 'ok');
     if (wrong) return wrong;
     const info = await r.cluster('INFO');
@@ -122,8 +138,14 @@ export function isUnreachable(err: unknown): boolean {
   const name = err.name;
   if (name === 'MaxRetriesPerRequestError' || name === 'ClusterAllFailedError') return true;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|ECONNABORTED)$/.test(code)) return true;
-  return /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|NOREPLICAS)\b|Connection is closed|Stream isn't writeable|enableOfflineQueue|Failed to refresh slots cache|None of startup nodes is available|connect ECONNREFUSED|Too many Cluster redirections/.test(err.message);
+  if (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|ECONNABORTED)$/.test(code)
+  )
+    return true;
+  return /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|NOREPLICAS)\b|Connection is closed|Stream isn't writeable|enableOfflineQueue|Failed to refresh slots cache|None of startup nodes is available|connect ECONNREFUSED|Too many Cluster redirections/.test(
+    err.message,
+  );
 }
 
 const sharded = new WeakSet<object>();

@@ -1,7 +1,7 @@
-import { type RedisClient, scanKeys } from './connection.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import type { MessageRef } from '../../src/app/ports.js';
 import type { Ack, DeliveryStore, Inflight } from '../../src/app/store.js';
+import { type RedisClient, scanKeys } from './connection.js';
 import { destKeyPattern, destKeys, destOfKey, globalKeys } from './keys.js';
 import { withScripts } from './scripts.js';
 import { LEASE_MS } from './transcript.js';
@@ -16,7 +16,10 @@ function items(flat: string[]): Queued[] {
 /** Destinations on Redis: a stream of deliveries, a lease, and the refs of what was posted (lua/enqueue.lua …). */
 export class RedisDeliveries implements DeliveryStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {
     this.g = globalKeys(prefix);
   }
 
@@ -27,14 +30,27 @@ export class RedisDeliveries implements DeliveryStore {
   async enqueue(dest: string, list: Delivery[], owner: string) {
     const k = this.k(dest);
     const args = list.flatMap((d) => [d.id, JSON.stringify(d)]);
-    const [claimed, ...rest] = (await withScripts(this.redis).enqueue(k.queue, k.lease, k.seen, owner, LEASE_MS, ...args)) as [number, ...string[]];
+    const [claimed, ...rest] = (await withScripts(this.redis).enqueue(
+      k.queue,
+      k.lease,
+      k.seen,
+      owner,
+      LEASE_MS,
+      ...args,
+    )) as [number, ...string[]];
     return { claimed: Number(claimed) === 1, queued: items(rest) };
   }
 
   async claim(dest: string, owner: string, count: number) {
     const k = this.k(dest);
-    const [state, ...flat] = (await withScripts(this.redis).claimDest(k.queue, k.lease, owner, LEASE_MS, count)) as string[];
-    return state === 'claimed' ? items(flat) : state === 'held' ? 'held' as const : 'empty' as const;
+    const [state, ...flat] = (await withScripts(this.redis).claimDest(
+      k.queue,
+      k.lease,
+      owner,
+      LEASE_MS,
+      count,
+    )) as string[];
+    return state === 'claimed' ? items(flat) : state === 'held' ? ('held' as const) : ('empty' as const);
   }
 
   async ack(dest: string, owner: string, a: Ack) {
@@ -42,12 +58,25 @@ export class RedisDeliveries implements DeliveryStore {
     const counted = new Map<string, number>();
     for (const q of a.done) if (q.d.counted) counted.set(q.d.sessionId, (counted.get(q.d.sessionId) ?? 0) + 1);
     const args = [
-      owner, LEASE_MS, a.count, a.after ?? '-', a.held === 'handover' ? 2 : a.held ? 1 : 0,
-      a.done.length, ...a.done.map((q) => q.qid),
-      counted.size, ...[...counted].flat(),
+      owner,
+      LEASE_MS,
+      a.count,
+      a.after ?? '-',
+      a.held === 'handover' ? 2 : a.held ? 1 : 0,
+      a.done.length,
+      ...a.done.map((q) => q.qid),
+      counted.size,
+      ...[...counted].flat(),
       ...Object.entries(a.refs).flatMap(([key, ref]) => [key, JSON.stringify(ref)]),
     ];
-    const [state, ...rest] = (await withScripts(this.redis).ackDeliveries(k.queue, k.lease, k.refs, k.waiting, k.inflight, ...args)) as string[];
+    const [state, ...rest] = (await withScripts(this.redis).ackDeliveries(
+      k.queue,
+      k.lease,
+      k.refs,
+      k.waiting,
+      k.inflight,
+      ...args,
+    )) as string[];
     return { released: state === 'released', lost: state === 'lost', next: state === 'more' ? items(rest) : [] };
   }
 
@@ -63,7 +92,11 @@ export class RedisDeliveries implements DeliveryStore {
 
   async markInflight(dest: string, owner: string, m: Inflight) {
     const k = this.k(dest);
-    return Number(await withScripts(this.redis).markInflight(k.lease, k.inflight, owner, LEASE_MS, m.id, m.at, m.qids.join(' '))) === 1;
+    return (
+      Number(
+        await withScripts(this.redis).markInflight(k.lease, k.inflight, owner, LEASE_MS, m.id, m.at, m.qids.join(' ')),
+      ) === 1
+    );
   }
 
   async inflight(dest: string): Promise<Inflight | undefined> {
@@ -107,7 +140,19 @@ export class RedisDeliveries implements DeliveryStore {
   }
 
   async deadLetter(dest: string, item: Queued, error: string) {
-    await this.redis.xadd(this.g.dead, 'MAXLEN', '~', '10000', '*', 'dest', dest, 'delivery', JSON.stringify(item.d), 'error', error);
+    await this.redis.xadd(
+      this.g.dead,
+      'MAXLEN',
+      '~',
+      '10000',
+      '*',
+      'dest',
+      dest,
+      'delivery',
+      JSON.stringify(item.d),
+      'error',
+      error,
+    );
   }
 
   async depth() {

@@ -8,7 +8,10 @@ const SEEN_TTL_MS = 30 * 86_400_000;
 
 /** The end users' side keys; the host site's user id is hashed into the key, never stored as a name. */
 export class RedisEndUsers implements EndUserStore {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
 
   private verifiedKey(userId: string): string {
     return `${this.prefix}:eu:v:${createHash('sha256').update(userId).digest('hex')}`;
@@ -25,7 +28,12 @@ export class RedisEndUsers implements EndUserStore {
   async replaceToken(sessionId: string, tokenHash: string) {
     const key = sessionKeys(this.prefix, sessionId).session;
     // HSET only on a chat that is there: never a half chat made of a token alone.
-    const r = await this.redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'token', ARGV[1]) return 1 end return 0", 1, key, tokenHash);
+    const r = await this.redis.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'token', ARGV[1]) return 1 end return 0",
+      1,
+      key,
+      tokenHash,
+    );
     return r === 1;
   }
 

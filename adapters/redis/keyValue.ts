@@ -5,7 +5,10 @@ const REMOVE_IF = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.ca
 
 /** The platforms' key-value port on Redis: each key under the deployment's prefix, each operation one command. */
 export class RedisKeyValue implements KeyValue {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
 
   private k(key: string): string {
     return `${this.prefix}:${key}`;
@@ -18,7 +21,9 @@ export class RedisKeyValue implements KeyValue {
     await this.redis.set(this.k(key), value);
   }
   async putNew(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    const r = ttlMs ? await this.redis.set(this.k(key), value, 'PX', ttlMs, 'NX') : await this.redis.set(this.k(key), value, 'NX');
+    const r = ttlMs
+      ? await this.redis.set(this.k(key), value, 'PX', ttlMs, 'NX')
+      : await this.redis.set(this.k(key), value, 'NX');
     return r === 'OK';
   }
   async take(key: string): Promise<string | undefined> {

@@ -37,7 +37,13 @@ export type SessionKeys = ReturnType<typeof sessionKeys>;
 
 /** The order in which session scripts receive KEYS (see lua/includes/prelude.lua). */
 export const sessionKeyList = (k: SessionKeys): string[] => [
-  k.session, k.members, k.invites, k.pending, k.transcript, k.outbox, k.clientIds,
+  k.session,
+  k.members,
+  k.invites,
+  k.pending,
+  k.transcript,
+  k.outbox,
+  k.clientIds,
 ];
 
 /**

@@ -1,5 +1,5 @@
-import type { RedisClient } from './connection.js';
 import type { LinkStore } from '../../src/app/store.js';
+import type { RedisClient } from './connection.js';
 import { globalKeys } from './keys.js';
 
 /** A 1:1 keeps its most recent chats only. */
@@ -8,7 +8,10 @@ const MIRROR_CHATS = 50;
 /** Where replies come from, look-ups from platform ids, and one-time claims. */
 export class RedisLinks implements LinkStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, prefix: string) {
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+  ) {
     this.g = globalKeys(prefix);
   }
 
@@ -18,7 +21,11 @@ export class RedisLinks implements LinkStore {
 
   async addMirrorChat(place: string, sessionId: string) {
     const key = this.g.mirrorChats(place);
-    await this.redis.multi().zadd(key, Date.now(), sessionId).zremrangebyrank(key, 0, -(MIRROR_CHATS + 1)).exec();
+    await this.redis
+      .multi()
+      .zadd(key, Date.now(), sessionId)
+      .zremrangebyrank(key, 0, -(MIRROR_CHATS + 1))
+      .exec();
   }
 
   async removeMirrorChat(place: string, sessionId: string) {
@@ -26,7 +33,10 @@ export class RedisLinks implements LinkStore {
   }
 
   async lookup(key: string) {
-    const [lasting, expiring] = await Promise.all([this.redis.hget(this.g.lookup, key), this.redis.get(this.g.expiring(key))]);
+    const [lasting, expiring] = await Promise.all([
+      this.redis.hget(this.g.lookup, key),
+      this.redis.get(this.g.expiring(key)),
+    ]);
     return lasting ?? expiring ?? undefined;
   }
 

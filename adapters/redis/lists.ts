@@ -5,8 +5,8 @@ import { type Listing, type ListName, listingsOf } from '../../src/domain/lists.
 import { MemberSchema, SessionSchema } from '../../src/domain/session.js';
 import type { RedisClient } from './connection.js';
 import { globalKeys, legacyOpenSet, sessionKeys } from './keys.js';
-import { withScripts } from './scripts.js';
 import { quiet, readRecord, readRecords } from './records.js';
+import { withScripts } from './scripts.js';
 
 /** A listing as stored on the chat: [list key, item]. */
 type Placed = [string, string];
@@ -22,7 +22,11 @@ const ATTEMPTS = 5;
  */
 export class RedisLists implements ListStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly log: Logger = quiet) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly log: Logger = quiet,
+  ) {
     this.g = globalKeys(prefix);
   }
 

@@ -1,11 +1,11 @@
-import { z } from 'zod';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { PresenceStore } from '../../src/app/store.js';
+import type { HandSet, PresenceRecord } from '../../src/domain/availability.js';
 import type { RedisClient } from './connection.js';
 import { globalKeys } from './keys.js';
 import { quiet, readRecord } from './records.js';
 import { withScripts } from './scripts.js';
-import type { PresenceStore } from '../../src/app/store.js';
-import type { HandSet, PresenceRecord } from '../../src/domain/availability.js';
 
 const RecordSchema = z.object({
   platform: z.string(),
@@ -22,12 +22,20 @@ const RecordSchema = z.object({
  */
 export class RedisPresence implements PresenceStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, prefix: string, private readonly log: Logger = quiet) {
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+    private readonly log: Logger = quiet,
+  ) {
     this.g = globalKeys(prefix);
   }
 
   async read() {
-    const [all, away, at] = await Promise.all([this.redis.hgetall(this.g.presence), this.redis.smembers(this.g.away), this.redis.hgetall(this.g.availableAt)]);
+    const [all, away, at] = await Promise.all([
+      this.redis.hgetall(this.g.presence),
+      this.redis.smembers(this.g.away),
+      this.redis.hgetall(this.g.availableAt),
+    ]);
     const presence = new Map<string, PresenceRecord[]>();
     for (const [field, json] of Object.entries(all)) {
       const colon = field.indexOf(':');
@@ -38,13 +46,17 @@ export class RedisPresence implements PresenceStore {
     }
     const hand = new Map<string, HandSet>();
     for (const id of away) hand.set(id, { away: true });
-    for (const [id, ms] of Object.entries(at)) hand.set(id, { away: hand.get(id)?.away ?? false, availableAt: Number(ms) });
+    for (const [id, ms] of Object.entries(at))
+      hand.set(id, { away: hand.get(id)?.away ?? false, availableAt: Number(ms) });
     return { presence, hand };
   }
 
   async write(platform: string, records: ReadonlyMap<string, PresenceRecord>) {
     if (records.size === 0) return;
-    await this.redis.hset(this.g.presence, Object.fromEntries([...records].map(([id, r]) => [`${platform}:${id}`, JSON.stringify(r)])));
+    await this.redis.hset(
+      this.g.presence,
+      Object.fromEntries([...records].map(([id, r]) => [`${platform}:${id}`, JSON.stringify(r)])),
+    );
   }
 
   async forget(platform: string) {

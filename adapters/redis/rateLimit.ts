@@ -13,9 +13,16 @@ export class RedisChatCreationLimiter implements ChatCreationLimiter {
   private readonly byQueue: RateLimiterRedis | undefined;
 
   constructor(redis: RedisClient, prefix: string, limits: ChatCreationLimits) {
-    const make = (name: string, points: number) => (points > 0
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:chats:${name}`, points, duration: 60, rejectIfRedisNotReady: true })
-      : undefined);
+    const make = (name: string, points: number) =>
+      points > 0
+        ? new RateLimiterRedis({
+            storeClient: redis,
+            keyPrefix: `${prefix}:rl:chats:${name}`,
+            points,
+            duration: 60,
+            rejectIfRedisNotReady: true,
+          })
+        : undefined;
     this.byClient = make('client', limits.perClient);
     this.byQueue = make('queue', limits.perQueue);
   }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RedisClient } from './connection.js';
-import { quiet, readRecord, readRecords } from './records.js';
 import { type Mirror, MirrorSchema } from '../../src/app/ports.js';
 import type { EndOptions, SessionBundle, SessionStore, Writes } from '../../src/app/store.js';
 import type { Invite } from '../../src/domain/invite.js';
 import { type Member, MemberSchema, type Session, SessionSchema } from '../../src/domain/session.js';
+import type { RedisClient } from './connection.js';
 import { globalKeys, sessionKeys, tagOf } from './keys.js';
+import { quiet, readRecord, readRecords } from './records.js';
 import { withScripts } from './scripts.js';
 import { entriesOf, idsOf, runSessionScript } from './sessionScript.js';
 
@@ -21,7 +21,11 @@ export const byCreation = (a: Invite, b: Invite): number => a.createdAt - b.crea
 /** Chats, members and availability in Redis. */
 export class RedisSessions implements SessionStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly log: Logger = quiet) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly log: Logger = quiet,
+  ) {
     this.g = globalKeys(prefix);
   }
 
@@ -39,7 +43,16 @@ export class RedisSessions implements SessionStore {
   }
 
   async create(session: Session, tokenHash: string, home: string | undefined, w: Writes) {
-    const r = idsOf(await runSessionScript(this.redis, this.prefix, 'createSession', session.id, { session: JSON.stringify(session), token: tokenHash, ...(home ? { home } : {}) }, w));
+    const r = idsOf(
+      await runSessionScript(
+        this.redis,
+        this.prefix,
+        'createSession',
+        session.id,
+        { session: JSON.stringify(session), token: tokenHash, ...(home ? { home } : {}) },
+        w,
+      ),
+    );
     // The ref look-up lives in a slot of its own: written after the chat (the lists are the caller's).
     if (r.ok) await this.redis.hset(this.g.refs, session.ref, session.id);
     return r;
@@ -52,12 +65,19 @@ export class RedisSessions implements SessionStore {
 
   async bundle(id: string, recent: number): Promise<SessionBundle | undefined> {
     const k = this.k(id);
-    const res = await this.redis.multi()
-      .hmget(k.session, 'json', 'mirrors', 'home').hvals(k.members).hvals(k.invites).xrevrange(k.transcript, '+', '-', 'COUNT', recent)
+    const res = await this.redis
+      .multi()
+      .hmget(k.session, 'json', 'mirrors', 'home')
+      .hvals(k.members)
+      .hvals(k.invites)
+      .xrevrange(k.transcript, '+', '-', 'COUNT', recent)
       .exec();
     if (!res) return undefined;
     const [[, [json, mirrors, home]], [, members], [, invites], [, last]] = res as Array<[Error | null, unknown]> as [
-      [null, Array<string | null>], [null, string[]], [null, string[]], [null, Array<[string, string[]]>],
+      [null, Array<string | null>],
+      [null, string[]],
+      [null, string[]],
+      [null, Array<[string, string[]]>],
     ];
     const session = json ? this.session(id, json) : undefined;
     if (!session) return undefined;
@@ -83,15 +103,42 @@ export class RedisSessions implements SessionStore {
   }
 
   async accept(sessionId: string, member: Member, now: number, w: Writes) {
-    return idsOf(await runSessionScript(this.redis, this.prefix, 'acceptSession', sessionId, { agentId: member.agentId, member: JSON.stringify(member), now }, w));
+    return idsOf(
+      await runSessionScript(
+        this.redis,
+        this.prefix,
+        'acceptSession',
+        sessionId,
+        { agentId: member.agentId, member: JSON.stringify(member), now },
+        w,
+      ),
+    );
   }
 
   async end(sessionId: string, by: string, now: number, w: Writes, o: EndOptions = {}) {
-    return idsOf(await runSessionScript(this.redis, this.prefix, 'endSession', sessionId, { by, now, retainMs: RETAIN_ENDED_MS, ...o }, w));
+    return idsOf(
+      await runSessionScript(
+        this.redis,
+        this.prefix,
+        'endSession',
+        sessionId,
+        { by, now, retainMs: RETAIN_ENDED_MS, ...o },
+        w,
+      ),
+    );
   }
 
   async addMember(sessionId: string, member: Member, w: Writes) {
-    return idsOf(await runSessionScript(this.redis, this.prefix, 'addMember', sessionId, { agentId: member.agentId, mode: member.mode, member: JSON.stringify(member) }, w));
+    return idsOf(
+      await runSessionScript(
+        this.redis,
+        this.prefix,
+        'addMember',
+        sessionId,
+        { agentId: member.agentId, mode: member.mode, member: JSON.stringify(member) },
+        w,
+      ),
+    );
   }
 
   async removeMember(sessionId: string, agentId: string, w: Writes) {
@@ -99,7 +146,16 @@ export class RedisSessions implements SessionStore {
   }
 
   async requeue(sessionId: string, by: string, now: number, w: Writes, queueId?: string) {
-    return idsOf(await runSessionScript(this.redis, this.prefix, 'requeueSession', sessionId, { by, now, ...(queueId ? { queueId } : {}) }, w));
+    return idsOf(
+      await runSessionScript(
+        this.redis,
+        this.prefix,
+        'requeueSession',
+        sessionId,
+        { by, now, ...(queueId ? { queueId } : {}) },
+        w,
+      ),
+    );
   }
 
   async escalate(sessionId: string, now: number, w: Writes) {
@@ -111,7 +167,12 @@ export class RedisSessions implements SessionStore {
   }
 
   async members(sessionId: string): Promise<Member[]> {
-    return readRecords(MemberSchema, await this.redis.hvals(this.k(sessionId).members), `member of ${sessionId}`, this.log);
+    return readRecords(
+      MemberSchema,
+      await this.redis.hvals(this.k(sessionId).members),
+      `member of ${sessionId}`,
+      this.log,
+    );
   }
 
   async setMirror(sessionId: string, mirror: Mirror) {
@@ -119,13 +180,22 @@ export class RedisSessions implements SessionStore {
   }
 
   async setAvailable(agentId: string, available: boolean, at?: number) {
-    if (available) await this.redis.multi().srem(this.g.away, agentId).hset(this.g.availableAt, agentId, at ?? Date.now()).exec();
+    if (available)
+      await this.redis
+        .multi()
+        .srem(this.g.away, agentId)
+        .hset(this.g.availableAt, agentId, at ?? Date.now())
+        .exec();
     else await this.redis.sadd(this.g.away, agentId);
   }
 
   async recordWait(queueId: string, ms: number) {
     const key = this.g.waits(queueId);
-    await this.redis.multi().lpush(key, Math.max(0, Math.round(ms))).ltrim(key, 0, RECENT_WAITS - 1).exec();
+    await this.redis
+      .multi()
+      .lpush(key, Math.max(0, Math.round(ms)))
+      .ltrim(key, 0, RECENT_WAITS - 1)
+      .exec();
   }
 
   async recentWaits(queueId: string) {

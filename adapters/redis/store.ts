@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { RedisClient } from './connection.js';
 import type { Store } from '../../src/app/store.js';
-import { RedisCanned, RedisReplyClock } from './tools.js';
+import type { RedisClient } from './connection.js';
 import { RedisDeliveries } from './deliveries.js';
 import { RedisInvites } from './invites.js';
 import { RedisLinks } from './links.js';
@@ -9,6 +8,7 @@ import { RedisLists } from './lists.js';
 import { RedisPresence } from './presence.js';
 import { quiet } from './records.js';
 import { RedisSessions } from './sessions.js';
+import { RedisCanned, RedisReplyClock } from './tools.js';
 import { RedisTranscript } from './transcript.js';
 
 /**

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import { type RedisClient, usesShardedPubSub } from './connection.js';
-import { quiet } from './records.js';
-import type { Standing } from '../../src/domain/routing.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
+import type { Standing } from '../../src/domain/routing.js';
 import type { Session } from '../../src/domain/session.js';
+import { type RedisClient, usesShardedPubSub } from './connection.js';
 import { eventsChannel, globalKeys, sessionKeys, sessionTag } from './keys.js';
+import { quiet } from './records.js';
 import { withScripts } from './scripts.js';
 import { entriesOf, runSessionScript } from './sessionScript.js';
 
@@ -19,7 +19,11 @@ export const TRANSCRIPT_LIMITS = { entries: 10_000, bytes: 5 * 1024 * 1024 };
 /** Each chat's transcript (a stream) and its outbox of effects for the planner. */
 export class RedisTranscript implements TranscriptStore {
   private readonly g: ReturnType<typeof globalKeys>;
-  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly log: Logger = quiet) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly log: Logger = quiet,
+  ) {
     this.g = globalKeys(prefix);
   }
 
@@ -27,23 +31,39 @@ export class RedisTranscript implements TranscriptStore {
     return sessionKeys(this.prefix, id);
   }
 
-  async append(sessionId: string, statuses: Session['status'][], w: Writes, opts: AppendOptions = {}): Promise<StoreResult<AppendResult>> {
+  async append(
+    sessionId: string,
+    statuses: Session['status'][],
+    w: Writes,
+    opts: AppendOptions = {},
+  ): Promise<StoreResult<AppendResult>> {
     const params = {
-      statuses, prefix: this.prefix, tag: sessionTag(sessionId), owner: opts.owner ?? '', leaseMs: LEASE_MS,
-      maxEntries: TRANSCRIPT_LIMITS.entries, maxBytes: TRANSCRIPT_LIMITS.bytes,
+      statuses,
+      prefix: this.prefix,
+      tag: sessionTag(sessionId),
+      owner: opts.owner ?? '',
+      leaseMs: LEASE_MS,
+      maxEntries: TRANSCRIPT_LIMITS.entries,
+      maxBytes: TRANSCRIPT_LIMITS.bytes,
       ...(opts.clientMessageId ? { clientMessageId: opts.clientMessageId } : {}),
       ...(opts.maxBacklog ? { maxBacklog: opts.maxBacklog } : {}),
       ...(opts.lines ? { lines: opts.lines, marks: opts.marks } : {}),
     };
     const reply = await runSessionScript(this.redis, this.prefix, 'appendEntries', sessionId, params, w, false);
     if (reply[0] === 0) return { ok: false, code: String(reply[1]) };
-    if (reply[0] === 2) return { ok: true, value: { ids: [String(reply[1])], duplicate: true, claimed: [], planned: false } };
+    if (reply[0] === 2)
+      return { ok: true, value: { ids: [String(reply[1])], duplicate: true, claimed: [], planned: false } };
     const n = Number(reply[1]);
     const ids = reply.slice(2, 2 + n).map(String);
     const claimed: AppendResult['claimed'] = [];
     const c = Number(reply[2 + n]);
     for (let i = 0; i < c; i++) {
-      const [dest, qid, json, first] = reply.slice(3 + n + 4 * i, 7 + n + 4 * i).map(String) as [string, string, string, string];
+      const [dest, qid, json, first] = reply.slice(3 + n + 4 * i, 7 + n + 4 * i).map(String) as [
+        string,
+        string,
+        string,
+        string,
+      ];
       const queued: Queued = { qid, d: Delivery.parse(JSON.parse(json)) };
       // Work left by a drainer that died: the caller starts from the head of the queue instead.
       claimed.push({ dest, queued: first === '1' ? [queued] : [] });
@@ -56,7 +76,10 @@ export class RedisTranscript implements TranscriptStore {
   }
 
   async read(sessionId: string, afterId: string | undefined, count: number) {
-    return entriesOf(await this.redis.xrange(this.k(sessionId).transcript, afterId ? `(${afterId}` : '-', '+', 'COUNT', count), this.log);
+    return entriesOf(
+      await this.redis.xrange(this.k(sessionId).transcript, afterId ? `(${afterId}` : '-', '+', 'COUNT', count),
+      this.log,
+    );
   }
 
   async entry(sessionId: string, entryId: string) {
@@ -72,7 +95,9 @@ export class RedisTranscript implements TranscriptStore {
     // `~` instead of an entry id: the hub hands it on, and nothing resumes from it.
     const channel = eventsChannel(this.prefix, sessionId);
     const message = `~ ${JSON.stringify(standing)}`;
-    await (usesShardedPubSub(this.redis) ? this.redis.spublish(channel, message) : this.redis.publish(channel, message));
+    await (usesShardedPubSub(this.redis)
+      ? this.redis.spublish(channel, message)
+      : this.redis.publish(channel, message));
   }
 
   async pendingEffects(sessionId: string, count: number): Promise<Array<{ id: string; effect: Effect }>> {

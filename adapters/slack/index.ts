@@ -1,22 +1,22 @@
 import { App, type Authorize } from '@slack/bolt';
-import { once } from '../../src/app/dedupe.js';
 import type { AppContext } from '../../src/app/context.js';
+import { once } from '../../src/app/dedupe.js';
 import type { PlatformFactory, PlatformInfra, PlatformModule } from '../../src/app/platformKit/module.js';
 import { boltLogger } from './boltLogger.js';
-import { SlackPlatform } from './platform.js';
 import { InstallLifecycle } from './installs/lifecycle.js';
 import { mountInstall } from './installs/routes.js';
 import { Sealer } from './installs/seal.js';
 import { SignedStateStore } from './installs/state.js';
 import { InstallationRecords } from './installs/store.js';
 import { SlackPeople } from './people.js';
+import { SlackPlatform } from './platform.js';
 import { SlackPresence } from './presence.js';
 import { registerCommands } from './receiver/commands.js';
+import { slackGate } from './receiver/envelope.js';
+import { GateReceiver } from './receiver/gateReceiver.js';
 import { registerHome } from './receiver/home.js';
 import { registerInteractions } from './receiver/interactions.js';
 import { registerMessages } from './receiver/messages.js';
-import { slackGate } from './receiver/envelope.js';
-import { GateReceiver } from './receiver/gateReceiver.js';
 import type { SlackDeps } from './receiver/present.js';
 import { registerUninstall } from './receiver/uninstall.js';
 import { InstalledWorkspaces, SingleWorkspace, type Workspaces } from './workspaces.js';
@@ -56,25 +56,55 @@ export function slackModule(env: SlackEnv): PlatformFactory {
     // No retries inside the client either: a retried post after a timeout could show twice.
     const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
     // Over HTTP, the gate verifies and parses each request once and hands Bolt the payload.
-    if (!socketMode && !env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    if (!socketMode && !env.SLACK_SIGNING_SECRET)
+      throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     const receiver = socketMode ? undefined : new GateReceiver(logger);
-    if (env.SLACK_CLIENT_ID && !infra) throw new Error('Slack installs keep their installations in the shared storage: the service must pass it (PlatformInfra)');
-    const oauth = env.SLACK_CLIENT_ID && infra
-      ? { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET ?? '', store: new InstallationRecords(infra.kv, new Sealer(env.INSTALLATION_KEY ?? '')) }
-      : undefined;
-    const installed = oauth && infra
-      ? new InstalledWorkspaces({ store: oauth.store, kv: infra.kv, clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientOptions, rotation: env.SLACK_TOKEN_ROTATION, log: ctx.log, now: ctx.now })
-      : undefined;
+    if (env.SLACK_CLIENT_ID && !infra)
+      throw new Error(
+        'Slack installs keep their installations in the shared storage: the service must pass it (PlatformInfra)',
+      );
+    const oauth =
+      env.SLACK_CLIENT_ID && infra
+        ? {
+            clientId: env.SLACK_CLIENT_ID,
+            clientSecret: env.SLACK_CLIENT_SECRET ?? '',
+            store: new InstallationRecords(infra.kv, new Sealer(env.INSTALLATION_KEY ?? '')),
+          }
+        : undefined;
+    const installed =
+      oauth && infra
+        ? new InstalledWorkspaces({
+            store: oauth.store,
+            kv: infra.kv,
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            clientOptions,
+            rotation: env.SLACK_TOKEN_ROTATION,
+            log: ctx.log,
+            now: ctx.now,
+          })
+        : undefined;
     // With installs, Bolt asks for each event's token (its workspace's installation).
     const authorize: Authorize<boolean> | undefined = installed
       ? async (source) => {
-        const ws = await installed.forEvent({ teamId: source.teamId, enterpriseId: source.enterpriseId, isEnterpriseInstall: source.isEnterpriseInstall });
-        if (!ws) throw new Error('no installation for this workspace');
-        return { botToken: ws.token, botUserId: ws.botUserId, botId: ws.botId, teamId: source.teamId ?? ws.teamId, enterpriseId: source.enterpriseId ?? ws.enterpriseId };
-      }
+          const ws = await installed.forEvent({
+            teamId: source.teamId,
+            enterpriseId: source.enterpriseId,
+            isEnterpriseInstall: source.isEnterpriseInstall,
+          });
+          if (!ws) throw new Error('no installation for this workspace');
+          return {
+            botToken: ws.token,
+            botUserId: ws.botUserId,
+            botId: ws.botId,
+            teamId: source.teamId ?? ws.teamId,
+            enterpriseId: source.enterpriseId ?? ws.enterpriseId,
+          };
+        }
       : undefined;
     const app = new App({
-      logger, clientOptions,
+      logger,
+      clientOptions,
       ...(authorize ? { authorize } : { token: env.SLACK_BOT_TOKEN ?? '' }),
       ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN }),
     });
@@ -104,21 +134,33 @@ export function slackModule(env: SlackEnv): PlatformFactory {
       mount: (server) => {
         if (oauth && lifecycle && infra) {
           mountInstall(server, {
-            clientId: oauth.clientId, clientSecret: oauth.clientSecret, publicUrl: env.PUBLIC_URL, store: oauth.store,
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            publicUrl: env.PUBLIC_URL,
+            store: oauth.store,
             states: new SignedStateStore(env.SLACK_STATE_SECRET ?? '', infra.kv, ctx.now),
-            allowed: env.SLACK_ALLOWED_TEAMS, clientOptions: { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 } }, log: ctx.log,
+            allowed: env.SLACK_ALLOWED_TEAMS,
+            clientOptions: { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 } },
+            log: ctx.log,
             installed: (id) => lifecycle.installed(id),
           });
         }
         if (!receiver) return;
-        server.post(SLACK_EVENTS_PATH, slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND, receiver }));
+        server.post(
+          SLACK_EVENTS_PATH,
+          slackGate({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', command: env.SLACK_COMMAND, receiver }),
+        );
       },
-      start: socketMode ? async () => {
-        await app.start();
-      } : undefined,
-      stop: socketMode ? async () => {
-        await app.stop();
-      } : undefined,
+      start: socketMode
+        ? async () => {
+            await app.start();
+          }
+        : undefined,
+      stop: socketMode
+        ? async () => {
+            await app.stop();
+          }
+        : undefined,
     };
   };
 }

@@ -1,16 +1,23 @@
-import type { Logger } from 'pino';
 import { buffer } from 'node:stream/consumers';
+import type { Logger } from 'pino';
+import { Refused } from '../../src/app/errors.js';
 import type { FileStore } from '../../src/app/files.js';
-import { type FileDownload, type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../../src/app/ports.js';
+import {
+  type FileDownload,
+  type MessageRef,
+  type PlatformPort,
+  type Posted,
+  type Reach,
+  RetryLaterError,
+} from '../../src/app/ports.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
 import type { FileRef } from '../../src/domain/transcript.js';
 import type { SlackPeople } from './people.js';
-import { Refused } from '../../src/app/errors.js';
 import { home, message } from './render/blockKit.js';
 import { queueChannels, queueTeam } from './settings.js';
-import type { Workspace, Workspaces } from './workspaces.js';
 import { delivering, platformError } from './webErrors.js';
+import type { Workspace, Workspaces } from './workspaces.js';
 
 export const SLACK = 'slack';
 /** A chat's thread: its channel and the root's ts (where replies typed there come from). */
@@ -29,7 +36,8 @@ const SLACK_FILE_ORIGINS: readonly string[] = ['https://files.slack.com'];
 const MAX_REDIRECTS = 3;
 
 /** The origins the bot token may be sent to, each as scheme, host and port (URL.origin). */
-export const tokenOrigins = (apiUrl: string): ReadonlySet<string> => new Set([...SLACK_FILE_ORIGINS, new URL(apiUrl).origin]);
+export const tokenOrigins = (apiUrl: string): ReadonlySet<string> =>
+  new Set([...SLACK_FILE_ORIGINS, new URL(apiUrl).origin]);
 
 /** Whether a URL is on one of `origins`: its scheme, host and port, never a prefix of the text. */
 export function onOrigins(url: string, origins: ReadonlySet<string>): boolean {
@@ -49,7 +57,8 @@ export function parseDest(dest: string): { team?: string; channel?: string; agen
 }
 
 /** A file's workspace rides in its URL's fragment, which is never sent anywhere. */
-export const fileUrlIn = (url: string, team: string | undefined): string => (team ? `${url.split('#')[0]}#team=${team}` : url);
+export const fileUrlIn = (url: string, team: string | undefined): string =>
+  team ? `${url.split('#')[0]}#team=${team}` : url;
 const teamOfFileUrl = (url: string): string | undefined => /#team=([TE][A-Z0-9]+)$/.exec(url)?.[1];
 
 /**
@@ -64,7 +73,13 @@ export class SlackPlatform implements PlatformPort {
 
   private readonly tokenOrigins: ReadonlySet<string>;
 
-  constructor(private readonly workspaces: Workspaces, private readonly people: SlackPeople, private readonly log: Logger, apiUrl: string, private readonly files?: FileStore) {
+  constructor(
+    private readonly workspaces: Workspaces,
+    private readonly people: SlackPeople,
+    private readonly log: Logger,
+    apiUrl: string,
+    private readonly files?: FileStore,
+  ) {
     this.tokenOrigins = tokenOrigins(apiUrl);
   }
 
@@ -121,11 +136,23 @@ export class SlackPlatform implements PlatformPort {
     return r.channel?.id ? { ws, channel: r.channel.id } : undefined;
   }
 
-  private async postIn(ws: Workspace, channel: string, s: Surface, deliveryId: string, threadTs?: string): Promise<MessageRef> {
-    const r = await delivering(() => ws.client.chat.postMessage({
-      channel, ...message(s), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false, unfurl_media: false,
-      metadata: { event_type: EVENT_TYPE, event_payload: { id: deliveryId } },
-    }));
+  private async postIn(
+    ws: Workspace,
+    channel: string,
+    s: Surface,
+    deliveryId: string,
+    threadTs?: string,
+  ): Promise<MessageRef> {
+    const r = await delivering(() =>
+      ws.client.chat.postMessage({
+        channel,
+        ...message(s),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: EVENT_TYPE, event_payload: { id: deliveryId } },
+      }),
+    );
     return this.refIn(ws, { channel: r.channel ?? channel, ts: r.ts ?? '' });
   }
 
@@ -138,8 +165,19 @@ export class SlackPlatform implements PlatformPort {
 
   async postUnder(root: MessageRef, s: Surface, deliveryId: string): Promise<MessageRef> {
     const ws = await this.workspace(root.ws);
-    const file = s.blocks.find((b): b is Extract<Surface['blocks'][number], { type: 'file' }> => b.type === 'file' && b.local !== undefined);
-    if (file?.local && this.files && root.channel && root.ts) return this.upload(ws, root.channel, root.ts, file.local, file.name, { ...s, blocks: s.blocks.filter((b) => b !== file) }, deliveryId);
+    const file = s.blocks.find(
+      (b): b is Extract<Surface['blocks'][number], { type: 'file' }> => b.type === 'file' && b.local !== undefined,
+    );
+    if (file?.local && this.files && root.channel && root.ts)
+      return this.upload(
+        ws,
+        root.channel,
+        root.ts,
+        file.local,
+        file.name,
+        { ...s, blocks: s.blocks.filter((b) => b !== file) },
+        deliveryId,
+      );
     return this.postIn(ws, root.channel ?? '', s, deliveryId, root.ts);
   }
 
@@ -148,7 +186,15 @@ export class SlackPlatform implements PlatformPort {
    * external upload (an upload URL, the bytes, then complete into the channel and thread).
    * Nothing shows before the last step, so a failure before it is safe to try again.
    */
-  private async upload(ws: Workspace, channel: string, threadTs: string, local: { sessionId: string; fileId: string }, name: string, line: Surface, deliveryId: string): Promise<MessageRef> {
+  private async upload(
+    ws: Workspace,
+    channel: string,
+    threadTs: string,
+    local: { sessionId: string; fileId: string },
+    name: string,
+    line: Surface,
+    deliveryId: string,
+  ): Promise<MessageRef> {
     const stored = await this.files!.open(local.sessionId, local.fileId);
     // Gone from the disk (an operator cleaned up): the line still says what was sent, with its link.
     if (!stored) return this.postIn(ws, channel, line, deliveryId, threadTs);
@@ -156,32 +202,65 @@ export class SlackPlatform implements PlatformPort {
     const got = await delivering(() => ws.client.files.getUploadURLExternal({ filename: name, length: bytes.length }));
     if (!got.upload_url || !got.file_id) throw new Error('Slack gave no upload URL');
     // The bot token goes only to Slack's own origins.
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...(onOrigins(got.upload_url, this.tokenOrigins) ? { authorization: `Bearer ${ws.token}` } : {}) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      ...(onOrigins(got.upload_url, this.tokenOrigins) ? { authorization: `Bearer ${ws.token}` } : {}),
+    };
     // A failure here is an ordinary one (retried, then parked): nothing was shown yet.
-    const res = await fetch(got.upload_url, { method: 'POST', body: bytes, headers, signal: AbortSignal.timeout(60_000) });
+    const res = await fetch(got.upload_url, {
+      method: 'POST',
+      body: bytes,
+      headers,
+      signal: AbortSignal.timeout(60_000),
+    });
     await res.arrayBuffer().catch(() => undefined);
     if (res.status === 429) throw new RetryLaterError('Slack file upload rate limit', 1000);
     if (!res.ok) throw new Error(`Slack file upload answered ${res.status}`);
     const comment = message(line).text;
-    await delivering(() => ws.client.files.completeUploadExternal({ files: [{ id: got.file_id!, title: name }], channel_id: channel, thread_ts: threadTs, initial_comment: comment }));
+    await delivering(() =>
+      ws.client.files.completeUploadExternal({
+        files: [{ id: got.file_id!, title: name }],
+        channel_id: channel,
+        thread_ts: threadTs,
+        initial_comment: comment,
+      }),
+    );
     // Slack shares the file into the thread on its own time: there is no message ts to keep.
     return { ...this.refIn(ws, { channel, ts: '' }), file: got.file_id };
   }
 
   /** Reads the thread (or the channel's latest messages) back for a post carrying this delivery id. */
-  async findPosted(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<Posted | null | undefined> {
+  async findPosted(
+    dest: string,
+    root: MessageRef | undefined,
+    deliveryId: string,
+    since: number,
+  ): Promise<Posted | null | undefined> {
     const oldest = String(Math.floor(since / 1000) - 1);
-    const carries = (m: { metadata?: { event_payload?: unknown } }) => (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId;
+    const carries = (m: { metadata?: { event_payload?: unknown } }) =>
+      (m.metadata?.event_payload as { id?: unknown } | undefined)?.id === deliveryId;
     if (!root?.channel || !root.ts) {
       // A card or root at the top of a channel or a 1:1 (conversations.history, *:history scopes).
       const to = await this.channelOf(dest);
       if (!to) return undefined;
-      const r = await delivering(() => to.ws.client.conversations.history({ channel: to.channel, oldest, include_all_metadata: true, limit: 200 }));
+      const r = await delivering(() =>
+        to.ws.client.conversations.history({ channel: to.channel, oldest, include_all_metadata: true, limit: 200 }),
+      );
       const hit = (r.messages ?? []).find(carries);
-      return hit?.ts ? { ref: this.refIn(to.ws, { channel: to.channel, ts: hit.ts }), place: threadKey(to.channel, hit.ts) } : null;
+      return hit?.ts
+        ? { ref: this.refIn(to.ws, { channel: to.channel, ts: hit.ts }), place: threadKey(to.channel, hit.ts) }
+        : null;
     }
     const ws = await this.workspace(root.ws);
-    const r = await delivering(() => ws.client.conversations.replies({ channel: root.channel!, ts: root.ts!, oldest, include_all_metadata: true, limit: 200 }));
+    const r = await delivering(() =>
+      ws.client.conversations.replies({
+        channel: root.channel!,
+        ts: root.ts!,
+        oldest,
+        include_all_metadata: true,
+        limit: 200,
+      }),
+    );
     const hit = (r.messages ?? []).find(carries);
     // A reply in a thread: replies to it are the thread's (no place of its own).
     return hit?.ts ? { ref: this.refIn(ws, { channel: root.channel, ts: hit.ts }), place: '' } : null;
@@ -231,7 +310,10 @@ export class SlackPlatform implements PlatformPort {
     if (url) url = url.split('#')[0];
     for (let hop = 0; url && ws; hop++) {
       if (!onOrigins(url, this.tokenOrigins) || hop > MAX_REDIRECTS) {
-        this.log.warn({ fileId: file.id, host: hostOf(url), hop }, 'Slack file URL is not on a Slack origin: not fetched');
+        this.log.warn(
+          { fileId: file.id, host: hostOf(url), hop },
+          'Slack file URL is not on a Slack origin: not fetched',
+        );
         break;
       }
       const res = await fetch(url, { headers: { authorization: `Bearer ${ws.token}` }, redirect: 'manual' });
@@ -242,7 +324,11 @@ export class SlackPlatform implements PlatformPort {
         continue;
       }
       if (!res.ok || !res.body) throw new Error(`Slack file download failed: ${res.status}`);
-      return { body: res.body, contentType: res.headers.get('content-type') ?? file.mimetype ?? 'application/octet-stream', ...(file.size ? { size: file.size } : {}) };
+      return {
+        body: res.body,
+        contentType: res.headers.get('content-type') ?? file.mimetype ?? 'application/octet-stream',
+        ...(file.size ? { size: file.size } : {}),
+      };
     }
     throw Refused.of('not_found', undefined, 'file_not_found');
   }

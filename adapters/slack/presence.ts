@@ -3,14 +3,21 @@ import { z } from 'zod';
 import { PresenceDenied, type PresenceSource, RetryLaterError } from '../../src/app/ports.js';
 import type { Agent } from '../../src/domain/directory.js';
 import type { SlackPeople } from './people.js';
-import type { Workspaces } from './workspaces.js';
 import { platformError } from './webErrors.js';
+import type { Workspaces } from './workspaces.js';
 
 /** users.getPresence's answer, as far as we read it. */
 const PresenceAnswer = z.object({ presence: z.enum(['active', 'away']) });
 
 /** Errors that mean the app may not read presence (the users:read scope, a revoked token). */
-const DENIED = new Set(['missing_scope', 'not_allowed_token_type', 'invalid_auth', 'account_inactive', 'token_revoked', 'no_permission']);
+const DENIED = new Set([
+  'missing_scope',
+  'not_allowed_token_type',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'no_permission',
+]);
 
 /**
  * Slack presence (README "Availability"): users.getPresence (scope users:read, Tier 3) for one
@@ -21,7 +28,11 @@ export class SlackPresence implements PresenceSource {
   readonly platform = 'slack';
   readonly batch = 1;
 
-  constructor(private readonly workspaces: Workspaces, private readonly people: SlackPeople, readonly perMinute: number) {}
+  constructor(
+    private readonly workspaces: Workspaces,
+    private readonly people: SlackPeople,
+    readonly perMinute: number,
+  ) {}
 
   covers(agent: Agent): boolean {
     return this.people.reaches(agent) !== 'no';
@@ -48,9 +59,11 @@ export class SlackPresence implements PresenceSource {
 
 function presenceError(err: unknown): unknown {
   const e = err as { code?: string; retryAfter?: number };
-  if (e.code === ErrorCode.RateLimitedError) return new RetryLaterError('Slack rate limit (users.getPresence)', (e.retryAfter ?? 60) * 1000);
+  if (e.code === ErrorCode.RateLimitedError)
+    return new RetryLaterError('Slack rate limit (users.getPresence)', (e.retryAfter ?? 60) * 1000);
   const code = platformError(err);
   if (code === 'ratelimited') return new RetryLaterError('Slack rate limit (users.getPresence)', 60_000);
-  if (code && DENIED.has(code)) return new PresenceDenied(`Slack refused users.getPresence (${code}): the app needs the users:read scope`);
+  if (code && DENIED.has(code))
+    return new PresenceDenied(`Slack refused users.getPresence (${code}): the app needs the users:read scope`);
   return err;
 }

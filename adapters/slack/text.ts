@@ -4,7 +4,10 @@
  */
 export function slackToPlain(text: string, nameOf: (userId: string) => string | undefined = () => undefined): string {
   return text
-    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]+))?>/g, (_m, id: string, label?: string) => `@${label ?? nameOf(id) ?? 'someone'}`)
+    .replace(
+      /<@([UW][A-Z0-9]+)(?:\|([^>]+))?>/g,
+      (_m, id: string, label?: string) => `@${label ?? nameOf(id) ?? 'someone'}`,
+    )
     .replace(/<#[CG][A-Z0-9]+\|([^>]*)>/g, '#$1')
     .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
     .replace(/<mailto:[^|>]+\|([^>]+)>/g, '$1')

@@ -20,9 +20,12 @@ const SERVER_SIDE = new Set(['internal_error', 'fatal_error', 'service_unavailab
 export function asDeliveryError(err: unknown): unknown {
   const e = err as SlackError;
   if (e.code === ErrorCode.RateLimitedError) return new RetryLaterError('Slack rate limit', (e.retryAfter ?? 1) * 1000);
-  if (e.code === ErrorCode.HTTPError || e.code === ErrorCode.RequestError) return new AmbiguousError(`Slack did not answer (${e.statusCode ?? 'network'})`);
-  if (e.code === ErrorCode.PlatformError && e.data?.error === 'ratelimited') return new RetryLaterError('Slack rate limit', 1000);
-  if (e.code === ErrorCode.PlatformError && e.data?.error && SERVER_SIDE.has(e.data.error)) return new AmbiguousError(`Slack ${e.data.error}`);
+  if (e.code === ErrorCode.HTTPError || e.code === ErrorCode.RequestError)
+    return new AmbiguousError(`Slack did not answer (${e.statusCode ?? 'network'})`);
+  if (e.code === ErrorCode.PlatformError && e.data?.error === 'ratelimited')
+    return new RetryLaterError('Slack rate limit', 1000);
+  if (e.code === ErrorCode.PlatformError && e.data?.error && SERVER_SIDE.has(e.data.error))
+    return new AmbiguousError(`Slack ${e.data.error}`);
   return err;
 }
 

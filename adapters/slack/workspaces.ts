@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { KeyValue } from '../../src/app/platformKit/keyValue.js';
-import { installationId, type InstallationRecords, type StoredInstallation, type WorkspaceQuery } from './installs/store.js';
+import {
+  type InstallationRecords,
+  installationId,
+  type StoredInstallation,
+  type WorkspaceQuery,
+} from './installs/store.js';
 
 /** A Slack workspace Switchboard can act in: the installation's id (none for the single token), its token and client. */
 export interface Workspace {
@@ -75,7 +80,8 @@ export class InstalledWorkspaces implements Workspaces {
   }
 
   async forTeam(team: string | undefined): Promise<Workspace | undefined> {
-    const found = (await this.o.store.find({ teamId: team })) ?? (team?.startsWith('T') ? await this.viaOrg(team) : undefined);
+    const found =
+      (await this.o.store.find({ teamId: team })) ?? (team?.startsWith('T') ? await this.viaOrg(team) : undefined);
     return found ? this.workspace(await this.fresh(found)) : undefined;
   }
 
@@ -96,7 +102,10 @@ export class InstalledWorkspaces implements Workspaces {
       try {
         let cursor: string | undefined;
         do {
-          const r = await this.client(id, org.bot.token).auth.teams.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
+          const r = await this.client(id, org.bot.token).auth.teams.list({
+            limit: 1000,
+            ...(cursor ? { cursor } : {}),
+          });
           for (const t of r.teams ?? []) if (t.id) await this.o.store.learnOrg(t.id, id);
           learned ||= (r.teams ?? []).some((t) => t.id === team);
           cursor = r.response_metadata?.next_cursor || undefined;
@@ -133,12 +142,25 @@ export class InstalledWorkspaces implements Workspaces {
   private workspace(i: StoredInstallation): Workspace | undefined {
     if (!i.bot) return undefined;
     const id = installationId(i);
-    return { id, token: i.bot.token, client: this.client(id, i.bot.token), botUserId: i.bot.userId, botId: i.bot.id, teamId: i.team?.id, enterpriseId: i.enterprise?.id ?? undefined };
+    return {
+      id,
+      token: i.bot.token,
+      client: this.client(id, i.bot.token),
+      botUserId: i.bot.userId,
+      botId: i.bot.id,
+      teamId: i.team?.id,
+      enterpriseId: i.enterprise?.id ?? undefined,
+    };
   }
 
   private expiring(i: StoredInstallation): boolean {
     const at = i.bot?.expiresAt;
-    return this.o.rotation && at !== undefined && i.bot?.refreshToken !== undefined && at * 1000 - this.now() <= REFRESH_WITHIN_MS;
+    return (
+      this.o.rotation &&
+      at !== undefined &&
+      i.bot?.refreshToken !== undefined &&
+      at * 1000 - this.now() <= REFRESH_WITHIN_MS
+    );
   }
 
   /** The installation with a token good for two more hours: refreshed here under the lock, or by whoever holds it. */
@@ -172,16 +194,31 @@ export class InstalledWorkspaces implements Workspaces {
     if (!bot?.refreshToken) return i;
     try {
       const r = await new WebClient(undefined, this.o.clientOptions).oauth.v2.access({
-        client_id: this.o.clientId, client_secret: this.o.clientSecret, grant_type: 'refresh_token', refresh_token: bot.refreshToken,
+        client_id: this.o.clientId,
+        client_secret: this.o.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: bot.refreshToken,
       });
-      if (!r.access_token || !r.refresh_token || !r.expires_in) throw new Error('Slack answered the refresh without a token');
-      const next: StoredInstallation = { ...i, bot: { ...bot, token: r.access_token, refreshToken: r.refresh_token, expiresAt: Math.floor(this.now() / 1000) + r.expires_in } };
+      if (!r.access_token || !r.refresh_token || !r.expires_in)
+        throw new Error('Slack answered the refresh without a token');
+      const next: StoredInstallation = {
+        ...i,
+        bot: {
+          ...bot,
+          token: r.access_token,
+          refreshToken: r.refresh_token,
+          expiresAt: Math.floor(this.now() / 1000) + r.expires_in,
+        },
+      };
       await this.o.store.storeInstallation(next);
       this.o.log.info({ installation: id }, 'Slack token refreshed');
       return next;
     } catch (err) {
       // The token may still work until it expires; the next call tries again.
-      this.o.log.error({ installation: id, err: (err as { data?: { error?: string } }).data?.error ?? (err as Error).message }, 'could not refresh a Slack token');
+      this.o.log.error(
+        { installation: id, err: (err as { data?: { error?: string } }).data?.error ?? (err as Error).message },
+        'could not refresh a Slack token',
+      );
       return i;
     }
   }

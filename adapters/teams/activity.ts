@@ -8,18 +8,42 @@ export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 const Id = z.string().min(1).max(1024);
 // Ids are what is read without looking; Teams sends some other fields as null.
-const Account = z.looseObject({ id: Id, name: z.string().nullish(), aadObjectId: z.string().nullish(), role: z.string().nullish() });
+const Account = z.looseObject({
+  id: Id,
+  name: z.string().nullish(),
+  aadObjectId: z.string().nullish(),
+  role: z.string().nullish(),
+});
 const Ref = z.looseObject({ id: z.string() });
-const Entity = z.looseObject({ type: z.string(), text: z.string().optional(), mentioned: Account.optional() })
+const Entity = z
+  .looseObject({ type: z.string(), text: z.string().optional(), mentioned: Account.optional() })
   // botbuilder reads a mention's `mentioned.id` without looking.
-  .refine((e) => e.type !== 'mention' || e.mentioned !== undefined, { message: 'a mention names who is mentioned', path: ['mentioned'] });
+  .refine((e) => e.type !== 'mention' || e.mentioned !== undefined, {
+    message: 'a mention names who is mentioned',
+    path: ['mentioned'],
+  });
 
 /** The activity types Teams sends a bot; anything else is not Teams talking. */
-const TYPES = ['message', 'conversationUpdate', 'installationUpdate', 'invoke', 'messageUpdate', 'messageDelete', 'messageReaction', 'typing', 'event', 'endOfConversation'] as const;
+const TYPES = [
+  'message',
+  'conversationUpdate',
+  'installationUpdate',
+  'invoke',
+  'messageUpdate',
+  'messageDelete',
+  'messageReaction',
+  'typing',
+  'event',
+  'endOfConversation',
+] as const;
 /** The only invoke Switchboard's cards make: Action.Execute (Universal Actions). */
 const CARD_ACTION_INVOKE = 'adaptiveCard/action';
 const CardAction = z.looseObject({
-  action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string().max(100), data: z.record(z.string(), z.unknown()).optional() }),
+  action: z.looseObject({
+    type: z.literal('Action.Execute'),
+    verb: z.string().max(100),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
   trigger: z.enum(['manual', 'automatic']).optional(),
 });
 
@@ -28,39 +52,61 @@ const CardAction = z.looseObject({
  * receivers read, in the type they read it. Checked before botbuilder sees it, so a
  * malformed one is a 400 and touches nothing. Other fields are kept as sent.
  */
-export const IncomingActivity = z.looseObject({
-  type: z.enum(TYPES),
-  id: z.string().max(1024).optional(),
-  channelId: z.string().min(1).max(64),
-  serviceUrl: z.url({ protocol: /^https?$/ }),
-  from: Account,
-  recipient: Account,
-  conversation: z.looseObject({ id: Id, conversationType: z.string().nullish(), tenantId: z.string().nullish(), isGroup: z.boolean().nullish() }),
-  channelData: z.looseObject({ tenant: Ref.nullish(), channel: Ref.nullish(), team: Ref.nullish(), eventType: z.string().nullish() }).optional(),
-  text: z.string().optional(),
-  textFormat: z.string().optional(),
-  entities: z.array(Entity).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string() })).optional(),
-  membersAdded: z.array(Account).optional(),
-  membersRemoved: z.array(Account).optional(),
-  action: z.string().optional(),
-  name: z.string().optional(),
-  replyToId: z.string().optional(),
-  value: z.unknown().optional(),
-  timestamp: z.string().optional(),
-  localTimestamp: z.string().optional(),
-}).superRefine((a, ctx) => {
-  if (a.type === 'invoke') {
-    if (a.name !== CARD_ACTION_INVOKE) ctx.addIssue({ code: 'custom', path: ['name'], message: `only ${CARD_ACTION_INVOKE} invokes are handled` });
-    else for (const i of CardAction.safeParse(a.value).error?.issues ?? []) ctx.addIssue({ ...i, path: ['value', ...i.path] });
-  }
-  // An Action.Submit click comes as a message whose value is the button's data.
-  if (a.type === 'message' && a.value !== undefined && (typeof a.value !== 'object' || a.value === null || Array.isArray(a.value))) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: 'a message value is an object' });
-  }
-  // TeamsActivityHandler reads channelData.eventType on these.
-  if ((a.type === 'messageUpdate' || a.type === 'messageDelete') && !a.channelData) ctx.addIssue({ code: 'custom', path: ['channelData'], message: 'required' });
-});
+export const IncomingActivity = z
+  .looseObject({
+    type: z.enum(TYPES),
+    id: z.string().max(1024).optional(),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.url({ protocol: /^https?$/ }),
+    from: Account,
+    recipient: Account,
+    conversation: z.looseObject({
+      id: Id,
+      conversationType: z.string().nullish(),
+      tenantId: z.string().nullish(),
+      isGroup: z.boolean().nullish(),
+    }),
+    channelData: z
+      .looseObject({
+        tenant: Ref.nullish(),
+        channel: Ref.nullish(),
+        team: Ref.nullish(),
+        eventType: z.string().nullish(),
+      })
+      .optional(),
+    text: z.string().optional(),
+    textFormat: z.string().optional(),
+    entities: z.array(Entity).optional(),
+    attachments: z.array(z.looseObject({ contentType: z.string() })).optional(),
+    membersAdded: z.array(Account).optional(),
+    membersRemoved: z.array(Account).optional(),
+    action: z.string().optional(),
+    name: z.string().optional(),
+    replyToId: z.string().optional(),
+    value: z.unknown().optional(),
+    timestamp: z.string().optional(),
+    localTimestamp: z.string().optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.type === 'invoke') {
+      if (a.name !== CARD_ACTION_INVOKE)
+        ctx.addIssue({ code: 'custom', path: ['name'], message: `only ${CARD_ACTION_INVOKE} invokes are handled` });
+      else
+        for (const i of CardAction.safeParse(a.value).error?.issues ?? [])
+          ctx.addIssue({ ...i, path: ['value', ...i.path] });
+    }
+    // An Action.Submit click comes as a message whose value is the button's data.
+    if (
+      a.type === 'message' &&
+      a.value !== undefined &&
+      (typeof a.value !== 'object' || a.value === null || Array.isArray(a.value))
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a message value is an object' });
+    }
+    // TeamsActivityHandler reads channelData.eventType on these.
+    if ((a.type === 'messageUpdate' || a.type === 'messageDelete') && !a.channelData)
+      ctx.addIssue({ code: 'custom', path: ['channelData'], message: 'required' });
+  });
 
 /**
  * A checked activity as botbuilder's type: the fields the schema vouches for are the ones read;
@@ -70,7 +116,9 @@ export function toActivity(a: z.output<typeof IncomingActivity>): Activity {
   const { timestamp, localTimestamp, ...rest } = a;
   const times = {
     ...(timestamp !== undefined ? { timestamp: new Date(timestamp), rawTimestamp: timestamp } : {}),
-    ...(localTimestamp !== undefined ? { localTimestamp: new Date(localTimestamp), rawLocalTimestamp: localTimestamp } : {}),
+    ...(localTimestamp !== undefined
+      ? { localTimestamp: new Date(localTimestamp), rawLocalTimestamp: localTimestamp }
+      : {}),
   };
   return { ...rest, ...times } as unknown as Activity;
 }
@@ -92,11 +140,12 @@ export const markdownMessage = (text: string): Partial<Activity> => ({ type: 'me
 export const MESSAGE_TEXT_MAX = 18_000;
 
 /** A surface as an activity: a markdown message when it is only text, else a card (`userIds`: see card()). */
-export const activityOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Partial<Activity> => (isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s, o)));
+export const activityOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Partial<Activity> =>
+  isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s, o));
 
 /** A surface as the activities that carry it whole: a long text in several messages, in order. */
 export const activitiesOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Array<Partial<Activity>> =>
-  (isText(s) ? splitMarkdown(messageText(s), MESSAGE_TEXT_MAX).map(markdownMessage) : [cardMessage(card(s, o))]);
+  isText(s) ? splitMarkdown(messageText(s), MESSAGE_TEXT_MAX).map(markdownMessage) : [cardMessage(card(s, o))];
 
 export const tenantOf = (a: Partial<Activity>): string | undefined =>
   a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;

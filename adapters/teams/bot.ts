@@ -1,4 +1,9 @@
-import { type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, TeamsActivityHandler, type TurnContext } from 'botbuilder';
+import {
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  TeamsActivityHandler,
+  type TurnContext,
+} from 'botbuilder';
 import { once } from '../../src/app/dedupe.js';
 import { learn, onInstall } from './receiver/install.js';
 import { invokeValueOf, onExecute, onSubmit } from './receiver/invoke.js';
@@ -9,7 +14,8 @@ import type { TeamsDeps } from './receiver/present.js';
 const DEDUPE_SECONDS = 86_400;
 const DEDUPED = new Set(['message', 'conversationUpdate', 'installationUpdate']);
 
-const isSubmit = (v: unknown): boolean => typeof v === 'object' && v !== null && typeof (v as { verb?: unknown }).verb === 'string';
+const isSubmit = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && typeof (v as { verb?: unknown }).verb === 'string';
 
 /**
  * Routes Teams activities to the receiver: messages (thread replies, 1:1 lines, commands),
@@ -60,7 +66,10 @@ export class SwitchboardBot extends TeamsActivityHandler {
     }
   }
 
-  protected override async onAdaptiveCardInvoke(tc: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    tc: TurnContext,
+    value: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const { data } = invokeValueOf(value.action.data);
     return onExecute(this.d, tc, value.action.verb, data);
   }

@@ -28,18 +28,42 @@ const UNKNOWN = new Set([408, 500, 502, 503, 504]);
 class ResponseHeaders {
   private readonly map = new Map<string, { name: string; value: string }>();
   constructor(h: Headers) {
-    h.forEach((value, name) => { this.map.set(name.toLowerCase(), { name, value }); });
+    h.forEach((value, name) => {
+      this.map.set(name.toLowerCase(), { name, value });
+    });
   }
-  get(name: string) { return this.map.get(name.toLowerCase())?.value; }
-  contains(name: string) { return this.map.has(name.toLowerCase()); }
-  set(name: string, value: string | number) { this.map.set(name.toLowerCase(), { name, value: String(value) }); }
-  remove(name: string) { return this.map.delete(name.toLowerCase()); }
-  rawHeaders() { return Object.fromEntries([...this.map.values()].map((h) => [h.name, h.value])); }
-  headersArray() { return [...this.map.values()]; }
-  headerNames() { return [...this.map.values()].map((h) => h.name); }
-  headerValues() { return [...this.map.values()].map((h) => h.value); }
-  toJson(_o?: { preserveCase?: boolean }) { return this.rawHeaders(); }
-  clone() { const c = new ResponseHeaders(new Headers()); for (const h of this.map.values()) c.set(h.name, h.value); return c; }
+  get(name: string) {
+    return this.map.get(name.toLowerCase())?.value;
+  }
+  contains(name: string) {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string | number) {
+    this.map.set(name.toLowerCase(), { name, value: String(value) });
+  }
+  remove(name: string) {
+    return this.map.delete(name.toLowerCase());
+  }
+  rawHeaders() {
+    return Object.fromEntries([...this.map.values()].map((h) => [h.name, h.value]));
+  }
+  headersArray() {
+    return [...this.map.values()];
+  }
+  headerNames() {
+    return [...this.map.values()].map((h) => h.name);
+  }
+  headerValues() {
+    return [...this.map.values()].map((h) => h.value);
+  }
+  toJson(_o?: { preserveCase?: boolean }) {
+    return this.rawHeaders();
+  }
+  clone() {
+    const c = new ResponseHeaders(new Headers());
+    for (const h of this.map.values()) c.set(h.name, h.value);
+    return c;
+  }
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent, so the outbox backs off with jitter. */
@@ -53,7 +77,10 @@ export function retryAfterMs(value: string | null | undefined, now = Date.now())
 
 export const connectorHttpClient = {
   async sendRequest(req: WebResourceLike) {
-    const signals = [req.abortSignal, req.timeout ? AbortSignal.timeout(req.timeout) : AbortSignal.timeout(30_000)].filter((s): s is AbortSignal => !!s);
+    const signals = [
+      req.abortSignal,
+      req.timeout ? AbortSignal.timeout(req.timeout) : AbortSignal.timeout(30_000),
+    ].filter((s): s is AbortSignal => !!s);
     let res: Response;
     try {
       res = await fetch(req.url, {

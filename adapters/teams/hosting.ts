@@ -1,11 +1,20 @@
 import {
-  type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, ConfigurationServiceClientCredentialFactory, type TurnContext,
+  type Activity,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  ConfigurationServiceClientCredentialFactory,
+  type TurnContext,
 } from 'botbuilder';
-import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorClientOptions } from 'botframework-connector';
+import type {
+  AuthenticateRequestResult,
+  BotFrameworkAuthentication,
+  ConnectorClientOptions,
+} from 'botframework-connector';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { say } from '../../src/app/wording/index.js';
 import { issuesOf, sendError } from '../../src/app/platformKit/answer.js';
+import { say } from '../../src/app/wording/index.js';
 import { IncomingActivity, tenantOf, toActivity } from './activity.js';
 import type { SwitchboardBot } from './bot.js';
 import { connectorHttpClient } from './connectorHttp.js';
@@ -26,7 +35,9 @@ export interface TeamsEnv {
  */
 export function allowedTenants(env: TeamsEnv): ReadonlySet<string> | undefined {
   if (env.TEAMS_ALLOWED_TENANTS?.length) return new Set(env.TEAMS_ALLOWED_TENANTS);
-  return env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppTenantId ? new Set([env.MicrosoftAppTenantId]) : undefined;
+  return env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppTenantId
+    ? new Set([env.MicrosoftAppTenantId])
+    : undefined;
 }
 
 /** The CloudAdapter, running a turn for a request authenticated beforehand (see mountMessages). */
@@ -54,20 +65,31 @@ export function createAdapter(env: TeamsEnv): Hosting {
   const set = (v: string) => (v ? v : undefined);
   const creds = env.MicrosoftAppId
     ? {
-      MicrosoftAppId: env.MicrosoftAppId,
-      MicrosoftAppPassword: set(env.MicrosoftAppPassword),
-      MicrosoftAppType: env.MicrosoftAppType,
-      MicrosoftAppTenantId: set(env.MicrosoftAppTenantId),
-    }
+        MicrosoftAppId: env.MicrosoftAppId,
+        MicrosoftAppPassword: set(env.MicrosoftAppPassword),
+        MicrosoftAppType: env.MicrosoftAppType,
+        MicrosoftAppTenantId: set(env.MicrosoftAppTenantId),
+      }
     : {};
   const authConfig: ConfigurationBotFrameworkAuthenticationOptions = env.MicrosoftAppId
-    ? { MicrosoftAppId: env.MicrosoftAppId, ...(env.MicrosoftAppTenantId ? { MicrosoftAppTenantId: env.MicrosoftAppTenantId } : {}) }
+    ? {
+        MicrosoftAppId: env.MicrosoftAppId,
+        ...(env.MicrosoftAppTenantId ? { MicrosoftAppTenantId: env.MicrosoftAppTenantId } : {}),
+      }
     : {};
   // Our HTTP client: no retries inside the connector client; the outbox retries instead.
   const options = { httpClient: connectorHttpClient } as unknown as ConnectorClientOptions;
-  const auth = new ConfigurationBotFrameworkAuthentication(authConfig, new ConfigurationServiceClientCredentialFactory(creds), undefined, undefined, options);
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    authConfig,
+    new ConfigurationServiceClientCredentialFactory(creds),
+    undefined,
+    undefined,
+    options,
+  );
   return {
-    adapter: new TeamsAdapter(auth), auth, authRequired: Boolean(env.MicrosoftAppId),
+    adapter: new TeamsAdapter(auth),
+    auth,
+    authRequired: Boolean(env.MicrosoftAppId),
     tenants: allowedTenants(env),
   };
 }
@@ -75,7 +97,12 @@ export function createAdapter(env: TeamsEnv): Hosting {
 const TENANT_CLAIM = 'tid';
 
 /** Bot Framework's verdict on a request (null: not authenticated), and ours on its tenant ('tenant': not served here). */
-async function authenticate(h: Hosting, activity: Activity, header: string, log: Logger): Promise<AuthenticateRequestResult | null | 'tenant'> {
+async function authenticate(
+  h: Hosting,
+  activity: Activity,
+  header: string,
+  log: Logger,
+): Promise<AuthenticateRequestResult | null | 'tenant'> {
   let result: AuthenticateRequestResult;
   try {
     result = await h.auth.authenticateRequest(activity, header);
@@ -108,7 +135,8 @@ export function mountMessages(app: Express, h: Hosting, bot: SwitchboardBot, log
     if (h.authRequired && !header) return sendError(res, 401, 'unauthorized', say('refusal.request.token'));
     // First the shape: authentication itself reads the activity (channelId, serviceUrl).
     const checked = IncomingActivity.safeParse(req.body);
-    if (!checked.success) return sendError(res, 400, 'invalid_activity', say('refusal.request.activity'), issuesOf(checked.error, 10));
+    if (!checked.success)
+      return sendError(res, 400, 'invalid_activity', say('refusal.request.activity'), issuesOf(checked.error, 10));
     const activity = toActivity(checked.data);
     const authenticated = await authenticate(h, activity, header, log);
     if (!authenticated) return sendError(res, 401, 'unauthorized', say('refusal.request.token'));

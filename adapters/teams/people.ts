@@ -1,8 +1,8 @@
 import { type ChannelAccount, TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Reach } from '../../src/app/ports.js';
 import type { DirectoryHolder } from '../../src/app/directory.js';
 import { PlatformPeople } from '../../src/app/platformKit/people.js';
+import type { Reach } from '../../src/app/ports.js';
 import type { Agent } from '../../src/domain/directory.js';
 import { tenantOf } from './activity.js';
 import { statusOf } from './connector.js';
@@ -26,33 +26,45 @@ const BOT = 'bot';
 export class TeamsPeople {
   private readonly people: PlatformPeople<typeof BOT, Contact>;
 
-  constructor(refs: TeamsReferences, private readonly directory: DirectoryHolder, log: Logger, private readonly appTenantId?: string, private readonly allowedTenants: readonly string[] = []) {
-    this.people = new PlatformPeople<typeof BOT, Contact>({
-      configuredId: (agent) => teamsOfAgent(agent)?.aadObjectId,
-      homeOf: async () => BOT,
-      scopeOf: async () => BOT,
-      scopeKey: () => BOT,
-      storedUser: (_bot, agentId) => refs.aadFor(agentId),
-      storedAgent: (_bot, aad) => refs.agentIdFor(aad),
-      link: (_bot, agentId, aad) => refs.link(agentId, aad),
-      linkOnContact: (_bot, agentId, aad) => refs.link(agentId, aad),
-      // No userByEmail: a bot cannot search a tenant's users; they are learned when they write.
-      mayMatchByEmail: ({ tc }, aad) => {
-        if (this.trusted(tenantOf(tc.activity))) return true;
-        log.info({ aad }, 'not matching a Teams user of an unknown tenant by email');
-        return false;
+  constructor(
+    refs: TeamsReferences,
+    private readonly directory: DirectoryHolder,
+    log: Logger,
+    private readonly appTenantId?: string,
+    private readonly allowedTenants: readonly string[] = [],
+  ) {
+    this.people = new PlatformPeople<typeof BOT, Contact>(
+      {
+        configuredId: (agent) => teamsOfAgent(agent)?.aadObjectId,
+        homeOf: async () => BOT,
+        scopeOf: async () => BOT,
+        scopeKey: () => BOT,
+        storedUser: (_bot, agentId) => refs.aadFor(agentId),
+        storedAgent: (_bot, aad) => refs.agentIdFor(aad),
+        link: (_bot, agentId, aad) => refs.link(agentId, aad),
+        linkOnContact: (_bot, agentId, aad) => refs.link(agentId, aad),
+        // No userByEmail: a bot cannot search a tenant's users; they are learned when they write.
+        mayMatchByEmail: ({ tc }, aad) => {
+          if (this.trusted(tenantOf(tc.activity))) return true;
+          log.info({ aad }, 'not matching a Teams user of an unknown tenant by email');
+          return false;
+        },
+        emailOf: async ({ tc, from }, _bot, aad) => {
+          try {
+            const member = await TeamsInfo.getMember(tc, from.id);
+            return { email: member.email ?? member.userPrincipalName, userId: member.aadObjectId ?? aad };
+          } catch (err) {
+            log.info(
+              { status: statusOf(err), err: (err as Error).message, aad },
+              'Teams user is not a directory agent (member look-up failed)',
+            );
+            return undefined;
+          }
+        },
+        contactTeachesBothWays: true,
       },
-      emailOf: async ({ tc, from }, _bot, aad) => {
-        try {
-          const member = await TeamsInfo.getMember(tc, from.id);
-          return { email: member.email ?? member.userPrincipalName, userId: member.aadObjectId ?? aad };
-        } catch (err) {
-          log.info({ status: statusOf(err), err: (err as Error).message, aad }, 'Teams user is not a directory agent (member look-up failed)');
-          return undefined;
-        }
-      },
-      contactTeachesBothWays: true,
-    }, directory);
+      directory,
+    );
   }
 
   /**
@@ -61,7 +73,13 @@ export class TeamsPeople {
    * cannot be forged. With no tenant configured anywhere (local use), any tenant.
    */
   private trusted(tenantId: string | undefined): boolean {
-    const known = new Set([this.appTenantId, ...this.allowedTenants, ...this.directory.get().queues.map((q) => teamsOfQueue(q)?.tenantId)].filter((t): t is string => !!t));
+    const known = new Set(
+      [
+        this.appTenantId,
+        ...this.allowedTenants,
+        ...this.directory.get().queues.map((q) => teamsOfQueue(q)?.tenantId),
+      ].filter((t): t is string => !!t),
+    );
     return known.size === 0 || (tenantId !== undefined && known.has(tenantId));
   }
 

@@ -1,13 +1,20 @@
 import type { ConversationParameters } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AppContext } from '../../src/app/context.js';
+import {
+  type FileDownload,
+  type MessageRef,
+  type PlatformPort,
+  type Posted,
+  type Reach,
+  RetryLaterError,
+} from '../../src/app/ports.js';
 import { monitoringSurface } from '../../src/app/surfaces/home.js';
-import { monitoringView } from '../../src/app/views.js';
-import { isSupervisor } from '../../src/domain/directory.js';
-import { type FileDownload, type MessageRef, type PlatformPort, type Posted, type Reach, RetryLaterError } from '../../src/app/ports.js';
-import type { FileRef } from '../../src/domain/transcript.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
+import { monitoringView } from '../../src/app/views.js';
 import type { Agent, Queue } from '../../src/domain/directory.js';
+import { isSupervisor } from '../../src/domain/directory.js';
+import type { FileRef } from '../../src/domain/transcript.js';
 import { activitiesOf, activityOf } from './activity.js';
 import { type PostedRef, statusOf, type TeamsConnector } from './connector.js';
 import type { TeamsPeople } from './people.js';
@@ -21,7 +28,9 @@ const CHANNEL = `${TEAMS}:channel:`;
 const AGENT = `${TEAMS}:agent:`;
 
 const asRef = (r: MessageRef): PostedRef | undefined =>
-  r.conversationId && r.activityId && r.serviceUrl ? { conversationId: r.conversationId, activityId: r.activityId, serviceUrl: r.serviceUrl } : undefined;
+  r.conversationId && r.activityId && r.serviceUrl
+    ? { conversationId: r.conversationId, activityId: r.activityId, serviceUrl: r.serviceUrl }
+    : undefined;
 
 /** Statuses meaning "this user cannot be messaged by the bot" (not installed, unknown, blocked). */
 const UNREACHABLE = new Set([400, 403, 404]);
@@ -86,16 +95,28 @@ export class TeamsPlatform implements PlatformPort {
         const status = statusOf(err);
         if (err instanceof RetryLaterError || status === undefined || !REFUSED_HERE.has(status)) throw err;
         // Not a 1:1 the bot may write in: forgotten, so a resend tries afresh (or the one they open).
-        this.d.log.info({ agentId: agent.id, status }, 'Teams refused a message in the agent\'s 1:1 (app not installed for them?)');
+        this.d.log.info(
+          { agentId: agent.id, status },
+          "Teams refused a message in the agent's 1:1 (app not installed for them?)",
+        );
         await this.d.refs.forgetConversation(to.aad, to.conversationId);
         return null;
       }
       // A 1:1 opened for this card is kept once something reached it.
-      if (to.opened) await this.d.refs.saveUser({ aadObjectId: to.aad, conversationId: to.conversationId, serviceUrl: to.serviceUrl, tenantId: to.tenantId });
+      if (to.opened)
+        await this.d.refs.saveUser({
+          aadObjectId: to.aad,
+          conversationId: to.conversationId,
+          serviceUrl: to.serviceUrl,
+          tenantId: to.tenantId,
+        });
       return { ref: { ...ref }, place: placeKey(to.conversationId) };
     }
     const channelId = dest.slice(CHANNEL.length);
-    const q = this.d.ctx.directory.get().queues.map(teamsOfQueue).find((t) => t?.channelId === channelId);
+    const q = this.d.ctx.directory
+      .get()
+      .queues.map(teamsOfQueue)
+      .find((t) => t?.channelId === channelId);
     if (!q) return null;
     const tenantId = q.tenantId ?? (await this.d.refs.channel(q.channelId))?.tenantId ?? this.d.tenantId;
     const bot = await this.bot();
@@ -133,11 +154,13 @@ export class TeamsPlatform implements PlatformPort {
   private async teamsIdsOf(s: Surface): Promise<string[] | undefined> {
     if (!s.viewers) return undefined;
     const dir = this.d.ctx.directory.get();
-    const ids = await Promise.all(s.viewers.agentIds.map(async (id) => {
-      const agent = dir.agent(id);
-      const aad = agent ? await this.d.people.aadObjectId(agent) : undefined;
-      return aad ? (await this.d.refs.user(aad))?.userId : undefined;
-    }));
+    const ids = await Promise.all(
+      s.viewers.agentIds.map(async (id) => {
+        const agent = dir.agent(id);
+        const aad = agent ? await this.d.people.aadObjectId(agent) : undefined;
+        return aad ? (await this.d.refs.user(aad))?.userId : undefined;
+      }),
+    );
     return ids.filter((x): x is string => typeof x === 'string' && x.length > 0);
   }
 
@@ -158,10 +181,17 @@ export class TeamsPlatform implements PlatformPort {
     if (!file.url) throw new Error('file has no download URL');
     const connector = this.connectorOrigin(file.url);
     const auth = connector ? await this.d.connector.authorization(connector) : undefined;
-    const res = await fetch(file.url, { headers: auth ? { authorization: auth } : {}, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(file.url, {
+      headers: auth ? { authorization: auth } : {},
+      signal: AbortSignal.timeout(30_000),
+    });
     if (!res.ok || !res.body) throw new Error(`Teams file download failed: ${res.status}`);
     const size = Number(res.headers.get('content-length'));
-    return { body: res.body, contentType: res.headers.get('content-type') ?? file.mimetype ?? 'application/octet-stream', ...(size > 0 ? { size } : {}) };
+    return {
+      body: res.body,
+      contentType: res.headers.get('content-type') ?? file.mimetype ?? 'application/octet-stream',
+      ...(size > 0 ? { size } : {}),
+    };
   }
 
   /** The serviceUrl a URL belongs to, when it is the Bot Framework connector's (Teams' own, or a queue's). */
@@ -172,10 +202,14 @@ export class TeamsPlatform implements PlatformPort {
     } catch {
       return undefined;
     }
-    const known = this.d.ctx.directory.get().queues.map(teamsOfQueue).flatMap((t) => (t ? [t.serviceUrl] : []));
+    const known = this.d.ctx.directory
+      .get()
+      .queues.map(teamsOfQueue)
+      .flatMap((t) => (t ? [t.serviceUrl] : []));
     const same = known.find((s) => new URL(s).origin === u.origin);
     if (same) return same;
-    const teamsHost = u.protocol === 'https:' && (u.hostname === 'smba.trafficmanager.net' || u.hostname.endsWith('.botframework.com'));
+    const teamsHost =
+      u.protocol === 'https:' && (u.hostname === 'smba.trafficmanager.net' || u.hostname.endsWith('.botframework.com'));
     return teamsHost ? `${u.origin}/` : undefined;
   }
 
@@ -185,9 +219,16 @@ export class TeamsPlatform implements PlatformPort {
    * again here, so it stays current as its chats change.
    */
   async publishHome(agent: Agent, home: Surface): Promise<void> {
-    const [homeCard, monitorCard] = await Promise.all([this.d.refs.listCard(`home:${agent.id}`), isSupervisor(agent) ? this.d.refs.listCard(`monitor:${agent.id}`) : undefined]);
+    const [homeCard, monitorCard] = await Promise.all([
+      this.d.refs.listCard(`home:${agent.id}`),
+      isSupervisor(agent) ? this.d.refs.listCard(`monitor:${agent.id}`) : undefined,
+    ]);
     if (homeCard) await this.d.connector.update(homeCard, activityOf(home));
-    if (monitorCard) await this.d.connector.update(monitorCard, activityOf(monitoringSurface(await monitoringView(this.d.ctx, agent), agent.id)));
+    if (monitorCard)
+      await this.d.connector.update(
+        monitorCard,
+        activityOf(monitoringSurface(await monitoringView(this.d.ctx, agent), agent.id)),
+      );
   }
 
   /**
@@ -195,13 +236,19 @@ export class TeamsPlatform implements PlatformPort {
    * (their Teams or AAD id, a tenant and a serviceUrl). Null when Teams says the bot cannot
    * reach them (app not installed for them) or we know too little to try.
    */
-  private async direct1on1(agent: Agent): Promise<{ aad: string; conversationId: string; serviceUrl: string; tenantId?: string; opened?: true } | null> {
+  private async direct1on1(
+    agent: Agent,
+  ): Promise<{ aad: string; conversationId: string; serviceUrl: string; tenantId?: string; opened?: true } | null> {
     const aad = await this.d.people.aadObjectId(agent);
     if (!aad) return null;
     const rec = await this.d.refs.user(aad);
-    if (rec?.conversationId && rec.serviceUrl) return { aad, conversationId: rec.conversationId, serviceUrl: rec.serviceUrl };
+    if (rec?.conversationId && rec.serviceUrl)
+      return { aad, conversationId: rec.conversationId, serviceUrl: rec.serviceUrl };
     const queues = this.d.ctx.directory.get().queues;
-    const own = queues.filter((q) => agent.queues.includes(q.id)).map(teamsOfQueue).find(Boolean);
+    const own = queues
+      .filter((q) => agent.queues.includes(q.id))
+      .map(teamsOfQueue)
+      .find(Boolean);
     const any = own ?? queues.map(teamsOfQueue).find(Boolean);
     const serviceUrl = rec?.serviceUrl ?? any?.serviceUrl;
     const tenantId = rec?.tenantId ?? own?.tenantId ?? this.d.tenantId ?? any?.tenantId;
@@ -211,16 +258,27 @@ export class TeamsPlatform implements PlatformPort {
     }
     const bot = await this.bot();
     try {
-      const r = await this.d.connector.create(serviceUrl, {
-        isGroup: false, members: [{ id: rec?.userId ?? aad, name: '' }], tenantId, channelData: { tenant: { id: tenantId } }, ...(bot ? { bot } : {}),
-      }, `user:${aad}`);
+      const r = await this.d.connector.create(
+        serviceUrl,
+        {
+          isGroup: false,
+          members: [{ id: rec?.userId ?? aad, name: '' }],
+          tenantId,
+          channelData: { tenant: { id: tenantId } },
+          ...(bot ? { bot } : {}),
+        },
+        `user:${aad}`,
+      );
       // Kept only once a message has gone through it (postTop): Teams may open a 1:1 it then refuses to write in.
       return { aad, conversationId: r.id, serviceUrl, tenantId, opened: true };
     } catch (err) {
       if (err instanceof RetryLaterError) throw err;
       const status = statusOf(err);
       if (status !== undefined && UNREACHABLE.has(status)) {
-        this.d.log.info({ agentId: agent.id, status }, 'Teams would not open a 1:1 with the agent (app not installed for them?)');
+        this.d.log.info(
+          { agentId: agent.id, status },
+          'Teams would not open a 1:1 with the agent (app not installed for them?)',
+        );
         return null;
       }
       throw err;

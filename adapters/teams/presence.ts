@@ -20,7 +20,9 @@ export interface GraphPresenceSettings {
 
 const TokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().int().positive() });
 const TokenError = z.object({ error: z.string().optional(), error_description: z.string().optional() });
-const GraphError = z.object({ error: z.object({ code: z.string().optional(), message: z.string().optional() }).optional() });
+const GraphError = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string().optional() }).optional(),
+});
 const Presences = z.object({ value: z.array(z.object({ id: z.string(), availability: z.string().optional() })) });
 
 /** Graph takes up to 650 ids per getPresencesByUserId. */
@@ -78,7 +80,8 @@ export class TeamsPresence implements PresenceSource {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ids: [...agentOf.keys()] }),
     });
-    if (res.status === 429 || res.status === 503) throw new RetryLaterError(`Graph presence ${res.status}`, retryAfterMs(res));
+    if (res.status === 429 || res.status === 503)
+      throw new RetryLaterError(`Graph presence ${res.status}`, retryAfterMs(res));
     if (res.status === 401) {
       this.token = undefined; // expired or revoked early: a new one next time
       throw new Error('Graph refused the token (401)');
@@ -86,7 +89,9 @@ export class TeamsPresence implements PresenceSource {
     if (res.status === 403) {
       const e = GraphError.safeParse(await res.json().catch(() => ({})));
       const code = e.success ? e.data.error?.code : undefined;
-      throw new PresenceDenied(`Graph refused getPresencesByUserId (${code ?? '403'}): the app needs the application permission Presence.Read.All, granted by an admin`);
+      throw new PresenceDenied(
+        `Graph refused getPresencesByUserId (${code ?? '403'}): the app needs the application permission Presence.Read.All, granted by an admin`,
+      );
     }
     if (!res.ok) throw new Error(`Graph getPresencesByUserId answered ${res.status}`);
     const body = Presences.safeParse(await res.json().catch(() => undefined));
@@ -100,17 +105,26 @@ export class TeamsPresence implements PresenceSource {
 
   private async accessToken(): Promise<string> {
     if (this.token && this.now() < this.token.until) return this.token.value;
-    const res = await this.send(new URL(`${encodeURIComponent(this.s.tenantId)}/oauth2/v2.0/token`, withSlash(this.s.authorityUrl)), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: this.s.appId, client_secret: this.s.appPassword, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }),
-    });
-    if (res.status === 429 || res.status >= 500) throw new RetryLaterError(`Microsoft token endpoint ${res.status}`, retryAfterMs(res));
+    const res = await this.send(
+      new URL(`${encodeURIComponent(this.s.tenantId)}/oauth2/v2.0/token`, withSlash(this.s.authorityUrl)),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: this.s.appId,
+          client_secret: this.s.appPassword,
+          grant_type: 'client_credentials',
+          scope: 'https://graph.microsoft.com/.default',
+        }),
+      },
+    );
+    if (res.status === 429 || res.status >= 500)
+      throw new RetryLaterError(`Microsoft token endpoint ${res.status}`, retryAfterMs(res));
     const json: unknown = await res.json().catch(() => undefined);
     if (!res.ok) {
       // AADSTS65001 (no consent), an unknown app or a wrong secret: nothing to retry soon. The secret is never logged.
       const e = TokenError.safeParse(json);
-      const why = (e.success ? firstLine(e.data.error_description) ?? e.data.error : undefined) ?? String(res.status);
+      const why = (e.success ? (firstLine(e.data.error_description) ?? e.data.error) : undefined) ?? String(res.status);
       throw new PresenceDenied(`Microsoft refused the app a Graph token: ${why}`);
     }
     const t = TokenAnswer.safeParse(json);
@@ -130,7 +144,11 @@ export class TeamsPresence implements PresenceSource {
 
 const withSlash = (u: string): string => (u.endsWith('/') ? u : `${u}/`);
 
-export type TeamsPresenceEnv = Partial<{ GRAPH_API_URL: string; MICROSOFT_AUTHORITY_URL: string; PRESENCE_ONLINE: readonly string[] }> & {
+export type TeamsPresenceEnv = Partial<{
+  GRAPH_API_URL: string;
+  MICROSOFT_AUTHORITY_URL: string;
+  PRESENCE_ONLINE: readonly string[];
+}> & {
   MicrosoftAppId: string;
   MicrosoftAppPassword: string;
   MicrosoftAppTenantId: string;
@@ -140,13 +158,19 @@ export type TeamsPresenceEnv = Partial<{ GRAPH_API_URL: string; MICROSOFT_AUTHOR
  * Teams presence from the environment, or why there is none (logged at start-up when an
  * agent is in presence mode): it needs the app's id, password and tenant.
  */
-export function teamsPresenceSettings(env: TeamsPresenceEnv, queueTenants: readonly string[]): GraphPresenceSettings | string {
-  if (!env.MicrosoftAppId || !env.MicrosoftAppPassword) return 'Teams presence needs MicrosoftAppId and MicrosoftAppPassword (client credentials)';
+export function teamsPresenceSettings(
+  env: TeamsPresenceEnv,
+  queueTenants: readonly string[],
+): GraphPresenceSettings | string {
+  if (!env.MicrosoftAppId || !env.MicrosoftAppPassword)
+    return 'Teams presence needs MicrosoftAppId and MicrosoftAppPassword (client credentials)';
   const tenants = [...new Set(queueTenants)];
   const tenantId = env.MicrosoftAppTenantId || (tenants.length === 1 ? tenants[0]! : '');
   if (!tenantId) return 'Teams presence needs the tenant: set MicrosoftAppTenantId';
   return {
-    appId: env.MicrosoftAppId, appPassword: env.MicrosoftAppPassword, tenantId,
+    appId: env.MicrosoftAppId,
+    appPassword: env.MicrosoftAppPassword,
+    tenantId,
     graphUrl: env.GRAPH_API_URL ?? 'https://graph.microsoft.com/v1.0/',
     authorityUrl: env.MICROSOFT_AUTHORITY_URL ?? 'https://login.microsoftonline.com/',
     online: env.PRESENCE_ONLINE ?? DEFAULT_ONLINE,

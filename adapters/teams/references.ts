@@ -40,7 +40,8 @@ const parse = <T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined 
   }
 };
 
-const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 
 export class TeamsReferences {
   /** Stable facts (agent links, channels, the bot id) this process has written: no need to write them again. */
@@ -56,7 +57,8 @@ export class TeamsReferences {
   async saveUser(next: UserRef): Promise<UserRef> {
     const known = await this.user(next.aadObjectId);
     const merged = { ...known, ...defined(next) } as UserRef;
-    if (JSON.stringify(merged) !== JSON.stringify(known)) await this.store.remember(`teams:user:${next.aadObjectId}`, JSON.stringify(merged));
+    if (JSON.stringify(merged) !== JSON.stringify(known))
+      await this.store.remember(`teams:user:${next.aadObjectId}`, JSON.stringify(merged));
     return merged;
   }
 

@@ -1,8 +1,14 @@
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
-import { type Limits, nextRefresh, nextUnit, type Unit } from '../../src/app/delivery/schedule.js';
 import { merged } from '../../src/app/delivery/merge.js';
+import { type Limits, nextRefresh, nextUnit, type Unit } from '../../src/app/delivery/schedule.js';
+import {
+  AmbiguousError,
+  type MessageRef,
+  type PlatformPort,
+  type Posted,
+  RetryLaterError,
+} from '../../src/app/ports.js';
 import { compareEntryIds } from '../../src/domain/transcript.js';
-import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../../src/app/ports.js';
 import type { Bucket } from './bucket.js';
 import type { DrainerHost } from './host.js';
 import { LEASE_MS, MAX_FAILURES, READ, RENEW_MS } from './timing.js';
@@ -41,7 +47,11 @@ export class Drainer {
   private readonly behindPace = new Set<string>();
   private done: Promise<void> = Promise.resolve();
 
-  constructor(private readonly e: DrainerHost, private readonly dest: string, private readonly port: PlatformPort) {
+  constructor(
+    private readonly e: DrainerHost,
+    private readonly dest: string,
+    private readonly port: PlatformPort,
+  ) {
     this.bucket = e.bucket(dest, port.pace(dest));
   }
 
@@ -85,7 +95,8 @@ export class Drainer {
     } finally {
       clearInterval(renew);
       // Its own entry only: one the destination's next drainer wrote stays.
-      if (this.released && this.listed > 0) await this.e.store.unwatch(this.dest, 'eq', this.listed).catch(() => undefined);
+      if (this.released && this.listed > 0)
+        await this.e.store.unwatch(this.dest, 'eq', this.listed).catch(() => undefined);
       finish();
     }
   }
@@ -143,10 +154,14 @@ export class Drainer {
     const found = await this.port.findPosted?.(this.dest, root, mark.id, mark.at).catch(() => undefined);
     if (!found) {
       this.e.observer?.resent?.(found === null ? 'not_posted' : 'unknown');
-      this.e.log.info({ dest: this.dest, delivery: mark.id, known: found === null }, 'took over a post in flight: sending it again');
+      this.e.log.info(
+        { dest: this.dest, delivery: mark.id, known: found === null },
+        'took over a post in flight: sending it again',
+      );
       return true;
     }
-    if (first.d.op === 'top' && first.d.mirror && found.place) await this.hook(() => this.e.hooks.rootPosted(first.d, found));
+    if (first.d.op === 'top' && first.d.mirror && found.place)
+      await this.hook(() => this.e.hooks.rootPosted(first.d, found));
     this.e.observer?.resent?.('found');
     return this.ack(items, this.recorded(items, found, true));
   }
@@ -178,12 +193,23 @@ export class Drainer {
     for (const id of ids) this.behindPace.delete(id);
     if (this.stopping) {
       // Shutting down: what was sent is acknowledged, the rest is handed to the next drainer.
-      await this.retried(() => this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: 'handover', count: 0 }), 3);
+      await this.retried(
+        () => this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: 'handover', count: 0 }),
+        3,
+      );
       this.e.detach(this.dest, this);
       await this.e.store.watch(this.dest, Date.now());
       return false;
     }
-    const r = await this.retried(() => this.e.store.ack(this.dest, this.e.owner, { done, refs, after: this.after, held: this.queue.length > 0, count: READ }));
+    const r = await this.retried(() =>
+      this.e.store.ack(this.dest, this.e.owner, {
+        done,
+        refs,
+        after: this.after,
+        held: this.queue.length > 0,
+        count: READ,
+      }),
+    );
     // Released or lost: a claim made from now on (by a commit here) starts a new drainer.
     if (r.lost || r.released) this.e.detach(this.dest, this);
     if (r.released) this.released = true;
@@ -204,7 +230,11 @@ export class Drainer {
         return await work();
       } catch (err) {
         if (n >= tries || (this.stopping && n >= 3)) throw err;
-        if (n === 1 || n % 20 === 0) this.e.log.warn({ err: (err as Error).message, dest: this.dest, tries: n }, 'delivery step failed on Redis; retrying');
+        if (n === 1 || n % 20 === 0)
+          this.e.log.warn(
+            { err: (err as Error).message, dest: this.dest, tries: n },
+            'delivery step failed on Redis; retrying',
+          );
         await sleepPlain(Math.min(1_000, 50 * 2 ** Math.min(n, 5)));
       }
     }
@@ -222,7 +252,9 @@ export class Drainer {
     // A fraction makes the score this drainer's own (its release removes only its entry).
     const score = Date.now() + LEASE_MS + RENEW_MS + Math.random() / 2;
     this.listed = score;
-    await this.e.store.watch(this.dest, score).catch((err: Error) => this.e.log.warn({ err: err.message, dest: this.dest }, 'could not list a delivery lease'));
+    await this.e.store
+      .watch(this.dest, score)
+      .catch((err: Error) => this.e.log.warn({ err: err.message, dest: this.dest }, 'could not list a delivery lease'));
   }
 
   /** Keeps the lease while a drain lasts (renewed unless an ack just did it), and its entry on the list. */
@@ -300,19 +332,26 @@ export class Drainer {
           const found = await this.port.findPosted?.(this.dest, root, first.d.id, since).catch(() => undefined);
           if (found) {
             // A root found stored links its chat, as if its post had answered.
-            if (first.d.op === 'top' && first.d.mirror && found.place) await this.hook(() => this.e.hooks.rootPosted(first.d, found));
+            if (first.d.op === 'top' && first.d.mirror && found.place)
+              await this.hook(() => this.e.hooks.rootPosted(first.d, found));
             return this.recorded(items, found, true);
           }
           if (n < MAX_FAILURES) continue;
         }
         if (n >= MAX_FAILURES) {
-          this.e.log.error({ err, dest: this.dest, delivery: first.d.id }, 'delivery parked as dead after repeated failures');
+          this.e.log.error(
+            { err, dest: this.dest, delivery: first.d.id },
+            'delivery parked as dead after repeated failures',
+          );
           for (const q of items) await this.e.store.deadLetter(this.dest, q, String(err));
           // A card that cannot go out is said in the chat, as when its invitee is unknown here.
           if (first.d.op === 'top') await this.hook(() => this.e.hooks.unreachable(first.d));
           return {};
         }
-        this.e.log.warn({ err: (err as Error).message, dest: this.dest, delivery: first.d.id, failures: n }, 'delivery failed; retrying');
+        this.e.log.warn(
+          { err: (err as Error).message, dest: this.dest, delivery: first.d.id, failures: n },
+          'delivery failed; retrying',
+        );
         await this.sleep(backoff(n));
       }
     }
@@ -392,7 +431,9 @@ export class Drainer {
   private async regroup(target: MessageRef, d: Delivery): Promise<Record<string, MessageRef>> {
     const group = await this.ref(target.group!);
     if (!group?.surfaces) return {};
-    const parts = (JSON.parse(group.surfaces) as Array<[string, Delivery['surface']]>).map(([ref, s]): [string, Delivery['surface']] => [ref, ref === d.ref ? d.surface : s]);
+    const parts = (JSON.parse(group.surfaces) as Array<[string, Delivery['surface']]>).map(
+      ([ref, s]): [string, Delivery['surface']] => [ref, ref === d.ref ? d.surface : s],
+    );
     const { surfaces: _, ...ref } = group;
     await this.port.update(ref, merged(parts.map(([, s]) => s!)));
     const next = { ...group, surfaces: JSON.stringify(parts) };

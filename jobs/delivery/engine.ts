@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { DeliveryEngine } from '../../src/app/context.js';
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
@@ -57,7 +57,10 @@ export class Engine implements DeliveryEngine, DrainerHost {
    */
   async run(): Promise<void> {
     const every = (ms: number, work: () => Promise<void>) => {
-      const t = setInterval(() => void work().catch((err: Error) => this.log.warn({ err: err.message }, 'delivery sweep failed')), ms);
+      const t = setInterval(
+        () => void work().catch((err: Error) => this.log.warn({ err: err.message }, 'delivery sweep failed')),
+        ms,
+      );
       t.unref();
       this.timers.push(t);
     };
@@ -72,7 +75,10 @@ export class Engine implements DeliveryEngine, DrainerHost {
 
   bucket(dest: string, pace: Pace): Bucket {
     let b = this.buckets.get(dest);
-    if (!b) this.buckets.set(dest, (b = new Bucket(pace)));
+    if (!b) {
+      b = new Bucket(pace);
+      this.buckets.set(dest, b);
+    }
     return b;
   }
 
@@ -107,7 +113,10 @@ export class Engine implements DeliveryEngine, DrainerHost {
     }
     const d = new Drainer(this, dest, platform);
     this.drainers.set(dest, d);
-    void d.run(initial, fresh).catch((err: unknown) => this.log.error({ err, dest }, 'drainer failed')).finally(() => this.detach(dest, d));
+    void d
+      .run(initial, fresh)
+      .catch((err: unknown) => this.log.error({ err, dest }, 'drainer failed'))
+      .finally(() => this.detach(dest, d));
   }
 
   /** A drainer that let its destination go is no longer the one for it. */
@@ -145,7 +154,9 @@ export class Engine implements DeliveryEngine, DrainerHost {
   /** Stops taking work: each drainer finishes what it is sending and hands its destination over. */
   async close(): Promise<void> {
     this.closing = true;
-    this.timers.forEach((t) => clearTimeout(t));
+    this.timers.forEach((t) => {
+      clearTimeout(t);
+    });
     await Promise.all([...this.drainers.values()].map((d) => d.stop()));
   }
 }

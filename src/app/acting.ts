@@ -7,7 +7,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 const place = new AsyncLocalStorage<string>();
 
-export const actingFrom = <T>(where: string | undefined, work: () => Promise<T>): Promise<T> => (where ? place.run(where, work) : work());
+export const actingFrom = <T>(where: string | undefined, work: () => Promise<T>): Promise<T> =>
+  where ? place.run(where, work) : work();
 
 /** The place the current action was typed in, if any. */
 export const actingPlace = (): string | undefined => place.getStore();

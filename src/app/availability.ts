@@ -1,4 +1,10 @@
-import { type AvailabilitySource, type Effective, effective, type HandSet, type PresenceRecord } from '../domain/availability.js';
+import {
+  type AvailabilitySource,
+  type Effective,
+  effective,
+  type HandSet,
+  type PresenceRecord,
+} from '../domain/availability.js';
 import type { Agent } from '../domain/directory.js';
 import type { AppContext } from './context.js';
 
@@ -20,7 +26,11 @@ export async function availabilities(ctx: AppContext): Promise<Availabilities> {
 }
 
 /** The rules applied to what the store holds, for every agent of the directory. */
-export function resolve(ctx: AppContext, presence: Map<string, PresenceRecord[]>, hand: Map<string, HandSet>): Availabilities {
+export function resolve(
+  ctx: AppContext,
+  presence: Map<string, PresenceRecord[]>,
+  hand: Map<string, HandSet>,
+): Availabilities {
   const dir = ctx.directory.get();
   const now = ctx.now();
   const { graceMs } = ctx.settings.availability;

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { DirectoryHolder } from './directory.js';
 import type { AvailabilityMode } from '../domain/availability.js';
-import type { Files } from './files.js';
 import type { Delivery } from './delivery/delivery.js';
-import type { PlatformPort } from './ports.js';
-import type { AppendResult, Store } from './store.js';
-import type { ArchiveFeed, RecordStore } from './record/port.js';
-import type { EmailJobs, EndUserStore, Mailer } from './endUsers/port.js';
+import type { DirectoryHolder } from './directory.js';
 import type { IdentitySettings } from './endUsers/identity.js';
+import type { EmailJobs, EndUserStore, Mailer } from './endUsers/port.js';
+import type { Files } from './files.js';
+import type { PlatformPort } from './ports.js';
+import type { ArchiveFeed, RecordStore } from './record/port.js';
+import type { AppendResult, Store } from './store.js';
 
 /** Schedules and cancels invite expiry (BullMQ delayed jobs in production). */
 /** Delayed work that must happen on time whatever else is busy: invite expiry, unanswered chats. */

@@ -39,16 +39,22 @@ export class FileLinks {
   private key: Buffer | undefined;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly publicUrl: string, private readonly loadSecret: () => Promise<string>, private readonly now: () => number) {}
+  constructor(
+    private readonly publicUrl: string,
+    private readonly loadSecret: () => Promise<string>,
+    private readonly now: () => number,
+  ) {}
 
   /** Loads the shared secret (once); signing and checking need it. */
   ready(): Promise<void> {
     if (this.key) return Promise.resolve();
-    this.loading ??= this.loadSecret().then((s) => {
-      this.key = Buffer.from(s, 'base64url');
-    }).finally(() => {
-      this.loading = undefined;
-    });
+    this.loading ??= this.loadSecret()
+      .then((s) => {
+        this.key = Buffer.from(s, 'base64url');
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
     return this.loading;
   }
 
@@ -84,7 +90,11 @@ export class FileLinks {
  * ends): their folders, once untouched for a while (a chat being created has no keys yet
  * for a moment). Returns the chats whose files went.
  */
-export async function sweepFiles(store: FileStore, exists: (sessionId: string) => Promise<boolean>, untouchedSince: number): Promise<string[]> {
+export async function sweepFiles(
+  store: FileStore,
+  exists: (sessionId: string) => Promise<boolean>,
+  untouchedSince: number,
+): Promise<string[]> {
   const gone: string[] = [];
   for (const c of await store.chats()) {
     if (c.changedAt > untouchedSince || (await exists(c.sessionId))) continue;

@@ -44,24 +44,52 @@ export type CommandKind = Command['kind'];
  * What a line says as a command: a whole one, or a command word whose arguments do not fit
  * (with the rule they break, when one does: a note too long, as every input path checks it).
  */
-export type Parse =
-  | { ok: true; command: Command }
-  | { ok: false; kind?: CommandKind; text: string; refusal?: Refusal };
+export type Parse = { ok: true; command: Command } | { ok: false; kind?: CommandKind; text: string; refusal?: Refusal };
 
 const REF = /^[A-HJ-NP-Z2-9]{6}$/;
 export const isRef = (w: string | undefined): w is string => w !== undefined && REF.test(w.toUpperCase());
 
 /** Commands, their aliases, and how the help lists them (in this order). */
-export const COMMANDS: ReadonlyArray<{ kind: CommandKind; aliases: readonly string[]; usage: WordKey; help: WordKey; bare: boolean }> = [
+export const COMMANDS: ReadonlyArray<{
+  kind: CommandKind;
+  aliases: readonly string[];
+  usage: WordKey;
+  help: WordKey;
+  bare: boolean;
+}> = [
   { kind: 'invite', aliases: ['invite'], usage: 'command.invite.usage', help: 'command.invite.help', bare: false },
-  { kind: 'transfer', aliases: ['transfer', 'forward'], usage: 'command.transfer.usage', help: 'command.transfer.help', bare: false },
+  {
+    kind: 'transfer',
+    aliases: ['transfer', 'forward'],
+    usage: 'command.transfer.usage',
+    help: 'command.transfer.help',
+    bare: false,
+  },
   { kind: 'release', aliases: ['release'], usage: 'command.release.usage', help: 'command.release.help', bare: false },
   { kind: 'leave', aliases: ['leave'], usage: 'command.leave.usage', help: 'command.leave.help', bare: false },
-  { kind: 'assist', aliases: ['assist', 'sos'], usage: 'command.assist.usage', help: 'command.assist.help', bare: false },
+  {
+    kind: 'assist',
+    aliases: ['assist', 'sos'],
+    usage: 'command.assist.usage',
+    help: 'command.assist.help',
+    bare: false,
+  },
   { kind: 'promote', aliases: ['promote'], usage: 'command.promote.usage', help: 'command.promote.help', bare: false },
-  { kind: 'available', aliases: ['available', 'online'], usage: 'command.available.usage', help: 'command.available.help', bare: true },
+  {
+    kind: 'available',
+    aliases: ['available', 'online'],
+    usage: 'command.available.usage',
+    help: 'command.available.help',
+    bare: true,
+  },
   { kind: 'away', aliases: ['away', 'offline'], usage: 'command.away.usage', help: 'command.away.help', bare: true },
-  { kind: 'monitor', aliases: ['monitor', 'monitoring'], usage: 'command.monitor.usage', help: 'command.monitor.help', bare: true },
+  {
+    kind: 'monitor',
+    aliases: ['monitor', 'monitoring'],
+    usage: 'command.monitor.usage',
+    help: 'command.monitor.help',
+    bare: true,
+  },
   { kind: 'report', aliases: ['report'], usage: 'command.report.usage', help: 'command.report.help', bare: true },
   { kind: 'history', aliases: ['history'], usage: 'command.history.usage', help: 'command.history.help', bare: false },
   { kind: 'canned', aliases: ['canned'], usage: 'command.canned.usage', help: 'command.canned.help', bare: false },
@@ -99,17 +127,25 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
   const [head, ...args] = tokens(text, mentions);
   const spec = typeof head === 'string' ? byAlias.get(head.toLowerCase()) : undefined;
   if (!spec) return { ok: false, text };
-  if (spec.bare) return args.length === 0 ? { ok: true, command: { kind: spec.kind } as Command } : { ok: false, kind: spec.kind, text };
+  if (spec.bare)
+    return args.length === 0
+      ? { ok: true, command: { kind: spec.kind } as Command }
+      : { ok: false, kind: spec.kind, text };
   const fail = { ok: false as const, kind: spec.kind, text };
   const last = () => args.at(-1);
   // A trailing chat reference, when something else could still come before it.
   const takeRef = (min: number): string | undefined =>
-    args.length > min && typeof last() === 'string' && isRef(last() as string) ? (args.pop() as string).toUpperCase() : undefined;
+    args.length > min && typeof last() === 'string' && isRef(last() as string)
+      ? (args.pop() as string).toUpperCase()
+      : undefined;
   switch (spec.kind) {
-    case 'canned': return parseCanned(text, args, fail, takeRef);
+    case 'canned':
+      return parseCanned(text, args, fail, takeRef);
     case 'history': {
       const [ref] = args;
-      return args.length === 1 && isRef(typeof ref === 'string' ? ref : undefined) ? { ok: true, command: { kind: 'history', ref: (ref as string).toUpperCase() } } : fail;
+      return args.length === 1 && isRef(typeof ref === 'string' ? ref : undefined)
+        ? { ok: true, command: { kind: 'history', ref: (ref as string).toUpperCase() } }
+        : fail;
     }
     case 'release':
     case 'leave': {
@@ -133,7 +169,10 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
       // invite <who|anyone> [participant|monitor] [ref]
       const ref = takeRef(1);
       let mode: InviteMode = 'participant';
-      const m = args.length > 1 && typeof last() === 'string' ? InviteMode.safeParse((last() as string).toLowerCase()) : undefined;
+      const m =
+        args.length > 1 && typeof last() === 'string'
+          ? InviteMode.safeParse((last() as string).toLowerCase())
+          : undefined;
       if (m?.success) {
         mode = m.data;
         args.pop();
@@ -145,7 +184,12 @@ export function parseCommand(input: string, mentions: readonly Mention[] = []): 
 }
 
 /** `canned …`: the words after `add <shortcut>` are kept as typed (line breaks too). */
-function parseCanned(text: string, args: Array<string | Mention>, fail: Parse, takeRef: (min: number) => string | undefined): Parse {
+function parseCanned(
+  text: string,
+  args: Array<string | Mention>,
+  fail: Parse,
+  takeRef: (min: number) => string | undefined,
+): Parse {
   if (args.some((a) => typeof a !== 'string')) return fail;
   const words = args as string[];
   const op = words[0]?.toLowerCase();
@@ -155,14 +199,22 @@ function parseCanned(text: string, args: Array<string | Mention>, fail: Parse, t
     const rest = m[2]!.trim();
     const bar = rest.indexOf('|');
     const [title, body] = bar > 0 ? [rest.slice(0, bar).trim(), rest.slice(bar + 1).trim()] : [m[1]!, rest];
-    return body ? { ok: true, command: { kind: 'canned', op: 'add', shortcut: m[1]!.replace(/^\//, ''), title, text: body } } : fail;
+    return body
+      ? { ok: true, command: { kind: 'canned', op: 'add', shortcut: m[1]!.replace(/^\//, ''), title, text: body } }
+      : fail;
   }
   if (op === 'remove' || op === 'delete') {
-    return words.length === 2 ? { ok: true, command: { kind: 'canned', op: 'remove', shortcut: words[1]!.replace(/^\//, '') } } : fail;
+    return words.length === 2
+      ? { ok: true, command: { kind: 'canned', op: 'remove', shortcut: words[1]!.replace(/^\//, '') } }
+      : fail;
   }
   const ref = takeRef(0);
-  if (words.length === 1) return { ok: true, command: { kind: 'canned', op: 'send', shortcut: words[0]!.replace(/^\//, ''), ref } };
-  return { ok: true, command: { kind: 'canned', op: 'search', query: words.length > 0 ? words.join(' ') : undefined, ref } };
+  if (words.length === 1)
+    return { ok: true, command: { kind: 'canned', op: 'send', shortcut: words[0]!.replace(/^\//, ''), ref } };
+  return {
+    ok: true,
+    command: { kind: 'canned', op: 'search', query: words.length > 0 ? words.join(' ') : undefined, ref },
+  };
 }
 
 /** One @mention, or words to look up; nothing else. */

@@ -1,8 +1,8 @@
 import type { Agent, Queue } from '../domain/directory.js';
 import type { AppContext } from './context.js';
-import type { PlatformPort } from './ports.js';
 import { PRIO } from './delivery/delivery.js';
 import { Refused } from './errors.js';
+import type { PlatformPort } from './ports.js';
 import { line } from './surfaces/surface.js';
 import { words } from './wording/index.js';
 
@@ -18,7 +18,8 @@ const reaching = (ctx: AppContext, agent: Agent): PlatformPort[] => {
  */
 export async function assertAvailable(ctx: AppContext, queue: Queue): Promise<void> {
   for (const p of ctx.platforms) {
-    if (p.available && !(await p.available(queue))) throw new Refused('queue_unavailable', words('refusal.queue_unavailable', { queue: queue.name }), 409);
+    if (p.available && !(await p.available(queue)))
+      throw new Refused('queue_unavailable', words('refusal.queue_unavailable', { queue: queue.name }), 409);
   }
 }
 
@@ -27,7 +28,13 @@ export async function assertAvailable(ctx: AppContext, queue: Queue): Promise<vo
  * that the queues paused (or resumed). `reaches(platform, agent)` leaves out where they
  * cannot be told (the workspace that was just removed). `event` makes each message once.
  */
-export async function tellSupervisors(ctx: AppContext, queueIds: readonly string[], paused: boolean, event: string, reaches: (platformId: string, agent: Agent) => boolean): Promise<void> {
+export async function tellSupervisors(
+  ctx: AppContext,
+  queueIds: readonly string[],
+  paused: boolean,
+  event: string,
+  reaches: (platformId: string, agent: Agent) => boolean,
+): Promise<void> {
   if (queueIds.length === 0) return;
   const dir = ctx.directory.get();
   const names = queueIds.map((id) => dir.queue(id)?.name ?? id).join(', ');
@@ -38,7 +45,18 @@ export async function tellSupervisors(ctx: AppContext, queueIds: readonly string
     told.add(sup.id);
     for (const p of reaching(ctx, sup).filter((x) => reaches(x.id, sup))) {
       const id = `installs:${event}:${p.id}:${sup.id}`;
-      await ctx.engine.enqueue(p.direct(sup), [{ id, sessionId: `installs:${event}`, op: 'top', ref: `once:${id}`, surface, prio: PRIO.line, keep: false, counted: false }]);
+      await ctx.engine.enqueue(p.direct(sup), [
+        {
+          id,
+          sessionId: `installs:${event}`,
+          op: 'top',
+          ref: `once:${id}`,
+          surface,
+          prio: PRIO.line,
+          keep: false,
+          counted: false,
+        },
+      ]);
     }
   }
 }

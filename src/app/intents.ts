@@ -11,13 +11,17 @@ import type { Rich } from './wording/index.js';
 export type Intent =
   /** A message in a place that mirrors chats (a channel thread, a 1:1). */
   | {
-    kind: 'reply'; agent: Agent | undefined; place: string; text: string; files?: FileRef[];
-    /** The platform's id of the message, so a later edit or delete finds its entry. */
-    link?: string;
-    /** In a 1:1, a line may be a command rather than words for the customer. */
-    commandable?: boolean;
-    mentions?: Mention[];
-  }
+      kind: 'reply';
+      agent: Agent | undefined;
+      place: string;
+      text: string;
+      files?: FileRef[];
+      /** The platform's id of the message, so a later edit or delete finds its entry. */
+      link?: string;
+      /** In a 1:1, a line may be a command rather than words for the customer. */
+      commandable?: boolean;
+      mentions?: Mention[];
+    }
   /** An edit (text) or a deletion (null) of a message sent earlier. */
   | { kind: 'revise'; agent: Agent | undefined; link: string; text: string | null }
   /** A button, menu or form submission: a verb and its data, untrusted until validated. */

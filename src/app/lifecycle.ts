@@ -3,7 +3,7 @@ import type { Session } from '../domain/session.js';
 import type { AppContext } from './context.js';
 import { Refused } from './errors.js';
 import * as invites from './invites.js';
-import { commit, loadSession, loadMember } from './sessions.js';
+import { commit, loadMember, loadSession } from './sessions.js';
 import { announceSoon } from './standing.js';
 import { chatStopped } from './timing.js';
 
@@ -16,9 +16,26 @@ import { chatStopped } from './timing.js';
 const nameOf = (ctx: AppContext, agentId: string): string => ctx.directory.get().agent(agentId)?.firstName ?? agentId;
 
 /** Transfer to a colleague (an offer they accept or decline) or to a queue (the chat waits there). */
-export async function transfer(ctx: AppContext, input: { sessionId: string; agentId: string; toAgentId?: string | undefined; toQueue?: string | undefined; note?: string | undefined }) {
+export async function transfer(
+  ctx: AppContext,
+  input: {
+    sessionId: string;
+    agentId: string;
+    toAgentId?: string | undefined;
+    toQueue?: string | undefined;
+    note?: string | undefined;
+  },
+) {
   if (input.toAgentId && input.toQueue) throw Refused.of('invalid', undefined, 'transfer.one');
-  if (input.toAgentId) return { offer: await invites.offerChat(ctx, { sessionId: input.sessionId, ownerId: input.agentId, toAgentId: input.toAgentId, note: input.note }) };
+  if (input.toAgentId)
+    return {
+      offer: await invites.offerChat(ctx, {
+        sessionId: input.sessionId,
+        ownerId: input.agentId,
+        toAgentId: input.toAgentId,
+        note: input.note,
+      }),
+    };
   if (!input.toQueue) throw Refused.of('invalid', undefined, 'transfer.whom');
   return { session: await requeue(ctx, input.sessionId, input.agentId, input.toQueue) };
 }
@@ -33,41 +50,92 @@ export async function release(ctx: AppContext, sessionId: string, agentId: strin
  * while the end user waits for an answer (README "Availability"): the chat goes back to its
  * queue, its thread says why, and its queue's supervisors get the card with Accept.
  */
-export async function releaseAway(ctx: AppContext, sessionId: string, ownerId: string, source: string): Promise<Session> {
+export async function releaseAway(
+  ctx: AppContext,
+  sessionId: string,
+  ownerId: string,
+  source: string,
+): Promise<Session> {
   const session = await requeue(ctx, sessionId, ownerId, undefined, source);
   const now = ctx.now();
   // Marked escalated so the supervisors' card follows the chat; one escalated before keeps its cards, refreshed.
-  await commit(ctx, sessionId, ctx.store.sessions.escalate(sessionId, now, { entries: [], effects: [{ type: 'session.escalated', sessionId }] })).catch((err: unknown) => {
+  await commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.escalate(sessionId, now, { entries: [], effects: [{ type: 'session.escalated', sessionId }] }),
+  ).catch((err: unknown) => {
     if (!(err instanceof Refused)) throw err;
   });
   return session;
 }
 
-async function requeue(ctx: AppContext, sessionId: string, agentId: string, toQueue?: string, awaySource?: string): Promise<Session> {
+async function requeue(
+  ctx: AppContext,
+  sessionId: string,
+  agentId: string,
+  toQueue?: string,
+  awaySource?: string,
+): Promise<Session> {
   const session = await loadSession(ctx, sessionId);
-  const queue = toQueue === undefined ? undefined : { id: toQueue, known: ctx.directory.get().queue(toQueue) !== undefined };
+  const queue =
+    toQueue === undefined ? undefined : { id: toQueue, known: ctx.directory.get().queue(toQueue) !== undefined };
   const v = mayRequeue(session, await loadMember(ctx, sessionId, agentId), toQueue ? 'transfer' : 'release', queue);
   if (!v.ok) throw Refused.from(v);
   const now = ctx.now();
-  const cancelled = await commit(ctx, sessionId, ctx.store.sessions.requeue(sessionId, agentId, now, {
-    entries: [
-      { kind: 'participant', ts: now, visibility: 'public', agentId, name: nameOf(ctx, agentId), mode: 'owner', action: 'left' },
-      { kind: 'status', ts: now, visibility: 'public', status: 'waiting' },
-      toQueue
-        ? { kind: 'event', ts: now, visibility: 'agents', event: 'moved', by: agentId, about: toQueue, from: session.queueId }
-        : { kind: 'event', ts: now, visibility: 'agents', event: 'released', by: agentId, ...(awaySource ? { about: awaySource } : {}) },
-    ],
-    effects: [
-      { type: 'session.changed', sessionId },
-      ...(toQueue ? [{ type: 'session.moved' as const, sessionId, from: session.queueId }] : []),
-      { type: 'member.left', sessionId, agentId },
-    ],
-  }, toQueue));
+  const cancelled = await commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.requeue(
+      sessionId,
+      agentId,
+      now,
+      {
+        entries: [
+          {
+            kind: 'participant',
+            ts: now,
+            visibility: 'public',
+            agentId,
+            name: nameOf(ctx, agentId),
+            mode: 'owner',
+            action: 'left',
+          },
+          { kind: 'status', ts: now, visibility: 'public', status: 'waiting' },
+          toQueue
+            ? {
+                kind: 'event',
+                ts: now,
+                visibility: 'agents',
+                event: 'moved',
+                by: agentId,
+                about: toQueue,
+                from: session.queueId,
+              }
+            : {
+                kind: 'event',
+                ts: now,
+                visibility: 'agents',
+                event: 'released',
+                by: agentId,
+                ...(awaySource ? { about: awaySource } : {}),
+              },
+        ],
+        effects: [
+          { type: 'session.changed', sessionId },
+          ...(toQueue ? [{ type: 'session.moved' as const, sessionId, from: session.queueId }] : []),
+          { type: 'member.left', sessionId, agentId },
+        ],
+      },
+      toQueue,
+    ),
+  );
   await Promise.all([
     ...cancelled.map((id) => ctx.timers.cancel(id)),
     chatStopped(ctx, sessionId, session.queueId),
     // Waiting again: the unanswered timer runs from now.
-    ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(sessionId, now + ctx.settings.waitingTimeoutMs) : undefined,
+    ctx.settings.waitingTimeoutMs > 0
+      ? ctx.timers.scheduleUnanswered(sessionId, now + ctx.settings.waitingTimeoutMs)
+      : undefined,
   ]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
   announceSoon(ctx, toQueue ?? session.queueId);
@@ -84,21 +152,59 @@ export async function leave(ctx: AppContext, sessionId: string, agentId: string)
   const v = mayLeave(session, member);
   if (!v.ok || !member) throw Refused.from(v.ok ? { code: 'not_member' } : v);
   const now = ctx.now();
-  await commit(ctx, sessionId, ctx.store.sessions.removeMember(sessionId, agentId, {
-    entries: [{ kind: 'participant', ts: now, visibility: member.mode === 'monitor' ? 'agents' : 'public', agentId, name: nameOf(ctx, agentId), mode: member.mode, action: 'left' }],
-    effects: [{ type: 'session.changed', sessionId }, { type: 'member.left', sessionId, agentId }],
-  }));
+  await commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.removeMember(sessionId, agentId, {
+      entries: [
+        {
+          kind: 'participant',
+          ts: now,
+          visibility: member.mode === 'monitor' ? 'agents' : 'public',
+          agentId,
+          name: nameOf(ctx, agentId),
+          mode: member.mode,
+          action: 'left',
+        },
+      ],
+      effects: [
+        { type: 'session.changed', sessionId },
+        { type: 'member.left', sessionId, agentId },
+      ],
+    }),
+  );
 }
 
 /** The owner makes a monitor a participant: they may now write to the end user. */
 export async function promote(ctx: AppContext, sessionId: string, agentId: string, memberId: string): Promise<void> {
   const session = await loadSession(ctx, sessionId);
-  const [actor, target] = await Promise.all([loadMember(ctx, sessionId, agentId), loadMember(ctx, sessionId, memberId)]);
+  const [actor, target] = await Promise.all([
+    loadMember(ctx, sessionId, agentId),
+    loadMember(ctx, sessionId, memberId),
+  ]);
   const v = mayPromote(session, actor, target, nameOf(ctx, memberId));
   if (!v.ok || !target) throw Refused.from(v.ok ? { code: 'not_monitor' } : v);
   const now = ctx.now();
-  await commit(ctx, sessionId, ctx.store.sessions.addMember(sessionId, { ...target, mode: 'participant' }, {
-    entries: [{ kind: 'participant', ts: now, visibility: 'public', agentId: memberId, name: nameOf(ctx, memberId), mode: 'participant', action: 'promoted' }],
-    effects: [{ type: 'session.changed', sessionId }],
-  }));
+  await commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.addMember(
+      sessionId,
+      { ...target, mode: 'participant' },
+      {
+        entries: [
+          {
+            kind: 'participant',
+            ts: now,
+            visibility: 'public',
+            agentId: memberId,
+            name: nameOf(ctx, memberId),
+            mode: 'participant',
+            action: 'promoted',
+          },
+        ],
+        effects: [{ type: 'session.changed', sessionId }],
+      },
+    ),
+  );
 }

@@ -2,11 +2,9 @@ import type { AppContext } from './context.js';
 import { Refused } from './errors.js';
 import * as invites from './invites.js';
 import { appendEntries, commit, finishEnd } from './sessions.js';
-import { userName } from './surfaces/names.js';
-import { duration } from './surfaces/names.js';
-import { plain, say, words } from './wording/index.js';
-
+import { duration, userName } from './surfaces/names.js';
 import { targetOf } from './timing.js';
+import { plain, say, words } from './wording/index.js';
 
 /**
  * What a response or idle timer does when it fires (src/app/timing.ts starts and stops them):
@@ -18,8 +16,16 @@ import { targetOf } from './timing.js';
  * kept in the transcript (the record reads it); then the alert at twice the target.
  * `alert`: the queue's supervisors get the help-request card. True when it acted.
  */
-export async function responseDue(ctx: AppContext, sessionId: string, stage: 'warn' | 'alert', since: string): Promise<boolean> {
-  const [session, wait] = await Promise.all([ctx.store.sessions.get(sessionId), ctx.store.replyClock.current(sessionId)]);
+export async function responseDue(
+  ctx: AppContext,
+  sessionId: string,
+  stage: 'warn' | 'alert',
+  since: string,
+): Promise<boolean> {
+  const [session, wait] = await Promise.all([
+    ctx.store.sessions.get(sessionId),
+    ctx.store.replyClock.current(sessionId),
+  ]);
   if (session?.status !== 'active' || !session.ownerId || wait?.id !== since) return false;
   const target = targetOf(ctx.directory.get().queue(session.queueId), wait.kind);
   if (!target || !(await ctx.store.replyClock.claim(sessionId, stage, since))) return false;
@@ -27,7 +33,23 @@ export async function responseDue(ctx: AppContext, sessionId: string, stage: 'wa
   const waited = Math.round((now - wait.at) / 1000);
   if (stage === 'warn') {
     try {
-      await appendEntries(ctx, session, ['active'], [{ kind: 'event', ts: now, visibility: 'agents', event: 'response.late', by: session.ownerId, about: wait.kind, waited, target }]);
+      await appendEntries(
+        ctx,
+        session,
+        ['active'],
+        [
+          {
+            kind: 'event',
+            ts: now,
+            visibility: 'agents',
+            event: 'response.late',
+            by: session.ownerId,
+            about: wait.kind,
+            waited,
+            target,
+          },
+        ],
+      );
     } catch (err) {
       if (err instanceof Refused) return false; // ended meanwhile
       throw err;
@@ -36,11 +58,27 @@ export async function responseDue(ctx: AppContext, sessionId: string, stage: 'wa
     await ctx.timers.scheduleResponse(sessionId, 'alert', since, wait.at + 2 * target * 1000);
     return true;
   }
-  const note = say('note.responseOverdue', { user: userName(session), wait: duration(waited), target: duration(target) });
+  const note = say('note.responseOverdue', {
+    user: userName(session),
+    wait: duration(waited),
+    target: duration(target),
+  });
   try {
     await invites.requestHelp(ctx, {
-      sessionId, agentId: session.ownerId, note,
-      entry: { kind: 'event', ts: now, visibility: 'agents', event: 'response.overdue', by: session.ownerId, about: wait.kind, from: session.queueId, waited, target },
+      sessionId,
+      agentId: session.ownerId,
+      note,
+      entry: {
+        kind: 'event',
+        ts: now,
+        visibility: 'agents',
+        event: 'response.overdue',
+        by: session.ownerId,
+        about: wait.kind,
+        from: session.queueId,
+        waited,
+        target,
+      },
     });
   } catch (err) {
     // A help request already open, or no supervisor left to ask: the thread's warning stands.
@@ -57,21 +95,37 @@ export async function responseDue(ctx: AppContext, sessionId: string, stage: 'wa
  * An idle timer fired: nothing from the end user since the agent's reply `after`. `warn`:
  * they are asked whether they are still there; `end`: the chat ends as idle. True when it acted.
  */
-export async function idleDue(ctx: AppContext, sessionId: string, stage: 'warn' | 'end', after: string): Promise<boolean> {
+export async function idleDue(
+  ctx: AppContext,
+  sessionId: string,
+  stage: 'warn' | 'end',
+  after: string,
+): Promise<boolean> {
   const session = await ctx.store.sessions.get(sessionId);
   const queue = session ? ctx.directory.get().queue(session.queueId) : undefined;
   // Not active any more, or the queue no longer asks for it (the directory was reloaded).
-  if (session?.status !== 'active' || !(stage === 'warn' ? queue?.idleWarnSeconds : queue?.idleEndSeconds)) return false;
+  if (session?.status !== 'active' || !(stage === 'warn' ? queue?.idleWarnSeconds : queue?.idleEndSeconds))
+    return false;
   const since = await ctx.store.transcript.read(sessionId, after, 1000);
   // The end user answered, or a later reply started its own timer.
-  if (since.some((e) => e.kind === 'message' && (e.author === 'user' || (e.author === 'agent' && e.visibility === 'public')))) return false;
+  if (
+    since.some(
+      (e) => e.kind === 'message' && (e.author === 'user' || (e.author === 'agent' && e.visibility === 'public')),
+    )
+  )
+    return false;
   const now = ctx.now();
   const question = plain(words('user.idleWarn'));
   if (stage === 'warn') {
     // Asked once since that reply, however often the timer fires.
     if (since.some((e) => e.kind === 'message' && e.author === 'system' && e.text === question)) return false;
     try {
-      await appendEntries(ctx, session, ['active'], [{ kind: 'message', ts: now, visibility: 'public', author: 'system', text: question }]);
+      await appendEntries(
+        ctx,
+        session,
+        ['active'],
+        [{ kind: 'message', ts: now, visibility: 'public', author: 'system', text: question }],
+      );
     } catch (err) {
       if (err instanceof Refused) return false;
       throw err;
@@ -80,13 +134,23 @@ export async function idleDue(ctx: AppContext, sessionId: string, stage: 'warn' 
   }
   let cancelled: string[];
   try {
-    cancelled = await commit(ctx, sessionId, ctx.store.sessions.end(sessionId, 'system', now, {
-      entries: [
-        { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.idleEnded')) },
-        { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
-      ],
-      effects: [{ type: 'session.changed', sessionId }],
-    }, { reason: 'idle', onlyIf: 'active' }));
+    cancelled = await commit(
+      ctx,
+      sessionId,
+      ctx.store.sessions.end(
+        sessionId,
+        'system',
+        now,
+        {
+          entries: [
+            { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.idleEnded')) },
+            { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
+          ],
+          effects: [{ type: 'session.changed', sessionId }],
+        },
+        { reason: 'idle', onlyIf: 'active' },
+      ),
+    );
   } catch (err) {
     if (err instanceof Refused) return false; // ended meanwhile
     throw err;

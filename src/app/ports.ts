@@ -11,7 +11,12 @@ export const Effect = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.opened'), sessionId: z.string() }),
   z.object({ type: z.literal('session.changed'), sessionId: z.string() }),
   /** `only`: the mirrors the entry is still to reach (the others were served when it was stored). */
-  z.object({ type: z.literal('entry'), sessionId: z.string(), entryId: z.string(), only: z.array(z.string()).optional() }),
+  z.object({
+    type: z.literal('entry'),
+    sessionId: z.string(),
+    entryId: z.string(),
+    only: z.array(z.string()).optional(),
+  }),
   z.object({ type: z.literal('invite.changed'), sessionId: z.string(), inviteId: z.string() }),
   z.object({ type: z.literal('member.joined'), sessionId: z.string(), agentId: z.string() }),
   /** A member left (or the owner handed the chat back): their own 1:1 copy stops. */
@@ -84,7 +89,12 @@ export interface PlatformPort {
    * stored it (under `root`, or at the top of `dest` since `since`); null when it did not;
    * undefined when the platform cannot tell.
    */
-  findPosted?(dest: string, root: MessageRef | undefined, deliveryId: string, since: number): Promise<Posted | null | undefined>;
+  findPosted?(
+    dest: string,
+    root: MessageRef | undefined,
+    deliveryId: string,
+    since: number,
+  ): Promise<Posted | null | undefined>;
   /** The agent's home (an App Home); platforms without one ignore it. */
   publishHome(agent: Agent, surface: Surface): Promise<void>;
   /** Lets a joining member into a channel they cannot see yet (e.g. conversations.invite). */
@@ -103,7 +113,10 @@ export interface FileDownload {
 
 /** A platform asked us to slow down, or was unreachable before the request left: retry later. */
 export class RetryLaterError extends Error {
-  constructor(message: string, readonly retryAfterMs: number | undefined) {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
     super(message);
     this.name = 'RetryLaterError';
   }
@@ -111,7 +124,10 @@ export class RetryLaterError extends Error {
 
 /** The request left and no answer says whether it took (a timeout, a 5xx): check before sending again. */
 export class AmbiguousError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'AmbiguousError';
   }

@@ -1,4 +1,12 @@
-import { type AvailabilitySource, observe, ownerGoneLongEnough, pollOrder, type PresenceRecord, spacingMs, waitsForAnswer } from '../domain/availability.js';
+import {
+  type AvailabilitySource,
+  observe,
+  ownerGoneLongEnough,
+  type PresenceRecord,
+  pollOrder,
+  spacingMs,
+  waitsForAnswer,
+} from '../domain/availability.js';
 import { type Agent, isAgent } from '../domain/directory.js';
 import { type Availabilities, availabilities, modeOf, resolve } from './availability.js';
 import type { AppContext } from './context.js';
@@ -36,7 +44,12 @@ export class PresencePoller {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(private readonly ctx: AppContext, private readonly source: PresenceSource, private readonly owner: string, private readonly observer?: PresenceObserver) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly source: PresenceSource,
+    private readonly owner: string,
+    private readonly observer?: PresenceObserver,
+  ) {}
 
   get platform(): string {
     return this.source.platform;
@@ -44,12 +57,18 @@ export class PresencePoller {
 
   /** The agents this poller asks about: presence mode, and maybe on this platform. */
   agents(): Agent[] {
-    return this.ctx.directory.get().agents.filter((a) => isAgent(a) && modeOf(this.ctx, a) === 'presence' && this.source.covers(a));
+    return this.ctx.directory
+      .get()
+      .agents.filter((a) => isAgent(a) && modeOf(this.ctx, a) === 'presence' && this.source.covers(a));
   }
 
   start(): void {
     const n = this.agents().length;
-    if (n > 0) this.ctx.log.info({ platform: this.platform, agents: n, callsPerMinute: this.source.perMinute }, 'presence polling');
+    if (n > 0)
+      this.ctx.log.info(
+        { platform: this.platform, agents: n, callsPerMinute: this.source.perMinute },
+        'presence polling',
+      );
     this.schedule(0);
   }
 
@@ -62,10 +81,16 @@ export class PresencePoller {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.tick().then((next) => this.schedule(next), (err: Error) => {
-        this.ctx.log.warn({ err: err.message, platform: this.platform }, 'presence polling failed; trying again later');
-        this.schedule(this.slower());
-      });
+      void this.tick().then(
+        (next) => this.schedule(next),
+        (err: Error) => {
+          this.ctx.log.warn(
+            { err: err.message, platform: this.platform },
+            'presence polling failed; trying again later',
+          );
+          this.schedule(this.slower());
+        },
+      );
     }, ms);
     this.timer.unref();
   }
@@ -83,7 +108,8 @@ export class PresencePoller {
   async tick(): Promise<number> {
     const agents = this.agents();
     if (agents.length === 0) return this.spacing;
-    if (!(await this.ctx.store.presence.lead(this.platform, this.owner, this.spacing + LEAD_SLACK_MS))) return this.spacing;
+    if (!(await this.ctx.store.presence.lead(this.platform, this.owner, this.spacing + LEAD_SLACK_MS)))
+      return this.spacing;
     const next = await this.step(agents);
     // Keeps the lease through a long wait (a back-off), so no other instance starts polling meanwhile.
     await this.ctx.store.presence.lead(this.platform, this.owner, next + LEAD_SLACK_MS);
@@ -103,7 +129,8 @@ export class PresencePoller {
     }
     this.observer?.call(this.platform, 'ok');
     this.backoffMs = 0;
-    if (this.denied) this.ctx.log.info({ platform: this.platform }, 'presence is readable again: presence-mode agents follow it');
+    if (this.denied)
+      this.ctx.log.info({ platform: this.platform }, 'presence is readable again: presence-mode agents follow it');
     this.denied = undefined;
     const rounds = Math.ceil(agents.length / this.source.batch);
     await this.record(seen, Math.max(MIN_VALID_MS, 3 * rounds * this.spacing));
@@ -116,7 +143,10 @@ export class PresencePoller {
       this.round = [];
       await this.ctx.store.presence.forget(this.platform);
       if (this.denied !== err.message) {
-        this.ctx.log.warn({ platform: this.platform, reason: err.message }, 'presence cannot be read: presence-mode agents stay manual (their own Available/Away) until it can');
+        this.ctx.log.warn(
+          { platform: this.platform, reason: err.message },
+          'presence cannot be read: presence-mode agents stay manual (their own Available/Away) until it can',
+        );
       }
       this.denied = err.message;
       return DENIED_RETRY_MS;
@@ -125,15 +155,20 @@ export class PresencePoller {
     this.round.unshift(...batch.map((a) => a.id));
     const limited = err instanceof RetryLaterError;
     this.observer?.call(this.platform, limited ? 'rate_limited' : 'error');
-    const wait = this.slower(limited ? err.retryAfterMs ?? 0 : 0);
-    this.ctx.log.warn({ platform: this.platform, err: err.message, retryInMs: wait }, limited ? 'presence polling rate limited; slowing down' : 'presence polling failed; slowing down');
+    const wait = this.slower(limited ? (err.retryAfterMs ?? 0) : 0);
+    this.ctx.log.warn(
+      { platform: this.platform, err: err.message, retryInMs: wait },
+      limited ? 'presence polling rate limited; slowing down' : 'presence polling failed; slowing down',
+    );
     return wait;
   }
 
   /** Agents with a chat they own or an invite to answer: asked first. */
   private async busy(agents: Agent[]): Promise<Set<string>> {
     const lists = this.ctx.store.lists;
-    const counts = await Promise.all(agents.map(async (a) => (await lists.count('owns', a.id)) + (await lists.count('invites', a.id))));
+    const counts = await Promise.all(
+      agents.map(async (a) => (await lists.count('owns', a.id)) + (await lists.count('invites', a.id))),
+    );
     return new Set(agents.filter((_, i) => counts[i]! > 0).map((a) => a.id));
   }
 
@@ -150,14 +185,16 @@ export class PresencePoller {
     }
     await ctx.store.presence.write(this.platform, written);
     const presence = new Map(before.presence);
-    for (const [id, r] of written) presence.set(id, [...(presence.get(id) ?? []).filter((x) => x.platform !== this.platform), r]);
+    for (const [id, r] of written)
+      presence.set(id, [...(presence.get(id) ?? []).filter((x) => x.platform !== this.platform), r]);
     const after = resolve(ctx, presence, before.hand);
     const changed: string[] = [];
     for (const id of written.keys()) {
       const [b, a] = [before.of(id), after.of(id)];
       if (b.state === a.state && b.source === a.source) continue;
       changed.push(id);
-      if (b.state !== a.state) ctx.log.info({ agentId: id, state: a.state, source: a.source }, 'availability changed by presence');
+      if (b.state !== a.state)
+        ctx.log.info({ agentId: id, state: a.state, source: a.source }, 'availability changed by presence');
       // Back: the waiting chats of their auto queues come to them, oldest first.
       if (a.state === 'available' && b.state === 'away') ctx.router.agent(id);
     }
@@ -173,7 +210,8 @@ export class PresencePoller {
     for (const id of ids) {
       const e = after.of(id);
       if (e.state !== 'away' || e.source === 'manual') continue;
-      if (!ownerGoneLongEnough(after.presence.get(id) ?? [], graceMs, requeueMs, after.hand.get(id)?.availableAt, now)) continue;
+      if (!ownerGoneLongEnough(after.presence.get(id) ?? [], graceMs, requeueMs, after.hand.get(id)?.availableAt, now))
+        continue;
       for (const sessionId of await ctx.store.lists.read('owns', id)) await this.requeueOne(sessionId, id, e.source);
     }
   }
@@ -183,9 +221,15 @@ export class PresencePoller {
     if (b?.session.status !== 'active' || b.session.ownerId !== ownerId || !waitsForAnswer(b.recent)) return;
     try {
       await releaseAway(this.ctx, sessionId, ownerId, source);
-      this.ctx.log.info({ sessionId, agentId: ownerId, source }, 'owner offline while the end user waits: chat back in its queue');
+      this.ctx.log.info(
+        { sessionId, agentId: ownerId, source },
+        'owner offline while the end user waits: chat back in its queue',
+      );
     } catch (err) {
-      this.ctx.log.warn({ sessionId, agentId: ownerId, err: (err as Error).message }, 'could not release the chat of an owner offline');
+      this.ctx.log.warn(
+        { sessionId, agentId: ownerId, err: (err as Error).message },
+        'could not release the chat of an owner offline',
+      );
     }
   }
 }

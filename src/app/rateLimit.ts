@@ -3,8 +3,17 @@ import { words } from './wording/index.js';
 
 /** A 429 that says when to come back. */
 export class RateLimited extends Refused {
-  constructor(what: 'client' | 'queue', readonly retryAfterSeconds: number) {
-    super('rate_limited', words(what === 'client' ? 'refusal.rate_limited.client' : 'refusal.rate_limited.queue', { seconds: retryAfterSeconds }), 429);
+  constructor(
+    what: 'client' | 'queue',
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      'rate_limited',
+      words(what === 'client' ? 'refusal.rate_limited.client' : 'refusal.rate_limited.queue', {
+        seconds: retryAfterSeconds,
+      }),
+      429,
+    );
     this.with({ retryAfterSeconds });
   }
 }

@@ -1,8 +1,8 @@
 import { isAgent, type Queue } from '../domain/directory.js';
 import { pickAgent, type RoutingCandidate } from '../domain/routing.js';
+import { awayAgents } from './availability.js';
 import type { AppContext, Router } from './context.js';
 import { Refused } from './errors.js';
-import { awayAgents } from './availability.js';
 import { accept } from './sessions.js';
 
 /**
@@ -13,7 +13,11 @@ import { accept } from './sessions.js';
  * Atomic across instances: the agent's capacity is reserved in one step (their `owns` list
  * takes the chat only below maxChats), and the accept itself takes a waiting chat once.
  */
-async function routeQueue(ctx: AppContext, queueId: string, o: { not?: { sessionId: string; agentId: string } } = {}): Promise<number> {
+async function routeQueue(
+  ctx: AppContext,
+  queueId: string,
+  o: { not?: { sessionId: string; agentId: string } } = {},
+): Promise<number> {
   const queue = ctx.directory.get().queue(queueId);
   if (queue?.routing !== 'auto') return 0;
   const waiting = await ctx.store.lists.read('waiting', queueId);
@@ -23,7 +27,13 @@ async function routeQueue(ctx: AppContext, queueId: string, o: { not?: { session
   let assigned = 0;
   for (const sessionId of waiting) {
     // A chat its owner just released does not go straight back to them.
-    const r = await routeChat(ctx, queue, sessionId, candidates, o.not?.sessionId === sessionId ? o.not.agentId : undefined);
+    const r = await routeChat(
+      ctx,
+      queue,
+      sessionId,
+      candidates,
+      o.not?.sessionId === sessionId ? o.not.agentId : undefined,
+    );
     if (r === 'nobody') break; // nobody can take more: the rest wait too
     if (r === 'assigned') assigned++;
   }
@@ -38,7 +48,10 @@ async function routeFor(ctx: AppContext, agentId: string): Promise<void> {
 
 /** The use cases' trigger: routes in the background; a failure is logged, and the sweep tries again. */
 export function autoRouter(ctx: () => AppContext): Router {
-  const soon = (work: () => Promise<unknown>) => void work().catch((err: Error) => ctx().log.warn({ err: err.message }, 'auto routing failed; the sweep will retry'));
+  const soon = (work: () => Promise<unknown>) =>
+    void work().catch((err: Error) =>
+      ctx().log.warn({ err: err.message }, 'auto routing failed; the sweep will retry'),
+    );
   return {
     queue: (queueId, not) => soon(() => routeQueue(ctx(), queueId, not ? { not } : {})),
     agent: (agentId) => soon(() => routeFor(ctx(), agentId)),
@@ -52,10 +65,21 @@ async function candidatesOf(ctx: AppContext, queue: Queue): Promise<RoutingCandi
     ctx.store.sessions.lastAssigned(agents.map((a) => a.id)),
     Promise.all(agents.map((a) => ctx.store.lists.count('owns', a.id))),
   ]);
-  return agents.map((agent, i) => ({ agent, available: !away.has(agent.id), owned: owned[i]!, lastAssignedAt: last.get(agent.id) ?? 0 }));
+  return agents.map((agent, i) => ({
+    agent,
+    available: !away.has(agent.id),
+    owned: owned[i]!,
+    lastAssignedAt: last.get(agent.id) ?? 0,
+  }));
 }
 
-async function routeChat(ctx: AppContext, queue: Queue, sessionId: string, all: RoutingCandidate[], not?: string): Promise<'assigned' | 'nobody' | 'gone'> {
+async function routeChat(
+  ctx: AppContext,
+  queue: Queue,
+  sessionId: string,
+  all: RoutingCandidate[],
+  not?: string,
+): Promise<'assigned' | 'nobody' | 'gone'> {
   // Who cannot take this chat (refused it, or just released it): left out for it alone.
   const skip = new Set(not ? [not] : []);
   for (;;) {
@@ -78,7 +102,8 @@ async function routeChat(ctx: AppContext, queue: Queue, sessionId: string, all: 
     } catch (err) {
       // A claim this call made is given back, unless the same agent got the chat another way
       // (another instance routed it to them: the accept that failed found it taken).
-      if (claim === 'reserved' && (await ctx.store.sessions.get(sessionId))?.ownerId !== agent.id) await ctx.store.lists.unreserve(agent.id, sessionId);
+      if (claim === 'reserved' && (await ctx.store.sessions.get(sessionId))?.ownerId !== agent.id)
+        await ctx.store.lists.unreserve(agent.id, sessionId);
       if (!(err instanceof Refused)) throw err;
       // Taken or ended meanwhile: on to the next chat. Else this agent cannot: the next agent.
       if (err.code === 'not_waiting' || err.code === 'not_found' || err.code === 'ended') return 'gone';

@@ -1,27 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent, Queue } from '../domain/directory.js';
-import { type ChatAction, classifyAgentReply, mayAccept, mayAct } from '../domain/policy.js';
-import { type EndUser, makeRef, type Member, type Session, type SessionContext } from '../domain/session.js';
+import { checkNote } from '../domain/invite.js';
+import {
+  type ChatAction,
+  checkOutcome,
+  classifyAgentReply,
+  mayAccept,
+  mayAct,
+  mayCloseOffline,
+} from '../domain/policy.js';
+import { type EndUser, type Member, makeRef, type Session, type SessionContext } from '../domain/session.js';
 import type { EntryBody, FileRef, MessageEntry, TranscriptEntry } from '../domain/transcript.js';
+import { awayAgents } from './availability.js';
 import type { AppContext } from './context.js';
+import { lineTemplates } from './delivery/lines.js';
+import { agentWrote, rememberVerified } from './endUsers/continuation.js';
+import { assertMayStart } from './endUsers/offline.js';
 import { notFound, Refused } from './errors.js';
 import { assertAvailable } from './installs.js';
-import { assertMayStart } from './endUsers/offline.js';
-import { agentWrote, rememberVerified } from './endUsers/continuation.js';
-import { mayCloseOffline } from '../domain/policy.js';
 import type { Effect } from './ports.js';
-import { lineTemplates } from './delivery/lines.js';
-import type { AppendResult, StoreResult, Writes } from './store.js';
-import type { LineContext } from './surfaces/entryLines.js';
-import { plain, words } from './wording/index.js';
-import { announceSoon } from './standing.js';
-import { awayAgents } from './availability.js';
-import { sourceWord } from './surfaces/availability.js';
 import { pastChats } from './record/history.js';
-import { hashToken } from './tokens.js';
-import { checkOutcome } from '../domain/policy.js';
-import { checkNote } from '../domain/invite.js';
+import { announceSoon } from './standing.js';
+import type { AppendResult, StoreResult, Writes } from './store.js';
+import { sourceWord } from './surfaces/availability.js';
+import type { LineContext } from './surfaces/entryLines.js';
 import * as timing from './timing.js';
+import { hashToken } from './tokens.js';
+import { plain, words } from './wording/index.js';
 
 /**
  * Runs a store write that changes a chat's state and, when it took, puts the chat in the
@@ -40,12 +45,31 @@ export async function commit<T>(ctx: AppContext, sessionId: string, write: Promi
  * else of the chat waits (the fast path): the destinations it claimed are drained at once,
  * and the planner is woken only when it has work.
  */
-async function appendLines(ctx: AppContext, sessionId: string, statuses: Session['status'][], entries: EntryBody[], c: LineContext, o: { origin?: string; clientMessageId?: string; maxBacklog?: number } = {}): Promise<AppendResult> {
-  const { lines, marks } = lineTemplates(entries.map((e, i) => ({ ...e, id: String(i) }) as TranscriptEntry), c, o.origin);
-  const r = await ctx.store.transcript.append(sessionId, statuses, { entries }, {
-    lines, marks, owner: ctx.engine.owner,
-    ...(o.clientMessageId ? { clientMessageId: o.clientMessageId } : {}), ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}),
-  });
+async function appendLines(
+  ctx: AppContext,
+  sessionId: string,
+  statuses: Session['status'][],
+  entries: EntryBody[],
+  c: LineContext,
+  o: { origin?: string; clientMessageId?: string; maxBacklog?: number } = {},
+): Promise<AppendResult> {
+  const { lines, marks } = lineTemplates(
+    entries.map((e, i) => ({ ...e, id: String(i) }) as TranscriptEntry),
+    c,
+    o.origin,
+  );
+  const r = await ctx.store.transcript.append(
+    sessionId,
+    statuses,
+    { entries },
+    {
+      lines,
+      marks,
+      owner: ctx.engine.owner,
+      ...(o.clientMessageId ? { clientMessageId: o.clientMessageId } : {}),
+      ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}),
+    },
+  );
   if (!r.ok) throw storeRefusal(r.code);
   ctx.engine.started(r.value.claimed);
   if (r.value.planned) await ctx.outbox.kick(sessionId);
@@ -53,12 +77,20 @@ async function appendLines(ctx: AppContext, sessionId: string, statuses: Session
 }
 
 /** Entries Switchboard itself adds to a chat while it is in one of `statuses` (timers' lines and messages). */
-export const appendEntries = (ctx: AppContext, session: Session, statuses: Session['status'][], entries: EntryBody[]): Promise<AppendResult> =>
-  appendLines(ctx, session.id, statuses, entries, lineContextOf(ctx, session));
+export const appendEntries = (
+  ctx: AppContext,
+  session: Session,
+  statuses: Session['status'][],
+  entries: EntryBody[],
+): Promise<AppendResult> => appendLines(ctx, session.id, statuses, entries, lineContextOf(ctx, session));
 
 const lineContextOf = (ctx: AppContext, session: Session): LineContext => ({
-  session, publicUrl: ctx.settings.publicUrl, agent: (id) => ctx.directory.get().agent(id), queueName: (id) => ctx.directory.get().queue(id)?.name,
-  target: () => undefined, fileUrl: (file) => ctx.files.links.url(session.id, file),
+  session,
+  publicUrl: ctx.settings.publicUrl,
+  agent: (id) => ctx.directory.get().agent(id),
+  queueName: (id) => ctx.directory.get().queue(id)?.name,
+  target: () => undefined,
+  fileUrl: (file) => ctx.files.links.url(session.id, file),
 });
 
 /**
@@ -108,21 +140,51 @@ export async function createSession(ctx: AppContext, input: NewChat, admit?: (qu
   // The chat lives in the slot of its first channel (the least loaded of a pool), so its lines queue there in one step.
   const channels = ctx.platforms.map((p) => p.channels(queue)).find((c) => c.length > 0) ?? [];
   // Whether they have chatted before (the root card says so): asked of the record meanwhile, briefly.
-  const [home, history] = await Promise.all([channels.length > 0 ? ctx.store.deliveries.claimLeastLoaded(channels) : undefined, pastChats(ctx, input.user.email, now)]);
+  const [home, history] = await Promise.all([
+    channels.length > 0 ? ctx.store.deliveries.claimLeastLoaded(channels) : undefined,
+    pastChats(ctx, input.user.email, now),
+  ]);
   const session: Session = {
-    id: ctx.store.sessions.newId(home), ref: makeRef(randomBytes(6)), queueId: queue.id, status: offline ? 'offline' : 'waiting', endUser: input.user, createdAt: now, ...(history ? { history } : {}),
-    ...(input.verified !== undefined ? { verified: input.verified } : {}), ...(input.context ? { context: input.context } : {}), ...(offline ? { offline: true as const } : {}),
+    id: ctx.store.sessions.newId(home),
+    ref: makeRef(randomBytes(6)),
+    queueId: queue.id,
+    status: offline ? 'offline' : 'waiting',
+    endUser: input.user,
+    createdAt: now,
+    ...(history ? { history } : {}),
+    ...(input.verified !== undefined ? { verified: input.verified } : {}),
+    ...(input.context ? { context: input.context } : {}),
+    ...(offline ? { offline: true as const } : {}),
   };
   const token = randomBytes(32).toString('base64url');
   const entries: EntryBody[] = [{ kind: 'status', ts: now, visibility: 'public', status: session.status }];
-  if (input.text) entries.push({ kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: input.user.name, text: input.text });
-  await commit(ctx, session.id, ctx.store.sessions.create(session, hashToken(token), home, { entries, effects: [{ type: 'session.opened', sessionId: session.id }] }));
+  if (input.text)
+    entries.push({
+      kind: 'message',
+      ts: now,
+      visibility: 'public',
+      author: 'user',
+      authorName: input.user.name,
+      text: input.text,
+    });
+  await commit(
+    ctx,
+    session.id,
+    ctx.store.sessions.create(session, hashToken(token), home, {
+      entries,
+      effects: [{ type: 'session.opened', sessionId: session.id }],
+    }),
+  );
   await rememberVerified(ctx, session);
   // An offline message waits for someone to reply: no timers, no routing (nobody is there).
   if (offline) return { session, token };
   await Promise.all([
-    ctx.settings.waitingTimeoutMs > 0 ? ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs) : undefined,
-    queue.escalateAfterSeconds ? ctx.timers.scheduleEscalation(session.id, now + queue.escalateAfterSeconds * 1000) : undefined,
+    ctx.settings.waitingTimeoutMs > 0
+      ? ctx.timers.scheduleUnanswered(session.id, now + ctx.settings.waitingTimeoutMs)
+      : undefined,
+    queue.escalateAfterSeconds
+      ? ctx.timers.scheduleEscalation(session.id, now + queue.escalateAfterSeconds * 1000)
+      : undefined,
   ]);
   ctx.router.queue(queue.id);
   return { session, token };
@@ -138,17 +200,30 @@ export async function accept(ctx: AppContext, sessionId: string, agent: Agent | 
   if (!v.ok || !agent) throw Refused.from(v.ok ? { code: 'not_agent' } : v);
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode: 'owner', joinedAt: now, via: 'accept' };
-  await commit(ctx, sessionId, ctx.store.sessions.accept(sessionId, member, now, {
-    entries: [
-      { kind: 'status', ts: now, visibility: 'public', status: 'active' },
-      { kind: 'participant', ts: now, visibility: 'public', agentId: agent.id, name: agent.firstName, mode: 'owner', action: 'joined' },
-    ],
-    // The owner reads the chat where they work: its channel there, else their 1:1.
-    effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
-  }));
+  await commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.accept(sessionId, member, now, {
+      entries: [
+        { kind: 'status', ts: now, visibility: 'public', status: 'active' },
+        {
+          kind: 'participant',
+          ts: now,
+          visibility: 'public',
+          agentId: agent.id,
+          name: agent.firstName,
+          mode: 'owner',
+          action: 'joined',
+        },
+      ],
+      // The owner reads the chat where they work: its channel there, else their 1:1.
+      effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
+    }),
+  );
   // An offline message's wait is nobody's queue time: it is not in the estimate.
   await Promise.all([
-    ctx.timers.cancelUnanswered(sessionId), ctx.timers.cancelEscalation(sessionId),
+    ctx.timers.cancelUnanswered(sessionId),
+    ctx.timers.cancelEscalation(sessionId),
     session.status === 'waiting' ? ctx.store.sessions.recordWait(session.queueId, now - session.createdAt) : undefined,
     timing.chatAccepted(ctx, { ...session, status: 'active', ownerId: agent.id }, now),
   ]);
@@ -182,10 +257,20 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
   const note = checkNote(wrap.note);
   if (!note.ok) throw Refused.from(note);
   const now = ctx.now();
-  const cancelled = await commit(ctx, sessionId, ctx.store.sessions.end(sessionId, agentId ?? 'user', now, {
-    entries: [{ kind: 'status', ts: now, visibility: 'public', status: 'ended' }],
-    effects: [changed(sessionId)],
-  }, { ...(wrap.outcome ? { outcome: wrap.outcome } : {}), ...(note.note ? { outcomeNote: note.note } : {}) }));
+  const cancelled = await commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.end(
+      sessionId,
+      agentId ?? 'user',
+      now,
+      {
+        entries: [{ kind: 'status', ts: now, visibility: 'public', status: 'ended' }],
+        effects: [changed(sessionId)],
+      },
+      { ...(wrap.outcome ? { outcome: wrap.outcome } : {}), ...(note.note ? { outcomeNote: note.note } : {}) },
+    ),
+  );
   await finishEnd(ctx, session, cancelled);
   return cancelled;
 }
@@ -194,7 +279,8 @@ export async function endSession(ctx: AppContext, sessionId: string, agentId: st
 export async function finishEnd(ctx: AppContext, session: Session, cancelled: string[]): Promise<void> {
   const sessionId = session.id;
   await Promise.all([
-    ...cancelled.map((id) => ctx.timers.cancel(id)), session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined,
+    ...cancelled.map((id) => ctx.timers.cancel(id)),
+    session.status === 'waiting' ? ctx.timers.cancelUnanswered(sessionId) : undefined,
     session.status === 'active' ? timing.chatStopped(ctx, sessionId, session.queueId) : undefined,
   ]);
   for (const _ of cancelled) ctx.metrics.inviteOutcome('cancelled');
@@ -215,10 +301,14 @@ export async function escalate(ctx: AppContext, sessionId: string): Promise<bool
   if (session?.status !== 'waiting' || session.escalatedAt) return false;
   const now = ctx.now();
   try {
-    await commit(ctx, sessionId, ctx.store.sessions.escalate(sessionId, now, {
-      entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'escalated', about: session.queueId }],
-      effects: [{ type: 'session.escalated', sessionId }, changed(sessionId)],
-    }));
+    await commit(
+      ctx,
+      sessionId,
+      ctx.store.sessions.escalate(sessionId, now, {
+        entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'escalated', about: session.queueId }],
+        effects: [{ type: 'session.escalated', sessionId }, changed(sessionId)],
+      }),
+    );
   } catch (err) {
     if (err instanceof Refused) return false; // taken meanwhile, or escalated by another run
     throw err;
@@ -247,13 +337,23 @@ export async function endUnanswered(ctx: AppContext, sessionId: string): Promise
   if (session?.status !== 'waiting') return false;
   const now = ctx.now();
   try {
-    await commit(ctx, sessionId, ctx.store.sessions.end(sessionId, 'system', now, {
-      entries: [
-        { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.unanswered')) },
-        { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
-      ],
-      effects: [changed(sessionId)],
-    }, { reason: 'unanswered', onlyIf: 'waiting' }));
+    await commit(
+      ctx,
+      sessionId,
+      ctx.store.sessions.end(
+        sessionId,
+        'system',
+        now,
+        {
+          entries: [
+            { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.unanswered')) },
+            { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
+          ],
+          effects: [changed(sessionId)],
+        },
+        { reason: 'unanswered', onlyIf: 'waiting' },
+      ),
+    );
   } catch (err) {
     if (err instanceof Refused) return false; // taken or ended meanwhile
     throw err;
@@ -267,8 +367,19 @@ export async function endUnanswered(ctx: AppContext, sessionId: string): Promise
 export async function userMessage(ctx: AppContext, session: Session, text: string, clientMessageId?: string) {
   const sessionId = session.id;
   const now = ctx.now();
-  const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text, ...(clientMessageId ? { clientMessageId } : {}) };
-  const r = await appendLines(ctx, sessionId, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), { ...(clientMessageId ? { clientMessageId } : {}), maxBacklog: ctx.settings.maxBacklog });
+  const body: EntryBody = {
+    kind: 'message',
+    ts: now,
+    visibility: 'public',
+    author: 'user',
+    authorName: session.endUser.name,
+    text,
+    ...(clientMessageId ? { clientMessageId } : {}),
+  };
+  const r = await appendLines(ctx, sessionId, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), {
+    ...(clientMessageId ? { clientMessageId } : {}),
+    maxBacklog: ctx.settings.maxBacklog,
+  });
   const id = r.ids[0] ?? '';
   const stored = r.duplicate ? await ctx.store.transcript.entry(sessionId, id) : undefined;
   if (!r.duplicate) await timing.userWrote(ctx, session, id, now);
@@ -280,8 +391,18 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
 export async function userFile(ctx: AppContext, session: Session, file: FileRef) {
   await ctx.files.links.ready();
   const now = ctx.now();
-  const body: EntryBody = { kind: 'message', ts: now, visibility: 'public', author: 'user', authorName: session.endUser.name, text: file.name, file };
-  const r = await appendLines(ctx, session.id, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), { maxBacklog: ctx.settings.maxBacklog });
+  const body: EntryBody = {
+    kind: 'message',
+    ts: now,
+    visibility: 'public',
+    author: 'user',
+    authorName: session.endUser.name,
+    text: file.name,
+    file,
+  };
+  const r = await appendLines(ctx, session.id, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), {
+    maxBacklog: ctx.settings.maxBacklog,
+  });
   await timing.userWrote(ctx, session, r.ids[0] ?? '', now);
   return { id: r.ids[0] ?? '', ...body } as TranscriptEntry;
 }
@@ -311,10 +432,19 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
   const now = ctx.now();
   const text = note ? r.text.trim().replace(/^note:\s*/i, '') : r.text;
   const body: EntryBody = {
-    kind: 'message', ts: now, visibility: decision.visibility, author: 'agent', agentId: r.agent.id,
-    authorName: r.agent.firstName, text, origin: r.origin, ...(r.file ? { file: r.file } : {}),
+    kind: 'message',
+    ts: now,
+    visibility: decision.visibility,
+    author: 'agent',
+    agentId: r.agent.id,
+    authorName: r.agent.firstName,
+    text,
+    origin: r.origin,
+    ...(r.file ? { file: r.file } : {}),
   };
-  const [id = ''] = (await appendLines(ctx, r.sessionId, ['active'], [body], lineContextOf(ctx, session), { origin: r.origin })).ids;
+  const [id = ''] = (
+    await appendLines(ctx, r.sessionId, ['active'], [body], lineContextOf(ctx, session), { origin: r.origin })
+  ).ids;
   const entry = { id, ...body } as MessageEntry;
   // An answer the end user may not be there to read goes by email too (README "Email").
   if (decision.visibility === 'public') await agentWrote(ctx, session, now);
@@ -323,41 +453,80 @@ export async function agentReply(ctx: AppContext, r: AgentReply): Promise<{ entr
 }
 
 /** An agent edited or deleted a reply they had sent: the end user and the other mirrors see the change. */
-export async function agentRevision(ctx: AppContext, sessionId: string, agentId: string, targetId: string, text: string | null) {
+export async function agentRevision(
+  ctx: AppContext,
+  sessionId: string,
+  agentId: string,
+  targetId: string,
+  text: string | null,
+) {
   const target = await ctx.store.transcript.entry(sessionId, targetId);
   if (target?.kind !== 'message' || target.agentId !== agentId) throw notFound('message_not_found');
   // A revision comes from where the message was typed, and is not echoed back there.
   const origin = target.origin;
   const now = ctx.now();
-  const body: EntryBody = text === null
-    ? { kind: 'delete', ts: now, visibility: target.visibility, targetId, origin }
-    : { kind: 'edit', ts: now, visibility: target.visibility, targetId, text, origin };
+  const body: EntryBody =
+    text === null
+      ? { kind: 'delete', ts: now, visibility: target.visibility, targetId, origin }
+      : { kind: 'edit', ts: now, visibility: target.visibility, targetId, text, origin };
   const session = await loadSession(ctx, sessionId);
   const c: LineContext = { ...lineContextOf(ctx, session), target: (id) => (id === targetId ? target : undefined) };
   await appendLines(ctx, sessionId, ['active', 'ended'], [body], c, origin ? { origin } : {});
 }
 
-export async function joinAs(ctx: AppContext, sessionId: string, agent: Agent, mode: 'participant' | 'monitor', via: Member['via']) {
+export async function joinAs(
+  ctx: AppContext,
+  sessionId: string,
+  agent: Agent,
+  mode: 'participant' | 'monitor',
+  via: Member['via'],
+) {
   const now = ctx.now();
   const member: Member = { agentId: agent.id, mode, joinedAt: now, via };
-  await commit(ctx, sessionId, ctx.store.sessions.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now, via)));
+  await commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.addMember(sessionId, member, joinWrites(sessionId, agent, mode, now, via)),
+  );
 }
 
-export function joinWrites(sessionId: string, agent: Agent, mode: Member['mode'], now: number, via: Member['via']): Writes {
+export function joinWrites(
+  sessionId: string,
+  agent: Agent,
+  mode: Member['mode'],
+  now: number,
+  via: Member['via'],
+): Writes {
   return {
-    entries: [{ kind: 'participant', ts: now, visibility: mode === 'monitor' ? 'agents' : 'public', agentId: agent.id, name: agent.firstName, mode, action: 'joined', via }],
+    entries: [
+      {
+        kind: 'participant',
+        ts: now,
+        visibility: mode === 'monitor' ? 'agents' : 'public',
+        agentId: agent.id,
+        name: agent.firstName,
+        mode,
+        action: 'joined',
+        via,
+      },
+    ],
     effects: [changed(sessionId), { type: 'member.joined', sessionId, agentId: agent.id }],
   };
 }
 
 /** The active chats an agent is in, with their place in each, newest first; used to resolve a command without a ref. */
-export async function activeChatsOf(ctx: AppContext, agentId: string): Promise<Array<{ session: Session; member: Member }>> {
+export async function activeChatsOf(
+  ctx: AppContext,
+  agentId: string,
+): Promise<Array<{ session: Session; member: Member }>> {
   const ids = await ctx.store.lists.read('chats', agentId);
-  const found = await Promise.all(ids.map(async (id) => {
-    const [session, members] = await Promise.all([ctx.store.sessions.get(id), ctx.store.sessions.members(id)]);
-    const member = members.find((m) => m.agentId === agentId);
-    return session?.status === 'active' && member ? { session, member } : undefined;
-  }));
+  const found = await Promise.all(
+    ids.map(async (id) => {
+      const [session, members] = await Promise.all([ctx.store.sessions.get(id), ctx.store.sessions.members(id)]);
+      const member = members.find((m) => m.agentId === agentId);
+      return session?.status === 'active' && member ? { session, member } : undefined;
+    }),
+  );
   return found.filter((x) => x !== undefined).sort((a, b) => b.session.createdAt - a.session.createdAt);
 }
 
@@ -367,7 +536,12 @@ export async function setAvailability(ctx: AppContext, agentId: string, availabl
 }
 
 /** Checks an agent may do `action` in a chat (before opening a dialog for it, say); throws the refusal. */
-export async function assertMay(ctx: AppContext, sessionId: string, agentId: string, action: ChatAction): Promise<Session> {
+export async function assertMay(
+  ctx: AppContext,
+  sessionId: string,
+  agentId: string,
+  action: ChatAction,
+): Promise<Session> {
   const session = await loadSession(ctx, sessionId);
   const v = mayAct(session, await loadMember(ctx, sessionId, agentId), action);
   if (!v.ok) throw Refused.from(v);

@@ -2,11 +2,11 @@ import type { HandSet, PresenceRecord } from '../domain/availability.js';
 import type { CannedReply } from '../domain/canned.js';
 import type { Invite, InviteStatus } from '../domain/invite.js';
 import type { Listing, ListName } from '../domain/lists.js';
+import type { Standing } from '../domain/routing.js';
 import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
 import type { Delivery, Queued } from './delivery/delivery.js';
 import type { Effect, MessageRef, Mirror } from './ports.js';
-import type { Standing } from '../domain/routing.js';
 
 /** How long a platform message stays linked to its transcript entry (for edits and deletions). */
 export const MESSAGE_LINK_SECONDS = 30 * 86_400;
@@ -154,7 +154,15 @@ export interface InviteStore {
    * pending → `to`, once; on `accepted` the member is added in the same step (for an offer:
    * the owner changes). The pending rest of its group are cancelled then, and returned.
    */
-  settle(sessionId: string, inviteId: string, to: Exclude<InviteStatus, 'pending'>, now: number, member: Member | undefined, w: Writes, o?: { reason?: string; unreached?: boolean }): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>>;
+  settle(
+    sessionId: string,
+    inviteId: string,
+    to: Exclude<InviteStatus, 'pending'>,
+    now: number,
+    member: Member | undefined,
+    w: Writes,
+    o?: { reason?: string; unreached?: boolean },
+  ): Promise<StoreResult<{ invite: Invite; cancelled: string[] }>>;
   get(inviteId: string): Promise<Invite | undefined>;
   list(sessionId: string): Promise<Invite[]>;
 }
@@ -162,7 +170,12 @@ export interface InviteStore {
 /** The transcript (a stream per chat) and the outbox of effects for the platforms. */
 export interface TranscriptStore {
   /** Appends entries while the session is in one of `statuses`; idempotent on clientMessageId. */
-  append(sessionId: string, statuses: Session['status'][], w: Writes, opts?: AppendOptions): Promise<StoreResult<AppendResult>>;
+  append(
+    sessionId: string,
+    statuses: Session['status'][],
+    w: Writes,
+    opts?: AppendOptions,
+  ): Promise<StoreResult<AppendResult>>;
   read(sessionId: string, afterId: string | undefined, count: number): Promise<TranscriptEntry[]>;
   entry(sessionId: string, entryId: string): Promise<TranscriptEntry | undefined>;
   /** The id of the chat's last entry (undefined: none yet). */

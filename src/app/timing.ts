@@ -16,7 +16,8 @@ export const targetOf = (queue: Queue | undefined, kind: ReplyWait['kind']): num
 
 /** Whether a queue uses any of these timers: the relay's hot path skips them otherwise. */
 export const timed = (q: Queue | undefined): q is Queue =>
-  q !== undefined && (q.firstResponseSeconds ?? q.nextResponseSeconds ?? q.idleWarnSeconds ?? q.idleEndSeconds) !== undefined;
+  q !== undefined &&
+  (q.firstResponseSeconds ?? q.nextResponseSeconds ?? q.idleWarnSeconds ?? q.idleEndSeconds) !== undefined;
 
 /** Starts a response wait unless one runs, and its first timer. */
 async function startWait(ctx: AppContext, session: Session, wait: ReplyWait): Promise<void> {
@@ -38,7 +39,10 @@ export async function userWrote(ctx: AppContext, session: Session, entryId: stri
   const queue = ctx.directory.get().queue(session.queueId);
   if (session.status !== 'active' || !timed(queue)) return;
   const kind = (await ctx.store.replyClock.replied(session.id)) ? 'next' : 'first';
-  await Promise.all([startWait(ctx, session, { id: entryId, at: now, kind }), queue.idleWarnSeconds || queue.idleEndSeconds ? ctx.timers.cancelIdle(session.id) : undefined]);
+  await Promise.all([
+    startWait(ctx, session, { id: entryId, at: now, kind }),
+    queue.idleWarnSeconds || queue.idleEndSeconds ? ctx.timers.cancelIdle(session.id) : undefined,
+  ]);
 }
 
 /** An agent's reply reached the end user: the wait is over; the idle clock starts. */
@@ -47,13 +51,21 @@ export async function agentAnswered(ctx: AppContext, session: Session, entry: Me
   if (entry.visibility !== 'public' || !timed(queue)) return;
   await Promise.all([ctx.store.replyClock.answered(session.id), ctx.timers.cancelResponse(session.id)]);
   await Promise.all([
-    queue?.idleWarnSeconds ? ctx.timers.scheduleIdle(session.id, 'warn', entry.id, entry.ts + queue.idleWarnSeconds * 1000) : undefined,
-    queue?.idleEndSeconds ? ctx.timers.scheduleIdle(session.id, 'end', entry.id, entry.ts + queue.idleEndSeconds * 1000) : undefined,
+    queue?.idleWarnSeconds
+      ? ctx.timers.scheduleIdle(session.id, 'warn', entry.id, entry.ts + queue.idleWarnSeconds * 1000)
+      : undefined,
+    queue?.idleEndSeconds
+      ? ctx.timers.scheduleIdle(session.id, 'end', entry.id, entry.ts + queue.idleEndSeconds * 1000)
+      : undefined,
   ]);
 }
 
 /** The chat ended or went back to waiting: no timer of these runs on it (a queue without them has none to stop). */
 export async function chatStopped(ctx: AppContext, sessionId: string, queueId: string): Promise<void> {
   if (!timed(ctx.directory.get().queue(queueId))) return;
-  await Promise.all([ctx.store.replyClock.forget(sessionId), ctx.timers.cancelResponse(sessionId), ctx.timers.cancelIdle(sessionId)]);
+  await Promise.all([
+    ctx.store.replyClock.forget(sessionId),
+    ctx.timers.cancelResponse(sessionId),
+    ctx.timers.cancelIdle(sessionId),
+  ]);
 }

@@ -7,7 +7,11 @@ import { InviteMode, Note } from '../domain/invite.js';
  * comes back untrusted: it is validated here, and it is only a pointer: the use case
  * re-reads the state and re-checks every rule for whoever clicked.
  */
-const Id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_~.-]+$/, 'an id');
+const Id = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9_~.-]+$/, 'an id');
 /** Which list a button sits on (a home, the monitoring card), so that list is what is drawn again after the click. */
 export const ListScreen = z.enum(['home', 'monitor']);
 export type ListScreen = z.infer<typeof ListScreen>;
@@ -24,7 +28,11 @@ export const VERBS = {
   'invite.open': Session,
   'invite.search': Session.extend({ query: optional(Query), mode: InviteMode.optional() }),
   /** agentId `*`: anyone available in the chat's queue. */
-  'invite.send': Session.extend({ agentId: z.union([Id, z.literal('*')]).optional(), mode: InviteMode.default('participant'), note: optional(Note) }),
+  'invite.send': Session.extend({
+    agentId: z.union([Id, z.literal('*')]).optional(),
+    mode: InviteMode.default('participant'),
+    note: optional(Note),
+  }),
   invites: Session,
   participate: Invite,
   monitor: Invite,
@@ -34,7 +42,12 @@ export const VERBS = {
   'transfer.open': Session,
   'transfer.search': Session.extend({ query: optional(Query) }),
   /** `to`: which of the form's choices the button sends (a colleague's own button, the queue's); without it, one of them must be given. */
-  transfer: Session.extend({ agentId: Id.optional(), queueId: z.union([Id, z.literal('-')]).optional(), note: optional(Note), to: z.enum(['agent', 'queue']).optional() }),
+  transfer: Session.extend({
+    agentId: Id.optional(),
+    queueId: z.union([Id, z.literal('-')]).optional(),
+    note: optional(Note),
+    to: z.enum(['agent', 'queue']).optional(),
+  }),
   release: Session,
   leave: Session,
   'assist.open': Session,
@@ -55,7 +68,11 @@ export const VERBS = {
   'canned.preview': Session.extend({ shortcut: optional(ShortcutText) }),
   'canned.send': Session.extend({ shortcut: optional(ShortcutText) }),
   'canned.edit': z.object({ shortcut: optional(ShortcutText) }),
-  'canned.save': z.object({ shortcut: optional(ShortcutText), title: optional(z.string().max(200)), text: optional(z.string().max(4000)) }),
+  'canned.save': z.object({
+    shortcut: optional(ShortcutText),
+    title: optional(z.string().max(200)),
+    text: optional(z.string().max(4000)),
+  }),
   'canned.remove': z.object({ shortcut: ShortcutText }),
   /** Ending with a wrap-up: the form (a queue with outcomes), and its answer. */
   'end.open': Session,
@@ -72,12 +89,17 @@ export type ParsedCall = { [V in Verb]: { verb: V; data: VerbData<V> } }[Verb];
 
 export const isVerb = (v: unknown): v is Verb => typeof v === 'string' && Object.hasOwn(VERBS, v);
 
-export const call = <V extends Verb>(verb: V, data: z.input<(typeof VERBS)[V]>): VerbCall => ({ verb, data } as VerbCall);
+export const call = <V extends Verb>(verb: V, data: z.input<(typeof VERBS)[V]>): VerbCall =>
+  ({ verb, data }) as VerbCall;
 
 /** Validates a verb and its data from a platform; the error names what is wrong. */
-export function parseCall(verb: unknown, data: unknown): { ok: true; call: ParsedCall } | { ok: false; detail: string } {
+export function parseCall(
+  verb: unknown,
+  data: unknown,
+): { ok: true; call: ParsedCall } | { ok: false; detail: string } {
   if (!isVerb(verb)) return { ok: false, detail: `unknown action ${JSON.stringify(String(verb)).slice(0, 60)}` };
   const r = VERBS[verb].safeParse(data ?? {});
-  if (!r.success) return { ok: false, detail: r.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ') };
+  if (!r.success)
+    return { ok: false, detail: r.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ') };
   return { ok: true, call: { verb, data: r.data } as ParsedCall };
 }

@@ -1,3 +1,4 @@
+import type { AvailabilitySource } from '../domain/availability.js';
 import type { CannedReply } from '../domain/canned.js';
 import type { Agent, Queue } from '../domain/directory.js';
 import { isSupervisor, isSupervisorOf } from '../domain/directory.js';
@@ -5,12 +6,11 @@ import { type Invite, inviteSessionId } from '../domain/invite.js';
 import type { Listing } from '../domain/lists.js';
 import type { Member, Session } from '../domain/session.js';
 import type { FileRef, MessageEntry } from '../domain/transcript.js';
-import type { AvailabilitySource } from '../domain/availability.js';
 import { availabilities } from './availability.js';
 import type { AppContext } from './context.js';
 import { notFound, Refused } from './errors.js';
+import { type TodayRow, todayFor } from './record/reports.js';
 import type { SessionBundle } from './store.js';
-import { todayFor, type TodayRow } from './record/reports.js';
 
 const RECENT = 5;
 
@@ -79,7 +79,12 @@ export async function sessionView(ctx: AppContext, sessionId: string): Promise<S
 
 export function viewOf(ctx: AppContext, { session, members, invites, recent: last }: SessionBundle): SessionView {
   const dir = ctx.directory.get();
-  const queue = dir.queue(session.queueId) ?? { id: session.queueId, name: session.queueId, routing: 'manual' as const, settings: {} };
+  const queue = dir.queue(session.queueId) ?? {
+    id: session.queueId,
+    name: session.queueId,
+    routing: 'manual' as const,
+    settings: {},
+  };
   return {
     session,
     queue,
@@ -97,7 +102,15 @@ export function viewOf(ctx: AppContext, { session, members, invites, recent: las
 export async function inviteView(ctx: AppContext, invite: Invite, view?: SessionView): Promise<InviteView> {
   const dir = ctx.directory.get();
   const invitee = dir.agent(invite.inviteeId) ?? {
-    id: invite.inviteeId, firstName: invite.inviteeId, lastName: '', email: 'unknown@invalid', permissions: [], roles: ['agent' as const], queues: [], maxChats: 0, settings: {},
+    id: invite.inviteeId,
+    firstName: invite.inviteeId,
+    lastName: '',
+    email: 'unknown@invalid',
+    permissions: [],
+    roles: ['agent' as const],
+    queues: [],
+    maxChats: 0,
+    settings: {},
   };
   return {
     invite,
@@ -117,7 +130,10 @@ export async function inviteView(ctx: AppContext, invite: Invite, view?: Session
 export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView> {
   const lists = ctx.store.lists;
   const supervised = agent.queues.filter((q) => isSupervisorOf(agent, q));
-  const inQueues = (list: 'active' | 'waiting' | 'offline') => Promise.all(supervised.map(async (q) => (await lists.read(list, q)).map((id) => [q, id] as const))).then((all) => all.flat());
+  const inQueues = (list: 'active' | 'waiting' | 'offline') =>
+    Promise.all(supervised.map(async (q) => (await lists.read(list, q)).map((id) => [q, id] as const))).then((all) =>
+      all.flat(),
+    );
   const [chatIds, inviteIds, monitoredIds, waitingIds, avail, offlineIds] = await Promise.all([
     lists.read('chats', agent.id),
     lists.read('invites', agent.id),
@@ -132,10 +148,20 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     return sessionId ? [{ id, sessionId }] : [];
   });
   const views = new Map<string, SessionView>();
-  await Promise.all([...new Set([...chatIds, ...monitoredIds.map(([, id]) => id), ...waitingIds.map(([, id]) => id), ...offlineIds.map(([, id]) => id), ...invited.map((i) => i.sessionId)])].map(async (id) => {
-    const v = await sessionView(ctx, id).catch(() => undefined);
-    if (v) views.set(id, v);
-  }));
+  await Promise.all(
+    [
+      ...new Set([
+        ...chatIds,
+        ...monitoredIds.map(([, id]) => id),
+        ...waitingIds.map(([, id]) => id),
+        ...offlineIds.map(([, id]) => id),
+        ...invited.map((i) => i.sessionId),
+      ]),
+    ].map(async (id) => {
+      const v = await sessionView(ctx, id).catch(() => undefined);
+      if (v) views.set(id, v);
+    }),
+  );
   const stale: Array<[string, Omit<Listing, 'score'>]> = [];
   const check = (id: string, seen: Omit<Listing, 'score'>, ok: (v: SessionView) => boolean): SessionView[] => {
     const v = views.get(id);
@@ -144,11 +170,37 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     return [];
   };
   const open = (v: SessionView) => v.session.status !== 'ended';
-  const chats = chatIds.flatMap((id) => check(id, { list: 'chats', of: agent.id, item: id }, (v) => open(v) && v.members.some((m) => m.agentId === agent.id)));
-  const monitoring = monitoredIds.flatMap(([q, id]) => check(id, { list: 'active', of: q, item: id }, (v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId)));
-  const waiting = waitingIds.flatMap(([q, id]) => check(id, { list: 'waiting', of: q, item: id }, (v) => v.session.status === 'waiting' && isSupervisorOf(agent, v.session.queueId)))
+  const chats = chatIds.flatMap((id) =>
+    check(
+      id,
+      { list: 'chats', of: agent.id, item: id },
+      (v) => open(v) && v.members.some((m) => m.agentId === agent.id),
+    ),
+  );
+  const monitoring = monitoredIds.flatMap(([q, id]) =>
+    check(
+      id,
+      { list: 'active', of: q, item: id },
+      (v) => v.session.status === 'active' && isSupervisorOf(agent, v.session.queueId),
+    ),
+  );
+  const waiting = waitingIds
+    .flatMap(([q, id]) =>
+      check(
+        id,
+        { list: 'waiting', of: q, item: id },
+        (v) => v.session.status === 'waiting' && isSupervisorOf(agent, v.session.queueId),
+      ),
+    )
     .sort((a, b) => a.session.createdAt - b.session.createdAt);
-  const offline = offlineIds.flatMap(([q, id]) => check(id, { list: 'offline', of: q, item: id }, (v) => v.session.status === 'offline' && isSupervisorOf(agent, v.session.queueId)))
+  const offline = offlineIds
+    .flatMap(([q, id]) =>
+      check(
+        id,
+        { list: 'offline', of: q, item: id },
+        (v) => v.session.status === 'offline' && isSupervisorOf(agent, v.session.queueId),
+      ),
+    )
     .sort((a, b) => a.session.createdAt - b.session.createdAt);
   const pending = invited.flatMap((i) => {
     const now = views.get(i.sessionId)?.invites.find((x) => x.id === i.id);
@@ -157,7 +209,11 @@ export async function homeView(ctx: AppContext, agent: Agent): Promise<HomeView>
     return [];
   });
   for (const [id, seen] of stale) void lists.reindex(id, seen).catch(() => undefined);
-  const [invites, today, canned] = await Promise.all([Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))), todayOf(ctx, agent), ctx.store.canned.list(agent.id)]);
+  const [invites, today, canned] = await Promise.all([
+    Promise.all(pending.map(({ i, v }) => inviteView(ctx, i, v))),
+    todayOf(ctx, agent),
+    ctx.store.canned.list(agent.id),
+  ]);
   return {
     agent,
     available: avail.of(agent.id).state === 'available',
@@ -182,8 +238,16 @@ async function todayOf(ctx: AppContext, agent: Agent): Promise<HomeView['today']
 }
 
 /** A supervisor's monitoring list: the help requests to them, and the waiting and the active chats of the queues they supervise. */
-export async function monitoringView(ctx: AppContext, agent: Agent): Promise<{ active: SessionView[]; waiting: SessionView[]; offline?: SessionView[]; help: InviteView[] }> {
+export async function monitoringView(
+  ctx: AppContext,
+  agent: Agent,
+): Promise<{ active: SessionView[]; waiting: SessionView[]; offline?: SessionView[]; help: InviteView[] }> {
   if (!isSupervisor(agent)) throw Refused.of('not_supervisor', undefined, 'not_supervisor.view');
   const home = await homeView(ctx, agent);
-  return { active: home.monitoring, waiting: home.waiting, ...(home.offline ? { offline: home.offline } : {}), help: home.invites.filter((iv) => iv.invite.kind === 'help') };
+  return {
+    active: home.monitoring,
+    waiting: home.waiting,
+    ...(home.offline ? { offline: home.offline } : {}),
+    help: home.invites.filter((iv) => iv.invite.kind === 'help'),
+  };
 }

@@ -43,7 +43,13 @@ export interface Effective {
 }
 
 /** A platform's new observation, folded into what it said before. */
-export function observe(prev: PresenceRecord | undefined, platform: string, online: boolean, now: number, validForMs: number): PresenceRecord {
+export function observe(
+  prev: PresenceRecord | undefined,
+  platform: string,
+  online: boolean,
+  now: number,
+  validForMs: number,
+): PresenceRecord {
   const base = { platform, online, seenAt: now, validUntil: now + validForMs };
   if (online) return base;
   return { ...base, offlineSince: prev && !prev.online && prev.offlineSince !== undefined ? prev.offlineSince : now };
@@ -56,14 +62,21 @@ export function awayBy(r: PresenceRecord, graceMs: number, availableAt = 0, now:
 }
 
 /** The effective state and its source (rules in this file's header). */
-export function effective(mode: AvailabilityMode, hand: HandSet, presence: readonly PresenceRecord[], graceMs: number, now: number): Effective {
+export function effective(
+  mode: AvailabilityMode,
+  hand: HandSet,
+  presence: readonly PresenceRecord[],
+  graceMs: number,
+  now: number,
+): Effective {
   if (hand.away) return { state: 'away', source: 'manual' };
   if (mode === 'manual') return { state: 'available', source: 'manual' };
   const live = presence.filter((r) => now <= r.validUntil);
   const online = live.find((r) => r.online);
   if (online) return { state: 'available', source: online.platform };
   const away = live.find((r) => awayBy(r, graceMs, hand.availableAt, now));
-  if (away && live.every((r) => awayBy(r, graceMs, hand.availableAt, now))) return { state: 'away', source: away.platform };
+  if (away && live.every((r) => awayBy(r, graceMs, hand.availableAt, now)))
+    return { state: 'away', source: away.platform };
   // Offline within the grace, or nothing known: as they were left, Available.
   return { state: 'available', source: live[0]?.platform ?? 'manual' };
 }
@@ -72,13 +85,31 @@ export function effective(mode: AvailabilityMode, hand: HandSet, presence: reado
  * An owner Away by presence and observed offline for `requeueMs` (OWNER_AWAY_REQUEUE_SECONDS,
  * counted like the grace) has their chats released when the end user waits for an answer. 0: never.
  */
-export function ownerGoneLongEnough(presence: readonly PresenceRecord[], graceMs: number, requeueMs: number, availableAt = 0, now: number): boolean {
+export function ownerGoneLongEnough(
+  presence: readonly PresenceRecord[],
+  graceMs: number,
+  requeueMs: number,
+  availableAt = 0,
+  now: number,
+): boolean {
   if (requeueMs <= 0 || presence.length === 0) return false;
-  return presence.every((r) => awayBy(r, graceMs, availableAt, now) && r.seenAt - Math.max(r.offlineSince!, availableAt) >= requeueMs);
+  return presence.every(
+    (r) => awayBy(r, graceMs, availableAt, now) && r.seenAt - Math.max(r.offlineSince!, availableAt) >= requeueMs,
+  );
 }
 
 /** Microsoft Graph presence availabilities (https://learn.microsoft.com/graph/api/resources/presence). */
-export const GRAPH_AVAILABILITIES = ['Available', 'AvailableIdle', 'Busy', 'BusyIdle', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offline', 'PresenceUnknown'] as const;
+export const GRAPH_AVAILABILITIES = [
+  'Available',
+  'AvailableIdle',
+  'Busy',
+  'BusyIdle',
+  'DoNotDisturb',
+  'BeRightBack',
+  'Away',
+  'Offline',
+  'PresenceUnknown',
+] as const;
 export type GraphAvailability = (typeof GRAPH_AVAILABILITIES)[number];
 
 /**
@@ -86,7 +117,13 @@ export type GraphAvailability = (typeof GRAPH_AVAILABILITIES)[number];
  * reachable (Busy and Do not disturb are online: they can still see a chat come in).
  * BeRightBack, Away, Offline and PresenceUnknown are offline. PRESENCE_ONLINE replaces it.
  */
-export const DEFAULT_ONLINE: readonly GraphAvailability[] = ['Available', 'AvailableIdle', 'Busy', 'BusyIdle', 'DoNotDisturb'];
+export const DEFAULT_ONLINE: readonly GraphAvailability[] = [
+  'Available',
+  'AvailableIdle',
+  'Busy',
+  'BusyIdle',
+  'DoNotDisturb',
+];
 
 /** A Graph availability as online or not; one Graph does not know (a new value) is offline. */
 export const graphOnline = (availability: string, online: readonly string[]): boolean => online.includes(availability);
@@ -103,7 +140,9 @@ export function pollOrder<T extends { id: string }>(agents: readonly T[], busy: 
 export const spacingMs = (perMinute: number): number => Math.ceil(60_000 / Math.max(1, perMinute));
 
 /** Whether the end user waits for an answer: the chat's last message, by the end user or an agent, is the end user's. */
-export function waitsForAnswer(entries: ReadonlyArray<{ kind: string; ts: number; visibility: string; author?: string }>): boolean {
+export function waitsForAnswer(
+  entries: ReadonlyArray<{ kind: string; ts: number; visibility: string; author?: string }>,
+): boolean {
   let last: { ts: number; author?: string } | undefined;
   for (const e of entries) {
     if (e.kind !== 'message' || e.visibility !== 'public' || e.author === 'system') continue;

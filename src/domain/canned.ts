@@ -4,13 +4,19 @@ import { z } from 'zod';
  * Canned replies: texts an agent sends with a shortcut, per queue (the directory) and per
  * agent (their own, kept in the store). Placeholders are filled when one is sent.
  */
-export const Shortcut = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, 'a shortcut: letters, digits, ., - and _ (at most 32)');
+export const Shortcut = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, 'a shortcut: letters, digits, ., - and _ (at most 32)');
 export const CANNED_TEXT_MAX = 2000;
-export const CannedReply = z.object({
-  shortcut: Shortcut,
-  title: z.string().trim().min(1).max(80),
-  text: z.string().trim().min(1).max(CANNED_TEXT_MAX),
-}).strict();
+export const CannedReply = z
+  .object({
+    shortcut: Shortcut,
+    title: z.string().trim().min(1).max(80),
+    text: z.string().trim().min(1).max(CANNED_TEXT_MAX),
+  })
+  .strict();
 export type CannedReply = z.infer<typeof CannedReply>;
 
 /** How many personal canned replies an agent keeps at most. */

@@ -19,14 +19,30 @@ const QueueCore = {
   /** Takes messages (with an email) while closed or while none of its agents is available. */
   offline: z.boolean().optional(),
   /** The end-user context attributes its root card shows, in this order. */
-  context: z.array(z.string().regex(/^[a-zA-Z0-9_.-]{1,40}$/, 'an attribute name: letters, digits, _ . -')).max(20).optional(),
+  context: z
+    .array(z.string().regex(/^[a-zA-Z0-9_.-]{1,40}$/, 'an attribute name: letters, digits, _ . -'))
+    .max(20)
+    .optional(),
   /** Agents' tools (README "Agents' tools"): canned replies, response targets, idle chats, wrap-up outcomes. */
   canned: z.array(CannedReply).max(200).optional(),
   firstResponseSeconds: z.number().int().min(1).max(86_400).optional(),
   nextResponseSeconds: z.number().int().min(1).max(86_400).optional(),
   idleWarnSeconds: z.number().int().min(1).max(86_400).optional(),
-  idleEndSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
-  outcomes: z.array(z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _')).max(25).optional(),
+  idleEndSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .optional(),
+  outcomes: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _'),
+    )
+    .max(25)
+    .optional(),
 };
 
 const AgentCore = {
@@ -52,44 +68,65 @@ export type DirectorySections = Readonly<Record<string, DirectorySection>>;
 
 /** Platform sections, each validated by its platform's schema; unknown keys are refused. */
 function withSections<T extends z.ZodRawShape>(core: T, sections: DirectorySections, kind: keyof DirectorySection) {
-  const platformShape = Object.fromEntries(Object.entries(sections).flatMap(([id, s]) => (s[kind] ? [[id, s[kind]!.optional()]] : [])));
-  return z.object({ ...core, ...platformShape }).strict().transform((raw) => {
-    const settings: Record<string, unknown> = {};
-    const coreOnly: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) {
-      if (k in core) coreOnly[k] = v;
-      else if (v !== undefined) settings[k] = v;
-    }
-    return { ...(coreOnly as z.output<z.ZodObject<T>>), settings: settings as Readonly<Record<string, unknown>> };
-  });
+  const platformShape = Object.fromEntries(
+    Object.entries(sections).flatMap(([id, s]) => (s[kind] ? [[id, s[kind]!.optional()]] : [])),
+  );
+  return z
+    .object({ ...core, ...platformShape })
+    .strict()
+    .transform((raw) => {
+      const settings: Record<string, unknown> = {};
+      const coreOnly: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(raw)) {
+        if (k in core) coreOnly[k] = v;
+        else if (v !== undefined) settings[k] = v;
+      }
+      return { ...(coreOnly as z.output<z.ZodObject<T>>), settings: settings as Readonly<Record<string, unknown>> };
+    });
 }
 
 export const directorySchema = (sections: DirectorySections = {}) =>
-  z.object({
-    queues: z.array(withSections(QueueCore, sections, 'queue')).min(1),
-    agents: z.array(withSections(AgentCore, sections, 'agent')).default([]),
-  }).superRefine((d, ctx) => {
-    const queueIds = new Set<string>();
-    d.queues.forEach((q, i) => {
-      if (queueIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `duplicate queue id "${q.id}"` });
-      queueIds.add(q.id);
-      const shortcuts = new Set<string>();
-      (q.canned ?? []).forEach((c, j) => {
-        if (shortcuts.has(c.shortcut)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'canned', j, 'shortcut'], message: `duplicate shortcut "${c.shortcut}"` });
-        shortcuts.add(c.shortcut);
+  z
+    .object({
+      queues: z.array(withSections(QueueCore, sections, 'queue')).min(1),
+      agents: z.array(withSections(AgentCore, sections, 'agent')).default([]),
+    })
+    .superRefine((d, ctx) => {
+      const queueIds = new Set<string>();
+      d.queues.forEach((q, i) => {
+        if (queueIds.has(q.id))
+          ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `duplicate queue id "${q.id}"` });
+        queueIds.add(q.id);
+        const shortcuts = new Set<string>();
+        (q.canned ?? []).forEach((c, j) => {
+          if (shortcuts.has(c.shortcut))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['queues', i, 'canned', j, 'shortcut'],
+              message: `duplicate shortcut "${c.shortcut}"`,
+            });
+          shortcuts.add(c.shortcut);
+        });
+        if (q.outcomes && new Set(q.outcomes).size !== q.outcomes.length)
+          ctx.addIssue({ code: 'custom', path: ['queues', i, 'outcomes'], message: 'duplicate outcome' });
+        if (q.idleWarnSeconds && q.idleEndSeconds && q.idleEndSeconds <= q.idleWarnSeconds)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['queues', i, 'idleEndSeconds'],
+            message: 'must be more than idleWarnSeconds',
+          });
       });
-      if (q.outcomes && new Set(q.outcomes).size !== q.outcomes.length) ctx.addIssue({ code: 'custom', path: ['queues', i, 'outcomes'], message: 'duplicate outcome' });
-      if (q.idleWarnSeconds && q.idleEndSeconds && q.idleEndSeconds <= q.idleWarnSeconds) ctx.addIssue({ code: 'custom', path: ['queues', i, 'idleEndSeconds'], message: 'must be more than idleWarnSeconds' });
-    });
-    const agentIds = new Set<string>();
-    d.agents.forEach((a, i) => {
-      if (agentIds.has(a.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
-      agentIds.add(a.id);
-      a.queues.forEach((q, j) => {
-        if (!queueIds.has(q)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'queues', j], message: `unknown queue "${q}"` });
+      const agentIds = new Set<string>();
+      d.agents.forEach((a, i) => {
+        if (agentIds.has(a.id))
+          ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
+        agentIds.add(a.id);
+        a.queues.forEach((q, j) => {
+          if (!queueIds.has(q))
+            ctx.addIssue({ code: 'custom', path: ['agents', i, 'queues', j], message: `unknown queue "${q}"` });
+        });
       });
     });
-  });
 
 export type DirectoryData = z.output<ReturnType<typeof directorySchema>>;
 export type Queue = DirectoryData['queues'][number];
@@ -114,8 +151,13 @@ export class Directory {
     this.agentsById = new Map(data.agents.map((a) => [a.id, a]));
     this.queuesById = new Map(data.queues.map((q) => [q.id, q]));
     this.agentsByEmail = new Map(data.agents.map((a) => [a.email.toLowerCase(), a]));
-    for (const q of data.queues) this.supervisorsByQueue.set(q.id, data.agents.filter((a) => isSupervisorOf(a, q.id)));
-    for (const a of data.agents) for (const q of a.queues) this.agentsByQueue.set(q, [...(this.agentsByQueue.get(q) ?? []), a]);
+    for (const q of data.queues)
+      this.supervisorsByQueue.set(
+        q.id,
+        data.agents.filter((a) => isSupervisorOf(a, q.id)),
+      );
+    for (const a of data.agents)
+      for (const q of a.queues) this.agentsByQueue.set(q, [...(this.agentsByQueue.get(q) ?? []), a]);
   }
 
   /** Everyone who works a queue (agents and supervisors), computed once per directory. */

@@ -68,8 +68,12 @@ const extOf = (name: string): string | undefined => /\.([A-Za-z0-9]{1,10})$/.exe
  * disguised file); a name without an extension gets the type's own.
  */
 export function nameFor(raw: string, type: FileType): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: a file name loses its control characters
-  const base = (raw.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(-200) || 'file';
+  const base =
+    (raw.split(/[\\/]/).pop() ?? '')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: a file name loses its control characters
+      .replace(/[\u0000-\u001f\u007f"]/g, '')
+      .trim()
+      .slice(-200) || 'file';
   const ext = extOf(base);
   const allowed: readonly string[] = FILE_TYPES[type].ext;
   if (ext === undefined) return `${base}.${allowed[0]}`;

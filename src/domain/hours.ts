@@ -22,22 +22,30 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export const OpeningWindow = z.object({
-  days: z.array(z.enum(DAYS)).min(1),
-  from: z.string().regex(HHMM, 'a time such as 08:00'),
-  /** Earlier than `from`: the window runs past midnight into the next day. 24:00: to the end of the day. */
-  to: z.string().regex(HHMM, 'a time such as 18:00 (24:00 for midnight)'),
-}).strict().refine((w) => w.from !== w.to && w.from !== '24:00', { message: '"from" must be before "to" (or after it, for a window past midnight), and not 24:00', path: ['to'] });
+export const OpeningWindow = z
+  .object({
+    days: z.array(z.enum(DAYS)).min(1),
+    from: z.string().regex(HHMM, 'a time such as 08:00'),
+    /** Earlier than `from`: the window runs past midnight into the next day. 24:00: to the end of the day. */
+    to: z.string().regex(HHMM, 'a time such as 18:00 (24:00 for midnight)'),
+  })
+  .strict()
+  .refine((w) => w.from !== w.to && w.from !== '24:00', {
+    message: '"from" must be before "to" (or after it, for a window past midnight), and not 24:00',
+    path: ['to'],
+  });
 
-export const HoursSchema = z.object({
-  timezone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
-  /** No windows: the queue is always closed. */
-  open: z.array(OpeningWindow),
-  closedMessage: z.string().trim().min(1).max(500).optional(),
-}).strict();
+export const HoursSchema = z
+  .object({
+    timezone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
+    /** No windows: the queue is always closed. */
+    open: z.array(OpeningWindow),
+    closedMessage: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
 export type Hours = z.infer<typeof HoursSchema>;
 
-export type HoursState = { open: true } | { open: false; /** Undefined when it never opens. */ opensAt?: number };
+export type HoursState = { open: true } | { open: false /** Undefined when it never opens. */; opensAt?: number };
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -46,7 +54,16 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 function format(tz: string): Intl.DateTimeFormat {
   let f = formats.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formats.set(tz, f);
   }
   return f;

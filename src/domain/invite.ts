@@ -76,7 +76,8 @@ export function answersFor(inv: Pick<Invite, 'kind' | 'mode'>): InviteAnswer[] {
 }
 
 /** The member mode an accepting answer gives. */
-export const modeOfAnswer = (a: InviteAnswer): 'owner' | InviteMode => (a === 'accept' ? 'owner' : a === 'monitor' ? 'monitor' : 'participant');
+export const modeOfAnswer = (a: InviteAnswer): 'owner' | InviteMode =>
+  a === 'accept' ? 'owner' : a === 'monitor' ? 'monitor' : 'participant';
 
 export interface EligibilityInput {
   session: Session;
@@ -131,7 +132,8 @@ export function mayAnswer(invite: Invite, agentId: string, answer: InviteAnswer,
   if (invite.inviteeId !== agentId) return refuse('not_invitee');
   if (invite.status !== 'pending') return refuse('not_pending', undefined, `not_pending.${invite.status}`);
   if (now >= invite.expiresAt) return refuse('not_pending', undefined, 'not_pending.expired');
-  if (answer !== 'reject' && !answersFor(invite).includes(answer)) return refuse('wrong_mode', undefined, invite.kind === 'invite' ? `wrong_mode.${invite.mode}` : 'wrong_answer');
+  if (answer !== 'reject' && !answersFor(invite).includes(answer))
+    return refuse('wrong_mode', undefined, invite.kind === 'invite' ? `wrong_mode.${invite.mode}` : 'wrong_answer');
   return allow;
 }
 
@@ -162,16 +164,38 @@ export const inviteSessionId = (inviteId: string): string | undefined => {
  * Whom a help request goes to: the queue's supervisors, but not the one asking, nor anyone
  * already in the chat (they read the request in its thread) or already asked.
  */
-export function helpersFor(supervisorIds: readonly string[], askerId: string, members: readonly Pick<Member, 'agentId'>[], invites: readonly Invite[]): string[] {
-  return supervisorIds.filter((id) => id !== askerId && !members.some((m) => m.agentId === id) && !invites.some((i) => i.status === 'pending' && i.inviteeId === id));
+export function helpersFor(
+  supervisorIds: readonly string[],
+  askerId: string,
+  members: readonly Pick<Member, 'agentId'>[],
+  invites: readonly Invite[],
+): string[] {
+  return supervisorIds.filter(
+    (id) =>
+      id !== askerId &&
+      !members.some((m) => m.agentId === id) &&
+      !invites.some((i) => i.status === 'pending' && i.inviteeId === id),
+  );
 }
 
 /**
  * Asking the supervisors for help: an owner or participant of an active chat, one open request
  * at a time, and someone left to ask (the one asking may be the queue's only supervisor).
  */
-export function mayRequestHelp(i: { session: Session; member: Pick<Member, 'mode'> | undefined; askerId: string; members: readonly Pick<Member, 'agentId'>[]; invites: readonly Invite[]; supervisorIds: readonly string[]; queue: string }): Verdict {
-  const v = mayAskForHelp(i.session, i.member, i.invites.some((x) => isOpen(x, 'help')));
+export function mayRequestHelp(i: {
+  session: Session;
+  member: Pick<Member, 'mode'> | undefined;
+  askerId: string;
+  members: readonly Pick<Member, 'agentId'>[];
+  invites: readonly Invite[];
+  supervisorIds: readonly string[];
+  queue: string;
+}): Verdict {
+  const v = mayAskForHelp(
+    i.session,
+    i.member,
+    i.invites.some((x) => isOpen(x, 'help')),
+  );
   if (!v.ok) return v;
   if (helpersFor(i.supervisorIds, i.askerId, i.members, i.invites).length > 0) return allow;
   const others = i.supervisorIds.some((id) => id !== i.askerId);
@@ -198,7 +222,8 @@ export function resendable(invite: Invite, session: Session, maxResends: number)
 }
 
 export function mayResend(invite: Invite, session: Session, agentId: string, maxResends: number): Verdict {
-  if (agentId !== invite.inviterId && agentId !== session.ownerId) return refuse('forbidden', undefined, 'forbidden.resend');
+  if (agentId !== invite.inviterId && agentId !== session.ownerId)
+    return refuse('forbidden', undefined, 'forbidden.resend');
   return resendable(invite, session, maxResends);
 }
 
@@ -213,14 +238,20 @@ export function mayViewInvites(session: Session, invites: readonly Invite[], age
  * (the same mode, for an acceptance that could be either). A retried request is told it
  * worked, as the first was; `joinedAs`: the invitee's mode in the chat now, if a member.
  */
-export function repeatsAnswer(invite: Invite, agentId: string, answer: InviteAnswer, joinedAs: string | undefined): boolean {
+export function repeatsAnswer(
+  invite: Invite,
+  agentId: string,
+  answer: InviteAnswer,
+  joinedAs: string | undefined,
+): boolean {
   if (invite.inviteeId !== agentId || invite.status !== statusForAnswer(answer)) return false;
   if (answer === 'reject') return true;
   return answersFor(invite).includes(answer) && joinedAs === modeOfAnswer(answer);
 }
 
 /** The state an invite moves to for an answer. */
-export const statusForAnswer = (a: InviteAnswer): Exclude<InviteStatus, 'pending'> => (a === 'reject' ? 'rejected' : 'accepted');
+export const statusForAnswer = (a: InviteAnswer): Exclude<InviteStatus, 'pending'> =>
+  a === 'reject' ? 'rejected' : 'accepted';
 
 /** An invite still waiting for its answer, of this kind. */
 export const isOpen = (inv: Invite, kind: InviteKind): boolean => inv.status === 'pending' && inv.kind === kind;

@@ -29,7 +29,9 @@ export function listingsOf(session: Session, members: readonly Member[], invites
   const list = session.status === 'waiting' || session.status === 'offline' ? session.status : 'active';
   const out: Listing[] = [{ list, of: session.queueId, item: session.id, score: at }];
   for (const m of members) out.push({ list: 'chats', of: m.agentId, item: session.id, score: at });
-  if (session.status === 'active' && session.ownerId) out.push({ list: 'owns', of: session.ownerId, item: session.id, score: at });
-  for (const i of invites) if (i.status === 'pending') out.push({ list: 'invites', of: i.inviteeId, item: i.id, score: i.createdAt });
+  if (session.status === 'active' && session.ownerId)
+    out.push({ list: 'owns', of: session.ownerId, item: session.id, score: at });
+  for (const i of invites)
+    if (i.status === 'pending') out.push({ list: 'invites', of: i.inviteeId, item: i.id, score: i.createdAt });
   return out;
 }

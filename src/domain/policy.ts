@@ -3,10 +3,21 @@ import type { Member, MemberMode, Session } from './session.js';
 
 /** Everything a member can do in a chat; the permission table (README "For agents and supervisors") as data. */
 export const ACTIONS = [
-  'end', 'release', 'transfer', 'promote', 'note', 'ticket', 'pin',
-  'chat', 'canned', 'attach', 'share',
-  'invite', 'assist',
-  'read', 'leave',
+  'end',
+  'release',
+  'transfer',
+  'promote',
+  'note',
+  'ticket',
+  'pin',
+  'chat',
+  'canned',
+  'attach',
+  'share',
+  'invite',
+  'assist',
+  'read',
+  'leave',
 ] as const;
 export type ChatAction = (typeof ACTIONS)[number];
 
@@ -32,7 +43,10 @@ export interface Refusal {
 export type Verdict = { ok: true } | Refusal;
 export const allow: Verdict = { ok: true };
 export const refuse = (code: string, params?: Refusal['params'], wording?: string): Refusal => ({
-  ok: false, code, ...(params ? { params } : {}), ...(wording ? { wording } : {}),
+  ok: false,
+  code,
+  ...(params ? { params } : {}),
+  ...(wording ? { wording } : {}),
 });
 
 export function mayAccept(session: Session, agent: Agent | undefined, available: boolean): Verdict {
@@ -40,7 +54,8 @@ export function mayAccept(session: Session, agent: Agent | undefined, available:
   if (!agent.queues.includes(session.queueId)) return refuse('other_queue');
   // An offline message is taken by replying to it, whoever is around (being away does not matter: nobody was there).
   if (session.status === 'offline') return allow;
-  if (session.status !== 'waiting') return refuse('not_waiting', undefined, session.status === 'ended' ? 'ended' : undefined);
+  if (session.status !== 'waiting')
+    return refuse('not_waiting', undefined, session.status === 'ended' ? 'ended' : undefined);
   if (!available) return refuse('away');
   return allow;
 }
@@ -55,7 +70,8 @@ export function mayCloseOffline(session: Session, agent: Agent | undefined): Ver
 export function mayAct(session: Session, member: Pick<Member, 'mode'> | undefined, action: ChatAction): Verdict {
   if (session.status === 'ended') return refuse('ended');
   if (!member) return refuse('not_member');
-  if (!can(member, action)) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
+  if (!can(member, action))
+    return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.monitor' : 'forbidden.owner');
   return allow;
 }
 
@@ -75,13 +91,23 @@ export function mayLeave(session: Session, member: Pick<Member, 'mode'> | undefi
 }
 
 /** An action that needs the chat active (not waiting, not ended), by a member allowed it. */
-export function mayActWhileActive(session: Session, member: Pick<Member, 'mode'> | undefined, action: 'release' | 'transfer' | 'promote' | 'assist'): Verdict {
-  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : `not_active.${action}`);
+export function mayActWhileActive(
+  session: Session,
+  member: Pick<Member, 'mode'> | undefined,
+  action: 'release' | 'transfer' | 'promote' | 'assist',
+): Verdict {
+  if (session.status !== 'active')
+    return refuse('not_active', undefined, session.status === 'ended' ? 'ended' : `not_active.${action}`);
   return mayAct(session, member, action);
 }
 
 /** The owner hands the chat back to a queue (its own: release; another: transfer). */
-export function mayRequeue(session: Session, member: Member | undefined, action: 'release' | 'transfer', toQueue?: { id: string; known: boolean }): Verdict {
+export function mayRequeue(
+  session: Session,
+  member: Member | undefined,
+  action: 'release' | 'transfer',
+  toQueue?: { id: string; known: boolean },
+): Verdict {
   const v = mayActWhileActive(session, member, action);
   if (!v.ok) return v;
   if (toQueue && !toQueue.known) return refuse('unknown_queue', { queue: toQueue.id });
@@ -90,7 +116,12 @@ export function mayRequeue(session: Session, member: Member | undefined, action:
 }
 
 /** The owner makes a monitor a participant. */
-export function mayPromote(session: Session, actor: Member | undefined, target: Member | undefined, name: string): Verdict {
+export function mayPromote(
+  session: Session,
+  actor: Member | undefined,
+  target: Member | undefined,
+  name: string,
+): Verdict {
   const v = mayActWhileActive(session, actor, 'promote');
   if (!v.ok) return v;
   if (target?.mode !== 'monitor') return refuse('not_monitor', { name }, 'not_monitor');
@@ -111,11 +142,17 @@ export function supervisorJoinModes(session: Session, member: Member | undefined
   return member?.mode === 'monitor' ? ['participant'] : ['participant', 'monitor'];
 }
 
-export function mayJoinAsSupervisor(session: Session, agent: Agent | undefined, member: Member | undefined, mode: 'participant' | 'monitor'): Verdict {
+export function mayJoinAsSupervisor(
+  session: Session,
+  agent: Agent | undefined,
+  member: Member | undefined,
+  mode: 'participant' | 'monitor',
+): Verdict {
   if (!agent || !isSupervisorOf(agent, session.queueId)) return refuse('not_supervisor');
   if (session.status !== 'active') return refuse('not_active', undefined, 'not_active.join');
   if (member?.mode === 'owner') return refuse('owner');
-  if (!supervisorJoinModes(session, member).includes(mode)) return refuse('already_member', { mode: member?.mode ?? 'member' }, 'already_member.you');
+  if (!supervisorJoinModes(session, member).includes(mode))
+    return refuse('already_member', { mode: member?.mode ?? 'member' }, 'already_member.you');
   return allow;
 }
 
@@ -125,7 +162,8 @@ export type Visibility = 'public' | 'agents' | 'private';
 export type ReplyDecision = { visibility: Visibility; withheld?: true } | Refusal;
 
 export function classifyAgentReply(session: Session, member: Member | undefined, isNote: boolean): ReplyDecision {
-  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended.reply' : 'not_active.reply');
+  if (session.status !== 'active')
+    return refuse('not_active', undefined, session.status === 'ended' ? 'ended.reply' : 'not_active.reply');
   if (isNote) return can(member, 'note') ? { visibility: 'private' } : refuse('forbidden', undefined, 'forbidden.note');
   if (can(member, 'chat')) return { visibility: 'public' };
   if (member) return { visibility: 'agents', withheld: true };
@@ -135,7 +173,8 @@ export function classifyAgentReply(session: Session, member: Member | undefined,
 /** An ended chat's transcript from the record (`history <ref>`): for the agents of its queue. */
 export function mayReadHistory(agent: Agent | undefined, session: Session): Verdict {
   if (!agent || !isAgent(agent)) return refuse('not_agent');
-  if (!agent.queues.includes(session.queueId)) return refuse('other_queue', { ref: session.ref }, 'other_queue.history');
+  if (!agent.queues.includes(session.queueId))
+    return refuse('other_queue', { ref: session.ref }, 'other_queue.history');
   if (session.status !== 'ended') return refuse('not_ended', { ref: session.ref }, 'not_ended.history');
   return allow;
 }
@@ -152,15 +191,21 @@ export function maySeeReport(agent: Agent | undefined): Verdict {
 
 /** A canned reply is the agent's own reply: owners and participants, while the chat is active (monitors never). */
 export function mayUseCanned(session: Session, member: Pick<Member, 'mode'> | undefined): Verdict {
-  if (session.status !== 'active') return refuse('not_active', undefined, session.status === 'ended' ? 'ended.reply' : 'not_active.reply');
+  if (session.status !== 'active')
+    return refuse('not_active', undefined, session.status === 'ended' ? 'ended.reply' : 'not_active.reply');
   if (!member) return refuse('not_member', undefined, 'not_member.reply');
-  if (!can(member, 'canned')) return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.canned' : 'forbidden.owner');
+  if (!can(member, 'canned'))
+    return refuse('forbidden', undefined, member.mode === 'monitor' ? 'forbidden.canned' : 'forbidden.owner');
   return allow;
 }
 
 /** Wrap-up: an outcome must be one of the queue's; a queue that lists outcomes asks for one where people end chats. */
 export function checkOutcome(outcomes: readonly string[], outcome: string | undefined, required: boolean): Verdict {
-  if (outcome === undefined) return required && outcomes.length > 0 ? refuse('invalid', { outcomes: outcomes.join(', ') }, 'outcome.missing') : allow;
-  if (!outcomes.includes(outcome)) return refuse('invalid', { outcome, outcomes: outcomes.join(', ') || '—' }, 'outcome.unknown');
+  if (outcome === undefined)
+    return required && outcomes.length > 0
+      ? refuse('invalid', { outcomes: outcomes.join(', ') }, 'outcome.missing')
+      : allow;
+  if (!outcomes.includes(outcome))
+    return refuse('invalid', { outcome, outcomes: outcomes.join(', ') || '—' }, 'outcome.unknown');
   return allow;
 }

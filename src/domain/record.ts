@@ -85,8 +85,10 @@ export const noFacts = (): ChatFacts => ({ legs: [], members: [], events: [] });
 export type FoldSession = Pick<Session, 'queueId' | 'createdAt' | 'endedBy' | 'endReason'>;
 
 const openLeg = (f: ChatFacts): Leg | undefined => f.legs.find((l) => l.endedAt === undefined);
-const openOf = (f: ChatFacts, agentId: string): Membership | undefined => f.members.find((m) => m.agentId === agentId && m.leftAt === undefined);
-const openOwner = (f: ChatFacts): Membership | undefined => f.members.find((m) => m.mode === 'owner' && m.leftAt === undefined);
+const openOf = (f: ChatFacts, agentId: string): Membership | undefined =>
+  f.members.find((m) => m.agentId === agentId && m.leftAt === undefined);
+const openOwner = (f: ChatFacts): Membership | undefined =>
+  f.members.find((m) => m.mode === 'owner' && m.leftAt === undefined);
 
 /** The leg an entry belongs to: the open one, or (for a chat that lost its first entries) one from its creation. */
 function legFor(f: ChatFacts, s: FoldSession, e: TranscriptEntry): Leg {
@@ -106,7 +108,13 @@ function close(m: Membership, at: number, outcome: NonNullable<Membership['outco
   if (leg && outcome === 'transferred') leg.transferred++;
 }
 
-const newLeg = (id: string, queueId: string, startedAt: number): Leg => ({ id, queueId, startedAt, released: 0, transferred: 0 });
+const newLeg = (id: string, queueId: string, startedAt: number): Leg => ({
+  id,
+  queueId,
+  startedAt,
+  released: 0,
+  transferred: 0,
+});
 
 /**
  * Applies entries (in transcript order, each once) to a chat's facts, in place, and
@@ -129,7 +137,8 @@ export function foldEntries(f: ChatFacts, entries: readonly TranscriptEntry[], s
         }
         if (leg.endedAt === undefined) {
           leg.endedAt = e.ts;
-          leg.outcome = s.endReason === 'unanswered' ? 'unanswered' : !owner && s.endedBy === 'user' ? 'abandoned' : 'ended';
+          leg.outcome =
+            s.endReason === 'unanswered' ? 'unanswered' : !owner && s.endedBy === 'user' ? 'abandoned' : 'ended';
         }
         break;
       }
@@ -137,13 +146,17 @@ export function foldEntries(f: ChatFacts, entries: readonly TranscriptEntry[], s
         const leg = legFor(f, s, e);
         const current = openOf(f, e.agentId);
         if (e.action === 'left') {
-          if (current) close(current, e.ts, e.mode !== 'owner' ? 'left' : e.via === 'transfer' ? 'transferred' : 'released', leg);
+          if (current)
+            close(current, e.ts, e.mode !== 'owner' ? 'left' : e.via === 'transfer' ? 'transferred' : 'released', leg);
           break;
         }
         // Joined, or stepped up (a monitor made a participant): a new membership in the new role.
         if (current) close(current, e.ts, 'promoted');
         const via: Via = e.via ?? current?.via ?? 'accept';
-        const waited = e.mode === 'owner' && via === 'accept' && leg.waitingSince !== undefined ? { waitedFrom: leg.waitingSince } : {};
+        const waited =
+          e.mode === 'owner' && via === 'accept' && leg.waitingSince !== undefined
+            ? { waitedFrom: leg.waitingSince }
+            : {};
         f.members.push({ id: e.id, agentId: e.agentId, mode: e.mode, via, legId: leg.id, joinedAt: e.ts, ...waited });
         if (e.mode === 'owner') {
           leg.answeredAt ??= e.ts;
@@ -162,7 +175,14 @@ export function foldEntries(f: ChatFacts, entries: readonly TranscriptEntry[], s
       }
       case 'event': {
         const leg = legFor(f, s, e);
-        f.events.push({ id: e.id, at: e.ts, event: e.event, legId: leg.id, ...(e.by ? { by: e.by } : {}), ...(e.about ? { about: e.about } : {}) });
+        f.events.push({
+          id: e.id,
+          at: e.ts,
+          event: e.event,
+          legId: leg.id,
+          ...(e.by ? { by: e.by } : {}),
+          ...(e.about ? { about: e.about } : {}),
+        });
         if (e.event === 'rated' && e.score !== undefined) {
           f.rating = { score: e.score, at: e.ts, ...(e.note ? { comment: e.note } : {}) };
           leg.rating = e.score;
@@ -196,7 +216,6 @@ export function legAt(f: ChatFacts, at: number): Leg | undefined {
   for (const l of f.legs) if (l.startedAt <= at) found = l;
   return found ?? f.legs[0];
 }
-
 
 /** Redis stream ids ("ms-seq") as numbers, for the record's ordering. */
 export function splitEntryId(id: string): { ms: number; seq: number } {

@@ -2,9 +2,16 @@ import { type Agent, fullName } from './directory.js';
 
 /** Lower-case and strip accents, so "Émile" matches "emile". */
 export const fold = (s: string): string =>
-  s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().trim();
+  s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .trim();
 
-const words = (s: string): string[] => fold(s).split(/[\s,]+/).filter(Boolean);
+const words = (s: string): string[] =>
+  fold(s)
+    .split(/[\s,]+/)
+    .filter(Boolean);
 
 /**
  * Every word of the query must be a prefix of a distinct word of the agent's first name,

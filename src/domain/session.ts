@@ -19,12 +19,19 @@ export type EndUser = z.infer<typeof EndUserSchema>;
 export const WebUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000);
 
 /** Where the end user is and what the host site knows of them (README "Context"). */
-export const ContextSchema = z.object({
-  pageUrl: WebUrl.optional(),
-  referrer: WebUrl.optional(),
-  attributes: z.record(z.string().regex(/^[a-zA-Z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)'), z.string().max(200, 'at most 200 characters'))
-    .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes').optional(),
-}).strict();
+export const ContextSchema = z
+  .object({
+    pageUrl: WebUrl.optional(),
+    referrer: WebUrl.optional(),
+    attributes: z
+      .record(
+        z.string().regex(/^[a-zA-Z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)'),
+        z.string().max(200, 'at most 200 characters'),
+      )
+      .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes')
+      .optional(),
+  })
+  .strict();
 export type SessionContext = z.infer<typeof ContextSchema>;
 
 export const SessionSchema = z.object({

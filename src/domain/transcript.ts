@@ -16,9 +16,17 @@ export type FileRef = z.infer<typeof FileRef>;
 
 const base = { ts: z.number(), visibility: Visibility };
 /** What happened to a chat besides its messages and its people coming and going: the audit trail. */
-export const ChatEvent = z.enum(['released', 'moved', 'help.asked', 'help.withdrawn', 'escalated', 'rated', 'response.late', 'response.overdue']);
+export const ChatEvent = z.enum([
+  'released',
+  'moved',
+  'help.asked',
+  'help.withdrawn',
+  'escalated',
+  'rated',
+  'response.late',
+  'response.overdue',
+]);
 export type ChatEvent = z.infer<typeof ChatEvent>;
-
 
 /** One entry of a session's transcript (a Redis stream). Entry ids are the stream ids. */
 export const EntryBody = z.discriminatedUnion('kind', [

@@ -5,8 +5,8 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
-import { bearer, equal } from './auth.js';
 import { sendError } from '../app/platformKit/answer.js';
+import { bearer, equal } from './auth.js';
 
 export const ADMIN_QUEUES = '/admin/queues';
 const LOGIN = '/admin/login';
@@ -31,7 +31,11 @@ export function mountAdmin(app: Express, o: AdminOptions): void {
   const authorized = (req: Request) => {
     const presented = bearer(req);
     if (presented !== undefined && equal(presented, o.token)) return true;
-    const cookie = req.get('cookie')?.split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+    const cookie = req
+      .get('cookie')
+      ?.split(/;\s*/)
+      .find((c) => c.startsWith(`${COOKIE}=`))
+      ?.slice(COOKIE.length + 1);
     return cookie !== undefined && equal(cookie, session);
   };
   const named: RequestHandler = (_req, res, next) => {
@@ -41,7 +45,12 @@ export function mountAdmin(app: Express, o: AdminOptions): void {
   const guard: RequestHandler = (req, res, next) => {
     if (authorized(req)) return next();
     if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html') return res.redirect(303, LOGIN);
-    sendError(res, 401, 'unauthorized', `The operator pages need Authorization: Bearer <ADMIN_TOKEN>, or a login at ${LOGIN}.`);
+    sendError(
+      res,
+      401,
+      'unauthorized',
+      `The operator pages need Authorization: Bearer <ADMIN_TOKEN>, or a login at ${LOGIN}.`,
+    );
   };
 
   app.get(LOGIN, named, (_req, res) => {
@@ -49,8 +58,15 @@ export function mountAdmin(app: Express, o: AdminOptions): void {
   });
   app.post(LOGIN, named, express.urlencoded({ extended: false, limit: '2kb' }), (req, res) => {
     const token: unknown = (req.body as Record<string, unknown> | undefined)?.token;
-    if (typeof token !== 'string' || !equal(token, o.token)) return sendError(res, 401, 'unauthorized', 'That is not the admin token.');
-    res.cookie(COOKIE, session, { httpOnly: true, sameSite: 'strict', secure: o.secureCookie, path: '/admin', maxAge: SESSION_SECONDS * 1000 });
+    if (typeof token !== 'string' || !equal(token, o.token))
+      return sendError(res, 401, 'unauthorized', 'That is not the admin token.');
+    res.cookie(COOKIE, session, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: o.secureCookie,
+      path: '/admin',
+      maxAge: SESSION_SECONDS * 1000,
+    });
     res.redirect(303, ADMIN_QUEUES);
   });
   app.use(ADMIN_QUEUES, named, guard, dashboardCsp, dashboard(o.queues));
@@ -67,8 +83,16 @@ function dashboard(queues: readonly Queue[]): Router {
 const dashboardCsp = helmet.contentSecurityPolicy({
   useDefaults: false,
   directives: {
-    'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'],
-    'font-src': ["'self'"], 'connect-src': ["'self'"], 'object-src': ["'none'"], 'base-uri': ["'self'"], 'form-action': ["'self'"], 'frame-ancestors': ["'none'"],
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
   },
 });
 

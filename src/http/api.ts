@@ -1,35 +1,35 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
-import type { AppContext } from '../app/context.js';
-import { Refused } from '../app/errors.js';
-import { say } from '../app/wording/index.js';
-import { queueHours } from '../app/hours.js';
 import { awayAgents } from '../app/availability.js';
-import * as sessions from '../app/sessions.js';
+import * as canned from '../app/canned.js';
+import type { ChatEvent, ChatEvents } from '../app/chatEvents.js';
+import type { AppContext } from '../app/context.js';
+import { continueChat, resumeVerified, streamBeat } from '../app/endUsers/continuation.js';
+import { checkIdentity } from '../app/endUsers/identity.js';
+import { takesOfflineNow } from '../app/endUsers/offline.js';
+import { Refused } from '../app/errors.js';
+import { LOCAL_FILES, MAX_FILES_PER_CHAT } from '../app/files.js';
+import { queueHours } from '../app/hours.js';
 import * as invites from '../app/invites.js';
 import * as lifecycle from '../app/lifecycle.js';
-import * as canned from '../app/canned.js';
+import type { ChatCreationLimiter } from '../app/rateLimit.js';
+import { ratingOf } from '../app/record/endUser.js';
+import * as sessions from '../app/sessions.js';
+import { standingOf } from '../app/standing.js';
+import { say } from '../app/wording/index.js';
 import { mayAttach } from '../domain/policy.js';
 import type { Session } from '../domain/session.js';
 import { compareEntryIds, type FileRef, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
-import { LOCAL_FILES, MAX_FILES_PER_CHAT } from '../app/files.js';
-import { receiveFile } from './upload.js';
 import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
-import type { ChatEvent, ChatEvents } from '../app/chatEvents.js';
-import { standingOf } from '../app/standing.js';
-import { clampToTail, parseLastEventId } from './lastEventId.js';
-import { openApiDocument } from './openapi.js';
-import { recordedChat, recordHandlers } from './record.js';
-import { type Handlers, mountOperations } from './mount.js';
-import { ratingOf } from '../app/record/endUser.js';
-import type { ChatCreationLimiter } from '../app/rateLimit.js';
 import { clientKey } from './clientAddress.js';
-import { checkIdentity } from '../app/endUsers/identity.js';
-import { continueChat, resumeVerified, streamBeat } from '../app/endUsers/continuation.js';
-import { takesOfflineNow } from '../app/endUsers/offline.js';
-import { EndBody, InviteId, type PublicQueue, SessionId } from './schemas.js';
+import { clampToTail, parseLastEventId } from './lastEventId.js';
+import { type Handlers, mountOperations } from './mount.js';
+import { openApiDocument } from './openapi.js';
 import { publicEntry, publicFile, publicInvite, publicSession, standingEvent } from './presenters.js';
+import { recordedChat, recordHandlers } from './record.js';
+import { EndBody, InviteId, type PublicQueue, SessionId } from './schemas.js';
+import { receiveFile } from './upload.js';
 
 export { MAX_TEXT } from './schemas.js';
 
@@ -41,14 +41,20 @@ const disposition = (name: string): string =>
  * The /api/v1 router: one handler per operation of the route table (src/http/routes.ts),
  * mounted in its order; the table's `auth: 'apiKey'` puts the API key check first.
  */
-export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly string[], limiter: ChatCreationLimiter): Router {
+export function apiRouter(
+  ctx: AppContext,
+  hub: ChatEvents,
+  apiKeys: readonly string[],
+  limiter: ChatCreationLimiter,
+): Router {
   /** The chat in the path, once the caller has shown its token or an API key. */
   const authorized = async (req: Request, places?: TokenPlaces): Promise<Session> => {
     const id = SessionId.safeParse(req.params.id);
     if (!id.success) throw Refused.of('not_found');
     return authorizeSession(ctx.store.sessions, apiKeys, req, id.data, places);
   };
-  const sessionParam = async (req: Request, places?: TokenPlaces): Promise<string> => (await authorized(req, places)).id;
+  const sessionParam = async (req: Request, places?: TokenPlaces): Promise<string> =>
+    (await authorized(req, places)).id;
   // What a browser opens by URL (a download link, an EventSource) may carry the token as ?token=.
   const byUrl: TokenPlaces = { query: true };
 
@@ -64,7 +70,8 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
     if (!agent) throw Refused.of('unknown_agent', { who: agentId }, 'unknown_agent.id');
     return agent;
   };
-  const sessionAnswer = async (res: Response, id: string) => res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
+  const sessionAnswer = async (res: Response, id: string) =>
+    res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id)) });
 
   const document = openApiDocument();
   const handlers = {
@@ -77,13 +84,26 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
       const queues = ctx.directory.get().queues;
       // Who is away, read once (and only where a queue takes offline messages).
       const away = queues.some((q) => q.offline) ? await awayAgents(ctx) : new Set<string>();
-      res.json({ queues: await Promise.all(queues.map(async (q): Promise<PublicQueue> => {
-        const h = queueHours(q, now);
-        // A queue taking offline messages says so, with its closed text (README "Offline messages").
-        const offline = (await takesOfflineNow(ctx, q, now, away)) ? { offline: true as const, ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) } : {};
-        if (h.open) return { id: q.id, name: q.name, open: true, ...offline };
-        return { id: q.id, name: q.name, open: false, ...(h.opensAt !== undefined ? { opensAt: new Date(h.opensAt).toISOString() } : {}), ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}), ...offline };
-      })) });
+      res.json({
+        queues: await Promise.all(
+          queues.map(async (q): Promise<PublicQueue> => {
+            const h = queueHours(q, now);
+            // A queue taking offline messages says so, with its closed text (README "Offline messages").
+            const offline = (await takesOfflineNow(ctx, q, now, away))
+              ? { offline: true as const, ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}) }
+              : {};
+            if (h.open) return { id: q.id, name: q.name, open: true, ...offline };
+            return {
+              id: q.id,
+              name: q.name,
+              open: false,
+              ...(h.opensAt !== undefined ? { opensAt: new Date(h.opensAt).toISOString() } : {}),
+              ...(q.hours?.closedMessage ? { closedMessage: q.hours.closedMessage } : {}),
+              ...offline,
+            };
+          }),
+        ),
+      });
     },
 
     createSession: async ({ req, res, body }) => {
@@ -93,10 +113,22 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
       const { verified } = checkIdentity(ctx.settings.identity, { id, hash });
       const identity = ctx.settings.identity.secrets.length > 0 ? { verified } : {};
       // Counted only once the queue exists and is open: made-up names must not fill Redis with counters.
-      const { session, token } = await sessions.createSession(ctx, {
-        queueId: input.queue, user: verified && id ? { ...user, id } : user, text: input.text, ...identity, context: input.context, offline: input.offline,
-      }, (q) => limiter.take(clientKey(req.ip), q.id));
-      res.status(201).location(`/api/v1/sessions/${session.id}`).json({ session: await publicSession(ctx, session), token });
+      const { session, token } = await sessions.createSession(
+        ctx,
+        {
+          queueId: input.queue,
+          user: verified && id ? { ...user, id } : user,
+          text: input.text,
+          ...identity,
+          context: input.context,
+          offline: input.offline,
+        },
+        (q) => limiter.take(clientKey(req.ip), q.id),
+      );
+      res
+        .status(201)
+        .location(`/api/v1/sessions/${session.id}`)
+        .json({ session: await publicSession(ctx, session), token });
     },
 
     // A verified end user's open chat, from another device: a new token (an unverified one never resumes any chat).
@@ -143,7 +175,9 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
         const b = EndBody.parse(req.body);
         const id = SessionId.parse(req.params.id);
         await sessions.endSession(ctx, id, actor(b.agentId).id, { outcome: b.outcome, note: b.note });
-        return void res.json({ session: await publicSession(ctx, await sessions.loadSession(ctx, id), undefined, { forAgents: true }) });
+        return void res.json({
+          session: await publicSession(ctx, await sessions.loadSession(ctx, id), undefined, { forAgents: true }),
+        });
       }
       const id = await sessionParam(req);
       await sessions.endSession(ctx, id, undefined);
@@ -180,7 +214,9 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
       let id: string;
       if (signed) {
         const sid = SessionId.safeParse(req.params.id);
-        const verdict = sid.success ? await ctx.files.links.verify(sid.data, fileId, req.query.exp, req.query.sig) : 'bad';
+        const verdict = sid.success
+          ? await ctx.files.links.verify(sid.data, fileId, req.query.exp, req.query.sig)
+          : 'bad';
         if (verdict === 'expired') throw Refused.of('link_expired');
         if (verdict !== 'ok' || !sid.success) throw Refused.credential('forbidden.link');
         id = sid.data;
@@ -190,7 +226,9 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
       const entries = await ctx.store.transcript.read(id, undefined, 10_000);
       // Agents see what agents see (a private note's file never left its platform); the end user, what is public.
       const shown = signed ? (e: TranscriptEntry) => e.visibility !== 'private' : visibleToEndUser;
-      const file = entries.filter(shown).flatMap((e) => (e.kind === 'message' && e.file?.id === fileId ? [e.file] : []))[0];
+      const file = entries
+        .filter(shown)
+        .flatMap((e) => (e.kind === 'message' && e.file?.id === fileId ? [e.file] : []))[0];
       if (!file) throw Refused.of('not_found', undefined, 'file_not_found');
       let body: Readable;
       let contentType = file.mimetype ?? 'application/octet-stream';
@@ -241,20 +279,38 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
 
     agentMessage: async ({ req, res, body }) => {
       const input = body();
-      const { entry, withheld } = await sessions.agentReply(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(input.agentId), text: input.text, origin: 'api' });
-      res.status(202).json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
+      const { entry, withheld } = await sessions.agentReply(ctx, {
+        sessionId: SessionId.parse(req.params.id),
+        agent: actor(input.agentId),
+        text: input.text,
+        origin: 'api',
+      });
+      res
+        .status(202)
+        .json({ message: publicEntry(entry), ...(withheld ? { notice: say('notice.monitorReply') } : {}) });
     },
 
     sendCanned: async ({ req, res, body }) => {
       const b = body();
-      const { entry } = await canned.sendCanned(ctx, { sessionId: SessionId.parse(req.params.id), agent: actor(b.agentId), shortcut: b.shortcut, origin: 'api' });
+      const { entry } = await canned.sendCanned(ctx, {
+        sessionId: SessionId.parse(req.params.id),
+        agent: actor(b.agentId),
+        shortcut: b.shortcut,
+        origin: 'api',
+      });
       res.status(202).json({ message: publicEntry(entry) });
     },
 
     transfer: async ({ req, res, body }) => {
       const b = body();
       const id = SessionId.parse(req.params.id);
-      const done = await lifecycle.transfer(ctx, { sessionId: id, agentId: actor(b.agentId).id, toAgentId: b.toAgentId, toQueue: b.toQueue, note: b.note });
+      const done = await lifecycle.transfer(ctx, {
+        sessionId: id,
+        agentId: actor(b.agentId).id,
+        toAgentId: b.toAgentId,
+        toQueue: b.toQueue,
+        note: b.note,
+      });
       if (done.offer) return void res.status(201).json({ invite: publicInvite(done.offer) });
       await sessionAnswer(res, id);
     },
@@ -275,7 +331,11 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
 
     assist: async ({ req, res, body }) => {
       const b = body();
-      const sent = await invites.requestHelp(ctx, { sessionId: SessionId.parse(req.params.id), agentId: actor(b.agentId).id, note: b.note });
+      const sent = await invites.requestHelp(ctx, {
+        sessionId: SessionId.parse(req.params.id),
+        agentId: actor(b.agentId).id,
+        note: b.note,
+      });
       res.status(201).json({ invites: sent.map(publicInvite) });
     },
 
@@ -288,15 +348,26 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
 
     invite: async ({ req, res, body }) => {
       const b = body();
-      const base = { sessionId: SessionId.parse(req.params.id), inviterId: actor(b.agentId).id, mode: b.mode, note: b.note };
-      const sent = b.anyone ? await invites.inviteAnyone(ctx, base) : [await invites.invite(ctx, { ...base, inviteeId: b.inviteeId! })];
+      const base = {
+        sessionId: SessionId.parse(req.params.id),
+        inviterId: actor(b.agentId).id,
+        mode: b.mode,
+        note: b.note,
+      };
+      const sent = b.anyone
+        ? await invites.inviteAnyone(ctx, base)
+        : [await invites.invite(ctx, { ...base, inviteeId: b.inviteeId! })];
       res.status(201).json({ invites: sent.map(publicInvite) });
     },
 
     answerInvite: async ({ req, res, body }) => {
       const b = body();
       const inviteId = InviteId.parse(req.params.inviteId);
-      res.json({ invite: publicInvite(await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason, { repeatable: true })) });
+      res.json({
+        invite: publicInvite(
+          await invites.answerInvite(ctx, inviteId, actor(b.agentId), b.answer, b.reason, { repeatable: true }),
+        ),
+      });
     },
 
     // The record's routes (README "The record"), in src/http/record.ts.
@@ -312,12 +383,24 @@ export function apiRouter(ctx: AppContext, hub: ChatEvents, apiKeys: readonly st
  * Server-Sent Events: subscribe first, then replay the transcript after Last-Event-ID, then
  * stream live; ids only move forward, so the overlap is never sent twice.
  */
-async function streamEvents(ctx: AppContext, hub: ChatEvents, session: Session, req: Request, res: Response, life: StreamLife) {
+async function streamEvents(
+  ctx: AppContext,
+  hub: ChatEvents,
+  session: Session,
+  req: Request,
+  res: Response,
+  life: StreamLife,
+) {
   const sessionId = session.id;
   const lastId = parseLastEventId(req.get('last-event-id'), req.query.lastEventId);
   const tail = lastId === undefined ? undefined : await ctx.store.transcript.lastId(sessionId);
   if (life.cut) return;
-  res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.status(200).set({
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
   res.flushHeaders();
   let cursor = lastId === undefined ? '0-0' : clampToTail(lastId, tail);
   const buffered: ChatEvent[] = [];

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { Refused } from '../app/errors.js';
-import { hashToken } from '../app/tokens.js';
 import type { SessionStore } from '../app/store.js';
+import { hashToken } from '../app/tokens.js';
 import type { Session } from '../domain/session.js';
 
 /** Constant-time equality of two secrets. */
@@ -37,7 +37,13 @@ const keyElsewhere = () => Refused.of('unauthorized', undefined, 'unauthorized.k
  * The end user's token (stored hashed) grants access to one chat; a server-to-server API
  * key, only in `X-API-Key`, to any. `find` reads the chat with its token's hash.
  */
-export async function authorizeChat<T extends { session: Session; tokenHash: string }>(find: (id: string) => Promise<T | undefined>, apiKeys: readonly string[], req: Request, sessionId: string, places: TokenPlaces = {}): Promise<T> {
+export async function authorizeChat<T extends { session: Session; tokenHash: string }>(
+  find: (id: string) => Promise<T | undefined>,
+  apiKeys: readonly string[],
+  req: Request,
+  sessionId: string,
+  places: TokenPlaces = {},
+): Promise<T> {
   const key = req.get('x-api-key');
   if (key !== undefined) {
     if (!isApiKey(apiKeys, key)) throw Refused.of('unauthorized', undefined, 'unauthorized.badKey');
@@ -54,7 +60,13 @@ export async function authorizeChat<T extends { session: Session; tokenHash: str
 }
 
 /** A chat Redis holds, for its end user's token or an API key. */
-export async function authorizeSession(store: SessionStore, apiKeys: readonly string[], req: Request, sessionId: string, places: TokenPlaces = {}): Promise<Session> {
+export async function authorizeSession(
+  store: SessionStore,
+  apiKeys: readonly string[],
+  req: Request,
+  sessionId: string,
+  places: TokenPlaces = {},
+): Promise<Session> {
   return (await authorizeChat((id) => store.withToken(id), apiKeys, req, sessionId, places)).session;
 }
 

@@ -45,7 +45,10 @@ export function bodyLimit(maxBytes: number): RequestHandler {
 /** 413 when the answer has not started, then the connection is closed so the rest of the upload is never read. */
 function tooLarge(req: Request, res: Response, maxBytes: number): void {
   const close = () => void req.socket.destroy();
-  if (res.headersSent) return close();
+  if (res.headersSent) {
+    close();
+    return;
+  }
   res.set('Connection', 'close');
   res.once('finish', close);
   sendError(res, 413, 'too_large', `The body is larger than ${maxBytes} bytes.`);

@@ -1,5 +1,5 @@
-import { compareEntryIds } from '../domain/transcript.js';
 import { Refused } from '../app/errors.js';
+import { compareEntryIds } from '../domain/transcript.js';
 
 /** A Redis stream id is two unsigned 64-bit numbers, "<ms>-<seq>". */
 const ID = /^(\d{1,20})-(\d{1,20})$/;

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppMetrics } from '../app/context.js';
 
 /** The label of every request no route template matched (404s, scans): one series, whatever the path. */
@@ -44,24 +44,49 @@ export class ServiceMetrics implements AppMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  readonly invites = new Counter({ name: 'switchboard_invites_total', help: 'Invites by outcome', labelNames: ['outcome'], registers: [this.registry] });
-  readonly chatsUnanswered = new Counter({ name: 'switchboard_chats_unanswered_total', help: 'Chats that waited WAITING_TIMEOUT_SECONDS and ended unanswered', registers: [this.registry] });
+  readonly invites = new Counter({
+    name: 'switchboard_invites_total',
+    help: 'Invites by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly chatsUnanswered = new Counter({
+    name: 'switchboard_chats_unanswered_total',
+    help: 'Chats that waited WAITING_TIMEOUT_SECONDS and ended unanswered',
+    registers: [this.registry],
+  });
   /** Labels: a directory queue id, and `first` or `next` (bounded: the directory's queues). */
-  readonly responseBreaches = new Counter({ name: 'switchboard_response_breaches_total', help: 'Active chats whose end user waited past the queue\'s response target', labelNames: ['queue', 'kind'], registers: [this.registry] });
-  readonly deliveryFailures = new Counter({ name: 'switchboard_delivery_failures_total', help: 'Platform deliveries that failed and will be retried', registers: [this.registry] });
+  readonly responseBreaches = new Counter({
+    name: 'switchboard_response_breaches_total',
+    help: "Active chats whose end user waited past the queue's response target",
+    labelNames: ['queue', 'kind'],
+    registers: [this.registry],
+  });
+  readonly deliveryFailures = new Counter({
+    name: 'switchboard_delivery_failures_total',
+    help: 'Platform deliveries that failed and will be retried',
+    registers: [this.registry],
+  });
   readonly takeoverResends = new Counter({
-    name: 'switchboard_delivery_inflight_takeovers_total', help: 'Posts a dead drainer left in flight, by what the takeover did: found (read back), not_posted or unknown (sent again; unknown: Teams, a possible duplicate)',
-    labelNames: ['outcome'], registers: [this.registry],
+    name: 'switchboard_delivery_inflight_takeovers_total',
+    help: 'Posts a dead drainer left in flight, by what the takeover did: found (read back), not_posted or unknown (sent again; unknown: Teams, a possible duplicate)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
   });
   readonly httpRequests = new Histogram({
-    name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry],
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
   });
 
   constructor(outboxDepth: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
     new Gauge({
-      name: 'switchboard_outbox_depth', help: 'Effects stored and not yet delivered', registers: [this.registry],
+      name: 'switchboard_outbox_depth',
+      help: 'Effects stored and not yet delivered',
+      registers: [this.registry],
       async collect() {
         this.set(await outboxDepth().catch(() => -1));
       },
@@ -77,7 +102,12 @@ export class ServiceMetrics implements AppMetrics {
   }
 
   /** Continuation emails (README "Email"): sent, or why the job sent none. */
-  readonly emails = new Counter({ name: 'switchboard_continuation_emails_total', help: 'Continuation email jobs by outcome (sent, none, present, later)', labelNames: ['outcome'], registers: [this.registry] });
+  readonly emails = new Counter({
+    name: 'switchboard_continuation_emails_total',
+    help: 'Continuation email jobs by outcome (sent, none, present, later)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   emailed(outcome: string): void {
     this.emails.inc({ outcome });
   }

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
-import { type Auth, type Operation, OPERATIONS, type OperationId } from './routes.js';
+import { type Auth, OPERATIONS, type Operation, type OperationId } from './routes.js';
 
 type Op<Id extends OperationId> = (typeof OPERATIONS)[Id];
 type BodyOf<Id extends OperationId> = Op<Id> extends { body: infer S extends z.ZodType } ? z.output<S> : never;
@@ -37,7 +37,8 @@ export function mountOperations(r: Router, handlers: Handlers, gates: Partial<Re
     const { body, query } = op;
     const run: RequestHandler = async (req, res) => {
       await handle({
-        req, res,
+        req,
+        res,
         body: () => (body ? body.parse(req.body ?? {}) : undefined),
         query: () => (query ? query.parse(req.query) : undefined),
       });

@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { AvailabilitySource, AvailabilityState } from '../domain/availability.js';
 import type { PollOutcome, PresenceObserver } from '../app/presence.js';
+import type { AvailabilitySource, AvailabilityState } from '../domain/availability.js';
 
 export interface PresenceGauges {
   /** Every agent's effective state and its source. */
@@ -15,7 +15,10 @@ export interface PresenceGauges {
  */
 export function presenceMetrics(registry: Registry, g: PresenceGauges): PresenceObserver {
   new Gauge({
-    name: 'switchboard_agents', help: 'Agents by effective availability and what decided it (manual, or the platform whose presence did)', labelNames: ['state', 'source'], registers: [registry],
+    name: 'switchboard_agents',
+    help: 'Agents by effective availability and what decided it (manual, or the platform whose presence did)',
+    labelNames: ['state', 'source'],
+    registers: [registry],
     async collect() {
       this.reset();
       const all = await g.agents().catch(() => undefined);
@@ -28,9 +31,17 @@ export function presenceMetrics(registry: Registry, g: PresenceGauges): Presence
       }
     },
   });
-  const calls = new Counter({ name: 'switchboard_presence_calls_total', help: 'Presence calls to a platform by outcome (ok, rate_limited, error, denied)', labelNames: ['platform', 'outcome'], registers: [registry] });
+  const calls = new Counter({
+    name: 'switchboard_presence_calls_total',
+    help: 'Presence calls to a platform by outcome (ok, rate_limited, error, denied)',
+    labelNames: ['platform', 'outcome'],
+    registers: [registry],
+  });
   new Gauge({
-    name: 'switchboard_presence_budget_per_minute', help: 'Presence calls a platform may take a minute (PRESENCE_SLACK_PER_MINUTE for Slack)', labelNames: ['platform'], registers: [registry],
+    name: 'switchboard_presence_budget_per_minute',
+    help: 'Presence calls a platform may take a minute (PRESENCE_SLACK_PER_MINUTE for Slack)',
+    labelNames: ['platform'],
+    registers: [registry],
     collect() {
       for (const b of g.budgets()) this.set({ platform: b.platform }, b.perMinute);
     },

@@ -15,28 +15,30 @@ export interface SecurityOptions {
  * nosniff, and no Referer (a file link's ?token= never leaves in one).
  */
 export function securityHeaders(o: SecurityOptions): RequestHandler {
-  return precomputed(helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'"],
-        'connect-src': ["'self'"],
-        'object-src': ["'none'"],
-        'base-uri': ["'self'"],
-        'form-action': ["'self'"],
-        'frame-ancestors': ["'self'", ...o.allowedOrigins],
-        ...(o.https ? { 'upgrade-insecure-requests': [] } : {}),
+  return precomputed(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'object-src': ["'none'"],
+          'base-uri': ["'self'"],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'self'", ...o.allowedOrigins],
+          ...(o.https ? { 'upgrade-insecure-requests': [] } : {}),
+        },
       },
-    },
-    // X-Frame-Options knows no list of sites: with embedding sites, frame-ancestors alone decides.
-    xFrameOptions: o.allowedOrigins.length > 0 ? false : { action: 'sameorigin' },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: o.https ? { maxAge: 15_552_000, includeSubDomains: false } : false,
-  }));
+      // X-Frame-Options knows no list of sites: with embedding sites, frame-ancestors alone decides.
+      xFrameOptions: o.allowedOrigins.length > 0 ? false : { action: 'sameorigin' },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: o.https ? { maxAge: 15_552_000, includeSubDomains: false } : false,
+    }),
+  );
 }
 
 /**

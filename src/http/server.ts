@@ -1,18 +1,18 @@
-import { say } from '../app/wording/index.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
+import express, { type Express, type RequestHandler } from 'express';
+import type { ChatEvents } from '../app/chatEvents.js';
 import type { AppContext } from '../app/context.js';
+import { sendError } from '../app/platformKit/answer.js';
+import type { ChatCreationLimiter } from '../app/rateLimit.js';
+import { say } from '../app/wording/index.js';
 import { mountAdmin } from './admin.js';
 import { apiRouter } from './api.js';
 import { bodyLimit, PLATFORM_BODY_LIMIT } from './bodyLimit.js';
 import { errorHandler, RETRY_UNAVAILABLE_SECONDS } from './errors.js';
-import { sendError } from '../app/platformKit/answer.js';
-import type { ChatEvents } from '../app/chatEvents.js';
-import type { ChatCreationLimiter } from '../app/rateLimit.js';
-import { endUserCors, securityHeaders } from './security.js';
 import { requestTimer, routeBase, type ServiceMetrics } from './metrics.js';
+import { endUserCors, securityHeaders } from './security.js';
 
 /** The HTTP edge's own settings (the root reads them from the environment: README "Configuration"). */
 export interface HttpSettings {
@@ -67,7 +67,14 @@ export function createHttpApp(d: HttpDeps): Express {
       res.set('Retry-After', String(RETRY_UNAVAILABLE_SECONDS));
       sendError(res, 503, 'unavailable', say('refusal.unavailable'));
     };
-    app.use('/api/v1', routeBase, endUserCors(d.settings.allowedOrigins), unavailable, express.json({ limit: '16kb', strict: true }), apiRouter(d.ctx, d.events, d.apiKeys, d.limiter));
+    app.use(
+      '/api/v1',
+      routeBase,
+      endUserCors(d.settings.allowedOrigins),
+      unavailable,
+      express.json({ limit: '16kb', strict: true }),
+      apiRouter(d.ctx, d.events, d.apiKeys, d.limiter),
+    );
     app.use('/api/v1', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
   }
 
@@ -86,16 +93,23 @@ export function createHttpApp(d: HttpDeps): Express {
     res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
 
-  if (d.settings.adminToken) mountAdmin(app, { token: d.settings.adminToken, queues: d.queues ?? [], secureCookie: https });
+  if (d.settings.adminToken)
+    mountAdmin(app, { token: d.settings.adminToken, queues: d.queues ?? [], secureCookie: https });
 
   d.mount?.(app);
 
   if (d.api) {
-    app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m', setHeaders: (res, path) => {
-      res.locals.metricsRoute = 'static';
-      // The embed snippet is loaded by <script> from other sites (helmet's default is same-origin).
-      if (path.endsWith('embed.js')) res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-    } }));
+    app.use(
+      express.static(publicDir, {
+        index: 'index.html',
+        maxAge: '5m',
+        setHeaders: (res, path) => {
+          res.locals.metricsRoute = 'static';
+          // The embed snippet is loaded by <script> from other sites (helmet's default is same-origin).
+          if (path.endsWith('embed.js')) res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+        },
+      }),
+    );
   }
   // Whatever nobody served, API or not: the same JSON error, never Express's HTML page.
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));

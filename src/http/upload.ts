@@ -10,7 +10,8 @@ import type { FileRef } from '../domain/transcript.js';
 /** Room for the multipart envelope around the file (boundaries, part headers, a few small fields). */
 const ENVELOPE = 64 * 1024;
 
-const megabytes = (n: number): string => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MB` : `${+(n / 1024).toFixed(1)} KB`);
+const megabytes = (n: number): string =>
+  n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MB` : `${+(n / 1024).toFixed(1)} KB`;
 
 const refusals = {
   missing: () => Refused.of('file_missing'),
@@ -26,7 +27,12 @@ const refusals = {
  * must agree with its name; its size is counted as it streams and the upload cut off past
  * `maxBytes`. On any refusal the partial file is removed: nothing is left behind.
  */
-export async function receiveFile(req: Request, store: FileStore, sessionId: string, maxBytes: number): Promise<FileRef> {
+export async function receiveFile(
+  req: Request,
+  store: FileStore,
+  sessionId: string,
+  maxBytes: number,
+): Promise<FileRef> {
   if (!req.is('multipart/form-data')) throw refusals.missing();
   const declared = Number(req.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE) throw refusals.tooLarge(maxBytes);
@@ -34,7 +40,11 @@ export async function receiveFile(req: Request, store: FileStore, sessionId: str
   let bb: busboy.Busboy;
   try {
     // Browsers send file names as UTF-8.
-    bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes + 1, fields: 5, fieldSize: 1024, parts: 7, headerPairs: 20 } });
+    bb = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      limits: { files: 1, fileSize: maxBytes + 1, fields: 5, fieldSize: 1024, parts: 7, headerPairs: 20 },
+    });
   } catch {
     throw refusals.missing(); // no boundary, or not multipart after all
   }
@@ -73,12 +83,22 @@ export async function receiveFile(req: Request, store: FileStore, sessionId: str
     return file;
   } catch (err) {
     // What was written is gone (a file taken whole before another part was refused, too).
-    void received?.then(() => store.remove(sessionId, fileId), () => undefined);
+    void received?.then(
+      () => store.remove(sessionId, fileId),
+      () => undefined,
+    );
     throw err instanceof Refused ? err : refusals.missing();
   }
 }
 
-async function take(stream: Readable & { truncated?: boolean }, filename: string, store: FileStore, sessionId: string, fileId: string, maxBytes: number): Promise<FileRef> {
+async function take(
+  stream: Readable & { truncated?: boolean },
+  filename: string,
+  store: FileStore,
+  sessionId: string,
+  fileId: string,
+  maxBytes: number,
+): Promise<FileRef> {
   // The parser says when the file passes maxBytes (listened to before anything is awaited:
   // it may say so at once); the rest of it is dropped as it comes.
   let halted = false;

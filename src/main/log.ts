@@ -1,4 +1,4 @@
-import { type DestinationStream, pino, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /**
  * Errors are logged by name, message, code, status and stack only: HTTP client errors
@@ -19,9 +19,24 @@ function safeError(err: unknown): Record<string, unknown> {
 }
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({
-    level,
-    serializers: { err: safeError },
-    redact: { paths: ['token', '*.token', 'password', '*.password', 'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  }, destination);
+  return pino(
+    {
+      level,
+      serializers: { err: safeError },
+      redact: {
+        paths: [
+          'token',
+          '*.token',
+          'password',
+          '*.password',
+          'authorization',
+          '*.authorization',
+          'req.headers.authorization',
+          'req.headers.cookie',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
 }

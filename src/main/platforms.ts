@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Env } from './config.js';
 import { slackSection } from '../../adapters/slack/settings.js';
 import { teamsSection } from '../../adapters/teams/settings.js';
-import type { DirectorySections } from '../domain/directory.js';
 import type { PlatformFactory } from '../app/platformKit/module.js';
+import type { DirectorySections } from '../domain/directory.js';
+import type { Env } from './config.js';
 
 /** Each platform's own sections of the directory file, validated with the file. */
 export const DIRECTORY_SECTIONS: DirectorySections = { slack: slackSection, teams: teamsSection };
@@ -15,7 +15,10 @@ export async function platformFactories(env: Env, log: Logger): Promise<Platform
     const { teamsModule } = await import('../../adapters/teams/index.js');
     out.push(teamsModule(env, log));
     if (env.MicrosoftAppId) log.info({ appType: env.MicrosoftAppType }, 'Teams enabled');
-    else log.warn('Teams enabled WITHOUT authentication (no MicrosoftAppId): for local testing only, never expose /api/messages');
+    else
+      log.warn(
+        'Teams enabled WITHOUT authentication (no MicrosoftAppId): for local testing only, never expose /api/messages',
+      );
   }
   if (env.slackEnabled) {
     const { slackModule } = await import('../../adapters/slack/index.js');

@@ -1,48 +1,55 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { DiskFiles } from '../../adapters/disk/files.js';
-import { FileLinks, sweepFiles } from '../app/files.js';
 import type { AddressInfo } from 'node:net';
+import type { Worker } from 'bullmq';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { withScripts } from '../../adapters/redis/scripts.js';
-import { RedisLists } from '../../adapters/redis/lists.js';
-import { redisStore } from '../../adapters/redis/store.js';
-import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
-import { eventsChannel } from '../../adapters/redis/keys.js';
-import { choosePubSub, connect, isUnreachable, onError, probe, type RedisClient } from '../../adapters/redis/connection.js';
-import { migrateQueues } from '../../jobs/migrateQueues.js';
-import { InviteExpiryQueue, startInviteExpiryWorker } from '../../jobs/inviteExpiry.js';
-import { HomeQueue, startHomeWorker } from '../../jobs/homes.js';
-import { Engine } from '../../jobs/delivery/engine.js';
-import { OutboxQueue, Planner, sweepOutboxes } from '../../jobs/planner.js';
-import { rootPosted, unreachable } from '../app/delivery/planner.js';
-import { timeWaitingChats } from '../app/sessions.js';
-import { autoRouter, sweepRouting } from '../app/routing.js';
-import type { AppContext } from '../app/context.js';
-import type { PlatformPort } from '../app/ports.js';
-import { PresencePoller } from '../app/presence.js';
-import { availabilities } from '../app/availability.js';
-import { presenceMetrics } from '../http/presenceMetrics.js';
-import type { PlatformFactory, PlatformModule } from '../app/platformKit/module.js';
-import type { Env } from './config.js';
-import { DirectoryHolder } from '../app/directory.js';
-import { type Directory, isAgent } from '../domain/directory.js';
-import { RedisChatEvents } from '../../adapters/redis/chatEvents.js';
-import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
-import { createLogger } from './log.js';
-import { ServiceMetrics } from '../http/metrics.js';
-import { createHttpApp } from '../http/server.js';
-import type { Worker } from 'bullmq';
+import { DiskFiles } from '../../adapters/disk/files.js';
 import { noRecord, openRecord, type RecordTarget } from '../../adapters/postgres/index.js';
 import { markCommitsForArchive, RedisArchiveFeed } from '../../adapters/redis/archive.js';
+import { RedisChatEvents } from '../../adapters/redis/chatEvents.js';
+import {
+  choosePubSub,
+  connect,
+  isUnreachable,
+  onError,
+  probe,
+  type RedisClient,
+} from '../../adapters/redis/connection.js';
+import { RedisEndUsers } from '../../adapters/redis/endUsers.js';
+import { eventsChannel } from '../../adapters/redis/keys.js';
+import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
+import { RedisLists } from '../../adapters/redis/lists.js';
+import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
+import { withScripts } from '../../adapters/redis/scripts.js';
+import { redisStore } from '../../adapters/redis/store.js';
+import { SmtpMailer } from '../../adapters/smtp/mailer.js';
+import { Engine } from '../../jobs/delivery/engine.js';
+import { EmailQueue, startEmailWorker } from '../../jobs/email.js';
+import { HomeQueue, startHomeWorker } from '../../jobs/homes.js';
+import { InviteExpiryQueue, startInviteExpiryWorker } from '../../jobs/inviteExpiry.js';
+import { migrateQueues } from '../../jobs/migrateQueues.js';
+import { OutboxQueue, Planner, sweepOutboxes } from '../../jobs/planner.js';
 import { RecordQueue, startRecordWorker } from '../../jobs/record.js';
+import { availabilities } from '../app/availability.js';
+import type { AppContext } from '../app/context.js';
+import { rootPosted, unreachable } from '../app/delivery/planner.js';
+import { DirectoryHolder } from '../app/directory.js';
+import { FileLinks, sweepFiles } from '../app/files.js';
+import type { PlatformFactory, PlatformModule } from '../app/platformKit/module.js';
+import type { PlatformPort } from '../app/ports.js';
+import { PresencePoller } from '../app/presence.js';
 import { Archiver } from '../app/record/archiver.js';
 import { reconcile, reconcileAll } from '../app/record/reconcile.js';
+import { autoRouter, sweepRouting } from '../app/routing.js';
+import { timeWaitingChats } from '../app/sessions.js';
+import { type Directory, isAgent } from '../domain/directory.js';
+import { ServiceMetrics } from '../http/metrics.js';
+import { presenceMetrics } from '../http/presenceMetrics.js';
 import { recordMetrics } from '../http/recordMetrics.js';
-import { RedisEndUsers } from '../../adapters/redis/endUsers.js';
-import { SmtpMailer } from '../../adapters/smtp/mailer.js';
-import { EmailQueue, startEmailWorker } from '../../jobs/email.js';
+import { createHttpApp } from '../http/server.js';
+import type { Env } from './config.js';
+import { createLogger } from './log.js';
 
 export interface ServiceOptions {
   env: Env;
@@ -85,7 +92,11 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const redis = withScripts(connect(target, 'store'));
   const sub = connect(target, 'pubsub');
   const bull = connect(target, 'queues');
-  for (const [name, c] of [['store', redis], ['pubsub', sub], ['queues', bull]] as const) {
+  for (const [name, c] of [
+    ['store', redis],
+    ['pubsub', sub],
+    ['queues', bull],
+  ] as const) {
     onError(c, (err) => log.warn({ err: err.message, connection: name }, 'redis connection error'));
   }
   // Start even when Redis is down (readyz says so and work resumes later), but give it a moment.
@@ -94,7 +105,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
   ]);
   const store = redisStore(redis, prefix, log);
-  const metrics = new ServiceMetrics(async () => (await store.transcript.outboxDepth()) + (await store.deliveries.depth()));
+  const metrics = new ServiceMetrics(
+    async () => (await store.transcript.outboxDepth()) + (await store.deliveries.depth()),
+  );
   const timers = new InviteExpiryQueue(bull, prefix);
   const outbox = new OutboxQueue(bull, prefix);
   const homes = new HomeQueue(bull, prefix);
@@ -104,40 +117,83 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const emailJobs = mailer ? new EmailQueue(bull, prefix) : undefined;
   const queues = [timers.queue, outbox.queue, homes.queue, recordJobs.queue, ...(emailJobs ? [emailJobs.queue] : [])];
   // The record (README "The record"): commits mark their chat for the archiver, which writes it off the relay's path.
-  const record = o.record === false ? noRecord : openRecord(o.record ?? (env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR }), log);
+  const record =
+    o.record === false
+      ? noRecord
+      : openRecord(o.record ?? (env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR }), log);
   // The archiver reads on a connection of its own: its bursts never queue ahead of the relay's commands.
   const archiveRedis = withScripts(connect(target, 'store', { connectionName: 'switchboard-archive' }));
   onError(archiveRedis, (err) => log.warn({ err: err.message, connection: 'archive' }, 'redis connection error'));
   const archive = new RedisArchiveFeed(archiveRedis, prefix);
   if (record.backend !== 'none') {
     markCommitsForArchive(redis, prefix);
-    void record.ready().catch((err: Error) => log.warn({ err: err.message }, 'record: the database cannot be reached yet; the archive waits for it'));
+    void record
+      .ready()
+      .catch((err: Error) =>
+        log.warn({ err: err.message }, 'record: the database cannot be reached yet; the archive waits for it'),
+      );
   }
   const archiveObserver = recordMetrics(metrics.registry, () => archive.backlog());
   const platforms: PlatformPort[] = [];
   // The engine calls back into the use cases (a root posted, a card that could not go out).
   let ctxRef: AppContext | undefined;
-  const engine = new Engine(store.deliveries, platforms, {
-    rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
-    unreachable: (d) => unreachable(ctxRef!, d),
-  }, log, {
-    delivered: (d, dest, waited) => metrics.delivered(d, dest, waited),
-    failed: () => metrics.deliveryFailures.inc(),
-    resent: (outcome) => metrics.takeoverResends.inc({ outcome }),
-  });
+  const engine = new Engine(
+    store.deliveries,
+    platforms,
+    {
+      rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
+      unreachable: (d) => unreachable(ctxRef!, d),
+    },
+    log,
+    {
+      delivered: (d, dest, waited) => metrics.delivered(d, dest, waited),
+      failed: () => metrics.deliveryFailures.inc(),
+      resent: (outcome) => metrics.takeoverResends.inc({ outcome }),
+    },
+  );
   const ctx: AppContext = {
-    store, directory: new DirectoryHolder(o.directory), timers, outbox, engine, homes, platforms, log, metrics, router: autoRouter(() => ctxRef!),
-    settings: { inviteTtlMs: env.INVITE_TTL_SECONDS * 1000, maxResends: env.INVITE_MAX_RESENDS, publicUrl: env.PUBLIC_URL, maxBacklog: o.maxBacklog ?? 500, waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000, historyLookupMs: o.historyLookupMs ?? 250,
-      availability: { mode: env.AVAILABILITY_MODE, graceMs: env.PRESENCE_GRACE_SECONDS * 1000, requeueMs: env.OWNER_AWAY_REQUEUE_SECONDS * 1000 },
-      identity: { secrets: [env.IDENTITY_SECRET, env.IDENTITY_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)), required: env.REQUIRE_IDENTITY },
-      emailAfterMs: env.EMAIL_AFTER_SECONDS * 1000 },
+    store,
+    directory: new DirectoryHolder(o.directory),
+    timers,
+    outbox,
+    engine,
+    homes,
+    platforms,
+    log,
+    metrics,
+    router: autoRouter(() => ctxRef!),
+    settings: {
+      inviteTtlMs: env.INVITE_TTL_SECONDS * 1000,
+      maxResends: env.INVITE_MAX_RESENDS,
+      publicUrl: env.PUBLIC_URL,
+      maxBacklog: o.maxBacklog ?? 500,
+      waitingTimeoutMs: env.WAITING_TIMEOUT_SECONDS * 1000,
+      historyLookupMs: o.historyLookupMs ?? 250,
+      availability: {
+        mode: env.AVAILABILITY_MODE,
+        graceMs: env.PRESENCE_GRACE_SECONDS * 1000,
+        requeueMs: env.OWNER_AWAY_REQUEUE_SECONDS * 1000,
+      },
+      identity: {
+        secrets: [env.IDENTITY_SECRET, env.IDENTITY_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)),
+        required: env.REQUIRE_IDENTITY,
+      },
+      emailAfterMs: env.EMAIL_AFTER_SECONDS * 1000,
+    },
     now: o.now ?? Date.now,
     files: {
-      store: new DiskFiles(env.FILES_DIR), maxBytes: env.MAX_FILE_BYTES,
+      store: new DiskFiles(env.FILES_DIR),
+      maxBytes: env.MAX_FILE_BYTES,
       // One secret for every instance, made by the first that needs it.
-      links: new FileLinks(env.PUBLIC_URL, () => store.links.rememberOnce('secret:file-links', randomBytes(32).toString('base64url')), o.now ?? Date.now),
+      links: new FileLinks(
+        env.PUBLIC_URL,
+        () => store.links.rememberOnce('secret:file-links', randomBytes(32).toString('base64url')),
+        o.now ?? Date.now,
+      ),
     },
-    record, archive, recordJobs,
+    record,
+    archive,
+    recordJobs,
     endUsers: new RedisEndUsers(redis, prefix),
     ...(mailer && emailJobs ? { mail: { mailer, jobs: emailJobs } } : {}),
   };
@@ -158,7 +214,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const presenceObserver = presenceMetrics(metrics.registry, {
     agents: async () => {
       const all = await availabilities(ctx);
-      return ctx.directory.get().agents.filter(isAgent).map((a) => all.of(a.id));
+      return ctx.directory
+        .get()
+        .agents.filter(isAgent)
+        .map((a) => all.of(a.id));
     },
     budgets: () => sources.map((s) => ({ platform: s.platform, perMinute: s.perMinute })),
   });
@@ -172,9 +231,11 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const recordTimers: NodeJS.Timeout[] = [];
   if (working) {
     // Upgrades, in the background: with Redis down they wait for Redis, like the workers.
-    const retry = (what: string) => (err: Error) => log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
+    const retry = (what: string) => (err: Error) =>
+      log.warn({ err: err.message }, `could not ${what}; the next start tries again`);
     void migrateQueues(bull, prefix, queues, log).catch(retry("move the old queue prefix's jobs"));
-    void new RedisLists(redis, prefix, log).adoptOpenSet()
+    void new RedisLists(redis, prefix, log)
+      .adoptOpenSet()
       .then(() => timeWaitingChats(ctx))
       .catch(retry('list the open chats of an older version and time the waiting ones'));
     planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
@@ -187,22 +248,34 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       void sweepOutboxes(ctx).catch((err: Error) => log.warn({ err: err.message }, 'outbox sweep failed'));
       void sweepRouting(ctx).catch((err: Error) => log.warn({ err: err.message }, 'routing sweep failed'));
     };
-    presence.forEach((p) => { p.start(); });
+    presence.forEach((p) => {
+      p.start();
+    });
     sweep = setInterval(runSweep, 5_000);
     sweep.unref();
     runSweep();
     // Files of chats gone from Redis go from FILES_DIR too.
-    fileSweep = setInterval(() => void sweepFiles(ctx.files.store, async (id) => (await store.sessions.get(id)) !== undefined, Date.now() - 3_600_000)
-      .catch((err: Error) => log.warn({ err: err.message }, 'file sweep failed')), 3_600_000);
+    fileSweep = setInterval(
+      () =>
+        void sweepFiles(
+          ctx.files.store,
+          async (id) => (await store.sessions.get(id)) !== undefined,
+          Date.now() - 3_600_000,
+        ).catch((err: Error) => log.warn({ err: err.message }, 'file sweep failed')),
+      3_600_000,
+    );
     fileSweep.unref();
     if (record.backend !== 'none') {
       archiver = new Archiver(archive, record, log, {}, archiveObserver);
       archiver.start();
       workers.push(startRecordWorker(ctx, bull, prefix, env.RETENTION_DAYS));
-      void recordJobs.scheduleRetention().catch(retry('schedule the record\'s retention sweep'));
+      void recordJobs.scheduleRetention().catch(retry("schedule the record's retention sweep"));
       // Chats a crash left changed and unmarked: the open ones every minute, every chat Redis holds hourly.
       const every = (ms: number, work: () => Promise<number>, what: string) => {
-        const t = setInterval(() => void work().catch((err: Error) => log.warn({ err: err.message }, `record: ${what} failed`)), ms);
+        const t = setInterval(
+          () => void work().catch((err: Error) => log.warn({ err: err.message }, `record: ${what} failed`)),
+          ms,
+        );
         t.unref();
         recordTimers.push(t);
       };
@@ -218,9 +291,21 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   await Promise.race([Promise.all(readies), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 
   const app = createHttpApp({
-    ctx, metrics, events, apiKeys: env.API_KEYS, api: web,
-    settings: { trustProxy: env.TRUST_PROXY, allowedOrigins: env.ALLOWED_ORIGINS, publicUrl: env.PUBLIC_URL, adminToken: env.ADMIN_TOKEN },
-    limiter: new RedisChatCreationLimiter(redis, prefix, { perClient: env.SESSION_CREATE_LIMIT, perQueue: env.SESSION_CREATE_QUEUE_LIMIT }),
+    ctx,
+    metrics,
+    events,
+    apiKeys: env.API_KEYS,
+    api: web,
+    settings: {
+      trustProxy: env.TRUST_PROXY,
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      publicUrl: env.PUBLIC_URL,
+      adminToken: env.ADMIN_TOKEN,
+    },
+    limiter: new RedisChatCreationLimiter(redis, prefix, {
+      perClient: env.SESSION_CREATE_LIMIT,
+      perQueue: env.SESSION_CREATE_QUEUE_LIMIT,
+    }),
     storeReady: () => redis.status === 'ready',
     storeUnreachable: isUnreachable,
     ready: async () => {
@@ -234,13 +319,23 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       if (record.backend !== 'none') checks.record = (await record.probe(1_000)) ? 'ok' : 'unavailable';
       return { ok, checks };
     },
-    mount: web ? (a) => modules.forEach((m) => { m.mount?.(a); }) : undefined,
+    mount: web
+      ? (a) =>
+          modules.forEach((m) => {
+            m.mount?.(a);
+          })
+      : undefined,
     queues,
   });
 
   let server: Server | undefined;
   return {
-    ctx, app, metrics, redis, modules, presence,
+    ctx,
+    app,
+    metrics,
+    redis,
+    modules,
+    presence,
     async listen(port = env.PORT, host = env.HOST) {
       server = createServer(app);
       await new Promise<void>((resolve) => server!.listen(port, host, resolve));
@@ -264,10 +359,24 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       }
       await Promise.all(presence.map((p) => p.stop()));
       for (const m of modules) await m.stop?.();
-      await Promise.all([...workers.filter((w) => w !== planner?.worker).map((w) => w.close()), planner?.close(), engine.close(), archiver?.stop()]);
-      await Promise.all([timers.close(), outbox.close(), homes.close(), recordJobs.close(), record.close(), emailJobs?.close()]);
+      await Promise.all([
+        ...workers.filter((w) => w !== planner?.worker).map((w) => w.close()),
+        planner?.close(),
+        engine.close(),
+        archiver?.stop(),
+      ]);
+      await Promise.all([
+        timers.close(),
+        outbox.close(),
+        homes.close(),
+        recordJobs.close(),
+        record.close(),
+        emailJobs?.close(),
+      ]);
       mailer?.close();
-      await Promise.all([redis.quit(), sub.quit(), bull.quit(), archiveRedis.quit()].map((p) => p.catch(() => undefined)));
+      await Promise.all(
+        [redis.quit(), sub.quit(), bull.quit(), archiveRedis.quit()].map((p) => p.catch(() => undefined)),
+      );
     },
   };
 }

@@ -21,7 +21,8 @@ let shop: { origin: string; server: Server };
 let stranger: { origin: string; server: Server };
 beforeAll(async () => {
   if (!hasChromium) return;
-  const embedding = () => `<!doctype html><title>Shop</title><h1>Shop</h1><script src="${h.url}/embed.js" data-queue="it-support" async></script>`;
+  const embedding = () =>
+    `<!doctype html><title>Shop</title><h1>Shop</h1><script src="${h.url}/embed.js" data-queue="it-support" async></script>`;
   [shop, stranger] = await Promise.all([site(embedding), site(embedding)]);
   [h, browser] = await Promise.all([startHarness({ env: { ALLOWED_ORIGINS: shop.origin } }), launchChromium()]);
 }, 60_000);
@@ -56,8 +57,16 @@ describe.skipIf(!hasChromium)('embed.js', () => {
     await frame.locator('#messages li', { hasText: 'Where is my order?' }).waitFor();
     // The only chat of this service (the frame may have no storage to read it from: third-party storage is blocked).
     const [id] = await h.service.ctx.store.lists.read('waiting', 'it-support');
-    await json(`${h.url}/api/v1/sessions/${id}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'bob' } });
-    await json(`${h.url}/api/v1/sessions/${id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'bob', text: 'On its way!' } });
+    await json(`${h.url}/api/v1/sessions/${id}/accept`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'bob' },
+    });
+    await json(`${h.url}/api/v1/sessions/${id}/agent-messages`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'bob', text: 'On its way!' },
+    });
     await frame.locator('#messages li.agent', { hasText: 'On its way!' }).waitFor();
     expect(problems).toEqual([]);
   }, 60_000);

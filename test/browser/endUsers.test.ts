@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
+import { type SlackWorld, startSlackWorld } from '../e2e/slackSetup.js';
 import { json, waitFor } from '../support/harness.js';
 import { TestSmtp } from '../support/smtp.js';
-import { type SlackWorld, startSlackWorld } from '../e2e/slackSetup.js';
 import { type Browser, hasChromium, launchChromium } from './chromium.js';
 
 /**
@@ -16,7 +16,8 @@ import { type Browser, hasChromium, launchChromium } from './chromium.js';
  * a verified user on a host site, with their context, who comes back in another tab.
  */
 const SECRET = 'browser-identity-secret-01';
-const directory = parseDirectory(`
+const directory = parseDirectory(
+  `
 queues:
   - { id: it-support, name: IT Support, slack: { channel: C0ITSUPPORT }, context: [plan] }
   - id: night
@@ -26,7 +27,10 @@ queues:
     hours: { timezone: Europe/Berlin, open: [], closedMessage: We answer in the morning. }
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support, night], slack: { userId: U0ALICE } }
-`, 'browser-end-users.yaml', DIRECTORY_SECTIONS);
+`,
+  'browser-end-users.yaml',
+  DIRECTORY_SECTIONS,
+);
 
 /** The host site: its server signs the user, its page embeds the chat. */
 async function hostSite(page: () => string): Promise<{ origin: string; server: Server }> {
@@ -45,12 +49,17 @@ let site: { origin: string; server: Server };
 beforeAll(async () => {
   if (!hasChromium) return;
   const hash = createHmac('sha256', SECRET).update('emp-42').digest('hex');
-  site = await hostSite(() => `<!doctype html><title>Intranet</title><h1>Account</h1>
+  site = await hostSite(
+    () => `<!doctype html><title>Intranet</title><h1>Account</h1>
 <script>window.switchboard = { user: { id: "emp-42", name: "Jane Doe", email: "jane@example.com", hash: "${hash}" }, attributes: { plan: "Enterprise" } };</script>
-<script src="${w.h.url}/embed.js" data-queue="it-support" async></script>`);
+<script src="${w.h.url}/embed.js" data-queue="it-support" async></script>`,
+  );
   smtp = await TestSmtp.start();
   [w, browser] = await Promise.all([
-    startSlackWorld({ SMTP_URL: smtp.url, EMAIL_AFTER_SECONDS: '1', IDENTITY_SECRET: SECRET, ALLOWED_ORIGINS: site.origin }, directory),
+    startSlackWorld(
+      { SMTP_URL: smtp.url, EMAIL_AFTER_SECONDS: '1', IDENTITY_SECRET: SECRET, ALLOWED_ORIGINS: site.origin },
+      directory,
+    ),
     launchChromium(),
   ]);
 }, 60_000);
@@ -61,7 +70,8 @@ afterAll(async () => {
   site?.server.close();
 });
 
-const rootTs = (channel: string) => waitFor(() => w.fake.messages(channel).find((m) => !m.thread_ts)?.ts as string | undefined, 10_000, 'the root');
+const rootTs = (channel: string) =>
+  waitFor(() => w.fake.messages(channel).find((m) => !m.thread_ts)?.ts as string | undefined, 10_000, 'the root');
 
 describe.skipIf(!hasChromium)('the end user in headless Chromium', () => {
   it('leaves a message while closed, closes the tab, gets the Slack answer by email, follows the link and goes on', async () => {
@@ -104,7 +114,12 @@ describe.skipIf(!hasChromium)('the end user in headless Chromium', () => {
     expect(again.page.url()).not.toContain('sig=');
     await again.page.fill('#compose input[name=text]', 'Works now, thanks!');
     await again.page.press('#compose input[name=text]', 'Enter');
-    await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts && String(c.args.text).includes('Works now, thanks!'));
+    await w.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.thread_ts === ts &&
+        String(c.args.text).includes('Works now, thanks!'),
+    );
     expect(again.problems).toEqual([]);
 
     // A tampered link opens nothing.
@@ -126,17 +141,40 @@ describe.skipIf(!hasChromium)('the end user in headless Chromium', () => {
     await frame.locator('#messages li', { hasText: 'Cannot see my payslip' }).waitFor();
     const [id] = await w.h.service.ctx.store.lists.read('waiting', 'it-support');
     const session = (await w.h.service.ctx.store.sessions.get(id!))!;
-    expect(session).toMatchObject({ verified: true, endUser: { id: 'emp-42', name: 'Jane Doe', email: 'jane@example.com' } });
-    expect(session.context).toEqual({ pageUrl: `${site.origin}/account?tab=billing`, attributes: { plan: 'Enterprise' } });
+    expect(session).toMatchObject({
+      verified: true,
+      endUser: { id: 'emp-42', name: 'Jane Doe', email: 'jane@example.com' },
+    });
+    expect(session.context).toEqual({
+      pageUrl: `${site.origin}/account?tab=billing`,
+      attributes: { plan: 'Enterprise' },
+    });
     // Agents see who and where in Slack.
-    await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0ITSUPPORT' && !c.args.thread_ts && JSON.stringify(c.args.blocks).includes('✔ verified: emp-42') && JSON.stringify(c.args.blocks).includes('Enterprise'));
+    await w.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.channel === 'C0ITSUPPORT' &&
+        !c.args.thread_ts &&
+        JSON.stringify(c.args.blocks).includes('✔ verified: emp-42') &&
+        JSON.stringify(c.args.blocks).includes('Enterprise'),
+    );
 
     // Another tab (another device, as far as the chat can tell): the same chat comes back.
-    await json(`${w.h.url}/api/v1/sessions/${id}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice' } });
-    await json(`${w.h.url}/api/v1/sessions/${id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice', text: 'Looking into it, Jane' } });
+    await json(`${w.h.url}/api/v1/sessions/${id}/accept`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'alice' },
+    });
+    await json(`${w.h.url}/api/v1/sessions/${id}/agent-messages`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'alice', text: 'Looking into it, Jane' },
+    });
     const other = await browser.page();
     await other.page.goto(`${site.origin}/account`);
-    const frame2 = (await (await other.page.locator('iframe.switchboard-chat').elementHandle())!.contentFrame()) as Frame;
+    const frame2 = (await (await other.page
+      .locator('iframe.switchboard-chat')
+      .elementHandle())!.contentFrame()) as Frame;
     await frame2.locator('#messages li.agent', { hasText: 'Looking into it, Jane' }).waitFor();
     await frame2.locator('#messages li', { hasText: 'Cannot see my payslip' }).waitFor();
     // The first tab's token was replaced; it takes the chat back when it next sends.

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type Browser, hasChromium, launchChromium } from './chromium.js';
-import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
-const directory = parseDirectory(`
+const directory = parseDirectory(
+  `
 queues:
   - { id: it-support, name: IT Support }
   - id: office
@@ -13,14 +14,20 @@ queues:
       timezone: Europe/Berlin
       open: [{ days: [mon, tue, wed, thu, fri], from: "08:00", to: "18:00" }]
       closedMessage: We are back at 8:00.
-`, 'hours.yaml', DIRECTORY_SECTIONS);
+`,
+  'hours.yaml',
+  DIRECTORY_SECTIONS,
+);
 
 let h: Harness;
 let browser: Browser;
 beforeAll(async () => {
   if (!hasChromium) return;
   // Saturday 2026-12-05, noon in Berlin: the office opens on Monday at 08:00 (07:00 UTC).
-  [h, browser] = await Promise.all([startHarness({ directory, now: () => Date.parse('2026-12-05T11:00:00Z') }), launchChromium()]);
+  [h, browser] = await Promise.all([
+    startHarness({ directory, now: () => Date.parse('2026-12-05T11:00:00Z') }),
+    launchChromium(),
+  ]);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

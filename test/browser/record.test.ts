@@ -17,7 +17,8 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const agent = (id: string, path: string, body: Record<string, unknown>) => json(`${w.h.url}/api/v1/sessions/${id}/${path}`, { method: 'POST', apiKey: 'test-key', body });
+const agent = (id: string, path: string, body: Record<string, unknown>) =>
+  json(`${w.h.url}/api/v1/sessions/${id}/${path}`, { method: 'POST', apiKey: 'test-key', body });
 
 describe.skipIf(!hasChromium)('the widget after the end, in headless Chromium', () => {
   it('offers a rating once the chat has ended, takes it once, and downloads what the end user saw', async () => {
@@ -27,7 +28,11 @@ describe.skipIf(!hasChromium)('the widget after the end, in headless Chromium', 
     await page.fill('textarea[name=text]', 'My screen is blank');
     await page.click('#start button[type=submit]');
     await page.locator('#messages li', { hasText: 'My screen is blank' }).waitFor();
-    const id = (JSON.parse((await page.evaluate<string | null>('sessionStorage.getItem("switchboard")')) ?? '{}') as { id: string }).id;
+    const id = (
+      JSON.parse((await page.evaluate<string | null>('sessionStorage.getItem("switchboard")')) ?? '{}') as {
+        id: string;
+      }
+    ).id;
     expect(await page.isHidden('#after')).toBe(true);
 
     await agent(id, 'accept', { agentId: 'alice' });
@@ -44,7 +49,10 @@ describe.skipIf(!hasChromium)('the widget after the end, in headless Chromium', 
     await page.click('#rate button[type=submit]');
     await page.locator('#rated').waitFor();
     expect(await page.isHidden('#rate')).toBe(true);
-    expect((await json(`${w.h.url}/api/v1/sessions/${id}`, { apiKey: 'test-key' })).body.session.rating).toEqual({ score: 4, comment: 'Quick, thanks' });
+    expect((await json(`${w.h.url}/api/v1/sessions/${id}`, { apiKey: 'test-key' })).body.session.rating).toEqual({
+      score: 4,
+      comment: 'Quick, thanks',
+    });
 
     // Rated already: after a reload the page thanks instead of asking again.
     await page.reload();

@@ -13,7 +13,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const agent = (id: string, path: string, body: Record<string, unknown>) => json(`${h.url}/api/v1/sessions/${id}/${path}`, { method: 'POST', apiKey: 'test-key', body });
+const agent = (id: string, path: string, body: Record<string, unknown>) =>
+  json(`${h.url}/api/v1/sessions/${id}/${path}`, { method: 'POST', apiKey: 'test-key', body });
 
 describe.skipIf(!hasChromium)('the widget in headless Chromium', () => {
   it('starts a chat, shows an agent reply live, resumes after a reload, and ends', async () => {
@@ -29,7 +30,9 @@ describe.skipIf(!hasChromium)('the widget in headless Chromium', () => {
     await expect.poll(() => page.textContent('#status')).toMatch(/^Waiting for an agent · #\d+ in line/);
     await messages.filter({ hasText: 'My printer is on fire' }).waitFor();
     // The page keeps its chat in sessionStorage (evaluated as a string: the tests compile without DOM types).
-    const stored = JSON.parse((await page.evaluate<string | null>('sessionStorage.getItem("switchboard")')) ?? '{}') as { id?: string };
+    const stored = JSON.parse(
+      (await page.evaluate<string | null>('sessionStorage.getItem("switchboard")')) ?? '{}',
+    ) as { id?: string };
     const id = stored.id!;
     expect(id).toMatch(/^[A-Za-z0-9_.-]{8,40}$/);
 
@@ -44,14 +47,23 @@ describe.skipIf(!hasChromium)('the widget in headless Chromium', () => {
     await page.fill('#compose input[name=text]', 'Thanks!');
     await page.press('#compose input[name=text]', 'Enter');
     await messages.filter({ hasText: 'Thanks!' }).waitFor();
-    await expect.poll(async () => (await json(`${h.url}/api/v1/sessions/${id}/messages`, { apiKey: 'test-key' })).body.messages.map((m: { text?: string }) => m.text))
+    await expect
+      .poll(async () =>
+        (await json(`${h.url}/api/v1/sessions/${id}/messages`, { apiKey: 'test-key' })).body.messages.map(
+          (m: { text?: string }) => m.text,
+        ),
+      )
       .toContain('Thanks!');
 
     // Reload: the same chat comes back from the transcript, each line once, and stays live.
     await page.reload();
     await messages.filter({ hasText: 'Thanks!' }).waitFor();
     const texts = await page.locator('#messages li .text').allTextContents();
-    for (const t of ['My printer is on fire', 'Hello Zed, Alice here', 'Thanks!']) expect(texts.filter((x) => x === t), t).toHaveLength(1);
+    for (const t of ['My printer is on fire', 'Hello Zed, Alice here', 'Thanks!'])
+      expect(
+        texts.filter((x) => x === t),
+        t,
+      ).toHaveLength(1);
     expect(await page.isHidden('#start')).toBe(true);
     await agent(id, 'agent-messages', { agentId: 'alice', text: 'Still there?' });
     await page.locator('#messages li.agent', { hasText: 'Still there?' }).waitFor();
@@ -76,7 +88,10 @@ describe.skipIf(!hasChromium)('the widget in headless Chromium', () => {
 
   it('shows the place in line, and moves it up live when someone ahead is taken', async () => {
     // Someone is already waiting in the queue.
-    const ahead = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'First' } } });
+    const ahead = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'First' } },
+    });
     const { page, problems } = await browser.page();
     await page.goto(`${h.url}/`);
     await page.locator('select[name=queue] option[value=it-support]').waitFor({ state: 'attached' });
@@ -88,7 +103,9 @@ describe.skipIf(!hasChromium)('the widget in headless Chromium', () => {
     expect(n).toBeGreaterThanOrEqual(2);
     // The one ahead is taken: the line moves up without a reload, and the wait has a history now.
     expect((await agent(ahead.body.session.id as string, 'accept', { agentId: 'alice' })).status).toBe(200);
-    await expect.poll(() => page.textContent('#status')).toMatch(new RegExp(`#${n - 1} in line · (about \\d+ min|less than a minute)`));
+    await expect
+      .poll(() => page.textContent('#status'))
+      .toMatch(new RegExp(`#${n - 1} in line · (about \\d+ min|less than a minute)`));
     expect(problems).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { testDirectory } from '../support/harness.js';
 import { startTeamsWorld } from '../support/teamsWorld.js';
 import { conformance } from './platformPort.js';
 
-conformance('Slack (Bolt\'s WebClient against the fake Web API)', async () => {
+conformance("Slack (Bolt's WebClient against the fake Web API)", async () => {
   const w = await startSlackWorld();
   const dir = w.h.service.ctx.directory.get();
   return {
@@ -22,7 +22,7 @@ conformance('Slack (Bolt\'s WebClient against the fake Web API)', async () => {
   };
 });
 
-conformance('Teams (botbuilder\'s connector client against the fake connector)', async () => {
+conformance("Teams (botbuilder's connector client against the fake connector)", async () => {
   const w = await startTeamsWorld();
   const dir = w.h.service.ctx.directory.get();
   return {

@@ -17,7 +17,13 @@ export interface PlatformUnderTest {
   stop(): Promise<void>;
 }
 
-const card = (text: string): Surface => ({ blocks: [{ type: 'header', text: [text] }, { type: 'text', text: [`${text}, said in full`] }], fallback: [text] });
+const card = (text: string): Surface => ({
+  blocks: [
+    { type: 'header', text: [text] },
+    { type: 'text', text: [`${text}, said in full`] },
+  ],
+  fallback: [text],
+});
 
 /**
  * The platform port's contract (src/app/ports.ts), the same checks for every platform:

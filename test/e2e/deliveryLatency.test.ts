@@ -25,13 +25,18 @@ const quantile = (xs: number[], q: number): number => {
 async function lifecycles(h: Harness, together: boolean): Promise<DeliverySample[]> {
   const samples: DeliverySample[] = [];
   h.service.metrics.onDelivered = (s) => samples.push(s);
-  const api = (path: string, body: unknown) => json(`${h.url}/api/v1${path}`, { method: 'POST', apiKey: 'test-key', body });
+  const api = (path: string, body: unknown) =>
+    json(`${h.url}/api/v1${path}`, { method: 'POST', apiKey: 'test-key', body });
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const one = async (owner: string, k: number) => {
     await pause(together ? k * 150 : 0);
-    const r = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hello' } });
+    const r = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hello' },
+    });
     const id = r.body.session.id as string;
-    const say = (text: string) => json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: r.body.token, body: { text } });
+    const say = (text: string) =>
+      json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: r.body.token, body: { text } });
     await pause(300);
     expect((await api(`/sessions/${id}/accept`, { agentId: owner })).status).toBe(200);
     for (let i = 0; i < 6; i++) {
@@ -40,7 +45,8 @@ async function lifecycles(h: Harness, together: boolean): Promise<DeliverySample
       await api(`/sessions/${id}/agent-messages`, { agentId: owner, text: `answer ${i}` });
       await pause(250);
     }
-    const invite = (await api(`/sessions/${id}/invites`, { agentId: owner, inviteeId: 'bob', mode: 'monitor' })).body.invites[0].id as string;
+    const invite = (await api(`/sessions/${id}/invites`, { agentId: owner, inviteeId: 'bob', mode: 'monitor' })).body
+      .invites[0].id as string;
     await pause(300);
     await api(`/invites/${invite}/answer`, { agentId: 'bob', answer: 'monitor' });
     await pause(300);
@@ -56,12 +62,16 @@ async function lifecycles(h: Harness, together: boolean): Promise<DeliverySample
   else for (const [k, owner] of owners.entries()) await one(owner, k);
   // Everything out: no new sample for a second.
   let seen = -1;
-  await waitFor(async () => {
-    const same = seen === samples.length;
-    seen = samples.length;
-    if (!same) await new Promise((r) => setTimeout(r, 1_000));
-    return same;
-  }, 20_000, 'deliveries settled');
+  await waitFor(
+    async () => {
+      const same = seen === samples.length;
+      seen = samples.length;
+      if (!same) await new Promise((r) => setTimeout(r, 1_000));
+      return same;
+    },
+    20_000,
+    'deliveries settled',
+  );
   h.service.metrics.onDelivered = undefined;
   return samples;
 }
@@ -69,9 +79,19 @@ async function lifecycles(h: Harness, together: boolean): Promise<DeliverySample
 function report(platform: string, samples: DeliverySample[]) {
   const channel = samples.filter((s) => !s.dest.includes(':agent:'));
   const free = channel.filter((s) => !s.waited).map((s) => s.ms);
-  const r = { deliveries: samples.length, channel: channel.length, rateLimited: channel.length - free.length, measured: free.length, p50: quantile(free, 0.5), p99: quantile(free, 0.99), max: Math.max(...free) };
+  const r = {
+    deliveries: samples.length,
+    channel: channel.length,
+    rateLimited: channel.length - free.length,
+    measured: free.length,
+    p50: quantile(free, 0.5),
+    p99: quantile(free, 0.99),
+    max: Math.max(...free),
+  };
   process.stderr.write(`${platform} lifecycle latency: ${JSON.stringify(r)}\n`);
-  if (process.env.LATENCY_DEBUG) for (const s of [...channel].sort((a, b) => b.ms - a.ms).slice(0, 12)) process.stderr.write(`  ${s.ms} ms ${s.waited ? "waited" : ""} ${s.id}\n`);
+  if (process.env.LATENCY_DEBUG)
+    for (const s of [...channel].sort((a, b) => b.ms - a.ms).slice(0, 12))
+      process.stderr.write(`  ${s.ms} ms ${s.waited ? 'waited' : ''} ${s.id}\n`);
   return r;
 }
 

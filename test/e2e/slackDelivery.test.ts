@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testDirectory, DIRECTORY_YAML, json, waitFor } from '../support/harness.js';
+import { DIRECTORY_YAML, json, testDirectory, waitFor } from '../support/harness.js';
 import { type SlackWorld, startSlackWorld } from './slackSetup.js';
 
 /** The delivery engine against Slack's rules: its pace, its ambiguous failures, channel pools. */
@@ -7,10 +7,14 @@ let w: SlackWorld;
 afterEach(async () => w?.stop());
 
 const CHANNEL = 'C0ITSUPPORT';
-const say = (id: string, token: string, text: string) => json(`${w.h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text } });
+const say = (id: string, token: string, text: string) =>
+  json(`${w.h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text } });
 
 async function startChat(channel = CHANNEL) {
-  const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hello' } });
+  const r = await json(`${w.h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hello' },
+  });
   expect(r.status).toBe(201);
   const id = r.body.session.id as string;
   await waitFor(() => w.fake.messages(channel).length > 0 || undefined, 5000, 'a root');
@@ -23,7 +27,10 @@ const rootOf = (sessionId: string) =>
 
 /** What the thread under a root shows, one line per relayed message, in order. */
 const threadLines = (channel: string, ts: string) =>
-  w.fake.messages(channel).filter((m) => m.thread_ts === ts).flatMap((m) => (m.text ?? '').split('\n'));
+  w.fake
+    .messages(channel)
+    .filter((m) => m.thread_ts === ts)
+    .flatMap((m) => (m.text ?? '').split('\n'));
 
 describe('Slack delivery', () => {
   it('tags every post with its delivery id, and after a 500 that was stored reads the thread back instead of posting twice', async () => {
@@ -41,7 +48,9 @@ describe('Slack delivery', () => {
     await waitFor(() => threadLines(CHANNEL, root.ts).some((l) => l.includes('after it')), 10_000, 'the line after');
     const lines = threadLines(CHANNEL, root.ts);
     expect(lines.filter((l) => l.includes('stored but lost'))).toHaveLength(1);
-    expect(lines.findIndex((l) => l.includes('stored but lost'))).toBeLessThan(lines.findIndex((l) => l.includes('after it')));
+    expect(lines.findIndex((l) => l.includes('stored but lost'))).toBeLessThan(
+      lines.findIndex((l) => l.includes('after it')),
+    );
     expect(w.fake.storedThenFailed).toBe(1);
     const readBack = w.fake.calls('conversations.replies').filter((c) => c.args.ts === root.ts);
     expect(readBack.length).toBeGreaterThanOrEqual(1);
@@ -57,19 +66,44 @@ describe('Slack delivery', () => {
     const texts = Array.from({ length: 6 }, (_, i) => `line ${i}`);
     for (const t of texts) for (const c of chats) expect((await say(c.id, c.token, t)).status).toBe(202);
     const roots = await Promise.all(chats.map((c) => waitFor(() => rootOf(c.id), 10_000, 'root')));
-    await waitFor(() => roots.every((r) => threadLines(CHANNEL, r.ts).filter((l) => l.includes('line ')).length === texts.length), 20_000, 'all lines');
-    for (const r of roots) expect(threadLines(CHANNEL, r.ts).filter((l) => l.includes('line ')).map((l) => /line \d/.exec(l)![0])).toEqual(texts);
+    await waitFor(
+      () => roots.every((r) => threadLines(CHANNEL, r.ts).filter((l) => l.includes('line ')).length === texts.length),
+      20_000,
+      'all lines',
+    );
+    for (const r of roots)
+      expect(
+        threadLines(CHANNEL, r.ts)
+          .filter((l) => l.includes('line '))
+          .map((l) => /line \d/.exec(l)![0]),
+      ).toEqual(texts);
     expect(w.fake.limited).toBe(0);
     // 3 roots and 3 × 7 lines in far fewer posts than 24.
     expect(w.fake.calls('chat.postMessage').length).toBeLessThan(15);
   });
 
   it("spreads a queue's new chats over its channel pool, least loaded first, even when they come at once", async () => {
-    const yaml = DIRECTORY_YAML.replace('slack: { channel: C0ITSUPPORT }', 'slack: { channels: [C0POOLA, C0POOLB, C0POOLC] }');
+    const yaml = DIRECTORY_YAML.replace(
+      'slack: { channel: C0ITSUPPORT }',
+      'slack: { channels: [C0POOLA, C0POOLB, C0POOLC] }',
+    );
     w = await startSlackWorld({}, testDirectory(yaml));
     // All at once: each picks its channel and counts itself in one step.
-    await Promise.all(Array.from({ length: 9 }, () => json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } })));
-    await waitFor(() => ['C0POOLA', 'C0POOLB', 'C0POOLC'].reduce((n, c) => n + w.fake.messages(c).filter((m) => !m.thread_ts).length, 0) === 9, 10_000, 'nine roots');
-    for (const c of ['C0POOLA', 'C0POOLB', 'C0POOLC']) expect(w.fake.messages(c).filter((m) => !m.thread_ts)).toHaveLength(3);
+    await Promise.all(
+      Array.from({ length: 9 }, () =>
+        json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } }),
+      ),
+    );
+    await waitFor(
+      () =>
+        ['C0POOLA', 'C0POOLB', 'C0POOLC'].reduce(
+          (n, c) => n + w.fake.messages(c).filter((m) => !m.thread_ts).length,
+          0,
+        ) === 9,
+      10_000,
+      'nine roots',
+    );
+    for (const c of ['C0POOLA', 'C0POOLB', 'C0POOLC'])
+      expect(w.fake.messages(c).filter((m) => !m.thread_ts)).toHaveLength(3);
   });
 });

@@ -33,10 +33,18 @@ const rootIn = async (channel: string) => {
   return w!.fake.messages(channel).find((m) => !m.thread_ts)!.ts;
 };
 /** Every Web API call made in a channel, with the token it carried. */
-const tokensIn = (channel: string) => new Set(w!.fake.calls().filter((c: FakeCall) => c.args.channel === channel || c.args.channel_id === channel).map((c) => c.token));
+const tokensIn = (channel: string) =>
+  new Set(
+    w!.fake
+      .calls()
+      .filter((c: FakeCall) => c.args.channel === channel || c.args.channel_id === channel)
+      .map((c) => c.token),
+  );
 
 describe('Slack installs into several workspaces', () => {
-  it('installs two workspaces from /slack/install; each chat, answer and worker delivery uses its own workspace\'s token', { timeout: 60_000 }, async () => {
+  it("installs two workspaces from /slack/install; each chat, answer and worker delivery uses its own workspace's token", {
+    timeout: 60_000,
+  }, async () => {
     w = await startInstallWorld(TWO);
     const { fake, h } = w;
     fake.addUser({ id: 'U0DAN', email: 'dan@b.example', teamId: 'T0B' });
@@ -53,25 +61,70 @@ describe('Slack installs into several workspaces', () => {
     const cb = await startChat('desk-b', 'help in B');
     const [tsA, tsB] = await Promise.all([rootIn('C0A'), rootIn('C0B')]);
     // Each answer to an event goes with the event's workspace token: Alice takes A, Bob takes B.
-    expect((await w.from('T0A', 'E0ORG').click('U0ALICE', 'accept', { sessionId: ca.id }, { channel: 'C0A', ts: tsA })).status).toBe(200);
-    expect((await w.from('T0B', 'E0ORG').click('U0BOB', 'accept', { sessionId: cb.id }, { channel: 'C0B', ts: tsB })).status).toBe(200);
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'C0A' && c.args.ts === tsA && JSON.stringify(c.args.blocks).includes('Alice'));
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'C0B' && c.args.ts === tsB && JSON.stringify(c.args.blocks).includes('Bob'));
+    expect(
+      (await w.from('T0A', 'E0ORG').click('U0ALICE', 'accept', { sessionId: ca.id }, { channel: 'C0A', ts: tsA }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await w.from('T0B', 'E0ORG').click('U0BOB', 'accept', { sessionId: cb.id }, { channel: 'C0B', ts: tsB })).status,
+    ).toBe(200);
+    await fake.waitFor(
+      (c) =>
+        c.method === 'chat.update' &&
+        c.args.channel === 'C0A' &&
+        c.args.ts === tsA &&
+        JSON.stringify(c.args.blocks).includes('Alice'),
+    );
+    await fake.waitFor(
+      (c) =>
+        c.method === 'chat.update' &&
+        c.args.channel === 'C0B' &&
+        c.args.ts === tsB &&
+        JSON.stringify(c.args.blocks).includes('Bob'),
+    );
     // Dan (found by email in B, with B's token) is no member of B's chat: his reply is answered privately, in B.
     await w.from('T0B', 'E0ORG').reply('U0DAN', 'C0B', tsB, 'can I see?').sent;
     const ephemeral = await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0DAN');
     expect(ephemeral.token).toBe(B.token);
-    expect(fake.calls('users.info').filter((c) => c.args.user === 'U0DAN').map((c) => c.token)).toEqual([B.token]);
+    expect(
+      fake
+        .calls('users.info')
+        .filter((c) => c.args.user === 'U0DAN')
+        .map((c) => c.token),
+    ).toEqual([B.token]);
     // The agents' replies reach their end users; the end users' lines reach each thread from the workers.
     await w.from('T0A', 'E0ORG').reply('U0ALICE', 'C0A', tsA, 'Hello from A').sent;
     await w.from('T0B', 'E0ORG').reply('U0BOB', 'C0B', tsB, 'Hello from B').sent;
     for (const c of [ca, cb]) {
-      await waitFor(async () => ((await json(`${h.url}/api/v1/sessions/${c.id}/messages`, { token: c.token })).body.messages as Array<{ text?: string }>).some((m) => m.text?.startsWith('Hello from')), 5000, 'agent reply');
-      expect((await json(`${h.url}/api/v1/sessions/${c.id}/messages`, { method: 'POST', token: c.token, body: { text: `thanks ${c.id}` } })).status).toBe(202);
+      await waitFor(
+        async () =>
+          (
+            (await json(`${h.url}/api/v1/sessions/${c.id}/messages`, { token: c.token })).body.messages as Array<{
+              text?: string;
+            }>
+          ).some((m) => m.text?.startsWith('Hello from')),
+        5000,
+        'agent reply',
+      );
+      expect(
+        (
+          await json(`${h.url}/api/v1/sessions/${c.id}/messages`, {
+            method: 'POST',
+            token: c.token,
+            body: { text: `thanks ${c.id}` },
+          })
+        ).status,
+      ).toBe(202);
     }
     // (Generous waits: now and then a destination's new line waits for the engine's backstop sweep, 15 s.)
-    await fake.waitFor((c) => c.args.channel === 'C0A' && c.args.thread_ts === tsA && String(c.args.text).includes(`thanks ${ca.id}`), 20_000);
-    await fake.waitFor((c) => c.args.channel === 'C0B' && c.args.thread_ts === tsB && String(c.args.text).includes(`thanks ${cb.id}`), 20_000);
+    await fake.waitFor(
+      (c) => c.args.channel === 'C0A' && c.args.thread_ts === tsA && String(c.args.text).includes(`thanks ${ca.id}`),
+      20_000,
+    );
+    await fake.waitFor(
+      (c) => c.args.channel === 'C0B' && c.args.thread_ts === tsB && String(c.args.text).includes(`thanks ${cb.id}`),
+      20_000,
+    );
     // App Home per installation: Bob opens his in B.
     await w.from('T0B', 'E0ORG').event({ type: 'app_home_opened', user: 'U0BOB', tab: 'home', channel: 'D0BOB' });
     const home = await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0BOB');
@@ -104,7 +157,9 @@ describe('Slack installs into several workspaces', () => {
     // Tampered: one character of the signed payload changed (cookie to match).
     const [body, sig] = s.state.split('.');
     const forged = `${body!.slice(0, -2)}${body!.endsWith('A') ? 'B' : 'A'}${body!.slice(-1)}.${sig}`;
-    expect((await redirect(h.url, { code: 'code-a', state: forged, cookie: `slack-app-oauth-state=${forged}` })).status).toBe(400);
+    expect(
+      (await redirect(h.url, { code: 'code-a', state: forged, cookie: `slack-app-oauth-state=${forged}` })).status,
+    ).toBe(400);
     // Without the cookie of the browser that started it.
     expect((await redirect(h.url, { code: 'code-a', state: s.state })).status).toBe(400);
     expect(fake.calls('oauth.v2.access')).toEqual([]);
@@ -140,22 +195,39 @@ describe('Slack installs into several workspaces', () => {
     expect((await startChat('desk-a', 'hello')).status).toBe(201);
     // Events from the refused workspace find no token: nothing is answered there.
     const calls = fake.calls().length;
-    expect((await w.from('T0B', 'E0ORG').event({ type: 'app_home_opened', user: 'U0BOB', tab: 'home', channel: 'D0BOB' })).status).toBe(200);
+    expect(
+      (await w.from('T0B', 'E0ORG').event({ type: 'app_home_opened', user: 'U0BOB', tab: 'home', channel: 'D0BOB' }))
+        .status,
+    ).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
-    expect(fake.calls().slice(calls).filter((c) => c.method === 'views.publish' && c.args.user_id === 'U0BOB')).toEqual([]);
+    expect(
+      fake
+        .calls()
+        .slice(calls)
+        .filter((c) => c.method === 'views.publish' && c.args.user_id === 'U0BOB'),
+    ).toEqual([]);
   });
 
   it('serves every workspace of an organisation from one org-wide install, by enterprise and team id', async () => {
-    w = await startInstallWorld(`
+    w = await startInstallWorld(
+      `
 queues:
   - { id: grid-1, name: Grid one, slack: { team: T0G1, channel: C0G1 } }
   - { id: grid-2, name: Grid two, slack: { team: T0G2, channel: C0G2 } }
 agents:
   - { id: gina, firstName: Gina, lastName: Grid, email: gina@org.example, permissions: [ESChat_Agent], queues: [grid-1], slack: { userId: W0GINA } }
   - { id: hugo, firstName: Hugo, lastName: Grid, email: hugo@org.example, permissions: [ESChat_Agent], queues: [grid-2], slack: { userId: W0HUGO } }
-`, { env: { SLACK_ALLOWED_TEAMS: 'E0ORG' } });
+`,
+      { env: { SLACK_ALLOWED_TEAMS: 'E0ORG' } },
+    );
     const { fake } = w;
-    const ORG = { enterprise: 'E0ORG', orgWide: true, token: 'xoxb-org', botUserId: 'U0BOTORG', teams: ['T0G1', 'T0G2'] };
+    const ORG = {
+      enterprise: 'E0ORG',
+      orgWide: true,
+      token: 'xoxb-org',
+      botUserId: 'U0BOTORG',
+      teams: ['T0G1', 'T0G2'],
+    };
     expect((await w.install('code-org', ORG)).status).toBe(200);
     // Before any event from them, the workers find the org's install for both workspaces (auth.teams.list).
     const c1 = await startChat('grid-1', 'from one');
@@ -163,8 +235,13 @@ agents:
     expect([c1.status, c2.status]).toEqual([201, 201]);
     const [ts1, ts2] = await Promise.all([rootIn('C0G1'), rootIn('C0G2')]);
     // Events carry the enterprise and the workspace: the org's token answers them.
-    expect((await w.from('T0G2', 'E0ORG').click('W0HUGO', 'accept', { sessionId: c2.id }, { channel: 'C0G2', ts: ts2 })).status).toBe(200);
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts2 && JSON.stringify(c.args.blocks).includes('Hugo'));
+    expect(
+      (await w.from('T0G2', 'E0ORG').click('W0HUGO', 'accept', { sessionId: c2.id }, { channel: 'C0G2', ts: ts2 }))
+        .status,
+    ).toBe(200);
+    await fake.waitFor(
+      (c) => c.method === 'chat.update' && c.args.ts === ts2 && JSON.stringify(c.args.blocks).includes('Hugo'),
+    );
     await w.from('T0G1', 'E0ORG').reply('U0STRANGER', 'C0G1', ts1, 'who is this?').sent;
     expect((await fake.waitFor((c) => c.method === 'chat.postEphemeral')).token).toBe(ORG.token);
     expect(tokensIn('C0G1')).toEqual(new Set([ORG.token]));
@@ -180,51 +257,86 @@ agents:
     await rootIn('C0B');
     // B removes the app (Slack sends both events; the second finds nothing left to do).
     expect((await w.from('T0B', 'E0ORG').event({ type: 'app_uninstalled' })).status).toBe(200);
-    expect((await w.from('T0B', 'E0ORG').event({ type: 'tokens_revoked', tokens: { bot: ['U0BOTB'] } })).status).toBe(200);
-    await waitFor(async () => (await h.service.redis.exists(`${h.prefix}:slack:installation:T0B`)) === 0, 5000, 'installation removed');
+    expect((await w.from('T0B', 'E0ORG').event({ type: 'tokens_revoked', tokens: { bot: ['U0BOTB'] } })).status).toBe(
+      200,
+    );
+    await waitFor(
+      async () => (await h.service.redis.exists(`${h.prefix}:slack:installation:T0B`)) === 0,
+      5000,
+      'installation removed',
+    );
     const paused = await startChat('desk-b', 'anyone?');
     expect(paused.status).toBe(409);
     expect(paused.body.error.code).toBe('queue_unavailable');
     expect((await startChat('desk-a', 'A still works')).status).toBe(201);
     // Carol supervises B from A: told in A, with A's token, once.
-    const told = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0CAROL' && String(c.args.text).includes('Desk B'));
+    const told = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'D0CAROL' && String(c.args.text).includes('Desk B'),
+    );
     expect(told.token).toBe(A.token);
     expect(String(told.args.text)).toMatch(/take no new chats/);
     // Installed again: B's queue takes chats, and Carol hears so.
     expect((await w.install('code-b2', { ...B, token: 'xoxb-team-b-2' })).status).toBe(200);
     const again = await startChat('desk-b', 'back?');
     expect(again.status).toBe(201);
-    const root = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0B' && !c.args.thread_ts && c.token === 'xoxb-team-b-2');
+    const root = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' && c.args.channel === 'C0B' && !c.args.thread_ts && c.token === 'xoxb-team-b-2',
+    );
     expect(root.token).toBe('xoxb-team-b-2');
-    await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0CAROL' && /take new chats again/.test(String(c.args.text)));
-    expect(fake.calls('chat.postMessage').filter((c) => c.args.channel === 'D0CAROL' && /no new chats/.test(String(c.args.text)))).toHaveLength(1);
+    await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.channel === 'D0CAROL' &&
+        /take new chats again/.test(String(c.args.text)),
+    );
+    expect(
+      fake
+        .calls('chat.postMessage')
+        .filter((c) => c.args.channel === 'D0CAROL' && /no new chats/.test(String(c.args.text))),
+    ).toHaveLength(1);
   });
 
-  it('refreshes an expiring token outside any event (a new chat, the worker\'s post) before using it', async () => {
+  it("refreshes an expiring token outside any event (a new chat, the worker's post) before using it", async () => {
     w = await startInstallWorld(TWO);
     const { fake } = w;
     expect((await w.install('code-a', { ...A, token: 'xoxb-rotating', expiresIn: 3600 })).status).toBe(200);
     const chat = await startChat('desk-a', 'rotate me');
     expect(chat.status).toBe(201);
-    const root = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0A' && !c.args.thread_ts);
+    const root = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'C0A' && !c.args.thread_ts,
+    );
     const refreshed = fake.calls('oauth.v2.access').filter((c) => c.args.grant_type === 'refresh_token');
     expect(refreshed).toHaveLength(1);
     expect(root.token).toMatch(/^xoxb-rotating-r\d+$/);
     expect(tokensIn('C0A')).toEqual(new Set([root.token]));
   });
 
-  it('reads a thread back with its own workspace\'s token after an ambiguous failure, and does not post twice', async () => {
+  it("reads a thread back with its own workspace's token after an ambiguous failure, and does not post twice", async () => {
     w = await startInstallWorld(TWO);
     const { fake } = w;
     await w.install('code-a', A);
     await w.install('code-b', B);
     const chat = await startChat('desk-b', 'first');
     const tsB = await rootIn('C0B');
-    await fake.waitFor((c) => c.args.channel === 'C0B' && c.args.thread_ts === tsB && String(c.args.text).includes('first'));
+    await fake.waitFor(
+      (c) => c.args.channel === 'C0B' && c.args.thread_ts === tsB && String(c.args.text).includes('first'),
+    );
     // The next post is stored by Slack, but its answer is lost (a 500).
     fake.failNext('chat.postMessage', { status: 500, stored: true });
-    expect((await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: 'second' } })).status).toBe(202);
-    const readBack = await fake.waitFor((c) => c.method === 'conversations.replies' && c.args.channel === 'C0B', 10_000);
+    expect(
+      (
+        await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, {
+          method: 'POST',
+          token: chat.token,
+          body: { text: 'second' },
+        })
+      ).status,
+    ).toBe(202);
+    const readBack = await fake.waitFor(
+      (c) => c.method === 'conversations.replies' && c.args.channel === 'C0B',
+      10_000,
+    );
     expect(readBack.token).toBe(B.token);
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.messages('C0B').filter((m) => m.text?.includes('second'))).toHaveLength(1);

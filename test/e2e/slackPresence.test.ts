@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { slackModule } from '../../adapters/slack/index.js';
 import { availabilities } from '../../src/app/availability.js';
 import { inviteCandidates } from '../../src/app/invites.js';
 import { accept } from '../../src/app/sessions.js';
 import { loadEnv, parseDirectory } from '../../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
 import { SIGNING_SECRET, SlackRequests } from '../support/slackRequests.js';
@@ -13,14 +13,19 @@ import { SIGNING_SECRET, SlackRequests } from '../support/slackRequests.js';
  * Availability from Slack presence (README "Availability"), end to end: the real Bolt app's
  * Web API client polls users.getPresence on the fake Slack, on a clock the test moves.
  */
-const directory = (o: { aliceMax?: number } = {}) => parseDirectory(`
+const directory = (o: { aliceMax?: number } = {}) =>
+  parseDirectory(
+    `
 queues:
   - { id: it-support, name: IT Support, routing: auto, slack: { channel: C0ITSUPPORT } }
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], maxChats: ${o.aliceMax ?? 1}, slack: { userId: U0ALICE } }
   - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], maxChats: 1, slack: { userId: U0BOB } }
   - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [it-support], availability: manual, slack: { userId: U0CAROL } }
-`, 'presence.yaml', DIRECTORY_SECTIONS);
+`,
+    'presence.yaml',
+    DIRECTORY_SECTIONS,
+  );
 
 interface World {
   fake: FakeSlack;
@@ -39,11 +44,19 @@ afterEach(async () => {
 
 async function start(env: Record<string, string>, o: { aliceMax?: number } = {}): Promise<World> {
   const fake = await FakeSlack.start();
-  const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, PRESENCE_SLACK_PER_MINUTE: env.PRESENCE_SLACK_PER_MINUTE ?? '600' };
+  const slackEnv = {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    PRESENCE_SLACK_PER_MINUTE: env.PRESENCE_SLACK_PER_MINUTE ?? '600',
+  };
   let skew = 0;
   const h = await startHarness({
     env: { ...slackEnv, AVAILABILITY_MODE: 'presence', PRESENCE_GRACE_SECONDS: '120', ...env },
-    platforms: [slackModule(loadEnv(slackEnv))], recording: false, directory: directory(o), now: () => Date.now() + skew,
+    platforms: [slackModule(loadEnv(slackEnv))],
+    recording: false,
+    directory: directory(o),
+    now: () => Date.now() + skew,
   });
   worlds.push({ fake, h });
   // Carol (manual) is Away by hand: the chats are Alice's and Bob's to take.
@@ -52,19 +65,28 @@ async function start(env: Record<string, string>, o: { aliceMax?: number } = {})
 }
 
 const stateOf = async (w: World, id: string) => (await availabilities(w.h.service.ctx)).of(id);
-const record = async (w: World, id: string) => (await w.h.service.ctx.store.presence.read()).presence.get(id)?.find((r) => r.platform === 'slack');
+const record = async (w: World, id: string) =>
+  (await w.h.service.ctx.store.presence.read()).presence.get(id)?.find((r) => r.platform === 'slack');
 const newChat = async (w: World, name: string) => {
-  const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name }, text: `hello from ${name}` } });
+  const r = await json(`${w.h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name }, text: `hello from ${name}` },
+  });
   expect(r.status).toBe(201);
   return { id: r.body.session.id as string, token: r.body.token as string };
 };
 const ownerOf = async (w: World, id: string) => (await w.h.service.ctx.store.sessions.get(id))?.ownerId;
-const presenceCalls = (w: World, user?: string) => w.fake.calls('users.getPresence').filter((c) => !user || c.args.user === user);
+const presenceCalls = (w: World, user?: string) =>
+  w.fake.calls('users.getPresence').filter((c) => !user || c.args.user === user);
 
 describe('availability from Slack presence', () => {
   it('close Slack: out of the picker, chats go to a colleague; come back: the oldest waiting chat comes to you', async () => {
     const w = await start({});
-    await waitFor(async () => (await record(w, 'alice'))?.online && (await record(w, 'bob'))?.online, 5000, 'both seen online');
+    await waitFor(
+      async () => (await record(w, 'alice'))?.online && (await record(w, 'bob'))?.online,
+      5000,
+      'both seen online',
+    );
     expect(await stateOf(w, 'alice')).toEqual({ state: 'available', source: 'slack' });
 
     // Alice closes Slack. Within the grace she stays Available.
@@ -76,7 +98,12 @@ describe('availability from Slack presence', () => {
     await waitFor(async () => (await stateOf(w, 'alice')).state === 'away', 5000, 'Alice Away');
     expect(await stateOf(w, 'alice')).toEqual({ state: 'away', source: 'slack' });
     // Her App Home says so, with the source.
-    await w.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0ALICE' && JSON.stringify(c.args.view).includes('Away (Slack)'));
+    await w.fake.waitFor(
+      (c) =>
+        c.method === 'views.publish' &&
+        c.args.user_id === 'U0ALICE' &&
+        JSON.stringify(c.args.view).includes('Away (Slack)'),
+    );
     const metrics = await (await fetch(`${w.h.url}/metrics`)).text();
     expect(metrics).toMatch(/switchboard_agents\{state="away",source="slack"\} 1/);
     expect(metrics).toMatch(/switchboard_presence_budget_per_minute\{platform="slack"\} 600/);
@@ -90,12 +117,28 @@ describe('availability from Slack presence', () => {
     expect(alice.verdict.ok).toBe(false);
     expect(alice.reason).toBe('Alice is Away (Slack).');
     // The same through Slack: Bob's invite modal, searching "ali".
-    const root = await waitFor(() => w.fake.messages('C0ITSUPPORT').find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? '').includes('invite.open')), 5000, 'the root with Invite');
+    const root = await waitFor(
+      () =>
+        w.fake
+          .messages('C0ITSUPPORT')
+          .find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? '').includes('invite.open')),
+      5000,
+      'the root with Invite',
+    );
     const slack = new SlackRequests(w.h.url);
     await slack.click('U0BOB', 'invite.open', { sessionId: first.id }, { channel: 'C0ITSUPPORT', ts: root.ts });
-    const modal = await w.fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes('external_select'));
+    const modal = await w.fake.waitFor(
+      (c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes('external_select'),
+    );
     const view = modal.args.view as { callback_id: string; private_metadata: string };
-    const found = await slack.interaction({ type: 'block_suggestion', user: { id: 'U0BOB' }, action_id: 'agentId', block_id: 'agentId', value: 'ali', view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata } });
+    const found = await slack.interaction({
+      type: 'block_suggestion',
+      user: { id: 'U0BOB' },
+      action_id: 'agentId',
+      block_id: 'agentId',
+      value: 'ali',
+      view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata },
+    });
     expect(JSON.stringify(found.json.options)).toContain('Alice is Away (Slack)');
 
     // Bob is full: the next two wait.
@@ -104,11 +147,17 @@ describe('availability from Slack presence', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect([await ownerOf(w, second.id), await ownerOf(w, third.id)]).toEqual([undefined, undefined]);
     // Accepting by hand is refused too, and says why.
-    await expect(accept(w.h.service.ctx, second.id, w.h.service.ctx.directory.get().agent('alice'))).rejects.toThrow('You are Away: Slack has shown you offline.');
+    await expect(accept(w.h.service.ctx, second.id, w.h.service.ctx.directory.get().agent('alice'))).rejects.toThrow(
+      'You are Away: Slack has shown you offline.',
+    );
 
     // Alice opens Slack again: at the next poll she is Available, and the oldest waiting chat is hers.
     w.fake.presence.set('U0ALICE', 'active');
-    await waitFor(async () => (await ownerOf(w, second.id)) === 'alice', 4000, 'the oldest waiting chat to Alice (routed on her return)');
+    await waitFor(
+      async () => (await ownerOf(w, second.id)) === 'alice',
+      4000,
+      'the oldest waiting chat to Alice (routed on her return)',
+    );
     expect(await ownerOf(w, third.id)).toBeUndefined();
     expect(await stateOf(w, 'alice')).toEqual({ state: 'available', source: 'slack' });
   });
@@ -139,7 +188,9 @@ describe('availability from Slack presence', () => {
     const next = await w.fake.waitFor((c) => c.method === 'users.getPresence' && c.at > limited.at, 5000);
     expect(next.at - limited.at).toBeGreaterThanOrEqual(1_900);
     await waitFor(async () => (await stateOf(w, 'alice')).state === 'away', 5000, 'Away once observed');
-    expect(await (await fetch(`${w.h.url}/metrics`)).text()).toMatch(/switchboard_presence_calls_total\{platform="slack",outcome="rate_limited"\} 1/);
+    expect(await (await fetch(`${w.h.url}/metrics`)).text()).toMatch(
+      /switchboard_presence_calls_total\{platform="slack",outcome="rate_limited"\} 1/,
+    );
 
     // The app loses users:read: what Slack said is forgotten, Alice is on her own toggle (Available), and polling stops.
     w.fake.failNext('users.getPresence', { error: 'missing_scope' });
@@ -156,14 +207,20 @@ describe('availability from Slack presence', () => {
     const ctx = w.h.service.ctx;
     // Carol in presence mode too, for a round of three: Alice, Bob, Carol in directory order.
     await ctx.store.sessions.setAvailable('carol', true);
-    ctx.directory.set(parseDirectory(`
+    ctx.directory.set(
+      parseDirectory(
+        `
 queues:
   - { id: it-support, name: IT Support, routing: auto, slack: { channel: C0ITSUPPORT } }
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0ALICE } }
   - { id: bob, firstName: Bob, lastName: Martin, email: bob@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0BOB } }
   - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], queues: [it-support], slack: { userId: U0CAROL } }
-`, 'three.yaml', DIRECTORY_SECTIONS));
+`,
+        'three.yaml',
+        DIRECTORY_SECTIONS,
+      ),
+    );
     await waitFor(() => presenceCalls(w, 'U0CAROL').length >= 1, 5000, 'Carol polled');
     for (const a of ['alice', 'carol']) await ctx.store.sessions.setAvailable(a, false);
     const chat = await newChat(w, 'Una');
@@ -171,7 +228,9 @@ agents:
     const after = Date.now();
     await new Promise((r) => setTimeout(r, 1_500));
     // Rounds are now Bob, Alice, Carol (not Alice, Bob, Carol): after Bob comes Alice.
-    const users = presenceCalls(w).filter((c) => c.at > after + 400).map((c) => c.args.user);
+    const users = presenceCalls(w)
+      .filter((c) => c.at > after + 400)
+      .map((c) => c.args.user);
     const nextAfterBob = users.flatMap((u, i) => (u === 'U0BOB' && users[i + 1] ? [users[i + 1]] : []));
     expect(nextAfterBob.length).toBeGreaterThanOrEqual(1);
     expect(new Set(nextAfterBob)).toEqual(new Set(['U0ALICE']));
@@ -179,8 +238,19 @@ agents:
 
   it('one instance polls at a time: two replicas on one Redis keep to one budget, and the other takes over when it stops', async () => {
     const w = await start({ PRESENCE_SLACK_PER_MINUTE: '120' });
-    const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: w.fake.url, PRESENCE_SLACK_PER_MINUTE: '120' };
-    const other = await startHarness({ prefix: w.h.prefix, env: { ...slackEnv, AVAILABILITY_MODE: 'presence' }, platforms: [slackModule(loadEnv(slackEnv))], recording: false, directory: directory() });
+    const slackEnv = {
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: w.fake.url,
+      PRESENCE_SLACK_PER_MINUTE: '120',
+    };
+    const other = await startHarness({
+      prefix: w.h.prefix,
+      env: { ...slackEnv, AVAILABILITY_MODE: 'presence' },
+      platforms: [slackModule(loadEnv(slackEnv))],
+      recording: false,
+      directory: directory(),
+    });
     await waitFor(() => presenceCalls(w).length >= 1, 5000, 'polling');
     const from = Date.now();
     await new Promise((r) => setTimeout(r, 2_600));
@@ -201,12 +271,32 @@ agents:
     await ctx.store.sessions.setAvailable('bob', false);
     const waits = await newChat(w, 'Una');
     const answered = await newChat(w, 'Vic');
-    await waitFor(async () => (await ownerOf(w, waits.id)) === 'alice' && (await ownerOf(w, answered.id)) === 'alice', 5000, 'both to Alice');
+    await waitFor(
+      async () => (await ownerOf(w, waits.id)) === 'alice' && (await ownerOf(w, answered.id)) === 'alice',
+      5000,
+      'both to Alice',
+    );
     // Una writes again after Alice's answer; Vic had the last word from Alice.
     for (const id of [waits.id, answered.id]) {
-      expect((await json(`${w.h.url}/api/v1/sessions/${id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice', text: 'On it' } })).status).toBe(202);
+      expect(
+        (
+          await json(`${w.h.url}/api/v1/sessions/${id}/agent-messages`, {
+            method: 'POST',
+            apiKey: 'test-key',
+            body: { agentId: 'alice', text: 'On it' },
+          })
+        ).status,
+      ).toBe(202);
     }
-    expect((await json(`${w.h.url}/api/v1/sessions/${waits.id}/messages`, { method: 'POST', token: waits.token, body: { text: 'Still there?' } })).status).toBe(202);
+    expect(
+      (
+        await json(`${w.h.url}/api/v1/sessions/${waits.id}/messages`, {
+          method: 'POST',
+          token: waits.token,
+          body: { text: 'Still there?' },
+        })
+      ).status,
+    ).toBe(202);
 
     w.fake.presence.set('U0ALICE', 'away');
     await waitFor(async () => (await record(w, 'alice'))?.online === false, 5000, 'Alice seen offline');
@@ -218,9 +308,21 @@ agents:
     w.advance(180_000);
     await waitFor(async () => (await ctx.store.sessions.get(waits.id))?.status === 'waiting', 5000, 'released');
     expect(await ownerOf(w, answered.id)).toBe('alice');
-    const root = w.fake.messages('C0ITSUPPORT').find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? m.text).includes('Una'))!;
-    await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === root.ts && /offline \(Slack\)/.test(String(c.args.text)));
+    const root = w.fake
+      .messages('C0ITSUPPORT')
+      .find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? m.text).includes('Una'))!;
+    await w.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.thread_ts === root.ts &&
+        /offline \(Slack\)/.test(String(c.args.text)),
+    );
     // Carol, the queue's supervisor, gets the card to take it.
-    await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === w.fake.dmChannel('U0CAROL') && /Una/.test(JSON.stringify(c.args)));
+    await w.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.channel === w.fake.dmChannel('U0CAROL') &&
+        /Una/.test(JSON.stringify(c.args)),
+    );
   });
 });

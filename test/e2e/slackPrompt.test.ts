@@ -26,7 +26,8 @@ function prompt(times: number[]): void {
   expect(Math.max(...times)).toBeLessThan(1_000);
 }
 const sid = (id: string) => ({ sessionId: id });
-const api = (path: string, body: unknown) => json(`${w.h.url}/api/v1${path}`, { method: 'POST', apiKey: 'test-key', body });
+const api = (path: string, body: unknown) =>
+  json(`${w.h.url}/api/v1${path}`, { method: 'POST', apiKey: 'test-key', body });
 const hasAccept = (c: FakeCall) => /"action_id":"sb:accept(#\d+)?"/.test(JSON.stringify(c.args.blocks ?? []));
 
 /**
@@ -42,9 +43,16 @@ async function quiet(ms = 1_100): Promise<void> {
 }
 
 async function activeChat() {
-  const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' }, text: 'help!' } });
+  const r = await json(`${w.h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Zed' }, text: 'help!' },
+  });
   const id = r.body.session.id as string;
-  const root = await waitFor(() => w.fake.messages(CHANNEL).find((m) => !m.thread_ts && JSON.stringify(m.blocks).includes(id)), 5000, 'root');
+  const root = await waitFor(
+    () => w.fake.messages(CHANNEL).find((m) => !m.thread_ts && JSON.stringify(m.blocks).includes(id)),
+    5000,
+    'root',
+  );
   await w.slack.click('U0ALICE', 'accept', sid(id), { channel: CHANNEL, ts: root.ts });
   await waitFor(async () => (await w.h.service.ctx.store.sessions.get(id))?.status === 'active', 5000, 'accepted');
   await quiet();
@@ -58,7 +66,15 @@ async function firstStep(kind: First, chat: { ts: string }, n: number): Promise<
   const { ts, sent } = w.slack.reply('U0ALICE', CHANNEL, chat.ts, `reply ${n}`);
   await sent;
   if (kind === 'edit') {
-    await w.slack.event({ type: 'message', subtype: 'message_changed', channel: CHANNEL, ts: `9.${n}`, event_ts: `9.${n}`, message: { type: 'message', user: 'U0ALICE', text: `edited ${n}`, ts, thread_ts: chat.ts }, previous_message: { type: 'message', user: 'U0ALICE', text: `reply ${n}`, ts } });
+    await w.slack.event({
+      type: 'message',
+      subtype: 'message_changed',
+      channel: CHANNEL,
+      ts: `9.${n}`,
+      event_ts: `9.${n}`,
+      message: { type: 'message', user: 'U0ALICE', text: `edited ${n}`, ts, thread_ts: chat.ts },
+      previous_message: { type: 'message', user: 'U0ALICE', text: `reply ${n}`, ts },
+    });
   }
 }
 
@@ -68,7 +84,12 @@ const measured: Record<string, number[]> = {};
 
 /** Runs every first step and delay before `second`, returning the worst time to Slack. */
 type Chat = Awaited<ReturnType<typeof activeChat>>;
-async function each(name: string, second: (chat: Chat, n: number, ready: unknown) => Promise<(c: FakeCall) => boolean>, fresh: boolean, prepare: (chat: Chat) => Promise<unknown> = async () => undefined): Promise<number[]> {
+async function each(
+  name: string,
+  second: (chat: Chat, n: number, ready: unknown) => Promise<(c: FakeCall) => boolean>,
+  fresh: boolean,
+  prepare: (chat: Chat) => Promise<unknown> = async () => undefined,
+): Promise<number[]> {
   const times: number[] = [];
   let chat = await activeChat();
   let n = 0;
@@ -92,30 +113,62 @@ async function each(name: string, second: (chat: Chat, n: number, ready: unknown
 
 describe('prompt delivery on Slack (≤ 250 ms from commit, after a reply, an edit or a note)', () => {
   it('an end user’s message', async () => {
-    const times = await each('end-user message', async (chat, n) => {
-      expect((await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: `second ${n}` } })).status).toBe(202);
-      return (c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && String(c.args.text).includes(`second ${n}`);
-    }, false);
+    const times = await each(
+      'end-user message',
+      async (chat, n) => {
+        expect(
+          (
+            await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, {
+              method: 'POST',
+              token: chat.token,
+              body: { text: `second ${n}` },
+            })
+          ).status,
+        ).toBe(202);
+        return (c) =>
+          c.method === 'chat.postMessage' &&
+          c.args.thread_ts === chat.ts &&
+          String(c.args.text).includes(`second ${n}`);
+      },
+      false,
+    );
     prompt(times);
   }, 120_000);
 
   it('a monitor joining', async () => {
-    const times = await each('monitor joining', async (chat, _n, invite) => {
-      expect((await api(`/invites/${String(invite)}/answer`, { agentId: 'bob', answer: 'monitor' })).status).toBe(200);
-      return (c) => c.method === 'chat.postMessage' && c.args.thread_ts === chat.ts && /joined as monitor/.test(String(c.args.text));
-    }, true, async (chat) => (await api(`/sessions/${chat.id}/invites`, { agentId: 'alice', inviteeId: 'bob', mode: 'monitor' })).body.invites[0].id as string);
+    const times = await each(
+      'monitor joining',
+      async (chat, _n, invite) => {
+        expect((await api(`/invites/${String(invite)}/answer`, { agentId: 'bob', answer: 'monitor' })).status).toBe(
+          200,
+        );
+        return (c) =>
+          c.method === 'chat.postMessage' &&
+          c.args.thread_ts === chat.ts &&
+          /joined as monitor/.test(String(c.args.text));
+      },
+      true,
+      async (chat) =>
+        (await api(`/sessions/${chat.id}/invites`, { agentId: 'alice', inviteeId: 'bob', mode: 'monitor' })).body
+          .invites[0].id as string,
+    );
     prompt(times);
   }, 240_000);
 
   it('Release: the root offers Accept again', async () => {
-    const times = await each('release', async (chat) => {
-      expect((await api(`/sessions/${chat.id}/release`, { agentId: 'alice' })).status).toBe(200);
-      return (c) => c.method === 'chat.update' && c.args.ts === chat.ts && hasAccept(c);
-    }, true);
+    const times = await each(
+      'release',
+      async (chat) => {
+        expect((await api(`/sessions/${chat.id}/release`, { agentId: 'alice' })).status).toBe(200);
+        return (c) => c.method === 'chat.update' && c.args.ts === chat.ts && hasAccept(c);
+      },
+      true,
+    );
     prompt(times);
   }, 240_000);
 
   afterAll(() => {
-    for (const [k, v] of Object.entries(measured)) process.stderr.write(`slack prompt ${k}: max ${Math.max(...v)} ms, all ${v.join(' ')}\n`);
+    for (const [k, v] of Object.entries(measured))
+      process.stderr.write(`slack prompt ${k}: max ${Math.max(...v)} ms, all ${v.join(' ')}\n`);
   });
 });

@@ -23,24 +23,55 @@ const cmd = async (user: string, text: string) => {
   return `${r.text ?? ''}\n${JSON.stringify(r.blocks ?? [])}`;
 };
 async function chat(text: string) {
-  const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed', email: 'zed@example.com' }, text } });
+  const r = await json(`${w.h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Zed', email: 'zed@example.com' }, text },
+  });
   const id = r.body.session.id as string;
-  const root = await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && !c.args.thread_ts && JSON.stringify(c.args.blocks).includes(id));
+  const root = await w.fake.waitFor(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.args.channel === CHANNEL &&
+      !c.args.thread_ts &&
+      JSON.stringify(c.args.blocks).includes(id),
+  );
   return { id, ref: r.body.session.ref as string, token: r.body.token as string, root };
 }
 
 describe(`the record in Slack (${backendName})`, () => {
   let first: Awaited<ReturnType<typeof chat>>;
 
-  it('puts the end user\'s rating in the thread, and their history on the next chat\'s root', async () => {
+  it("puts the end user's rating in the thread, and their history on the next chat's root", async () => {
     first = await chat('my printer is on fire');
     const ts = w.fake.messages(CHANNEL).find((m) => !m.thread_ts && JSON.stringify(m.blocks).includes(first.id))!.ts;
     await w.slack.click('U0ALICE', 'accept', { sessionId: first.id }, { channel: CHANNEL, ts });
-    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(first.id))?.status === 'active', 5000, 'accepted');
-    await json(`${w.h.url}/api/v1/sessions/${first.id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice', text: 'Unplug it, now' } });
+    await waitFor(
+      async () => (await w.h.service.ctx.store.sessions.get(first.id))?.status === 'active',
+      5000,
+      'accepted',
+    );
+    await json(`${w.h.url}/api/v1/sessions/${first.id}/agent-messages`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'alice', text: 'Unplug it, now' },
+    });
     await json(`${w.h.url}/api/v1/sessions/${first.id}/end`, { method: 'POST', token: first.token });
-    expect((await json(`${w.h.url}/api/v1/sessions/${first.id}/rating`, { method: 'POST', token: first.token, body: { score: 5, comment: 'saved my office' } })).status).toBe(201);
-    await w.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts && /Zed rated the chat 5\/5: “saved my office”/.test(String(c.args.text)), 15_000);
+    expect(
+      (
+        await json(`${w.h.url}/api/v1/sessions/${first.id}/rating`, {
+          method: 'POST',
+          token: first.token,
+          body: { score: 5, comment: 'saved my office' },
+        })
+      ).status,
+    ).toBe(201);
+    await w.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.thread_ts === ts &&
+        /Zed rated the chat 5\/5: “saved my office”/.test(String(c.args.text)),
+      15_000,
+    );
     await archived(w.h);
     const second = await chat('again?');
     expect(JSON.stringify(second.root.args.blocks)).toContain(`Has chatted once before: ${first.ref}`);
@@ -51,17 +82,23 @@ describe(`the record in Slack (${backendName})`, () => {
     expect(shown).toContain(`Chat ${first.ref} with Zed`);
     expect(shown).toMatch(/my printer is on fire/);
     expect(shown).toMatch(/Unplug it, now/);
-    expect(await cmd('U0ERIN', `history ${first.ref}`)).toContain(`Chat ${first.ref} belongs to a queue you are not in.`);
+    expect(await cmd('U0ERIN', `history ${first.ref}`)).toContain(
+      `Chat ${first.ref} belongs to a queue you are not in.`,
+    );
     expect(await cmd('U0ALICE', 'history')).toMatch(/did not understand/);
   });
 
-  it('gives supervisors today\'s numbers: /chat report, and Today on the App Home', async () => {
+  it("gives supervisors today's numbers: /chat report, and Today on the App Home", async () => {
     const report = await cmd('U0CAROL', 'report');
     expect(report).toContain('Today in your queues');
     expect(report).toMatch(/IT Support\*?: 2 offered · 1 answered/);
     expect(await cmd('U0ALICE', 'report')).toContain('Only supervisors have reports.');
     await w.slack.event({ type: 'app_home_opened', user: 'U0CAROL', channel: 'D0CAROL', tab: 'home', event_ts: '1.1' });
-    const home = await w.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0CAROL' && JSON.stringify(c.args.view).includes('"Today"'), 10_000);
+    const home = await w.fake.waitFor(
+      (c) =>
+        c.method === 'views.publish' && c.args.user_id === 'U0CAROL' && JSON.stringify(c.args.view).includes('"Today"'),
+      10_000,
+    );
     expect(JSON.stringify(home.args.view)).toMatch(/IT Support\*: \d+ offered/);
     // Help lists the new commands.
     expect(await cmd('U0ALICE', 'help')).toMatch(/history &lt;ref&gt;|history <ref>/);

@@ -9,9 +9,14 @@ const chat = { id: '', thread: '', root: '' };
 
 beforeAll(async () => {
   w = await startTeamsWorld();
-  const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Jane' }, text: 'hello' } });
+  const r = await json(`${w.h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Jane' }, text: 'hello' },
+  });
   chat.id = r.body.session.id;
-  const created = await w.fake.waitFor((c) => c.op === 'createConversation' && c.body?.channelData?.channel?.id === CHANNEL);
+  const created = await w.fake.waitFor(
+    (c) => c.op === 'createConversation' && c.body?.channelData?.channel?.id === CHANNEL,
+  );
   chat.root = created.responseId!;
   chat.thread = `${CHANNEL};messageid=${chat.root}`;
   await w.fake.waitFor((c) => c.conversationId === chat.thread && /hello/.test(String(c.body?.text ?? '')));
@@ -20,14 +25,24 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const post = (body: unknown) => fetch(`${w.h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const drop = <T extends Record<string, unknown>>(o: T, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+const post = (body: unknown) =>
+  fetch(`${w.h.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+const drop = <T extends Record<string, unknown>>(o: T, ...keys: string[]) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
 describe('Teams activities are checked before use', () => {
   it('a malformed activity gets a 400 naming what is wrong, never a 500, and changes nothing', async () => {
     const accept = w.teams.invoke(USERS.alice, chat.thread, 'accept', { sessionId: chat.id }, chat.root);
     const message = w.teams.threadMessage(USERS.alice, chat.thread, 'hi Jane');
-    const install = { ...w.teams.install(USERS.alice, 'a:dm-alice'), type: 'conversationUpdate', membersAdded: [USERS.alice] };
+    const install = {
+      ...w.teams.install(USERS.alice, 'a:dm-alice'),
+      type: 'conversationUpdate',
+      membersAdded: [USERS.alice],
+    };
     const cases: Array<[string, unknown]> = [
       ['JSON null', null],
       ['an array', [accept]],
@@ -51,9 +66,18 @@ describe('Teams activities are checked before use', () => {
       ['invoke value as a string', { ...accept, value: 'accept' }],
       ['invoke value without action', { ...accept, value: {} }],
       ['invoke action: null', { ...accept, value: { action: null } }],
-      ['invoke action that is not Action.Execute', { ...accept, value: { action: { type: 'Action.Submit', verb: 'accept', data: { sessionId: chat.id } } } }],
-      ['invoke action without a verb', { ...accept, value: { action: { type: 'Action.Execute', data: { sessionId: chat.id } } } }],
-      ['invoke action data as a string', { ...accept, value: { action: { type: 'Action.Execute', verb: 'accept', data: chat.id } } }],
+      [
+        'invoke action that is not Action.Execute',
+        { ...accept, value: { action: { type: 'Action.Submit', verb: 'accept', data: { sessionId: chat.id } } } },
+      ],
+      [
+        'invoke action without a verb',
+        { ...accept, value: { action: { type: 'Action.Execute', data: { sessionId: chat.id } } } },
+      ],
+      [
+        'invoke action data as a string',
+        { ...accept, value: { action: { type: 'Action.Execute', verb: 'accept', data: chat.id } } },
+      ],
       ['invoke without a name', drop(accept, 'name')],
       ['an invoke no card makes', { ...accept, name: 'composeExtension/query' }],
       ['message text as an object', { ...message, text: { a: 1 } }],
@@ -91,7 +115,9 @@ describe('Teams activities are checked before use', () => {
   });
 
   it('a well-formed click on a verb that does not exist is refused in words, not by the schema', async () => {
-    const r = await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'self-destruct', { sessionId: chat.id }, chat.root));
+    const r = await w.teams.post(
+      w.teams.invoke(USERS.alice, chat.thread, 'self-destruct', { sessionId: chat.id }, chat.root),
+    );
     expect(r.status).toBe(200);
     expect(JSON.stringify(r.body.value)).toMatch(/not valid: unknown action/);
   });

@@ -21,7 +21,10 @@ const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 function jwt(claims: Record<string, unknown>, o: { privateKey?: KeyObject; kid?: string; alg?: string } = {}): string {
   const head = `${b64({ alg: o.alg ?? 'RS256', typ: 'JWT', kid: o.kid ?? KID })}.${b64(claims)}`;
   if (o.alg === 'none') return `${head}.`;
-  const signature = createSign('RSA-SHA256').update(head).sign(o.privateKey ?? key.privateKey).toString('base64url');
+  const signature = createSign('RSA-SHA256')
+    .update(head)
+    .sign(o.privateKey ?? key.privateKey)
+    .toString('base64url');
   return `${head}.${signature}`;
 }
 const now = () => Math.floor(Date.now() / 1000);
@@ -29,12 +32,25 @@ const now = () => Math.floor(Date.now() / 1000);
 /** Microsoft's metadata and keys, served by nock: the Bot Connector's, and Entra's (botbuilder's "emulator" path). */
 function serveMicrosoftKeys(): void {
   const jwk = { ...key.publicKey.export({ format: 'jwk' }), kid: KID, use: 'sig' };
-  nock('https://login.botframework.com').persist()
-    .get('/v1/.well-known/openidconfiguration').reply(200, { issuer: CHANNEL_ISSUER, jwks_uri: 'https://login.botframework.com/v1/.well-known/keys', id_token_signing_alg_values_supported: ['RS256'] })
-    .get('/v1/.well-known/keys').reply(200, { keys: [{ ...jwk, endorsements: ['msteams'] }] });
-  nock('https://login.microsoftonline.com').persist()
-    .get('/common/v2.0/.well-known/openid-configuration').reply(200, { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', jwks_uri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys' })
-    .get('/common/discovery/v2.0/keys').reply(200, { keys: [jwk] });
+  nock('https://login.botframework.com')
+    .persist()
+    .get('/v1/.well-known/openidconfiguration')
+    .reply(200, {
+      issuer: CHANNEL_ISSUER,
+      jwks_uri: 'https://login.botframework.com/v1/.well-known/keys',
+      id_token_signing_alg_values_supported: ['RS256'],
+    })
+    .get('/v1/.well-known/keys')
+    .reply(200, { keys: [{ ...jwk, endorsements: ['msteams'] }] });
+  nock('https://login.microsoftonline.com')
+    .persist()
+    .get('/common/v2.0/.well-known/openid-configuration')
+    .reply(200, {
+      issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+      jwks_uri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    })
+    .get('/common/discovery/v2.0/keys')
+    .reply(200, { keys: [jwk] });
 }
 
 beforeAll(() => {
@@ -59,10 +75,21 @@ afterEach(async () => w?.stop());
 /** A line in a channel thread that is no chat's: handled (the sender is learned), answered by nothing. */
 function activity(tenant = TENANT) {
   const a = w.teams.threadMessage(USERS.alice, '19:elsewhere@thread.tacv2;messageid=1', 'just talking');
-  return { ...a, conversation: { ...a.conversation, tenantId: tenant }, channelData: { ...a.channelData, tenant: { id: tenant } } };
+  return {
+    ...a,
+    conversation: { ...a.conversation, tenantId: tenant },
+    channelData: { ...a.channelData, tenant: { id: tenant } },
+  };
 }
 async function post(body: ReturnType<typeof activity>, token?: string) {
-  const r = await fetch(`${w.h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const r = await fetch(`${w.h.url}/api/messages`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
   const isJson = r.headers.get('content-type')?.includes('json');
   return { status: r.status, body: isJson ? ((await r.json()) as { error?: { code: string } }) : undefined };
 }
@@ -70,10 +97,31 @@ const learned = async () => new TeamsReferences(w.h.service.ctx.store.links).use
 
 /** A Bot Connector token for this activity, as Teams' channel sends it. */
 const channelToken = (serviceUrl: string, claims: Record<string, unknown> = {}, o: Parameters<typeof jwt>[1] = {}) =>
-  jwt({ iss: CHANNEL_ISSUER, aud: APP_ID, serviceurl: serviceUrl, nbf: now() - 10, iat: now() - 10, exp: now() + 3600, ...claims }, o);
+  jwt(
+    {
+      iss: CHANNEL_ISSUER,
+      aud: APP_ID,
+      serviceurl: serviceUrl,
+      nbf: now() - 10,
+      iat: now() - 10,
+      exp: now() + 3600,
+      ...claims,
+    },
+    o,
+  );
 /** An Entra ID v2 token issued to the app itself in a tenant (botbuilder's emulator and skill path). */
 const entraToken = (tenant: string, claims: Record<string, unknown> = {}) =>
-  jwt({ iss: `https://login.microsoftonline.com/${tenant}/v2.0`, tid: tenant, ver: '2.0', azp: APP_ID, aud: APP_ID, nbf: now() - 10, iat: now() - 10, exp: now() + 3600, ...claims });
+  jwt({
+    iss: `https://login.microsoftonline.com/${tenant}/v2.0`,
+    tid: tenant,
+    ver: '2.0',
+    azp: APP_ID,
+    aud: APP_ID,
+    nbf: now() - 10,
+    iat: now() - 10,
+    exp: now() + 3600,
+    ...claims,
+  });
 
 describe('Bot Framework authentication (MicrosoftAppId set)', () => {
   it('accepts a token signed with the published key for this app, and refuses each bad one with 401 and no effect', async () => {
@@ -107,7 +155,14 @@ describe('Bot Framework authentication (MicrosoftAppId set)', () => {
   });
 
   it('a SingleTenant app refuses a token or an activity of another tenant', async () => {
-    w = await startTeamsWorld({ env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT } });
+    w = await startTeamsWorld({
+      env: {
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 'not-a-secret',
+        MicrosoftAppType: 'SingleTenant',
+        MicrosoftAppTenantId: TENANT,
+      },
+    });
     const home = activity();
     const away = activity('tenant-2');
     // Authenticated, but from a tenant not served here: 403 (README "Install into several workspaces").
@@ -121,7 +176,7 @@ describe('Bot Framework authentication (MicrosoftAppId set)', () => {
     expect(await learned()).toMatchObject({ userId: USERS.alice.id });
   });
 
-  it('a MultiTenant app takes either tenant (botbuilder\'s rule, for contrast)', async () => {
+  it("a MultiTenant app takes either tenant (botbuilder's rule, for contrast)", async () => {
     w = await startTeamsWorld({ env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-secret' } });
     const away = activity('tenant-2');
     expect((await post(away, channelToken(away.serviceUrl))).status).toBe(200);

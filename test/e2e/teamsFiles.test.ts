@@ -4,13 +4,27 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, waitFor } from '../support/harness.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
+import { json, waitFor } from '../support/harness.js';
 import { haveSpecs } from '../support/specs.js';
-import { cardSchemaErrors, cardsIn, cardText, CHANNEL, startTeamsWorld, type TeamsWorld, USERS } from '../support/teamsWorld.js';
+import {
+  CHANNEL,
+  cardSchemaErrors,
+  cardsIn,
+  cardText,
+  startTeamsWorld,
+  type TeamsWorld,
+  USERS,
+} from '../support/teamsWorld.js';
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('the customer screenshot')]);
-const FIX = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('the agent screenshot')]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('the customer screenshot'),
+]);
+const FIX = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('the agent screenshot'),
+]);
 const dir = mkdtempSync(join(tmpdir(), 'sb-teams-files-'));
 
 let w: TeamsWorld;
@@ -40,24 +54,46 @@ function openUrls(card: unknown): string[] {
   walk(card);
   return out;
 }
-const userFiles = async () => ((await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{ text?: string; file?: { name: string; url: string; type?: string } }>).filter((m) => m.file);
+const userFiles = async () =>
+  (
+    (await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { token: chat.token })).body.messages as Array<{
+      text?: string;
+      file?: { name: string; url: string; type?: string };
+    }>
+  ).filter((m) => m.file);
 
 describe('files on Teams', () => {
   it('a chat starts and Alice accepts it in the channel', async () => {
-    const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Jane' }, text: 'My screen is blank' } });
+    const r = await json(`${w.h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Jane' }, text: 'My screen is blank' },
+    });
     chat.id = r.body.session.id;
     chat.token = r.body.token;
-    const created = await w.fake.waitFor((c) => c.op === 'createConversation' && c.body?.channelData?.channel?.id === CHANNEL);
+    const created = await w.fake.waitFor(
+      (c) => c.op === 'createConversation' && c.body?.channelData?.channel?.id === CHANNEL,
+    );
     chat.root = created.responseId!;
     chat.thread = `${CHANNEL};messageid=${chat.root}`;
-    expect((await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'accept', { sessionId: chat.id }, chat.root))).status).toBe(200);
-    await waitFor(async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active', 5000, 'accepted');
+    expect(
+      (await w.teams.post(w.teams.invoke(USERS.alice, chat.thread, 'accept', { sessionId: chat.id }, chat.root)))
+        .status,
+    ).toBe(200);
+    await waitFor(
+      async () => (await w.h.service.ctx.store.sessions.get(chat.id))?.status === 'active',
+      5000,
+      'accepted',
+    );
   });
 
   it("the end user's file reaches the thread as a card with a signed, expiring link that opens without the end user's token", async () => {
     const form = new FormData();
     form.append('file', new Blob([PNG]), 'blank.png');
-    const up = await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${chat.token}` } });
+    const up = await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/files`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${chat.token}` },
+    });
     expect(up.status).toBe(201);
     const posted = await w.fake.waitFor((c) => inThread(c) && /blank\.png/.test(cardText(cardsIn(c)[0])));
     const [url] = openUrls(cardsIn(posted)[0]);
@@ -71,7 +107,7 @@ describe('files on Teams', () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG);
   });
 
-  it("an image Alice pastes in the thread reaches the end user, fetched from the connector", async () => {
+  it('an image Alice pastes in the thread reaches the end user, fetched from the connector', async () => {
     const contentUrl = w.fake.setAttachment('att-fix', FIX, 'image/png');
     await w.teams.post({
       ...w.teams.threadMessage(USERS.alice, chat.thread, ''),
@@ -80,7 +116,11 @@ describe('files on Teams', () => {
         { contentType: 'image/png', contentUrl, name: 'fix.png' },
       ],
     });
-    const msg = await waitFor(async () => (await userFiles()).find((m) => m.file?.name === 'fix.png'), 5000, 'the image reaches the end user');
+    const msg = await waitFor(
+      async () => (await userFiles()).find((m) => m.file?.name === 'fix.png'),
+      5000,
+      'the image reaches the end user',
+    );
     expect(msg.file).toMatchObject({ type: 'image/png' });
     const res = await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/${msg.file!.url}?token=${chat.token}`);
     expect(res.status).toBe(200);
@@ -102,9 +142,20 @@ describe('files on Teams', () => {
       const downloadUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/personal/alice/manual.pdf?tempauth=xyz`;
       await w.teams.post({
         ...w.teams.threadMessage(USERS.alice, chat.thread, 'the manual'),
-        attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', contentUrl: 'https://contoso.sharepoint.com/manual.pdf', name: 'manual.pdf', content: { downloadUrl, uniqueId: 'u-1', fileType: 'pdf' } }],
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.teams.file.download.info',
+            contentUrl: 'https://contoso.sharepoint.com/manual.pdf',
+            name: 'manual.pdf',
+            content: { downloadUrl, uniqueId: 'u-1', fileType: 'pdf' },
+          },
+        ],
       });
-      const msg = await waitFor(async () => (await userFiles()).find((m) => m.file?.name === 'manual.pdf'), 5000, 'the file reaches the end user');
+      const msg = await waitFor(
+        async () => (await userFiles()).find((m) => m.file?.name === 'manual.pdf'),
+        5000,
+        'the file reaches the end user',
+      );
       expect(msg.text).toBe('the manual');
       const res = await fetch(`${w.h.url}/api/v1/sessions/${chat.id}/${msg.file!.url}?token=${chat.token}`);
       expect(res.status).toBe(200);

@@ -22,7 +22,8 @@ function prompt(times: number[]): void {
   expect(times.filter((t) => t > LIMIT_MS).length).toBeLessThanOrEqual(1);
   expect(Math.max(...times)).toBeLessThan(1_000);
 }
-const api = (path: string, body: unknown) => json(`${w.h.url}/api/v1${path}`, { method: 'POST', apiKey: 'test-key', body });
+const api = (path: string, body: unknown) =>
+  json(`${w.h.url}/api/v1${path}`, { method: 'POST', apiKey: 'test-key', body });
 const textOf = (c: ConnectorCall) => String(c.body?.text ?? '') + JSON.stringify(c.body?.attachments ?? '');
 
 /** Until the connector has heard nothing for a while: every destination idle, its budget full again. */
@@ -36,17 +37,29 @@ async function quiet(ms = 1_100): Promise<void> {
 
 type First = 'reply' | 'edit' | 'note';
 async function firstStep(kind: First, chat: TeamsChat, n: number): Promise<void> {
-  if (kind === 'note') return void (await w.teams.post(w.teams.threadMessage(USERS.alice, chat.thread, `note: looked into it ${n}`)));
+  if (kind === 'note')
+    return void (await w.teams.post(w.teams.threadMessage(USERS.alice, chat.thread, `note: looked into it ${n}`)));
   const original = w.teams.threadMessage(USERS.alice, chat.thread, `reply ${n}`, { id: `r${n}-${Date.now()}` });
   await w.teams.post(original);
-  if (kind === 'edit') await w.teams.post({ ...original, type: 'messageUpdate', text: `edited ${n}`, channelData: { ...(original as { channelData?: object }).channelData, eventType: 'editMessage' } });
+  if (kind === 'edit')
+    await w.teams.post({
+      ...original,
+      type: 'messageUpdate',
+      text: `edited ${n}`,
+      channelData: { ...(original as { channelData?: object }).channelData, eventType: 'editMessage' },
+    });
 }
 
 const FIRSTS: First[] = ['reply', 'edit', 'note'];
 const DELAYS = [0, 300, 1_000, 1_400];
 const measured: Record<string, number[]> = {};
 
-async function each(name: string, second: (chat: TeamsChat, n: number, ready: unknown) => Promise<(c: ConnectorCall) => boolean>, fresh: boolean, prepare: (chat: TeamsChat) => Promise<unknown> = async () => undefined): Promise<number[]> {
+async function each(
+  name: string,
+  second: (chat: TeamsChat, n: number, ready: unknown) => Promise<(c: ConnectorCall) => boolean>,
+  fresh: boolean,
+  prepare: (chat: TeamsChat) => Promise<unknown> = async () => undefined,
+): Promise<number[]> {
   const times: number[] = [];
   let chat = await acceptedChat(w, 'help!');
   let n = 0;
@@ -69,27 +82,60 @@ async function each(name: string, second: (chat: TeamsChat, n: number, ready: un
 
 describe('prompt delivery on Teams (≤ 250 ms from commit, after a reply, an edit or a note)', () => {
   it('an end user’s message', async () => {
-    prompt(await each('end-user message', async (chat, n) => {
-      expect((await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, { method: 'POST', token: chat.token, body: { text: `second ${n}` } })).status).toBe(202);
-      return (c) => inThreadOf(chat)(c) && textOf(c).includes(`second ${n}`);
-    }, false));
+    prompt(
+      await each(
+        'end-user message',
+        async (chat, n) => {
+          expect(
+            (
+              await json(`${w.h.url}/api/v1/sessions/${chat.id}/messages`, {
+                method: 'POST',
+                token: chat.token,
+                body: { text: `second ${n}` },
+              })
+            ).status,
+          ).toBe(202);
+          return (c) => inThreadOf(chat)(c) && textOf(c).includes(`second ${n}`);
+        },
+        false,
+      ),
+    );
   }, 120_000);
 
   it('a monitor joining', async () => {
-    prompt(await each('monitor joining', async (chat, _n, invite) => {
-      expect((await api(`/invites/${String(invite)}/answer`, { agentId: 'bob', answer: 'monitor' })).status).toBe(200);
-      return (c) => inThreadOf(chat)(c) && /joined as monitor/.test(textOf(c));
-    }, true, async (chat) => (await api(`/sessions/${chat.id}/invites`, { agentId: 'alice', inviteeId: 'bob', mode: 'monitor' })).body.invites[0].id as string));
+    prompt(
+      await each(
+        'monitor joining',
+        async (chat, _n, invite) => {
+          expect((await api(`/invites/${String(invite)}/answer`, { agentId: 'bob', answer: 'monitor' })).status).toBe(
+            200,
+          );
+          return (c) => inThreadOf(chat)(c) && /joined as monitor/.test(textOf(c));
+        },
+        true,
+        async (chat) =>
+          (await api(`/sessions/${chat.id}/invites`, { agentId: 'alice', inviteeId: 'bob', mode: 'monitor' })).body
+            .invites[0].id as string,
+      ),
+    );
   }, 240_000);
 
   it('Release: the root offers Accept again', async () => {
-    prompt(await each('release', async (chat) => {
-      expect((await api(`/sessions/${chat.id}/release`, { agentId: 'alice' })).status).toBe(200);
-      return (c) => c.op === 'updateActivity' && c.activityId === chat.root && verbs(cardsIn(c)[0]).includes('accept');
-    }, true));
+    prompt(
+      await each(
+        'release',
+        async (chat) => {
+          expect((await api(`/sessions/${chat.id}/release`, { agentId: 'alice' })).status).toBe(200);
+          return (c) =>
+            c.op === 'updateActivity' && c.activityId === chat.root && verbs(cardsIn(c)[0]).includes('accept');
+        },
+        true,
+      ),
+    );
   }, 240_000);
 
   afterAll(() => {
-    for (const [k, v] of Object.entries(measured)) process.stderr.write(`teams prompt ${k}: max ${Math.max(...v)} ms, all ${v.join(' ')}\n`);
+    for (const [k, v] of Object.entries(measured))
+      process.stderr.write(`teams prompt ${k}: max ${Math.max(...v)} ms, all ${v.join(' ')}\n`);
   });
 });

@@ -17,7 +17,11 @@ beforeAll(async () => {
   await w.h.service.ctx.record.ready();
   chat = await acceptedChat(w, 'the projector shows nothing');
   ref = (await w.h.service.ctx.store.sessions.get(chat.id))!.ref;
-  await json(`${w.h.url}/api/v1/sessions/${chat.id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice', text: 'Press the input button' } });
+  await json(`${w.h.url}/api/v1/sessions/${chat.id}/agent-messages`, {
+    method: 'POST',
+    apiKey: 'test-key',
+    body: { agentId: 'alice', text: 'Press the input button' },
+  });
   await json(`${w.h.url}/api/v1/sessions/${chat.id}/end`, { method: 'POST', token: chat.token });
   await json(`${w.h.url}/api/v1/sessions/${chat.id}/rating`, { method: 'POST', token: chat.token, body: { score: 4 } });
   await archived(w.h);
@@ -36,11 +40,11 @@ async function ask(user: (typeof USERS)[keyof typeof USERS], conversation: strin
 }
 
 describe(`the record in Teams (${backendName})`, () => {
-  it('says the rating in the chat\'s thread', async () => {
+  it("says the rating in the chat's thread", async () => {
     await w.fake.waitFor((c) => inThreadOf(chat)(c) && /Jane rated the chat 4\/5\./.test(textOf(c)), 15_000);
   });
 
-  it('`report` in a supervisor\'s 1:1 answers with today\'s numbers on a card; an agent is refused', async () => {
+  it("`report` in a supervisor's 1:1 answers with today's numbers on a card; an agent is refused", async () => {
     const card = await ask(USERS.carol, 'a:dm-carol', 'report');
     expect(cardsIn(card)).toHaveLength(1);
     expect(textOf(card)).toContain('Today in your queues');

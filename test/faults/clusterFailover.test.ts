@@ -22,13 +22,31 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const cli = (port: number, ...args: string[]) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout;
-interface Master { id: string; port: number; slots: Array<[number, number]> }
+const cli = (port: number, ...args: string[]) =>
+  spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout;
+interface Master {
+  id: string;
+  port: number;
+  slots: Array<[number, number]>;
+}
 /** The live masters and their slot ranges, as `port` sees them. */
 function masters(port: number): Master[] {
-  return cli(port, 'cluster', 'nodes').trim().split('\n').map((l) => l.split(' '))
+  return cli(port, 'cluster', 'nodes')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '))
     .filter((f) => f[2]!.includes('master') && !f[2]!.includes('fail'))
-    .map((f) => ({ id: f[0]!, port: Number(/:(\d+)@/.exec(f[1]!)![1]), slots: f.slice(8).filter((r) => /^\d/.test(r)).map((r) => { const [a, b] = r.split('-'); return [Number(a), Number(b ?? a)] as [number, number]; }) }));
+    .map((f) => ({
+      id: f[0]!,
+      port: Number(/:(\d+)@/.exec(f[1]!)![1]),
+      slots: f
+        .slice(8)
+        .filter((r) => /^\d/.test(r))
+        .map((r) => {
+          const [a, b] = r.split('-');
+          return [Number(a), Number(b ?? a)] as [number, number];
+        }),
+    }));
 }
 const owner = (ms: Master[], slot: number) => ms.find((m) => m.slots.some(([a, b]) => slot >= a && slot <= b));
 
@@ -52,18 +70,33 @@ describe.runIf(FAULTS && REDIS_CLUSTER_NODES)('a Redis Cluster master killed und
     process.kill(pid, 'SIGKILL');
     const killedAt = Date.now();
     // The cluster is ok again once a live master (the promoted replica) serves the slot.
-    await waitFor(() => {
-      const ms = masters(survivor);
-      const o = owner(ms, slot);
-      return o && o.port !== victim.port && /cluster_state:ok/.test(cli(o.port, 'cluster', 'info')) && ms.every((m) => /cluster_state:ok/.test(cli(m.port, 'cluster', 'info')));
-    }, 60_000, 'the replica promoted and the cluster ok');
+    await waitFor(
+      () => {
+        const ms = masters(survivor);
+        const o = owner(ms, slot);
+        return (
+          o &&
+          o.port !== victim.port &&
+          /cluster_state:ok/.test(cli(o.port, 'cluster', 'info')) &&
+          ms.every((m) => /cluster_state:ok/.test(cli(m.port, 'cluster', 'info')))
+        );
+      },
+      60_000,
+      'the replica promoted and the cluster ok',
+    );
     const okAt = Date.now();
     let lastReady: unknown;
-    await waitFor(async () => {
-      const r = await json(`${h!.url}/readyz`).catch(() => ({ status: 0, body: {} }));
-      lastReady = r.body;
-      return r.status === 200;
-    }, 30_000, 'ready again').catch((e: Error) => { throw new Error(`${e.message}; /readyz said ${JSON.stringify(lastReady)}`); });
+    await waitFor(
+      async () => {
+        const r = await json(`${h!.url}/readyz`).catch(() => ({ status: 0, body: {} }));
+        lastReady = r.body;
+        return r.status === 200;
+      },
+      30_000,
+      'ready again',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; /readyz said ${JSON.stringify(lastReady)}`);
+    });
     readyAt = Date.now();
     const { answers, counts } = await sending;
     await waitFor(() => allDelivered(fake!, chats, counts), 60_000, 'every message at the fake Slack');
@@ -71,8 +104,14 @@ describe.runIf(FAULTS && REDIS_CLUSTER_NODES)('a Redis Cluster master killed und
     const f = figures(fake, chats, counts);
     const n503 = answers.filter((a) => a.status === 503);
     const other = answers.filter((a) => a.status !== 202 && a.status !== 503);
-    process.stderr.write(`cluster master killed (port ${victim.port}, slot ${slot}): sent ${f.sent}, delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, reordered ${f.reordered}; ${n503.length} × 503 (${n503.length ? `${n503[0]!.at - killedAt}–${n503.at(-1)!.at - killedAt} ms after the kill` : 'none'}), other: [${other.map((a) => a.status).join(',')}]; cluster ok ${((okAt - killedAt) / 1000).toFixed(1)} s after the kill, ready ${((readyAt - okAt) / 1000).toFixed(2)} s after that\n`);
-    expect({ lost: f.lost, duplicated: f.duplicated, reordered: f.reordered }).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
+    process.stderr.write(
+      `cluster master killed (port ${victim.port}, slot ${slot}): sent ${f.sent}, delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, reordered ${f.reordered}; ${n503.length} × 503 (${n503.length ? `${n503[0]!.at - killedAt}–${n503.at(-1)!.at - killedAt} ms after the kill` : 'none'}), other: [${other.map((a) => a.status).join(',')}]; cluster ok ${((okAt - killedAt) / 1000).toFixed(1)} s after the kill, ready ${((readyAt - okAt) / 1000).toFixed(2)} s after that\n`,
+    );
+    expect({ lost: f.lost, duplicated: f.duplicated, reordered: f.reordered }).toEqual({
+      lost: 0,
+      duplicated: 0,
+      reordered: 0,
+    });
     expect(f.delivered).toBe(f.sent);
     expect(other).toEqual([]);
     // 503 only between the kill and the cluster being ok again (plus a request's own time).

@@ -44,16 +44,30 @@ describe.runIf(FAULTS)('a service instance killed three times under load', () =>
     const startChild = () => {
       childUrl = undefined;
       const c = spawn(process.execPath, ['--import', 'tsx', main], {
-        env: { ...process.env, ...slackEnv, REDIS_PREFIX: prefix, DIRECTORY_FILE: file, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', API_KEYS: 'test-key' },
+        env: {
+          ...process.env,
+          ...slackEnv,
+          REDIS_PREFIX: prefix,
+          DIRECTORY_FILE: file,
+          DATA_DIR: dir,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          API_KEYS: 'test-key',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       c.stderr!.on('data', (d) => (childErr += String(d)));
-      c.once('exit', (code, signal) => { if (signal !== 'SIGKILL') childErr += `instance exited ${code} ${signal}\n`; });
+      c.once('exit', (code, signal) => {
+        if (signal !== 'SIGKILL') childErr += `instance exited ${code} ${signal}\n`;
+      });
       createInterface({ input: c.stdout! }).on('line', (l) => {
         try {
           const o = JSON.parse(l) as { msg?: string; url?: string };
           if (o.msg === 'switchboard listening' && c === child) childUrl = o.url;
-        } catch { /* not a log line */ }
+        } catch {
+          /* not a log line */
+        }
       });
       child = c;
       return c;
@@ -67,7 +81,9 @@ describe.runIf(FAULTS)('a service instance killed three times under load', () =>
     // 5 chats × 10 msg/s, until the third kill is behind us and its replacement has taken some.
     const sending = sendLoad(chats, 30, 100, urls, () => kills.length === 3 && childUrl !== undefined);
     for (let k = 0; k < 3; k++) {
-      await waitFor(() => childUrl, 60_000, 'the instance back').catch((e: Error) => { throw new Error(`${e.message}; its stderr: ${childErr.slice(-2000)}`); });
+      await waitFor(() => childUrl, 60_000, 'the instance back').catch((e: Error) => {
+        throw new Error(`${e.message}; its stderr: ${childErr.slice(-2000)}`);
+      });
       await new Promise((r) => setTimeout(r, 1_500)); // it takes its share of the load
       const c = child!;
       childUrl = undefined;
@@ -83,8 +99,14 @@ describe.runIf(FAULTS)('a service instance killed three times under load', () =>
     const statuses = answers.map((a) => a.status);
     const refused = statuses.filter((s) => s !== 202);
     const byKilled = answers.filter((a) => a.url !== h!.url && a.status === 202).length;
-    process.stderr.write(`instance kill ×3: sent ${f.sent} (${byKilled} taken by the killed instance), delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, reordered ${f.reordered}; ${statuses.filter((s) => s === 503).length} × 503, ${statuses.filter((s) => s === 0).length} cut connections (the killed instance), other: [${refused.filter((s) => s !== 0 && s !== 503).join(',')}]\n`);
-    expect({ lost: f.lost, duplicated: f.duplicated, reordered: f.reordered }).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
+    process.stderr.write(
+      `instance kill ×3: sent ${f.sent} (${byKilled} taken by the killed instance), delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, reordered ${f.reordered}; ${statuses.filter((s) => s === 503).length} × 503, ${statuses.filter((s) => s === 0).length} cut connections (the killed instance), other: [${refused.filter((s) => s !== 0 && s !== 503).join(',')}]\n`,
+    );
+    expect({ lost: f.lost, duplicated: f.duplicated, reordered: f.reordered }).toEqual({
+      lost: 0,
+      duplicated: 0,
+      reordered: 0,
+    });
     expect(f.delivered).toBe(f.sent);
     expect(refused.filter((s) => s !== 0 && s !== 503)).toEqual([]);
     expect(kills).toHaveLength(3);

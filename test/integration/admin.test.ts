@@ -11,14 +11,24 @@ afterAll(async () => {
   await Promise.all([on.stop(), off.stop()]);
 });
 
-const get = (h: Harness, path: string, headers: Record<string, string> = {}) => fetch(`${h.url}${path}`, { headers, redirect: 'manual' });
-const login = (token: string) => fetch(`${on.url}/admin/login`, {
-  method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString(),
-});
+const get = (h: Harness, path: string, headers: Record<string, string> = {}) =>
+  fetch(`${h.url}${path}`, { headers, redirect: 'manual' });
+const login = (token: string) =>
+  fetch(`${on.url}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+  });
 
 describe('/admin/queues, the BullMQ dashboard', () => {
   it('is 401 without the token or with a wrong one', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }, { cookie: `sb_admin=${TOKEN}` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer wrong' },
+      { authorization: `Basic ${TOKEN}` },
+      { cookie: `sb_admin=${TOKEN}` },
+    ];
     for (const headers of attempts) {
       const res = await get(on, '/admin/queues', headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
@@ -28,7 +38,7 @@ describe('/admin/queues, the BullMQ dashboard', () => {
     expect((await get(on, '/admin/queues/api/queues')).status).toBe(401);
   });
 
-  it('is 200 with Authorization: Bearer <ADMIN_TOKEN>, and lists the service\'s queues', async () => {
+  it("is 200 with Authorization: Bearer <ADMIN_TOKEN>, and lists the service's queues", async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
     const page = await get(on, '/admin/queues', auth);
     expect(page.status).toBe(200);

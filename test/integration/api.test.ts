@@ -1,6 +1,6 @@
-import { sessionKeys } from '../../adapters/redis/keys.js';
-import type { RedisClient } from '../../adapters/redis/connection.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../adapters/redis/connection.js';
+import { sessionKeys } from '../../adapters/redis/keys.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
 import { keysMatching, testRedis } from '../support/redis.js';
 
@@ -19,22 +19,38 @@ afterAll(async () => {
 async function snapshot(): Promise<Record<string, string>> {
   // Let the planner and the deliveries settle first; their own bookkeeping (queues, leases, locks,
   // dirty marks) is not state.
-  await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0 && (await keysMatching(redis, `${h.prefix}:d:*:l`)).length === 0, 5000, 'quiet outbox and deliveries');
+  await waitFor(
+    async () =>
+      (await h.service.ctx.store.transcript.outboxDepth()) === 0 &&
+      (await keysMatching(redis, `${h.prefix}:d:*:l`)).length === 0,
+    5000,
+    'quiet outbox and deliveries',
+  );
   const out: Record<string, string> = {};
-  const keys = (await keysMatching(redis, `${h.prefix}:*`)).filter((k) => !/:(\{q\}|lock|dirty|active)(:|$)/.test(k) && !k.startsWith(`${h.prefix}:d:`)).sort();
+  const keys = (await keysMatching(redis, `${h.prefix}:*`))
+    .filter((k) => !/:(\{q\}|lock|dirty|active)(:|$)/.test(k) && !k.startsWith(`${h.prefix}:d:`))
+    .sort();
   for (const k of keys) {
     const type = await redis.type(k);
-    out[k] = type === 'hash' ? JSON.stringify(await redis.hgetall(k))
-      : type === 'stream' ? String(await redis.xlen(k))
-      : type === 'set' ? (await redis.smembers(k)).sort().join(',')
-      : type === 'zset' ? (await redis.zrange(k, 0, -1)).join(',')
-      : String(await redis.get(k).catch(() => type));
+    out[k] =
+      type === 'hash'
+        ? JSON.stringify(await redis.hgetall(k))
+        : type === 'stream'
+          ? String(await redis.xlen(k))
+          : type === 'set'
+            ? (await redis.smembers(k)).sort().join(',')
+            : type === 'zset'
+              ? (await redis.zrange(k, 0, -1)).join(',')
+              : String(await redis.get(k).catch(() => type));
   }
   return out;
 }
 
 async function newChat(text = 'hello') {
-  const r = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed', email: 'zed@example.com' }, text } });
+  const r = await json(`${h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Zed', email: 'zed@example.com' }, text },
+  });
   expect(r.status).toBe(201);
   return { id: r.body.session.id as string, token: r.body.token as string };
 }
@@ -45,26 +61,72 @@ describe('end-user API', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
     const stored = await redis.hget(sessionKeys(h.prefix, id).session, 'token');
     expect(stored).not.toContain(token);
-    const first = await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'again', clientMessageId: 'c1' } });
-    const second = await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'again', clientMessageId: 'c1' } });
+    const first = await json(`${h.url}/api/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      token,
+      body: { text: 'again', clientMessageId: 'c1' },
+    });
+    const second = await json(`${h.url}/api/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      token,
+      body: { text: 'again', clientMessageId: 'c1' },
+    });
     expect(first.status).toBe(202);
     expect(second.body.message.id).toBe(first.body.message.id);
-    await json(`${h.url}/api/v1/sessions/${id}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice' } });
-    await json(`${h.url}/api/v1/sessions/${id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice', text: 'note: secret' } });
+    await json(`${h.url}/api/v1/sessions/${id}/accept`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'alice' },
+    });
+    await json(`${h.url}/api/v1/sessions/${id}/agent-messages`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'alice', text: 'note: secret' },
+    });
     const list = await json(`${h.url}/api/v1/sessions/${id}/messages`, { token });
-    const texts = list.body.messages.filter((m: { kind: string }) => m.kind === 'message').map((m: { text: string }) => m.text);
+    const texts = list.body.messages
+      .filter((m: { kind: string }) => m.kind === 'message')
+      .map((m: { text: string }) => m.text);
     expect(texts).toEqual(['hello', 'again']);
     const got = await json(`${h.url}/api/v1/sessions/${id}`, { token });
-    expect(got.body.session).toMatchObject({ status: 'active', agent: { name: 'Alice' }, queue: { id: 'it-support', name: 'IT Support' } });
+    expect(got.body.session).toMatchObject({
+      status: 'active',
+      agent: { name: 'Alice' },
+      queue: { id: 'it-support', name: 'IT Support' },
+    });
   });
 
   it.each([
     ['malformed JSON', 'POST', '/sessions', '{"queue":', undefined, 400, 'malformed_json'],
     ['unknown queue', 'POST', '/sessions', { queue: 'nope', user: { name: 'Z' } }, undefined, 404, 'unknown_queue'],
     ['missing name', 'POST', '/sessions', { queue: 'it-support', user: {} }, undefined, 400, 'invalid_request'],
-    ['unknown field', 'POST', '/sessions', { queue: 'it-support', user: { name: 'Z' }, admin: true }, undefined, 400, 'invalid_request'],
-    ['text too long', 'POST', '/sessions', { queue: 'it-support', user: { name: 'Z' }, text: 'x'.repeat(4001) }, undefined, 400, 'invalid_request'],
-    ['body too large', 'POST', '/sessions', { queue: 'it-support', user: { name: 'Z' }, text: 'x'.repeat(20_000) }, undefined, 413, 'too_large'],
+    [
+      'unknown field',
+      'POST',
+      '/sessions',
+      { queue: 'it-support', user: { name: 'Z' }, admin: true },
+      undefined,
+      400,
+      'invalid_request',
+    ],
+    [
+      'text too long',
+      'POST',
+      '/sessions',
+      { queue: 'it-support', user: { name: 'Z' }, text: 'x'.repeat(4001) },
+      undefined,
+      400,
+      'invalid_request',
+    ],
+    [
+      'body too large',
+      'POST',
+      '/sessions',
+      { queue: 'it-support', user: { name: 'Z' }, text: 'x'.repeat(20_000) },
+      undefined,
+      413,
+      'too_large',
+    ],
     ['unknown endpoint', 'GET', '/nope', undefined, undefined, 404, 'not_found'],
   ])('%s gets a clear 4xx and changes nothing', async (_n, method, path, body, _t, status, code) => {
     const before = await snapshot();
@@ -75,7 +137,7 @@ describe('end-user API', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('refuses missing, wrong and other sessions\' tokens, and bad messages, changing nothing', async () => {
+  it("refuses missing, wrong and other sessions' tokens, and bad messages, changing nothing", async () => {
     const mine = await newChat();
     const other = await newChat();
     const before = await snapshot();
@@ -89,28 +151,41 @@ describe('end-user API', () => {
       await json(`${url}/messages`, { method: 'POST', token: mine.token, body: { text: '' } }),
       await json(`${url}/messages`, { method: 'POST', token: mine.token, body: { text: 'y'.repeat(4001) } }),
       await json(`${url}/messages`, { method: 'POST', token: mine.token, body: { text: 42 } }),
-      await json(`${h.url}/api/v1/sessions/..%2f..%2fetc/messages`, { method: 'POST', token: mine.token, body: { text: 'x' } }),
+      await json(`${h.url}/api/v1/sessions/..%2f..%2fetc/messages`, {
+        method: 'POST',
+        token: mine.token,
+        body: { text: 'x' },
+      }),
       await json(`${url}/accept`, { method: 'POST', body: { agentId: 'alice' } }),
       await json(`${url}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'erin' } }),
     ];
     expect(cases.map((c) => c.status)).toEqual([401, 403, 403, 403, 403, 400, 400, 400, 404, 401, 409]);
-    for (const c of cases) expect(c.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    for (const c of cases)
+      expect(c.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
     expect(await snapshot()).toEqual(before);
   });
 
   it('ends a chat for the end user once, then refuses messages', async () => {
     const { id, token } = await newChat();
-    expect((await json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token })).body.session.status).toBe('ended');
+    expect((await json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token })).body.session.status).toBe(
+      'ended',
+    );
     expect((await json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token })).status).toBe(409);
-    expect((await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'late' } })).status).toBe(409);
+    expect(
+      (await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'late' } })).status,
+    ).toBe(409);
   });
 
   it('serves health, readiness, metrics and the widget', async () => {
     expect((await json(`${h.url}/healthz`)).body.status).toBe('ok');
     const ready = await json(`${h.url}/readyz`);
-    expect(ready).toMatchObject({ status: 200, body: { status: 'ready', checks: { redis: 'ok', queues: 'ok', workers: 'ok' } } });
+    expect(ready).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { redis: 'ok', queues: 'ok', workers: 'ok' } },
+    });
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
-    for (const name of ['switchboard_relay_latency_seconds', 'switchboard_invites_total', 'switchboard_outbox_depth']) expect(metrics).toContain(name);
+    for (const name of ['switchboard_relay_latency_seconds', 'switchboard_invites_total', 'switchboard_outbox_depth'])
+      expect(metrics).toContain(name);
     const page = await (await fetch(`${h.url}/`)).text();
     expect(page).toContain('<title>Chat with support</title>');
     const js = await (await fetch(`${h.url}/widget.js`)).text();
@@ -120,7 +195,11 @@ describe('end-user API', () => {
 });
 
 describe('Server-Sent Events', () => {
-  async function readEvents(url: string, headers: Record<string, string>, until: (events: Array<{ id: string; event: string; data: any }>) => boolean) {
+  async function readEvents(
+    url: string,
+    headers: Record<string, string>,
+    until: (events: Array<{ id: string; event: string; data: any }>) => boolean,
+  ) {
     const ac = new AbortController();
     const res = await fetch(url, { headers, signal: ac.signal });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -136,7 +215,12 @@ describe('Server-Sent Events', () => {
       while ((i = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, i);
         buf = buf.slice(i + 2);
-        const f = Object.fromEntries(block.split('\n').filter((l) => /^(id|event|data):/.test(l)).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+        const f = Object.fromEntries(
+          block
+            .split('\n')
+            .filter((l) => /^(id|event|data):/.test(l))
+            .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+        );
         if (f.data) events.push({ id: f.id ?? '', event: f.event ?? 'message', data: JSON.parse(f.data) });
       }
     }
@@ -152,14 +236,30 @@ describe('Server-Sent Events', () => {
     await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token, body: { text: 'live' } });
     const all = await live;
     // While waiting, the stream also says where the chat stands: a status without an id.
-    expect(all.find((e) => !e.id)?.data).toMatchObject({ kind: 'status', status: 'waiting', queuePosition: expect.any(Number) });
+    expect(all.find((e) => !e.id)?.data).toMatchObject({
+      kind: 'status',
+      status: 'waiting',
+      queuePosition: expect.any(Number),
+    });
     const seen = all.filter((e) => e.id);
     expect(seen.map((e) => e.event)).toEqual(['status', 'message', 'message']);
     expect(seen.map((e) => e.data.text ?? e.data.status)).toEqual(['waiting', 'first', 'live']);
 
-    await json(`${h.url}/api/v1/sessions/${id}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice' } });
-    await json(`${h.url}/api/v1/sessions/${id}/agent-messages`, { method: 'POST', apiKey: 'test-key', body: { agentId: 'alice', text: 'hi Zed' } });
-    const resumed = await readEvents(url, { authorization: `Bearer ${token}`, 'last-event-id': seen.at(-1)!.id }, (ev) => ev.some((e) => e.data.text === 'hi Zed'));
+    await json(`${h.url}/api/v1/sessions/${id}/accept`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'alice' },
+    });
+    await json(`${h.url}/api/v1/sessions/${id}/agent-messages`, {
+      method: 'POST',
+      apiKey: 'test-key',
+      body: { agentId: 'alice', text: 'hi Zed' },
+    });
+    const resumed = await readEvents(
+      url,
+      { authorization: `Bearer ${token}`, 'last-event-id': seen.at(-1)!.id },
+      (ev) => ev.some((e) => e.data.text === 'hi Zed'),
+    );
     expect(resumed.map((e) => e.event)).toEqual(['status', 'participant', 'message']);
     expect(resumed.at(-1)?.data).toMatchObject({ author: 'agent', name: 'Alice', text: 'hi Zed' });
   });

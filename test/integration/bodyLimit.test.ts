@@ -12,7 +12,13 @@ let fake: FakeSlack;
 let h: Harness;
 beforeAll(async () => {
   fake = await FakeSlack.start();
-  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, TEAMS_ENABLED: 'true', MicrosoftAppId: '' };
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    TEAMS_ENABLED: 'true',
+    MicrosoftAppId: '',
+  };
   h = await startHarness({ env, platforms: [slackModule(loadEnv(env)), teamsModule(loadEnv(env))], recording: false });
 });
 afterAll(async () => {
@@ -26,7 +32,11 @@ type Outcome = { status: number; body: string } | 'closed';
  * Streams `total` bytes of one reused 64 KB chunk (nothing is allocated per chunk), honouring
  * back-pressure, and stops as soon as the server answers or closes the connection.
  */
-function upload(path: string, total: number, o: { declareLength?: boolean; headers?: Record<string, string> } = {}): Promise<Outcome> {
+function upload(
+  path: string,
+  total: number,
+  o: { declareLength?: boolean; headers?: Record<string, string> } = {},
+): Promise<Outcome> {
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   const { port } = new URL(h.url);
   return new Promise((resolve) => {
@@ -38,8 +48,15 @@ function upload(path: string, total: number, o: { declareLength?: boolean; heade
       resolve(r);
     };
     const req = request({
-      host: '127.0.0.1', port, path, method: 'POST',
-      headers: { 'content-type': 'application/json', ...(o.declareLength ? { 'content-length': String(total) } : {}), ...o.headers },
+      host: '127.0.0.1',
+      port,
+      path,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(o.declareLength ? { 'content-length': String(total) } : {}),
+        ...o.headers,
+      },
     });
     req.on('response', (res) => {
       let body = '';
@@ -79,7 +96,9 @@ describe('body limits before the platform receivers read', () => {
         upload('/slack/events', 100 * MB, { declareLength: true }),
       ]);
       peak = Math.max(peak, process.memoryUsage.rss());
-      console.info(`RSS baseline ${(baseline / MB).toFixed(1)} MB, peak ${(peak / MB).toFixed(1)} MB, growth ${((peak - baseline) / MB).toFixed(1)} MB; outcomes ${JSON.stringify(outcomes.map((o) => (o === 'closed' ? o : o.status)))}`);
+      console.info(
+        `RSS baseline ${(baseline / MB).toFixed(1)} MB, peak ${(peak / MB).toFixed(1)} MB, growth ${((peak - baseline) / MB).toFixed(1)} MB; outcomes ${JSON.stringify(outcomes.map((o) => (o === 'closed' ? o : o.status)))}`,
+      );
       expect(outcomes.every(refused)).toBe(true);
       expect(peak - baseline).toBeLessThan(64 * MB);
     } finally {
@@ -92,21 +111,38 @@ describe('body limits before the platform receivers read', () => {
       const r = await upload(path, 2 * MB, { declareLength: true });
       expect(r).not.toBe('closed');
       expect(r).toMatchObject({ status: 413 });
-      expect(JSON.parse((r as { body: string }).body).error).toMatchObject({ code: 'too_large', message: expect.any(String) });
+      expect(JSON.parse((r as { body: string }).body).error).toMatchObject({
+        code: 'too_large',
+        message: expect.any(String),
+      });
     }
   });
 
   it('lets Bolt read and verify a signed body streamed in chunks just under the limit', async () => {
-    const body = JSON.stringify({ type: 'url_verification', challenge: 'chal-123', token: 'legacy', pad: 'x'.repeat(MB - 200) });
+    const body = JSON.stringify({
+      type: 'url_verification',
+      challenge: 'chal-123',
+      token: 'legacy',
+      pad: 'x'.repeat(MB - 200),
+    });
     expect(Buffer.byteLength(body)).toBeLessThan(MB);
     const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const { port } = new URL(h.url);
-      const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: { 'content-type': 'application/json', ...sign(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/slack/events',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...sign(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       // Chunked: no Content-Length, so the limit counts as the bytes go by.
       for (let i = 0; i < body.length; i += 50_000) req.write(body.slice(i, i + 50_000));

@@ -25,7 +25,10 @@ describe.runIf(REDIS_CLUSTER_NODES)('on a Redis Cluster', () => {
   });
 
   it("keeps a chat's keys, and its channel's queue, in one slot; BullMQ's keys in another", async () => {
-    const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hi' } });
+    const created = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' }, text: 'hi' },
+    });
     const id = created.body.session.id as string;
     await waitFor(() => h.recording.of('post').length > 0, 5000, 'the first line');
     const slotOf = async (key: string) => Number(await redis.cluster('KEYSLOT', key));

@@ -35,10 +35,16 @@ describe('delivery engine', () => {
     const b = await start({ prefix, recording: one, platforms });
     const chats = await Promise.all(Array.from({ length: 12 }, (_, i) => newChat(i % 2 ? a : b)));
     const expected = Array.from({ length: 10 }, (_, i) => `m${i}`);
-    await Promise.all(chats.map(async (s) => {
-      for (const [i, text] of expected.entries()) await sessions.userMessage((i % 2 ? a : b).service.ctx, s, text);
-    }));
-    await waitFor(() => chats.every((s) => [one, two].every((p) => shownBy(p.calls, s.id, 'Zed').length >= expected.length)), 20_000, 'every line on both platforms');
+    await Promise.all(
+      chats.map(async (s) => {
+        for (const [i, text] of expected.entries()) await sessions.userMessage((i % 2 ? a : b).service.ctx, s, text);
+      }),
+    );
+    await waitFor(
+      () => chats.every((s) => [one, two].every((p) => shownBy(p.calls, s.id, 'Zed').length >= expected.length)),
+      20_000,
+      'every line on both platforms',
+    );
     for (const p of [one, two]) for (const s of chats) expect(shownBy(p.calls, s.id, 'Zed')).toEqual(expected);
   });
 
@@ -65,11 +71,14 @@ describe('delivery engine', () => {
     const s = await newChat(h);
     await sessions.accept(ctx, s.id, alice);
     // Typed in another mirror: the recording mirror shows them as lines.
-    const reply = (text: string) => sessions.agentReply(ctx, { sessionId: s.id, agent: alice, text, origin: 'elsewhere' });
+    const reply = (text: string) =>
+      sessions.agentReply(ctx, { sessionId: s.id, agent: alice, text, origin: 'elsewhere' });
     const sent = [];
     for (const t of ['one', 'two', 'three', 'four']) sent.push((await reply(t)).entry);
     await waitFor(() => shownBy(shown.calls, s.id, 'Alice Ng').length === 4, 10_000, 'the replies');
-    const mergedPost = shown.calls.find((c) => c.op === 'post' && c.meta?.kind === 'entries' && c.text.includes('Alice Ng: four'));
+    const mergedPost = shown.calls.find(
+      (c) => c.op === 'post' && c.meta?.kind === 'entries' && c.text.includes('Alice Ng: four'),
+    );
     expect(mergedPost).toBeDefined();
     const mergedTo = mergedPost!.to;
     const inMerged = sent.filter((e) => mergedPost!.text.includes(`Alice Ng: ${e.kind === 'message' ? e.text : ''}`));
@@ -102,7 +111,11 @@ describe('delivery engine', () => {
     for (let i = 0; i < 60; i++) await sessions.userMessage(ctx, flooder, `flood ${i}`);
     const postsBefore = shown.of('post').length;
     for (const s of others) await sessions.userMessage(ctx, s, 'hello');
-    await waitFor(() => others.every((s) => shownBy(shown.calls, s.id, 'Zed').length === 1), 10_000, "the others' lines");
+    await waitFor(
+      () => others.every((s) => shownBy(shown.calls, s.id, 'Zed').length === 1),
+      10_000,
+      "the others' lines",
+    );
     // The others go in the next round of turns: no flooder post between them.
     const posts = shown.of('post').slice(postsBefore);
     const lastOther = Math.max(...others.map((s) => posts.findIndex((c) => c.to.includes(s.id))));

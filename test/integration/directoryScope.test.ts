@@ -26,10 +26,23 @@ async function world() {
 
 /** What a search shows `who`: the agent ids, or the refusal's code. */
 const search = (ctx: AppContext, id: string, who: string, query = '') =>
-  invites.inviteCandidates(ctx, id, who, query).then((c) => c.map((x) => x.agent.id), (err: { code: string }) => err.code);
+  invites.inviteCandidates(ctx, id, who, query).then(
+    (c) => c.map((x) => x.agent.id),
+    (err: { code: string }) => err.code,
+  );
 /** What the search intent (Slack's picker, Teams' search card) answers `who`. */
 const picker = async (ctx: AppContext, id: string, who: string) => {
-  const out = await dispatch(ctx, { kind: 'search', agent: ctx.directory.get().agent(who), verb: 'invite.search', data: { sessionId: id }, query: '' }, { prefix: '/chat' });
+  const out = await dispatch(
+    ctx,
+    {
+      kind: 'search',
+      agent: ctx.directory.get().agent(who),
+      verb: 'invite.search',
+      data: { sessionId: id },
+      query: '',
+    },
+    { prefix: '/chat' },
+  );
   return (out.options ?? []).map((o) => o.value).sort();
 };
 
@@ -69,7 +82,11 @@ describe('directory scope of the invitee search', () => {
   it('a name typed in `invite` is looked up under the same rule: no names for outsiders', async () => {
     const { ctx, dir, id, ref } = await world();
     const command = async (who: string, text: string) => {
-      const out = await dispatch(ctx, { kind: 'command', agent: dir.agent(who), text, mentions: [], prefix: '/chat' }, { prefix: '/chat' });
+      const out = await dispatch(
+        ctx,
+        { kind: 'command', agent: dir.agent(who), text, mentions: [], prefix: '/chat' },
+        { prefix: '/chat' },
+      );
       return out.notice ? plain(out.notice.text) : '';
     };
     // "n" fits Alice Ng and Frank Nope: the owner is told both, an outsider neither.
@@ -79,8 +96,18 @@ describe('directory scope of the invitee search', () => {
     expect(outsider).not.toMatch(/Ng|Nope/);
     expect(await command('erin', `invite n ${ref}`)).not.toMatch(/Ng|Nope/);
     // An @mention names someone already: the invite's own rules answer.
-    const mention = await dispatch(ctx, { kind: 'command', agent: dir.agent('bob'), text: `invite @dan ${ref}`, mentions: [{ text: '@dan', agentId: 'dan' }], prefix: '/chat' }, { prefix: '/chat' });
+    const mention = await dispatch(
+      ctx,
+      {
+        kind: 'command',
+        agent: dir.agent('bob'),
+        text: `invite @dan ${ref}`,
+        mentions: [{ text: '@dan', agentId: 'dan' }],
+        prefix: '/chat',
+      },
+      { prefix: '/chat' },
+    );
     expect(plain(mention.notice!.text)).toMatch(/not a member/);
-    expect((await ctx.store.invites.list(id))).toEqual([]);
+    expect(await ctx.store.invites.list(id)).toEqual([]);
   });
 });

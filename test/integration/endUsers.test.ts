@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDirectory } from '../../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { type Harness, json, startHarness } from '../support/harness.js';
 
 /** Verified end users, their context and offline messages on the end-user API (README "Verified end users", "Context", "Offline messages"). */
@@ -9,7 +9,8 @@ const SECRET = 'current-secret-0123456789';
 const PREVIOUS = 'previous-secret-0123456789';
 const sign = (id: string, secret = SECRET) => createHmac('sha256', secret).update(id).digest('hex');
 
-const directory = parseDirectory(`
+const directory = parseDirectory(
+  `
 queues:
   - { id: it-support, name: IT Support, context: [plan, account] }
   - id: night
@@ -21,7 +22,10 @@ agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support, night, staffed] }
   - { id: carol, firstName: Carol, lastName: Boss, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [night] }
   - { id: erin, firstName: Erin, lastName: Else, email: erin@example.com, permissions: [ESChat_Agent], queues: [it-support] }
-`, 'end-users.yaml', DIRECTORY_SECTIONS);
+`,
+  'end-users.yaml',
+  DIRECTORY_SECTIONS,
+);
 
 let h: Harness;
 let strict: Harness;
@@ -35,8 +39,10 @@ afterAll(async () => {
   await Promise.all([h?.stop(), strict?.stop()]);
 });
 
-const start = (body: Record<string, unknown>, on = h) => json(`${on.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', text: 'hello', ...body } });
-const agent = (id: string, path: string, body: Record<string, unknown>) => json(`${h.url}/api/v1/sessions/${id}/${path}`, { method: 'POST', apiKey: 'test-key', body });
+const start = (body: Record<string, unknown>, on = h) =>
+  json(`${on.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', text: 'hello', ...body } });
+const agent = (id: string, path: string, body: Record<string, unknown>) =>
+  json(`${h.url}/api/v1/sessions/${id}/${path}`, { method: 'POST', apiKey: 'test-key', body });
 /** How many chats a service has made (each has a ref): a refusal must leave it unchanged. */
 const chats = (on = h) => on.service.redis.hlen(`${on.prefix}:refs`);
 
@@ -91,10 +97,11 @@ describe('verified end users', () => {
     expect((await start({ user: { id: 'u-zed', name: 'Zed', hash: sign('u-zed') } }, strict)).status).toBe(201);
   });
 
-  it('a verified user resumes their open chat with a new token; a forged id never opens anyone else\'s', async () => {
+  it("a verified user resumes their open chat with a new token; a forged id never opens anyone else's", async () => {
     const first = await start({ user: { id: 'u-kim', name: 'Kim', email: 'kim@example.com', hash: sign('u-kim') } });
     const id = first.body.session.id as string;
-    const resume = (user: Record<string, unknown>) => json(`${h.url}/api/v1/sessions/resume`, { method: 'POST', body: { user } });
+    const resume = (user: Record<string, unknown>) =>
+      json(`${h.url}/api/v1/sessions/resume`, { method: 'POST', body: { user } });
 
     const back = await resume({ id: 'u-kim', hash: sign('u-kim') });
     expect(back.status).toBe(200);
@@ -109,7 +116,10 @@ describe('verified end users', () => {
     expect((await resume({ id: 'u-mallory', hash: sign('u-mallory') })).status).toBe(404);
     // Without a hash there is nothing to resume with, whatever the email.
     expect((await resume({ id: 'u-kim' })).status).toBe(400);
-    expect((await json(`${h.url}/api/v1/sessions/resume`, { method: 'POST', body: { user: { email: 'kim@example.com' } } })).status).toBe(400);
+    expect(
+      (await json(`${h.url}/api/v1/sessions/resume`, { method: 'POST', body: { user: { email: 'kim@example.com' } } }))
+        .status,
+    ).toBe(400);
     // An unverified chat with the same email is never anyone's to resume.
     await start({ user: { name: 'Kim', email: 'kim@example.com' } });
     const again = await resume({ id: 'u-kim', hash: sign('u-kim') });
@@ -118,19 +128,27 @@ describe('verified end users', () => {
     expect((await json(`${h.url}/api/v1/sessions/${id}/messages`, { token: back.body.token })).status).toBe(403);
 
     // Once the chat has ended there is none to resume.
-    expect((await json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token: again.body.token })).status).toBe(200);
+    expect((await json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token: again.body.token })).status).toBe(
+      200,
+    );
     expect((await resume({ id: 'u-kim', hash: sign('u-kim') })).status).toBe(404);
   });
 });
 
 describe('context', () => {
-  it('is kept, returned by GET and the agent-action API, and the queue\'s attributes and page are on the root', async () => {
-    const context = { pageUrl: 'https://shop.example.com/billing?x=1', referrer: 'https://www.example.com/', attributes: { plan: 'Pro <b>&', account: 'ACME-42', secret: 'not shown' } };
+  it("is kept, returned by GET and the agent-action API, and the queue's attributes and page are on the root", async () => {
+    const context = {
+      pageUrl: 'https://shop.example.com/billing?x=1',
+      referrer: 'https://www.example.com/',
+      attributes: { plan: 'Pro <b>&', account: 'ACME-42', secret: 'not shown' },
+    };
     const r = await start({ user: { name: 'Ann' }, context });
     expect(r.status).toBe(201);
     const id = r.body.session.id as string;
     expect(r.body.session.context).toEqual(context);
-    expect((await json(`${h.url}/api/v1/sessions/${id}`, { token: r.body.token })).body.session.context).toEqual(context);
+    expect((await json(`${h.url}/api/v1/sessions/${id}`, { token: r.body.token })).body.session.context).toEqual(
+      context,
+    );
     const accepted = await agent(id, 'accept', { agentId: 'alice' });
     expect(accepted.body.session.context).toEqual(context);
     const root = h.recording.calls.filter((c) => c.meta?.id === id).at(-1)!;
@@ -159,23 +177,49 @@ describe('context', () => {
       const r = await start({ user: { name: 'Ann' }, context });
       expect(r.status, JSON.stringify(context).slice(0, 80)).toBe(400);
     }
-    expect((await start({ user: { name: 'Ann' }, context: { attributes: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(200)])) } })).status).toBe(201);
+    expect(
+      (
+        await start({
+          user: { name: 'Ann' },
+          context: { attributes: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(200)])) },
+        })
+      ).status,
+    ).toBe(201);
     expect(await chats()).toBe(before + 1);
   });
 });
 
 describe('offline messages', () => {
-  const leave = (queue: string, body: Record<string, unknown> = {}) => json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue, offline: true, user: { name: 'Olga', email: 'olga@example.com' }, text: 'Please call me back', ...body } });
+  const leave = (queue: string, body: Record<string, unknown> = {}) =>
+    json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: {
+        queue,
+        offline: true,
+        user: { name: 'Olga', email: 'olga@example.com' },
+        text: 'Please call me back',
+        ...body,
+      },
+    });
 
   it('GET /queues says which queues take a message now, with their closed text', async () => {
     const queues = (await json(`${h.url}/api/v1/queues`)).body.queues as Array<Record<string, unknown>>;
-    expect(queues.find((q) => q.id === 'night')).toEqual({ id: 'night', name: 'Night Desk', open: false, closedMessage: 'We answer in the morning.', offline: true });
+    expect(queues.find((q) => q.id === 'night')).toEqual({
+      id: 'night',
+      name: 'Night Desk',
+      open: false,
+      closedMessage: 'We answer in the morning.',
+      offline: true,
+    });
     expect(queues.find((q) => q.id === 'it-support')).toEqual({ id: 'it-support', name: 'IT Support', open: true });
   });
 
   it('a closed queue refuses a chat but takes a message with an email; without one, or where not offered, it stores nothing', async () => {
     const before = await chats();
-    expect((await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'night', user: { name: 'Olga' } } })).body.error.code).toBe('queue_closed');
+    expect(
+      (await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'night', user: { name: 'Olga' } } }))
+        .body.error.code,
+    ).toBe('queue_closed');
     const noEmail = await leave('night', { user: { name: 'Olga' } });
     expect(noEmail.status).toBe(400);
     expect(JSON.stringify(noEmail.body.error.issues)).toContain('user.email');
@@ -194,7 +238,15 @@ describe('offline messages', () => {
     expect(await h.service.ctx.store.lists.read('offline', 'night')).toEqual([id]);
     expect(await h.service.ctx.store.lists.read('waiting', 'night')).toEqual([]);
     // The end user may add to it meanwhile.
-    expect((await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: r.body.token, body: { text: 'My number is 555' } })).status).toBe(202);
+    expect(
+      (
+        await json(`${h.url}/api/v1/sessions/${id}/messages`, {
+          method: 'POST',
+          token: r.body.token,
+          body: { text: 'My number is 555' },
+        })
+      ).status,
+    ).toBe(202);
   });
 
   it('a queue whose agents are all away takes messages too', async () => {
@@ -208,7 +260,7 @@ describe('offline messages', () => {
     }
   });
 
-  it('is posted as an offline message with Reply and Close, listed apart for supervisors; Reply makes it the replier\'s', async () => {
+  it("is posted as an offline message with Reply and Close, listed apart for supervisors; Reply makes it the replier's", async () => {
     const r = await leave('night');
     const id = r.body.session.id as string;
     const root = async () => {
@@ -221,7 +273,9 @@ describe('offline messages', () => {
     };
     const card = await root();
     expect(card.text).toContain('Offline message from Olga');
-    const actions = card.surface!.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.call.verb) : []));
+    const actions = card.surface!.blocks.flatMap((b) =>
+      b.type === 'actions' ? b.actions.map((a) => a.call.verb) : [],
+    );
     expect(actions).toEqual(['accept', 'end']);
 
     const { homeView } = await import('../../src/app/views.js');
@@ -238,7 +292,8 @@ describe('offline messages', () => {
     expect(taken.body.session.status).toBe('active');
     expect(taken.body.session.agent).toEqual({ name: 'Alice' });
     expect((await agent(id, 'agent-messages', { agentId: 'alice', text: 'Calling you now' })).status).toBe(202);
-    const seen = (await json(`${h.url}/api/v1/sessions/${id}/messages`, { token: r.body.token })).body.messages as Array<{ text?: string }>;
+    const seen = (await json(`${h.url}/api/v1/sessions/${id}/messages`, { token: r.body.token })).body
+      .messages as Array<{ text?: string }>;
     expect(seen.map((m) => m.text)).toContain('Calling you now');
     expect(await h.service.ctx.store.lists.read('offline', 'night')).not.toContain(id);
   });

@@ -1,8 +1,8 @@
-import { sessionKeys } from '../../adapters/redis/keys.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sessionKeys } from '../../adapters/redis/keys.js';
+import { Refused } from '../../src/app/errors.js';
 import * as invites from '../../src/app/invites.js';
 import * as sessions from '../../src/app/sessions.js';
-import { Refused } from '../../src/app/errors.js';
 import type { Harness } from '../support/harness.js';
 import { json, startHarness, waitFor } from '../support/harness.js';
 import { cards, lines, outcomes } from '../support/recording.js';
@@ -30,7 +30,11 @@ describe('invites end to end on the recording platform', () => {
     expect(settled.status).toBe('accepted');
     expect((await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === 'bob')?.mode).toBe('monitor');
     await waitFor(() => cardsFor(inv.id).some((c) => c.update && c.status === 'accepted'), 5000, 'card update');
-    await waitFor(() => outcomes(h.recording).some((o) => o.inviteId === inv.id && o.status === 'accepted'), 5000, 'thread line');
+    await waitFor(
+      () => outcomes(h.recording).some((o) => o.inviteId === inv.id && o.status === 'accepted'),
+      5000,
+      'thread line',
+    );
     const timers = ctx.timers as unknown as { queue: { getJob(id: string): Promise<unknown> } };
     expect(await timers.queue.getJob(`expire-${inv.id}`)).toBeFalsy();
   });
@@ -38,8 +42,12 @@ describe('invites end to end on the recording platform', () => {
   it('refuses a click by someone else, a wrong button, and a second click, changing nothing', async () => {
     const { ctx, dir, sessionId } = await activeChat();
     const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
-    await expect(invites.answerInvite(ctx, inv.id, dir.agent('dan'), 'participate')).rejects.toMatchObject({ code: 'not_invitee' });
-    await expect(invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'monitor')).rejects.toMatchObject({ code: 'wrong_mode' });
+    await expect(invites.answerInvite(ctx, inv.id, dir.agent('dan'), 'participate')).rejects.toMatchObject({
+      code: 'not_invitee',
+    });
+    await expect(invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'monitor')).rejects.toMatchObject({
+      code: 'wrong_mode',
+    });
     expect((await ctx.store.invites.get(inv.id))?.status).toBe('pending');
     await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'reject');
     await expect(invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'participate')).rejects.toBeInstanceOf(Refused);
@@ -49,7 +57,8 @@ describe('invites end to end on the recording platform', () => {
 
   it('a repeated answer that already took answers as the first did (200, same outcome); a different one is still refused', async () => {
     const { ctx, sessionId } = await activeChat();
-    const answer = (id: string, body: Record<string, string>) => json(`${h.url}/api/v1/invites/${id}/answer`, { method: 'POST', apiKey: 'test-key', body });
+    const answer = (id: string, body: Record<string, string>) =>
+      json(`${h.url}/api/v1/invites/${id}/answer`, { method: 'POST', apiKey: 'test-key', body });
     const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
     const first = await answer(inv.id, { agentId: 'bob', answer: 'participate' });
     expect(first.status).toBe(200);
@@ -58,11 +67,17 @@ describe('invites end to end on the recording platform', () => {
     // Not the same answer: refused as before, and nothing changes.
     expect((await answer(inv.id, { agentId: 'bob', answer: 'reject' })).status).toBe(409);
     expect((await answer(inv.id, { agentId: 'dan', answer: 'participate' })).status).toBe(409);
-    expect((await ctx.store.sessions.members(sessionId)).map((m) => `${m.agentId}:${m.mode}`).sort()).toEqual(['alice:owner', 'bob:participant']);
+    expect((await ctx.store.sessions.members(sessionId)).map((m) => `${m.agentId}:${m.mode}`).sort()).toEqual([
+      'alice:owner',
+      'bob:participant',
+    ]);
 
     // Two tries at once, and a rejection repeated.
     const carol = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'carol', mode: 'monitor' });
-    const both = await Promise.all([answer(carol.id, { agentId: 'carol', answer: 'monitor' }), answer(carol.id, { agentId: 'carol', answer: 'monitor' })]);
+    const both = await Promise.all([
+      answer(carol.id, { agentId: 'carol', answer: 'monitor' }),
+      answer(carol.id, { agentId: 'carol', answer: 'monitor' }),
+    ]);
     expect(both.map((r) => r.status)).toEqual([200, 200]);
     expect(both[0]!.body).toEqual(both[1]!.body);
     const dan = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'dan', mode: 'monitor' });
@@ -88,7 +103,11 @@ describe('invites end to end on the recording platform', () => {
     await invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'reject');
     await expect(invites.resendInvite(ctx, inv.id, 'alice')).rejects.toMatchObject({ code: 'limit' });
     const all = await ctx.store.invites.list(sessionId);
-    expect(all.map((i) => [i.attempt, i.status])).toEqual([[1, 'rejected'], [2, 'rejected'], [3, 'rejected']]);
+    expect(all.map((i) => [i.attempt, i.status])).toEqual([
+      [1, 'rejected'],
+      [2, 'rejected'],
+      [3, 'rejected'],
+    ]);
     // Each attempt's card went out once and was updated to rejected; the thread heard of every resend.
     await waitFor(() => cardsFor(last).some((c) => c.update && c.status === 'rejected'), 5000, 'last card updated');
     await waitFor(() => outcomes(h.recording).filter((o) => o.status === 'pending').length === 2, 5000, 'resent lines');
@@ -99,7 +118,11 @@ describe('invites end to end on the recording platform', () => {
     const inv = await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
     await waitFor(async () => (await ctx.store.invites.get(inv.id))?.status === 'expired', 6000, 'expiry');
     await waitFor(() => cardsFor(inv.id).some((c) => c.update && c.status === 'expired'), 5000, 'expired card');
-    await waitFor(() => outcomes(h.recording).some((o) => o.inviteId === inv.id && o.status === 'expired'), 5000, 'expired line');
+    await waitFor(
+      () => outcomes(h.recording).some((o) => o.inviteId === inv.id && o.status === 'expired'),
+      5000,
+      'expired line',
+    );
     const again = await invites.resendInvite(ctx, inv.id, 'alice');
     expect(again.attempt).toBe(2);
   });
@@ -127,42 +150,85 @@ describe('invites end to end on the recording platform', () => {
     const ttl = await h.service.redis.pttl(sessionKeys(h.prefix, sessionId).session);
     expect(ttl).toBeGreaterThan(29 * 24 * 3600 * 1000);
     expect(await timers.queue.getJob(`expire-${a.id}`)).toBeFalsy();
-    await waitFor(() => [a.id, b.id].every((id) => cardsFor(id).some((c) => c.status === 'cancelled')), 5000, 'cancelled cards');
+    await waitFor(
+      () => [a.id, b.id].every((id) => cardsFor(id).some((c) => c.status === 'cancelled')),
+      5000,
+      'cancelled cards',
+    );
   });
 
   it('refuses ineligible invitees with the reason', async () => {
     const { ctx, sessionId } = await activeChat();
     await sessions.setAvailability(ctx, 'bob', false);
-    await expect(invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' })).rejects.toMatchObject({ code: 'away' });
-    await expect(invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'erin', mode: 'participant' })).rejects.toMatchObject({ code: 'other_queue' });
+    await expect(
+      invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' }),
+    ).rejects.toMatchObject({ code: 'away' });
+    await expect(
+      invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'erin', mode: 'participant' }),
+    ).rejects.toMatchObject({ code: 'other_queue' });
     await invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'dan', mode: 'participant' });
-    await expect(invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'dan', mode: 'monitor' })).rejects.toMatchObject({ code: 'already_invited' });
+    await expect(
+      invites.invite(ctx, { sessionId, inviterId: 'alice', inviteeId: 'dan', mode: 'monitor' }),
+    ).rejects.toMatchObject({ code: 'already_invited' });
     const found = await invites.inviteCandidates(ctx, sessionId, 'alice', '');
     expect(Object.fromEntries(found.map((c) => [c.agent.id, c.verdict.ok ? 'ok' : c.verdict.code]))).toEqual({
-      alice: 'self', bob: 'away', carol: 'ok', dan: 'already_invited', frank: 'not_agent',
+      alice: 'self',
+      bob: 'away',
+      carol: 'ok',
+      dan: 'already_invited',
+      frank: 'not_agent',
     });
   });
 
   it('lets a supervisor join without an invite and a monitor step up', async () => {
     const { ctx, dir, sessionId } = await activeChat();
     await invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
-    await expect(invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor')).rejects.toMatchObject({ code: 'already_member' });
+    await expect(invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor')).rejects.toMatchObject({
+      code: 'already_member',
+    });
     await invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'participant');
     expect((await ctx.store.sessions.members(sessionId)).find((m) => m.agentId === 'carol')?.mode).toBe('participant');
-    await expect(invites.supervisorJoin(ctx, sessionId, dir.agent('bob'), 'monitor')).rejects.toMatchObject({ code: 'not_supervisor' });
+    await expect(invites.supervisorJoin(ctx, sessionId, dir.agent('bob'), 'monitor')).rejects.toMatchObject({
+      code: 'not_supervisor',
+    });
   });
 
   it('relays by mode: participants reach the end user, monitors and notes do not', async () => {
     const { ctx, dir, sessionId } = await activeChat();
     await invites.supervisorJoin(ctx, sessionId, dir.agent('carol'), 'monitor');
-    const owner = await sessions.agentReply(ctx, { sessionId, agent: dir.agent('alice')!, text: 'hello', origin: 'slack:x' });
-    const mon = await sessions.agentReply(ctx, { sessionId, agent: dir.agent('carol')!, text: 'psst', origin: 'slack:x' });
-    const note = await sessions.agentReply(ctx, { sessionId, agent: dir.agent('alice')!, text: 'note: VIP', origin: 'slack:x' });
-    await expect(sessions.agentReply(ctx, { sessionId, agent: dir.agent('dan')!, text: 'hi', origin: 'slack:x' })).rejects.toMatchObject({ code: 'not_member' });
-    expect([owner.entry.visibility, mon.entry.visibility, note.entry.visibility]).toEqual(['public', 'agents', 'private']);
+    const owner = await sessions.agentReply(ctx, {
+      sessionId,
+      agent: dir.agent('alice')!,
+      text: 'hello',
+      origin: 'slack:x',
+    });
+    const mon = await sessions.agentReply(ctx, {
+      sessionId,
+      agent: dir.agent('carol')!,
+      text: 'psst',
+      origin: 'slack:x',
+    });
+    const note = await sessions.agentReply(ctx, {
+      sessionId,
+      agent: dir.agent('alice')!,
+      text: 'note: VIP',
+      origin: 'slack:x',
+    });
+    await expect(
+      sessions.agentReply(ctx, { sessionId, agent: dir.agent('dan')!, text: 'hi', origin: 'slack:x' }),
+    ).rejects.toMatchObject({ code: 'not_member' });
+    expect([owner.entry.visibility, mon.entry.visibility, note.entry.visibility]).toEqual([
+      'public',
+      'agents',
+      'private',
+    ]);
     expect([owner.withheld, mon.withheld]).toEqual([false, true]);
     // The recording mirror is not the origin, so the owner's and the monitor's lines are relayed to it; the note is not.
-    await waitFor(() => lines(h.recording, sessionId).some((e) => e.meta?.id === mon.entry.id), 5000, 'monitor relayed to agents');
+    await waitFor(
+      () => lines(h.recording, sessionId).some((e) => e.meta?.id === mon.entry.id),
+      5000,
+      'monitor relayed to agents',
+    );
     expect(lines(h.recording, sessionId).some((e) => e.meta?.id === owner.entry.id)).toBe(true);
     expect(lines(h.recording, sessionId).every((e) => e.meta?.id !== note.entry.id)).toBe(true);
   });

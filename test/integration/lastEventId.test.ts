@@ -10,7 +10,10 @@ afterAll(async () => {
 });
 
 async function newChat() {
-  const r = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' }, text: 'first' } });
+  const r = await json(`${h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Zed' }, text: 'first' },
+  });
   expect(r.status).toBe(201);
   return { id: r.body.session.id as string, token: r.body.token as string };
 }
@@ -57,7 +60,9 @@ describe('Last-Event-ID', () => {
     ['decimal point', '1.5-0'],
   ])('%s is refused with 400 invalid_last_event_id', async (_n, id) => {
     const { id: sid, token } = await newChat();
-    const res = await fetch(`${h.url}/api/v1/sessions/${sid}/events`, { headers: { authorization: `Bearer ${token}`, 'last-event-id': id } });
+    const res = await fetch(`${h.url}/api/v1/sessions/${sid}/events`, {
+      headers: { authorization: `Bearer ${token}`, 'last-event-id': id },
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: { code: 'invalid_last_event_id', message: expect.any(String) } });
   });
@@ -65,7 +70,9 @@ describe('Last-Event-ID', () => {
   it('is refused in the query string too, also when repeated', async () => {
     const { id: sid, token } = await newChat();
     for (const q of ['lastEventId=abc', 'lastEventId=1-0&lastEventId=2-0']) {
-      const res = await fetch(`${h.url}/api/v1/sessions/${sid}/events?${q}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${h.url}/api/v1/sessions/${sid}/events?${q}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status, q).toBe(400);
     }
   });
@@ -79,7 +86,8 @@ describe('Last-Event-ID', () => {
     const url = `${h.url}/api/v1/sessions/${sid}/events`;
     const lastId = id === 'tail+1' ? await tailPlusOne(sid) : id;
     const texts = await streamUntil(url, { authorization: `Bearer ${token}`, 'last-event-id': lastId }, 'after', () =>
-      json(`${url.replace(/events$/, 'messages')}`, { method: 'POST', token, body: { text: 'after' } }));
+      json(`${url.replace(/events$/, 'messages')}`, { method: 'POST', token, body: { text: 'after' } }),
+    );
     expect(texts).toEqual(['after']);
   });
 
@@ -88,8 +96,12 @@ describe('Last-Event-ID', () => {
     const msgs = await json(`${h.url}/api/v1/sessions/${sid}/messages`, { token });
     const first = (msgs.body.messages as Array<{ id: string; text?: string }>).find((m) => m.text === 'first')!;
     const url = `${h.url}/api/v1/sessions/${sid}/events`;
-    const texts = await streamUntil(`${url}?lastEventId=0${first.id}`, { authorization: `Bearer ${token}` }, 'second', () =>
-      json(`${h.url}/api/v1/sessions/${sid}/messages`, { method: 'POST', token, body: { text: 'second' } }));
+    const texts = await streamUntil(
+      `${url}?lastEventId=0${first.id}`,
+      { authorization: `Bearer ${token}` },
+      'second',
+      () => json(`${h.url}/api/v1/sessions/${sid}/messages`, { method: 'POST', token, body: { text: 'second' } }),
+    );
     expect(texts).toEqual(['second']);
   });
 

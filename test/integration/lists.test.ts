@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { globalKeys, sessionKeys } from '../../adapters/redis/keys.js';
+import type { AppContext } from '../../src/app/context.js';
 import * as invites from '../../src/app/invites.js';
 import * as sessions from '../../src/app/sessions.js';
 import { homeView } from '../../src/app/views.js';
-import type { AppContext } from '../../src/app/context.js';
 import { listingsOf } from '../../src/domain/lists.js';
 import { cleanup, type Harness, startHarness, waitFor } from '../support/harness.js';
 import { testRedis } from '../support/redis.js';
@@ -21,7 +21,8 @@ async function start(prefix?: string): Promise<Harness> {
   return h;
 }
 
-const newChat = async (ctx: AppContext) => (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session;
+const newChat = async (ctx: AppContext) =>
+  (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session;
 const agent = (ctx: AppContext, id: string) => ctx.directory.get().agent(id)!;
 
 /** Every list as the chats' states say it should be, for the chats given. */
@@ -47,7 +48,11 @@ async function actualLists(ctx: AppContext, keys: Iterable<string>) {
   return out;
 }
 
-const EVERY_LIST = ['waiting:it-support', 'active:it-support', ...['alice', 'bob', 'carol', 'dan'].flatMap((a) => [`chats:${a}`, `invites:${a}`])];
+const EVERY_LIST = [
+  'waiting:it-support',
+  'active:it-support',
+  ...['alice', 'bob', 'carol', 'dan'].flatMap((a) => [`chats:${a}`, `invites:${a}`]),
+];
 
 describe('lists', () => {
   it('follow a chat through its life: waiting, taken, invited, joined, ended', async () => {
@@ -60,12 +65,22 @@ describe('lists', () => {
     expect(await lists.read('waiting', 'it-support')).toEqual([]);
     expect(await lists.read('active', 'it-support')).toEqual([s.id]);
     expect(await lists.read('chats', 'alice')).toEqual([s.id]);
-    const inv = await invites.invite(ctx, { sessionId: s.id, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
+    const inv = await invites.invite(ctx, {
+      sessionId: s.id,
+      inviterId: 'alice',
+      inviteeId: 'bob',
+      mode: 'participant',
+    });
     expect(await lists.read('invites', 'bob')).toEqual([inv.id]);
     await invites.answerInvite(ctx, inv.id, agent(ctx, 'bob'), 'participate');
     expect(await lists.read('invites', 'bob')).toEqual([]);
     expect(await lists.read('chats', 'bob')).toEqual([s.id]);
-    const pending = await invites.invite(ctx, { sessionId: s.id, inviterId: 'alice', inviteeId: 'dan', mode: 'monitor' });
+    const pending = await invites.invite(ctx, {
+      sessionId: s.id,
+      inviterId: 'alice',
+      inviteeId: 'dan',
+      mode: 'monitor',
+    });
     expect(await lists.read('invites', 'dan')).toEqual([pending.id]);
     await sessions.endSession(ctx, s.id, 'alice');
     for (const k of EVERY_LIST) {
@@ -74,27 +89,42 @@ describe('lists', () => {
     }
   });
 
-  it('match every chat\'s state after concurrent changes from two instances', async () => {
+  it("match every chat's state after concurrent changes from two instances", async () => {
     const a = await start();
     const b = await start(a.prefix);
     const chats = await Promise.all(Array.from({ length: 32 }, () => newChat(a.service.ctx)));
     const ctxOf = (i: number) => (i % 2 ? a : b).service.ctx;
-    await Promise.all(chats.map(async (s, i) => {
-      const ctx = ctxOf(i);
-      if (i % 4 === 3) return; // left waiting
-      // Two agents race to accept; one wins.
-      await Promise.allSettled([sessions.accept(ctx, s.id, agent(ctx, 'alice')), sessions.accept(ctxOf(i + 1), s.id, agent(ctx, 'bob'))]);
-      const owner = (await ctx.store.sessions.get(s.id))!.ownerId!;
-      const other = owner === 'alice' ? 'bob' : 'alice';
-      const [x, y] = await Promise.allSettled([
-        invites.invite(ctx, { sessionId: s.id, inviterId: owner, inviteeId: other, mode: 'participant' }),
-        invites.invite(ctxOf(i + 1), { sessionId: s.id, inviterId: owner, inviteeId: 'dan', mode: 'monitor' }),
-      ]);
-      if (i % 3 === 0 && x.status === 'fulfilled') await invites.answerInvite(ctxOf(i + 1), x.value.id, agent(ctx, other), 'participate');
-      if (i % 4 === 2) await Promise.allSettled([sessions.endSession(ctx, s.id, owner), y.status === 'fulfilled' ? invites.answerInvite(ctxOf(i + 1), y.value.id, agent(ctx, 'dan'), 'monitor') : undefined]);
-    }));
+    await Promise.all(
+      chats.map(async (s, i) => {
+        const ctx = ctxOf(i);
+        if (i % 4 === 3) return; // left waiting
+        // Two agents race to accept; one wins.
+        await Promise.allSettled([
+          sessions.accept(ctx, s.id, agent(ctx, 'alice')),
+          sessions.accept(ctxOf(i + 1), s.id, agent(ctx, 'bob')),
+        ]);
+        const owner = (await ctx.store.sessions.get(s.id))!.ownerId!;
+        const other = owner === 'alice' ? 'bob' : 'alice';
+        const [x, y] = await Promise.allSettled([
+          invites.invite(ctx, { sessionId: s.id, inviterId: owner, inviteeId: other, mode: 'participant' }),
+          invites.invite(ctxOf(i + 1), { sessionId: s.id, inviterId: owner, inviteeId: 'dan', mode: 'monitor' }),
+        ]);
+        if (i % 3 === 0 && x.status === 'fulfilled')
+          await invites.answerInvite(ctxOf(i + 1), x.value.id, agent(ctx, other), 'participate');
+        if (i % 4 === 2)
+          await Promise.allSettled([
+            sessions.endSession(ctx, s.id, owner),
+            y.status === 'fulfilled'
+              ? invites.answerInvite(ctxOf(i + 1), y.value.id, agent(ctx, 'dan'), 'monitor')
+              : undefined,
+          ]);
+      }),
+    );
     const ctx = a.service.ctx;
-    const want = await expectedLists(ctx, chats.map((s) => s.id));
+    const want = await expectedLists(
+      ctx,
+      chats.map((s) => s.id),
+    );
     expect(want.size).toBeGreaterThan(4);
     expect(await actualLists(ctx, EVERY_LIST)).toEqual(new Map([...want].filter(([k]) => EVERY_LIST.includes(k))));
   });
@@ -105,11 +135,17 @@ describe('lists', () => {
     const s = await newChat(ctx);
     // The store write alone, as if the process stopped right after it.
     const member = { agentId: 'alice', mode: 'owner' as const, joinedAt: Date.now(), via: 'accept' as const };
-    const r = await ctx.store.sessions.accept(s.id, member, Date.now(), { effects: [{ type: 'session.changed', sessionId: s.id }] });
+    const r = await ctx.store.sessions.accept(s.id, member, Date.now(), {
+      effects: [{ type: 'session.changed', sessionId: s.id }],
+    });
     expect(r.ok).toBe(true);
     expect(await ctx.store.lists.read('chats', 'alice')).toEqual([]);
     await ctx.outbox.kick(s.id);
-    await waitFor(async () => (await ctx.store.lists.read('chats', 'alice')).includes(s.id), 5000, 'the planner to list it');
+    await waitFor(
+      async () => (await ctx.store.lists.read('chats', 'alice')).includes(s.id),
+      5000,
+      'the planner to list it',
+    );
     expect(await ctx.store.lists.read('waiting', 'it-support')).toEqual([]);
   });
 
@@ -123,7 +159,11 @@ describe('lists', () => {
       // A listing for a chat Bob is not in: not shown, and taken out.
       await redis.zadd(globalKeys(h.prefix).list('chats', 'bob'), 1, s.id);
       expect((await homeView(ctx, agent(ctx, 'bob'))).chats).toEqual([]);
-      await waitFor(async () => (await ctx.store.lists.read('chats', 'bob')).length === 0, 5000, 'the stale listing gone');
+      await waitFor(
+        async () => (await ctx.store.lists.read('chats', 'bob')).length === 0,
+        5000,
+        'the stale listing gone',
+      );
       // No listing, no chat: the home never scans (Alice's list emptied by hand).
       await redis.del(globalKeys(h.prefix).list('chats', 'alice'));
       expect((await homeView(ctx, agent(ctx, 'alice'))).chats).toEqual([]);
@@ -149,7 +189,11 @@ describe('lists', () => {
       await redis.hdel(sessionKeys(h.prefix, s.id).session, 'ix', 'ixrev');
       await redis.zadd(`${h.prefix}:open`, s.createdAt, s.id);
       const next = await start(h.prefix);
-      await waitFor(async () => (await next.service.ctx.store.lists.read('chats', 'alice')).includes(s.id), 5000, 'the chat listed');
+      await waitFor(
+        async () => (await next.service.ctx.store.lists.read('chats', 'alice')).includes(s.id),
+        5000,
+        'the chat listed',
+      );
       expect(await next.service.ctx.store.lists.read('active', 'it-support')).toEqual([s.id]);
       expect(await redis.exists(`${h.prefix}:open`)).toBe(0);
     } finally {

@@ -8,10 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { cleanup, REDIS_URL, uniquePrefix, waitFor } from '../support/harness.js';
 
 const main = fileURLToPath(new URL('../../src/main/main.ts', import.meta.url));
-const queuesYaml = (names: string[]) => `queues:\n${names.map((n) => `  - { id: ${n}, name: ${n.toUpperCase()} }`).join('\n')}\nagents: []\n`;
+const queuesYaml = (names: string[]) =>
+  `queues:\n${names.map((n) => `  - { id: ${n}, name: ${n.toUpperCase()} }`).join('\n')}\nagents: []\n`;
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, REDIS_URL, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: { ...process.env, REDIS_URL, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (l) => logs.push(JSON.parse(l)));
@@ -30,14 +34,21 @@ describe('the process', () => {
     try {
       const listening = await waitFor(() => p.logs.find((l) => l.msg === 'switchboard listening'), 15_000, 'listening');
       const url = String(listening.url);
-      const queues = async () => ((await (await fetch(`${url}/api/v1/queues`)).json()) as { queues: Array<{ id: string }> }).queues.map((q) => q.id);
+      const queues = async () =>
+        ((await (await fetch(`${url}/api/v1/queues`)).json()) as { queues: Array<{ id: string }> }).queues.map(
+          (q) => q.id,
+        );
       expect(await queues()).toEqual(['alpha']);
       writeFileSync(file, queuesYaml(['alpha', 'beta']));
       p.child.kill('SIGHUP');
       await waitFor(async () => (await queues()).includes('beta'), 5000, 'reloaded');
       writeFileSync(file, 'queues: []\n');
       p.child.kill('SIGHUP');
-      await waitFor(() => p.logs.some((l) => l.msg === 'directory reload refused; keeping the current one'), 5000, 'refused');
+      await waitFor(
+        () => p.logs.some((l) => l.msg === 'directory reload refused; keeping the current one'),
+        5000,
+        'refused',
+      );
       expect(await queues()).toEqual(['alpha', 'beta']);
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);

@@ -43,7 +43,7 @@ describe('a line in a 1:1 that could be a command', () => {
 });
 
 describe('a command without a ref', () => {
-  it('finds the one chat it fits among the agent\'s chats: release, the one they own; leave, the ones they are in', async () => {
+  it("finds the one chat it fits among the agent's chats: release, the one they own; leave, the ones they are in", async () => {
     const ctx = h.service.ctx;
     const open = async (owner: string) => {
       const { session } = await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } });
@@ -53,12 +53,20 @@ describe('a command without a ref', () => {
     const own = await open('dan');
     const others = [await open('alice'), await open('bob')];
     for (const s of others) {
-      const inv = await invites.invite(ctx, { sessionId: s.id, inviterId: s.id === others[0]!.id ? 'alice' : 'bob', inviteeId: 'dan', mode: 'participant' });
+      const inv = await invites.invite(ctx, {
+        sessionId: s.id,
+        inviterId: s.id === others[0]!.id ? 'alice' : 'bob',
+        inviteeId: 'dan',
+        mode: 'participant',
+      });
       await invites.answerInvite(ctx, inv.id, agent('dan'), 'participate');
     }
-    const cmd = (text: string) => dispatch(ctx, { kind: 'command', agent: agent('dan'), text, prefix: '/chat' }, { prefix: '/chat' });
+    const cmd = (text: string) =>
+      dispatch(ctx, { kind: 'command', agent: agent('dan'), text, prefix: '/chat' }, { prefix: '/chat' });
     const leave = await cmd('leave');
-    expect(plain(leave.notice!.text)).toBe(`You are in 2 chats (${others[1]!.ref}, ${others[0]!.ref}): add the reference of the one you mean at the end, as in “… ${others[1]!.ref}”.`);
+    expect(plain(leave.notice!.text)).toBe(
+      `You are in 2 chats (${others[1]!.ref}, ${others[0]!.ref}): add the reference of the one you mean at the end, as in “… ${others[1]!.ref}”.`,
+    );
     const release = await cmd('release');
     expect(plain(release.notice!.text)).toBe(`You released chat ${own.ref}: it waits in IT Support again.`);
   });

@@ -3,11 +3,24 @@ import { z } from 'zod';
 import { AgentMessage, CreateSession, PostMessage } from '../../src/http/schemas.js';
 import { type Harness, json, startHarness } from '../support/harness.js';
 
-interface RouteLayer { route?: { path: string; methods: Record<string, boolean> }; handle: { stack?: RouteLayer[] } }
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: RouteLayer[] };
+}
 interface OpenApi {
   openapi: string;
   servers: Array<{ url: string }>;
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<{ name: string; in: string }>;
+        requestBody?: { content: Record<string, { schema: unknown }> };
+        responses: Record<string, unknown>;
+      }
+    >
+  >;
 }
 
 let h: Harness;
@@ -27,11 +40,19 @@ function routerRoutes(): string[] {
   const app = h.service.app as unknown as { router: { stack: RouteLayer[] } };
   const api = app.router.stack.find((l) => l.handle.stack?.some((x) => x.route?.path === '/sessions'));
   expect(api, 'the /api/v1 router').toBeDefined();
-  return api!.handle.stack!.flatMap((l) => (l.route ? Object.keys(l.route.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`) : [])).sort();
+  return api!.handle
+    .stack!.flatMap((l) =>
+      l.route ? Object.keys(l.route.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`) : [],
+    )
+    .sort();
 }
 
-const documented = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)).sort();
-const withoutSchemaKey = (s: Record<string, unknown>) => Object.fromEntries(Object.entries(s).filter(([k]) => k !== '$schema'));
+const documented = () =>
+  Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+    .sort();
+const withoutSchemaKey = (s: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(s).filter(([k]) => k !== '$schema'));
 
 describe('GET /api/v1/openapi.json', () => {
   it('is OpenAPI 3.1 for /api/v1', () => {
@@ -49,7 +70,9 @@ describe('GET /api/v1/openapi.json', () => {
     const body = (path: string) => doc.paths[path]!.post!.requestBody!.content['application/json']!.schema;
     expect(body('/sessions')).toEqual(withoutSchemaKey(z.toJSONSchema(CreateSession, { io: 'input' })));
     expect(body('/sessions/{id}/messages')).toEqual(withoutSchemaKey(z.toJSONSchema(PostMessage, { io: 'input' })));
-    expect(body('/sessions/{id}/agent-messages')).toEqual(withoutSchemaKey(z.toJSONSchema(AgentMessage, { io: 'input' })));
+    expect(body('/sessions/{id}/agent-messages')).toEqual(
+      withoutSchemaKey(z.toJSONSchema(AgentMessage, { io: 'input' })),
+    );
     // And the API refuses what the document says it refuses.
     expect(body('/sessions')).toMatchObject({ additionalProperties: false, required: ['queue', 'user'] });
   });
@@ -58,15 +81,28 @@ describe('GET /api/v1/openapi.json', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       for (const [method, op] of Object.entries(ops)) {
-        expect((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name), `${method} ${path}`).toEqual(names);
-        if (names.length || op.requestBody) expect(op.responses['400'], `${method} ${path}`).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+        expect(
+          (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+          `${method} ${path}`,
+        ).toEqual(names);
+        if (names.length || op.requestBody)
+          expect(op.responses['400'], `${method} ${path}`).toMatchObject({
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          });
       }
     }
   });
 
   it('matches what the API answers', async () => {
-    const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
-    const props = (doc.paths['/sessions']!.post!.responses['201'] as { content: Record<string, { schema: { properties: Record<string, unknown> } }> }).content['application/json']!.schema.properties;
+    const created = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
+    const props = (
+      doc.paths['/sessions']!.post!.responses['201'] as {
+        content: Record<string, { schema: { properties: Record<string, unknown> } }>;
+      }
+    ).content['application/json']!.schema.properties;
     expect(Object.keys(created.body).sort()).toEqual(Object.keys(props).sort());
   });
 });

@@ -22,11 +22,18 @@ describe('outbox', () => {
     const h = await startHarness();
     hs.push(h);
     const ctx = h.service.ctx;
-    const chats = await Promise.all(Array.from({ length: 20 }, async () => (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session));
+    const chats = await Promise.all(
+      Array.from(
+        { length: 20 },
+        async () => (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session,
+      ),
+    );
     const ids = chats.map((s) => s.id);
-    await Promise.all(chats.map(async (s) => {
-      for (let i = 0; i < 15; i++) await sessions.userMessage(ctx, s, `m${i}`);
-    }));
+    await Promise.all(
+      chats.map(async (s) => {
+        for (let i = 0; i < 15; i++) await sessions.userMessage(ctx, s, `m${i}`);
+      }),
+    );
     const expected = Array.from({ length: 15 }, (_, i) => `m${i}`);
     await waitFor(() => ids.every((id) => userTexts(h.recording, id).length === 15), 15000, 'all delivered');
     for (const id of ids) expect(userTexts(h.recording, id)).toEqual(expected);
@@ -54,17 +61,29 @@ describe('outbox', () => {
 
   it('redelivers after a worker is killed mid-delivery, with nothing lost, nothing doubled', async () => {
     const prefix = uniquePrefix();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))], {
-      env: { ...process.env, PREFIX: prefix, HANG_ON: 'm2' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))],
+      {
+        env: { ...process.env, PREFIX: prefix, HANG_ON: 'm2' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const lines: Array<Record<string, string>> = [];
     createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
     try {
       const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
-      const created = await json(`${url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+      const created = await json(`${url}/api/v1/sessions`, {
+        method: 'POST',
+        body: { queue: 'it-support', user: { name: 'Zed' } },
+      });
       const id = created.body.session.id as string;
       for (let i = 0; i < 6; i++) {
-        const r = await json(`${url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text: `m${i}` } });
+        const r = await json(`${url}/api/v1/sessions/${id}/messages`, {
+          method: 'POST',
+          token: created.body.token,
+          body: { text: `m${i}` },
+        });
         expect(r.status).toBe(202);
       }
       await waitFor(() => lines.some((l) => l.hanging === 'm2'), 10000, 'the hang');
@@ -84,18 +103,34 @@ describe('outbox', () => {
 
   it('on SIGTERM finishes the delivery in flight, and leaves the rest for the next instance', async () => {
     const prefix = uniquePrefix();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/slowInstance.ts', import.meta.url))], {
-      env: { ...process.env, PREFIX: prefix, SLOW_MS: '400' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/slowInstance.ts', import.meta.url))],
+      {
+        env: { ...process.env, PREFIX: prefix, SLOW_MS: '400' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const lines: Array<Record<string, string>> = [];
     createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
-      const created = await json(`${url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+      const created = await json(`${url}/api/v1/sessions`, {
+        method: 'POST',
+        body: { queue: 'it-support', user: { name: 'Zed' } },
+      });
       const id = created.body.session.id as string;
       for (let i = 0; i < 5; i++) {
-        expect((await json(`${url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text: `m${i}` } })).status).toBe(202);
+        expect(
+          (
+            await json(`${url}/api/v1/sessions/${id}/messages`, {
+              method: 'POST',
+              token: created.body.token,
+              body: { text: `m${i}` },
+            })
+          ).status,
+        ).toBe(202);
       }
       await waitFor(() => lines.some((l) => l.started === 'm0'), 5000, 'a delivery in flight');
       child.kill('SIGTERM');
@@ -120,13 +155,25 @@ describe('outbox', () => {
   it('asks an end user to wait (429, Retry-After) while their chat cannot be delivered, and takes messages again after', async () => {
     const h = await startHarness({ maxBacklog: 3 });
     hs.push(h);
-    const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+    const created = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
     const { id } = created.body.session;
-    await waitFor(async () => h.recording.of('open').length === 1 && (await h.service.ctx.store.transcript.outboxDepth()) === 0, 5000, 'root delivered');
+    await waitFor(
+      async () => h.recording.of('open').length === 1 && (await h.service.ctx.store.transcript.outboxDepth()) === 0,
+      5000,
+      'root delivered',
+    );
     await waitFor(async () => (await h.service.ctx.store.transcript.outboxDepth()) === 0, 5000, 'empty outbox');
     h.recording.failWith = () => new RetryLaterError('platform down', 1_500);
     h.recording.failTimes = 1;
-    const post = (text: string) => fetch(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${created.body.token}` }, body: JSON.stringify({ text }) });
+    const post = (text: string) =>
+      fetch(`${h.url}/api/v1/sessions/${id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${created.body.token}` },
+        body: JSON.stringify({ text }),
+      });
     const statuses: number[] = [];
     for (const t of ['a', 'b', 'c', 'd', 'e']) statuses.push((await post(t)).status);
     // 'a' is stuck behind the failure; 'b' and 'c' queue behind it; then the session is full.

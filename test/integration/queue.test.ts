@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { buttons, renderText } from '../../adapters/recording/render.js';
 import * as sessions from '../../src/app/sessions.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
 import { homeView } from '../../src/app/views.js';
-import { buttons, renderText } from '../../adapters/recording/render.js';
 import { type Harness, json, startHarness, testDirectory, waitFor } from '../support/harness.js';
 
 /** The end user's place in line (live over SSE), escalation, and the supervisors' Waiting list. */
@@ -21,8 +21,15 @@ afterEach(async () => {
 });
 
 const create = async () => {
-  const r = await json(`${h!.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
-  return { id: r.body.session.id as string, token: r.body.token as string, session: r.body.session as Record<string, unknown> };
+  const r = await json(`${h!.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Zed' } },
+  });
+  return {
+    id: r.body.session.id as string,
+    token: r.body.token as string,
+    session: r.body.session as Record<string, unknown>,
+  };
 };
 
 /** Reads an event stream, handing each event's name and data to `seen` until it says stop. */
@@ -84,7 +91,7 @@ describe('the queue, as the end user sees it', () => {
 });
 
 describe('escalation and the Waiting list', () => {
-  it("a chat waiting longer than the queue allows is escalated once: a line in its thread, a card with Accept to each supervisor", async () => {
+  it('a chat waiting longer than the queue allows is escalated once: a line in its thread, a card with Accept to each supervisor', async () => {
     h = await startHarness({ directory: testDirectory(DIRECTORY) });
     const ctx = h.service.ctx;
     const chat = await create();
@@ -93,8 +100,17 @@ describe('escalation and the Waiting list', () => {
     expect(renderText(before)).toMatch(/## Waiting \(1\)/);
     expect(buttons(before)).toContain('Accept');
 
-    await waitFor(() => h!.recording.calls.some((c) => c.meta?.kind === 'escalation' && c.op === 'send' && c.to === 'carol'), 8000, 'the card to Carol');
-    await waitFor(() => h!.recording.calls.some((c) => c.op === 'post' && c.to.includes(chat.id) && /Waiting too long/.test(c.text)), 5000, 'the line');
+    await waitFor(
+      () => h!.recording.calls.some((c) => c.meta?.kind === 'escalation' && c.op === 'send' && c.to === 'carol'),
+      8000,
+      'the card to Carol',
+    );
+    await waitFor(
+      () =>
+        h!.recording.calls.some((c) => c.op === 'post' && c.to.includes(chat.id) && /Waiting too long/.test(c.text)),
+      5000,
+      'the line',
+    );
     const card = h.recording.calls.find((c) => c.meta?.kind === 'escalation' && c.op === 'send')!;
     expect(card.text).toMatch(/has been waiting in \*?IT Support/);
     expect(buttons(card.surface!)).toEqual(['Accept']);
@@ -105,7 +121,14 @@ describe('escalation and the Waiting list', () => {
 
     // Carol takes it from the card: every copy of the card says so, with no button left.
     await sessions.accept(ctx, chat.id, ctx.directory.get().agent('carol'));
-    await waitFor(() => h!.recording.calls.some((c) => c.meta?.kind === 'escalation' && c.op === 'update' && /Carol Lefèvre took this chat/.test(c.text)), 5000, 'the card updated');
+    await waitFor(
+      () =>
+        h!.recording.calls.some(
+          (c) => c.meta?.kind === 'escalation' && c.op === 'update' && /Carol Lefèvre took this chat/.test(c.text),
+        ),
+      5000,
+      'the card updated',
+    );
     const updated = h.recording.calls.filter((c) => c.meta?.kind === 'escalation' && c.op === 'update').at(-1)!;
     expect(buttons(updated.surface!)).toEqual([]);
     expect(h.recording.calls.filter((c) => c.meta?.kind === 'escalation' && c.op === 'send')).toHaveLength(1);

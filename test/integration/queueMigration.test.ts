@@ -2,11 +2,19 @@ import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../adapters/redis/connection.js';
 import { legacyQueuePrefix, queuePrefix } from '../../adapters/redis/keys.js';
-import { INVITES_QUEUE } from '../../jobs/inviteExpiry.js';
 import { HOMES_QUEUE } from '../../jobs/homes.js';
+import { INVITES_QUEUE } from '../../jobs/inviteExpiry.js';
 import * as invites from '../../src/app/invites.js';
 import * as sessions from '../../src/app/sessions.js';
-import { cleanup, type Harness, REDIS_CLUSTER_NODES, REDIS_TARGET, startHarness, uniquePrefix, waitFor } from '../support/harness.js';
+import {
+  cleanup,
+  type Harness,
+  REDIS_CLUSTER_NODES,
+  REDIS_TARGET,
+  startHarness,
+  uniquePrefix,
+  waitFor,
+} from '../support/harness.js';
 
 /**
  * A deployment from before BullMQ's prefix carried a hash tag (`prefix:q`) upgrades: the
@@ -27,7 +35,12 @@ describe.skipIf(REDIS_CLUSTER_NODES)('moving the old queue prefix', () => {
     const ctx = first.service.ctx;
     const { session } = await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } });
     await sessions.accept(ctx, session.id, ctx.directory.get().agent('alice'));
-    const invite = await invites.invite(ctx, { sessionId: session.id, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
+    const invite = await invites.invite(ctx, {
+      sessionId: session.id,
+      inviterId: 'alice',
+      inviteeId: 'bob',
+      mode: 'participant',
+    });
     await first.service.stop();
     h = first;
 
@@ -41,7 +54,11 @@ describe.skipIf(REDIS_CLUSTER_NODES)('moving the old queue prefix', () => {
     await oldHomes.add('publish', { agentId: 'alice' }, { jobId: 'later', delay: 60_000 });
 
     h = await startHarness({ prefix });
-    await waitFor(async () => (await h!.service.ctx.store.invites.get(invite.id))?.status === 'expired', 10_000, 'the moved expiry to fire');
+    await waitFor(
+      async () => (await h!.service.ctx.store.invites.get(invite.id))?.status === 'expired',
+      10_000,
+      'the moved expiry to fire',
+    );
     const newHomes = new Queue(HOMES_QUEUE, { connection, prefix: queuePrefix(prefix) });
     const later = await waitFor(() => newHomes.getJob('later'), 5000, 'the later job moved');
     expect(await later.getState()).toBe('delayed');

@@ -27,7 +27,9 @@ describe('races: exactly one outcome', () => {
       const members = await ctx.store.sessions.members(session.id);
       expect(members).toHaveLength(1);
       expect((await ctx.store.sessions.get(session.id))?.ownerId).toBe(members[0]?.agentId);
-      const activeEntries = (await ctx.store.transcript.read(session.id, undefined, 100)).filter((e) => e.kind === 'status' && e.status === 'active');
+      const activeEntries = (await ctx.store.transcript.read(session.id, undefined, 100)).filter(
+        (e) => e.kind === 'status' && e.status === 'active',
+      );
       expect(activeEntries).toHaveLength(1);
     }
   });
@@ -41,8 +43,16 @@ describe('races: exactly one outcome', () => {
     await sessions.accept(ctx, session.id, dir.agent('alice'));
     const outcomes = new Map<string, number>();
     for (let round = 0; round < 20; round++) {
-      const inv = await invites.invite(ctx, { sessionId: session.id, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
-      const [a, e] = await settled([invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'reject'), invites.expireInvite(ctx, inv.id)]);
+      const inv = await invites.invite(ctx, {
+        sessionId: session.id,
+        inviterId: 'alice',
+        inviteeId: 'bob',
+        mode: 'participant',
+      });
+      const [a, e] = await settled([
+        invites.answerInvite(ctx, inv.id, dir.agent('bob'), 'reject'),
+        invites.expireInvite(ctx, inv.id),
+      ]);
       const accepted = a?.status === 'fulfilled';
       const expired = e?.status === 'fulfilled' && e.value === true;
       expect(Number(accepted) + Number(expired)).toBe(1);
@@ -58,15 +68,31 @@ describe('races: exactly one outcome', () => {
     const a = await startHarness({ prefix });
     const b = await startHarness({ prefix });
     hs.push(a, b);
-    const created = await json(`${a.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+    const created = await json(`${a.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
     const id = created.body.session.id as string;
-    const accepts = await Promise.all([a, b, a, b].map((h, i) => json(`${h.url}/api/v1/sessions/${id}/accept`, { method: 'POST', apiKey: 'test-key', body: { agentId: i % 2 ? 'bob' : 'alice' } })));
+    const accepts = await Promise.all(
+      [a, b, a, b].map((h, i) =>
+        json(`${h.url}/api/v1/sessions/${id}/accept`, {
+          method: 'POST',
+          apiKey: 'test-key',
+          body: { agentId: i % 2 ? 'bob' : 'alice' },
+        }),
+      ),
+    );
     expect(accepts.filter((r) => r.status === 200)).toHaveLength(1);
     expect(accepts.filter((r) => r.status === 409)).toHaveLength(3);
 
     const owner = (await a.service.ctx.store.sessions.get(id))!.ownerId!;
     const invitee = owner === 'alice' ? 'dan' : 'alice';
-    const inv = await invites.invite(a.service.ctx, { sessionId: id, inviterId: owner, inviteeId: invitee, mode: 'monitor' });
+    const inv = await invites.invite(a.service.ctx, {
+      sessionId: id,
+      inviterId: owner,
+      inviteeId: invitee,
+      mode: 'monitor',
+    });
     const agent = a.service.ctx.directory.get().agent(invitee);
     const answers = await settled([
       invites.answerInvite(a.service.ctx, inv.id, agent, 'monitor'),
@@ -77,7 +103,9 @@ describe('races: exactly one outcome', () => {
     const effective = answers.filter((r) => r.status === 'fulfilled' && r.value !== false);
     expect(effective).toHaveLength(1);
 
-    const ends = await Promise.all([a, b].map((h) => json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token: created.body.token })));
+    const ends = await Promise.all(
+      [a, b].map((h) => json(`${h.url}/api/v1/sessions/${id}/end`, { method: 'POST', token: created.body.token })),
+    );
     expect(ends.map((r) => r.status).sort()).toEqual([200, 409]);
   });
 });

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
 import { Refused } from '../../src/app/errors.js';
 import { clientKey } from '../../src/http/clientAddress.js';
-import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { keysMatching, testRedis } from '../support/redis.js';
 
@@ -27,7 +27,11 @@ async function create(h: Harness, forwardedFor?: string, queue = 'it-support') {
     headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
     body: JSON.stringify({ queue, user: { name: 'Zed' } }),
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as { error?: { code: string; message: string } },
+  };
 }
 
 describe('new chats per client address', () => {
@@ -39,7 +43,13 @@ describe('new chats per client address', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
-    expect(refused.body).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('new chats'), retryAfterSeconds: Number(refused.retryAfter) } });
+    expect(refused.body).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: expect.stringContaining('new chats'),
+        retryAfterSeconds: Number(refused.retryAfter),
+      },
+    });
     expect((await create(direct)).status).toBe(429);
   });
 

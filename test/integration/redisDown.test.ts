@@ -27,10 +27,17 @@ describe('Redis unavailable', () => {
     const ready = await json(`${h.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(ready.body.status).toBe('unavailable');
-    const create = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+    const create = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
     expect(create.status).toBe(503);
     expect(create.body.error.code).toBe('unavailable');
-    const again = await fetch(`${h.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue: 'it-support', user: { name: 'Zed' } }) });
+    const again = await fetch(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queue: 'it-support', user: { name: 'Zed' } }),
+    });
     expect(again.status).toBe(503);
     expect(again.headers.get('retry-after')).toBe('1');
     expect((await json(`${h.url}/healthz`)).status).toBe(200);
@@ -52,13 +59,20 @@ function answers(p: number): Promise<boolean> {
 describe.skipIf(!hasRedisServer)('Redis coming back', () => {
   it('makes the service ready again by itself', async () => {
     await new Promise<void>((r) => closed.close(() => r()));
-    revived = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    revived = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     await waitFor(() => answers(port), 10_000, 'redis-server up');
     const back = Date.now();
     await waitFor(async () => (await json(`${h.url}/readyz`)).status === 200, 20_000, 'ready again');
     // Within a second of Redis answering again (reconnects at most 500 ms apart).
     expect(Date.now() - back).toBeLessThan(1_000);
-    const create = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+    const create = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
     expect(create.status).toBe(201);
   }, 30_000);
 });

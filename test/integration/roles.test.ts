@@ -5,8 +5,8 @@ import * as sessions from '../../src/app/sessions.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
 import type { Action, Block, Surface } from '../../src/app/surfaces/surface.js';
-import { plain } from '../../src/app/wording/index.js';
 import { homeView, sessionView } from '../../src/app/views.js';
+import { plain } from '../../src/app/wording/index.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -66,26 +66,43 @@ describe('each role is offered exactly what it may do', () => {
     for (const a of actions) {
       // Released, the chat waits: its owner takes it back to end it.
       if (a.call.verb === 'end') await sessions.accept(h.service.ctx, sessionId, agent).catch(() => undefined);
-      const out = await dispatch(h.service.ctx, { kind: 'click', agent, verb: a.call.verb, data: a.call.data }, { prefix: '/chat' });
-      expect(out.notice?.tone, `${agentId} clicking ${plain(a.label)}: ${out.notice ? plain(out.notice.text) : ''}`).not.toBe('attention');
+      const out = await dispatch(
+        h.service.ctx,
+        { kind: 'click', agent, verb: a.call.verb, data: a.call.data },
+        { prefix: '/chat' },
+      );
+      expect(
+        out.notice?.tone,
+        `${agentId} clicking ${plain(a.label)}: ${out.notice ? plain(out.notice.text) : ''}`,
+      ).not.toBe('attention');
     }
   });
 });
 
 describe('a button offered is one that can be used', () => {
-  it('Ask for help is not offered to the queue\'s only supervisor, nor while every supervisor is in the chat', async () => {
+  it("Ask for help is not offered to the queue's only supervisor, nor while every supervisor is in the chat", async () => {
     const ctx = h.service.ctx;
     const dir = ctx.directory.get();
     // Carol supervises HR alone; she owns a chat there.
     const { session } = await sessions.createSession(ctx, { queueId: 'hr', user: { name: 'Yves' } });
     await sessions.accept(ctx, session.id, dir.agent('carol'));
-    const labels = async (agentId: string) => actionsOf(rootSurface(await sessionView(ctx, session.id), { agentId })).map((a) => plain(a.label));
+    const labels = async (agentId: string) =>
+      actionsOf(rootSurface(await sessionView(ctx, session.id), { agentId })).map((a) => plain(a.label));
     expect(await labels('carol')).not.toContain('Ask for help');
-    expect(actionsOf(rootSurface(await sessionView(ctx, session.id), { shared: true })).map((a) => plain(a.label))).not.toContain('Ask for help');
+    expect(
+      actionsOf(rootSurface(await sessionView(ctx, session.id), { shared: true })).map((a) => plain(a.label)),
+    ).not.toContain('Ask for help');
     // Erin joins as participant: the one she could ask, Carol, is in the chat already.
-    const inv = await invites.invite(ctx, { sessionId: session.id, inviterId: 'carol', inviteeId: 'erin', mode: 'participant' });
+    const inv = await invites.invite(ctx, {
+      sessionId: session.id,
+      inviterId: 'carol',
+      inviteeId: 'erin',
+      mode: 'participant',
+    });
     await invites.answerInvite(ctx, inv.id, dir.agent('erin'), 'participate');
     expect(await labels('erin')).not.toContain('Ask for help');
-    await expect(invites.requestHelp(ctx, { sessionId: session.id, agentId: 'erin' })).rejects.toThrow(/already in this chat/);
+    await expect(invites.requestHelp(ctx, { sessionId: session.id, agentId: 'erin' })).rejects.toThrow(
+      /already in this chat/,
+    );
   });
 });

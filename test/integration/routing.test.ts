@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
 import * as invites from '../../src/app/invites.js';
 import * as lifecycle from '../../src/app/lifecycle.js';
 import * as sessions from '../../src/app/sessions.js';
-import type { AppContext } from '../../src/app/context.js';
 import { cleanup, type Harness, startHarness, testDirectory, uniquePrefix, waitFor } from '../support/harness.js';
 
 /** Auto routing: the least busy available agent under capacity, atomically across instances. */
@@ -29,8 +29,10 @@ async function start(prefix = uniquePrefix(), away: string[] = ['dan']): Promise
   for (const a of away) await h.service.ctx.store.sessions.setAvailable(a, false);
   return h.service.ctx;
 }
-const newChat = async (ctx: AppContext) => (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session.id;
-const owners = async (ctx: AppContext, ids: string[]) => Promise.all(ids.map(async (id) => (await ctx.store.sessions.get(id))!.ownerId));
+const newChat = async (ctx: AppContext) =>
+  (await sessions.createSession(ctx, { queueId: 'it-support', user: { name: 'Zed' } })).session.id;
+const owners = async (ctx: AppContext, ids: string[]) =>
+  Promise.all(ids.map(async (id) => (await ctx.store.sessions.get(id))!.ownerId));
 const count = (xs: Array<string | undefined>, who: string | undefined) => xs.filter((x) => x === who).length;
 
 describe('auto routing', () => {
@@ -48,7 +50,11 @@ describe('auto routing', () => {
     // An owner ends a chat: the oldest waiting chat goes to them.
     const i = got.indexOf('bob');
     await sessions.endSession(ctx, ids[i]!, 'bob');
-    await waitFor(async () => (await ctx.store.sessions.get(ids[3]!))?.ownerId === 'bob', 5000, 'the waiting chat routed');
+    await waitFor(
+      async () => (await ctx.store.sessions.get(ids[3]!))?.ownerId === 'bob',
+      5000,
+      'the waiting chat routed',
+    );
   });
 
   it('routes the waiting chats to an agent who becomes available; invite joins do not count against capacity', async () => {
@@ -63,7 +69,12 @@ describe('auto routing', () => {
     await waitFor(async () => (await owners(ctx, ids))[1] === 'alice', 5000, 'the next to Alice');
     const third = await newChat(ctx);
     await waitFor(async () => (await ctx.store.sessions.get(third))?.ownerId === 'alice', 5000, 'Alice has room for 2');
-    const inv = await invites.invite(ctx, { sessionId: third, inviterId: 'alice', inviteeId: 'bob', mode: 'participant' });
+    const inv = await invites.invite(ctx, {
+      sessionId: third,
+      inviterId: 'alice',
+      inviteeId: 'bob',
+      mode: 'participant',
+    });
     await invites.answerInvite(ctx, inv.id, ctx.directory.get().agent('bob'), 'participate');
     expect(await ctx.store.lists.count('owns', 'bob')).toBe(1);
     expect(await ctx.store.lists.count('owns', 'alice')).toBe(2);
@@ -92,7 +103,8 @@ describe('auto routing', () => {
       const members = await a.store.sessions.members(id);
       expect(members.filter((m) => m.mode === 'owner').length).toBeLessThanOrEqual(1);
     }
-    for (const agent of ['alice', 'bob', 'dan']) expect(await a.store.lists.count('owns', agent)).toBe(count(got, agent));
+    for (const agent of ['alice', 'bob', 'dan'])
+      expect(await a.store.lists.count('owns', agent)).toBe(count(got, agent));
   });
 
   it('leaves manual queues alone', async () => {

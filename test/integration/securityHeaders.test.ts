@@ -6,32 +6,45 @@ const SHOP = 'https://shop.example';
 let embedding: Harness;
 let plain: Harness;
 beforeAll(async () => {
-  [embedding, plain] = await Promise.all([startHarness({ env: { ALLOWED_ORIGINS: `${SHOP}, http://localhost:8080` } }), startHarness()]);
+  [embedding, plain] = await Promise.all([
+    startHarness({ env: { ALLOWED_ORIGINS: `${SHOP}, http://localhost:8080` } }),
+    startHarness(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([embedding.stop(), plain.stop()]);
 });
 
 /** The CSP as a map of directive → sources. */
-const csp = (header: string | null) => new Map((header ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k!, v]));
+const csp = (header: string | null) =>
+  new Map(
+    (header ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([k, ...v]) => [k!, v]),
+  );
 
 describe('security headers', () => {
-  it.each(['/', '/index.html', '/widget.js', '/api/v1/queues', '/healthz', '/nope'])('%s carries CSP, frame-ancestors, nosniff and a referrer policy', async (path) => {
-    const res = await fetch(`${embedding.url}${path}`);
-    const policy = csp(res.headers.get('content-security-policy'));
-    expect(policy.get('default-src')).toEqual(["'self'"]);
-    expect(policy.get('script-src')).toEqual(["'self'"]);
-    expect(policy.get('object-src')).toEqual(["'none'"]);
-    expect(policy.get('frame-ancestors')).toEqual(["'self'", SHOP, 'http://localhost:8080']);
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(res.headers.get('x-powered-by')).toBeNull();
-    // X-Frame-Options cannot name sites: frame-ancestors decides alone when sites may embed.
-    expect(res.headers.get('x-frame-options')).toBeNull();
-    // Plain HTTP: no HSTS, no upgrade of requests.
-    expect(res.headers.get('strict-transport-security')).toBeNull();
-    expect(policy.has('upgrade-insecure-requests')).toBe(false);
-  });
+  it.each(['/', '/index.html', '/widget.js', '/api/v1/queues', '/healthz', '/nope'])(
+    '%s carries CSP, frame-ancestors, nosniff and a referrer policy',
+    async (path) => {
+      const res = await fetch(`${embedding.url}${path}`);
+      const policy = csp(res.headers.get('content-security-policy'));
+      expect(policy.get('default-src')).toEqual(["'self'"]);
+      expect(policy.get('script-src')).toEqual(["'self'"]);
+      expect(policy.get('object-src')).toEqual(["'none'"]);
+      expect(policy.get('frame-ancestors')).toEqual(["'self'", SHOP, 'http://localhost:8080']);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      // X-Frame-Options cannot name sites: frame-ancestors decides alone when sites may embed.
+      expect(res.headers.get('x-frame-options')).toBeNull();
+      // Plain HTTP: no HSTS, no upgrade of requests.
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+      expect(policy.has('upgrade-insecure-requests')).toBe(false);
+    },
+  );
 
   it('lets only this origin frame the widget when no site is allowed', async () => {
     const res = await fetch(`${plain.url}/`);
@@ -66,15 +79,19 @@ describe('CORS on the end-user API', () => {
     }
   });
 
-  it('answers an allowed preflight for the widget\'s headers, not for X-API-Key', async () => {
-    const preflight = (origin: string, headers: string) => call('/sessions', {
-      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
-    });
+  it("answers an allowed preflight for the widget's headers, not for X-API-Key", async () => {
+    const preflight = (origin: string, headers: string) =>
+      call('/sessions', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+      });
     const ok = await preflight(SHOP, 'content-type,authorization');
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect(ok.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(ok.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toEqual(expect.arrayContaining(['content-type', 'authorization']));
+    expect(ok.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toEqual(
+      expect.arrayContaining(['content-type', 'authorization']),
+    );
     expect(ok.headers.get('access-control-allow-headers')?.toLowerCase()).not.toContain('x-api-key');
     const other = await preflight('https://evil.example', 'content-type');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();

@@ -1,11 +1,11 @@
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../adapters/redis/connection.js';
+import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
 import { Sealer } from '../../adapters/slack/installs/seal.js';
 import { InstallationRecords, type StoredInstallation } from '../../adapters/slack/installs/store.js';
-import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
 import { InstalledWorkspaces } from '../../adapters/slack/workspaces.js';
-import type { RedisClient } from '../../adapters/redis/connection.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { cleanup, uniquePrefix } from '../support/harness.js';
 import { testRedis } from '../support/redis.js';
@@ -31,17 +31,39 @@ async function instance(now = Date.now) {
   conns.push(redis);
   const kv = new RedisKeyValue(redis, prefix);
   const store = new InstallationRecords(kv, new Sealer(KEY));
-  const ws = new InstalledWorkspaces({ store, kv, ...CLIENT, clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } }, rotation: true, log: pino({ level: 'silent' }), now });
+  const ws = new InstalledWorkspaces({
+    store,
+    kv,
+    ...CLIENT,
+    clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } },
+    rotation: true,
+    log: pino({ level: 'silent' }),
+    now,
+  });
   return { store, ws };
 }
 
 /** An installation whose rotating token expires within the hour, as oauth.v2.access gave it. */
 async function installRotating(store: InstallationRecords, team: string, token: string): Promise<StoredInstallation> {
   fake.grant(`code-${team}`, { team, token, expiresIn: 3600 });
-  const r = await new WebClient(undefined, { slackApiUrl: fake.url }).oauth.v2.access({ code: `code-${team}`, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
+  const r = await new WebClient(undefined, { slackApiUrl: fake.url }).oauth.v2.access({
+    code: `code-${team}`,
+    client_id: CLIENT.clientId,
+    client_secret: CLIENT.clientSecret,
+  });
   const installation = {
-    team: { id: team }, enterprise: undefined, isEnterpriseInstall: false, user: { id: 'U0INSTALLER', token: undefined, scopes: undefined },
-    bot: { token: r.access_token!, refreshToken: r.refresh_token!, expiresAt: Math.floor(Date.now() / 1000) + r.expires_in!, scopes: ['chat:write'], id: 'B0', userId: 'U0BOT' },
+    team: { id: team },
+    enterprise: undefined,
+    isEnterpriseInstall: false,
+    user: { id: 'U0INSTALLER', token: undefined, scopes: undefined },
+    bot: {
+      token: r.access_token!,
+      refreshToken: r.refresh_token!,
+      expiresAt: Math.floor(Date.now() / 1000) + r.expires_in!,
+      scopes: ['chat:write'],
+      id: 'B0',
+      userId: 'U0BOT',
+    },
   } as StoredInstallation;
   await store.storeInstallation(installation);
   return installation;
@@ -54,7 +76,12 @@ describe('Slack token rotation', () => {
     const [one, two] = [await instance(), await instance()];
     const before = await installRotating(one.store, 'T0ROT', 'xoxb-rot');
     // Both instances (several calls each, as events and workers would) at once.
-    const got = await Promise.all([one.ws.forTeam('T0ROT'), two.ws.forTeam('T0ROT'), one.ws.forTeam('T0ROT'), two.ws.forTeam('T0ROT')]);
+    const got = await Promise.all([
+      one.ws.forTeam('T0ROT'),
+      two.ws.forTeam('T0ROT'),
+      one.ws.forTeam('T0ROT'),
+      two.ws.forTeam('T0ROT'),
+    ]);
     expect(refreshes()).toHaveLength(1);
     expect(refreshes()[0]!.args.refresh_token).toBe(before.bot!.refreshToken);
     expect(fake.calls('oauth.v2.access').filter((c) => c.error === 'invalid_grant')).toEqual([]);

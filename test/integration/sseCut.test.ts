@@ -28,17 +28,23 @@ function cutStream(url: string, afterMs: number): Promise<void> {
 
 describe('event streams cut at any moment', () => {
   it('two storms of 2,000 streams cut during their set-up leave no timer, listener or subscription', async () => {
-    const chats = await Promise.all(Array.from({ length: 200 }, () => sessions.createSession(h.service.ctx, { queueId: 'it-support', user: { name: 'Zed' } })));
+    const chats = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        sessions.createSession(h.service.ctx, { queueId: 'it-support', user: { name: 'Zed' } }),
+      ),
+    );
     // Settle what the chats' creation started (deliveries, homes) before counting.
     await new Promise((r) => setTimeout(r, 1_500));
     const before = timers();
     expect(await channels()).toEqual([]);
     for (let storm = 0; storm < 2; storm++) {
       for (let batch = 0; batch < 20; batch++) {
-        await Promise.all(Array.from({ length: 100 }, (_, i) => {
-          const c = chats[(batch * 100 + i) % chats.length]!;
-          return cutStream(`${h.url}/api/v1/sessions/${c.session.id}/events?token=${c.token}`, Math.random() * 25);
-        }));
+        await Promise.all(
+          Array.from({ length: 100 }, (_, i) => {
+            const c = chats[(batch * 100 + i) % chats.length]!;
+            return cutStream(`${h.url}/api/v1/sessions/${c.session.id}/events?token=${c.token}`, Math.random() * 25);
+          }),
+        );
       }
     }
     // Everything a stream held goes with it: the ping timers, the hub's listeners and the Redis subscriptions.

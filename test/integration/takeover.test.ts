@@ -21,12 +21,18 @@ describe('takeover (no keyspace notifications needed)', () => {
     // The live instance's platform can read back what the killed one posted (as Slack's metadata does).
     const posted = new Set<string>();
     const live = new RecordingPlatform();
-    live.findPosted = async (_dest, _root, deliveryId) => (posted.has(deliveryId) ? { ref: { id: 'read-back' }, place: '' } : null);
+    live.findPosted = async (_dest, _root, deliveryId) =>
+      posted.has(deliveryId) ? { ref: { id: 'read-back' }, place: '' } : null;
     const b = await startHarness({ prefix, recording: live, lockMs: 500 });
     hs.push(b);
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))], {
-      env: { ...process.env, PREFIX: prefix, HANG_AFTER: 'm2' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))],
+      {
+        env: { ...process.env, PREFIX: prefix, HANG_AFTER: 'm2' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const lines: Array<Record<string, string>> = [];
     createInterface({ input: child.stdout! }).on('line', (l) => {
       const o = JSON.parse(l) as Record<string, string>;
@@ -35,10 +41,21 @@ describe('takeover (no keyspace notifications needed)', () => {
     });
     try {
       const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
-      const created = await json(`${url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+      const created = await json(`${url}/api/v1/sessions`, {
+        method: 'POST',
+        body: { queue: 'it-support', user: { name: 'Zed' } },
+      });
       const id = created.body.session.id as string;
       for (let i = 0; i < 6; i++) {
-        expect((await json(`${url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text: `m${i}` } })).status).toBe(202);
+        expect(
+          (
+            await json(`${url}/api/v1/sessions/${id}/messages`, {
+              method: 'POST',
+              token: created.body.token,
+              body: { text: `m${i}` },
+            })
+          ).status,
+        ).toBe(202);
       }
       await waitFor(() => lines.some((l) => l.delivered === 'm2'), 10000, 'm2 posted and never acknowledged');
       child.kill('SIGKILL');

@@ -13,7 +13,10 @@ afterAll(async () => h?.stop());
 
 describe('the transcript cap', () => {
   it('refuses the message that would pass the byte cap with 413 transcript_full, storing nothing more', async () => {
-    const created = await json(`${h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Zed' } } });
+    const created = await json(`${h.url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
     const id = created.body.session.id as string;
     const session = (await h.service.ctx.store.sessions.get(id))!;
     const text = 'x'.repeat(4000);
@@ -35,7 +38,11 @@ describe('the transcript cap', () => {
     expect(sent).toBeLessThan(TRANSCRIPT_LIMITS.bytes / 4000);
     // Through the API: the same clear answer, and the transcript did not grow.
     const before = (await h.service.ctx.store.transcript.read(id, undefined, 5_000)).length;
-    const r = await json(`${h.url}/api/v1/sessions/${id}/messages`, { method: 'POST', token: created.body.token, body: { text } });
+    const r = await json(`${h.url}/api/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      token: created.body.token,
+      body: { text },
+    });
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('transcript_full');
     expect((await h.service.ctx.store.transcript.read(id, undefined, 5_000)).length).toBe(before);

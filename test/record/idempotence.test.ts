@@ -20,7 +20,11 @@ async function counts(record: RecordStore, chats: ChatSnapshot[]) {
   const [agent] = await record.agentReport(only);
   return { entries, offered: queue?.offered ?? 0, answered: agent?.answered ?? 0 };
 }
-const expected = (chats: ChatSnapshot[]) => ({ entries: chats.map((c) => c.entries.length), offered: chats.length, answered: chats.length });
+const expected = (chats: ChatSnapshot[]) => ({
+  entries: chats.map((c) => c.entries.length),
+  offered: chats.length,
+  answered: chats.length,
+});
 
 describe(`archive idempotence (${backendName})`, () => {
   const t = databaseForTests();
@@ -32,7 +36,10 @@ describe(`archive idempotence (${backendName})`, () => {
     try {
       await Promise.all([a.ready(), b.ready()]);
       const chats = madeUpChats(6, 40);
-      const cut = (s: ChatSnapshot, from: number, to?: number): ChatSnapshot => ({ ...s, entries: s.entries.slice(from, to) });
+      const cut = (s: ChatSnapshot, from: number, to?: number): ChatSnapshot => ({
+        ...s,
+        entries: s.entries.slice(from, to),
+      });
       await Promise.all([
         a.archive(chats),
         b.archive(chats.map((c) => cut(c, 0, 20))),
@@ -53,15 +60,24 @@ describe(`archive idempotence (${backendName})`, () => {
 
   it('leaves one row per entry after a writer is killed (kill -9) in the middle of its transaction', async () => {
     const chats = madeUpChats(20, 2000, KILLED);
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/recordWriter.ts', import.meta.url))], {
-      env: { ...process.env, RECORD_TARGET: JSON.stringify(t.db.target), CHATS: '20', MESSAGES: '2000' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/recordWriter.ts', import.meta.url))],
+      {
+        env: { ...process.env, RECORD_TARGET: JSON.stringify(t.db.target), CHATS: '20', MESSAGES: '2000' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const said: string[] = [];
-    const writing = new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (l) => {
-      said.push(l);
-      if (l === 'writing') resolve();
-    }));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const writing = new Promise<void>((resolve) =>
+      createInterface({ input: child.stdout! }).on('line', (l) => {
+        said.push(l);
+        if (l === 'writing') resolve();
+      }),
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
     await writing;
     // 40,000 entries in one transaction: it is still being written 150 ms after it began.
     await new Promise((r) => setTimeout(r, 150));

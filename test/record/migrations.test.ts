@@ -13,7 +13,10 @@ describe(`migrations (${backendName})`, () => {
     // Four instances, each with its own connections (PGlite: one process's callers, on its one connection).
     const { db } = t;
     const shared = db.dir ? await pgliteDb(`${db.dir}/pglite`) : undefined;
-    const instances: Array<Kysely<Database>> = Array.from({ length: 4 }, () => shared ?? postgresDb(db.url!, () => undefined));
+    const instances: Array<Kysely<Database>> = Array.from(
+      { length: 4 },
+      () => shared ?? postgresDb(db.url!, () => undefined),
+    );
     try {
       const applied = await Promise.all(instances.map((i) => migrate(i)));
       expect(applied.filter((a) => a.length > 0)).toEqual([['0001_record', '0002_wrapup']]);
@@ -22,8 +25,20 @@ describe(`migrations (${backendName})`, () => {
       const runs = await sql<{ name: string }>`select name from kysely_migration`.execute(first);
       expect(runs.rows.map((r) => r.name)).toEqual(['0001_record', '0002_wrapup']);
       // The schema is whole: every table there, once.
-      const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by table_name`.execute(first);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['chat_events', 'chats', 'entries', 'erasures', 'invites', 'legs', 'members']);
+      const tables = await sql<{
+        table_name: string;
+      }>`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by table_name`.execute(
+        first,
+      );
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'chat_events',
+        'chats',
+        'entries',
+        'erasures',
+        'invites',
+        'legs',
+        'members',
+      ]);
       // A later start finds nothing to do.
       expect(await migrate(first)).toEqual([]);
     } finally {

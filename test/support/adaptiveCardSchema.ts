@@ -10,7 +10,9 @@ type Json = Record<string, unknown>;
  */
 export function adaptiveCardValidator(): ValidateFunction | undefined {
   if (!haveSpecs) return undefined;
-  const schema = readSpec<Json & { definitions: Record<string, Json & { properties: Json }> }>('adaptive-card-1.5.schema.json');
+  const schema = readSpec<Json & { definitions: Record<string, Json & { properties: Json }> }>(
+    'adaptive-card-1.5.schema.json',
+  );
   const extended = structuredClone(schema);
   extended.definitions.AdaptiveCard!.properties.msteams = { type: 'object' };
   // The file names itself with draft-04's `id`; Ajv 8 only understands `$id`.

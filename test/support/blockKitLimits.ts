@@ -8,17 +8,25 @@ type Json = Record<string, unknown>;
 const isObj = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const textOf = (x: unknown): string | undefined => (isObj(x) && typeof x.text === 'string' ? x.text : undefined);
 
-export function limitViolations(target: unknown, kind: 'message' | 'view' = isObj(target) && typeof target.type === 'string' ? 'view' : 'message'): string[] {
+export function limitViolations(
+  target: unknown,
+  kind: 'message' | 'view' = isObj(target) && typeof target.type === 'string' ? 'view' : 'message',
+): string[] {
   const out: string[] = [];
   const max = (what: string, s: string | undefined, n: number) => {
     if (s !== undefined && s.length > n) out.push(`${what}: ${s.length} > ${n}`);
   };
-  const blocks: unknown[] = Array.isArray(target) ? target : isObj(target) && Array.isArray(target.blocks) ? target.blocks : [];
+  const blocks: unknown[] = Array.isArray(target)
+    ? target
+    : isObj(target) && Array.isArray(target.blocks)
+      ? target.blocks
+      : [];
   const maxBlocks = kind === 'view' ? LIMITS.viewBlocks : LIMITS.messageBlocks;
   if (blocks.length > maxBlocks) out.push(`blocks: ${blocks.length} > ${maxBlocks}`);
   if (isObj(target) && kind === 'view') {
     for (const k of ['title', 'submit', 'close']) max(`view.${k}`, textOf(target[k]), LIMITS.viewTitle);
-    if (typeof target.private_metadata === 'string') max('private_metadata', target.private_metadata, LIMITS.privateMetadata);
+    if (typeof target.private_metadata === 'string')
+      max('private_metadata', target.private_metadata, LIMITS.privateMetadata);
     if (typeof target.callback_id === 'string') max('callback_id', target.callback_id, LIMITS.callbackId);
   }
   const blockIds = new Set<string>();
@@ -38,16 +46,23 @@ export function limitViolations(target: unknown, kind: 'message' | 'view' = isOb
       max(`${where} button url`, typeof e.url === 'string' ? e.url : undefined, LIMITS.url);
     }
     if (Array.isArray(e.options)) {
-      if (e.type === 'radio_buttons' && e.options.length > LIMITS.radioOptions) out.push(`${where} radio options: ${e.options.length} > ${LIMITS.radioOptions}`);
+      if (e.type === 'radio_buttons' && e.options.length > LIMITS.radioOptions)
+        out.push(`${where} radio options: ${e.options.length} > ${LIMITS.radioOptions}`);
       if (e.options.length > LIMITS.options) out.push(`${where} options: ${e.options.length} > ${LIMITS.options}`);
-      e.options.forEach((o) => option(where, o));
+      e.options.forEach((o) => {
+        option(where, o);
+      });
     }
     if (Array.isArray(e.option_groups)) {
-      if (e.option_groups.length > LIMITS.optionGroups) out.push(`${where} option groups: ${e.option_groups.length} > ${LIMITS.optionGroups}`);
+      if (e.option_groups.length > LIMITS.optionGroups)
+        out.push(`${where} option groups: ${e.option_groups.length} > ${LIMITS.optionGroups}`);
       e.option_groups.forEach((g) => {
         if (!isObj(g) || !Array.isArray(g.options)) return;
-        if (g.options.length > LIMITS.options) out.push(`${where} group options: ${g.options.length} > ${LIMITS.options}`);
-        g.options.forEach((o) => option(where, o));
+        if (g.options.length > LIMITS.options)
+          out.push(`${where} group options: ${g.options.length} > ${LIMITS.options}`);
+        g.options.forEach((o) => {
+          option(where, o);
+        });
       });
     }
     if (e.initial_option) option(where, e.initial_option);
@@ -55,7 +70,10 @@ export function limitViolations(target: unknown, kind: 'message' | 'view' = isOb
   };
   blocks.forEach((b, i) => {
     const where = `blocks[${i}]`;
-    if (!isObj(b)) return out.push(`${where}: not an object`);
+    if (!isObj(b)) {
+      out.push(`${where}: not an object`);
+      return;
+    }
     if (typeof b.block_id === 'string') {
       max(`${where} block_id`, b.block_id, LIMITS.blockId);
       if (blockIds.has(b.block_id)) out.push(`${where} duplicate block_id ${b.block_id}`);
@@ -66,7 +84,9 @@ export function limitViolations(target: unknown, kind: 'message' | 'view' = isOb
         max(`${where} section text`, textOf(b.text), LIMITS.sectionText);
         if (Array.isArray(b.fields)) {
           if (b.fields.length > LIMITS.fields) out.push(`${where} fields: ${b.fields.length} > ${LIMITS.fields}`);
-          b.fields.forEach((f) => max(`${where} field`, textOf(f), LIMITS.fieldText));
+          b.fields.forEach((f) => {
+            max(`${where} field`, textOf(f), LIMITS.fieldText);
+          });
         }
         element(`${where}.accessory`, b.accessory);
         break;
@@ -75,13 +95,17 @@ export function limitViolations(target: unknown, kind: 'message' | 'view' = isOb
         break;
       case 'context':
         if (Array.isArray(b.elements)) {
-          if (b.elements.length > LIMITS.contextElements) out.push(`${where} context elements: ${b.elements.length} > ${LIMITS.contextElements}`);
-          b.elements.forEach((e) => max(`${where} context text`, textOf(e), LIMITS.sectionText));
+          if (b.elements.length > LIMITS.contextElements)
+            out.push(`${where} context elements: ${b.elements.length} > ${LIMITS.contextElements}`);
+          b.elements.forEach((e) => {
+            max(`${where} context text`, textOf(e), LIMITS.sectionText);
+          });
         }
         break;
       case 'actions':
         if (Array.isArray(b.elements)) {
-          if (b.elements.length > LIMITS.actionsElements) out.push(`${where} actions elements: ${b.elements.length} > ${LIMITS.actionsElements}`);
+          if (b.elements.length > LIMITS.actionsElements)
+            out.push(`${where} actions elements: ${b.elements.length} > ${LIMITS.actionsElements}`);
           const ids = new Set<string>();
           b.elements.forEach((e, j) => {
             element(`${where}.elements[${j}]`, e);

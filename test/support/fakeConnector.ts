@@ -20,17 +20,29 @@
  *   GET    /v3/attachments/:attachmentId/views/:viewId               the bytes set with `setAttachment`
  * Anything else answers 404 and is recorded with op `unknown`.
  */
-import { text as readText } from 'node:stream/consumers';
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
+import { text as readText } from 'node:stream/consumers';
 
 /** Teams' limit on one message, encoded as UTF-16 (its documentation: 40 KB; newer pages say 100 KB). */
 export const MESSAGE_BYTES = 40 * 1024;
 export type ConnectorOp =
-  | 'createConversation' | 'getConversations' | 'sendToConversation' | 'sendHistory' | 'replyToActivity'
-  | 'updateActivity' | 'deleteActivity' | 'getActivityMembers' | 'getMembers' | 'getMember' | 'getPagedMembers'
-  | 'getTeam' | 'getTeamChannels' | 'getAttachment' | 'unknown';
+  | 'createConversation'
+  | 'getConversations'
+  | 'sendToConversation'
+  | 'sendHistory'
+  | 'replyToActivity'
+  | 'updateActivity'
+  | 'deleteActivity'
+  | 'getActivityMembers'
+  | 'getMembers'
+  | 'getMember'
+  | 'getPagedMembers'
+  | 'getTeam'
+  | 'getTeamChannels'
+  | 'getAttachment'
+  | 'unknown';
 
 export interface ConnectorCall {
   /** Order of arrival, from 1. */
@@ -80,7 +92,9 @@ export interface MemberRecord {
   [key: string]: unknown;
 }
 
-type CallFilter = Partial<Pick<ConnectorCall, 'op' | 'method' | 'conversationId' | 'activityId'>> | ((c: ConnectorCall) => boolean);
+type CallFilter =
+  | Partial<Pick<ConnectorCall, 'op' | 'method' | 'conversationId' | 'activityId'>>
+  | ((c: ConnectorCall) => boolean);
 
 const ID_BASE = 1_700_000_000_000;
 
@@ -97,7 +111,10 @@ export class FakeConnector {
   private members = new Map<string, MemberRecord[]>();
   /** Members returned for any conversation without its own list. */
   private defaultMembers: MemberRecord[] = [];
-  private teams = new Map<string, { id: string; name?: string; aadGroupId?: string; channels: Array<{ id: string; name?: string }> }>();
+  private teams = new Map<
+    string,
+    { id: string; name?: string; aadGroupId?: string; channels: Array<{ id: string; name?: string }> }
+  >();
   /** Files pasted into Teams messages, as the connector keeps them (GET /v3/attachments/:id/views/original). */
   private attachments = new Map<string, { bytes: Buffer; contentType: string }>();
   /** The activities of each conversation as last sent or updated (deleted ones removed). */
@@ -137,7 +154,10 @@ export class FakeConnector {
   setDefaultMembers(members: MemberRecord[]): void {
     this.defaultMembers = members;
   }
-  setTeam(teamId: string, team: { name?: string; aadGroupId?: string; channels?: Array<{ id: string; name?: string }> } = {}): void {
+  setTeam(
+    teamId: string,
+    team: { name?: string; aadGroupId?: string; channels?: Array<{ id: string; name?: string }> } = {},
+  ): void {
     this.teams.set(teamId, { id: teamId, name: team.name, aadGroupId: team.aadGroupId, channels: team.channels ?? [] });
   }
 
@@ -167,7 +187,11 @@ export class FakeConnector {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`fake connector: no matching call within ${timeoutMs} ms; calls so far:\n${this.log.map((c) => `  #${c.seq} ${c.method} ${c.path} -> ${c.status}`).join('\n') || '  (none)'}`));
+        reject(
+          new Error(
+            `fake connector: no matching call within ${timeoutMs} ms; calls so far:\n${this.log.map((c) => `  #${c.seq} ${c.method} ${c.path} -> ${c.status}`).join('\n') || '  (none)'}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
     });
@@ -200,7 +224,7 @@ export class FakeConnector {
     const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split('?', 2);
     const query = Object.fromEntries(new URLSearchParams(rawQuery));
     const text = await readText(req);
-    let body: unknown = undefined;
+    let body: unknown;
     if (text) {
       try {
         body = JSON.parse(text);
@@ -210,7 +234,16 @@ export class FakeConnector {
     }
     const route = matchRoute(method, rawPath);
     const call: ConnectorCall = {
-      seq: ++this.seq, at: Date.now(), op: route.op, method, path: rawPath, query, headers: req.headers, body, status: 0, ...route.params,
+      seq: ++this.seq,
+      at: Date.now(),
+      op: route.op,
+      method,
+      path: rawPath,
+      query,
+      headers: req.headers,
+      body,
+      status: 0,
+      ...route.params,
     };
 
     if (route.op === 'getAttachment') {
@@ -228,7 +261,13 @@ export class FakeConnector {
       if (failure.left <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
       const headers: Record<string, string> = {};
       if (failure.retryAfter !== undefined) headers['Retry-After'] = String(failure.retryAfter);
-      this.finish(res, call, failure.status, failure.body ?? { error: { code: codeFor(failure.status), message: `injected ${failure.status}` } }, headers);
+      this.finish(
+        res,
+        call,
+        failure.status,
+        failure.body ?? { error: { code: codeFor(failure.status), message: `injected ${failure.status}` } },
+        headers,
+      );
       return;
     }
 
@@ -236,7 +275,9 @@ export class FakeConnector {
     const sent = call.op === 'createConversation' ? (body as { activity?: unknown } | undefined)?.activity : body;
     const writes = ['createConversation', 'sendToConversation', 'replyToActivity', 'updateActivity'].includes(call.op);
     if (writes && sent && JSON.stringify(sent).length * 2 > MESSAGE_BYTES) {
-      this.finish(res, call, 413, { error: { code: 'MessageSizeTooBig', message: 'The message is over the size limit.' } });
+      this.finish(res, call, 413, {
+        error: { code: 'MessageSizeTooBig', message: 'The message is over the size limit.' },
+      });
       return;
     }
     const [status, payload] = this.respond(call);
@@ -282,19 +323,36 @@ export class FakeConnector {
         return [200, { members: this.membersOf(convo) }];
       case 'getMember': {
         const m = this.membersOf(convo).find((x) => x.id === call.memberId || x.aadObjectId === call.memberId);
-        return m ? [200, m] : [404, { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } }];
+        return m
+          ? [200, m]
+          : [
+              404,
+              {
+                error: {
+                  code: 'MemberNotFoundInConversation',
+                  message: 'The member was not found in the conversation.',
+                },
+              },
+            ];
       }
       case 'getTeam': {
         const t = this.teams.get(call.teamId ?? '');
-        return t ? [200, { id: t.id, name: t.name, aadGroupId: t.aadGroupId }] : [404, { error: { code: 'NotFound', message: 'team not found' } }];
+        return t
+          ? [200, { id: t.id, name: t.name, aadGroupId: t.aadGroupId }]
+          : [404, { error: { code: 'NotFound', message: 'team not found' } }];
       }
       case 'getTeamChannels': {
         const t = this.teams.get(call.teamId ?? '');
-        return t ? [200, { conversations: t.channels }] : [404, { error: { code: 'NotFound', message: 'team not found' } }];
+        return t
+          ? [200, { conversations: t.channels }]
+          : [404, { error: { code: 'NotFound', message: 'team not found' } }];
       }
       case 'getAttachment':
       case 'unknown':
-        return [404, { error: { code: 'NotFound', message: `fake connector has no route ${call.method} ${call.path}` } }];
+        return [
+          404,
+          { error: { code: 'NotFound', message: `fake connector has no route ${call.method} ${call.path}` } },
+        ];
     }
   }
 
@@ -310,7 +368,13 @@ export class FakeConnector {
     m.set(activityId, activity);
   }
 
-  private finish(res: ServerResponse, call: ConnectorCall, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+  private finish(
+    res: ServerResponse,
+    call: ConnectorCall,
+    status: number,
+    payload: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     call.status = status;
     this.log.push(call);
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
@@ -318,7 +382,6 @@ export class FakeConnector {
     for (const w of [...this.waiters]) w();
   }
 }
-
 
 const dec = (s: string | undefined): string | undefined => {
   if (s === undefined) return undefined;
@@ -333,11 +396,13 @@ function matchRoute(method: string, rawPath: string): { op: ConnectorOp; params:
   // Split before decoding: an encoded id may contain "/" (%2F).
   const seg = rawPath.replace(/^\/+|\/+$/g, '').split('/');
   if (seg[0] !== 'v3') return { op: 'unknown', params: {} };
-  if (seg[1] === 'attachments' && seg.length === 5 && seg[3] === 'views' && method === 'GET') return { op: 'getAttachment', params: { attachmentId: dec(seg[2]) } };
+  if (seg[1] === 'attachments' && seg.length === 5 && seg[3] === 'views' && method === 'GET')
+    return { op: 'getAttachment', params: { attachmentId: dec(seg[2]) } };
   if (seg[1] === 'teams' && seg.length >= 3) {
     const teamId = dec(seg[2]);
     if (method === 'GET' && seg.length === 3) return { op: 'getTeam', params: { teamId } };
-    if (method === 'GET' && seg.length === 4 && seg[3] === 'conversations') return { op: 'getTeamChannels', params: { teamId } };
+    if (method === 'GET' && seg.length === 4 && seg[3] === 'conversations')
+      return { op: 'getTeamChannels', params: { teamId } };
     return { op: 'unknown', params: { teamId } };
   }
   if (seg[1] !== 'conversations') return { op: 'unknown', params: {} };
@@ -358,7 +423,8 @@ function matchRoute(method: string, rawPath: string): { op: ConnectorOp; params:
       if (method === 'PUT') return { op: 'updateActivity', params: q };
       if (method === 'DELETE') return { op: 'deleteActivity', params: q };
     }
-    if (rest.length === 3 && rest[2] === 'members' && method === 'GET') return { op: 'getActivityMembers', params: { ...p, activityId: dec(rest[1]) } };
+    if (rest.length === 3 && rest[2] === 'members' && method === 'GET')
+      return { op: 'getActivityMembers', params: { ...p, activityId: dec(rest[1]) } };
   }
   if (rest[0] === 'members' && method === 'GET') {
     if (rest.length === 1) return { op: 'getMembers', params: p };

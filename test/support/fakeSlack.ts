@@ -29,12 +29,12 @@
  *   rotating token whose refresh token is spent on use (a second use is `invalid_grant`).
  *   auth.test answers per token; auth.revoke revokes a token (`revoked`), which then fails.
  */
-import { buffer, text as readText } from 'node:stream/consumers';
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { haveSpecs, readSpec } from './specs.js';
+import { buffer, text as readText } from 'node:stream/consumers';
 import { limitViolations } from './blockKitLimits.js';
-
+import { haveSpecs, readSpec } from './specs.js';
 
 /** Slack's answer to a message it will not take whole: its text over 40,000 characters, or blocks over Block Kit's limits. */
 function tooBig(args: Record<string, unknown>): string | undefined {
@@ -54,7 +54,10 @@ export interface FakeCall {
   at: number;
 }
 
-export type Failure = { status: 429; retryAfter?: number } | { status: 500 | 502 | 503; stored?: boolean } | { error: string; status?: never };
+export type Failure =
+  | { status: 429; retryAfter?: number }
+  | { status: 500 | 502 | 503; stored?: boolean }
+  | { error: string; status?: never };
 
 export interface FakeUser {
   id: string;
@@ -79,7 +82,19 @@ type MethodSpec = { required: string[] };
 type Answer = Record<string, unknown>;
 
 /** Fields @slack/web-api JSON-stringifies into form bodies. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'files', 'options', 'option_groups', 'user_auth_blocks', 'channels', 'user_ids']);
+const JSON_FIELDS = new Set([
+  'blocks',
+  'attachments',
+  'view',
+  'metadata',
+  'unfurls',
+  'files',
+  'options',
+  'option_groups',
+  'user_auth_blocks',
+  'channels',
+  'user_ids',
+]);
 
 /** An installation oauth.v2.access hands out for a code. */
 export interface FakeInstall {
@@ -124,7 +139,14 @@ export class FakeSlack {
   /** Bytes POSTed to each upload URL, by file id, with the token sent along. */
   readonly uploads = new Map<string, { bytes: Buffer; token: string | undefined; length: number }>();
   /** Files shared by files.completeUploadExternal, in order. */
-  readonly shared: Array<{ id: string; title?: string; channel: string; thread_ts?: string; initial_comment?: string; bytes: Buffer }> = [];
+  readonly shared: Array<{
+    id: string;
+    title?: string;
+    channel: string;
+    thread_ts?: string;
+    initial_comment?: string;
+    bytes: Buffer;
+  }> = [];
   private readonly grants = new Map<string, FakeInstall>();
   /** The workspace behind each bot token handed out (auth.test), and each unspent refresh token. */
   readonly tokens = new Map<string, FakeInstall>();
@@ -135,7 +157,10 @@ export class FakeSlack {
   limited = 0;
   storedThenFailed = 0;
 
-  private constructor(private readonly server: Server, readonly url: string) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {
     this.specs = haveSpecs ? readSpec<Record<string, MethodSpec>>('slack-methods/index.json') : undefined;
   }
 
@@ -164,8 +189,13 @@ export class FakeSlack {
     const refresh = install.expiresIn ? `xoxe-1-${install.token}-${++this.seq}` : undefined;
     if (refresh) this.refreshTokens.set(refresh, install);
     return {
-      ok: true, app_id: 'A0SWITCHBOARD', authed_user: { id: 'U0INSTALLER' }, scope: 'chat:write,commands', token_type: 'bot',
-      access_token: install.token, bot_user_id: install.botUserId ?? BOT_USER_ID,
+      ok: true,
+      app_id: 'A0SWITCHBOARD',
+      authed_user: { id: 'U0INSTALLER' },
+      scope: 'chat:write,commands',
+      token_type: 'bot',
+      access_token: install.token,
+      bot_user_id: install.botUserId ?? BOT_USER_ID,
       team: install.orgWide ? null : { id: install.team, name: `Team ${install.team}` },
       enterprise: install.enterprise ? { id: install.enterprise, name: `Org ${install.enterprise}` } : null,
       is_enterprise_install: install.orgWide === true,
@@ -287,7 +317,11 @@ export class FakeSlack {
       const bytes = await buffer(req);
       if (!pending) return send(res, 404, { ok: false, error: 'unknown_upload' });
       const auth = String(req.headers.authorization ?? '');
-      this.uploads.set(upload[1]!, { ...pending, bytes, token: auth.startsWith('Bearer ') ? auth.slice(7) : undefined });
+      this.uploads.set(upload[1]!, {
+        ...pending,
+        bytes,
+        token: auth.startsWith('Bearer ') ? auth.slice(7) : undefined,
+      });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`OK - ${bytes.length}`);
       return;
@@ -308,8 +342,11 @@ export class FakeSlack {
       this.recorded.push(call);
       return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
     }
-    const failure = this.failures.get(method)?.shift()
-      ?? (method === 'chat.postMessage' && this.ambiguousShare > 0 && Math.random() < this.ambiguousShare ? { status: 500 as const, stored: true } : undefined);
+    const failure =
+      this.failures.get(method)?.shift() ??
+      (method === 'chat.postMessage' && this.ambiguousShare > 0 && Math.random() < this.ambiguousShare
+        ? { status: 500 as const, stored: true }
+        : undefined);
     if (failure && 'stored' in failure && failure.stored) {
       // Stored, then the answer is lost: the caller cannot tell.
       this.answer(method, args);
@@ -329,18 +366,36 @@ export class FakeSlack {
       this.recorded.push(call);
       const headers: Record<string, string> = {};
       if (status === 429) headers['retry-after'] = String((failure as { retryAfter?: number }).retryAfter ?? 1);
-      return send(res, status, status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'internal_error' }, headers);
+      return send(
+        res,
+        status,
+        status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'internal_error' },
+        headers,
+      );
     }
 
     // Like Slack: a text over 40,000 characters, or blocks past Block Kit's limits, are refused.
-    const refusal = (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') ? tooBig(args) : undefined;
-    const answer = refusal ? { ok: false, error: refusal }
-      : token && this.revoked.has(token) ? { ok: false, error: 'token_revoked' }
-      : method === 'oauth.v2.access' ? this.oauth(args)
-      : method === 'auth.revoke' ? (this.revoked.add(token ?? ''), { ok: true, revoked: true })
-      : method === 'auth.test' && token && this.tokens.has(token) ? this.authTest(this.tokens.get(token)!)
-      : method === 'auth.teams.list' ? { ok: true, teams: (this.tokens.get(token ?? '')?.teams ?? []).map((id) => ({ id, name: `Team ${id}` })), response_metadata: { next_cursor: '' } }
-      : this.answer(method, args);
+    const refusal =
+      method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral'
+        ? tooBig(args)
+        : undefined;
+    const answer = refusal
+      ? { ok: false, error: refusal }
+      : token && this.revoked.has(token)
+        ? { ok: false, error: 'token_revoked' }
+        : method === 'oauth.v2.access'
+          ? this.oauth(args)
+          : method === 'auth.revoke'
+            ? (this.revoked.add(token ?? ''), { ok: true, revoked: true })
+            : method === 'auth.test' && token && this.tokens.has(token)
+              ? this.authTest(this.tokens.get(token)!)
+              : method === 'auth.teams.list'
+                ? {
+                    ok: true,
+                    teams: (this.tokens.get(token ?? '')?.teams ?? []).map((id) => ({ id, name: `Team ${id}` })),
+                    response_metadata: { next_cursor: '' },
+                  }
+                : this.answer(method, args);
     if (answer.ok === false) call.error = String(answer.error);
     this.recorded.push(call);
     send(res, 200, answer);
@@ -356,11 +411,21 @@ export class FakeSlack {
       res.writeHead(file ? 302 : 404, file ? { location: 'https://slack.com/signin' } : {}).end();
       return;
     }
-    res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(Buffer.byteLength(file.body)) }).end(file.body);
+    res
+      .writeHead(200, { 'content-type': file.contentType, 'content-length': String(Buffer.byteLength(file.body)) })
+      .end(file.body);
   }
 
   private authTest(i: FakeInstall): Answer {
-    return { ok: true, url: `https://${(i.team ?? i.enterprise ?? 'x').toLowerCase()}.slack.com/`, team_id: i.orgWide ? undefined : i.team, enterprise_id: i.enterprise, user_id: i.botUserId ?? BOT_USER_ID, bot_id: `B${i.token.slice(-6).toUpperCase()}`, is_enterprise_install: i.orgWide === true };
+    return {
+      ok: true,
+      url: `https://${(i.team ?? i.enterprise ?? 'x').toLowerCase()}.slack.com/`,
+      team_id: i.orgWide ? undefined : i.team,
+      enterprise_id: i.enterprise,
+      user_id: i.botUserId ?? BOT_USER_ID,
+      bot_id: `B${i.token.slice(-6).toUpperCase()}`,
+      is_enterprise_install: i.orgWide === true,
+    };
   }
 
   private check(call: FakeCall): void {
@@ -401,14 +466,42 @@ export class FakeSlack {
     const str = (k: string): string => (a[k] === undefined ? '' : String(a[k]));
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://switchboard-test.slack.com/', team: 'Switchboard Test', user: 'switchboard', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID, is_enterprise_install: false };
+        return {
+          ok: true,
+          url: 'https://switchboard-test.slack.com/',
+          team: 'Switchboard Test',
+          user: 'switchboard',
+          team_id: TEAM_ID,
+          user_id: BOT_USER_ID,
+          bot_id: BOT_ID,
+          is_enterprise_install: false,
+        };
       case 'chat.postMessage': {
         const channel = str('channel');
         const ts = this.nextTs();
-        const msg: FakeMessage = { channel, ts, text: a.text as string | undefined, blocks: a.blocks as unknown[] | undefined, edited: 0, ...(a.metadata ? { metadata: a.metadata as FakeMessage['metadata'] } : {}) };
+        const msg: FakeMessage = {
+          channel,
+          ts,
+          text: a.text as string | undefined,
+          blocks: a.blocks as unknown[] | undefined,
+          edited: 0,
+          ...(a.metadata ? { metadata: a.metadata as FakeMessage['metadata'] } : {}),
+        };
         if (a.thread_ts) msg.thread_ts = str('thread_ts');
         this.messagesByKey.set(`${channel}/${ts}`, msg);
-        return { ok: true, channel, ts, message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, text: msg.text ?? '', ts, ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}) } };
+        return {
+          ok: true,
+          channel,
+          ts,
+          message: {
+            type: 'message',
+            user: BOT_USER_ID,
+            bot_id: BOT_ID,
+            text: msg.text ?? '',
+            ts,
+            ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+          },
+        };
       }
       case 'chat.update': {
         const key = `${str('channel')}/${str('ts')}`;
@@ -427,9 +520,16 @@ export class FakeSlack {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'chat.getPermalink':
-        return { ok: true, channel: str('channel'), permalink: `https://switchboard-test.slack.com/archives/${str('channel')}/p${str('message_ts').replace('.', '')}` };
+        return {
+          ok: true,
+          channel: str('channel'),
+          permalink: `https://switchboard-test.slack.com/archives/${str('channel')}/p${str('message_ts').replace('.', '')}`,
+        };
       case 'conversations.open': {
-        const users = str('users').split(',').map((s) => s.trim()).filter(Boolean);
+        const users = str('users')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const first = users[0];
         if (!first && !a.channel) return { ok: false, error: 'invalid_arguments' };
         const id = first ? this.dmChannel(first) : str('channel');
@@ -449,7 +549,12 @@ export class FakeSlack {
         const msgs = this.messages(ch)
           .filter((m) => !m.thread_ts && Number(m.ts) >= oldest)
           .reverse()
-          .map((m) => ({ type: 'message', ts: m.ts, text: m.text ?? '', ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
+          .map((m) => ({
+            type: 'message',
+            ts: m.ts,
+            text: m.text ?? '',
+            ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+          }));
         return { ok: true, messages: msgs, has_more: false };
       }
       case 'conversations.replies': {
@@ -459,7 +564,13 @@ export class FakeSlack {
         const withMeta = a.include_all_metadata === true || a.include_all_metadata === 'true';
         const msgs = this.messages(ch)
           .filter((m) => (m.ts === root || m.thread_ts === root) && Number(m.ts) >= oldest)
-          .map((m) => ({ type: 'message', ts: m.ts, text: m.text ?? '', thread_ts: m.thread_ts, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
+          .map((m) => ({
+            type: 'message',
+            ts: m.ts,
+            text: m.text ?? '',
+            thread_ts: m.thread_ts,
+            ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+          }));
         return { ok: true, messages: msgs, has_more: false };
       }
       case 'users.info':
@@ -503,12 +614,17 @@ export class FakeSlack {
         const files = (Array.isArray(a.files) ? a.files : []) as Array<{ id?: string; title?: string }>;
         for (const f of files) {
           const up = f.id ? this.uploads.get(f.id) : undefined;
-          if (!up || up.bytes.length === 0 || up.bytes.length !== up.length) return { ok: false, error: 'file_not_found' };
+          if (!up || up.bytes.length === 0 || up.bytes.length !== up.length)
+            return { ok: false, error: 'file_not_found' };
         }
         for (const f of files) {
           this.shared.push({
-            id: f.id!, bytes: this.uploads.get(f.id!)!.bytes, channel: str('channel_id'), ...(f.title ? { title: f.title } : {}),
-            ...(a.thread_ts ? { thread_ts: str('thread_ts') } : {}), ...(a.initial_comment ? { initial_comment: str('initial_comment') } : {}),
+            id: f.id!,
+            bytes: this.uploads.get(f.id!)!.bytes,
+            channel: str('channel_id'),
+            ...(f.title ? { title: f.title } : {}),
+            ...(a.thread_ts ? { thread_ts: str('thread_ts') } : {}),
+            ...(a.initial_comment ? { initial_comment: str('initial_comment') } : {}),
           });
         }
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
@@ -530,7 +646,6 @@ function userJson(u: FakeUser): Record<string, unknown> {
     profile: { email: u.email, real_name: u.realName ?? u.name ?? u.id, display_name: u.name ?? '' },
   };
 }
-
 
 /** Parse a form or JSON body into args; JSON-stringified nested fields of forms are decoded. */
 export function parseBody(raw: string, contentType: string): Record<string, unknown> {

@@ -1,10 +1,10 @@
 /** Plain-data fixtures for builder tests: fixed ids and timestamps, no store. */
 import type { HomeView, InviteView, MemberView, SessionView } from '../../src/app/views.js';
 import { type Agent, Directory, directorySchema, type Queue } from '../../src/domain/directory.js';
-import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import type { Invite, InviteMode, InviteStatus } from '../../src/domain/invite.js';
 import type { Session } from '../../src/domain/session.js';
 import type { MessageEntry } from '../../src/domain/transcript.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 /** 2026-01-15 09:30:00 UTC */
 export const T0 = Date.UTC(2026, 0, 15, 9, 30, 0);
@@ -13,17 +13,46 @@ export const TTL = 2 * MIN;
 export const MAX_RESENDS = 3;
 export const PUBLIC_URL = 'https://switchboard.example.com';
 
-export const directory = new Directory(directorySchema(DIRECTORY_SECTIONS).parse({
-  queues: [
-    { id: 'it-support', name: 'IT Support', slack: { channel: 'C0ITSUPPORT' } },
-    { id: 'hr', name: 'HR Questions' },
-  ],
-  agents: [
-    { id: 'alice', firstName: 'Alice', lastName: 'Ng', email: 'alice@example.com', permissions: ['ESChat_Agent'], roles: ['agent'], queues: ['it-support'], slack: { userId: 'U0ALICE' } },
-    { id: 'bob', firstName: 'Bob', lastName: 'Martin', email: 'bob@example.com', permissions: ['ESChat_Agent'], roles: ['agent'], queues: ['it-support', 'hr'], slack: { userId: 'U0BOB' } },
-    { id: 'carol', firstName: 'Carol', lastName: 'Lefèvre', email: 'carol@example.com', permissions: ['ESChat_Agent'], roles: ['agent', 'supervisor'], queues: ['it-support', 'hr'], slack: { userId: 'U0CAROL' } },
-  ],
-}));
+export const directory = new Directory(
+  directorySchema(DIRECTORY_SECTIONS).parse({
+    queues: [
+      { id: 'it-support', name: 'IT Support', slack: { channel: 'C0ITSUPPORT' } },
+      { id: 'hr', name: 'HR Questions' },
+    ],
+    agents: [
+      {
+        id: 'alice',
+        firstName: 'Alice',
+        lastName: 'Ng',
+        email: 'alice@example.com',
+        permissions: ['ESChat_Agent'],
+        roles: ['agent'],
+        queues: ['it-support'],
+        slack: { userId: 'U0ALICE' },
+      },
+      {
+        id: 'bob',
+        firstName: 'Bob',
+        lastName: 'Martin',
+        email: 'bob@example.com',
+        permissions: ['ESChat_Agent'],
+        roles: ['agent'],
+        queues: ['it-support', 'hr'],
+        slack: { userId: 'U0BOB' },
+      },
+      {
+        id: 'carol',
+        firstName: 'Carol',
+        lastName: 'Lefèvre',
+        email: 'carol@example.com',
+        permissions: ['ESChat_Agent'],
+        roles: ['agent', 'supervisor'],
+        queues: ['it-support', 'hr'],
+        slack: { userId: 'U0CAROL' },
+      },
+    ],
+  }),
+);
 
 const must = (a: Agent | undefined): Agent => {
   if (!a) throw new Error('fixture agent missing');
@@ -48,13 +77,40 @@ export const activeSession: Session = {
   acceptedAt: T0 + MIN,
 };
 
-export const member = (agent: Agent, mode: MemberView['mode'], joinedAt: number, via: MemberView['via']): MemberView =>
-  ({ agentId: agent.id, mode, joinedAt, via, agent });
+export const member = (
+  agent: Agent,
+  mode: MemberView['mode'],
+  joinedAt: number,
+  via: MemberView['via'],
+): MemberView => ({ agentId: agent.id, mode, joinedAt, via, agent });
 
 export const recent: MessageEntry[] = [
-  { id: `${T0}-0`, kind: 'message', ts: T0, visibility: 'public', author: 'user', text: 'Hi, my VPN is down since this morning.' },
-  { id: `${T0 + MIN}-0`, kind: 'message', ts: T0 + MIN, visibility: 'public', author: 'agent', agentId: 'alice', authorName: 'Alice Ng', text: 'Hello Jane, let me check.' },
-  { id: `${T0 + 2 * MIN}-0`, kind: 'message', ts: T0 + 2 * MIN, visibility: 'public', author: 'user', text: 'Thanks! Error is <!channel> & <@U123>' },
+  {
+    id: `${T0}-0`,
+    kind: 'message',
+    ts: T0,
+    visibility: 'public',
+    author: 'user',
+    text: 'Hi, my VPN is down since this morning.',
+  },
+  {
+    id: `${T0 + MIN}-0`,
+    kind: 'message',
+    ts: T0 + MIN,
+    visibility: 'public',
+    author: 'agent',
+    agentId: 'alice',
+    authorName: 'Alice Ng',
+    text: 'Hello Jane, let me check.',
+  },
+  {
+    id: `${T0 + 2 * MIN}-0`,
+    kind: 'message',
+    ts: T0 + 2 * MIN,
+    visibility: 'public',
+    author: 'user',
+    text: 'Thanks! Error is <!channel> & <@U123>',
+  },
 ];
 
 export function invite(over: Partial<Invite> & { status: InviteStatus; mode?: InviteMode }): Invite {
@@ -78,7 +134,15 @@ export function invite(over: Partial<Invite> & { status: InviteStatus; mode?: In
 export const invites: Invite[] = [
   invite({ status: 'accepted', inviteeId: 'carol', mode: 'monitor' }),
   invite({ status: 'rejected' }),
-  invite({ status: 'pending', id: 'inv_resent', attempt: 2, rootId: 'inv_rejected', previousId: 'inv_rejected', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }),
+  invite({
+    status: 'pending',
+    id: 'inv_resent',
+    attempt: 2,
+    rootId: 'inv_rejected',
+    previousId: 'inv_rejected',
+    createdAt: T0 + 5 * MIN,
+    expiresAt: T0 + 5 * MIN + TTL,
+  }),
 ];
 
 export function sessionView(over: Partial<SessionView> & { session?: Session } = {}): SessionView {
@@ -99,19 +163,38 @@ export function sessionView(over: Partial<SessionView> & { session?: Session } =
 
 export const activeView = sessionView();
 export const waitingView = sessionView({
-  session: { id: SESSION_ID, ref: 'K7Q2XD', queueId: 'it-support', status: 'waiting', endUser: { name: 'Jane Doe', email: 'jane@customer.example' }, createdAt: T0 },
-  owner: undefined, members: [], invites: [], recent: recent.slice(0, 1),
+  session: {
+    id: SESSION_ID,
+    ref: 'K7Q2XD',
+    queueId: 'it-support',
+    status: 'waiting',
+    endUser: { name: 'Jane Doe', email: 'jane@customer.example' },
+    createdAt: T0,
+  },
+  owner: undefined,
+  members: [],
+  invites: [],
+  recent: recent.slice(0, 1),
 });
 export const endedView = sessionView({
   session: { ...activeSession, status: 'ended', endedAt: T0 + 30 * MIN, endedBy: 'alice' },
-  invites: invites.map((i) => (i.status === 'pending' ? { ...i, status: 'cancelled' as const, respondedAt: T0 + 30 * MIN } : i)),
+  invites: invites.map((i) =>
+    i.status === 'pending' ? { ...i, status: 'cancelled' as const, respondedAt: T0 + 30 * MIN } : i,
+  ),
 });
 
 /** `now` for invite cards: one minute after the invite was sent, before expiry. */
 export const NOW = T0 + 6 * MIN;
 
 export function inviteView(inv: Invite, view: SessionView = activeView): InviteView {
-  return { invite: inv, view, inviter: agentsById.get(inv.inviterId), invitee: agentsById.get(inv.inviteeId)!, maxResends: MAX_RESENDS, agent: (id) => agentsById.get(id) };
+  return {
+    invite: inv,
+    view,
+    inviter: agentsById.get(inv.inviterId),
+    invitee: agentsById.get(inv.inviteeId)!,
+    maxResends: MAX_RESENDS,
+    agent: (id) => agentsById.get(id),
+  };
 }
 
 /** One InviteView per invite status (participant mode unless named otherwise). */
@@ -121,8 +204,18 @@ function inGroup(inv: Invite, ...others: Invite[]): InviteView {
 }
 
 export const inviteViews = {
-  pendingParticipant: inviteView(invite({ status: 'pending', id: 'inv_pp', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
-  pendingMonitor: inviteView(invite({ status: 'pending', id: 'inv_pm', mode: 'monitor', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
+  pendingParticipant: inviteView(
+    invite({ status: 'pending', id: 'inv_pp', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }),
+  ),
+  pendingMonitor: inviteView(
+    invite({
+      status: 'pending',
+      id: 'inv_pm',
+      mode: 'monitor',
+      createdAt: T0 + 5 * MIN,
+      expiresAt: T0 + 5 * MIN + TTL,
+    }),
+  ),
   resent: inviteView(invites[2]!),
   accepted: inviteView(invite({ status: 'accepted' })),
   acceptedMonitor: inviteView(invites[0]!),
@@ -132,32 +225,95 @@ export const inviteViews = {
   cancelled: inviteView(invite({ status: 'cancelled' }), endedView),
   rejectedResent: inviteView(invite({ status: 'rejected', resentAs: 'inv_resent' })),
   rejectedAtLimit: inviteView(invite({ status: 'rejected', attempt: MAX_RESENDS + 1 })),
-  withNote: inviteView(invite({ status: 'pending', id: 'inv_note', note: 'Knows the <VPN> & the firewall', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
+  withNote: inviteView(
+    invite({
+      status: 'pending',
+      id: 'inv_note',
+      note: 'Knows the <VPN> & the firewall',
+      createdAt: T0 + 5 * MIN,
+      expiresAt: T0 + 5 * MIN + TTL,
+    }),
+  ),
   rejectedWithReason: inviteView(invite({ status: 'rejected', id: 'inv_why', reason: 'In a call until 3' })),
-  anyonePending: inGroup(invite({ status: 'pending', id: 'inv_any', group: 'grp1', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }), invite({ status: 'pending', id: 'inv_any3', inviteeId: 'dan', group: 'grp1' })),
-  anyoneTaken: inGroup(invite({ status: 'cancelled', id: 'inv_any2', group: 'grp1', takenBy: 'dan' }), invite({ status: 'accepted', id: 'inv_any4', inviteeId: 'dan', group: 'grp1' })),
-  anyoneNobody: inGroup(invite({ status: 'expired', id: 'inv_any5', group: 'grp3' }), invite({ status: 'rejected', id: 'inv_any6', inviteeId: 'dan', group: 'grp3' })),
-  offerPending: inviteView(invite({ status: 'pending', id: 'inv_offer', kind: 'transfer', note: 'Going home, thanks!', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
+  anyonePending: inGroup(
+    invite({ status: 'pending', id: 'inv_any', group: 'grp1', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }),
+    invite({ status: 'pending', id: 'inv_any3', inviteeId: 'dan', group: 'grp1' }),
+  ),
+  anyoneTaken: inGroup(
+    invite({ status: 'cancelled', id: 'inv_any2', group: 'grp1', takenBy: 'dan' }),
+    invite({ status: 'accepted', id: 'inv_any4', inviteeId: 'dan', group: 'grp1' }),
+  ),
+  anyoneNobody: inGroup(
+    invite({ status: 'expired', id: 'inv_any5', group: 'grp3' }),
+    invite({ status: 'rejected', id: 'inv_any6', inviteeId: 'dan', group: 'grp3' }),
+  ),
+  offerPending: inviteView(
+    invite({
+      status: 'pending',
+      id: 'inv_offer',
+      kind: 'transfer',
+      note: 'Going home, thanks!',
+      createdAt: T0 + 5 * MIN,
+      expiresAt: T0 + 5 * MIN + TTL,
+    }),
+  ),
   offerAccepted: inviteView(invite({ status: 'accepted', id: 'inv_offer2', kind: 'transfer' })),
   offerDeclined: inviteView(invite({ status: 'rejected', id: 'inv_offer3', kind: 'transfer' })),
-  helpPending: inGroup(invite({ status: 'pending', id: 'inv_help', kind: 'help', inviteeId: 'carol', group: 'grp2', note: 'Refund over the limit', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL })),
-  helpWithdrawn: inGroup(invite({ status: 'cancelled', id: 'inv_help2', kind: 'help', inviteeId: 'carol', group: 'grp2' })),
-  helpAnswered: inGroup(invite({ status: 'accepted', id: 'inv_help3', kind: 'help', inviteeId: 'carol', group: 'grp4' })),
+  helpPending: inGroup(
+    invite({
+      status: 'pending',
+      id: 'inv_help',
+      kind: 'help',
+      inviteeId: 'carol',
+      group: 'grp2',
+      note: 'Refund over the limit',
+      createdAt: T0 + 5 * MIN,
+      expiresAt: T0 + 5 * MIN + TTL,
+    }),
+  ),
+  helpWithdrawn: inGroup(
+    invite({ status: 'cancelled', id: 'inv_help2', kind: 'help', inviteeId: 'carol', group: 'grp2' }),
+  ),
+  helpAnswered: inGroup(
+    invite({ status: 'accepted', id: 'inv_help3', kind: 'help', inviteeId: 'carol', group: 'grp4' }),
+  ),
 };
 
 /** Carol (supervisor) has a pending invite, is monitoring one chat and sees two active chats. */
 export const otherActive = sessionView({
   session: { ...activeSession, id: 'sess_OTHER000000', ref: 'P3M9RT', endUser: { name: 'Max Power' }, ownerId: 'bob' },
-  owner: bob, members: [member(bob, 'owner', T0, 'accept')], invites: [], recent: [],
+  owner: bob,
+  members: [member(bob, 'owner', T0, 'accept')],
+  invites: [],
+  recent: [],
 });
 
 export const carolHome: HomeView = {
   agent: carol,
   available: true,
-  invites: [inviteView(invite({ status: 'pending', id: 'inv_carol', inviteeId: 'carol', mode: 'participant', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }), otherActive)],
+  invites: [
+    inviteView(
+      invite({
+        status: 'pending',
+        id: 'inv_carol',
+        inviteeId: 'carol',
+        mode: 'participant',
+        createdAt: T0 + 5 * MIN,
+        expiresAt: T0 + 5 * MIN + TTL,
+      }),
+      otherActive,
+    ),
+  ],
   chats: [activeView],
   monitoring: [activeView, otherActive],
   waiting: [waitingView],
 };
 
-export const bobHomeAway: HomeView = { agent: bob, available: false, invites: [], chats: [], monitoring: [], waiting: [] };
+export const bobHomeAway: HomeView = {
+  agent: bob,
+  available: false,
+  invites: [],
+  chats: [],
+  monitoring: [],
+  waiting: [],
+};

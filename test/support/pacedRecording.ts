@@ -1,12 +1,15 @@
-import { RecordingPlatform } from '../../adapters/recording/platform.js';
 import type { Recorded } from '../../adapters/recording/platform.js';
+import { RecordingPlatform } from '../../adapters/recording/platform.js';
 
 /**
  * A recording platform with a platform's pace (e.g. Slack's one post a second per channel),
  * so the engine has to wait its turn and may merge what waits.
  */
 export class PacedRecording extends RecordingPlatform {
-  constructor(private readonly rate: { perSecond: number; burst: number }, id?: string) {
+  constructor(
+    private readonly rate: { perSecond: number; burst: number },
+    id?: string,
+  ) {
     super(id);
   }
 
@@ -21,7 +24,9 @@ export class PacedRecording extends RecordingPlatform {
  */
 export function shownBy(calls: readonly Recorded[], sessionId: string, author: string): string[] {
   return calls
-    .filter((c) => c.op === 'post' && (c.meta?.kind === 'entry' || c.meta?.kind === 'entries') && c.to.includes(sessionId))
+    .filter(
+      (c) => c.op === 'post' && (c.meta?.kind === 'entry' || c.meta?.kind === 'entries') && c.to.includes(sessionId),
+    )
     .flatMap((c) => c.text.split('\n'))
     .flatMap((l) => {
       const m = new RegExp(`^${author}: (.*)$`).exec(l);

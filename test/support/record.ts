@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import type { RecordTarget } from '../../adapters/postgres/index.js';
 import { afterAll, beforeAll } from 'vitest';
+import type { RecordTarget } from '../../adapters/postgres/index.js';
 import { type Harness, json, startHarness, waitFor } from './harness.js';
 
 /**
@@ -52,7 +52,8 @@ export async function testDatabase(): Promise<TestDatabase> {
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${name}`;
     return {
-      target: { databaseUrl: url.href }, url: url.href,
+      target: { databaseUrl: url.href },
+      url: url.href,
       async drop() {
         const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await c.connect();
@@ -83,13 +84,16 @@ export function databaseForTests(): { readonly db: TestDatabase } {
 }
 
 /** A whole service with a record of its own (see startHarness). */
-export async function startRecordHarness(o: Parameters<typeof startHarness>[0] = {}): Promise<{ h: Harness; db: TestDatabase; stop(): Promise<void> }> {
+export async function startRecordHarness(
+  o: Parameters<typeof startHarness>[0] = {},
+): Promise<{ h: Harness; db: TestDatabase; stop(): Promise<void> }> {
   const db = await testDatabase();
   // A machine busy with other tests may take longer than production's 250 ms to say who chatted before.
   const h = await startHarness({ historyLookupMs: 5_000, ...o, record: db.target });
   await h.service.ctx.record.ready();
   return {
-    h, db,
+    h,
+    db,
     async stop() {
       await h.stop();
       await db.drop();
@@ -124,7 +128,8 @@ export function recordWorld(o: Parameters<typeof startHarness>[0] = {}): RecordW
       return started!.h;
     },
     api: (path, init = {}) => json(`${w.h.url}/api/v1${path}`, init),
-    agent: (sessionId, path, body) => w.api(`/sessions/${sessionId}/${path}`, { method: 'POST', apiKey: 'test-key', body }),
+    agent: (sessionId, path, body) =>
+      w.api(`/sessions/${sessionId}/${path}`, { method: 'POST', apiKey: 'test-key', body }),
   };
   return w;
 }

@@ -20,17 +20,49 @@ export function madeUpChats(chats: number, messages: number, o: { prefix?: strin
     const entries: TranscriptEntry[] = [
       { id: `${start}-0`, kind: 'status', ts: start, visibility: 'public', status: 'waiting' },
       { id: `${start + 1000}-0`, kind: 'status', ts: start + 1000, visibility: 'public', status: 'active' },
-      { id: `${start + 1000}-1`, kind: 'participant', ts: start + 1000, visibility: 'public', agentId: 'alice', name: 'Alice', mode: 'owner', action: 'joined' },
+      {
+        id: `${start + 1000}-1`,
+        kind: 'participant',
+        ts: start + 1000,
+        visibility: 'public',
+        agentId: 'alice',
+        name: 'Alice',
+        mode: 'owner',
+        action: 'joined',
+      },
     ];
     for (let m = 0; m < messages; m++) {
       const ts = start + 2000 + m;
-      entries.push({ id: `${ts}-0`, kind: 'message', ts, visibility: 'public', author: m % 2 ? 'agent' : 'user', ...(m % 2 ? { agentId: 'alice', authorName: 'Alice' } : {}), text: `message ${m} of chat ${c}` });
+      entries.push({
+        id: `${ts}-0`,
+        kind: 'message',
+        ts,
+        visibility: 'public',
+        author: m % 2 ? 'agent' : 'user',
+        ...(m % 2 ? { agentId: 'alice', authorName: 'Alice' } : {}),
+        text: `message ${m} of chat ${c}`,
+      });
     }
     const end = start + 2000 + messages + 1000;
     entries.push({ id: `${end}-0`, kind: 'status', ts: end, visibility: 'public', status: 'ended' });
     return {
-      session: { id: `${prefix}.up${String(c).padStart(5, '0')}`, ref: `MADE${String(c).padStart(2, '0')}`.slice(0, 6), queueId: 'it-support', status: 'ended', endUser: { name: `User ${c}` }, ownerId: 'alice', createdAt: start, acceptedAt: start + 1000, endedAt: end, endedBy: 'alice' },
-      rev: 3, tokenHash: 'h', mirrors: [], invites: [], entries,
+      session: {
+        id: `${prefix}.up${String(c).padStart(5, '0')}`,
+        ref: `MADE${String(c).padStart(2, '0')}`.slice(0, 6),
+        queueId: 'it-support',
+        status: 'ended',
+        endUser: { name: `User ${c}` },
+        ownerId: 'alice',
+        createdAt: start,
+        acceptedAt: start + 1000,
+        endedAt: end,
+        endedBy: 'alice',
+      },
+      rev: 3,
+      tokenHash: 'h',
+      mirrors: [],
+      invites: [],
+      entries,
     };
   });
 }

@@ -20,9 +20,12 @@ platform.postUnder = async (...args: Parameters<RecordingPlatform['postUnder']>)
 };
 const h = await startHarness({ prefix: process.env.PREFIX, recording: platform, lockMs: 500 });
 process.on('SIGTERM', () => {
-  h.service.stop().then(() => {
-    process.stdout.write(`${JSON.stringify({ stopped: true })}\n`);
-    process.exit(0);
-  }, () => process.exit(1));
+  h.service.stop().then(
+    () => {
+      process.stdout.write(`${JSON.stringify({ stopped: true })}\n`);
+      process.exit(0);
+    },
+    () => process.exit(1),
+  );
 });
 process.stdout.write(`${JSON.stringify({ url: h.url })}\n`);

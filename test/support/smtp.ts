@@ -30,12 +30,17 @@ function fromQuotedPrintable(s: string): string {
 /** A real SMTP server in the test process (smtp-server): the mail Switchboard sends arrives here. */
 export class TestSmtp {
   readonly mails: ReceivedMail[] = [];
-  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<TestSmtp> {
     let box: TestSmtp | undefined;
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -48,8 +53,11 @@ export class TestSmtp {
           const subject = /^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '';
           const qp = /^Content-Transfer-Encoding: quoted-printable/im.test(unfolded);
           box?.mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            headers, subject, text: qp ? fromQuotedPrintable(body) : body,
+            to: session.envelope.rcptTo.map((r) => r.address),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            headers,
+            subject,
+            text: qp ? fromQuotedPrintable(body) : body,
           });
           callback();
         });

@@ -9,7 +9,9 @@ export const specsDir = process.env.SHARED_SPECS_DIR ?? resolve(repoRoot, '../sh
 export const haveSpecs = existsSync(specsDir);
 
 if (!haveSpecs) {
-  console.warn(`[specs] ${specsDir} not found: spec-based tests are skipped. Put the shared/ folder beside the checkout or set SHARED_SPECS_DIR.`);
+  console.warn(
+    `[specs] ${specsDir} not found: spec-based tests are skipped. Put the shared/ folder beside the checkout or set SHARED_SPECS_DIR.`,
+  );
 }
 
 export function readSpec<T = unknown>(relative: string): T {

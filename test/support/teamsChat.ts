@@ -13,10 +13,18 @@ export interface TeamsChat {
 
 /** An end user's chat, posted in the channel and accepted by Alice from the card. */
 export async function acceptedChat(w: TeamsWorld, text?: string): Promise<TeamsChat> {
-  const r = await json(`${w.h.url}/api/v1/sessions`, { method: 'POST', body: { queue: 'it-support', user: { name: 'Jane' }, ...(text ? { text } : {}) } });
+  const r = await json(`${w.h.url}/api/v1/sessions`, {
+    method: 'POST',
+    body: { queue: 'it-support', user: { name: 'Jane' }, ...(text ? { text } : {}) },
+  });
   expect(r.status).toBe(201);
   const id = r.body.session.id as string;
-  const created = await w.fake.waitFor((c) => c.op === 'createConversation' && c.body?.channelData?.channel?.id === CHANNEL && JSON.stringify(c.body).includes(id));
+  const created = await w.fake.waitFor(
+    (c) =>
+      c.op === 'createConversation' &&
+      c.body?.channelData?.channel?.id === CHANNEL &&
+      JSON.stringify(c.body).includes(id),
+  );
   const root = created.responseId!;
   const thread = `${CHANNEL};messageid=${root}`;
   const accepted = await w.teams.post(w.teams.invoke(USERS.alice, thread, 'accept', { sessionId: id }, root));
@@ -27,4 +35,5 @@ export async function acceptedChat(w: TeamsWorld, text?: string): Promise<TeamsC
   return chat;
 }
 
-export const inThreadOf = (chat: TeamsChat) => (c: ConnectorCall) => c.conversationId === chat.thread && (c.op === 'sendToConversation' || c.op === 'replyToActivity');
+export const inThreadOf = (chat: TeamsChat) => (c: ConnectorCall) =>
+  c.conversationId === chat.thread && (c.op === 'sendToConversation' || c.op === 'replyToActivity');

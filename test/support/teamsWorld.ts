@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { RecordTarget } from '../../adapters/postgres/index.js';
 import { teamsModule } from '../../adapters/teams/index.js';
+import { MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
+import type { PlatformFactory } from '../../src/app/platformKit/module.js';
 import { loadEnv, parseDirectory } from '../../src/main/config.js';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
-import type { PlatformFactory } from '../../src/app/platformKit/module.js';
-import type { RecordTarget } from '../../adapters/postgres/index.js';
-import { type ConnectorCall, FakeConnector } from './fakeConnector.js';
 import { adaptiveCardValidator } from './adaptiveCardSchema.js';
-import { MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
+import { type ConnectorCall, FakeConnector } from './fakeConnector.js';
 import { type Harness, json, startHarness } from './harness.js';
 
 export const TENANT = 'tenant-1';
@@ -27,7 +27,9 @@ export const USERS = {
 export type User = (typeof USERS)[keyof typeof USERS];
 
 /** A directory whose queue posts into a Teams channel served by the fake connector. */
-export const teamsDirectory = (serviceUrl: string, o: { tenant?: boolean } = {}) => parseDirectory(`
+export const teamsDirectory = (serviceUrl: string, o: { tenant?: boolean } = {}) =>
+  parseDirectory(
+    `
 queues:
   - id: it-support
     name: IT Support
@@ -38,7 +40,10 @@ agents:
   - { id: dan, firstName: Dan, lastName: Ortiz, email: dan@example.com, permissions: [ESChat_Agent], queues: [it-support], teams: { aadObjectId: aad-dan } }
   - { id: carol, firstName: Carol, lastName: Lefèvre, email: carol@example.com, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [it-support], teams: { aadObjectId: aad-carol } }
   - { id: erin, firstName: Erin, lastName: Quinn, email: erin@example.com, permissions: [ESChat_Agent], queues: [it-support] }
-`, 'teams.yaml', DIRECTORY_SECTIONS);
+`,
+    'teams.yaml',
+    DIRECTORY_SECTIONS,
+  );
 
 export const TEAMS_ENV = { TEAMS_ENABLED: 'true', MicrosoftAppId: '' };
 
@@ -50,13 +55,29 @@ export interface TeamsWorld {
 }
 
 /** The whole service with the real CloudAdapter (auth off), its connector calls going to a fake. */
-export async function startTeamsWorld(o: { env?: Record<string, string>; tenant?: boolean; platforms?: PlatformFactory[]; directory?: (serviceUrl: string) => ReturnType<typeof parseDirectory>; record?: RecordTarget } = {}): Promise<TeamsWorld> {
+export async function startTeamsWorld(
+  o: {
+    env?: Record<string, string>;
+    tenant?: boolean;
+    platforms?: PlatformFactory[];
+    directory?: (serviceUrl: string) => ReturnType<typeof parseDirectory>;
+    record?: RecordTarget;
+  } = {},
+): Promise<TeamsWorld> {
   const fake = await FakeConnector.start();
   const env = { ...TEAMS_ENV, ...o.env };
   const directory = o.directory ? o.directory(fake.url) : teamsDirectory(fake.url, { tenant: o.tenant ?? true });
-  const h = await startHarness({ env, directory, platforms: [...(o.platforms ?? []), teamsModule(loadEnv(env))], recording: false, ...(o.record ? { record: o.record, historyLookupMs: 5_000 } : {}) });
+  const h = await startHarness({
+    env,
+    directory,
+    platforms: [...(o.platforms ?? []), teamsModule(loadEnv(env))],
+    recording: false,
+    ...(o.record ? { record: o.record, historyLookupMs: 5_000 } : {}),
+  });
   return {
-    fake, h, teams: new TeamsActivities(h.url, fake.url),
+    fake,
+    h,
+    teams: new TeamsActivities(h.url, fake.url),
     async stop() {
       await h.stop();
       await fake.close();
@@ -71,7 +92,10 @@ export class TeamsActivities {
   /** Every card the bot answered an invoke with. */
   readonly answered: Array<Record<string, unknown>> = [];
 
-  constructor(private readonly url: string, private readonly serviceUrl: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly serviceUrl: string,
+  ) {}
 
   async post(activity: Record<string, unknown>) {
     const r = await json(`${this.url}/api/messages`, { method: 'POST', body: activity });
@@ -81,13 +105,23 @@ export class TeamsActivities {
 
   private base(from: User, conversation: Record<string, unknown>, channelData: Record<string, unknown>) {
     return {
-      id: newId(), channelId: 'msteams', serviceUrl: this.serviceUrl, timestamp: new Date().toISOString(),
-      from, recipient: BOT, conversation: { tenantId: TENANT, ...conversation }, channelData: { tenant: { id: TENANT }, ...channelData },
+      id: newId(),
+      channelId: 'msteams',
+      serviceUrl: this.serviceUrl,
+      timestamp: new Date().toISOString(),
+      from,
+      recipient: BOT,
+      conversation: { tenantId: TENANT, ...conversation },
+      channelData: { tenant: { id: TENANT }, ...channelData },
     };
   }
 
   channel(from: User, threadId: string) {
-    return this.base(from, { id: threadId, conversationType: 'channel', isGroup: true }, { teamsChannelId: CHANNEL, teamsTeamId: TEAM, channel: { id: CHANNEL }, team: { id: TEAM } });
+    return this.base(
+      from,
+      { id: threadId, conversationType: 'channel', isGroup: true },
+      { teamsChannelId: CHANNEL, teamsTeamId: TEAM, channel: { id: CHANNEL }, team: { id: TEAM } },
+    );
   }
   personal(from: User, conversationId: string) {
     return this.base(from, { id: conversationId, conversationType: 'personal' }, {});
@@ -97,7 +131,10 @@ export class TeamsActivities {
   threadMessage(from: User, threadId: string, text: string, o: { mention?: boolean; id?: string } = {}) {
     const at = `<at>${BOT.name}</at>`;
     return {
-      ...this.channel(from, threadId), type: 'message', textFormat: 'plain', ...(o.id ? { id: o.id } : {}),
+      ...this.channel(from, threadId),
+      type: 'message',
+      textFormat: 'plain',
+      ...(o.id ? { id: o.id } : {}),
       text: o.mention ? `${at} ${text}` : text,
       entities: o.mention ? [{ type: 'mention', text: at, mentioned: BOT }] : [],
     };
@@ -107,11 +144,26 @@ export class TeamsActivities {
   }
 
   /** An Action.Execute click: `adaptiveCard/action` with the button's verb and data. */
-  invoke(from: User, conversation: ReturnType<TeamsActivities['personal']>['conversation'] | string, verb: string, data: Record<string, unknown>, replyToId?: string) {
-    const where = typeof conversation === 'string'
-      ? (conversation.includes(';messageid=') ? this.channel(from, conversation) : this.personal(from, conversation))
-      : this.base(from, conversation, {});
-    return { ...where, type: 'invoke', name: 'adaptiveCard/action', ...(replyToId ? { replyToId } : {}), value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' } };
+  invoke(
+    from: User,
+    conversation: ReturnType<TeamsActivities['personal']>['conversation'] | string,
+    verb: string,
+    data: Record<string, unknown>,
+    replyToId?: string,
+  ) {
+    const where =
+      typeof conversation === 'string'
+        ? conversation.includes(';messageid=')
+          ? this.channel(from, conversation)
+          : this.personal(from, conversation)
+        : this.base(from, conversation, {});
+    return {
+      ...where,
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      ...(replyToId ? { replyToId } : {}),
+      value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
+    };
   }
 
   install(from: User, conversationId: string) {
@@ -132,7 +184,9 @@ export function cardSchemaErrors(w: TeamsWorld): Array<[string, unknown]> | unde
   const validate = validator;
   if (!validate) return undefined;
   const cards: Array<[string, unknown]> = [
-    ...w.fake.calls().flatMap((c) => cardsIn(c).map((card): [string, unknown] => [`#${c.seq} ${c.method} ${c.path}`, card])),
+    ...w.fake
+      .calls()
+      .flatMap((c) => cardsIn(c).map((card): [string, unknown] => [`#${c.seq} ${c.method} ${c.path}`, card])),
     ...w.teams.answered.map((card, i): [string, unknown] => [`invoke answer ${i + 1}`, card]),
   ];
   if (cards.length === 0) return [['no cards at all', null]];
@@ -146,7 +200,10 @@ export function cardSchemaErrors(w: TeamsWorld): Array<[string, unknown]> | unde
 
 /** Every node of a card, depth first, without the actions' fallbacks and the card's refresh. */
 function nodesOf(card: unknown, out: Array<Record<string, unknown>> = []): Array<Record<string, unknown>> {
-  if (Array.isArray(card)) card.forEach((x) => nodesOf(x, out));
+  if (Array.isArray(card))
+    card.forEach((x) => {
+      nodesOf(x, out);
+    });
   else if (card && typeof card === 'object') {
     out.push(card as Record<string, unknown>);
     for (const [k, v] of Object.entries(card)) if (k !== 'fallback' && k !== 'refresh') nodesOf(v, out);
@@ -155,20 +212,28 @@ function nodesOf(card: unknown, out: Array<Record<string, unknown>> = []): Array
 }
 
 /** How many buttons each row (ActionSet, or a card's actions) of a card holds. */
-const rows = (card: unknown): number[] => nodesOf(card).flatMap((o) => (Array.isArray(o.actions) ? [o.actions.length] : []));
+const rows = (card: unknown): number[] =>
+  nodesOf(card).flatMap((o) => (Array.isArray(o.actions) ? [o.actions.length] : []));
 
 /** Every Adaptive Card in a recorded call (posts, updates, and a created conversation's first activity). */
 export const cardsIn = (c: ConnectorCall): Array<Record<string, any>> => {
   const body = c.op === 'createConversation' ? c.body?.activity : c.body;
-  return ((body?.attachments ?? []) as Array<{ contentType: string; content: Record<string, any> }>).filter((a) => a.contentType === CARD).map((a) => a.content);
+  return ((body?.attachments ?? []) as Array<{ contentType: string; content: Record<string, any> }>)
+    .filter((a) => a.contentType === CARD)
+    .map((a) => a.content);
 };
 
 /** Every Action.Execute verb in a card (fallbacks and refresh excluded). */
-export const verbs = (card: unknown): string[] => nodesOf(card).filter((o) => o.type === 'Action.Execute').map((o) => String(o.verb));
+export const verbs = (card: unknown): string[] =>
+  nodesOf(card)
+    .filter((o) => o.type === 'Action.Execute')
+    .map((o) => String(o.verb));
 
 /** Every Action.Execute's data with a given verb. */
 export const actionData = (card: unknown, verb: string): Array<Record<string, string>> =>
-  nodesOf(card).filter((o) => o.type === 'Action.Execute' && o.verb === verb).map((o) => o.data as Record<string, string>);
+  nodesOf(card)
+    .filter((o) => o.type === 'Action.Execute' && o.verb === verb)
+    .map((o) => o.data as Record<string, string>);
 
 /** All the text of a card's TextBlocks and facts. */
 export function cardText(card: unknown): string {

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadDirectory, loadEnv, parseDirectory } from '../../src/main/config.js';
-import { repoRoot } from '../support/specs.js';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
+import { repoRoot } from '../support/specs.js';
 
 describe('environment', () => {
   it('has the documented defaults', () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', REDIS_PREFIX: 'sb', INVITE_TTL_SECONDS: 120, INVITE_MAX_RESENDS: 3, SLACK_COMMAND: '/chat', slackEnabled: false, teamsEnabled: false, API_KEYS: [] });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      REDIS_PREFIX: 'sb',
+      INVITE_TTL_SECONDS: 120,
+      INVITE_MAX_RESENDS: 3,
+      SLACK_COMMAND: '/chat',
+      slackEnabled: false,
+      teamsEnabled: false,
+      API_KEYS: [],
+    });
   });
   it('names every bad variable in one message', () => {
     let message = '';
@@ -16,7 +26,8 @@ describe('environment', () => {
       expect(err).toBeInstanceOf(ConfigError);
       message = (err as Error).message;
     }
-    for (const name of ['PORT', 'INVITE_TTL_SECONDS', 'SLACK_SIGNING_SECRET', 'REDIS_URL']) expect(message).toContain(name);
+    for (const name of ['PORT', 'INVITE_TTL_SECONDS', 'SLACK_SIGNING_SECRET', 'REDIS_URL'])
+      expect(message).toContain(name);
   });
   it('enables Teams with an app id and splits API keys', () => {
     const env = loadEnv({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', API_KEYS: 'a, b,' });
@@ -27,7 +38,13 @@ describe('environment', () => {
 });
 
 describe('installs (README "Install into several workspaces")', () => {
-  const oauth = { SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 's', SLACK_STATE_SECRET: 'state-secret-16ch', INSTALLATION_KEY: 'k'.repeat(32), SLACK_SIGNING_SECRET: 'x' };
+  const oauth = {
+    SLACK_CLIENT_ID: '1111.2222',
+    SLACK_CLIENT_SECRET: 's',
+    SLACK_STATE_SECRET: 'state-secret-16ch',
+    INSTALLATION_KEY: 'k'.repeat(32),
+    SLACK_SIGNING_SECRET: 'x',
+  };
   it('enables Slack with a client id, and reads the allow-lists', () => {
     const env = loadEnv({ ...oauth, SLACK_ALLOWED_TEAMS: 'T0A, E0ORG', TEAMS_ALLOWED_TENANTS: 'tenant-1,tenant-2' });
     expect(env.slackEnabled).toBe(true);
@@ -45,15 +62,26 @@ describe('installs (README "Install into several workspaces")', () => {
       }
     };
     const lacking = problems({ SLACK_CLIENT_ID: '1111.2222' });
-    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'INSTALLATION_KEY', 'SLACK_SIGNING_SECRET']) expect(lacking).toContain(name);
+    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'INSTALLATION_KEY', 'SLACK_SIGNING_SECRET'])
+      expect(lacking).toContain(name);
     expect(problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toContain('SLACK_BOT_TOKEN');
     expect(problems({ ...oauth, SLACK_ALLOWED_TEAMS: 'T0A,acme' })).toMatch(/SLACK_ALLOWED_TEAMS.*"acme"/);
     expect(problems({ ...oauth, INSTALLATION_KEY: 'short' })).toContain('INSTALLATION_KEY');
   });
   it('lets a queue name its workspace and an agent theirs', () => {
-    const d = parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: T0A, channel: C0A } }\nagents:\n  - { id: a, firstName: A, lastName: B, email: a@x.io, slack: { team: T0A } }\n', 'd.yaml', DIRECTORY_SECTIONS);
+    const d = parseDirectory(
+      'queues:\n  - { id: q, name: Q, slack: { team: T0A, channel: C0A } }\nagents:\n  - { id: a, firstName: A, lastName: B, email: a@x.io, slack: { team: T0A } }\n',
+      'd.yaml',
+      DIRECTORY_SECTIONS,
+    );
     expect(d.queue('q')?.settings.slack).toEqual({ team: 'T0A', channel: 'C0A' });
-    expect(() => parseDirectory('queues:\n  - { id: q, name: Q, slack: { team: acme, channel: C0A } }\n', 'd.yaml', DIRECTORY_SECTIONS)).toThrow(/queues\.0\.slack\.team/);
+    expect(() =>
+      parseDirectory(
+        'queues:\n  - { id: q, name: Q, slack: { team: acme, channel: C0A } }\n',
+        'd.yaml',
+        DIRECTORY_SECTIONS,
+      ),
+    ).toThrow(/queues\.0\.slack\.team/);
   });
 });
 
@@ -64,8 +92,11 @@ describe('directory file', () => {
     expect(d.agent('carol')?.roles).toContain('supervisor');
   });
   it('names the file, the path and the expectation of every problem', () => {
-    const yaml = 'queues:\n  - id: Bad Id\n    name: x\nagents:\n  - id: a\n    firstName: A\n    lastName: B\n    email: nope\n    queues: [ghost]\n';
-    expect(() => parseDirectory(yaml, 'dir.yaml', DIRECTORY_SECTIONS)).toThrow(/dir\.yaml[\s\S]*queues\.0\.id[\s\S]*agents\.0\.email[\s\S]*/);
+    const yaml =
+      'queues:\n  - id: Bad Id\n    name: x\nagents:\n  - id: a\n    firstName: A\n    lastName: B\n    email: nope\n    queues: [ghost]\n';
+    expect(() => parseDirectory(yaml, 'dir.yaml', DIRECTORY_SECTIONS)).toThrow(
+      /dir\.yaml[\s\S]*queues\.0\.id[\s\S]*agents\.0\.email[\s\S]*/,
+    );
     try {
       parseDirectory(yaml, 'dir.yaml', DIRECTORY_SECTIONS);
     } catch (err) {
@@ -73,7 +104,9 @@ describe('directory file', () => {
     }
   });
   it('reads JSON too, and reports broken syntax', () => {
-    expect(parseDirectory('{"queues":[{"id":"q","name":"Q"}]}', 'd.json', DIRECTORY_SECTIONS).queue('q')?.name).toBe('Q');
+    expect(parseDirectory('{"queues":[{"id":"q","name":"Q"}]}', 'd.json', DIRECTORY_SECTIONS).queue('q')?.name).toBe(
+      'Q',
+    );
     expect(() => parseDirectory('queues: [', 'd.yaml', DIRECTORY_SECTIONS)).toThrow(ConfigError);
   });
 });

@@ -7,7 +7,9 @@ import { repoRoot } from '../support/specs.js';
 const read = (f: string) => readFileSync(`${repoRoot}/${f}`, 'utf8');
 
 describe('Dockerfile', () => {
-  const lines = read('Dockerfile').split('\n').filter((l) => l && !l.startsWith('#'));
+  const lines = read('Dockerfile')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'));
   const froms = lines.filter((l) => l.startsWith('FROM '));
 
   it('is multi-stage on Node 20 LTS (Debian bookworm slim) and runs as a user other than root', () => {
@@ -34,7 +36,18 @@ describe('Dockerfile', () => {
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parse(read('docker-compose.yml')) as { services: Record<string, { command?: string[]; build?: string; environment?: Record<string, unknown>; depends_on?: Record<string, { condition: string }>; volumes?: string[] }> };
+  const compose = parse(read('docker-compose.yml')) as {
+    services: Record<
+      string,
+      {
+        command?: string[];
+        build?: string;
+        environment?: Record<string, unknown>;
+        depends_on?: Record<string, { condition: string }>;
+        volumes?: string[];
+      }
+    >;
+  };
 
   it('runs Redis with AOF on and noeviction, and the service against it once it answers', () => {
     const redis = compose.services.redis!;

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type Invite, mayAnswer, mayBeInvited, mayInvite, mayResend, maySearchInvitees, mayTransfer, mayViewInvites } from '../../src/domain/invite.js';
+import {
+  type Invite,
+  mayAnswer,
+  mayBeInvited,
+  mayInvite,
+  mayResend,
+  maySearchInvitees,
+  mayTransfer,
+  mayViewInvites,
+} from '../../src/domain/invite.js';
 import { ACTIONS, can, classifyAgentReply, mayAccept, mayAct, mayJoinAsSupervisor } from '../../src/domain/policy.js';
 import { matchesAgent, searchAgents } from '../../src/domain/search.js';
-import { makeRef, type Member, type Session } from '../../src/domain/session.js';
+import { type Member, makeRef, type Session } from '../../src/domain/session.js';
 import { testDirectory } from '../support/harness.js';
 
 const dir = testDirectory();
@@ -12,12 +21,29 @@ const agent = (id: string) => {
   return a;
 };
 const session = (over: Partial<Session> = {}): Session => ({
-  id: 'S1', ref: 'ABCDEF', queueId: 'it-support', status: 'active', endUser: { name: 'Zed' }, ownerId: 'alice', createdAt: 1, ...over,
+  id: 'S1',
+  ref: 'ABCDEF',
+  queueId: 'it-support',
+  status: 'active',
+  endUser: { name: 'Zed' },
+  ownerId: 'alice',
+  createdAt: 1,
+  ...over,
 });
 const member = (agentId: string, mode: Member['mode']): Member => ({ agentId, mode, joinedAt: 1, via: 'invite' });
 const invite = (over: Partial<Invite> = {}): Invite => ({
-  id: 'S1~a', sessionId: 'S1', inviterId: 'alice', inviteeId: 'bob', mode: 'participant', kind: 'invite', status: 'pending',
-  attempt: 1, rootId: 'S1~a', createdAt: 1000, expiresAt: 2000, ...over,
+  id: 'S1~a',
+  sessionId: 'S1',
+  inviterId: 'alice',
+  inviteeId: 'bob',
+  mode: 'participant',
+  kind: 'invite',
+  status: 'pending',
+  attempt: 1,
+  rootId: 'S1~a',
+  createdAt: 1000,
+  expiresAt: 2000,
+  ...over,
 });
 
 describe('permission table', () => {
@@ -26,7 +52,9 @@ describe('permission table', () => {
   });
   it('lets participants chat and invite but not end, note or transfer', () => {
     const p = member('bob', 'participant');
-    expect(['chat', 'canned', 'attach', 'share', 'invite', 'read', 'leave'].every((a) => can(p, a as never))).toBe(true);
+    expect(['chat', 'canned', 'attach', 'share', 'invite', 'read', 'leave'].every((a) => can(p, a as never))).toBe(
+      true,
+    );
     expect(['end', 'release', 'transfer', 'note', 'ticket', 'pin'].some((a) => can(p, a as never))).toBe(false);
   });
   it('lets monitors only read and leave', () => {
@@ -68,16 +96,29 @@ describe('thread replies', () => {
   });
   it('allows notes to the owner only', () => {
     expect(classifyAgentReply(session(), member('alice', 'owner'), true)).toEqual({ visibility: 'private' });
-    expect(classifyAgentReply(session(), member('bob', 'participant'), true)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(classifyAgentReply(session(), member('bob', 'participant'), true)).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
   });
 });
 
 describe('directory search', () => {
   it.each([
-    ['car', ['carol']], ['LEF', ['carol']], ['lefevre', ['carol']], ['Carol Lef', ['carol']], ['lef car', ['carol']],
-    ['bob@ex', ['bob']], ['m', ['bob']], ['zzz', []], ['ol', []],
+    ['car', ['carol']],
+    ['LEF', ['carol']],
+    ['lefevre', ['carol']],
+    ['Carol Lef', ['carol']],
+    ['lef car', ['carol']],
+    ['bob@ex', ['bob']],
+    ['m', ['bob']],
+    ['zzz', []],
+    ['ol', []],
   ])('"%s" finds %j', (q, ids) => {
-    const found = searchAgents(dir.agents.filter((a) => a.id !== 'frank' && a.id !== 'erin'), q).map((a) => a.id);
+    const found = searchAgents(
+      dir.agents.filter((a) => a.id !== 'frank' && a.id !== 'erin'),
+      q,
+    ).map((a) => a.id);
     expect(found).toEqual(ids);
   });
   it('is accent-insensitive both ways', () => {
@@ -87,7 +128,14 @@ describe('directory search', () => {
 });
 
 describe('invite eligibility', () => {
-  const base = { session: session(), inviter: member('alice', 'owner'), inviterId: 'alice', inviteeAvailable: true, inviteeMember: undefined, pendingForInvitee: false };
+  const base = {
+    session: session(),
+    inviter: member('alice', 'owner'),
+    inviterId: 'alice',
+    inviteeAvailable: true,
+    inviteeMember: undefined,
+    pendingForInvitee: false,
+  };
   it('accepts an available agent of the queue', () => {
     expect(mayInvite({ ...base, invitee: agent('bob') }).ok).toBe(true);
   });
@@ -108,16 +156,24 @@ describe('invite eligibility', () => {
   it('explains ineligibility without an inviter for the picker', () => {
     const v = mayBeInvited({ ...base, invitee: agent('erin') });
     expect(v).toMatchObject({ ok: false, code: 'other_queue', params: { name: 'Erin' } });
-  });  it('lets the owner offer the chat to someone already in it (the natural hand-over), never to themselves', () => {
+  });
+  it('lets the owner offer the chat to someone already in it (the natural hand-over), never to themselves', () => {
     const offer = { ...base, offerPending: false };
     expect(mayTransfer({ ...offer, invitee: agent('bob'), inviteeMember: member('bob', 'participant') }).ok).toBe(true);
     expect(mayTransfer({ ...offer, invitee: agent('bob'), inviteeMember: member('bob', 'monitor') }).ok).toBe(true);
-    expect(mayTransfer({ ...offer, invitee: agent('alice'), inviteeMember: member('alice', 'owner') })).toMatchObject({ ok: false, code: 'self', wording: 'self.transfer' });
-    expect(mayTransfer({ ...offer, invitee: agent('bob'), inviteeAvailable: false })).toMatchObject({ ok: false, code: 'away' });
+    expect(mayTransfer({ ...offer, invitee: agent('alice'), inviteeMember: member('alice', 'owner') })).toMatchObject({
+      ok: false,
+      code: 'self',
+      wording: 'self.transfer',
+    });
+    expect(mayTransfer({ ...offer, invitee: agent('bob'), inviteeAvailable: false })).toMatchObject({
+      ok: false,
+      code: 'away',
+    });
   });
 });
 
-describe('who may search a chat\'s queue for invitees', () => {
+describe("who may search a chat's queue for invitees", () => {
   it('an owner or participant of the active chat who is an agent of its queue', () => {
     expect(maySearchInvitees(session(), agent('alice'), member('alice', 'owner')).ok).toBe(true);
     expect(maySearchInvitees(session(), agent('dan'), member('dan', 'participant')).ok).toBe(true);
@@ -128,7 +184,13 @@ describe('who may search a chat\'s queue for invitees', () => {
     ['a supervisor of the queue who is not in the chat', session(), 'carol', undefined, 'not_member'],
     ['a participant from another queue', session(), 'erin', member('erin', 'participant'), 'other_queue'],
     ['someone without ESChat_Agent', session(), 'frank', member('frank', 'participant'), 'not_agent'],
-    ['the owner of a waiting chat', session({ status: 'waiting', ownerId: undefined }), 'alice', undefined, 'not_active'],
+    [
+      'the owner of a waiting chat',
+      session({ status: 'waiting', ownerId: undefined }),
+      'alice',
+      undefined,
+      'not_active',
+    ],
     ['the owner of an ended chat', session({ status: 'ended' }), 'alice', member('alice', 'owner'), 'not_active'],
   ] as const)('not %s', (_n, s, id, m, code) => {
     const v = maySearchInvitees(s, agent(id), m);
@@ -146,7 +208,9 @@ describe('invite answers and resends', () => {
     expect(mayAnswer(invite(), 'dan', 'participate', 1500)).toMatchObject({ code: 'not_invitee' });
     expect(mayAnswer(invite(), 'bob', 'monitor', 1500)).toMatchObject({ code: 'wrong_mode' });
     expect(mayAnswer(invite(), 'bob', 'participate', 2000)).toMatchObject({ code: 'not_pending' });
-    expect(mayAnswer(invite({ status: 'accepted' }), 'bob', 'participate', 1500)).toMatchObject({ code: 'not_pending' });
+    expect(mayAnswer(invite({ status: 'accepted' }), 'bob', 'participate', 1500)).toMatchObject({
+      code: 'not_pending',
+    });
   });
   it('resends rejected or expired invites, by the inviter or owner, up to the limit', () => {
     const s = session();
@@ -155,7 +219,9 @@ describe('invite answers and resends', () => {
     expect(mayResend(invite({ status: 'expired' }), s, 'dan', 3)).toMatchObject({ code: 'forbidden' });
     expect(mayResend(invite({ status: 'pending' }), s, 'alice', 3)).toMatchObject({ code: 'not_resendable' });
     expect(mayResend(invite({ status: 'accepted' }), s, 'alice', 3)).toMatchObject({ code: 'not_resendable' });
-    expect(mayResend(invite({ status: 'expired', resentAs: 'x' }), s, 'alice', 3)).toMatchObject({ code: 'already_resent' });
+    expect(mayResend(invite({ status: 'expired', resentAs: 'x' }), s, 'alice', 3)).toMatchObject({
+      code: 'already_resent',
+    });
     expect(mayResend(invite({ status: 'expired', attempt: 3 }), s, 'alice', 3).ok).toBe(true);
     expect(mayResend(invite({ status: 'expired', attempt: 4 }), s, 'alice', 3)).toMatchObject({ code: 'limit' });
   });
@@ -174,10 +240,18 @@ describe('supervisors', () => {
   it('join any active chat of their queues, and monitors step up', () => {
     expect(mayJoinAsSupervisor(session(), agent('carol'), undefined, 'monitor').ok).toBe(true);
     expect(mayJoinAsSupervisor(session(), agent('carol'), member('carol', 'monitor'), 'participant').ok).toBe(true);
-    expect(mayJoinAsSupervisor(session(), agent('carol'), member('carol', 'participant'), 'monitor')).toMatchObject({ code: 'already_member' });
-    expect(mayJoinAsSupervisor(session({ ownerId: 'carol' }), agent('carol'), member('carol', 'owner'), 'monitor')).toMatchObject({ code: 'owner' });
-    expect(mayJoinAsSupervisor(session(), agent('bob'), undefined, 'monitor')).toMatchObject({ code: 'not_supervisor' });
-    expect(mayJoinAsSupervisor(session({ status: 'waiting' }), agent('carol'), undefined, 'monitor')).toMatchObject({ code: 'not_active' });
+    expect(mayJoinAsSupervisor(session(), agent('carol'), member('carol', 'participant'), 'monitor')).toMatchObject({
+      code: 'already_member',
+    });
+    expect(
+      mayJoinAsSupervisor(session({ ownerId: 'carol' }), agent('carol'), member('carol', 'owner'), 'monitor'),
+    ).toMatchObject({ code: 'owner' });
+    expect(mayJoinAsSupervisor(session(), agent('bob'), undefined, 'monitor')).toMatchObject({
+      code: 'not_supervisor',
+    });
+    expect(mayJoinAsSupervisor(session({ status: 'waiting' }), agent('carol'), undefined, 'monitor')).toMatchObject({
+      code: 'not_active',
+    });
   });
 });
 

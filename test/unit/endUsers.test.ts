@@ -2,14 +2,14 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { home, message } from '../../adapters/slack/render/blockKit.js';
 import { card } from '../../adapters/teams/render/adaptiveCard.js';
-import { checkIdentity, hashMatches, identityHash } from '../../src/app/endUsers/identity.js';
 import { streamBeat } from '../../src/app/endUsers/continuation.js';
+import { checkIdentity, hashMatches, identityHash } from '../../src/app/endUsers/identity.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
-import { loadEnv } from '../../src/main/config.js';
 import { listingsOf } from '../../src/domain/lists.js';
 import { mayAccept, mayCloseOffline } from '../../src/domain/policy.js';
 import { ContextSchema, type Session } from '../../src/domain/session.js';
+import { loadEnv } from '../../src/main/config.js';
 import { limitViolations } from '../support/blockKitLimits.js';
 import { alice, carol, carolHome, directory, sessionView, T0, waitingView } from '../support/fixtures.js';
 
@@ -38,14 +38,18 @@ describe('identity hashes', () => {
     for (const u of [{ id: 'u', hash: identityHash(B, 'u') }, { id: 'u' }, { hash: identityHash(A, 'u') }]) {
       expect(() => checkIdentity(s, u)).toThrow(expect.objectContaining({ code: 'unauthorized', status: 401 }));
     }
-    expect(() => checkIdentity({ secrets: [], required: false }, { id: 'u', hash: identityHash(A, 'u') })).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => checkIdentity({ secrets: [], required: false }, { id: 'u', hash: identityHash(A, 'u') })).toThrow(
+      expect.objectContaining({ status: 401 }),
+    );
     expect(() => checkIdentity({ secrets: [A], required: true }, {})).toThrow(expect.objectContaining({ status: 401 }));
   });
 
   it('the environment: secrets at least 16 characters, REQUIRE_IDENTITY and the previous secret need the current one', () => {
     expect(() => loadEnv({ IDENTITY_SECRET: 'short' })).toThrow(/IDENTITY_SECRET: at least 16/);
     expect(() => loadEnv({ REQUIRE_IDENTITY: 'true' })).toThrow(/IDENTITY_SECRET: required with REQUIRE_IDENTITY/);
-    expect(() => loadEnv({ IDENTITY_SECRET_PREVIOUS: B })).toThrow(/IDENTITY_SECRET: required with IDENTITY_SECRET_PREVIOUS/);
+    expect(() => loadEnv({ IDENTITY_SECRET_PREVIOUS: B })).toThrow(
+      /IDENTITY_SECRET: required with IDENTITY_SECRET_PREVIOUS/,
+    );
     expect(() => loadEnv({ SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
     const env = loadEnv({ IDENTITY_SECRET: A, REQUIRE_IDENTITY: 'true', SMTP_URL: 'smtp://127.0.0.1:2525' });
     expect(env).toMatchObject({ REQUIRE_IDENTITY: true, EMAIL_AFTER_SECONDS: 120 });
@@ -54,18 +58,42 @@ describe('identity hashes', () => {
 
 describe('context limits', () => {
   it('takes up to 20 attributes of 200 characters under simple keys, and http(s) URLs only', () => {
-    expect(ContextSchema.safeParse({ pageUrl: 'https://a.example/x?y=1', referrer: 'http://b.example/', attributes: { 'a.b_c-D9': 'x'.repeat(200) } }).success).toBe(true);
-    expect(ContextSchema.safeParse({ attributes: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, ''])) }).success).toBe(false);
-    for (const bad of [{ attributes: { 'a b': 'x' } }, { attributes: { ['k'.repeat(41)]: 'x' } }, { attributes: { k: 'x'.repeat(201) } }, { pageUrl: 'javascript:alert(1)' }, { pageUrl: 'data:text/html,hi' }, { referrer: 'ftp://x.example/' }]) {
+    expect(
+      ContextSchema.safeParse({
+        pageUrl: 'https://a.example/x?y=1',
+        referrer: 'http://b.example/',
+        attributes: { 'a.b_c-D9': 'x'.repeat(200) },
+      }).success,
+    ).toBe(true);
+    expect(
+      ContextSchema.safeParse({ attributes: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, ''])) })
+        .success,
+    ).toBe(false);
+    for (const bad of [
+      { attributes: { 'a b': 'x' } },
+      { attributes: { ['k'.repeat(41)]: 'x' } },
+      { attributes: { k: 'x'.repeat(201) } },
+      { pageUrl: 'javascript:alert(1)' },
+      { pageUrl: 'data:text/html,hi' },
+      { referrer: 'ftp://x.example/' },
+    ]) {
       expect(ContextSchema.safeParse(bad).success, JSON.stringify(bad).slice(0, 60)).toBe(false);
     }
   });
 });
 
-const offline: Session = { id: 'sess_OFFLINE0000', ref: 'OFF123', queueId: 'it-support', status: 'offline', offline: true, endUser: { name: 'Olga', email: 'olga@example.com' }, createdAt: T0 };
+const offline: Session = {
+  id: 'sess_OFFLINE0000',
+  ref: 'OFF123',
+  queueId: 'it-support',
+  status: 'offline',
+  offline: true,
+  endUser: { name: 'Olga', email: 'olga@example.com' },
+  createdAt: T0,
+};
 
 describe('offline messages in the domain', () => {
-  it('are listed apart (the queue\'s offline list), not as waiting chats', () => {
+  it("are listed apart (the queue's offline list), not as waiting chats", () => {
     expect(listingsOf(offline, [], [])).toEqual([{ list: 'offline', of: 'it-support', item: offline.id, score: T0 }]);
   });
 
@@ -83,7 +111,15 @@ describe('the root card and lists', () => {
   const queue = { ...directory.queue('it-support')!, context: ['plan', 'account'] };
   const verified = sessionView({
     queue,
-    session: { ...waitingView.session, verified: true, endUser: { name: 'Jane', email: 'jane@example.com', id: 'emp-<42>' }, context: { pageUrl: 'https://x.example/a?b=1&c=<2>', attributes: { plan: '<!here> *Pro*', account: 'A&B', other: 'hidden' } } },
+    session: {
+      ...waitingView.session,
+      verified: true,
+      endUser: { name: 'Jane', email: 'jane@example.com', id: 'emp-<42>' },
+      context: {
+        pageUrl: 'https://x.example/a?b=1&c=<2>',
+        attributes: { plan: '<!here> *Pro*', account: 'A&B', other: 'hidden' },
+      },
+    },
   });
 
   it('Slack: the verified mark with the id, the page as a link, the listed attributes, all escaped', () => {
@@ -105,15 +141,22 @@ describe('the root card and lists', () => {
   });
 
   it('an unverified chat says so only where identities are checked', () => {
-    expect(JSON.stringify(rootSurface(sessionView({ session: { ...waitingView.session, verified: false } }), { shared: true }))).toContain('unverified');
+    expect(
+      JSON.stringify(
+        rootSurface(sessionView({ session: { ...waitingView.session, verified: false } }), { shared: true }),
+      ),
+    ).toContain('unverified');
     expect(JSON.stringify(rootSurface(waitingView, { shared: true }))).not.toContain('verified');
   });
 
-  it('an offline message: its own title, Reply and Close; supervisors see such messages apart, within Slack\'s limits', () => {
+  it("an offline message: its own title, Reply and Close; supervisors see such messages apart, within Slack's limits", () => {
     const view = sessionView({ session: offline });
     const root = rootSurface(view, { shared: true });
     expect(JSON.stringify(root.blocks[0])).toContain('Offline message from');
-    expect(root.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.call.verb) : []))).toEqual(['accept', 'end']);
+    expect(root.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.call.verb) : []))).toEqual([
+      'accept',
+      'end',
+    ]);
     const s = homeSurface({ ...carolHome, offline: [view] });
     const slackHome = home(s);
     expect(limitViolations(slackHome, 'view')).toEqual([]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nameFor, sniff, TextCheck } from '../../src/domain/files.js';
 
-const bytes = (...xs: Array<number | string>) => Buffer.concat(xs.map((x) => (typeof x === 'number' ? Buffer.from([x]) : Buffer.from(x, 'latin1'))));
+const bytes = (...xs: Array<number | string>) =>
+  Buffer.concat(xs.map((x) => (typeof x === 'number' ? Buffer.from([x]) : Buffer.from(x, 'latin1'))));
 
 describe('file types by content', () => {
   it('recognises each accepted binary type by its first bytes, and nothing else', () => {

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { type Hours, HoursSchema, hoursAt, wallToInstant } from '../../src/domain/hours.js';
 import { ConfigError, parseDirectory } from '../../src/main/config.js';
-import { type Hours, hoursAt, HoursSchema, wallToInstant } from '../../src/domain/hours.js';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
 const iso = (s: string): number => Date.parse(s);
 const state = (h: Hours, at: string) => {
   const s = hoursAt(h, iso(at));
-  return s.open ? 'open' : s.opensAt === undefined ? 'closed for good' : `closed until ${new Date(s.opensAt).toISOString()}`;
+  return s.open
+    ? 'open'
+    : s.opensAt === undefined
+      ? 'closed for good'
+      : `closed until ${new Date(s.opensAt).toISOString()}`;
 };
 const hours = (o: Partial<Hours> & Pick<Hours, 'timezone'>): Hours => HoursSchema.parse({ open: [], ...o });
 
-const berlinOffice = hours({ timezone: 'Europe/Berlin', open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00' }], closedMessage: 'We are back at 8:00.' });
+const berlinOffice = hours({
+  timezone: 'Europe/Berlin',
+  open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00' }],
+  closedMessage: 'We are back at 8:00.',
+});
 
 describe('business hours in Europe/Berlin', () => {
   it('opens at 08:00 and closes at 18:00 local time, in winter (UTC+1) and in summer (UTC+2)', () => {
@@ -60,9 +68,12 @@ describe('business hours in Europe/Berlin', () => {
 });
 
 describe('business hours in America/New_York', () => {
-  const ny = hours({ timezone: 'America/New_York', open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] });
+  const ny = hours({
+    timezone: 'America/New_York',
+    open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }],
+  });
 
-  it('follows the US change (second Sunday of March), weeks before Europe\'s', () => {
+  it("follows the US change (second Sunday of March), weeks before Europe's", () => {
     // Friday 2026-03-06 EST (UTC-5) closes 22:00 UTC; Monday 2026-03-09 is EDT (UTC-4): opens 13:00 UTC.
     expect(state(ny, '2026-03-06T21:59:00Z')).toBe('open');
     expect(state(ny, '2026-03-06T22:00:00Z')).toBe('closed until 2026-03-09T13:00:00.000Z');
@@ -108,17 +119,29 @@ describe('windows past midnight, whole days, and no windows at all', () => {
   });
 
   it('a queue with no windows is always closed and never says when it opens', () => {
-    const closed = hours({ timezone: 'Europe/Berlin', open: [], closedMessage: 'This line is closed; write to help@example.com.' });
-    for (const at of ['2026-01-14T10:00:00Z', '2026-03-29T01:00:00Z', '2026-07-15T12:00:00Z']) expect(state(closed, at)).toBe('closed for good');
+    const closed = hours({
+      timezone: 'Europe/Berlin',
+      open: [],
+      closedMessage: 'This line is closed; write to help@example.com.',
+    });
+    for (const at of ['2026-01-14T10:00:00Z', '2026-03-29T01:00:00Z', '2026-07-15T12:00:00Z'])
+      expect(state(closed, at)).toBe('closed for good');
   });
 });
 
 describe('hours in the directory file', () => {
-  const dir = (hoursYaml: string) => parseDirectory(`queues:\n  - id: q\n    name: Q\n    hours: ${hoursYaml}\n`, 'dir.yaml', DIRECTORY_SECTIONS);
+  const dir = (hoursYaml: string) =>
+    parseDirectory(`queues:\n  - id: q\n    name: Q\n    hours: ${hoursYaml}\n`, 'dir.yaml', DIRECTORY_SECTIONS);
 
   it('are read with the queue', () => {
-    const q = dir('{ timezone: Europe/Berlin, open: [{ days: [mon, fri], from: "08:00", to: "18:00" }], closedMessage: Back at 8. }').queue('q');
-    expect(q?.hours).toEqual({ timezone: 'Europe/Berlin', open: [{ days: ['mon', 'fri'], from: '08:00', to: '18:00' }], closedMessage: 'Back at 8.' });
+    const q = dir(
+      '{ timezone: Europe/Berlin, open: [{ days: [mon, fri], from: "08:00", to: "18:00" }], closedMessage: Back at 8. }',
+    ).queue('q');
+    expect(q?.hours).toEqual({
+      timezone: 'Europe/Berlin',
+      open: [{ days: ['mon', 'fri'], from: '08:00', to: '18:00' }],
+      closedMessage: 'Back at 8.',
+    });
   });
 
   it('refuse an unknown time zone, a bad time, an unknown day, an empty window, with the path', () => {
@@ -133,10 +156,18 @@ describe('hours in the directory file', () => {
     };
     expect(problems('{ timezone: Europe/Berlln, open: [] }')).toMatch(/queues\.0\.hours\.timezone: an IANA time zone/);
     expect(problems('{ timezone: "+01:00", open: [] }')).toMatch(/queues\.0\.hours\.timezone/);
-    expect(problems('{ timezone: UTC, open: [{ days: [mon], from: "8:00", to: "18:00" }] }')).toMatch(/queues\.0\.hours\.open\.0\.from: a time such as 08:00/);
-    expect(problems('{ timezone: UTC, open: [{ days: [monday], from: "08:00", to: "18:00" }] }')).toMatch(/queues\.0\.hours\.open\.0\.days\.0/);
-    expect(problems('{ timezone: UTC, open: [{ days: [mon], from: "08:00", to: "08:00" }] }')).toMatch(/queues\.0\.hours\.open\.0\.to/);
-    expect(problems('{ timezone: UTC, open: [{ days: [], from: "08:00", to: "18:00" }] }')).toMatch(/queues\.0\.hours\.open\.0\.days/);
+    expect(problems('{ timezone: UTC, open: [{ days: [mon], from: "8:00", to: "18:00" }] }')).toMatch(
+      /queues\.0\.hours\.open\.0\.from: a time such as 08:00/,
+    );
+    expect(problems('{ timezone: UTC, open: [{ days: [monday], from: "08:00", to: "18:00" }] }')).toMatch(
+      /queues\.0\.hours\.open\.0\.days\.0/,
+    );
+    expect(problems('{ timezone: UTC, open: [{ days: [mon], from: "08:00", to: "08:00" }] }')).toMatch(
+      /queues\.0\.hours\.open\.0\.to/,
+    );
+    expect(problems('{ timezone: UTC, open: [{ days: [], from: "08:00", to: "18:00" }] }')).toMatch(
+      /queues\.0\.hours\.open\.0\.days/,
+    );
     expect(problems('{ timezone: UTC, open: [], closed: yes }')).toMatch(/queues\.0\.hours/);
   });
 });

@@ -7,7 +7,11 @@ describe('HTTP hardening variables', () => {
   });
 
   it.each([
-    ['true', true], ['false', false], ['1', 1], ['2', 2], ['loopback', ['loopback']],
+    ['true', true],
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
     ['loopback, 10.0.0.0/8, 2001:db8::/32, 192.0.2.1', ['loopback', '10.0.0.0/8', '2001:db8::/32', '192.0.2.1']],
   ])('TRUST_PROXY=%s', (raw, parsed) => {
     expect(loadEnv({ TRUST_PROXY: raw }).TRUST_PROXY).toEqual(parsed);
@@ -28,13 +32,18 @@ describe('HTTP hardening variables', () => {
 describe('ALLOWED_ORIGINS', () => {
   it('is a list of normalised origins', () => {
     expect(loadEnv({}).ALLOWED_ORIGINS).toEqual([]);
-    expect(loadEnv({ ALLOWED_ORIGINS: 'https://Shop.example, http://localhost:8080,https://a.example:443/' }).ALLOWED_ORIGINS)
-      .toEqual(['https://shop.example', 'http://localhost:8080', 'https://a.example']);
+    expect(
+      loadEnv({ ALLOWED_ORIGINS: 'https://Shop.example, http://localhost:8080,https://a.example:443/' })
+        .ALLOWED_ORIGINS,
+    ).toEqual(['https://shop.example', 'http://localhost:8080', 'https://a.example']);
   });
 
-  it.each(['*', 'shop.example', 'https://shop.example/path', 'ftp://shop.example', 'https://shop.example?x=1'])('refuses %s naming the variable', (raw) => {
-    expect(() => loadEnv({ ALLOWED_ORIGINS: raw })).toThrow(/ALLOWED_ORIGINS/);
-  });
+  it.each(['*', 'shop.example', 'https://shop.example/path', 'ftp://shop.example', 'https://shop.example?x=1'])(
+    'refuses %s naming the variable',
+    (raw) => {
+      expect(() => loadEnv({ ALLOWED_ORIGINS: raw })).toThrow(/ALLOWED_ORIGINS/);
+    },
+  );
 });
 
 describe('ADMIN_TOKEN', () => {

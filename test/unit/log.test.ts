@@ -5,8 +5,19 @@ import { createLogger } from '../../src/main/log.js';
 describe('logs', () => {
   it('never carry a request Authorization header or a token', () => {
     const lines: string[] = [];
-    const log = createLogger('info', new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
-    const err = Object.assign(new Error('Forbidden'), { statusCode: 403, request: { headers: { Authorization: 'Bearer xoxb-secret-token' } } });
+    const log = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const err = Object.assign(new Error('Forbidden'), {
+      statusCode: 403,
+      request: { headers: { Authorization: 'Bearer xoxb-secret-token' } },
+    });
     log.error({ err, token: 'tok-123', user: { token: 'tok-456' } }, 'call failed');
     const text = lines.join('');
     expect(text).toContain('Forbidden');

@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { DirectoryHolder } from '../../src/app/directory.js';
 import { type PeopleHooks, PlatformPeople } from '../../src/app/platformKit/people.js';
-import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { parseDirectory } from '../../src/main/config.js';
+import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 
-const dir = parseDirectory(`queues: [{ id: q, name: Q }]
+const dir = parseDirectory(
+  `queues: [{ id: q, name: Q }]
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [q] }
   - { id: bob, firstName: Bob, lastName: Li, email: bob@example.com, permissions: [ESChat_Agent], queues: [q] }
   - { id: carol, firstName: Carol, lastName: Wu, email: carol@example.com, permissions: [ESChat_Agent], queues: [q] }
-`, 'people.yaml', DIRECTORY_SECTIONS);
+`,
+  'people.yaml',
+  DIRECTORY_SECTIONS,
+);
 
 /** A platform of scopes `s1`/`s2` (the scope of a place is its name), its links in a Map, its users' emails in another. */
-function fake(opts: { configured?: Record<string, string>; emails?: Record<string, string>; byEmail?: boolean; trusted?: (where: string) => boolean; bothWays?: boolean } = {}) {
+function fake(
+  opts: {
+    configured?: Record<string, string>;
+    emails?: Record<string, string>;
+    byEmail?: boolean;
+    trusted?: (where: string) => boolean;
+    bothWays?: boolean;
+  } = {},
+) {
   const stored = new Map<string, string>();
   const calls: string[] = [];
   const hooks: PeopleHooks<string, string> = {
@@ -20,22 +32,35 @@ function fake(opts: { configured?: Record<string, string>; emails?: Record<strin
     homeOf: async () => 's1',
     scopeOf: async (where) => (where === 'nowhere' ? undefined : where),
     scopeKey: (s) => s,
-    storedUser: async (s, agentId) => { calls.push(`storedUser ${s} ${agentId}`); return stored.get(`${s}:agent:${agentId}`); },
-    storedAgent: async (s, userId) => { calls.push(`storedAgent ${s} ${userId}`); return stored.get(`${s}:user:${userId}`); },
-    link: async (s, agentId, userId) => { stored.set(`${s}:agent:${agentId}`, userId); stored.set(`${s}:user:${userId}`, agentId); },
-    linkOnContact: async (s, agentId, userId) => { stored.set(`${s}:user:${userId}`, agentId); },
+    storedUser: async (s, agentId) => {
+      calls.push(`storedUser ${s} ${agentId}`);
+      return stored.get(`${s}:agent:${agentId}`);
+    },
+    storedAgent: async (s, userId) => {
+      calls.push(`storedAgent ${s} ${userId}`);
+      return stored.get(`${s}:user:${userId}`);
+    },
+    link: async (s, agentId, userId) => {
+      stored.set(`${s}:agent:${agentId}`, userId);
+      stored.set(`${s}:user:${userId}`, agentId);
+    },
+    linkOnContact: async (s, agentId, userId) => {
+      stored.set(`${s}:user:${userId}`, agentId);
+    },
     emailOf: async (where, _s, userId) => {
       calls.push(`emailOf ${where} ${userId}`);
       if (userId === 'UFAIL') return undefined;
       return { email: opts.emails?.[userId ?? ''], userId: userId ?? 'ULATE' };
     },
-    ...(opts.byEmail === false ? {} : {
-      userByEmail: async (_s: string, a: { email: string }) => {
-        calls.push(`userByEmail ${a.email}`);
-        const hit = Object.entries(opts.emails ?? {}).find(([, e]) => e === a.email);
-        return hit ? hit[0] : null;
-      },
-    }),
+    ...(opts.byEmail === false
+      ? {}
+      : {
+          userByEmail: async (_s: string, a: { email: string }) => {
+            calls.push(`userByEmail ${a.email}`);
+            const hit = Object.entries(opts.emails ?? {}).find(([, e]) => e === a.email);
+            return hit ? hit[0] : null;
+          },
+        }),
     ...(opts.trusted ? { mayMatchByEmail: (where: string) => opts.trusted!(where) } : {}),
     ...(opts.bothWays ? { contactTeachesBothWays: true } : {}),
   };
@@ -118,7 +143,7 @@ describe('PlatformPeople (the shared identity look-up)', () => {
     expect(stored.get('s1:user:ULATE')).toBe('carol');
   });
 
-  it('picks among agents configured with the same id with the platform\'s rule', async () => {
+  it("picks among agents configured with the same id with the platform's rule", async () => {
     const { people } = fake({ configured: { alice: 'UA', bob: 'UA' } });
     expect(await people.agent('UA', 's1')).toBe(agent('bob'));
   });

@@ -11,11 +11,12 @@ describe('the route table', () => {
   it('needs exactly one handler per operation (checked by npm run typecheck)', () => {
     // @ts-expect-error: a handler missing (every other operation too) is refused.
     const missing: Handlers = { listQueues: () => undefined };
-    const extra = (h: Handlers) => ({
-      ...h,
-      // @ts-expect-error: an operation the table does not have is refused.
-      nope: () => undefined,
-    }) satisfies Handlers;
+    const extra = (h: Handlers) =>
+      ({
+        ...h,
+        // @ts-expect-error: an operation the table does not have is refused.
+        nope: () => undefined,
+      }) satisfies Handlers;
     expect(missing).toBeDefined();
     expect(extra).toBeDefined();
   });

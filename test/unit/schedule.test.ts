@@ -10,7 +10,14 @@ const q = (sessionId: string, o: Partial<Delivery> = {}): Queued => {
   return {
     qid: `1-${seq}`,
     d: {
-      id: text, sessionId, op: 'post', ref: `line:${text}`, prio: 0, merge: `${sessionId}:m`, keep: false, counted: false,
+      id: text,
+      sessionId,
+      op: 'post',
+      ref: `line:${text}`,
+      prio: 0,
+      merge: `${sessionId}:m`,
+      keep: false,
+      counted: false,
       surface: { blocks: [{ type: 'text', text: [text] }], fallback: [text], meta: { kind: 'entry', id: text } },
       ...o,
     },
@@ -25,11 +32,29 @@ describe('nextUnit', () => {
     const queue = [q('a', { id: 'a1' }), q('a', { id: 'a2' }), q('b', { id: 'b1' }), q('c', { id: 'c1' })];
     expect(ids(nextUnit(queue, new Map(), one))).toEqual(['a1']);
     expect(ids(nextUnit(queue, new Map([['a', 1]]), one))).toEqual(['b1']);
-    expect(ids(nextUnit(queue, new Map([['a', 3], ['b', 1], ['c', 2]]), one))).toEqual(['b1']);
+    expect(
+      ids(
+        nextUnit(
+          queue,
+          new Map([
+            ['a', 3],
+            ['b', 1],
+            ['c', 2],
+          ]),
+          one,
+        ),
+      ),
+    ).toEqual(['b1']);
   });
 
   it("merges a chat's consecutive lines within the limits, and skips a refresh between them", () => {
-    const queue = [q('a', { id: 'a1' }), q('a', { id: 'r', op: 'update', prio: 2, merge: undefined }), q('a', { id: 'a2' }), q('a', { id: 'a3' }), q('b', { id: 'b1' })];
+    const queue = [
+      q('a', { id: 'a1' }),
+      q('a', { id: 'r', op: 'update', prio: 2, merge: undefined }),
+      q('a', { id: 'a2' }),
+      q('a', { id: 'a3' }),
+      q('b', { id: 'b1' }),
+    ];
     expect(ids(nextUnit(queue, new Map(), wide))).toEqual(['a1', 'a2', 'a3']);
     expect(ids(nextUnit(queue, new Map(), { maxItems: 2, maxChars: 100_000 }))).toEqual(['a1', 'a2']);
     const size = JSON.stringify(queue[0]!.d.surface).length;
@@ -37,19 +62,30 @@ describe('nextUnit', () => {
   });
 
   it('does not merge across an edit: the edit keeps its place in the chat', () => {
-    const queue = [q('a', { id: 'a1' }), q('a', { id: 'e', op: 'update', prio: 0, merge: undefined, ref: 'line:a1' }), q('a', { id: 'a2' })];
+    const queue = [
+      q('a', { id: 'a1' }),
+      q('a', { id: 'e', op: 'update', prio: 0, merge: undefined, ref: 'line:a1' }),
+      q('a', { id: 'a2' }),
+    ];
     expect(ids(nextUnit(queue, new Map(), wide))).toEqual(['a1']);
   });
 
   it('collapses queued refreshes of one card to the latest, acknowledging the others unsent', () => {
-    const queue = [q('a', { id: 'u1', op: 'update', prio: 2, latest: 'card:x', merge: undefined }), q('a', { id: 'u2', op: 'update', prio: 2, latest: 'card:x', merge: undefined })];
+    const queue = [
+      q('a', { id: 'u1', op: 'update', prio: 2, latest: 'card:x', merge: undefined }),
+      q('a', { id: 'u2', op: 'update', prio: 2, latest: 'card:x', merge: undefined }),
+    ];
     const u = nextUnit(queue, new Map(), wide)!;
     expect(ids(u)).toEqual(['u2']);
     expect(u.dropped.map((x) => x.d.id)).toEqual(['u1']);
   });
 
   it("puts roots and people's lines before other lines, and lines before refreshes", () => {
-    const queue = [q('a', { id: 'refresh', op: 'update', prio: 2, merge: undefined }), q('b', { id: 'system', prio: 1 }), q('c', { id: 'root', op: 'top', prio: 0, merge: undefined })];
+    const queue = [
+      q('a', { id: 'refresh', op: 'update', prio: 2, merge: undefined }),
+      q('b', { id: 'system', prio: 1 }),
+      q('c', { id: 'root', op: 'top', prio: 0, merge: undefined }),
+    ];
     expect(ids(nextUnit(queue, new Map(), one))).toEqual(['root']);
     expect(ids(nextUnit(queue.slice(0, 2), new Map(), one))).toEqual(['system']);
   });

@@ -21,7 +21,10 @@ function run(m: RequestHandler): { headers: Record<string, unknown>; next: boole
 
 describe('security headers worked out once', () => {
   it.each([
-    [[], false], [['https://shop.example'], false], [[], true], [['https://shop.example', 'http://localhost:8080'], true],
+    [[], false],
+    [['https://shop.example'], false],
+    [[], true],
+    [['https://shop.example', 'http://localhost:8080'], true],
   ] as const)('are what helmet itself writes (origins %j, https %s)', (allowedOrigins, https) => {
     const fast = securityHeaders({ allowedOrigins, https });
     const got = run(fast);
@@ -33,8 +36,16 @@ describe('security headers worked out once', () => {
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
-          'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'font-src': ["'self'"],
-          'connect-src': ["'self'"], 'object-src': ["'none'"], 'base-uri': ["'self'"], 'form-action': ["'self'"], 'frame-ancestors': ["'self'", ...allowedOrigins],
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'object-src': ["'none'"],
+          'base-uri': ["'self'"],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'self'", ...allowedOrigins],
           ...(https ? { 'upgrade-insecure-requests': [] } : {}),
         },
       },

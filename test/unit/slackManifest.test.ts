@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { webApi } from '@slack/bolt';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { BOT_SCOPES } from '../../adapters/slack/installs/scopes.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { haveSpecs, readSpec, repoRoot } from '../support/specs.js';
-import { webApi } from '@slack/bolt';
-import { BOT_SCOPES } from '../../adapters/slack/installs/scopes.js';
 
 const RAW = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas';
 const manifestPath = resolve(repoRoot, 'manifests/slack.yaml');
@@ -24,7 +24,7 @@ function compileManifestSchema(): ValidateFunction {
 describe.skipIf(!haveSpecs)('Slack manifest (validated against shared/specs/slack-manifest.schema.json)', () => {
   const validate = haveSpecs ? compileManifestSchema() : (undefined as unknown as ValidateFunction);
 
-  it('uses draft-07, the schema of Ajv\'s default class', () => {
+  it("uses draft-07, the schema of Ajv's default class", () => {
     expect(readSpec<{ $schema: string }>('slack-manifest.schema.json').$schema).toContain('draft-07');
   });
 
@@ -60,7 +60,14 @@ describe('Slack manifest content', () => {
     expect(m.features.slash_commands[0].usage_hint).toContain('invite');
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: url, message_menu_options_url: url });
     expect(m.settings.event_subscriptions.request_url).toBe(url);
-    expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'app_uninstalled', 'message.channels', 'message.groups', 'message.im', 'tokens_revoked']);
+    expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_home_opened',
+      'app_uninstalled',
+      'message.channels',
+      'message.groups',
+      'message.im',
+      'tokens_revoked',
+    ]);
     expect(m.settings.socket_mode_enabled).toBe(false);
   });
 
@@ -72,33 +79,67 @@ describe('Slack manifest content', () => {
 
   it('asks for exactly the bot scopes the bot uses', () => {
     expect([...m.oauth_config.scopes.bot].sort()).toEqual([
-      'channels:history', 'channels:write.invites', 'chat:write', 'commands', 'files:read', 'files:write',
-      'groups:history', 'groups:write.invites', 'im:history', 'im:write', 'metadata.message:read', 'users:read', 'users:read.email',
+      'channels:history',
+      'channels:write.invites',
+      'chat:write',
+      'commands',
+      'files:read',
+      'files:write',
+      'groups:history',
+      'groups:write.invites',
+      'im:history',
+      'im:write',
+      'metadata.message:read',
+      'users:read',
+      'users:read.email',
     ]);
   });
 
   it.skipIf(!haveSpecs)('covers the bot scopes of the methods the bot calls', () => {
     const index = readSpec<Record<string, { bot_scopes: string[] | null }>>('slack-methods/index.json');
     // Every Web API method the adapter calls (`grep -o 'client\.[a-z]*\.[a-zA-Z]*(' adapters/slack`).
-    const used = ['chat.postMessage', 'chat.update', 'chat.delete', 'chat.postEphemeral', 'conversations.open', 'conversations.invite', 'conversations.replies', 'users.info', 'users.lookupByEmail', 'views.open', 'views.publish', 'files.getUploadURLExternal', 'files.completeUploadExternal'];
+    const used = [
+      'chat.postMessage',
+      'chat.update',
+      'chat.delete',
+      'chat.postEphemeral',
+      'conversations.open',
+      'conversations.invite',
+      'conversations.replies',
+      'users.info',
+      'users.lookupByEmail',
+      'views.open',
+      'views.publish',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ];
     const scopes = new Set<string>(m.oauth_config.scopes.bot);
     for (const method of used) {
       const need = index[method]?.bot_scopes;
-      if (need) expect(need.some((s) => scopes.has(s)), `${method} needs one of ${need.join(', ')}`).toBe(true);
+      if (need)
+        expect(
+          need.some((s) => scopes.has(s)),
+          `${method} needs one of ${need.join(', ')}`,
+        ).toBe(true);
     }
   });
 });
 
 describe.skipIf(!haveSpecs)('fakeSlack', () => {
   let fake: FakeSlack;
-  beforeAll(async () => { fake = await FakeSlack.start(); });
-  afterAll(async () => { await fake.close(); });
-
-  const client = (retries = 0) => new webApi.WebClient('xoxb-test', {
-    slackApiUrl: fake.url,
-    retryConfig: { retries, factor: 1, minTimeout: 10, maxTimeout: 20 },
-    logLevel: webApi.LogLevel.ERROR,
+  beforeAll(async () => {
+    fake = await FakeSlack.start();
   });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const client = (retries = 0) =>
+    new webApi.WebClient('xoxb-test', {
+      slackApiUrl: fake.url,
+      retryConfig: { retries, factor: 1, minTimeout: 10, maxTimeout: 20 },
+      logLevel: webApi.LogLevel.ERROR,
+    });
 
   it('records calls with decoded form fields and answers plausibly', async () => {
     fake.reset();
@@ -113,11 +154,15 @@ describe.skipIf(!haveSpecs)('fakeSlack', () => {
     expect(first?.token).toBe('xoxb-test');
     await web.chat.update({ channel: 'C0ITSUPPORT', ts: a.ts!, text: 'changed', blocks: [] });
     expect(fake.message('C0ITSUPPORT', a.ts!)?.text).toBe('changed');
-    await expect(web.chat.update({ channel: 'C0ITSUPPORT', ts: '1.000000', text: 'x' })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
+    await expect(web.chat.update({ channel: 'C0ITSUPPORT', ts: '1.000000', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'message_not_found' },
+    });
 
     const open = await web.conversations.open({ users: 'U0BOB' });
     expect(open.channel?.id).toBe('D0BOB');
-    await expect(web.users.lookupByEmail({ email: 'bob@example.com' })).rejects.toMatchObject({ data: { error: 'users_not_found' } });
+    await expect(web.users.lookupByEmail({ email: 'bob@example.com' })).rejects.toMatchObject({
+      data: { error: 'users_not_found' },
+    });
     fake.addUser({ id: 'U0BOB', email: 'bob@example.com', name: 'bob' });
     expect((await web.users.lookupByEmail({ email: 'BOB@example.com' })).user?.id).toBe('U0BOB');
     expect((await web.auth.test()).user_id).toBeTruthy();
@@ -134,7 +179,11 @@ describe.skipIf(!haveSpecs)('fakeSlack', () => {
       body: JSON.stringify({ channel: 'C1', blocks: [{ type: 'divider' }] }),
     });
     expect(await res.json()).toMatchObject({ ok: true, channel: 'C1' });
-    expect(fake.calls()[0]).toMatchObject({ method: 'chat.postMessage', token: 'xoxb-json', args: { channel: 'C1', blocks: [{ type: 'divider' }] } });
+    expect(fake.calls()[0]).toMatchObject({
+      method: 'chat.postMessage',
+      token: 'xoxb-json',
+      args: { channel: 'C1', blocks: [{ type: 'divider' }] },
+    });
     expect(fake.violations).toEqual([]);
   });
 
@@ -169,9 +218,13 @@ describe.skipIf(!haveSpecs)('fakeSlack', () => {
     fake.reset();
     const web = client();
     fake.failNext('chat.postMessage', { status: 500 });
-    await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_http_error' });
+    await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+    });
     fake.failNext('chat.postMessage', { error: 'channel_not_found' });
-    await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+    await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'channel_not_found' },
+    });
     const later = web.chat.postMessage({ channel: 'C2', text: 'found me' });
     const hit = await fake.waitFor((c) => c.args.channel === 'C2', 2000);
     expect(hit.args.text).toBe('found me');

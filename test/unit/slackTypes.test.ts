@@ -23,7 +23,13 @@ function typeErrors(consts: Array<[type: string, value: unknown]>, name: string)
   const body = consts.map(([type, value], i) => `export const p${i}: ${type} = ${JSON.stringify(value)};`).join('\n');
   writeFileSync(file, `import type { types, webApi } from '@slack/bolt';\n${body}\n`);
   const program = ts.createProgram([file], {
-    strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
   });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
@@ -43,13 +49,24 @@ describe('Slack payloads against @slack/types', () => {
     const payloads: Array<[string, unknown]> = [
       ...allSurfaces().map(([, s]) => asSent(s)),
       asSent(long),
-      ['types.PlainTextOption[]', [option({ value: 'bob', label: 'Bob Martin <bob@example.com>', hint: 'Cannot invite: Bob is Away.' })]],
+      [
+        'types.PlainTextOption[]',
+        [option({ value: 'bob', label: 'Bob Martin <bob@example.com>', hint: 'Cannot invite: Bob is Away.' })],
+      ],
     ];
     expect(typeErrors(payloads, 'payloads')).toEqual([]);
   });
 
   it('the check can fail (a payload Slack would refuse does not type-check)', () => {
-    const bad: Array<[string, unknown]> = [['types.KnownBlock[]', [{ type: 'section', text: { type: 'markdown', text: 'x' } }, { type: 'actions', elements: [{ type: 'button', text: 'not an object' }] }]]];
+    const bad: Array<[string, unknown]> = [
+      [
+        'types.KnownBlock[]',
+        [
+          { type: 'section', text: { type: 'markdown', text: 'x' } },
+          { type: 'actions', elements: [{ type: 'button', text: 'not an object' }] },
+        ],
+      ],
+    ];
     const errors = typeErrors(bad, 'bad');
     expect(errors.join('\n')).toMatch(/"markdown"/);
     expect(errors.length).toBeGreaterThanOrEqual(1);

@@ -3,8 +3,8 @@ import express from 'express';
 import { ReplyError } from 'ioredis';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { errorHandler } from '../../src/http/errors.js';
 import { isUnreachable } from '../../adapters/redis/connection.js';
+import { errorHandler } from '../../src/http/errors.js';
 
 /** What the API answers when a request's work throws `err` while the store connection itself says ready. */
 async function answerTo(err: Error): Promise<{ status: number; retryAfter: string | null; code: string }> {
@@ -34,7 +34,12 @@ describe('Redis faults are 503 with Retry-After, never 500', () => {
     ['a server loading', new ReplyError('LOADING Redis is loading the dataset in memory')],
     ['a closed connection', new Error('Connection is closed.')],
     ['a refused connection', withCode('connect ECONNREFUSED 127.0.0.1:7001', 'ECONNREFUSED')],
-    ['ioredis giving up', Object.assign(new Error('Reached the max retries per request limit (which is 2).'), { name: 'MaxRetriesPerRequestError' })],
+    [
+      'ioredis giving up',
+      Object.assign(new Error('Reached the max retries per request limit (which is 2).'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+    ],
   ])('%s', async (_what, err) => {
     expect(await answerTo(err)).toEqual({ status: 503, retryAfter: '1', code: 'unavailable' });
   });

@@ -1,22 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { buttons, renderText } from '../../adapters/recording/render.js';
-import { inviteCard, inviteDetailsSurface, inviteLine } from '../../src/app/surfaces/invites.js';
-import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
 import { entryLine } from '../../src/app/surfaces/entryLines.js';
+import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
+import { inviteCard, inviteDetailsSurface, inviteLine } from '../../src/app/surfaces/invites.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
-import { fill, plain } from '../../src/app/wording/rich.js';
 import { say, words } from '../../src/app/wording/index.js';
-import {
-  activeView, agentsById, alice, bobHomeAway, carolHome, endedView, invite, inviteView, inviteViews, MAX_RESENDS, member, MIN, NOW, bob, recent, sessionView, T0, TTL, waitingView,
-} from '../support/fixtures.js';
+import { fill, plain } from '../../src/app/wording/rich.js';
 import type { MessageEntry } from '../../src/domain/transcript.js';
+import {
+  activeView,
+  agentsById,
+  alice,
+  bob,
+  bobHomeAway,
+  carolHome,
+  endedView,
+  invite,
+  inviteView,
+  inviteViews,
+  MAX_RESENDS,
+  MIN,
+  member,
+  NOW,
+  recent,
+  sessionView,
+  T0,
+  TTL,
+  waitingView,
+} from '../support/fixtures.js';
 import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
 
 describe('the root of a chat, per viewer', () => {
   const withBob = sessionView({ members: [...activeView.members, member(bob, 'participant', T0, 'invite')] });
   it.each([
-    ['the channel (shared)', { shared: true } as const, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat']],
-    ['its owner', { agentId: 'alice' }, ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat']],
+    [
+      'the channel (shared)',
+      { shared: true } as const,
+      ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat'],
+    ],
+    [
+      'its owner',
+      { agentId: 'alice' },
+      ['Invite', 'Invites (1 waiting)', 'Transfer', 'Canned reply', 'Release', 'Ask for help', 'Promote', 'End chat'],
+    ],
     ['a participant who invited nobody', { agentId: 'bob' }, ['Invite', 'Canned reply', 'Ask for help', 'Leave']],
     ['a monitor', { agentId: 'carol' }, ['Leave']],
     ['someone outside the chat', { agentId: 'dan' }, []],
@@ -32,7 +58,16 @@ describe('the root of a chat, per viewer', () => {
   });
   it('shows the end user, queue, status, ref, owner and the others', () => {
     const text = renderText(rootSurface(activeView, { shared: true }));
-    for (const s of ['Chat with Jane Doe', 'End user: Jane Doe (jane@customer.example)', 'Queue: IT Support', 'Status: 💬 Active', 'Ref: K7Q2XD', 'Owner: Alice Ng', 'With Carol Lefèvre (monitor)']) expect(text).toContain(s);
+    for (const s of [
+      'Chat with Jane Doe',
+      'End user: Jane Doe (jane@customer.example)',
+      'Queue: IT Support',
+      'Status: 💬 Active',
+      'Ref: K7Q2XD',
+      'Owner: Alice Ng',
+      'With Carol Lefèvre (monitor)',
+    ])
+      expect(text).toContain(s);
   });
 });
 
@@ -56,14 +91,30 @@ describe('the invite card', () => {
     expect(renderText(inviteCard(iv, NOW))).toMatch(/You rejected this invite .* Your reason: “Too busy <right> now”/);
   });
   it('a pending invite past its expiry offers nothing', () => {
-    expect(buttons(inviteCard(inviteViews.pendingParticipant, inviteViews.pendingParticipant.invite.expiresAt + 1))).toEqual([]);
+    expect(
+      buttons(inviteCard(inviteViews.pendingParticipant, inviteViews.pendingParticipant.invite.expiresAt + 1)),
+    ).toEqual([]);
   });
   it('quotes the last messages', () => {
-    expect(renderText(inviteCard(inviteViews.pendingParticipant, NOW))).toContain('> Jane Doe: Thanks! Error is <!channel> & <@U123>');
+    expect(renderText(inviteCard(inviteViews.pendingParticipant, NOW))).toContain(
+      '> Jane Doe: Thanks! Error is <!channel> & <@U123>',
+    );
   });
-  it("marks a quoted line the end user never saw, and names agents as the thread does (not by what was stored)", () => {
-    const aside: MessageEntry = { id: `${T0 + 3 * MIN}-0`, kind: 'message', ts: T0 + 3 * MIN, visibility: 'agents', author: 'agent', agentId: 'carol', authorName: 'Carol', text: 'Looks like the 5.2 client bug' };
-    const iv = { ...inviteViews.pendingParticipant, view: { ...inviteViews.pendingParticipant.view, recent: [...recent, aside] } };
+  it('marks a quoted line the end user never saw, and names agents as the thread does (not by what was stored)', () => {
+    const aside: MessageEntry = {
+      id: `${T0 + 3 * MIN}-0`,
+      kind: 'message',
+      ts: T0 + 3 * MIN,
+      visibility: 'agents',
+      author: 'agent',
+      agentId: 'carol',
+      authorName: 'Carol',
+      text: 'Looks like the 5.2 client bug',
+    };
+    const iv = {
+      ...inviteViews.pendingParticipant,
+      view: { ...inviteViews.pendingParticipant.view, recent: [...recent, aside] },
+    };
     const text = renderText(inviteCard(iv, NOW));
     expect(text).toContain('> 👀 agents only · Carol Lefèvre: Looks like the 5.2 client bug');
     expect(text).toContain('> Alice Ng: Hello Jane, let me check.');
@@ -84,7 +135,9 @@ describe('the thread line about an invite', () => {
   it('offers no Resend once resent, at the limit, or when the chat has ended', () => {
     expect(buttons(inviteLine(inviteViews.rejectedResent))).toEqual([]);
     expect(buttons(inviteLine(inviteViews.rejectedAtLimit))).toEqual([]);
-    expect(renderText(inviteLine(inviteViews.rejectedAtLimit))).toContain(`The resend limit (${MAX_RESENDS}) is reached.`);
+    expect(renderText(inviteLine(inviteViews.rejectedAtLimit))).toContain(
+      `The resend limit (${MAX_RESENDS}) is reached.`,
+    );
     expect(buttons(inviteLine(inviteView(invite({ status: 'rejected' }), endedView)))).toEqual([]);
   });
   it('says an invite that could not be delivered was not delivered, never that it went unanswered, with Resend', () => {
@@ -94,8 +147,12 @@ describe('the thread line about an invite', () => {
   });
   it('names the outcome the same way for every status', () => {
     expect(renderText(inviteLine(inviteViews.accepted))).toBe('✅ Bob Martin joined as participant.');
-    expect(renderText(inviteLine(inviteViews.resent))).toBe('🔁 Alice Ng resent the invite to Bob Martin as participant (attempt 2).');
-    expect(renderText(inviteLine(inviteViews.expired)).split('\n')[0]).toBe('⏰ The invite to Bob Martin as participant expired without an answer. [Resend]');
+    expect(renderText(inviteLine(inviteViews.resent))).toBe(
+      '🔁 Alice Ng resent the invite to Bob Martin as participant (attempt 2).',
+    );
+    expect(renderText(inviteLine(inviteViews.expired)).split('\n')[0]).toBe(
+      '⏰ The invite to Bob Martin as participant expired without an answer. [Resend]',
+    );
   });
 });
 
@@ -103,7 +160,9 @@ describe('the invite details', () => {
   it('list every invite newest first, with Resend only where the viewer may resend', () => {
     const s = inviteDetailsSurface(activeView, (id) => agentsById.get(id), alice.id, MAX_RESENDS);
     const text = renderText(s);
-    expect(text.indexOf('Bob Martin as participant · attempt 2')).toBeLessThan(text.indexOf('Carol Lefèvre as monitor'));
+    expect(text.indexOf('Bob Martin as participant · attempt 2')).toBeLessThan(
+      text.indexOf('Carol Lefèvre as monitor'),
+    );
     expect(buttons(s)).toEqual(['Resend']); // the rejected one
     const fresh = sessionView({ invites: [invite({ status: 'expired' })] });
     expect(buttons(inviteDetailsSurface(fresh, (id) => agentsById.get(id), alice.id, MAX_RESENDS))).toEqual(['Resend']);
@@ -116,13 +175,27 @@ describe('homes and the monitoring list', () => {
     const text = renderText(homeSurface(carolHome));
     for (const s of ['## Invites (1)', '## My chats (1)', '## Monitoring (2)', '[Set Away]']) expect(text).toContain(s);
   });
-  it('says an invite on the home in words that read (participate in, monitor), never the mode\'s noun', () => {
+  it("says an invite on the home in words that read (participate in, monitor), never the mode's noun", () => {
     const text = renderText(homeSurface(carolHome));
     expect(text).toContain('Alice Ng invites you to participate in chat P3M9RT');
-    const monitor = { ...carolHome, invites: [inviteView(invite({ status: 'pending', id: 'inv_m', inviteeId: 'carol', mode: 'monitor', createdAt: T0 + 5 * MIN, expiresAt: T0 + 5 * MIN + TTL }))] };
+    const monitor = {
+      ...carolHome,
+      invites: [
+        inviteView(
+          invite({
+            status: 'pending',
+            id: 'inv_m',
+            inviteeId: 'carol',
+            mode: 'monitor',
+            createdAt: T0 + 5 * MIN,
+            expiresAt: T0 + 5 * MIN + TTL,
+          }),
+        ),
+      ],
+    };
     expect(renderText(homeSurface(monitor))).toContain('Alice Ng invites you to monitor chat K7Q2XD');
   });
-  it('says the agent\'s availability once: after they set it, the home offers the button without saying it again', () => {
+  it("says the agent's availability once: after they set it, the home offers the button without saying it again", () => {
     expect(renderText(homeSurface(carolHome))).toContain('You are Available');
     const said = homeSurface(carolHome, { said: true });
     expect(renderText(said)).not.toContain('You are Available');
@@ -156,8 +229,12 @@ describe('chat lines', () => {
     expect(renderText(entryLine(entries.user!, activeLines, { inChat: true })!)).toMatch(/^K7Q2XD · Jane Doe:/);
   });
   it('link a file to the service, and leave the status to the root', () => {
-    expect(renderText(entryLine(entries.file!, activeLines)!)).toContain('📎 app (1).log (https://switchboard.example.com/api/v1/sessions/sess_K7Q2XD00000/files/F0LOG) (2.0 KB)');
-    expect(entryLine({ id: '1-0', kind: 'status', ts: T0, visibility: 'public', status: 'active' }, activeLines)).toBeNull();
+    expect(renderText(entryLine(entries.file!, activeLines)!)).toContain(
+      '📎 app (1).log (https://switchboard.example.com/api/v1/sessions/sess_K7Q2XD00000/files/F0LOG) (2.0 KB)',
+    );
+    expect(
+      entryLine({ id: '1-0', kind: 'status', ts: T0, visibility: 'public', status: 'active' }, activeLines),
+    ).toBeNull();
   });
 });
 
@@ -175,6 +252,8 @@ describe('the wording catalogue', () => {
     expect(say('refusal.not_invitee')).toBe('This invite is for someone else.');
   });
   it('shows the expiry of a pending invite', () => {
-    expect(renderText(inviteCard(inviteViews.pendingParticipant, NOW))).toContain(`Answer by ${new Date(T0 + 5 * 60_000 + TTL).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    expect(renderText(inviteCard(inviteViews.pendingParticipant, NOW))).toContain(
+      `Answer by ${new Date(T0 + 5 * 60_000 + TTL).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    );
   });
 });

@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import {
-  type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference, type TurnContext,
+  type Activity,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type ConversationReference,
+  type TurnContext,
 } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -54,15 +59,19 @@ const pixelsOf = (p: Png): number[][] => {
 
 describe('Teams app manifest', () => {
   it('uses the v1.22 schema with a matching manifestVersion', () => {
-    expect(manifest.$schema).toBe('https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json');
+    expect(manifest.$schema).toBe(
+      'https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json',
+    );
     expect(manifest.manifestVersion).toBe('1.22');
   });
 
   it('has the required fields', () => {
-    for (const k of ['manifestVersion', 'version', 'id', 'developer', 'name', 'description', 'icons', 'accentColor']) expect(manifest, k).toHaveProperty(k);
+    for (const k of ['manifestVersion', 'version', 'id', 'developer', 'name', 'description', 'icons', 'accentColor'])
+      expect(manifest, k).toHaveProperty(k);
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-    for (const k of ['name', 'websiteUrl', 'privacyUrl', 'termsOfUseUrl']) expect(manifest.developer[k], k).toBeTruthy();
+    for (const k of ['name', 'websiteUrl', 'privacyUrl', 'termsOfUseUrl'])
+      expect(manifest.developer[k], k).toBeTruthy();
     for (const k of ['websiteUrl', 'privacyUrl', 'termsOfUseUrl']) expect(manifest.developer[k]).toMatch(/^https:\/\//);
     expect(manifest.name.short.length).toBeLessThanOrEqual(30);
     expect(manifest.name.full.length).toBeLessThanOrEqual(100);
@@ -81,7 +90,21 @@ describe('Teams app manifest', () => {
     // Agents send files to a chat from their 1:1 with the bot (Teams hands them over with a download link).
     expect(bot.supportsFiles).toBe(true);
     const names = COMMANDS.map((c) => c.kind);
-    expect(names).toEqual(['invite', 'transfer', 'release', 'leave', 'assist', 'promote', 'available', 'away', 'monitor', 'report', 'history', 'canned', 'help']);
+    expect(names).toEqual([
+      'invite',
+      'transfer',
+      'release',
+      'leave',
+      'assist',
+      'promote',
+      'available',
+      'away',
+      'monitor',
+      'report',
+      'history',
+      'canned',
+      'help',
+    ]);
     // Both lists are at Teams' cap: these are typed only (the help lists them).
     const typedOnly = ['canned'];
     // Teams shows at most 10 commands a scope: each list is commands of the grammar, in its order, and together they name them all.
@@ -92,7 +115,9 @@ describe('Teams app manifest', () => {
       const titles = list.commands.map((c: any) => c.title) as string[];
       expect(titles.length).toBeLessThanOrEqual(10);
       expect(titles).toEqual(names.filter((n) => titles.includes(n)));
-      titles.forEach((t) => { listed.add(t); });
+      titles.forEach((t) => {
+        listed.add(t);
+      });
       for (const c of list.commands) {
         expect(c.title.length).toBeLessThanOrEqual(32);
         expect(c.description.length).toBeLessThanOrEqual(128);
@@ -106,7 +131,10 @@ describe('Teams app manifest', () => {
   it('asks for ChannelMessage.Read.Group (resource-specific consent) with webApplicationInfo', () => {
     expect(manifest.webApplicationInfo.id).toBe(manifest.bots[0].botId);
     expect(manifest.webApplicationInfo.resource).toMatch(/^api:\/\//);
-    expect(manifest.authorization.permissions.resourceSpecific).toContainEqual({ name: 'ChannelMessage.Read.Group', type: 'Application' });
+    expect(manifest.authorization.permissions.resourceSpecific).toContainEqual({
+      name: 'ChannelMessage.Read.Group',
+      type: 'Application',
+    });
   });
 
   it('has a 192x192 full-colour icon', () => {
@@ -145,7 +173,9 @@ describe('fake Bot Framework connector', () => {
   beforeAll(async () => {
     fake = await FakeConnector.start();
     // No app id: botbuilder skips auth and talks to any serviceUrl.
-    adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}, new ConfigurationServiceClientCredentialFactory({})));
+    adapter = new CloudAdapter(
+      new ConfigurationBotFrameworkAuthentication({}, new ConfigurationServiceClientCredentialFactory({})),
+    );
   });
   afterAll(async () => fake.close());
   beforeEach(() => fake.reset());
@@ -171,7 +201,9 @@ describe('fake Bot Framework connector', () => {
       continuationId = ctx.activity.id ?? '';
       // Straight through botbuilder's ConnectorClient: sendToConversation.
       const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
-      sentId = (await client.conversations.sendToConversation(threadId, { type: 'message', text: 'hello' } as Activity)).id ?? '';
+      sentId =
+        (await client.conversations.sendToConversation(threadId, { type: 'message', text: 'hello' } as Activity)).id ??
+        '';
       // TurnContext.sendActivity replies to the (continuation) activity: replyToActivity.
       await ctx.sendActivity('a reply');
       await ctx.updateActivity({ id: sentId, type: 'message', text: 'edited' });
@@ -202,7 +234,11 @@ describe('fake Bot Framework connector', () => {
     const res = await fetch(`${fake.url}v3/conversations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ isGroup: true, channelData: { channel: { id: '19:itsupport@thread.tacv2' } }, activity: { type: 'message', text: 'root' } }),
+      body: JSON.stringify({
+        isGroup: true,
+        channelData: { channel: { id: '19:itsupport@thread.tacv2' } },
+        activity: { type: 'message', text: 'root' },
+      }),
     });
     const body = (await res.json()) as { id: string; activityId: string };
     expect(body.id).toBe(`19:itsupport@thread.tacv2;messageid=${body.activityId}`);
@@ -210,14 +246,18 @@ describe('fake Bot Framework connector', () => {
   });
 
   it('answers members from the registry', async () => {
-    fake.setMembers('19:itsupport@thread.tacv2', [{ id: '29:bob', name: 'Bob Li', aadObjectId: 'aad-bob', email: 'bob@example.com' }]);
+    fake.setMembers('19:itsupport@thread.tacv2', [
+      { id: '29:bob', name: 'Bob Li', aadObjectId: 'aad-bob', email: 'bob@example.com' },
+    ]);
     const get = async (path: string) => {
       const r = await fetch(`${fake.url}${path}`);
       return [r.status, await r.json()] as const;
     };
     const conv = encodeURIComponent(threadId);
     expect(await get(`v3/conversations/${conv}/members`)).toEqual([200, [expect.objectContaining({ id: '29:bob' })]]);
-    expect((await get(`v3/conversations/${conv}/members/${encodeURIComponent('29:bob')}`))[1]).toMatchObject({ name: 'Bob Li' });
+    expect((await get(`v3/conversations/${conv}/members/${encodeURIComponent('29:bob')}`))[1]).toMatchObject({
+      name: 'Bob Li',
+    });
     expect((await get(`v3/conversations/${conv}/members/nobody`))[0]).toBe(404);
     expect(fake.calls({ op: 'getMember' }).map((c) => c.memberId)).toEqual(['29:bob', 'nobody']);
   });
@@ -225,19 +265,29 @@ describe('fake Bot Framework connector', () => {
   it('injects failures with Retry-After, then recovers', async () => {
     fake.failNext({ status: 429, retryAfter: 7 });
     const conv = encodeURIComponent(threadId);
-    const r1 = await fetch(`${fake.url}v3/conversations/${conv}/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' });
+    const r1 = await fetch(`${fake.url}v3/conversations/${conv}/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":"message"}',
+    });
     expect(r1.status).toBe(429);
     expect(r1.headers.get('retry-after')).toBe('7');
-    const r2 = await fetch(`${fake.url}v3/conversations/${conv}/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' });
+    const r2 = await fetch(`${fake.url}v3/conversations/${conv}/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":"message"}',
+    });
     expect(r2.status).toBe(200);
     expect(fake.calls().map((c) => c.status)).toEqual([429, 200]);
   });
 
   it('a 412 on update reaches botbuilder as an error', async () => {
     fake.failNext({ status: 412, match: (c) => c.op === 'updateActivity' });
-    await expect(run(ref(), async (ctx) => {
-      await ctx.updateActivity({ id: '1', type: 'message', text: 'x' });
-    })).rejects.toThrow();
+    await expect(
+      run(ref(), async (ctx) => {
+        await ctx.updateActivity({ id: '1', type: 'message', text: 'x' });
+      }),
+    ).rejects.toThrow();
     expect(fake.calls({ op: 'updateActivity' })[0]?.status).toBe(412);
   });
 
@@ -251,7 +301,13 @@ describe('fake Bot Framework connector', () => {
 
   it('waitFor resolves on a later call and times out with the call list', async () => {
     const waiting = fake.waitFor((c) => c.op === 'replyToActivity' && c.body?.text === 'later', 2_000);
-    setTimeout(() => void run(ref(), async (ctx) => { await ctx.sendActivity('later'); }), 20);
+    setTimeout(
+      () =>
+        void run(ref(), async (ctx) => {
+          await ctx.sendActivity('later');
+        }),
+      20,
+    );
     await expect(waiting).resolves.toMatchObject({ op: 'replyToActivity' });
     await expect(fake.waitFor((c) => c.op === 'deleteActivity', 50)).rejects.toThrow(/no matching call/);
   });

@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely';
 /** The record: chats, their entries, and what reports read (legs, members, events, invites); erasures. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const now = sql`now()`;
-  await db.schema.createTable('chats')
+  await db.schema
+    .createTable('chats')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('ref', 'text', (c) => c.notNull())
     .addColumn('queue_id', 'text', (c) => c.notNull())
@@ -35,8 +36,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The reconciliation reads the chats Redis may still change: few, among many ended ones.
   await db.schema.createIndex('chats_open').on('chats').columns(['status', 'ended_at']).execute();
 
-  const child = (name: string) => db.schema.createTable(name)
-    .addColumn('chat_id', 'text', (c) => c.notNull().references('chats.id').onDelete('cascade'));
+  const child = (name: string) =>
+    db.schema
+      .createTable(name)
+      .addColumn('chat_id', 'text', (c) => c.notNull().references('chats.id').onDelete('cascade'));
 
   await child('entries')
     .addColumn('ms', 'bigint', (c) => c.notNull())
@@ -103,7 +106,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('chat_events_by').on('chat_events').columns(['by_agent', 'at']).execute();
 
-  await db.schema.createTable('invites')
+  await db.schema
+    .createTable('invites')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('chat_id', 'text', (c) => c.notNull().references('chats.id').onDelete('cascade'))
     .addColumn('leg_id', 'text')
@@ -125,7 +129,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('invites_inviter').on('invites').columns(['inviter_id', 'created_at']).execute();
   await db.schema.createIndex('invites_invitee').on('invites').columns(['invitee_id', 'created_at']).execute();
 
-  await db.schema.createTable('erasures')
+  await db.schema
+    .createTable('erasures')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('email', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
@@ -138,5 +143,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['erasures', 'invites', 'chat_events', 'members', 'legs', 'entries', 'chats']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['erasures', 'invites', 'chat_events', 'members', 'legs', 'entries', 'chats'])
+    await db.schema.dropTable(t).ifExists().execute();
 }

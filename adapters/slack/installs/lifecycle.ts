@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { AppContext } from '../../../src/app/context.js';
 import { tellSupervisors } from '../../../src/app/installs.js';
-import { queueChannels, queueTeam } from '../settings.js';
 import type { SlackPeople } from '../people.js';
-import { installationId, type InstallationRecords, type WorkspaceQuery } from './store.js';
+import { queueChannels, queueTeam } from '../settings.js';
+import { type InstallationRecords, installationId, type WorkspaceQuery } from './store.js';
 
 const SLACK = 'slack';
 
@@ -14,7 +14,12 @@ const SLACK = 'slack';
  * reached. Installed again: the queues take chats again, and the supervisors are told.
  */
 export class InstallLifecycle {
-  constructor(private readonly ctx: AppContext, private readonly store: InstallationRecords, private readonly people: SlackPeople, private readonly log: Logger) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly store: InstallationRecords,
+    private readonly people: SlackPeople,
+    private readonly log: Logger,
+  ) {}
 
   /** The ids of the queues, and of the agents, whose workspace this installation serves. */
   private async servedBy(id: string): Promise<{ queues: string[]; agents: Set<string> }> {
@@ -22,11 +27,16 @@ export class InstallLifecycle {
     const memo = new Map<string, Promise<string | undefined>>();
     const resolve = (team: string | undefined) => {
       const k = team ?? '';
-      if (!memo.has(k)) memo.set(k, this.store.find({ teamId: team }).then((i) => (i ? installationId(i) : undefined)));
+      if (!memo.has(k))
+        memo.set(
+          k,
+          this.store.find({ teamId: team }).then((i) => (i ? installationId(i) : undefined)),
+        );
       return memo.get(k)!;
     };
     const queues: string[] = [];
-    for (const q of dir.queues) if (queueChannels(q).length > 0 && (await resolve(queueTeam(q))) === id) queues.push(q.id);
+    for (const q of dir.queues)
+      if (queueChannels(q).length > 0 && (await resolve(queueTeam(q))) === id) queues.push(q.id);
     const agents = new Set<string>();
     for (const a of dir.agents) if ((await resolve(this.people.teamOf(a))) === id) agents.add(a.id);
     return { queues, agents };
@@ -39,8 +49,17 @@ export class InstallLifecycle {
     const { queues, agents } = await this.servedBy(id);
     if (!(await this.store.delete(id))) return; // the other event (or instance) removed it
     await this.store.markPaused(id, queues);
-    this.log.warn({ installation: id, queues }, 'Slack uninstalled: its queues take no new chats until it is installed again');
-    await tellSupervisors(this.ctx, queues, true, `removed:${id}:${this.ctx.now()}`, (platform, agent) => platform !== SLACK || !agents.has(agent.id));
+    this.log.warn(
+      { installation: id, queues },
+      'Slack uninstalled: its queues take no new chats until it is installed again',
+    );
+    await tellSupervisors(
+      this.ctx,
+      queues,
+      true,
+      `removed:${id}:${this.ctx.now()}`,
+      (platform, agent) => platform !== SLACK || !agents.has(agent.id),
+    );
   }
 
   async installed(id: string): Promise<void> {

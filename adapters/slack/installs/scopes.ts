@@ -1,5 +1,16 @@
 /** The bot scopes an install asks for: the manifest's (manifests/slack.yaml; test/unit/slack-manifest.test.ts keeps them equal). */
 export const BOT_SCOPES = [
-  'chat:write', 'commands', 'channels:history', 'groups:history', 'im:history', 'im:write', 'metadata.message:read',
-  'users:read', 'users:read.email', 'channels:write.invites', 'groups:write.invites', 'files:read', 'files:write',
+  'chat:write',
+  'commands',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'im:write',
+  'metadata.message:read',
+  'users:read',
+  'users:read.email',
+  'channels:write.invites',
+  'groups:write.invites',
+  'files:read',
+  'files:write',
 ] as const;

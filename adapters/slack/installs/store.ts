@@ -11,14 +11,24 @@ const Stored = z.looseObject({
   team: z.looseObject({ id: z.string() }).nullish(),
   enterprise: z.looseObject({ id: z.string() }).nullish(),
   isEnterpriseInstall: z.boolean().optional(),
-  bot: z.looseObject({
-    token: z.string(), refreshToken: z.string().optional(), expiresAt: z.number().optional(), userId: z.string(), id: z.string().optional(),
-  }).optional(),
+  bot: z
+    .looseObject({
+      token: z.string(),
+      refreshToken: z.string().optional(),
+      expiresAt: z.number().optional(),
+      userId: z.string(),
+      id: z.string().optional(),
+    })
+    .optional(),
 });
 export type StoredInstallation = Installation & z.infer<typeof Stored>;
 
 /** An installation's id: its enterprise for an org-wide install, else its workspace. */
-export const installationId = (i: { isEnterpriseInstall?: boolean | undefined; team?: { id: string } | null | undefined; enterprise?: { id?: string } | null | undefined }): string => {
+export const installationId = (i: {
+  isEnterpriseInstall?: boolean | undefined;
+  team?: { id: string } | null | undefined;
+  enterprise?: { id?: string } | null | undefined;
+}): string => {
   const id = i.isEnterpriseInstall ? i.enterprise?.id : i.team?.id;
   if (!id) throw new Error('an installation without a team or enterprise id');
   return id;
@@ -37,7 +47,10 @@ export interface WorkspaceQuery {
  * `slack:installations`, and what each workspace's organisation is `slack:team-org:<team>`.
  */
 export class InstallationRecords implements InstallationStore {
-  constructor(private readonly kv: KeyValue, private readonly sealer: Sealer) {}
+  constructor(
+    private readonly kv: KeyValue,
+    private readonly sealer: Sealer,
+  ) {}
 
   private key(id: string): string {
     return `slack:installation:${id}`;

@@ -1,6 +1,6 @@
 import type { App, RespondArguments } from '@slack/bolt';
-import { mrkdwn } from '../render/mrkdwn.js';
 import { message, modal } from '../render/blockKit.js';
+import { mrkdwn } from '../render/mrkdwn.js';
 import { commandText } from '../text.js';
 import { run, type SlackDeps, teamOf } from './present.js';
 
@@ -10,8 +10,16 @@ export function registerCommands(app: App, d: SlackDeps): void {
     const team = teamOf(context);
     const agent = await d.people.agent(command.user_id, team);
     const { text, mentions } = commandText(command.text);
-    const resolved = await Promise.all(mentions.map(async (m) => ({ text: m.text, agentId: (await d.people.agent(m.userId, team))?.id ?? '' })));
-    const out = await run(d, { kind: 'command', agent, text, mentions: resolved.filter((m) => m.agentId), prefix: d.command });
+    const resolved = await Promise.all(
+      mentions.map(async (m) => ({ text: m.text, agentId: (await d.people.agent(m.userId, team))?.id ?? '' })),
+    );
+    const out = await run(d, {
+      kind: 'command',
+      agent,
+      text,
+      mentions: resolved.filter((m) => m.agentId),
+      prefix: d.command,
+    });
     // A dialog (the canned-reply picker) opens as a modal: the command's trigger lets it.
     if (out.open?.kind === 'dialog' && command.trigger_id) {
       try {
@@ -25,7 +33,13 @@ export function registerCommands(app: App, d: SlackDeps): void {
     const shown = out.open && out.open.kind !== 'home' ? message(out.open) : undefined;
     const notice = out.notice ? mrkdwn(out.notice.text) : undefined;
     const reply = shown
-      ? { text: notice ?? shown.text, blocks: [...(notice ? [{ type: 'section', text: { type: 'mrkdwn', text: notice } }] : []), ...(shown.blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: shown.text } }])] }
+      ? {
+          text: notice ?? shown.text,
+          blocks: [
+            ...(notice ? [{ type: 'section', text: { type: 'mrkdwn', text: notice } }] : []),
+            ...(shown.blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: shown.text } }]),
+          ],
+        }
       : { text: notice ?? ' ' };
     await ack({ response_type: 'ephemeral', ...reply } as RespondArguments);
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type App, HTTPModuleFunctions as http, HTTPResponseAck, type Logger, type Receiver } from '@slack/bolt';
+import { type App, HTTPResponseAck, HTTPModuleFunctions as http, type Logger, type Receiver } from '@slack/bolt';
 
 /**
  * Bolt's receiver for /slack/events behind the gate (./envelope.ts): the gate has read,
@@ -25,14 +25,34 @@ export class GateReceiver implements Receiver {
     if (body.ssl_check) return http.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
     if (!this.app) throw new Error('GateReceiver used before Bolt initialised it');
-    const ack = new HTTPResponseAck({ logger: this.logger, processBeforeResponse: false, unhandledRequestHandler: http.defaultUnhandledRequestHandler, unhandledRequestTimeoutMillis: 3001, httpRequest: req, httpRequestBody: body, httpResponse: res });
+    const ack = new HTTPResponseAck({
+      logger: this.logger,
+      processBeforeResponse: false,
+      unhandledRequestHandler: http.defaultUnhandledRequestHandler,
+      unhandledRequestTimeoutMillis: 3001,
+      httpRequest: req,
+      httpRequestBody: body,
+      httpResponse: res,
+    });
     const retryNum = http.extractRetryNumFromHTTPRequest(req);
     const retryReason = http.extractRetryReasonFromHTTPRequest(req);
     try {
-      await this.app.processEvent({ body, ack: ack.bind(), ...(retryNum !== undefined ? { retryNum } : {}), ...(retryReason !== undefined ? { retryReason } : {}), customProperties: {} });
+      await this.app.processEvent({
+        body,
+        ack: ack.bind(),
+        ...(retryNum !== undefined ? { retryNum } : {}),
+        ...(retryReason !== undefined ? { retryReason } : {}),
+        customProperties: {},
+      });
       if (ack.storedResponse !== undefined) http.buildContentResponse(res, ack.storedResponse);
     } catch (err) {
-      const answered = await http.defaultProcessEventErrorHandler({ error: err as Error, logger: this.logger, request: req, response: res, storedResponse: ack.storedResponse });
+      const answered = await http.defaultProcessEventErrorHandler({
+        error: err as Error,
+        logger: this.logger,
+        request: req,
+        response: res,
+        storedResponse: ack.storedResponse,
+      });
       if (answered) ack.ack();
     }
   }

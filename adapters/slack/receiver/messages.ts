@@ -7,18 +7,32 @@ import { slackToPlain } from '../text.js';
 import { present, run, type SlackDeps, teamOf } from './present.js';
 
 const SlackFile = z.object({
-  id: z.string(), name: z.string().optional(), title: z.string().optional(), mimetype: z.string().optional(),
-  size: z.number().optional(), url_private_download: z.string().optional(),
+  id: z.string(),
+  name: z.string().optional(),
+  title: z.string().optional(),
+  mimetype: z.string().optional(),
+  size: z.number().optional(),
+  url_private_download: z.string().optional(),
 });
 const Posted = z.object({
   subtype: z.enum(['file_share', 'thread_broadcast']).optional(),
-  channel: z.string(), user: z.string(), text: z.string().default(''), ts: z.string(), thread_ts: z.string(),
+  channel: z.string(),
+  user: z.string(),
+  text: z.string().default(''),
+  ts: z.string(),
+  thread_ts: z.string(),
   files: z.array(SlackFile).optional(),
 });
 const Changed = z.object({
   subtype: z.literal('message_changed'),
   channel: z.string(),
-  message: z.object({ user: z.string(), text: z.string().default(''), ts: z.string(), thread_ts: z.string().optional(), bot_id: z.string().optional() }),
+  message: z.object({
+    user: z.string(),
+    text: z.string().default(''),
+    ts: z.string(),
+    thread_ts: z.string().optional(),
+    bot_id: z.string().optional(),
+  }),
   previous_message: z.object({ text: z.string().default('') }).optional(),
 });
 const Deleted = z.object({
@@ -29,8 +43,11 @@ const Deleted = z.object({
 });
 
 const fileRef = (f: z.infer<typeof SlackFile>, team: string | undefined): FileRef => ({
-  id: f.id, name: (f.name ?? f.title ?? 'file').slice(0, 255), platform: SLACK,
-  ...(f.mimetype ? { mimetype: f.mimetype } : {}), ...(f.size !== undefined ? { size: f.size } : {}),
+  id: f.id,
+  name: (f.name ?? f.title ?? 'file').slice(0, 255),
+  platform: SLACK,
+  ...(f.mimetype ? { mimetype: f.mimetype } : {}),
+  ...(f.size !== undefined ? { size: f.size } : {}),
   ...(f.url_private_download ? { url: fileUrlIn(f.url_private_download, team) } : {}),
 });
 
@@ -59,14 +76,25 @@ export function registerMessages(app: App, d: SlackDeps): void {
     await once(d.ctx, `slack:msg:${m.channel}:${m.ts}`, 86_400, async () => {
       const where = { channel: m.channel, threadTs: m.thread_ts };
       const out = await run(d, {
-        kind: 'reply', agent: await d.people.agent(m.user, team), place: threadKey(m.channel, m.thread_ts), text: slackToPlain(m.text),
-        files: (m.files ?? []).map((f) => fileRef(f, team)), link: `${SLACK}:${m.channel}:${m.ts}`,
+        kind: 'reply',
+        agent: await d.people.agent(m.user, team),
+        place: threadKey(m.channel, m.thread_ts),
+        text: slackToPlain(m.text),
+        files: (m.files ?? []).map((f) => fileRef(f, team)),
+        link: `${SLACK}:${m.channel}:${m.ts}`,
       });
       await present(d, client, m.user, where, out);
     });
   });
 }
 
-async function revise(d: SlackDeps, team: string | undefined, user: string, channel: string, ts: string, text: string | null) {
+async function revise(
+  d: SlackDeps,
+  team: string | undefined,
+  user: string,
+  channel: string,
+  ts: string,
+  text: string | null,
+) {
   await run(d, { kind: 'revise', agent: await d.people.agent(user, team), link: `${SLACK}:${channel}:${ts}`, text });
 }

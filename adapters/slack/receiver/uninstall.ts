@@ -8,11 +8,19 @@ import type { InstallLifecycle } from '../installs/lifecycle.js';
  */
 export function registerUninstall(app: App, lifecycle: InstallLifecycle): void {
   app.event('app_uninstalled', async ({ context, body }) => {
-    await lifecycle.removed({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: isOrgWide(body) });
+    await lifecycle.removed({
+      teamId: context.teamId,
+      enterpriseId: context.enterpriseId,
+      isEnterpriseInstall: isOrgWide(body),
+    });
   });
   app.event('tokens_revoked', async ({ event, context, body }) => {
     if ((event.tokens.bot ?? []).length === 0) return; // only user tokens: the bot still works
-    await lifecycle.removed({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: isOrgWide(body) });
+    await lifecycle.removed({
+      teamId: context.teamId,
+      enterpriseId: context.enterpriseId,
+      isEnterpriseInstall: isOrgWide(body),
+    });
   });
 }
 

@@ -46,7 +46,8 @@ export function truncate(text: string, max: number): string {
 }
 
 /** The three characters mrkdwn gives meaning to: `<!channel>`, `<@U1>` and `<http://x|y>` typed by anyone stay inert. */
-export const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeMrkdwn = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Cuts mrkdwn without leaving half an entity (`&am…`) or half a `<…>` token behind. */
 export function truncateMrkdwn(mrkdwn: string, max: number): string {
@@ -60,26 +61,37 @@ export function truncateMrkdwn(mrkdwn: string, max: number): string {
 }
 
 /** Splits mrkdwn into pieces of at most `max` characters (see splitText), never inside an entity or a `<…>` token. */
-export const splitMrkdwn = (text: string, max: number): string[] => splitText(text, max, (t, at) => {
-  const cut = beforeEntity(t, at);
-  const lt = t.lastIndexOf('<', cut - 1);
-  return lt > 0 && !t.slice(lt, cut).includes('>') ? lt : cut;
-});
+export const splitMrkdwn = (text: string, max: number): string[] =>
+  splitText(text, max, (t, at) => {
+    const cut = beforeEntity(t, at);
+    const lt = t.lastIndexOf('<', cut - 1);
+    return lt > 0 && !t.slice(lt, cut).includes('>') ? lt : cut;
+  });
 
 /** Rich text as mrkdwn: every literal escaped, dates in each reader's own time zone. */
 export function mrkdwn(r: Rich): string {
-  return r.map((s) => {
-    if (typeof s === 'string') return escapeMrkdwn(s);
-    if ('strong' in s) return `*${mrkdwn(s.strong)}*`;
-    if ('em' in s) return `_${mrkdwn(s.em)}_`;
-    if ('code' in s) return `\`${escapeMrkdwn(s.code.replace(/`/g, "'"))}\``;
-    if ('mention' in s) return s.ids.slack ? `<@${s.ids.slack}>` : `*@${escapeMrkdwn(s.mention)}*`;
-    if ('time' in s) return `<!date^${Math.floor(s.time / 1000)}^${s.show === 'time' ? '{time}' : '{date_short_pretty} {time}'}|${s.show === 'time' ? utc(s.time).slice(11) : utc(s.time)}>`;
-    return `<${truncate(s.link.replace(/[<>|\s]/g, encodeURIComponent), LIMITS.url)}|${escapeMrkdwn(truncate(s.label, 200))}>`;
-  }).join('');
+  return r
+    .map((s) => {
+      if (typeof s === 'string') return escapeMrkdwn(s);
+      if ('strong' in s) return `*${mrkdwn(s.strong)}*`;
+      if ('em' in s) return `_${mrkdwn(s.em)}_`;
+      if ('code' in s) return `\`${escapeMrkdwn(s.code.replace(/`/g, "'"))}\``;
+      if ('mention' in s) return s.ids.slack ? `<@${s.ids.slack}>` : `*@${escapeMrkdwn(s.mention)}*`;
+      if ('time' in s)
+        return `<!date^${Math.floor(s.time / 1000)}^${s.show === 'time' ? '{time}' : '{date_short_pretty} {time}'}|${s.show === 'time' ? utc(s.time).slice(11) : utc(s.time)}>`;
+      return `<${truncate(s.link.replace(/[<>|\s]/g, encodeURIComponent), LIMITS.url)}|${escapeMrkdwn(truncate(s.label, 200))}>`;
+    })
+    .join('');
 }
 
 /** Plain text for plain_text fields (headers, buttons, options): Slack does not parse it. */
-export const plainTextObject = (r: Rich, max: number): { type: 'plain_text'; text: string; emoji: true } => ({ type: 'plain_text', text: truncate(plain(r), max) || ' ', emoji: true });
+export const plainTextObject = (r: Rich, max: number): { type: 'plain_text'; text: string; emoji: true } => ({
+  type: 'plain_text',
+  text: truncate(plain(r), max) || ' ',
+  emoji: true,
+});
 
-export const mrkdwnText = (r: Rich, max: number = LIMITS.sectionText): { type: 'mrkdwn'; text: string } => ({ type: 'mrkdwn', text: truncateMrkdwn(mrkdwn(r), max) || ' ' });
+export const mrkdwnText = (r: Rich, max: number = LIMITS.sectionText): { type: 'mrkdwn'; text: string } => ({
+  type: 'mrkdwn',
+  text: truncateMrkdwn(mrkdwn(r), max) || ' ',
+});

@@ -30,7 +30,8 @@ export async function learn(d: TeamsDeps, tc: TurnContext): Promise<void> {
   }
   const cd = (a.channelData ?? {}) as TeamsChannelData;
   const channelId = cd.channel?.id;
-  if (channelId && a.serviceUrl) await d.refs.saveChannel({ channelId, serviceUrl: a.serviceUrl, tenantId, teamId: cd.team?.id });
+  if (channelId && a.serviceUrl)
+    await d.refs.saveChannel({ channelId, serviceUrl: a.serviceUrl, tenantId, teamId: cd.team?.id });
 }
 
 /**
@@ -42,15 +43,26 @@ export async function onInstall(d: TeamsDeps, tc: TurnContext): Promise<void> {
   const tenantId = tenantOf(a);
   for (const m of a.membersAdded ?? []) {
     if (m.id === a.recipient?.id || !m.aadObjectId) continue;
-    await d.refs.saveUser({ aadObjectId: m.aadObjectId, userId: m.id, name: m.name, serviceUrl: a.serviceUrl, tenantId });
+    await d.refs.saveUser({
+      aadObjectId: m.aadObjectId,
+      userId: m.id,
+      name: m.name,
+      serviceUrl: a.serviceUrl,
+      tenantId,
+    });
   }
   const cd = (a.channelData ?? {}) as TeamsChannelData;
   // A team's General channel has the team's id.
-  if (cd.team?.id && a.serviceUrl) await d.refs.saveChannel({ channelId: cd.team.id, serviceUrl: a.serviceUrl, tenantId, teamId: cd.team.id });
+  if (cd.team?.id && a.serviceUrl)
+    await d.refs.saveChannel({ channelId: cd.team.id, serviceUrl: a.serviceUrl, tenantId, teamId: cd.team.id });
   const botAdded = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
   const installed = a.type === 'installationUpdate' && (a.action ?? 'add').startsWith('add');
   // Teams sends both a conversationUpdate and an installationUpdate: greet once.
-  if (isPersonal(a) && (installed || botAdded) && (await d.ctx.store.links.claimOnce(`teams:welcome:${a.conversation.id}`, 30 * 86_400))) {
+  if (
+    isPersonal(a) &&
+    (installed || botAdded) &&
+    (await d.ctx.store.links.claimOnce(`teams:welcome:${a.conversation.id}`, 30 * 86_400))
+  ) {
     await tc.sendActivity(activityOf(helpSurface(PREFIX)));
   }
 }

@@ -20,14 +20,31 @@ const keptCurrent = (s: Surface | undefined): boolean => s?.meta?.kind === 'root
  * top. On a card that is redrawn as its chat changes (for everyone, a moment later), what was
  * done is also said as a message, or the clicker would never see it.
  */
-export async function onExecute(d: TeamsDeps, tc: TurnContext, verb: unknown, data: unknown): Promise<AdaptiveCardInvokeResponse> {
+export async function onExecute(
+  d: TeamsDeps,
+  tc: TurnContext,
+  verb: unknown,
+  data: unknown,
+): Promise<AdaptiveCardInvokeResponse> {
   const out = await run(d, { kind: 'click', agent: await d.people.agentOf(tc), verb, data });
   const base = out.open ?? (out.show ? await out.show().catch(() => undefined) : undefined);
-  const shown = base ? (out.notice ? withNotice(base, out.notice.text, out.notice.tone) : base) : out.notice ? line(out.notice.text) : undefined;
-  if (out.notice && out.notice.tone !== 'attention' && keptCurrent(base)) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
+  const shown = base
+    ? out.notice
+      ? withNotice(base, out.notice.text, out.notice.tone)
+      : base
+    : out.notice
+      ? line(out.notice.text)
+      : undefined;
+  if (out.notice && out.notice.tone !== 'attention' && keptCurrent(base))
+    await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
   // A list drawn in place of another card (a home's Back) is the one to keep current.
   if (base && tc.activity.replyToId) await rememberList(d, tc.activity, base, tc.activity.replyToId);
-  if (!shown) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'OK' as unknown as Record<string, unknown> };
+  if (!shown)
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'OK' as unknown as Record<string, unknown>,
+    };
   return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card(shown) as unknown as Record<string, unknown> };
 }
 

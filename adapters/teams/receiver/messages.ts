@@ -1,16 +1,21 @@
-import { type Activity, type TurnContext, TurnContext as TC } from 'botbuilder';
+import { type Activity, TurnContext as TC, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { newFileId } from '../../../src/app/files.js';
-import type { FileRef } from '../../../src/domain/transcript.js';
 import type { Mention } from '../../../src/app/grammar.js';
 import { commandWord } from '../../../src/app/grammar.js';
-import { isChannelThread, isPersonal, mentionsBot, activityText } from '../activity.js';
+import type { FileRef } from '../../../src/domain/transcript.js';
+import { activityText, isChannelThread, isPersonal, mentionsBot } from '../activity.js';
 import { placeKey, TEAMS } from '../platform.js';
-import { present, PREFIX, run, type TeamsDeps } from './present.js';
+import { PREFIX, present, run, type TeamsDeps } from './present.js';
 
 /** A file a Teams user sent: offered by Teams in one of two shapes. */
 const DownloadInfo = z.object({ downloadUrl: z.url(), fileType: z.string().max(20).optional() });
-const Attachment = z.object({ contentType: z.string(), contentUrl: z.string().optional(), name: z.string().optional(), content: z.unknown().optional() });
+const Attachment = z.object({
+  contentType: z.string(),
+  contentUrl: z.string().optional(),
+  name: z.string().optional(),
+  content: z.unknown().optional(),
+});
 
 /**
  * The files an agent's message carries: a file sent in a 1:1 (a download link Teams signed)
@@ -24,10 +29,22 @@ function filesOf(a: Activity): FileRef[] {
     const { contentType, contentUrl, name } = att.data;
     if (contentType === 'application/vnd.microsoft.teams.file.download.info') {
       const info = DownloadInfo.safeParse(att.data.content);
-      if (info.success) out.push({ id: newFileId(), name: (name ?? `file.${info.data.fileType ?? 'bin'}`).slice(0, 255), platform: TEAMS, url: info.data.downloadUrl });
+      if (info.success)
+        out.push({
+          id: newFileId(),
+          name: (name ?? `file.${info.data.fileType ?? 'bin'}`).slice(0, 255),
+          platform: TEAMS,
+          url: info.data.downloadUrl,
+        });
     } else if (/^image\/[a-z0-9.+-]+$/i.test(contentType) && contentUrl && /^https?:\/\//.test(contentUrl)) {
       const ext = contentType.split('/')[1]!.replace(/\W.*$/, '');
-      out.push({ id: newFileId(), name: (name ?? `image.${ext}`).slice(0, 255), mimetype: contentType, platform: TEAMS, url: contentUrl });
+      out.push({
+        id: newFileId(),
+        name: (name ?? `image.${ext}`).slice(0, 255),
+        mimetype: contentType,
+        platform: TEAMS,
+        url: contentUrl,
+      });
     }
   }
   return out;
@@ -35,11 +52,15 @@ function filesOf(a: Activity): FileRef[] {
 
 /** The people an activity @mentions (other than the bot), as the plain text reads them. */
 async function mentions(d: TeamsDeps, tc: TurnContext): Promise<Mention[]> {
-  const others = TC.getMentions(tc.activity).filter((m) => m.mentioned?.id && m.mentioned.id !== tc.activity.recipient?.id);
-  const found = await Promise.all(others.map(async (m) => ({
-    text: (m.mentioned.name ?? m.text?.replace(/<\/?at>/g, '') ?? '').trim(),
-    agentId: (await d.people.agentFor(tc, m.mentioned))?.id ?? '',
-  })));
+  const others = TC.getMentions(tc.activity).filter(
+    (m) => m.mentioned?.id && m.mentioned.id !== tc.activity.recipient?.id,
+  );
+  const found = await Promise.all(
+    others.map(async (m) => ({
+      text: (m.mentioned.name ?? m.text?.replace(/<\/?at>/g, '') ?? '').trim(),
+      agentId: (await d.people.agentFor(tc, m.mentioned))?.id ?? '',
+    })),
+  );
   return found.filter((m) => m.text && m.agentId);
 }
 
@@ -56,7 +77,20 @@ export async function onMessage(d: TeamsDeps, tc: TurnContext): Promise<void> {
   const files = filesOf(a);
   const attached = files.length > 0 ? { files } : {};
   if (isPersonal(a)) {
-    return present(d, tc, await run(d, { kind: 'reply', agent, place, text, commandable: true, mentions: await mentions(d, tc), ...attached, ...(link ? { link } : {}) }));
+    return present(
+      d,
+      tc,
+      await run(d, {
+        kind: 'reply',
+        agent,
+        place,
+        text,
+        commandable: true,
+        mentions: await mentions(d, tc),
+        ...attached,
+        ...(link ? { link } : {}),
+      }),
+    );
   }
   const inChat = isChannelThread(a) && (await d.ctx.store.links.mirrorChats(place)).length > 0;
   if (inChat && !(mentionsBot(a) && commandWord(text))) {
@@ -64,7 +98,18 @@ export async function onMessage(d: TeamsDeps, tc: TurnContext): Promise<void> {
     return present(d, tc, await run(d, { kind: 'reply', agent, place, text, ...attached, ...(link ? { link } : {}) }));
   }
   if (!mentionsBot(a) && !isPersonal(a) && isChannelThread(a)) return; // channel talk that is not about a chat
-  return present(d, tc, await run(d, { kind: 'command', agent, text, mentions: await mentions(d, tc), ...(inChat ? { place } : {}), prefix: PREFIX }));
+  return present(
+    d,
+    tc,
+    await run(d, {
+      kind: 'command',
+      agent,
+      text,
+      mentions: await mentions(d, tc),
+      ...(inChat ? { place } : {}),
+      prefix: PREFIX,
+    }),
+  );
 }
 
 /** An agent edited or deleted a message they had sent. */
@@ -72,5 +117,10 @@ export async function onRevision(d: TeamsDeps, tc: TurnContext, deleted: boolean
   const a = tc.activity;
   if (!a.id) return;
   const place = placeKey(a.conversation.id);
-  await run(d, { kind: 'revise', agent: await d.people.agentOf(tc), link: `${place}:${a.id}`, text: deleted ? null : activityText(a) });
+  await run(d, {
+    kind: 'revise',
+    agent: await d.people.agentOf(tc),
+    link: `${place}:${a.id}`,
+    text: deleted ? null : activityText(a),
+  });
 }

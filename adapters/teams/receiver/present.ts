@@ -7,8 +7,8 @@ import { type Surface, withNotice } from '../../../src/app/surfaces/surface.js';
 import { say } from '../../../src/app/wording/index.js';
 import { activityOf, markdownMessage } from '../activity.js';
 import type { TeamsPeople } from '../people.js';
-import { markdown } from '../render/markdown.js';
 import type { TeamsReferences } from '../references.js';
+import { markdown } from '../render/markdown.js';
 
 /** What every listener needs: the use cases' context and who is who in Teams. */
 export interface TeamsDeps {
@@ -29,7 +29,9 @@ export const run = (d: TeamsDeps, intent: Intent): Promise<Outcome> => dispatch(
  */
 export async function present(d: TeamsDeps, tc: TurnContext, out: Outcome): Promise<void> {
   if (out.open) {
-    const r = await tc.sendActivity(activityOf(out.notice ? withNotice(out.open, out.notice.text, out.notice.tone) : out.open));
+    const r = await tc.sendActivity(
+      activityOf(out.notice ? withNotice(out.open, out.notice.text, out.notice.tone) : out.open),
+    );
     if (r?.id) await rememberList(d, tc.activity, out.open, r.id);
   } else if (out.notice) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));
 }

@@ -28,14 +28,23 @@ const MAX_OPTIONS = 15;
 /** Up to this many choices show as radio buttons; more as a drop-down list. */
 const EXPANDED_CHOICES = 5;
 
-const text = (r: Rich, extra: Record<string, unknown> = {}): Element => ({ type: 'TextBlock', text: markdown(r, 'card'), wrap: true, ...extra });
+const text = (r: Rich, extra: Record<string, unknown> = {}): Element => ({
+  type: 'TextBlock',
+  text: markdown(r, 'card'),
+  wrap: true,
+  ...extra,
+});
 const small = (r: Rich): Element => text(r, { size: 'Small', isSubtle: true, spacing: 'Small' });
 
 function execute(a: Pick<Action, 'label' | 'style'>, c: VerbCall, associatedInputs?: 'auto' | 'none'): Element {
   const data = { ...(c.data as object), verb: c.verb };
   const style = a.style === 'primary' ? { style: 'positive' } : a.style === 'danger' ? { style: 'destructive' } : {};
   return {
-    type: 'Action.Execute', title: title(a.label, 50), verb: c.verb, data, ...style,
+    type: 'Action.Execute',
+    title: title(a.label, 50),
+    verb: c.verb,
+    data,
+    ...style,
     ...(associatedInputs ? { associatedInputs } : {}),
     fallback: { type: 'Action.Submit', title: title(a.label, 50), data, ...style },
   };
@@ -51,8 +60,12 @@ export const MAX_ACTIONS = 5;
 let idSeq = 0;
 const newId = (what: string): string => `${what}${++idSeq}`;
 
-const toggle = (label: string, target: string, style?: string): Element =>
-  ({ type: 'Action.ToggleVisibility', title: label, targetElements: [target], ...(style ? { style } : {}) });
+const toggle = (label: string, target: string, style?: string): Element => ({
+  type: 'Action.ToggleVisibility',
+  title: label,
+  targetElements: [target],
+  ...(style ? { style } : {}),
+});
 
 /**
  * A row of buttons, and what they unfold: a button that needs confirming unfolds the question
@@ -78,8 +91,15 @@ function buttons(all: Action[]): Element[] {
     const yes = execute({ label: a.confirm.yes, ...(a.style ? { style: a.style } : {}) }, a.call, 'none');
     row.push(toggle(title(a.label, 50), id, a.style === 'danger' ? 'destructive' : undefined));
     unfolded.push({
-      type: 'Container', id, isVisible: false, style: 'emphasis',
-      items: [text(a.confirm.title, { weight: 'Bolder' }), text(a.confirm.text), actionSet([yes, toggle(title(a.confirm.no, 50), id)])],
+      type: 'Container',
+      id,
+      isVisible: false,
+      style: 'emphasis',
+      items: [
+        text(a.confirm.title, { weight: 'Bolder' }),
+        text(a.confirm.text),
+        actionSet([yes, toggle(title(a.confirm.no, 50), id)]),
+      ],
     });
   }
   if (rare.length > 0) {
@@ -95,7 +115,8 @@ const actionSet = (actions: Element[]): Element => ({ type: 'ActionSet', actions
 const NOTICE = { good: 'good', attention: 'attention', info: 'accent' } as const;
 
 /** A required input says what is missing when the form is sent without it. */
-const required = (optional: boolean | undefined) => (optional ? { isRequired: false } : { isRequired: true, errorMessage: plain(words('form.required')) });
+const required = (optional: boolean | undefined) =>
+  optional ? { isRequired: false } : { isRequired: true, errorMessage: plain(words('form.required')) };
 
 function field(f: Field): Element[] {
   switch (f.kind) {
@@ -103,32 +124,63 @@ function field(f: Field): Element[] {
       const many = f.options.length > EXPANDED_CHOICES;
       const style = many ? 'compact' : 'expanded';
       const set: Element = {
-        type: 'Input.ChoiceSet', id: f.id, label: title(f.label), style, ...required(f.optional),
-        ...(f.initial !== undefined ? { value: f.initial } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+        type: 'Input.ChoiceSet',
+        id: f.id,
+        label: title(f.label),
+        style,
+        ...required(f.optional),
+        ...(f.initial !== undefined ? { value: f.initial } : {}),
+        ...(f.placeholder ? { placeholder: f.placeholder } : {}),
         choices: f.options.map((o) => ({ title: o.hint ? `${o.label} (${o.hint})` : o.label, value: o.value })),
       };
       // A choice with its own button sends the form with it (the form's other inputs too).
       return f.go ? [set, actionSet([execute(f.go, f.go.call, 'auto')])] : [set];
     }
     case 'text':
-      return [{
-        type: 'Input.Text', id: f.id, label: title(f.label), maxLength: f.max, ...required(f.optional), ...(f.multiline ? { isMultiline: true } : {}),
-        ...(f.placeholder ? { placeholder: f.placeholder } : {}), ...(f.initial ? { value: f.initial } : {}),
-      }];
+      return [
+        {
+          type: 'Input.Text',
+          id: f.id,
+          label: title(f.label),
+          maxLength: f.max,
+          ...required(f.optional),
+          ...(f.multiline ? { isMultiline: true } : {}),
+          ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+          ...(f.initial ? { value: f.initial } : {}),
+        },
+      ];
     case 'agent': {
       // No search-as-you-type here: a search box, then the matches, each with its own button.
       const out: Element[] = [
-        { type: 'Input.Text', id: 'query', label: title(f.label), placeholder: f.placeholder, maxLength: 100, ...(f.query ? { value: f.query } : {}) },
+        {
+          type: 'Input.Text',
+          id: 'query',
+          label: title(f.label),
+          placeholder: f.placeholder,
+          maxLength: 100,
+          ...(f.query ? { value: f.query } : {}),
+        },
         actionSet([execute({ label: words('action.search') }, f.search)]),
       ];
       const options = f.options ?? [];
-      if (options.length === 0) out.push(small(f.query ? words('inviteForm.noMatch', { query: f.query }) : words('inviteForm.noAgents')));
+      if (options.length === 0)
+        out.push(small(f.query ? words('inviteForm.noMatch', { query: f.query }) : words('inviteForm.noAgents')));
       for (const o of options.slice(0, MAX_OPTIONS)) {
-        const info: Element[] = [text([o.label], o.disabled ? { isSubtle: true } : {}), ...(o.hint ? [small([o.hint])] : [])];
-        const columns: Element[] = [{ type: 'Column', width: 'stretch', items: info, verticalContentAlignment: 'Center' }];
+        const info: Element[] = [
+          text([o.label], o.disabled ? { isSubtle: true } : {}),
+          ...(o.hint ? [small([o.hint])] : []),
+        ];
+        const columns: Element[] = [
+          { type: 'Column', width: 'stretch', items: info, verticalContentAlignment: 'Center' },
+        ];
         if (!o.disabled) {
           const pick = { ...f.pick.call, data: { ...(f.pick.call.data as object), agentId: o.value } } as VerbCall;
-          columns.push({ type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [actionSet([execute(f.pick, pick, 'auto')])] });
+          columns.push({
+            type: 'Column',
+            width: 'auto',
+            verticalContentAlignment: 'Center',
+            items: [actionSet([execute(f.pick, pick, 'auto')])],
+          });
         }
         out.push({ type: 'ColumnSet', separator: true, columns });
       }
@@ -140,24 +192,50 @@ function field(f: Field): Element[] {
 
 function element(b: Block): Element[] {
   switch (b.type) {
-    case 'header': return [text(b.text, { size: 'Medium', weight: 'Bolder' })];
-    case 'text': return [text(b.text), ...(b.accessory ? buttons([b.accessory]) : [])];
-    case 'context': return [small(b.text)];
-    case 'file': return [small(b.text), actionSet([{ type: 'Action.OpenUrl', title: title(words('action.openFile'), 50), url: b.url }])];
-    case 'facts': return [{ type: 'FactSet', facts: b.facts.map(([k, v]) => ({ title: markdown(k, 'card'), value: markdown(v, 'card') })) }];
+    case 'header':
+      return [text(b.text, { size: 'Medium', weight: 'Bolder' })];
+    case 'text':
+      return [text(b.text), ...(b.accessory ? buttons([b.accessory]) : [])];
+    case 'context':
+      return [small(b.text)];
+    case 'file':
+      return [
+        small(b.text),
+        actionSet([{ type: 'Action.OpenUrl', title: title(words('action.openFile'), 50), url: b.url }]),
+      ];
+    case 'facts':
+      return [
+        {
+          type: 'FactSet',
+          facts: b.facts.map(([k, v]) => ({ title: markdown(k, 'card'), value: markdown(v, 'card') })),
+        },
+      ];
     // The box carries the tone; the text keeps the default colour, readable on any theme.
-    case 'notice': return [{ type: 'Container', style: NOTICE[b.tone], items: [text(b.text, { weight: 'Bolder' })] }];
-    case 'quote': return [
-      text(b.title, { weight: 'Bolder', spacing: 'Medium' }),
-      { type: 'Container', style: 'emphasis', items: b.lines.map((l) => text(l, { size: 'Small', spacing: 'Small' })) },
-    ];
-    case 'actions': return buttons(b.actions);
-    case 'divider': return [];
-    case 'input': return field(b.field);
+    case 'notice':
+      return [{ type: 'Container', style: NOTICE[b.tone], items: [text(b.text, { weight: 'Bolder' })] }];
+    case 'quote':
+      return [
+        text(b.title, { weight: 'Bolder', spacing: 'Medium' }),
+        {
+          type: 'Container',
+          style: 'emphasis',
+          items: b.lines.map((l) => text(l, { size: 'Small', spacing: 'Small' })),
+        },
+      ];
+    case 'actions':
+      return buttons(b.actions);
+    case 'divider':
+      return [];
+    case 'input':
+      return field(b.field);
     case 'list': {
-      const head = b.title ? [text(b.title, { size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Large' })] : [];
+      const head = b.title
+        ? [text(b.title, { size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Large' })]
+        : [];
       if (b.items.length === 0) return [...head, ...(b.empty ? [small(b.empty)] : [])];
-      const items = b.items.slice(0, MAX_ITEMS).map((item): Element => ({ type: 'Container', separator: true, items: item.flatMap(element) }));
+      const items = b.items
+        .slice(0, MAX_ITEMS)
+        .map((item): Element => ({ type: 'Container', separator: true, items: item.flatMap(element) }));
       const more = b.items.length > MAX_ITEMS ? [small(words('list.more', { n: b.items.length - MAX_ITEMS }))] : [];
       return [...head, ...items, ...more];
     }
@@ -180,14 +258,37 @@ export function card(s: Surface, o: { userIds?: readonly string[] } = {}): Adapt
   if (s.submit && !fieldsSubmit(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
   // Shown in place of a chat's card (to the one who clicked): the way back to it.
   if (s.back) body.push(actionSet([execute({ label: words('action.back') }, s.back, 'none')]));
-  const refresh = s.viewers && o.userIds && o.userIds.length > 0
-    ? { refresh: { action: { type: 'Action.Execute', verb: s.viewers.call.verb, data: { ...(s.viewers.call.data as object), verb: s.viewers.call.verb } }, userIds: o.userIds.slice(0, MAX_REFRESH_USERS) } }
-    : {};
-  return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', ...refresh, body, fallbackText: plain(s.fallback).slice(0, 500), msteams: { width: 'Full' } };
+  const refresh =
+    s.viewers && o.userIds && o.userIds.length > 0
+      ? {
+          refresh: {
+            action: {
+              type: 'Action.Execute',
+              verb: s.viewers.call.verb,
+              data: { ...(s.viewers.call.data as object), verb: s.viewers.call.verb },
+            },
+            userIds: o.userIds.slice(0, MAX_REFRESH_USERS),
+          },
+        }
+      : {};
+  return {
+    type: 'AdaptiveCard',
+    $schema: CARD_SCHEMA,
+    version: '1.5',
+    ...refresh,
+    body,
+    fallbackText: plain(s.fallback).slice(0, 500),
+    msteams: { width: 'Full' },
+  };
 }
 
 /** Whether a surface reads as a plain message (text only, nothing to click). */
-export const isText = (s: Surface): boolean => isPlainLine(s) || s.blocks.every((b) => b.type === 'text' ? !b.accessory : b.type === 'context');
+export const isText = (s: Surface): boolean =>
+  isPlainLine(s) || s.blocks.every((b) => (b.type === 'text' ? !b.accessory : b.type === 'context'));
 
 /** A text-only surface as one markdown message. */
-export const messageText = (s: Surface): string => s.blocks.map((b) => (b.type === 'text' || b.type === 'context' ? markdown(b.text, 'message') : '')).filter(Boolean).join('\n\n');
+export const messageText = (s: Surface): string =>
+  s.blocks
+    .map((b) => (b.type === 'text' || b.type === 'context' ? markdown(b.text, 'message') : ''))
+    .filter(Boolean)
+    .join('\n\n');

@@ -7,19 +7,22 @@ import { beforeEntity, splitText } from '../../../src/app/wording/split.js';
  * Adaptive Card `{{DATE()}}` functions.
  */
 export function escapeTeamsMarkdown(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\\*_~#[\]`{}]/g, (c) => `\\${c}`)
-    // Only an & that would start an entity: a plain one shows as typed, and costs no room.
-    .replace(/&(?=[\\#a-z0-9])/gi, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/^(\s*)([-+])(\s)/gm, '$1\\$2$3')
-    .replace(/^(\s*\d+)\.(\s)/gm, '$1\\.$2');
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\\*_~#[\]`{}]/g, (c) => `\\${c}`)
+      // Only an & that would start an entity: a plain one shows as typed, and costs no room.
+      .replace(/&(?=[\\#a-z0-9])/gi, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/^(\s*)([-+])(\s)/gm, '$1\\$2$3')
+      .replace(/^(\s*\d+)\.(\s)/gm, '$1\\.$2')
+  );
 }
 
 /** A link target that cannot break out of `[label](url)`. */
-const safeUrl = (url: string): string => url.replace(/[()<>[\]\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+const safeUrl = (url: string): string =>
+  url.replace(/[()<>[\]\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -28,28 +31,33 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
  * shown in the reader's own time zone; in a plain message they are UTC.
  */
 export function markdown(r: Rich, where: 'card' | 'message'): string {
-  return r.map((s) => {
-    if (typeof s === 'string') return escapeTeamsMarkdown(s);
-    if ('strong' in s) return `**${markdown(s.strong, where)}**`;
-    if ('em' in s) return `_${markdown(s.em, where)}_`;
-    if ('code' in s) return escapeTeamsMarkdown(s.code);
-    // Teams notifies only through the activity's mention entities: a card names them in bold.
-    if ('mention' in s) return `**@${escapeTeamsMarkdown(s.mention)}**`;
-    if ('time' in s) {
-      if (where === 'message') return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
-      return s.show === 'time' ? `{{TIME(${iso(s.time)})}}` : `{{DATE(${iso(s.time)}, SHORT)}} {{TIME(${iso(s.time)})}}`;
-    }
-    return `[${escapeTeamsMarkdown(s.label)}](${safeUrl(s.link)})`;
-  }).join('');
+  return r
+    .map((s) => {
+      if (typeof s === 'string') return escapeTeamsMarkdown(s);
+      if ('strong' in s) return `**${markdown(s.strong, where)}**`;
+      if ('em' in s) return `_${markdown(s.em, where)}_`;
+      if ('code' in s) return escapeTeamsMarkdown(s.code);
+      // Teams notifies only through the activity's mention entities: a card names them in bold.
+      if ('mention' in s) return `**@${escapeTeamsMarkdown(s.mention)}**`;
+      if ('time' in s) {
+        if (where === 'message') return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
+        return s.show === 'time'
+          ? `{{TIME(${iso(s.time)})}}`
+          : `{{DATE(${iso(s.time)}, SHORT)}} {{TIME(${iso(s.time)})}}`;
+      }
+      return `[${escapeTeamsMarkdown(s.label)}](${safeUrl(s.link)})`;
+    })
+    .join('');
 }
 
 /** Splits Teams markdown into pieces of at most `max` UTF-16 units (see splitText), never inside an entity or after an escaping backslash. */
-export const splitMarkdown = (text: string, max: number): string[] => splitText(text, max, (t, at) => {
-  const cut = beforeEntity(t, at);
-  let slashes = 0;
-  while (cut - slashes - 1 >= 0 && t[cut - slashes - 1] === '\\') slashes++;
-  return slashes % 2 === 1 ? cut - 1 : cut;
-});
+export const splitMarkdown = (text: string, max: number): string[] =>
+  splitText(text, max, (t, at) => {
+    const cut = beforeEntity(t, at);
+    let slashes = 0;
+    while (cut - slashes - 1 >= 0 && t[cut - slashes - 1] === '\\') slashes++;
+    return slashes % 2 === 1 ? cut - 1 : cut;
+  });
 
 /** Plain text for titles and buttons (not parsed as markdown). */
 export const title = (r: Rich, max = 100): string => {

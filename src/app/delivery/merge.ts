@@ -1,5 +1,5 @@
-import type { Rich } from '../wording/index.js';
 import type { Block, Surface } from '../surfaces/surface.js';
+import type { Rich } from '../wording/index.js';
 
 /**
  * Several chat lines as one post (a destination that fell behind): their texts, in order,
@@ -11,7 +11,11 @@ export function merged(surfaces: Surface[]): Surface {
   const join = (rs: Rich[]): Rich => rs.flatMap((r, i) => (i === 0 ? r : ['\n', ...r]));
   if (plainLines) {
     const text = join(surfaces.map((s) => (s.blocks[0] as Extract<Block, { type: 'text' }>).text));
-    return { blocks: [{ type: 'text', text }], fallback: text, meta: { kind: 'entries', id: surfaces.map((s) => s.meta?.id ?? '').join(',') } };
+    return {
+      blocks: [{ type: 'text', text }],
+      fallback: text,
+      meta: { kind: 'entries', id: surfaces.map((s) => s.meta?.id ?? '').join(',') },
+    };
   }
   return {
     blocks: surfaces.flatMap((s) => s.blocks),

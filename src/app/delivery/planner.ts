@@ -1,15 +1,15 @@
 import type { Agent } from '../../domain/directory.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
+import { expireInvite } from '../invites.js';
 import type { Effect, Mirror, PlatformPort, Posted } from '../ports.js';
+import { lineContext, namingChat } from '../surfaces/entryLines.js';
 import { homeSurface } from '../surfaces/home.js';
 import { inviteCard, threadLine } from '../surfaces/invites.js';
-import { escalationCard } from '../surfaces/queue.js';
-import { lineContext, namingChat } from '../surfaces/entryLines.js';
 import { userName } from '../surfaces/names.js';
+import { escalationCard } from '../surfaces/queue.js';
 import { rootSurface, type Viewer } from '../surfaces/root.js';
 import { line, type Surface } from '../surfaces/surface.js';
-import { expireInvite } from '../invites.js';
 import { homeView, inviteView, type SessionView, viewOf } from '../views.js';
 import { words } from '../wording/index.js';
 import { type Delivery, PRIO, refKeys } from './delivery.js';
@@ -41,7 +41,8 @@ export async function plan(ctx: AppContext, effectId: string, effect: Effect): P
   }
 }
 
-const platformOf = (ctx: AppContext, platform: string): PlatformPort | undefined => ctx.platforms.find((p) => p.id === platform);
+const platformOf = (ctx: AppContext, platform: string): PlatformPort | undefined =>
+  ctx.platforms.find((p) => p.id === platform);
 const viewerOf = (m: Mirror): Viewer => (m.kind === 'direct' && m.agentId ? { agentId: m.agentId } : { shared: true });
 
 /** The platforms where an agent works: those that know them, else those that may find them. */
@@ -57,8 +58,13 @@ async function load(ctx: AppContext, sessionId: string) {
   return { view: viewOf(ctx, bundle), mirrors: bundle.mirrors, home: bundle.home };
 }
 
-const top = (sessionId: string, id: string, ref: string, surface: Surface, extra: Partial<Delivery> = {}): Delivery =>
-  ({ id, sessionId, op: 'top', ref, surface, prio: PRIO.first, keep: true, counted: false, ...extra });
+const top = (
+  sessionId: string,
+  id: string,
+  ref: string,
+  surface: Surface,
+  extra: Partial<Delivery> = {},
+): Delivery => ({ id, sessionId, op: 'top', ref, surface, prio: PRIO.first, keep: true, counted: false, ...extra });
 
 /**
  * A chat's root in its queue's channel on each platform; the home channel was chosen when it
@@ -74,10 +80,24 @@ async function openChannels(ctx: AppContext, effectId: string, sessionId: string
     await ctx.store.sessions.setMirror(sessionId, mirror);
     const c = lineContextOf(ctx, view);
     const recent = withRecent ? view.recent.flatMap((e) => lineDelivery(e, c, p.id) ?? []) : [];
-    await ctx.engine.enqueue(dest, [top(sessionId, `${sessionId}/${effectId}:root:${p.id}`, refKeys.root(sessionId, p.id), rootSurface(view, { shared: true }), { mirror: p.id }), ...recent]);
+    await ctx.engine.enqueue(dest, [
+      top(
+        sessionId,
+        `${sessionId}/${effectId}:root:${p.id}`,
+        refKeys.root(sessionId, p.id),
+        rootSurface(view, { shared: true }),
+        { mirror: p.id },
+      ),
+      ...recent,
+    ]);
   }
   // A chat that starts waiting is on its queue's supervisors' Waiting lists.
-  await ctx.homes.refresh(ctx.directory.get().supervisorsOf(view.session.queueId).map((a) => a.id));
+  await ctx.homes.refresh(
+    ctx.directory
+      .get()
+      .supervisorsOf(view.session.queueId)
+      .map((a) => a.id),
+  );
 }
 
 /** The chat went to another queue: each old channel's root says where, and the new queue's channels get it. */
@@ -85,11 +105,27 @@ async function moveChannels(ctx: AppContext, effectId: string, sessionId: string
   const { view, mirrors } = await load(ctx, sessionId);
   for (const m of mirrors.filter((x) => x.kind === 'channel')) {
     const ref = refKeys.root(sessionId, m.id);
-    const gone = line(words('root.moved', { ref: view.session.ref, user: userName(view.session), queue: view.queue.name }), { kind: 'root', id: sessionId });
-    await ctx.engine.enqueue(m.dest, [{ id: `${sessionId}/${effectId}:moved:${m.id}`, sessionId, op: 'update', ref, surface: gone, prio: PRIO.refresh, latest: ref, keep: false, counted: false }]);
+    const gone = line(
+      words('root.moved', { ref: view.session.ref, user: userName(view.session), queue: view.queue.name }),
+      { kind: 'root', id: sessionId },
+    );
+    await ctx.engine.enqueue(m.dest, [
+      {
+        id: `${sessionId}/${effectId}:moved:${m.id}`,
+        sessionId,
+        op: 'update',
+        ref,
+        surface: gone,
+        prio: PRIO.refresh,
+        latest: ref,
+        keep: false,
+        counted: false,
+      },
+    ]);
     if (m.place) await ctx.store.links.removeMirrorChat(m.place, sessionId);
     await ctx.store.sessions.removeMirror(sessionId, m.id);
-    if (await ctx.store.links.claimOnce(`unload:${sessionId}:${m.id}:${effectId}`, 86_400)) await ctx.store.deliveries.load(m.dest, -1);
+    if (await ctx.store.links.claimOnce(`unload:${sessionId}:${m.id}:${effectId}`, 86_400))
+      await ctx.store.deliveries.load(m.dest, -1);
   }
   await openChannels(ctx, effectId, sessionId, true);
 }
@@ -100,7 +136,19 @@ async function closeDirect(ctx: AppContext, sessionId: string, agentId: string) 
   const m = mirrors.find((x) => x.kind === 'direct' && x.agentId === agentId);
   if (!m) return;
   const ref = refKeys.root(sessionId, m.id);
-  await ctx.engine.enqueue(m.dest, [{ id: `${sessionId}/left:${m.id}:${view.session.status}`, sessionId, op: 'update', ref, surface: rootSurface(view, { agentId }), prio: PRIO.refresh, latest: ref, keep: false, counted: false }]);
+  await ctx.engine.enqueue(m.dest, [
+    {
+      id: `${sessionId}/left:${m.id}:${view.session.status}`,
+      sessionId,
+      op: 'update',
+      ref,
+      surface: rootSurface(view, { agentId }),
+      prio: PRIO.refresh,
+      latest: ref,
+      keep: false,
+      counted: false,
+    },
+  ]);
   if (m.place) await ctx.store.links.removeMirrorChat(m.place, sessionId);
   await ctx.store.sessions.removeMirror(sessionId, m.id);
 }
@@ -114,14 +162,25 @@ async function refreshRoots(ctx: AppContext, effectId: string, sessionId: string
   const { view, mirrors } = await load(ctx, sessionId);
   for (const m of mirrors) {
     const ref = refKeys.root(sessionId, m.id);
-    await ctx.engine.enqueue(m.dest, [{
-      id: `${sessionId}/${effectId}:${m.id}`, sessionId, op: 'update', ref, surface: rootSurface(view, viewerOf(m)), prio: PRIO.refresh, latest: ref, keep: false, counted: false,
-    }]);
+    await ctx.engine.enqueue(m.dest, [
+      {
+        id: `${sessionId}/${effectId}:${m.id}`,
+        sessionId,
+        op: 'update',
+        ref,
+        surface: rootSurface(view, viewerOf(m)),
+        prio: PRIO.refresh,
+        latest: ref,
+        keep: false,
+        counted: false,
+      },
+    ]);
   }
   if (view.session.status === 'ended') {
     // The chat no longer counts towards its channels' load (once, however often this is planned).
     for (const m of mirrors.filter((x) => x.kind === 'channel')) {
-      if (await ctx.store.links.claimOnce(`unload:${sessionId}:${m.id}`, 86_400)) await ctx.store.deliveries.load(m.dest, -1);
+      if (await ctx.store.links.claimOnce(`unload:${sessionId}:${m.id}`, 86_400))
+        await ctx.store.deliveries.load(m.dest, -1);
     }
   }
   if (view.session.escalatedAt) await escalationCards(ctx, effectId, sessionId, view);
@@ -139,26 +198,51 @@ async function escalationCards(ctx: AppContext, effectId: string, sessionId: str
   for (const sup of ctx.directory.get().supervisorsOf(view.session.queueId)) {
     for (const p of platformsOf(ctx, sup)) {
       const first = top(sessionId, `esc:${sessionId}:${p.id}:${sup.id}`, ref, card);
-      const later: Delivery = { id: `${sessionId}/${effectId}:esc:${p.id}:${sup.id}`, sessionId, op: 'update', ref, surface: card, prio: PRIO.refresh, latest: `${ref}:${sup.id}`, keep: false, counted: false };
+      const later: Delivery = {
+        id: `${sessionId}/${effectId}:esc:${p.id}:${sup.id}`,
+        sessionId,
+        op: 'update',
+        ref,
+        surface: card,
+        prio: PRIO.refresh,
+        latest: `${ref}:${sup.id}`,
+        keep: false,
+        counted: false,
+      };
       await ctx.engine.enqueue(p.direct(sup), view.session.status === 'waiting' && !known ? [first] : [first, later]);
     }
   }
 }
 
 async function relayEntry(ctx: AppContext, sessionId: string, entryId: string, only?: string[]) {
-  const [entry, { view, mirrors }] = await Promise.all([ctx.store.transcript.entry(sessionId, entryId), load(ctx, sessionId)]);
+  const [entry, { view, mirrors }] = await Promise.all([
+    ctx.store.transcript.entry(sessionId, entryId),
+    load(ctx, sessionId),
+  ]);
   if (!entry) return;
   // Private notes stay where they were written; a join through an invite, an offer or a help
   // request has its own outcome line.
-  if (entry.visibility === 'private' || (entry.kind === 'participant' && entry.action === 'joined' && entry.via !== undefined && ['invite', 'help', 'transfer'].includes(entry.via))) return;
+  if (
+    entry.visibility === 'private' ||
+    (entry.kind === 'participant' &&
+      entry.action === 'joined' &&
+      entry.via !== undefined &&
+      ['invite', 'help', 'transfer'].includes(entry.via))
+  )
+    return;
   const origin = 'origin' in entry ? entry.origin : undefined;
   // A message is not echoed to where it was typed; the line about a command, not to the 1:1 it
   // was run in (its answer said so there; a thread keeps it for everyone who reads it).
-  const echo = (m: Mirror) => origin !== undefined && m.place === origin && (entry.kind === 'message' || entry.kind === 'edit' || entry.kind === 'delete' || m.kind === 'direct');
+  const echo = (m: Mirror) =>
+    origin !== undefined &&
+    m.place === origin &&
+    (entry.kind === 'message' || entry.kind === 'edit' || entry.kind === 'delete' || m.kind === 'direct');
   const c = lineContextOf(ctx, view);
   for (const m of mirrors) {
     if ((only && !only.includes(m.id)) || echo(m)) continue;
-    const d = lineDelivery(entry, c, m.id, { inChat: m.kind === 'direct' && platformOf(ctx, m.platform)?.threads === false });
+    const d = lineDelivery(entry, c, m.id, {
+      inChat: m.kind === 'direct' && platformOf(ctx, m.platform)?.threads === false,
+    });
     if (d) await ctx.engine.enqueue(m.dest, [d]);
   }
 }
@@ -174,22 +258,44 @@ async function deliverInvite(ctx: AppContext, effectId: string, sessionId: strin
   for (const p of platformsOf(ctx, iv.invitee)) {
     const dest = p.direct(iv.invitee);
     const first = top(sessionId, `card:${inviteId}:${p.id}`, ref, card, { prio: PRIO.first });
-    const later: Delivery = { id: `${sessionId}/${effectId}:card:${p.id}`, sessionId, op: 'update', ref, surface: card, prio: PRIO.refresh, latest: ref, keep: false, counted: false };
+    const later: Delivery = {
+      id: `${sessionId}/${effectId}:card:${p.id}`,
+      sessionId,
+      op: 'update',
+      ref,
+      surface: card,
+      prio: PRIO.refresh,
+      latest: ref,
+      keep: false,
+      counted: false,
+    };
     // A card not sent yet goes out in its latest state; later changes update it.
     await ctx.engine.enqueue(dest, invite.status === 'pending' ? [first] : [first, later]);
   }
   const said = threadLine(iv);
   if (said) {
     for (const m of mirrors.filter((x) => x.kind === 'channel' || x.agentId === invite.inviterId)) {
-      const surface = m.kind === 'direct' && platformOf(ctx, m.platform)?.threads === false ? namingChat(said.surface, view.session.ref) : said.surface;
+      const surface =
+        m.kind === 'direct' && platformOf(ctx, m.platform)?.threads === false
+          ? namingChat(said.surface, view.session.ref)
+          : said.surface;
       await ctx.engine.enqueue(m.dest, [post(sessionId, `${said.id}:${m.id}`, m.id, surface)]);
     }
   }
   await ctx.homes.refresh([invite.inviteeId, invite.inviterId]);
 }
 
-const post = (sessionId: string, id: string, mirror: string, surface: Surface): Delivery =>
-  ({ id, sessionId, op: 'post', ref: `line:${sessionId}:${id}`, under: refKeys.root(sessionId, mirror), surface, prio: PRIO.line, keep: false, counted: false });
+const post = (sessionId: string, id: string, mirror: string, surface: Surface): Delivery => ({
+  id,
+  sessionId,
+  op: 'post',
+  ref: `line:${sessionId}:${id}`,
+  under: refKeys.root(sessionId, mirror),
+  surface,
+  prio: PRIO.line,
+  keep: false,
+  counted: false,
+});
 
 /** A chat's root went out on a mirror: replies typed under it now find the chat. */
 export async function rootPosted(ctx: AppContext, d: Delivery, posted: Posted): Promise<void> {
@@ -209,7 +315,7 @@ export async function unreachable(ctx: AppContext, d: Delivery): Promise<void> {
   const inviteId = d.ref.startsWith('card:') ? d.ref.slice(5) : undefined;
   if (!inviteId) return;
   const invite = await ctx.store.invites.get(inviteId);
-  if (!invite || invite.status !== 'pending') return;
+  if (invite?.status !== 'pending') return;
   const invitee = ctx.directory.get().agent(invite.inviteeId);
   if (invitee && platformsOf(ctx, invitee).length > 1) return;
   await expireInvite(ctx, inviteId, { unreached: true });
@@ -233,7 +339,16 @@ async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {
   // The recent messages give the joiner the context the channel thread would have shown.
   const c = lineContext(view, (x) => ctx.directory.get().agent(x));
   const lines = view.recent.flatMap((e) => lineDelivery(e, c, id, { inChat: !home.threads }) ?? []);
-  await ctx.engine.enqueue(mirror.dest, [top(sessionId, `direct:${sessionId}:${agentId}:${joined}`, refKeys.root(sessionId, id), rootSurface(view, { agentId }), { mirror: id }), ...lines]);
+  await ctx.engine.enqueue(mirror.dest, [
+    top(
+      sessionId,
+      `direct:${sessionId}:${agentId}:${joined}`,
+      refKeys.root(sessionId, id),
+      rootSurface(view, { agentId }),
+      { mirror: id },
+    ),
+    ...lines,
+  ]);
 }
 
 /**

@@ -26,7 +26,11 @@ export interface Limits {
 const size = (q: Queued): number => JSON.stringify(q.d.surface ?? '').length;
 
 /** Picks the next unit; `served` tells when each chat last went (a chat not in it never did). */
-export function nextUnit(queue: readonly Queued[], served: ReadonlyMap<string, number>, limits: Limits): Unit | undefined {
+export function nextUnit(
+  queue: readonly Queued[],
+  served: ReadonlyMap<string, number>,
+  limits: Limits,
+): Unit | undefined {
   if (queue.length === 0) return undefined;
   const dropped: Queued[] = [];
   const lastOf = new Map<string, string>();
@@ -61,7 +65,13 @@ export function nextUnit(queue: readonly Queued[], served: ReadonlyMap<string, n
     const own = live.filter((q) => q.d.sessionId === chosen.d.sessionId);
     for (const q of own.slice(own.indexOf(chosen) + 1)) {
       if (q.d.prio === 2) continue; // a refresh in between does not break a run of lines
-      if (q.d.op !== 'post' || q.d.merge !== chosen.d.merge || items.length >= limits.maxItems || chars + size(q) > limits.maxChars) break;
+      if (
+        q.d.op !== 'post' ||
+        q.d.merge !== chosen.d.merge ||
+        items.length >= limits.maxItems ||
+        chars + size(q) > limits.maxChars
+      )
+        break;
       items.push(q);
       chars += size(q);
     }
@@ -78,7 +88,13 @@ export function nextRefresh(queue: readonly Queued[]): Unit | undefined {
   const pending = new Set(queue.filter((q) => q.d.op === 'top' || q.d.op === 'post').map((q) => q.d.ref));
   const lastOf = new Map<string, string>();
   for (const q of queue) if (q.d.latest) lastOf.set(q.d.latest, q.qid);
-  const chosen = queue.find((q) => q.d.prio === 2 && (q.d.op === 'update' || q.d.op === 'remove') && !pending.has(q.d.ref) && (!q.d.latest || lastOf.get(q.d.latest) === q.qid));
+  const chosen = queue.find(
+    (q) =>
+      q.d.prio === 2 &&
+      (q.d.op === 'update' || q.d.op === 'remove') &&
+      !pending.has(q.d.ref) &&
+      (!q.d.latest || lastOf.get(q.d.latest) === q.qid),
+  );
   if (!chosen) return undefined;
   const dropped = chosen.d.latest ? queue.filter((q) => q.d.latest === chosen.d.latest && q !== chosen) : [];
   return { items: [chosen], dropped };

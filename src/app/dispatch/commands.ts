@@ -1,33 +1,39 @@
 import type { Agent } from '../../domain/directory.js';
-import { Refused } from '../errors.js';
-import type { AppContext } from '../context.js';
-import { type Command, isAnyone, type Mention, parseCommand, type Who } from '../grammar.js';
-import * as lifecycle from '../lifecycle.js';
 import type { Session } from '../../domain/session.js';
+import * as canned from '../canned.js';
+import type { AppContext } from '../context.js';
+import { publishHomes } from '../delivery/planner.js';
+import { Refused } from '../errors.js';
+import { type Command, isAnyone, type Mention, parseCommand, type Who } from '../grammar.js';
 import type { Outcome } from '../intents.js';
 import * as invites from '../invites.js';
-import { publishHomes } from '../delivery/planner.js';
-import { setAvailability } from '../sessions.js';
-import { helpSurface } from '../surfaces/help.js';
+import * as lifecycle from '../lifecycle.js';
 import { chatHistory } from '../record/history.js';
 import { todayFor } from '../record/reports.js';
-import { historySurface, reportSurface } from '../surfaces/record.js';
+import { setAvailability } from '../sessions.js';
+import { helpSurface } from '../surfaces/help.js';
 import { homeSurface, monitoringSurface } from '../surfaces/home.js';
 import { agentName, modeWord } from '../surfaces/names.js';
+import { historySurface, reportSurface } from '../surfaces/record.js';
 import { homeView, monitoringView } from '../views.js';
 import { plural, type Rich, words } from '../wording/index.js';
-import { resolveAgent, resolveChat, resolveQueue } from './resolve.js';
-import * as canned from '../canned.js';
 import { cannedPicker } from './cannedPicker.js';
+import { resolveAgent, resolveChat, resolveQueue } from './resolve.js';
 
 export const done = (text: Rich): Outcome => ({ notice: { text, tone: 'good' } });
 
 /** Being Away is a state, not an achievement: said plainly. */
-export const availabilityDone = (available: boolean): Outcome =>
-  ({ notice: { text: words(available ? 'notice.available' : 'notice.away'), tone: available ? 'good' : 'info' } });
+export const availabilityDone = (available: boolean): Outcome => ({
+  notice: { text: words(available ? 'notice.available' : 'notice.away'), tone: available ? 'good' : 'info' },
+});
 
 /** Runs a parsed command for an agent. `place` is where it was typed, when that mirrors a chat. */
-export async function runCommand(ctx: AppContext, agent: Agent, command: Command, ctxt: { place?: string; prefix: string }): Promise<Outcome> {
+export async function runCommand(
+  ctx: AppContext,
+  agent: Agent,
+  command: Command,
+  ctxt: { place?: string; prefix: string },
+): Promise<Outcome> {
   switch (command.kind) {
     case 'invite':
     case 'transfer':
@@ -40,7 +46,8 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
         return await inChat(ctx, agent, command, session);
       } catch (err) {
         // Which chat the refusal is about, when the command did not name it.
-        if (err instanceof Refused && !command.ref) throw new Refused(err.code, words('refusal.in_chat', { ref: session.ref, reason: err.text }), err.status);
+        if (err instanceof Refused && !command.ref)
+          throw new Refused(err.code, words('refusal.in_chat', { ref: session.ref, reason: err.text }), err.status);
         throw err;
       }
     }
@@ -48,7 +55,10 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
     case 'away': {
       await setAvailability(ctx, agent.id, command.kind === 'available');
       await publishHomes(ctx, [agent]);
-      return { ...availabilityDone(command.kind === 'available'), open: homeSurface(await homeView(ctx, agent), { said: true }) };
+      return {
+        ...availabilityDone(command.kind === 'available'),
+        open: homeSurface(await homeView(ctx, agent), { said: true }),
+      };
     }
     case 'monitor':
       return { open: monitoringSurface(await monitoringView(ctx, agent), agent.id) };
@@ -56,7 +66,13 @@ export async function runCommand(ctx: AppContext, agent: Agent, command: Command
       return { open: reportSurface(await todayFor(ctx, agent, { fresh: true }), ctx.now()) };
     case 'history': {
       const dir = ctx.directory.get();
-      return { open: historySurface(await chatHistory(ctx, agent, command.ref), { queueName: (id) => dir.queue(id)?.name ?? id, agent: (id) => dir.agent(id), publicUrl: ctx.settings.publicUrl }) };
+      return {
+        open: historySurface(await chatHistory(ctx, agent, command.ref), {
+          queueName: (id) => dir.queue(id)?.name ?? id,
+          agent: (id) => dir.agent(id),
+          publicUrl: ctx.settings.publicUrl,
+        }),
+      };
     }
     case 'help':
       return { open: helpSurface(ctxt.prefix) };
@@ -72,9 +88,18 @@ type ChatCommand = Exclude<Extract<Command, { ref: string | undefined }>, { kind
  * `canned`: send one by its shortcut in a chat, or pick from the replies some words find (a
  * shortcut that is not there is searched for); add or remove one of the agent's own.
  */
-async function cannedCommand(ctx: AppContext, agent: Agent, command: Extract<Command, { kind: 'canned' }>, ctxt: { place?: string; prefix: string }): Promise<Outcome> {
+async function cannedCommand(
+  ctx: AppContext,
+  agent: Agent,
+  command: Extract<Command, { kind: 'canned' }>,
+  ctxt: { place?: string; prefix: string },
+): Promise<Outcome> {
   if (command.op === 'add') {
-    const saved = await canned.savePersonal(ctx, agent.id, { shortcut: command.shortcut, title: command.title, text: command.text });
+    const saved = await canned.savePersonal(ctx, agent.id, {
+      shortcut: command.shortcut,
+      title: command.title,
+      text: command.text,
+    });
     await publishHomes(ctx, [agent]);
     return done(words('notice.cannedSaved', { shortcut: saved.shortcut }));
   }
@@ -87,7 +112,12 @@ async function cannedCommand(ctx: AppContext, agent: Agent, command: Extract<Com
   if (command.op === 'send') {
     const offered = await canned.offeredIn(ctx, session, agent.id);
     if (offered.some((c) => c.shortcut === command.shortcut.toLowerCase())) {
-      const sent = await canned.sendCanned(ctx, { sessionId: session.id, agent, shortcut: command.shortcut, origin: 'canned' });
+      const sent = await canned.sendCanned(ctx, {
+        sessionId: session.id,
+        agent,
+        shortcut: command.shortcut,
+        origin: 'canned',
+      });
       return done(words('notice.cannedSent', { shortcut: sent.reply.shortcut, ref: session.ref }));
     }
   }
@@ -104,11 +134,20 @@ async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, sessi
   switch (command.kind) {
     case 'invite': {
       if (isAnyone(command.who)) {
-        const sent = await invites.inviteAnyone(ctx, { sessionId: session.id, inviterId: agent.id, mode: command.mode });
+        const sent = await invites.inviteAnyone(ctx, {
+          sessionId: session.id,
+          inviterId: agent.id,
+          mode: command.mode,
+        });
         return done(plural('notice.invitedAnyone', sent.length, { queue: queueName(session.queueId), ref }));
       }
       const invitee = resolveAgent(ctx, command.who, await among(command.who));
-      await invites.invite(ctx, { sessionId: session.id, inviterId: agent.id, inviteeId: invitee.id, mode: command.mode });
+      await invites.invite(ctx, {
+        sessionId: session.id,
+        inviterId: agent.id,
+        inviteeId: invitee.id,
+        mode: command.mode,
+      });
       return done(words('notice.invited', { name: agentName(invitee), mode: modeWord(command.mode), ref }));
     }
     case 'transfer': {
@@ -143,13 +182,24 @@ async function inChat(ctx: AppContext, agent: Agent, command: ChatCommand, sessi
  * A command line: run when it parses, else say so and show the help. `strict`: a refusal is
  * thrown rather than answered (the caller decides what to show).
  */
-export async function commandLine(ctx: AppContext, agent: Agent, text: string, mentions: readonly Mention[], ctxt: { place?: string; prefix: string }, o: { strict?: boolean } = {}): Promise<Outcome> {
+export async function commandLine(
+  ctx: AppContext,
+  agent: Agent,
+  text: string,
+  mentions: readonly Mention[],
+  ctxt: { place?: string; prefix: string },
+  o: { strict?: boolean } = {},
+): Promise<Outcome> {
   const parsed = parseCommand(text || 'help', mentions);
   if (!parsed.ok && parsed.refusal) {
     if (o.strict) throw Refused.from(parsed.refusal);
     return { notice: { text: Refused.from(parsed.refusal).text, tone: 'attention' } };
   }
-  if (!parsed.ok) return { notice: { text: words('notice.unknownCommand', { text }), tone: 'attention' }, open: helpSurface(ctxt.prefix) };
+  if (!parsed.ok)
+    return {
+      notice: { text: words('notice.unknownCommand', { text }), tone: 'attention' },
+      open: helpSurface(ctxt.prefix),
+    };
   if (o.strict) return runCommand(ctx, agent, parsed.command, ctxt);
   try {
     return await runCommand(ctx, agent, parsed.command, ctxt);

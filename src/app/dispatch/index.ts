@@ -1,8 +1,8 @@
+import { actingFrom } from '../acting.js';
 import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
 import type { Intent, Outcome } from '../intents.js';
 import { parseCall } from '../verbs.js';
-import { actingFrom } from '../acting.js';
 import { words } from '../wording/index.js';
 import { clickOf, pickerForm } from './clicks.js';
 import { commandLine } from './commands.js';
@@ -23,24 +23,42 @@ export async function dispatch(ctx: AppContext, intent: Intent, opts: DispatchOp
   const agent = intent.agent;
   if (!agent) {
     // Someone else talking in a channel is none of our business; in a chat's thread they hear why nothing happens.
-    if (intent.kind === 'revise' || (intent.kind === 'reply' && !intent.commandable && (await chatsAt(ctx, intent.place)).length === 0)) return {};
+    if (
+      intent.kind === 'revise' ||
+      (intent.kind === 'reply' && !intent.commandable && (await chatsAt(ctx, intent.place)).length === 0)
+    )
+      return {};
     return { notice: { text: words('notice.notInDirectory'), tone: 'attention' } };
   }
   let show: Outcome['show'];
   try {
     switch (intent.kind) {
       case 'reply':
-        return await actingFrom(intent.commandable ? intent.place : undefined, () => reply(ctx, agent, intent, opts.prefix));
+        return await actingFrom(intent.commandable ? intent.place : undefined, () =>
+          reply(ctx, agent, intent, opts.prefix),
+        );
       case 'revise':
         return await revise(ctx, agent, intent);
       case 'command':
-        return await actingFrom(intent.place, () => commandLine(ctx, agent, intent.text, intent.mentions ?? [], { ...(intent.place ? { place: intent.place } : {}), prefix: opts.prefix }));
+        return await actingFrom(intent.place, () =>
+          commandLine(ctx, agent, intent.text, intent.mentions ?? [], {
+            ...(intent.place ? { place: intent.place } : {}),
+            prefix: opts.prefix,
+          }),
+        );
       case 'search': {
         const parsed = parseCall(intent.verb, intent.data);
-        if (!parsed.ok || (parsed.call.verb !== 'invite.search' && parsed.call.verb !== 'transfer.search')) throw Refused.of('invalid', { detail: parsed.ok ? parsed.call.verb : parsed.detail });
+        if (!parsed.ok || (parsed.call.verb !== 'invite.search' && parsed.call.verb !== 'transfer.search'))
+          throw Refused.of('invalid', { detail: parsed.ok ? parsed.call.verb : parsed.detail });
         const kind = parsed.call.verb === 'transfer.search' ? 'transfer' : 'invite';
         const mode = parsed.call.verb === 'invite.search' ? parsed.call.data.mode : undefined;
-        const { options, surface } = await pickerForm(ctx, agent, kind, { sessionId: parsed.call.data.sessionId, query: intent.query, mode }, 50);
+        const { options, surface } = await pickerForm(
+          ctx,
+          agent,
+          kind,
+          { sessionId: parsed.call.data.sessionId, query: intent.query, mode },
+          50,
+        );
         return { options, show: async () => surface };
       }
       case 'click': {

@@ -1,6 +1,6 @@
 import { type Agent, fullName } from '../../domain/directory.js';
-import { searchAgents } from '../../domain/search.js';
 import { can, mayLeave } from '../../domain/policy.js';
+import { searchAgents } from '../../domain/search.js';
 import type { Member, Session } from '../../domain/session.js';
 import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
@@ -26,7 +26,13 @@ const FITS: Record<ChatKind, (s: Session, m: Member) => boolean> = {
  * the agent's active chats the command fits (`release` looks among the chats they own), else
  * their only active chat (which then says why it does not fit).
  */
-export async function resolveChat(ctx: AppContext, agentId: string, ref: string | undefined, place?: string, kind?: ChatKind): Promise<Session> {
+export async function resolveChat(
+  ctx: AppContext,
+  agentId: string,
+  ref: string | undefined,
+  place?: string,
+  kind?: ChatKind,
+): Promise<Session> {
   if (ref) {
     const id = await ctx.store.sessions.idByRef(ref);
     if (!id) throw Refused.of('no_such_ref', { ref });
@@ -39,7 +45,11 @@ export async function resolveChat(ctx: AppContext, agentId: string, ref: string 
   const mine = (fitting.length > 0 ? fitting : all).map((c) => c.session);
   if (mine.length === 1) return mine[0]!;
   if (mine.length === 0) throw Refused.of('no_chat');
-  throw Refused.of('ambiguous_chat', { n: mine.length, refs: mine.map((s) => s.ref).join(', '), example: mine[0]!.ref });
+  throw Refused.of('ambiguous_chat', {
+    n: mine.length,
+    refs: mine.map((s) => s.ref).join(', '),
+    example: mine[0]!.ref,
+  });
 }
 
 /** The chats mirrored at a place (a thread holds one; a 1:1 may hold several), oldest first. */

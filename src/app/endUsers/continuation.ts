@@ -3,8 +3,8 @@ import type { Session } from '../../domain/session.js';
 import { compareEntryIds, type MessageEntry } from '../../domain/transcript.js';
 import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
-import { say } from '../wording/index.js';
 import { hashToken } from '../tokens.js';
+import { say } from '../wording/index.js';
 
 /**
  * Email continuation (README "Email"): an agent's answer the end user is not there to read
@@ -18,11 +18,13 @@ const VERIFIED_TTL_MS = 30 * 86_400_000;
 const MAX_MESSAGES = 20;
 
 /** How often an open event stream says it is there: well inside EMAIL_AFTER_SECONDS. */
-export const streamBeat = (emailAfterMs: number): number => Math.max(250, Math.min(30_000, Math.floor(emailAfterMs / 3)));
+export const streamBeat = (emailAfterMs: number): number =>
+  Math.max(250, Math.min(30_000, Math.floor(emailAfterMs / 3)));
 
 /** A verified end user's chat is the one they resume from elsewhere. */
 export async function rememberVerified(ctx: AppContext, session: Session): Promise<void> {
-  if (session.verified && session.endUser.id) await ctx.endUsers.setVerifiedChat(session.endUser.id, session.id, VERIFIED_TTL_MS);
+  if (session.verified && session.endUser.id)
+    await ctx.endUsers.setVerifiedChat(session.endUser.id, session.id, VERIFIED_TTL_MS);
 }
 
 const newToken = () => randomBytes(32).toString('base64url');
@@ -35,30 +37,43 @@ export async function resumeVerified(ctx: AppContext, userId: string): Promise<{
   const id = await ctx.endUsers.verifiedChat(userId);
   const session = id ? await ctx.store.sessions.get(id) : undefined;
   // Only the chat this very id was verified for: never one found by email or name.
-  if (!session || session.status === 'ended' || session.verified !== true || session.endUser.id !== userId) throw Refused.of('not_found', undefined, 'no_chat.verified');
+  if (!session || session.status === 'ended' || session.verified !== true || session.endUser.id !== userId)
+    throw Refused.of('not_found', undefined, 'no_chat.verified');
   const token = newToken();
-  if (!(await ctx.endUsers.replaceToken(session.id, hashToken(token)))) throw Refused.of('not_found', undefined, 'no_chat.verified');
+  if (!(await ctx.endUsers.replaceToken(session.id, hashToken(token))))
+    throw Refused.of('not_found', undefined, 'no_chat.verified');
   return { session, token };
 }
 
 /** The key continuation links are signed with: one for every instance, made by the first that needs it. */
 async function linkKey(ctx: AppContext): Promise<Buffer> {
-  return Buffer.from(await ctx.store.links.rememberOnce('secret:continue-links', randomBytes(32).toString('base64url')), 'base64url');
+  return Buffer.from(
+    await ctx.store.links.rememberOnce('secret:continue-links', randomBytes(32).toString('base64url')),
+    'base64url',
+  );
 }
 
-const sign = (key: Buffer, sessionId: string): string => createHmac('sha256', key).update(`continue\n${sessionId}`).digest('base64url');
+const sign = (key: Buffer, sessionId: string): string =>
+  createHmac('sha256', key).update(`continue\n${sessionId}`).digest('base64url');
 
 /** The link an email carries: the widget, opened on that chat. It works while the chat is open. */
 export async function continueLink(ctx: AppContext, sessionId: string): Promise<string> {
   const sig = sign(await linkKey(ctx), sessionId);
-  const url = new URL('./', ctx.settings.publicUrl.endsWith('/') ? ctx.settings.publicUrl : `${ctx.settings.publicUrl}/`);
+  const url = new URL(
+    './',
+    ctx.settings.publicUrl.endsWith('/') ? ctx.settings.publicUrl : `${ctx.settings.publicUrl}/`,
+  );
   url.searchParams.set('chat', sessionId);
   url.searchParams.set('sig', sig);
   return url.href;
 }
 
 /** `POST /sessions/:id/continue {sig}`: the chat of a good link, with a new token; 403 for a bad one, 410 once it ended. */
-export async function continueChat(ctx: AppContext, sessionId: string, sig: string): Promise<{ session: Session; token: string }> {
+export async function continueChat(
+  ctx: AppContext,
+  sessionId: string,
+  sig: string,
+): Promise<{ session: Session; token: string }> {
   const want = Buffer.from(sign(await linkKey(ctx), sessionId));
   const given = Buffer.from(sig);
   if (want.length !== given.length || !timingSafeEqual(want, given)) throw Refused.credential('forbidden.continue');
@@ -83,7 +98,10 @@ export async function agentWrote(ctx: AppContext, session: Session, now: number)
     await ctx.mail.jobs.schedule(session.id, from);
   } catch (err) {
     // The answer is stored and relayed; only its email is at stake.
-    ctx.log.warn({ err: (err as Error).message, sessionId: session.id }, 'email: could not schedule the continuation email');
+    ctx.log.warn(
+      { err: (err as Error).message, sessionId: session.id },
+      'email: could not schedule the continuation email',
+    );
   }
 }
 
@@ -101,12 +119,21 @@ export async function sendContinuation(ctx: AppContext, sessionId: string): Prom
   if (!mail || !session || !to || session.status === 'ended') return 'none';
   const now = Date.now();
   const after = ctx.settings.emailAfterMs;
-  const [last, upTo, entries] = await Promise.all([ctx.endUsers.lastSeen(sessionId), ctx.endUsers.mailedUpTo(sessionId), ctx.store.transcript.read(sessionId, undefined, 10_000)]);
-  const answers = entries.filter((e): e is MessageEntry & { id: string } => e.kind === 'message' && e.author === 'agent' && e.visibility === 'public');
+  const [last, upTo, entries] = await Promise.all([
+    ctx.endUsers.lastSeen(sessionId),
+    ctx.endUsers.mailedUpTo(sessionId),
+    ctx.store.transcript.read(sessionId, undefined, 10_000),
+  ]);
+  const answers = entries.filter(
+    (e): e is MessageEntry & { id: string } =>
+      e.kind === 'message' && e.author === 'agent' && e.visibility === 'public',
+  );
   // An offline message's first answer goes by email whatever else: its end user was told so.
   const first = session.offline === true && upTo === undefined;
   // News: what an agent wrote since the end user last held the chat open, and since the last email.
-  const news = first ? answers : answers.filter((e) => e.ts > (last ?? 0) && (upTo === undefined || compareEntryIds(e.id, upTo) > 0));
+  const news = first
+    ? answers
+    : answers.filter((e) => e.ts > (last ?? 0) && (upTo === undefined || compareEntryIds(e.id, upTo) > 0));
   if (news.length === 0) return 'none';
   const awaySince = last ?? session.createdAt;
   if (!first && now - awaySince < after) {

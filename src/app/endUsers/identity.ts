@@ -13,7 +13,8 @@ export interface IdentitySettings {
   required: boolean;
 }
 
-export const identityHash = (secret: string, userId: string): string => createHmac('sha256', secret).update(userId, 'utf8').digest('hex');
+export const identityHash = (secret: string, userId: string): string =>
+  createHmac('sha256', secret).update(userId, 'utf8').digest('hex');
 
 /** Whether `hash` signs `userId` with one of the secrets; every secret is tried, so the time says nothing of which. */
 export function hashMatches(secrets: readonly string[], userId: string, hash: string): boolean {
@@ -31,10 +32,15 @@ export function hashMatches(secrets: readonly string[], userId: string, hash: st
  * that does not match, or an id and hash with no secret to check them against, is 401; no
  * hash while identities are required is 401 too. Nothing is stored before this answers.
  */
-export function checkIdentity(s: IdentitySettings, user: { id?: string | undefined; hash?: string | undefined }): { verified: boolean } {
+export function checkIdentity(
+  s: IdentitySettings,
+  user: { id?: string | undefined; hash?: string | undefined },
+): { verified: boolean } {
   if (user.hash !== undefined || user.id !== undefined) {
-    if (user.id === undefined || user.hash === undefined) throw Refused.of('unauthorized', undefined, 'unauthorized.identity');
-    if (s.secrets.length === 0 || !hashMatches(s.secrets, user.id, user.hash)) throw Refused.of('unauthorized', undefined, 'unauthorized.identity');
+    if (user.id === undefined || user.hash === undefined)
+      throw Refused.of('unauthorized', undefined, 'unauthorized.identity');
+    if (s.secrets.length === 0 || !hashMatches(s.secrets, user.id, user.hash))
+      throw Refused.of('unauthorized', undefined, 'unauthorized.identity');
     return { verified: true };
   }
   if (s.required) throw Refused.of('unauthorized', undefined, 'unauthorized.identityRequired');

@@ -1,20 +1,28 @@
 import type { Queue } from '../../domain/directory.js';
 import { isAgent } from '../../domain/directory.js';
+import { awayAgents } from '../availability.js';
 import type { AppContext } from '../context.js';
 import { Refused } from '../errors.js';
 import { assertOpen, queueHours } from '../hours.js';
-import { awayAgents } from '../availability.js';
 
 /**
  * Whether a queue takes offline messages now (README "Offline messages"): it says so
  * (`offline: true`) and it is closed, or none of its agents is available.
  */
-export async function takesOfflineNow(ctx: AppContext, queue: Queue, now: number, awayNow?: { has(agentId: string): boolean }): Promise<boolean> {
+export async function takesOfflineNow(
+  ctx: AppContext,
+  queue: Queue,
+  now: number,
+  awayNow?: { has(agentId: string): boolean },
+): Promise<boolean> {
   if (!queue.offline) return false;
   if (!queueHours(queue, now).open) return true;
   // Away by hand or by presence (src/app/availability.ts), as the picker and routing see it.
   const away = awayNow ?? (await awayAgents(ctx));
-  return !ctx.directory.get().agentsOf(queue.id).some((a) => isAgent(a) && !away.has(a.id));
+  return !ctx.directory
+    .get()
+    .agentsOf(queue.id)
+    .some((a) => isAgent(a) && !away.has(a.id));
 }
 
 /**

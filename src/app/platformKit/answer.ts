@@ -13,6 +13,13 @@ export const issuesOf = (e: ZodError, max = Infinity): Array<{ path: string; mes
  * The one shape of every refusal: `{"error":{"code","message",...details,"issues?"}}` (README,
  * HTTP API). `details`: what a refusal names, as fields (`opensAt`, `retryAfterSeconds`, `max`).
  */
-export function sendError(res: Reply, status: number, code: string, message: string, issues?: unknown, details?: Record<string, string | number>): void {
+export function sendError(
+  res: Reply,
+  status: number,
+  code: string,
+  message: string,
+  issues?: unknown,
+  details?: Record<string, string | number>,
+): void {
   res.status(status).json({ error: { code, message, ...(details ?? {}), ...(issues ? { issues } : {}) } });
 }

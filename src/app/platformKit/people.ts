@@ -1,6 +1,6 @@
+import type { Agent, Directory } from '../../domain/directory.js';
 import type { DirectoryHolder } from '../directory.js';
 import type { Reach } from '../ports.js';
-import type { Agent, Directory } from '../../domain/directory.js';
 
 /**
  * What a platform tells the shared identity look-up. `Scope` is where a platform id means
@@ -29,7 +29,11 @@ export interface PeopleHooks<Scope, Where> {
    * The email behind a user who acted, and their definitive id (a Teams account may come
    * without its AAD id); undefined: the look-up failed (the hook logs why), nothing is learned.
    */
-  emailOf(where: Where, scope: Scope, userId: string | undefined): Promise<{ email?: string | undefined; userId?: string | undefined } | undefined>;
+  emailOf(
+    where: Where,
+    scope: Scope,
+    userId: string | undefined,
+  ): Promise<{ email?: string | undefined; userId?: string | undefined } | undefined>;
   /** Whether a user of this place may be matched by email (Teams: trusted tenants only; the hook logs a refusal). */
   mayMatchByEmail?(where: Where, userId: string | undefined): boolean;
   /** Picks among agents configured with the same id (ids unique per scope only). Default: the last. */
@@ -50,7 +54,10 @@ export class PlatformPeople<Scope, Where> {
   private readonly agentOf = new Map<string, string>();
   private readonly byId = new WeakMap<Directory, Map<string, Agent[]>>();
 
-  constructor(private readonly hooks: PeopleHooks<Scope, Where>, private readonly directory: DirectoryHolder) {}
+  constructor(
+    private readonly hooks: PeopleHooks<Scope, Where>,
+    private readonly directory: DirectoryHolder,
+  ) {}
 
   /** Known on the platform, known not to be, or not known yet (an email look-up may find them). */
   reaches(agent: Agent): Reach {
@@ -84,7 +91,12 @@ export class PlatformPeople<Scope, Where> {
     const dir = this.directory.get();
     if (userId) {
       const direct = this.index(dir).get(userId);
-      if (direct) return direct.length === 1 ? direct[0] : this.hooks.choose ? this.hooks.choose(direct, where) : direct[direct.length - 1];
+      if (direct)
+        return direct.length === 1
+          ? direct[0]
+          : this.hooks.choose
+            ? this.hooks.choose(direct, where)
+            : direct[direct.length - 1];
     }
     const scope = await this.hooks.scopeOf(where);
     if (scope === undefined) return undefined;

@@ -36,7 +36,13 @@ export class Archiver {
   private wake: (() => void) | undefined;
   private failures = 0;
 
-  constructor(private readonly feed: ArchiveFeed, private readonly record: RecordStore, private readonly log: Logger, o: Partial<ArchiverOptions> = {}, private readonly observer?: ArchiveObserver) {
+  constructor(
+    private readonly feed: ArchiveFeed,
+    private readonly record: RecordStore,
+    private readonly log: Logger,
+    o: Partial<ArchiverOptions> = {},
+    private readonly observer?: ArchiveObserver,
+  ) {
     this.o = { ...DEFAULTS, ...o };
   }
 
@@ -71,7 +77,11 @@ export class Archiver {
         this.failures++;
         this.observer?.failed();
         // Said once when it starts failing, then every 20th time: a database down for an hour is one story.
-        if (this.failures === 1 || this.failures % 20 === 0) this.log.warn({ err: (err as Error).message, failures: this.failures }, 'record: archiving failed; Redis keeps what is due and it is tried again');
+        if (this.failures === 1 || this.failures % 20 === 0)
+          this.log.warn(
+            { err: (err as Error).message, failures: this.failures },
+            'record: archiving failed; Redis keeps what is due and it is tried again',
+          );
         await this.sleep(Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7)));
       }
     }
@@ -106,15 +116,17 @@ export class Archiver {
 
   private async archive(claims: Claim[]): Promise<void> {
     const cursors = await this.record.cursors(claims.map((c) => c.id));
-    const read = await Promise.all(claims.map(async (c) => {
-      try {
-        return { id: c.id, got: await this.feed.snapshot(c.id, cursors[c.id], this.o.maxEntries) };
-      } catch (err) {
-        // A chat Redis holds in a shape we cannot read would block every pass: it is left out, and said.
-        this.log.error({ err, sessionId: c.id }, 'record: a chat could not be read for archiving; skipped');
-        return { id: c.id, got: undefined };
-      }
-    }));
+    const read = await Promise.all(
+      claims.map(async (c) => {
+        try {
+          return { id: c.id, got: await this.feed.snapshot(c.id, cursors[c.id], this.o.maxEntries) };
+        } catch (err) {
+          // A chat Redis holds in a shape we cannot read would block every pass: it is left out, and said.
+          this.log.error({ err, sessionId: c.id }, 'record: a chat could not be read for archiving; skipped');
+          return { id: c.id, got: undefined };
+        }
+      }),
+    );
     const snapshots: ChatSnapshot[] = read.flatMap((r) => (r.got ? [r.got.snapshot] : []));
     if (snapshots.length > 0) await this.record.archive(snapshots);
     const now = this.o.now();

@@ -21,14 +21,15 @@ export interface EndUserChat {
   rating?: Rating;
 }
 
-
 /** The chat, from Redis, else from the record; undefined when neither holds it. */
 export async function findChat(ctx: AppContext, id: string): Promise<EndUserChat | undefined> {
   const live = await ctx.store.sessions.withToken(id);
   if (live) return { ...live, live: true };
   if (ctx.record.backend === 'none') return undefined;
   const kept = await ask(() => ctx.record.chat(id));
-  return kept ? { session: kept.session, tokenHash: kept.tokenHash, live: false, ...(kept.rating ? { rating: kept.rating } : {}) } : undefined;
+  return kept
+    ? { session: kept.session, tokenHash: kept.tokenHash, live: false, ...(kept.rating ? { rating: kept.rating } : {}) }
+    : undefined;
 }
 
 /** The rating of a chat Redis holds: the last entries of an ended chat say it. */
@@ -36,7 +37,9 @@ export async function ratingOf(ctx: AppContext, chat: EndUserChat): Promise<Rati
   if (chat.rating || !chat.live || chat.session.status !== 'ended') return chat.rating;
   const last = await ctx.store.transcript.read(chat.session.id, `${chat.session.endedAt ?? 0}-0`, 50);
   const rated = last.find((e) => e.kind === 'event' && e.event === 'rated');
-  return rated?.kind === 'event' && rated.score !== undefined ? { score: rated.score, at: rated.ts, ...(rated.note ? { comment: rated.note } : {}) } : undefined;
+  return rated?.kind === 'event' && rated.score !== undefined
+    ? { score: rated.score, at: rated.ts, ...(rated.note ? { comment: rated.note } : {}) }
+    : undefined;
 }
 
 /** A client id no message of the end user's can have (theirs are at most 100 characters): the rating is stored once. */
@@ -47,7 +50,12 @@ const RATING_ONCE = `rating:${'~'.repeat(100)}`;
  * the chat the rating is an entry of its transcript (a line in the thread, and the record's
  * from there); after, the record takes it directly.
  */
-export async function rateChat(ctx: AppContext, chat: EndUserChat, score: number, comment: string | undefined): Promise<Rating> {
+export async function rateChat(
+  ctx: AppContext,
+  chat: EndUserChat,
+  score: number,
+  comment: string | undefined,
+): Promise<Rating> {
   const v = mayRate(chat.session);
   if (!v.ok) throw Refused.from(v);
   const now = ctx.now();
@@ -55,11 +63,20 @@ export async function rateChat(ctx: AppContext, chat: EndUserChat, score: number
   if (!chat.live) {
     const r = await ask(() => ctx.record.rate(chat.session.id, rating));
     if (r === 'rated') return rating;
-    throw r === 'not_found' ? Refused.of('not_found') : Refused.of(r, undefined, r === 'not_ended' ? 'not_ended.rating' : undefined);
+    throw r === 'not_found'
+      ? Refused.of('not_found')
+      : Refused.of(r, undefined, r === 'not_ended' ? 'not_ended.rating' : undefined);
   }
-  const r = await ctx.store.transcript.append(chat.session.id, ['ended'], {
-    entries: [{ kind: 'event', ts: now, visibility: 'agents', event: 'rated', score, ...(comment ? { note: comment } : {}) }],
-  }, { clientMessageId: RATING_ONCE, owner: ctx.engine.owner });
+  const r = await ctx.store.transcript.append(
+    chat.session.id,
+    ['ended'],
+    {
+      entries: [
+        { kind: 'event', ts: now, visibility: 'agents', event: 'rated', score, ...(comment ? { note: comment } : {}) },
+      ],
+    },
+    { clientMessageId: RATING_ONCE, owner: ctx.engine.owner },
+  );
   if (!r.ok) throw r.code === 'not_found' ? Refused.of('not_found') : storeRefusal(r.code);
   if (r.value.duplicate) throw Refused.of('already_rated');
   await ctx.outbox.kick(chat.session.id);
@@ -80,7 +97,7 @@ export interface TranscriptLine {
 async function entriesOf(ctx: AppContext, chat: EndUserChat): Promise<TranscriptEntry[]> {
   if (chat.live) {
     const all: TranscriptEntry[] = [];
-    for (let after: string | undefined; ;) {
+    for (let after: string | undefined; ; ) {
       const page = await ctx.store.transcript.read(chat.session.id, after, 1_000);
       all.push(...page);
       if (page.length < 1_000) return all;
@@ -108,11 +125,19 @@ export async function endUserTranscript(ctx: AppContext, chat: EndUserChat): Pro
       case 'message': {
         const text = edits.has(e.id) ? edits.get(e.id) : e.text;
         if (text === null || text === undefined) return [];
-        const name = e.author === 'user' ? chat.session.endUser.name : e.author === 'agent' ? e.authorName ?? system : system;
+        const name =
+          e.author === 'user' ? chat.session.endUser.name : e.author === 'agent' ? (e.authorName ?? system) : system;
         return [{ ...base, author: e.author, name, text, ...(e.file ? { file: e.file } : {}) }];
       }
       case 'participant':
-        return [{ ...base, author: 'system', name: system, text: say(e.action === 'left' ? 'transcript.left' : 'transcript.joined', { name: e.name }) }];
+        return [
+          {
+            ...base,
+            author: 'system',
+            name: system,
+            text: say(e.action === 'left' ? 'transcript.left' : 'transcript.joined', { name: e.name }),
+          },
+        ];
       case 'status':
         return e.status === 'ended' ? [{ ...base, author: 'system', name: system, text: say('transcript.ended') }] : [];
       default:

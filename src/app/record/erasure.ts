@@ -34,7 +34,11 @@ export async function runErasure(ctx: AppContext, id: string): Promise<ErasureRe
   const email = await ctx.record.erasureEmail(id);
   if (!email) return undefined;
   // What Redis committed lately goes into the record first, so this person's newest chat is found too.
-  await new Archiver(ctx.archive, ctx.record, ctx.log).drain(15_000).catch((err: Error) => ctx.log.warn({ err: err.message }, 'erasure: the archive had not caught up; erasing what the record holds'));
+  await new Archiver(ctx.archive, ctx.record, ctx.log)
+    .drain(15_000)
+    .catch((err: Error) =>
+      ctx.log.warn({ err: err.message }, 'erasure: the archive had not caught up; erasing what the record holds'),
+    );
   const result: ErasureResult = { chats: 0, replaced: 0, unreached: [] };
   for (const chat of await ctx.record.chatsOf(email)) {
     const r = await eraseChat(ctx, chat);
@@ -43,7 +47,10 @@ export async function runErasure(ctx: AppContext, id: string): Promise<ErasureRe
     result.unreached.push(...r.unreached);
   }
   await ctx.record.finishErasure(id, result, ctx.now());
-  ctx.log.info({ erasure: id, chats: result.chats, replaced: result.replaced, unreached: result.unreached.length }, 'erasure done');
+  ctx.log.info(
+    { erasure: id, chats: result.chats, replaced: result.replaced, unreached: result.unreached.length },
+    'erasure done',
+  );
   return result;
 }
 
@@ -66,21 +73,37 @@ async function eraseChat(ctx: AppContext, chat: ChatRecord): Promise<Omit<Erasur
   const theirs = [...entries.values()].filter((e) => e.kind === 'message' && e.author === 'user');
   // Gone from Redis first: no change of the chat can be planned (and its root drawn) after this.
   await ctx.archive.forget(id, ref);
-  const out = await replaceLines(ctx, chat, [...mirrors.values()], theirs.map((e) => e.id));
+  const out = await replaceLines(
+    ctx,
+    chat,
+    [...mirrors.values()],
+    theirs.map((e) => e.id),
+  );
   await ctx.files.store.removeChat(id);
   await ctx.record.forget([id]);
   return out;
 }
 
 /** Each of their lines, and the root, replaced where the bot posted them; what is not found is said. */
-async function replaceLines(ctx: AppContext, chat: ChatRecord, mirrors: Mirror[], entryIds: string[]): Promise<Omit<ErasureResult, 'chats'>> {
+async function replaceLines(
+  ctx: AppContext,
+  chat: ChatRecord,
+  mirrors: Mirror[],
+  entryIds: string[],
+): Promise<Omit<ErasureResult, 'chats'>> {
   const { id: sid, ref } = chat.session;
   const unreached: Unreached[] = [];
   let replaced = 0;
   const removed = line(words('erasure.removed'));
   for (const m of mirrors) {
     if (!ctx.platforms.some((p) => p.id === m.platform)) {
-      unreached.push({ chat: ref, platform: m.platform, what: 'line', count: entryIds.length + 1, reason: 'the platform is not configured here' });
+      unreached.push({
+        chat: ref,
+        platform: m.platform,
+        what: 'line',
+        count: entryIds.length + 1,
+        reason: 'the platform is not configured here',
+      });
       continue;
     }
     const keys = [refKeys.root(sid, m.id), ...entryIds.map((e) => refKeys.line(sid, e))];
@@ -91,7 +114,14 @@ async function replaceLines(ctx: AppContext, chat: ChatRecord, mirrors: Mirror[]
     keys.forEach((key, i) => {
       const r = refs[i];
       if (!r || r.none) {
-        if (i === 0) unreached.push({ chat: ref, platform: m.platform, what: 'root', count: 1, reason: 'not found where it was posted' });
+        if (i === 0)
+          unreached.push({
+            chat: ref,
+            platform: m.platform,
+            what: 'root',
+            count: 1,
+            reason: 'not found where it was posted',
+          });
         else missing++;
         return;
       }
@@ -101,12 +131,36 @@ async function replaceLines(ctx: AppContext, chat: ChatRecord, mirrors: Mirror[]
         return;
       }
       const surface = i === 0 ? line(words('erasure.root', { ref })) : removed;
-      items.push({ id: `erase:${sid}:${key}@${m.id}`, sessionId: sid, op: 'update', ref: key, surface, prio: PRIO.refresh, latest: key, keep: false, counted: false });
+      items.push({
+        id: `erase:${sid}:${key}@${m.id}`,
+        sessionId: sid,
+        op: 'update',
+        ref: key,
+        surface,
+        prio: PRIO.refresh,
+        latest: key,
+        keep: false,
+        counted: false,
+      });
     });
     if (items.length > 0) await ctx.engine.enqueue(m.dest, items);
     replaced += items.length;
-    if (missing > 0) unreached.push({ chat: ref, platform: m.platform, what: 'line', count: missing, reason: 'not found where it was posted (never delivered, or posted before lines were kept)' });
-    if (files > 0) unreached.push({ chat: ref, platform: m.platform, what: 'file', count: files, reason: 'a file uploaded to the platform stays in its file storage' });
+    if (missing > 0)
+      unreached.push({
+        chat: ref,
+        platform: m.platform,
+        what: 'line',
+        count: missing,
+        reason: 'not found where it was posted (never delivered, or posted before lines were kept)',
+      });
+    if (files > 0)
+      unreached.push({
+        chat: ref,
+        platform: m.platform,
+        what: 'file',
+        count: files,
+        reason: 'a file uploaded to the platform stays in its file storage',
+      });
   }
   return { replaced, unreached };
 }

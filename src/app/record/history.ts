@@ -18,7 +18,9 @@ let quietUntil = 0;
 export async function pastChats(ctx: AppContext, email: string | undefined, now: number): Promise<Session['history']> {
   if (!email || ctx.record.backend === 'none' || Date.now() < quietUntil) return undefined;
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ctx.settings.historyLookupMs)));
+  const late = new Promise<'late'>(
+    (resolve) => (timer = setTimeout(() => resolve('late'), ctx.settings.historyLookupMs)),
+  );
   try {
     const found = await Promise.race([ctx.record.pastChats(email, now), late]);
     if (found === 'late') {

@@ -169,7 +169,11 @@ export interface ArchiveFeed {
    * revision moved); `more` when entries were left for the next pass; undefined when Redis no
    * longer holds the chat.
    */
-  snapshot(id: string, kept: Kept | undefined, maxEntries: number): Promise<{ snapshot: ChatSnapshot; more: boolean } | undefined>;
+  snapshot(
+    id: string,
+    kept: Kept | undefined,
+    maxEntries: number,
+  ): Promise<{ snapshot: ChatSnapshot; more: boolean } | undefined>;
   /** Claims whose chats are archived. */
   done(ids: readonly string[]): Promise<void>;
   /** Claims given back (the database failed): due again at once. */

@@ -17,7 +17,8 @@ export async function reconcile(ctx: AppContext): Promise<number> {
   const known = new Map((await ctx.record.openChats(now - ENDED_WITHIN_MS)).map((c) => [c.id, c]));
   const listed = new Set<string>();
   for (const q of ctx.directory.get().queues) {
-    for (const list of ['waiting', 'active'] as const) for (const id of await ctx.store.lists.read(list, q.id)) listed.add(id);
+    for (const list of ['waiting', 'active'] as const)
+      for (const id of await ctx.store.lists.read(list, q.id)) listed.add(id);
   }
   return markBehind(ctx, [...new Set([...known.keys(), ...listed])], known);
 }

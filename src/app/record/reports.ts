@@ -1,4 +1,4 @@
-import { isAgent, isSupervisorOf, type Agent } from '../../domain/directory.js';
+import { type Agent, isAgent, isSupervisorOf } from '../../domain/directory.js';
 import { wallClock, wallToInstant } from '../../domain/hours.js';
 import { maySeeReport } from '../../domain/policy.js';
 import type { AppContext } from '../context.js';
@@ -31,15 +31,18 @@ function instant(value: string, tz: string, end: boolean): number {
   if (date) {
     const [, y, m, d] = date.map(Number) as [number, number, number, number];
     const check = new Date(Date.UTC(y, m - 1, d));
-    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) throw badPeriod(`${value} is not a date`);
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d)
+      throw badPeriod(`${value} is not a date`);
     return midnight(tz, y, m, d + (end ? 1 : 0));
   }
   const t = Date.parse(value);
-  if (Number.isNaN(t) || !/T/.test(value)) throw badPeriod(`${value} is neither a date (YYYY-MM-DD) nor an ISO 8601 instant`);
+  if (Number.isNaN(t) || !/T/.test(value))
+    throw badPeriod(`${value} is neither a date (YYYY-MM-DD) nor an ISO 8601 instant`);
   return t;
 }
 
-const badPeriod = (detail: string): Refused => new Refused('invalid_request', Refused.of('bad_period', { detail }).text, 400);
+const badPeriod = (detail: string): Refused =>
+  new Refused('invalid_request', Refused.of('bad_period', { detail }).text, 400);
 
 /** Midnight today in `tz`, as an instant. */
 export function startOfDay(tz: string, now: number): number {
@@ -62,39 +65,77 @@ export function parsePeriod(q: PeriodInput, now: number): Period & { tz: string 
   return { from, to, tz };
 }
 
-
 /** Rows for every id (zeros where the record has none), in id order. */
-function withZeros<R extends ReportNumbers>(found: R[], idOf: (r: R) => string, ids: string[], make: (id: string) => R): R[] {
+function withZeros<R extends ReportNumbers>(
+  found: R[],
+  idOf: (r: R) => string,
+  ids: string[],
+  make: (id: string) => R,
+): R[] {
   const byId = new Map(found.map((r) => [idOf(r), r]));
   for (const id of ids) if (!byId.has(id)) byId.set(id, make(id));
   return [...byId.values()].sort((a, b) => idOf(a).localeCompare(idOf(b)));
 }
 
 export const zeros = (): ReportNumbers => ({
-  offered: 0, answered: 0, unanswered: 0, abandoned: 0, transferred: 0, released: 0,
-  waitSeconds: { p50: null, p90: null }, firstResponseSeconds: { p50: null, p90: null }, handleSeconds: { p50: null, p90: null },
-  invites: { sent: 0, accepted: 0, rejected: 0, expired: 0 }, helpRequests: 0, rating: { average: null, count: 0 },
+  offered: 0,
+  answered: 0,
+  unanswered: 0,
+  abandoned: 0,
+  transferred: 0,
+  released: 0,
+  waitSeconds: { p50: null, p90: null },
+  firstResponseSeconds: { p50: null, p90: null },
+  handleSeconds: { p50: null, p90: null },
+  invites: { sent: 0, accepted: 0, rejected: 0, expired: 0 },
+  helpRequests: 0,
+  rating: { average: null, count: 0 },
 });
 
 export async function queueRows(ctx: AppContext, period: Period): Promise<QueueRow[]> {
   const found = await ask(() => ctx.record.queueReport(period));
-  return withZeros(found, (r) => r.queue, ctx.directory.get().queues.map((q) => q.id), (queue) => ({ queue, ...zeros() }));
+  return withZeros(
+    found,
+    (r) => r.queue,
+    ctx.directory.get().queues.map((q) => q.id),
+    (queue) => ({ queue, ...zeros() }),
+  );
 }
 
 export async function agentRows(ctx: AppContext, period: Period): Promise<AgentRow[]> {
   const found = await ask(() => ctx.record.agentReport(period));
-  return withZeros(found, (r) => r.agent, ctx.directory.get().agents.filter(isAgent).map((a) => a.id), (agent) => ({ agent, ...zeros() }));
+  return withZeros(
+    found,
+    (r) => r.agent,
+    ctx.directory
+      .get()
+      .agents.filter(isAgent)
+      .map((a) => a.id),
+    (agent) => ({ agent, ...zeros() }),
+  );
 }
 
 /** The report's columns, in order, as CSV headers and values. */
 const COLUMNS: Array<[string, (r: ReportNumbers) => number | null]> = [
-  ['offered', (r) => r.offered], ['answered', (r) => r.answered], ['unanswered', (r) => r.unanswered], ['abandoned', (r) => r.abandoned],
-  ['transferred', (r) => r.transferred], ['released', (r) => r.released],
-  ['wait_p50_s', (r) => r.waitSeconds.p50], ['wait_p90_s', (r) => r.waitSeconds.p90],
-  ['first_response_p50_s', (r) => r.firstResponseSeconds.p50], ['first_response_p90_s', (r) => r.firstResponseSeconds.p90],
-  ['handle_p50_s', (r) => r.handleSeconds.p50], ['handle_p90_s', (r) => r.handleSeconds.p90],
-  ['invites_sent', (r) => r.invites.sent], ['invites_accepted', (r) => r.invites.accepted], ['invites_rejected', (r) => r.invites.rejected], ['invites_expired', (r) => r.invites.expired],
-  ['help_requests', (r) => r.helpRequests], ['rating_average', (r) => r.rating.average], ['rating_count', (r) => r.rating.count],
+  ['offered', (r) => r.offered],
+  ['answered', (r) => r.answered],
+  ['unanswered', (r) => r.unanswered],
+  ['abandoned', (r) => r.abandoned],
+  ['transferred', (r) => r.transferred],
+  ['released', (r) => r.released],
+  ['wait_p50_s', (r) => r.waitSeconds.p50],
+  ['wait_p90_s', (r) => r.waitSeconds.p90],
+  ['first_response_p50_s', (r) => r.firstResponseSeconds.p50],
+  ['first_response_p90_s', (r) => r.firstResponseSeconds.p90],
+  ['handle_p50_s', (r) => r.handleSeconds.p50],
+  ['handle_p90_s', (r) => r.handleSeconds.p90],
+  ['invites_sent', (r) => r.invites.sent],
+  ['invites_accepted', (r) => r.invites.accepted],
+  ['invites_rejected', (r) => r.invites.rejected],
+  ['invites_expired', (r) => r.invites.expired],
+  ['help_requests', (r) => r.helpRequests],
+  ['rating_average', (r) => r.rating.average],
+  ['rating_count', (r) => r.rating.count],
 ];
 
 /** A CSV field (RFC 4180), never read as a formula by a spreadsheet. */
@@ -106,7 +147,8 @@ const field = (v: string): string => {
 /** The same numbers as CSV: a header, then one line per row; an empty cell where there is no figure. */
 export function reportCsv(key: 'queue' | 'agent', rows: Array<QueueRow | AgentRow>): string {
   const lines = [[key, ...COLUMNS.map(([name]) => name)].join(',')];
-  for (const r of rows) lines.push([field('queue' in r ? r.queue : r.agent), ...COLUMNS.map(([, get]) => String(get(r) ?? ''))].join(','));
+  for (const r of rows)
+    lines.push([field('queue' in r ? r.queue : r.agent), ...COLUMNS.map(([, get]) => String(get(r) ?? ''))].join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -144,7 +186,8 @@ export async function todayFor(ctx: AppContext, agent: Agent, o: { fresh?: boole
       cache.set(key, hit);
       for (const [k, c] of cache) if (now - c.at > CACHE_MS) cache.delete(k);
     }
-    for (const q of qs) out.push({ queue: q.id, name: q.name, tz, numbers: hit.rows.find((r) => r.queue === q.id) ?? zeros() });
+    for (const q of qs)
+      out.push({ queue: q.id, name: q.name, tz, numbers: hit.rows.find((r) => r.queue === q.id) ?? zeros() });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import type { CannedReply, Offered } from '../../domain/canned.js';
 import { call } from '../verbs.js';
-import { plain, type Rich, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
+import { plain, type Rich, words } from '../wording/index.js';
 import { userName } from './names.js';
 import { action, type Block, type Option, type Surface } from './surface.js';
 
@@ -21,32 +21,57 @@ const snippet = (t: string, n: number): string => {
  * as one types), each with the start of its text, and the chosen one's preview. `query`: only
  * the replies it finds are listed (`canned <words>`, Teams' search).
  */
-export function cannedForm(view: SessionView, replies: readonly Filled[], o: { chosen?: string | undefined; query?: string | undefined; command: Rich }): Surface {
+export function cannedForm(
+  view: SessionView,
+  replies: readonly Filled[],
+  o: { chosen?: string | undefined; query?: string | undefined; command: Rich },
+): Surface {
   const sessionId = view.session.id;
   const options: Option[] = replies.map((c) => ({
     value: c.shortcut,
     label: plain(words('canned.option', { shortcut: c.shortcut, title: c.title })),
-    hint: c.source === 'personal' ? `${plain(words('canned.mine'))} · ${snippet(c.filled, PREVIEW_HINT)}` : snippet(c.filled, PREVIEW_HINT),
+    hint:
+      c.source === 'personal'
+        ? `${plain(words('canned.mine'))} · ${snippet(c.filled, PREVIEW_HINT)}`
+        : snippet(c.filled, PREVIEW_HINT),
   }));
   const chosen = replies.find((c) => c.shortcut === o.chosen) ?? (replies.length === 1 ? replies[0] : undefined);
   const blocks: Block[] = [{ type: 'context', text: words('cannedForm.about', { user: userName(view.session) }) }];
   if (replies.length === 0) {
-    blocks.push({ type: 'notice', text: o.query ? words('cannedForm.noMatch', { query: o.query }) : words('cannedForm.none', { command: o.command }), tone: 'info' });
+    blocks.push({
+      type: 'notice',
+      text: o.query
+        ? words('cannedForm.noMatch', { query: o.query })
+        : words('cannedForm.none', { command: o.command }),
+      tone: 'info',
+    });
   } else {
     blocks.push({
       type: 'input',
       field: {
-        kind: 'choice', id: 'shortcut', label: words('cannedForm.pick'), options, placeholder: plain(words('cannedForm.placeholder')),
-        redraw: call('canned.preview', { sessionId }), ...(chosen ? { initial: chosen.shortcut } : {}),
+        kind: 'choice',
+        id: 'shortcut',
+        label: words('cannedForm.pick'),
+        options,
+        placeholder: plain(words('cannedForm.placeholder')),
+        redraw: call('canned.preview', { sessionId }),
+        ...(chosen ? { initial: chosen.shortcut } : {}),
       },
     });
-    if (chosen) blocks.push({ type: 'quote', title: words('cannedForm.preview'), lines: chosen.filled.split('\n').map((l) => [l]) });
+    if (chosen)
+      blocks.push({
+        type: 'quote',
+        title: words('cannedForm.preview'),
+        lines: chosen.filled.split('\n').map((l) => [l]),
+      });
   }
   return {
     kind: 'dialog',
     title: words('cannedForm.title', { ref: view.session.ref }),
     blocks,
-    ...(replies.length > 0 ? { submit: action(words('action.send'), call('canned.send', { sessionId }), { style: 'primary' }) } : {}),
+    ...(replies.length > 0
+      ? { submit: action(words('action.send'), call('canned.send', { sessionId }), { style: 'primary' }) }
+      : {}),
     back: call('chat.show', { sessionId }),
     fallback: words('cannedForm.title', { ref: view.session.ref }),
   };
@@ -59,9 +84,41 @@ export function cannedEditor(reply?: Partial<CannedReply>): Surface {
     title: words('cannedEdit.title'),
     blocks: [
       { type: 'context', text: words('cannedEdit.about') },
-      { type: 'input', field: { kind: 'text', id: 'shortcut', label: words('cannedEdit.shortcut'), max: 32, optional: false, placeholder: 'thanks', ...(reply?.shortcut ? { initial: reply.shortcut } : {}) } },
-      { type: 'input', field: { kind: 'text', id: 'title', label: words('cannedEdit.name'), max: 80, optional: false, ...(reply?.title ? { initial: reply.title } : {}) } },
-      { type: 'input', field: { kind: 'text', id: 'text', label: words('cannedEdit.text'), max: 2000, optional: false, multiline: true, ...(reply?.text ? { initial: reply.text } : {}) } },
+      {
+        type: 'input',
+        field: {
+          kind: 'text',
+          id: 'shortcut',
+          label: words('cannedEdit.shortcut'),
+          max: 32,
+          optional: false,
+          placeholder: 'thanks',
+          ...(reply?.shortcut ? { initial: reply.shortcut } : {}),
+        },
+      },
+      {
+        type: 'input',
+        field: {
+          kind: 'text',
+          id: 'title',
+          label: words('cannedEdit.name'),
+          max: 80,
+          optional: false,
+          ...(reply?.title ? { initial: reply.title } : {}),
+        },
+      },
+      {
+        type: 'input',
+        field: {
+          kind: 'text',
+          id: 'text',
+          label: words('cannedEdit.text'),
+          max: 2000,
+          optional: false,
+          multiline: true,
+          ...(reply?.text ? { initial: reply.text } : {}),
+        },
+      },
     ],
     submit: action(words('action.save'), call('canned.save', {}), { style: 'primary' }),
     back: call('home', {}),
@@ -83,7 +140,12 @@ export function cannedList(replies: readonly CannedReply[]): Block[] {
           actions: [
             action(words('action.edit'), call('canned.edit', { shortcut: c.shortcut })),
             action(words('action.remove'), call('canned.remove', { shortcut: c.shortcut }), {
-              confirm: { title: words('action.remove'), text: words('home.canned.item', { shortcut: c.shortcut, title: c.title }), yes: words('action.remove'), no: words('action.cancel') },
+              confirm: {
+                title: words('action.remove'),
+                text: words('home.canned.item', { shortcut: c.shortcut, title: c.title }),
+                yes: words('action.remove'),
+                no: words('action.cancel'),
+              },
             }),
           ],
         },

@@ -2,8 +2,8 @@ import { type Agent, fullName } from '../../domain/directory.js';
 import type { Session } from '../../domain/session.js';
 import type { FileRef, MessageEntry, TranscriptEntry } from '../../domain/transcript.js';
 import { LOCAL_FILES } from '../files.js';
-import { em, link, type Rich, strong, words } from '../wording/index.js';
 import type { SessionView } from '../views.js';
+import { em, link, type Rich, strong, words } from '../wording/index.js';
 import { sourceWord } from './availability.js';
 import { duration, mention, modeWord, userName } from './names.js';
 import type { Block, Surface } from './surface.js';
@@ -27,7 +27,8 @@ export interface LineContext {
 export const lineContext = (view: SessionView, agent: (id: string) => Agent | undefined): LineContext => ({
   session: view.session,
   publicUrl: view.publicUrl,
-  agent: (id) => view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined) ?? agent(id),
+  agent: (id) =>
+    view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined) ?? agent(id),
   target: (id) => view.recent.find((m) => m.id === id),
   ...(view.fileUrl ? { fileUrl: view.fileUrl } : {}),
 });
@@ -53,10 +54,11 @@ export function author(e: MessageEntry, c: Pick<LineContext, 'session' | 'agent'
   if (e.author === 'user') return userName(c.session as Session);
   if (e.author === 'system') return words('system').join('');
   const agent = e.agentId ? c.agent(e.agentId) : undefined;
-  return agent ? fullName(agent) : e.authorName ?? e.agentId ?? '';
+  return agent ? fullName(agent) : (e.authorName ?? e.agentId ?? '');
 }
 
-const tag = (e: TranscriptEntry): Rich => (e.visibility === 'agents' ? words('line.agentsOnly') : e.visibility === 'private' ? words('line.note') : []);
+const tag = (e: TranscriptEntry): Rich =>
+  e.visibility === 'agents' ? words('line.agentsOnly') : e.visibility === 'private' ? words('line.note') : [];
 
 /**
  * A transcript entry as a line in a chat's thread, or null when it is not shown there (the
@@ -71,8 +73,17 @@ export function entryLine(entry: TranscriptEntry, c: LineContext, opts: { inChat
   if (entry.kind === 'message' && entry.file) {
     const f = entry.file;
     const url = c.fileUrl ? c.fileUrl(f) : fileUrl(c, f);
-    const local = f.platform === LOCAL_FILES && f.size !== undefined ? { local: { sessionId: c.session.id, fileId: f.id, size: f.size } } : {};
-    blocks.push({ type: 'file', text: words('line.file', { link: [link(url, f.name)], size: size(f.size) }), url, name: f.name, ...local });
+    const local =
+      f.platform === LOCAL_FILES && f.size !== undefined
+        ? { local: { sessionId: c.session.id, fileId: f.id, size: f.size } }
+        : {};
+    blocks.push({
+      type: 'file',
+      text: words('line.file', { link: [link(url, f.name)], size: size(f.size) }),
+      url,
+      name: f.name,
+      ...local,
+    });
   }
   return { blocks, fallback: body, meta: { kind: 'entry', id: entry.id } };
 }
@@ -82,7 +93,11 @@ export function namingChat(s: Surface, ref: string): Surface {
   const [first, ...rest] = s.blocks;
   if (!first || (first.type !== 'text' && first.type !== 'context')) return s;
   const prefix = words('line.inChat', { ref });
-  return { ...s, blocks: [{ ...first, text: [...prefix, ...first.text] }, ...rest], fallback: [...prefix, ...s.fallback] };
+  return {
+    ...s,
+    blocks: [{ ...first, text: [...prefix, ...first.text] }, ...rest],
+    fallback: [...prefix, ...s.fallback],
+  };
 }
 
 function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
@@ -117,22 +132,40 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
     }
     case 'event': {
       const who = entry.by ? c.agent(entry.by) : undefined;
-      const by = who ? fullName(who) : entry.by ?? '…';
+      const by = who ? fullName(who) : (entry.by ?? '…');
       switch (entry.event) {
         // `about`: the platform that showed the owner offline (src/app/lifecycle.ts releaseAway).
-        case 'released': return entry.about ? words('line.released.away', { by, source: sourceWord(entry.about) }) : words('line.released', { by });
-        case 'moved': return words('line.moved', { by, queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
-        case 'help.asked': return entry.note ? words('line.helpAsked.note', { by, note: entry.note }) : words('line.helpAsked', { by });
-        case 'help.withdrawn': return words('line.helpWithdrawn', { by });
-        case 'escalated': return words('line.escalated', { queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
+        case 'released':
+          return entry.about
+            ? words('line.released.away', { by, source: sourceWord(entry.about) })
+            : words('line.released', { by });
+        case 'moved':
+          return words('line.moved', { by, queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
+        case 'help.asked':
+          return entry.note ? words('line.helpAsked.note', { by, note: entry.note }) : words('line.helpAsked', { by });
+        case 'help.withdrawn':
+          return words('line.helpWithdrawn', { by });
+        case 'escalated':
+          return words('line.escalated', { queue: c.queueName?.(entry.about ?? '') ?? entry.about ?? '' });
         case 'response.late': {
           const owner = entry.by ? mention(c.agent(entry.by), entry.by) : words('none');
-          return words(entry.about === 'first' ? 'line.responseLate.first' : 'line.responseLate.next', { owner, user: c.session.endUser.name, wait: duration(entry.waited ?? 0), target: duration(entry.target ?? 0) });
+          return words(entry.about === 'first' ? 'line.responseLate.first' : 'line.responseLate.next', {
+            owner,
+            user: c.session.endUser.name,
+            wait: duration(entry.waited ?? 0),
+            target: duration(entry.target ?? 0),
+          });
         }
-        case 'response.overdue': return words('line.responseOverdue', { wait: duration(entry.waited ?? 0), queue: c.queueName?.(entry.from ?? '') ?? entry.from ?? '' });
+        case 'response.overdue':
+          return words('line.responseOverdue', {
+            wait: duration(entry.waited ?? 0),
+            queue: c.queueName?.(entry.from ?? '') ?? entry.from ?? '',
+          });
         case 'rated': {
           const rating = { user: c.session.endUser.name, stars: '★'.repeat(entry.score ?? 0), score: entry.score ?? 0 };
-          return entry.note ? words('line.rated.comment', { ...rating, comment: entry.note }) : words('line.rated', rating);
+          return entry.note
+            ? words('line.rated.comment', { ...rating, comment: entry.note })
+            : words('line.rated', rating);
         }
       }
     }
@@ -145,7 +178,11 @@ function entryText(entry: TranscriptEntry, c: LineContext): Rich | null {
  */
 export function messageQuote(view: SessionView, agent?: (id: string) => Agent | undefined): Block | null {
   if (view.recent.length === 0) return null;
-  const c = lineContext(view, agent ?? ((id) => view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined)));
+  const c = lineContext(
+    view,
+    agent ??
+      ((id) => view.members.find((m) => m.agentId === id)?.agent ?? (view.owner?.id === id ? view.owner : undefined)),
+  );
   const lines = view.recent.map((m): Rich => {
     const t = (m.text || (m.file ? `📎 ${m.file.name}` : '')).replace(/\s+/g, ' ').trim();
     return [...tag(m), strong(`${author(m, c)}:`), ' ', t.length > QUOTE_LINE ? `${t.slice(0, QUOTE_LINE - 1)}…` : t];

@@ -4,10 +4,12 @@ import type { MemberMode, Session } from '../../domain/session.js';
 import { code, type Rich, say, words } from '../wording/index.js';
 
 /** How surfaces name people, modes and chats. Names are literal text; renderers escape them. */
-export const agentName = (agent: Agent | undefined, id?: string): string => (agent ? fullName(agent) : id ?? say('someone'));
+export const agentName = (agent: Agent | undefined, id?: string): string =>
+  agent ? fullName(agent) : (id ?? say('someone'));
 
 export const userName = (s: Session): string => s.endUser.name;
-export const userLabel = (s: Session): string => (s.endUser.email ? `${s.endUser.name} (${s.endUser.email})` : s.endUser.name);
+export const userLabel = (s: Session): string =>
+  s.endUser.email ? `${s.endUser.name} (${s.endUser.email})` : s.endUser.name;
 
 export const modeWord = (m: InviteMode | MemberMode): Rich => words(`mode.${m}`);
 export const modeTitle = (m: InviteMode): Rich => words(`mode.${m}.title`);

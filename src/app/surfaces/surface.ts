@@ -1,5 +1,5 @@
-import type { Rich } from '../wording/index.js';
 import type { VerbCall } from '../verbs.js';
+import type { Rich } from '../wording/index.js';
 
 /**
  * A platform-neutral screen: what Switchboard shows, built from domain state for one viewer,
@@ -39,17 +39,45 @@ export interface Option {
  * button per form (a modal).
  */
 export type Field =
-  | { kind: 'agent'; id: 'agentId'; label: Rich; placeholder: string; search: VerbCall; pick: Action; query?: string; options?: Option[]; optional?: boolean }
   | {
-    kind: 'choice'; id: string; label: Rich; options: Option[]; initial?: string; optional?: boolean; placeholder?: string; go?: Action;
-    /** Choosing draws the form again with this call (the form's values added), where a platform can (a preview). */
-    redraw?: VerbCall;
-  }
-  | { kind: 'text'; id: string; label: Rich; max: number; optional: boolean; placeholder?: string; initial?: string; multiline?: true };
+      kind: 'agent';
+      id: 'agentId';
+      label: Rich;
+      placeholder: string;
+      search: VerbCall;
+      pick: Action;
+      query?: string;
+      options?: Option[];
+      optional?: boolean;
+    }
+  | {
+      kind: 'choice';
+      id: string;
+      label: Rich;
+      options: Option[];
+      initial?: string;
+      optional?: boolean;
+      placeholder?: string;
+      go?: Action;
+      /** Choosing draws the form again with this call (the form's values added), where a platform can (a preview). */
+      redraw?: VerbCall;
+    }
+  | {
+      kind: 'text';
+      id: string;
+      label: Rich;
+      max: number;
+      optional: boolean;
+      placeholder?: string;
+      initial?: string;
+      multiline?: true;
+    };
 
 /** Whether a form's fields carry their own buttons (then they, not its submit, send it where forms can list them). */
 export const fieldsSubmit = (s: Surface): boolean =>
-  s.blocks.some((b) => b.type === 'input' && (b.field.kind === 'agent' || (b.field.kind === 'choice' && b.field.go !== undefined)));
+  s.blocks.some(
+    (b) => b.type === 'input' && (b.field.kind === 'agent' || (b.field.kind === 'choice' && b.field.go !== undefined)),
+  );
 
 export type Block =
   | { type: 'header'; text: Rich }
@@ -68,7 +96,13 @@ export type Block =
    * agents), and, when Switchboard holds the bytes, which file it is (a platform that can take
    * a copy uploads it, e.g. into a Slack thread).
    */
-  | { type: 'file'; text: Rich; url: string; name: string; local?: { sessionId: string; fileId: string; size: number } };
+  | {
+      type: 'file';
+      text: Rich;
+      url: string;
+      name: string;
+      local?: { sessionId: string; fileId: string; size: number };
+    };
 
 export interface Surface {
   /** `dialog`: a form shown to one person (a modal, a card with inputs); `home`: an agent's dashboard. */
@@ -92,13 +126,25 @@ export interface Surface {
   viewers?: { call: VerbCall; agentIds: string[] };
 }
 
-export const action = (label: Rich, c: VerbCall, extra: Pick<Action, 'style' | 'confirm' | 'secondary'> = {}): Action => ({ label, call: c, ...extra });
+export const action = (
+  label: Rich,
+  c: VerbCall,
+  extra: Pick<Action, 'style' | 'confirm' | 'secondary'> = {},
+): Action => ({ label, call: c, ...extra });
 
 /** A one-line message (a thread line, a notice): most platforms post it as plain text. */
-export const line = (text: Rich, meta?: Surface['meta']): Surface => ({ blocks: [{ type: 'text', text }], fallback: text, ...(meta ? { meta } : {}) });
+export const line = (text: Rich, meta?: Surface['meta']): Surface => ({
+  blocks: [{ type: 'text', text }],
+  fallback: text,
+  ...(meta ? { meta } : {}),
+});
 
 /** A surface with a notice on top: the result of a click, or why it was refused. */
-export const withNotice = (s: Surface, text: Rich, tone: Tone): Surface => ({ ...s, blocks: [{ type: 'notice', text, tone }, ...s.blocks] });
+export const withNotice = (s: Surface, text: Rich, tone: Tone): Surface => ({
+  ...s,
+  blocks: [{ type: 'notice', text, tone }, ...s.blocks],
+});
 
 /** Whether the surface is one plain line, with nothing to click. */
-export const isPlainLine = (s: Surface): boolean => s.blocks.length === 1 && s.blocks[0]!.type === 'text' && !s.blocks[0]!.accessory;
+export const isPlainLine = (s: Surface): boolean =>
+  s.blocks.length === 1 && s.blocks[0]!.type === 'text' && !s.blocks[0]!.accessory;

@@ -21,9 +21,9 @@ export const en = {
   'invite.status.rejected': '🚫 Rejected',
   'invite.status.expired': '⏰ Expired',
   'invite.status.cancelled': '✖️ Cancelled',
-  'someone': 'someone',
-  'system': 'Switchboard',
-  'none': '—',
+  someone: 'someone',
+  system: 'Switchboard',
+  none: '—',
 
   // Buttons
   'action.accept': 'Accept',
@@ -57,7 +57,8 @@ export const en = {
   'confirm.end.title': 'End this chat?',
   'confirm.end.text': 'Chat {ref} will be closed for the end user and every agent.',
   'confirm.release.title': 'Release this chat?',
-  'confirm.release.text': 'Chat {ref} goes back to {queue} and waits for an agent to accept it. Participants and monitors stay.',
+  'confirm.release.text':
+    'Chat {ref} goes back to {queue} and waits for an agent to accept it. Participants and monitors stay.',
   'confirm.leave.title': 'Leave this chat?',
   'confirm.leave.text': 'You will no longer see chat {ref} or write in it.',
 
@@ -100,7 +101,8 @@ export const en = {
   'line.left': '⬅️ {name} left the chat.',
   'line.promoted': '⬆️ {name} is now a participant.',
   'line.released': '↩️ {by} released the chat: it waits for an agent again.',
-  'line.released.away': '↩️ {by} has been offline ({source}) while the end user waited for an answer: the chat waits for an agent again.',
+  'line.released.away':
+    '↩️ {by} has been offline ({source}) while the end user waited for an answer: the chat waits for an agent again.',
   'line.moved': '🔀 {by} transferred the chat to {queue}.',
   'line.helpAsked': '🆘 {by} asked the supervisors for help.',
   'line.helpAsked.note': '🆘 {by} asked the supervisors for help: {note}',
@@ -123,7 +125,8 @@ export const en = {
   'invite.line.ownerResends.other': '{inviter} can resend ({n} resends left).',
   'invite.line.limit': 'The resend limit ({max}) is reached.',
   'invite.line.anyone.one': '✉️ {inviter} invited anyone available as {mode}: 1 agent asked, the first to answer joins.',
-  'invite.line.anyone.other': '✉️ {inviter} invited anyone available as {mode}: {n} agents asked, the first to answer joins.',
+  'invite.line.anyone.other':
+    '✉️ {inviter} invited anyone available as {mode}: {n} agents asked, the first to answer joins.',
   'invite.line.nobody': '⏰ Nobody took the invite to anyone available.',
   'offer.line.sent': '🔀 {inviter} offered the chat to {invitee}.',
   'offer.line.accepted': '🔀 {invitee} took over the chat from {inviter}.',
@@ -132,9 +135,12 @@ export const en = {
   'offer.line.cancelled': '✖️ The offer to {invitee} was withdrawn.',
   'help.line.accepted': '🆘 {invitee} answered the help request and joined as {mode}.',
   'help.line.nobody': '⏰ No supervisor answered the help request.',
-  'invite.unreached': 'Could not deliver the invite to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then resend.',
-  'offer.unreached': 'Could not deliver the offer to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then offer the chat again.',
-  'help.unreached': 'Could not deliver the help request to {name}: they have not opened a chat with Switchboard on any platform yet.',
+  'invite.unreached':
+    'Could not deliver the invite to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then resend.',
+  'offer.unreached':
+    'Could not deliver the offer to {name}: they have not opened a chat with Switchboard on any platform yet. Ask them to open the app once, then offer the chat again.',
+  'help.unreached':
+    'Could not deliver the help request to {name}: they have not opened a chat with Switchboard on any platform yet.',
 
   // Invites: the invitee's card
   'invite.card.participant': '👋 **{inviter}** invites you to **participate in** a chat.',
@@ -211,13 +217,15 @@ export const en = {
   'inviteForm.anyone.hint': 'Everyone available is asked; the first to answer joins',
   'inviteForm.note': 'Note for them (optional)',
   'transferForm.title': 'Transfer {ref}',
-  'transferForm.about': '{user} · {queue}. Offer the chat to a colleague of this queue, one already in it too (they accept or decline), or move it to another queue, where it waits for an agent.',
+  'transferForm.about':
+    '{user} · {queue}. Offer the chat to a colleague of this queue, one already in it too (they accept or decline), or move it to another queue, where it waits for an agent.',
   'transferForm.queue': 'Or move it to another queue',
   'transferForm.queue.placeholder': 'Choose a queue',
   'transferForm.note': 'Note for them (optional)',
   'transferForm.cannot': 'Cannot take it over: {reason}',
   'assistForm.title': 'Ask for help in {ref}',
-  'assistForm.about': 'Every supervisor of {queue} gets your request with Participate and Monitor; the first to answer joins.',
+  'assistForm.about':
+    'Every supervisor of {queue} gets your request with Participate and Monitor; the first to answer joins.',
   'assistForm.note': 'What do you need? (optional)',
   'rejectForm.title': 'Reject the invite',
   'rejectForm.about': '{inviter} asked you into chat {ref}.',
@@ -234,8 +242,10 @@ export const en = {
   'home.title': 'Switchboard',
   'home.available': '🟢 You are **Available**: you can be assigned chats and invited.',
   'home.away': '🔴 You are **Away**: nobody can assign you chats or invite you.',
-  'home.available.presence': '🟢 You are **Available ({source})**: {source} shows you online, so you can be assigned chats and invited.',
-  'home.away.presence': '🔴 You are **Away ({source})**: {source} has shown you offline, so nobody can assign you chats or invite you. Come back online, or set yourself Available.',
+  'home.available.presence':
+    '🟢 You are **Available ({source})**: {source} shows you online, so you can be assigned chats and invited.',
+  'home.away.presence':
+    '🔴 You are **Away ({source})**: {source} has shown you offline, so nobody can assign you chats or invite you. Come back online, or set yourself Available.',
   'availability.source.slack': 'Slack',
   'availability.source.teams': 'Teams',
   'home.invites': 'Invites ({n})',
@@ -271,7 +281,8 @@ export const en = {
   'home.today.none': 'No queue of yours has numbers yet.',
   'home.today.unavailable': 'Today’s numbers are unavailable right now.',
   'report.title': 'Today in your queues',
-  'report.queue': '**{queue}**: {offered} offered · {answered} answered · {unanswered} unanswered · {abandoned} left while waiting',
+  'report.queue':
+    '**{queue}**: {offered} offered · {answered} answered · {unanswered} unanswered · {abandoned} left while waiting',
   'report.times': 'Wait {wait} · first response {first} · handle {handle} (medians)',
   'report.more': '{transferred} transferred · {released} released · help requests: {help} · rating {rating}',
   'report.rating': '{average}/5 ({n})',
@@ -298,7 +309,8 @@ export const en = {
   'transcript.line': '[{time}] {who}: {text}',
 
   // Notices to the one who acted
-  'notice.notInDirectory': 'You are not in the Switchboard directory, so you cannot act on chats. Ask your administrator to add you.',
+  'notice.notInDirectory':
+    'You are not in the Switchboard directory, so you cannot act on chats. Ask your administrator to add you.',
   'notice.failed': 'Something went wrong on our side; please try again.',
   'notice.available': 'You are Available: colleagues can invite you and you can take chats.',
   'notice.away': 'You are Away: nobody can invite you until you are Available again.',
@@ -328,14 +340,19 @@ export const en = {
   // Help and commands
   'help.title': 'Switchboard commands',
   'help.intro': 'Start a command with {prefix}:',
-  'help.ref': 'A ref (such as K7Q2XD) may be left out in a chat’s own thread, or when only one of your active chats fits the command.',
+  'help.ref':
+    'A ref (such as K7Q2XD) may be left out in a chat’s own thread, or when only one of your active chats fits the command.',
   // How to address a bot reached by @mention in channels and directly in a 1:1 that mirrors chats.
-  'help.prefix.mention': '@{bot} in a channel, or / in your 1:1 with the bot (while you are in a chat, the / keeps a command from going to the customer)',
-  'help.replies': 'In a chat’s thread, the owner’s and participants’ replies go to the end user; start a reply with note: for a private note. Monitors’ replies stay between agents.',
+  'help.prefix.mention':
+    '@{bot} in a channel, or / in your 1:1 with the bot (while you are in a chat, the / keeps a command from going to the customer)',
+  'help.replies':
+    'In a chat’s thread, the owner’s and participants’ replies go to the end user; start a reply with note: for a private note. Monitors’ replies stay between agents.',
   'command.invite.usage': 'invite <name|email|@mention|anyone> [participant|monitor] [ref]',
-  'command.invite.help': 'Invite a colleague into a chat (as participant unless you say monitor), or anyone available in its queue.',
+  'command.invite.help':
+    'Invite a colleague into a chat (as participant unless you say monitor), or anyone available in its queue.',
   'command.transfer.usage': 'transfer <name|email|@mention|queue> [ref]',
-  'command.transfer.help': 'Offer a chat you own to a colleague, one in it too (they accept or decline), or move it to another queue.',
+  'command.transfer.help':
+    'Offer a chat you own to a colleague, one in it too (they accept or decline), or move it to another queue.',
   'command.release.usage': 'release [ref]',
   'command.release.help': 'Give a chat you own back to its queue.',
   'command.leave.usage': 'leave [ref]',
@@ -424,7 +441,8 @@ export const en = {
   'refusal.forbidden': 'You may not do that.',
   'refusal.forbidden.withdraw': 'Only the one who asked can withdraw the help request.',
   'refusal.no_supervisors': 'No supervisor of {queue} can be asked.',
-  'refusal.no_supervisors.inChat': 'The supervisors of {queue} are already in this chat or already asked: write to them in the thread.',
+  'refusal.no_supervisors.inChat':
+    'The supervisors of {queue} are already in this chat or already asked: write to them in the thread.',
   'refusal.nobody_available': 'Nobody else in {queue} is available to invite.',
   'refusal.transfer_pending': 'An offer of this chat is already waiting for an answer.',
   'refusal.wrong_answer': 'That answer does not fit this request.',
@@ -434,7 +452,8 @@ export const en = {
   'refusal.not_owner': 'You no longer own this chat.',
   'refusal.backlog': 'Too many messages are waiting to be delivered; try again in a moment.',
   'refusal.no_chat': 'You are not in any active chat. Add the chat reference, e.g. K7Q2XD.',
-  'refusal.ambiguous_chat': 'You are in {n} chats ({refs}): add the reference of the one you mean at the end, as in “… {example}”.',
+  'refusal.ambiguous_chat':
+    'You are in {n} chats ({refs}): add the reference of the one you mean at the end, as in “… {example}”.',
   'refusal.no_such_ref': 'No chat with reference {ref}.',
   'refusal.invalid': 'That action is not valid: {detail}',
   'refusal.unavailable': 'The service is temporarily unavailable; try again shortly.',
@@ -461,7 +480,8 @@ export const en = {
   'refusal.unauthorized.token': 'A session token is required (Authorization: Bearer <token>).',
   'refusal.unauthorized.key': 'An API key is required (X-API-Key header).',
   'refusal.unauthorized.badKey': 'This API key is not valid.',
-  'refusal.unauthorized.keyElsewhere': 'API keys are accepted only in the X-API-Key header, never in the URL or as a Bearer token.',
+  'refusal.unauthorized.keyElsewhere':
+    'API keys are accepted only in the X-API-Key header, never in the URL or as a Bearer token.',
   'refusal.forbidden.token': 'This token does not grant access to this chat.',
   'refusal.other_queue.history': 'Chat {ref} belongs to a queue you are not in.',
   'refusal.not_ended': 'This chat has not ended yet.',
@@ -532,7 +552,8 @@ export const en = {
   'refusal.canned_not_found': 'No canned reply “{shortcut}” in this chat’s queue or yours.',
   'refusal.canned_limit': 'You keep {max} canned replies already: remove one first.',
   'refusal.canned_invalid': 'That canned reply is not valid: {detail}',
-  'command.canned.usage': 'canned [shortcut|words] [ref] · canned add <shortcut> <title> | <text> · canned remove <shortcut>',
+  'command.canned.usage':
+    'canned [shortcut|words] [ref] · canned add <shortcut> <title> | <text> · canned remove <shortcut>',
   'command.canned.help': 'Send a canned reply (or search them), and keep your own.',
   'line.responseLate.first': '⏰ {owner}: {user} has waited {wait} for a first reply (target {target}).',
   'line.responseLate.next': '⏰ {owner}: {user} has waited {wait} for a reply (target {target}).',
@@ -562,11 +583,13 @@ export const en = {
   // Installs into several workspaces and tenants (README "Install into several workspaces")
   'refusal.queue_unavailable': '{queue} cannot take new chats right now. Please try again later.',
   'refusal.slack.team_not_allowed': 'This Slack workspace may not install Switchboard here. Nothing was installed.',
-  'refusal.slack.install': 'This install link is not valid, has expired or was used already. Start again from /slack/install.',
+  'refusal.slack.install':
+    'This install link is not valid, has expired or was used already. Start again from /slack/install.',
   'refusal.slack.install_failed': 'Slack could not complete the install. Please try again.',
   'refusal.request.tenant': 'This Microsoft 365 organisation is not served here.',
   'slack.installed': 'Switchboard is installed. You can close this page.',
-  'notice.queues_paused': 'Switchboard was removed from a Slack workspace: {queues} take no new chats until it is installed again.',
+  'notice.queues_paused':
+    'Switchboard was removed from a Slack workspace: {queues} take no new chats until it is installed again.',
   'notice.queues_resumed': 'Switchboard is installed in its Slack workspace again: {queues} take new chats again.',
 } as const satisfies Record<string, string>;
 

@@ -2,7 +2,7 @@ import { en, type WordKey } from './en.js';
 import { fill, type Params, plain, type Rich } from './rich.js';
 
 export type { WordKey } from './en.js';
-export { at, code, em, join, link, plain, strong, utc, type Param, type Params, type Rich, type Span } from './rich.js';
+export { at, code, em, join, link, type Param, type Params, plain, type Rich, type Span, strong, utc } from './rich.js';
 
 /** Keys with plural forms: `base.one` and `base.other`. */
 export type PluralKey = { [K in WordKey]: K extends `${infer B}.one` ? B : never }[WordKey];

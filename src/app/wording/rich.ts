@@ -58,15 +58,17 @@ export function utc(ms: number): string {
 
 /** Rich text as plain words: for fallbacks, logs, the API and the recording platform. */
 export function plain(r: Rich): string {
-  return r.map((s) => {
-    if (typeof s === 'string') return s;
-    if ('strong' in s) return plain(s.strong);
-    if ('em' in s) return plain(s.em);
-    if ('code' in s) return s.code;
-    if ('time' in s) return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
-    if ('mention' in s) return `@${s.mention}`;
-    return s.label === s.link ? s.link : `${s.label} (${s.link})`;
-  }).join('');
+  return r
+    .map((s) => {
+      if (typeof s === 'string') return s;
+      if ('strong' in s) return plain(s.strong);
+      if ('em' in s) return plain(s.em);
+      if ('code' in s) return s.code;
+      if ('time' in s) return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
+      if ('mention' in s) return `@${s.mention}`;
+      return s.label === s.link ? s.link : `${s.label} (${s.link})`;
+    })
+    .join('');
 }
 
 /** Joins rich pieces with a separator. */

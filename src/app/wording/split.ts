@@ -4,7 +4,11 @@
  * back by `safe` where the format would break there (inside an entity, a token, an escape),
  * and never between the halves of a surrogate pair. Renderers use it for what people wrote.
  */
-export function splitText(text: string, max: number, safe: (text: string, cut: number) => number = (_t, cut) => cut): string[] {
+export function splitText(
+  text: string,
+  max: number,
+  safe: (text: string, cut: number) => number = (_t, cut) => cut,
+): string[] {
   const out: string[] = [];
   let rest = text;
   while (rest.length > max) {

@@ -9,7 +9,7 @@
 // They reach the chat by postMessage (never in its URL), with this page's address and referrer.
 (() => {
   const me = document.currentScript;
-  if (!me || !me.src) return;
+  if (!me?.src) return;
   const page = new URL('./', me.src);
   page.searchParams.set('embed', '1');
   if (me.dataset.queue) page.searchParams.set('queue', me.dataset.queue);
@@ -26,12 +26,17 @@
 
   const options = window.switchboard && typeof window.switchboard === 'object' ? window.switchboard : {};
   frame.addEventListener('load', () => {
-    frame.contentWindow?.postMessage({
-      switchboard: {
-        pageUrl: location.href, referrer: document.referrer || undefined,
-        ...(options.user ? { user: options.user } : {}), ...(options.attributes ? { attributes: options.attributes } : {}),
+    frame.contentWindow?.postMessage(
+      {
+        switchboard: {
+          pageUrl: location.href,
+          referrer: document.referrer || undefined,
+          ...(options.user ? { user: options.user } : {}),
+          ...(options.attributes ? { attributes: options.attributes } : {}),
+        },
       },
-    }, page.origin);
+      page.origin,
+    );
   });
 
   const target = me.dataset.target ? document.querySelector(me.dataset.target) : null;

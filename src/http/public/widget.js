@@ -1,9 +1,14 @@
 // The end-user chat page. Text is always set with textContent: nothing from the server is parsed as HTML.
 const $ = (id) => document.getElementById(id);
-const api = (path, init = {}) => fetch(`api/v1${path}`, {
-  ...init,
-  headers: { 'content-type': 'application/json', ...(state.token ? { authorization: `Bearer ${state.token}` } : {}), ...init.headers },
-});
+const api = (path, init = {}) =>
+  fetch(`api/v1${path}`, {
+    ...init,
+    headers: {
+      'content-type': 'application/json',
+      ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
+      ...init.headers,
+    },
+  });
 // Browsers that block third-party storage refuse sessionStorage to an embedded chat: there the
 // chat still works, it just does not survive a reload of the page.
 const storage = (() => {
@@ -64,7 +69,11 @@ function render(e) {
     // "Active" is told by the agent's own "joined" line.
     if (e.status === 'active') return;
     li.className = 'system';
-    text.textContent = { waiting: 'Waiting for an agent…', ended: 'The chat has ended.', offline: 'Your message was left. The answer will appear here and reach you by email.' }[e.status];
+    text.textContent = {
+      waiting: 'Waiting for an agent…',
+      ended: 'The chat has ended.',
+      offline: 'Your message was left. The answer will appear here and reach you by email.',
+    }[e.status];
   } else if (e.kind === 'participant') {
     li.className = 'system';
     text.textContent = `${e.name} ${e.action === 'joined' ? 'joined' : 'left'} the chat.`;
@@ -84,7 +93,13 @@ function showStanding(s) {
 }
 
 function setStatus(status) {
-  $('status').textContent = { waiting: 'Waiting for an agent', active: 'Connected to an agent', ended: 'Chat ended', offline: 'Message left · we will answer by email' }[status] ?? status;
+  $('status').textContent =
+    {
+      waiting: 'Waiting for an agent',
+      active: 'Connected to an agent',
+      ended: 'Chat ended',
+      offline: 'Message left · we will answer by email',
+    }[status] ?? status;
   $('compose').hidden = status === 'ended';
   $('end').hidden = status === 'ended';
   if (status === 'ended') showAfter();
@@ -93,7 +108,8 @@ function setStatus(status) {
 // Once the chat has ended: a rating (once), and the transcript to keep (served with this chat's token only).
 function showAfter(rating) {
   $('after').hidden = false;
-  $('download').href = `api/v1/sessions/${encodeURIComponent(state.id)}/transcript?format=text&token=${encodeURIComponent(state.token)}`;
+  $('download').href =
+    `api/v1/sessions/${encodeURIComponent(state.id)}/transcript?format=text&token=${encodeURIComponent(state.token)}`;
   if (rating) showRated();
 }
 
@@ -106,14 +122,20 @@ function connect() {
   $('start').hidden = true;
   $('conversation').hidden = false;
   const es = new EventSource(`api/v1/sessions/${state.id}/events?token=${encodeURIComponent(state.token)}`);
-  for (const type of ['message', 'status', 'participant']) es.addEventListener(type, (ev) => render(JSON.parse(ev.data)));
-  es.onerror = () => { $('status').textContent = 'Reconnecting…'; };
-  es.onopen = () => api(`/sessions/${state.id}`).then((r) => r.json()).then((b) => {
-    if (!b.session) return;
-    setStatus(b.session.status);
-    if (b.session.status === 'waiting') showStanding(b.session);
-    if (b.session.status === 'ended') showAfter(b.session.rating);
-  });
+  for (const type of ['message', 'status', 'participant'])
+    es.addEventListener(type, (ev) => render(JSON.parse(ev.data)));
+  es.onerror = () => {
+    $('status').textContent = 'Reconnecting…';
+  };
+  es.onopen = () =>
+    api(`/sessions/${state.id}`)
+      .then((r) => r.json())
+      .then((b) => {
+        if (!b.session) return;
+        setStatus(b.session.status);
+        if (b.session.status === 'waiting') showStanding(b.session);
+        if (b.session.status === 'ended') showAfter(b.session.rating);
+      });
 }
 
 // ?queue=<id> (embed.js sets it) picks the topic and hides the choice; ?embed=1 drops the page margins.
@@ -123,7 +145,7 @@ if (params.get('embed') === '1') document.documentElement.classList.add('embedde
 // A closed queue (business hours) shows its message and when it opens instead of the form; one
 // that takes offline messages (closed, or nobody there) offers "Leave a message" with its closed text.
 function showHours(q) {
-  const offline = Boolean(q && q.offline);
+  const offline = Boolean(q?.offline);
   const closed = Boolean(q && !q.open) && !offline;
   offlineMode = offline;
   $('closed').hidden = !closed && !offline;
@@ -135,11 +157,18 @@ function showHours(q) {
   $('start-button').textContent = offline ? 'Leave a message' : 'Start chat';
   $('offline-hint').hidden = !offline;
   if (!closed && !offline) return;
-  $('closed-message').textContent = q.closedMessage ?? (offline ? 'Nobody is here right now.' : 'This topic is closed right now.');
+  $('closed-message').textContent =
+    q.closedMessage ?? (offline ? 'Nobody is here right now.' : 'This topic is closed right now.');
   $('opens').hidden = !q.opensAt || q.open;
   if (q.opensAt) {
     $('opens-at').dateTime = q.opensAt;
-    $('opens-at').textContent = new Date(q.opensAt).toLocaleString([], { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+    $('opens-at').textContent = new Date(q.opensAt).toLocaleString([], {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
   }
 }
 
@@ -191,13 +220,19 @@ async function verifiedMode(user) {
   $('name-field').hidden = Boolean(user.name);
   $('email-field').hidden = Boolean(user.email);
   if (state.id && state.token) return;
-  const r = await api('/sessions/resume', { method: 'POST', body: JSON.stringify({ user: { id: user.id, hash: user.hash } }) });
+  const r = await api('/sessions/resume', {
+    method: 'POST',
+    body: JSON.stringify({ user: { id: user.id, hash: user.hash } }),
+  });
   if (r.ok) adopt(await r.json());
 }
 
 async function resumeAgain() {
   if (!host.user?.id || !host.user?.hash) return false;
-  const r = await api('/sessions/resume', { method: 'POST', body: JSON.stringify({ user: { id: host.user.id, hash: host.user.hash } }) });
+  const r = await api('/sessions/resume', {
+    method: 'POST',
+    body: JSON.stringify({ user: { id: host.user.id, hash: host.user.hash } }),
+  });
   if (!r.ok) return false;
   const b = await r.json();
   if (b.session.id !== state.id) return false;
@@ -227,10 +262,19 @@ $('start').addEventListener('submit', async (ev) => {
   if (f.email.value) user.email = f.email.value;
   if (host.user?.id && host.user?.hash) Object.assign(user, { id: host.user.id, hash: host.user.hash });
   const ctx = context();
-  const body = { queue: f.queue.value, user, ...(f.text.value.trim() ? { text: f.text.value } : {}), ...(ctx ? { context: ctx } : {}), ...(offlineMode ? { offline: true } : {}) };
+  const body = {
+    queue: f.queue.value,
+    user,
+    ...(f.text.value.trim() ? { text: f.text.value } : {}),
+    ...(ctx ? { context: ctx } : {}),
+    ...(offlineMode ? { offline: true } : {}),
+  };
   const r = await api('/sessions', { method: 'POST', body: JSON.stringify(body) });
   const b = await r.json();
-  if (!r.ok) { $('start-error').textContent = b.error?.message ?? 'Could not start the chat.'; return; }
+  if (!r.ok) {
+    $('start-error').textContent = b.error?.message ?? 'Could not start the chat.';
+    return;
+  }
   adopt(b);
 });
 
@@ -242,11 +286,15 @@ $('compose').addEventListener('submit', async (ev) => {
   input.value = '';
   // One id for both tries: the server stores the message once.
   const id = crypto.randomUUID();
-  const send = () => api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: id }) });
+  const send = () =>
+    api(`/sessions/${state.id}/messages`, { method: 'POST', body: JSON.stringify({ text, clientMessageId: id }) });
   let r = await send();
   // The verified user resumed this chat elsewhere (a new token): this page takes it back, and sends.
   if (r.status === 403 && (await resumeAgain())) r = await send();
-  if (!r.ok) { input.value = text; $('status').textContent = (await r.json()).error?.message ?? 'Not sent'; }
+  if (!r.ok) {
+    input.value = text;
+    $('status').textContent = (await r.json()).error?.message ?? 'Not sent';
+  }
 });
 
 $('attach').addEventListener('change', async (ev) => {
@@ -256,7 +304,11 @@ $('attach').addEventListener('change', async (ev) => {
   const form = new FormData();
   form.append('file', file, file.name);
   // Not through api(): the browser sets the multipart Content-Type with its boundary.
-  const r = await fetch(`api/v1/sessions/${state.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${state.token}` } });
+  const r = await fetch(`api/v1/sessions/${state.id}/files`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${state.token}` },
+  });
   if (!r.ok) $('status').textContent = (await r.json().catch(() => ({}))).error?.message ?? 'The file was not sent.';
 });
 
@@ -282,12 +334,20 @@ async function continueFromLink() {
   if (!chat || !sig) return false;
   // The signature leaves the address bar (and the history) at once.
   history.replaceState(null, '', location.pathname + (params.get('embed') ? '?embed=1' : ''));
-  const r = await api(`/sessions/${encodeURIComponent(chat)}/continue`, { method: 'POST', body: JSON.stringify({ sig }) });
+  const r = await api(`/sessions/${encodeURIComponent(chat)}/continue`, {
+    method: 'POST',
+    body: JSON.stringify({ sig }),
+  });
   const b = await r.json().catch(() => ({}));
-  if (!r.ok) { $('start-error').textContent = b.error?.message ?? 'This link does not open a chat.'; return true; }
+  if (!r.ok) {
+    $('start-error').textContent = b.error?.message ?? 'This link does not open a chat.';
+    return true;
+  }
   adopt(b);
   return true;
 }
 
 loadQueues();
-continueFromLink().then((linked) => { if (!linked && state.id && state.token) connect(); });
+continueFromLink().then((linked) => {
+  if (!linked && state.id && state.token) connect();
+});
