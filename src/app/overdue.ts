@@ -1,7 +1,7 @@
 import type { AppContext } from './context.js';
 import { Refused } from './errors.js';
 import * as invites from './invites.js';
-import { appendEntries, commit, finishEnd } from './sessions.js';
+import { appendEntries, endBySystem, finishEnd } from './sessions.js';
 import { duration, userName } from './surfaces/names.js';
 import { targetOf } from './timing.js';
 import { plain, say, words } from './wording/index.js';
@@ -134,23 +134,7 @@ export async function idleDue(
   }
   let cancelled: string[];
   try {
-    cancelled = await commit(
-      ctx,
-      sessionId,
-      ctx.store.sessions.end(
-        sessionId,
-        'system',
-        now,
-        {
-          entries: [
-            { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.idleEnded')) },
-            { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
-          ],
-          effects: [{ type: 'session.changed', sessionId }],
-        },
-        { reason: 'idle', onlyIf: 'active' },
-      ),
-    );
+    cancelled = await endBySystem(ctx, sessionId, now, { said: 'user.idleEnded', reason: 'idle', onlyIf: 'active' });
   } catch (err) {
     if (err instanceof Refused) return false; // ended meanwhile
     throw err;

@@ -329,6 +329,35 @@ export async function timeWaitingChats(ctx: AppContext): Promise<void> {
 }
 
 /**
+ * A timer ends a chat (unanswered while waiting, idle while active): its end user is told
+ * why, and the chat ends only if it is still as the timer found it. The chats' ids it cancels.
+ */
+export function endBySystem(
+  ctx: AppContext,
+  sessionId: string,
+  now: number,
+  o: { said: 'user.unanswered' | 'user.idleEnded'; reason: 'unanswered' | 'idle'; onlyIf: 'waiting' | 'active' },
+): Promise<string[]> {
+  return commit(
+    ctx,
+    sessionId,
+    ctx.store.sessions.end(
+      sessionId,
+      'system',
+      now,
+      {
+        entries: [
+          { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words(o.said)) },
+          { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
+        ],
+        effects: [changed(sessionId)],
+      },
+      { reason: o.reason, onlyIf: o.onlyIf },
+    ),
+  );
+}
+
+/**
  * A chat no one took within WAITING_TIMEOUT_SECONDS ends as unanswered; its end user is told.
  * The timer's handler: late, repeated or after an accept, it does nothing. True when it ended the chat.
  */
@@ -337,23 +366,7 @@ export async function endUnanswered(ctx: AppContext, sessionId: string): Promise
   if (session?.status !== 'waiting') return false;
   const now = ctx.now();
   try {
-    await commit(
-      ctx,
-      sessionId,
-      ctx.store.sessions.end(
-        sessionId,
-        'system',
-        now,
-        {
-          entries: [
-            { kind: 'message', ts: now, visibility: 'public', author: 'system', text: plain(words('user.unanswered')) },
-            { kind: 'status', ts: now, visibility: 'public', status: 'ended' },
-          ],
-          effects: [changed(sessionId)],
-        },
-        { reason: 'unanswered', onlyIf: 'waiting' },
-      ),
-    );
+    await endBySystem(ctx, sessionId, now, { said: 'user.unanswered', reason: 'unanswered', onlyIf: 'waiting' });
   } catch (err) {
     if (err instanceof Refused) return false; // taken or ended meanwhile
     throw err;
