@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { RecordingPlatform } from '../adapters/recording/platform.js';
-import { LEASE_MS } from '../jobs/delivery/timing.js';
+import { LEASE_MS } from '../src/app/delivery/clocks.js';
 import { json, startHarness, uniquePrefix, waitFor } from '../test/support/harness.js';
 import { textsBy } from '../test/support/recording.js';
 import { fmt, percentile, REDIS_URL, table, verdict } from './util.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RedisClient } from '../adapters/redis/connection.js';
 import { globalKeys, queuePrefix, sessionKeys } from '../adapters/redis/keys.js';
 import type { AppContext, OutboxKicker } from '../src/app/context.js';
+import { jitter, MAX_PLAN_FAILURES } from '../src/app/delivery/clocks.js';
 import { plan } from '../src/app/delivery/planner.js';
 import type { Effect } from '../src/app/ports.js';
 import { releaseLock } from './sessionLock.js';
@@ -12,12 +13,10 @@ export const PLANNER_QUEUE = 'outbox';
 const PlanJob = z.object({ sessionId: z.string().min(1) });
 
 /** After this many failures of one effect it goes to the dead letters. */
-const MAX_FAILURES = 8;
 const BATCH = 50;
 const LOCK_MS = 10_000;
 
 type Outcome = 'done' | { laterMs: number };
-const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
 
 /**
  * Wakes a session's outbox. With a planner in this process it plans at once; the durable
@@ -177,7 +176,7 @@ export class Planner {
     } catch (err) {
       const n = (this.failures.get(id) ?? 0) + 1;
       this.failures.set(id, n);
-      if (n < MAX_FAILURES) {
+      if (n < MAX_PLAN_FAILURES) {
         this.ctx.log.warn(
           { err: (err as Error).message, sessionId, effect: effect.type, failures: n },
           'planning an effect failed; will retry',

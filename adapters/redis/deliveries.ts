@@ -1,10 +1,10 @@
+import { LEASE_MS } from '../../src/app/delivery/clocks.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import type { MessageRef } from '../../src/app/ports.js';
 import type { Ack, DeliveryStore, Inflight } from '../../src/app/store.js';
 import { type RedisClient, scanKeys } from './connection.js';
 import { destKeyPattern, destKeys, destOfKey, globalKeys } from './keys.js';
 import { withScripts } from './scripts.js';
-import { LEASE_MS } from './transcript.js';
 
 /** Flattened (queue id, delivery JSON) pairs, as the destination scripts answer them. */
 function items(flat: string[]): Queued[] {

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+/** A destination's lease: renewed while its drainer works, so a dead drainer's is taken over quickly. */
+import { LEASE_MS } from '../../src/app/delivery/clocks.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
@@ -9,9 +11,6 @@ import { eventsChannel, globalKeys, sessionKeys, sessionTag } from './keys.js';
 import { quiet } from './records.js';
 import { withScripts } from './scripts.js';
 import { entriesOf, runSessionScript } from './sessionScript.js';
-
-/** A destination's lease: renewed while its drainer works, so a dead drainer's is taken over quickly. */
-export const LEASE_MS = 1_500;
 
 /** A chat's transcript: at most this many entries and bytes (the end user is told when it is full). */
 export const TRANSCRIPT_LIMITS = { entries: 10_000, bytes: 5 * 1024 * 1024 };

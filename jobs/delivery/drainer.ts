@@ -1,3 +1,4 @@
+import { jitter, LEASE_MS, MAX_DELIVERY_FAILURES, READ, RENEW_MS } from '../../src/app/delivery/clocks.js';
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
 import { merged } from '../../src/app/delivery/merge.js';
 import { type Limits, nextRefresh, nextUnit, type Unit } from '../../src/app/delivery/schedule.js';
@@ -11,9 +12,7 @@ import {
 import { compareEntryIds } from '../../src/domain/transcript.js';
 import type { Bucket } from './bucket.js';
 import type { DrainerHost } from './host.js';
-import { LEASE_MS, MAX_FAILURES, READ, RENEW_MS } from './timing.js';
 
-const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
 const backoff = (n: number): number => jitter(Math.min(30_000, 250 * 2 ** Math.min(n, 7)));
 
 /** Thrown through a drainer when its instance is closing: it lets go of its destination. */
@@ -336,9 +335,9 @@ export class Drainer {
               await this.hook(() => this.e.hooks.rootPosted(first.d, found));
             return this.recorded(items, found, true);
           }
-          if (n < MAX_FAILURES) continue;
+          if (n < MAX_DELIVERY_FAILURES) continue;
         }
-        if (n >= MAX_FAILURES) {
+        if (n >= MAX_DELIVERY_FAILURES) {
           this.e.log.error(
             { err, dest: this.dest, delivery: first.d.id },
             'delivery parked as dead after repeated failures',

@@ -1,0 +1,17 @@
+/**
+ * The delivery engine's clocks and limits, in one place: how long a drainer holds a
+ * destination, how it reads, backs off and gives up, and when the planner gives up on an effect.
+ */
+
+/** A lease lives this long without renewal; a drainer renews it three times as often. */
+export const LEASE_MS = 1_500;
+export const RENEW_MS = 500;
+/** How many queued items a drainer reads at a time. */
+export const READ = 100;
+/** After this many failures that are not rate limits, a delivery is parked as dead. */
+export const MAX_DELIVERY_FAILURES = 5;
+/** After this many failures, an effect the planner cannot plan is parked as dead. */
+export const MAX_PLAN_FAILURES = 8;
+
+/** A delay spread ±25%, so instances that failed together do not retry together. */
+export const jitter = (ms: number): number => Math.round(ms * (0.75 + Math.random() * 0.5));
