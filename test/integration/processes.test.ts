@@ -14,6 +14,8 @@ function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
     env: { ...process.env, REDIS_URL, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a failed test kills the primary and its workers together.
+    detached: true,
   });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
@@ -87,7 +89,11 @@ describe('one process per core (WEB_CONCURRENCY)', () => {
         p.child.kill('SIGTERM');
         expect(await p.exited).toBe(0);
       } finally {
-        p.child.kill('SIGKILL');
+        try {
+          process.kill(-p.child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
         await cleanup(prefix);
         await db.drop();
       }
