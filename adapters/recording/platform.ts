@@ -71,7 +71,25 @@ export class RecordingPlatform implements PlatformPort {
   pace(): { perSecond: number; burst: number } {
     return { perSecond: 10_000, burst: 10_000 };
   }
-  async postTop(dest: string, s: Surface): Promise<Posted | null> {
+  /**
+   * Reads posts back by delivery id, as Slack's message metadata allows: a test of exactly-once
+   * across faults turns it on; without it the platform behaves like Teams (no read-back).
+   */
+  withReadBack(): this {
+    const posted = new Map<string, Posted>();
+    this.posted = posted;
+    this.findPosted = async (_dest, _root, deliveryId) => posted.get(deliveryId) ?? null;
+    return this;
+  }
+  private posted: Map<string, Posted> | undefined;
+
+  async postTop(dest: string, s: Surface, deliveryId?: string): Promise<Posted | null> {
+    const posted = await this.postTopUnrecorded(dest, s);
+    if (posted && deliveryId) this.posted?.set(deliveryId, posted);
+    return posted;
+  }
+
+  private async postTopUnrecorded(dest: string, s: Surface): Promise<Posted | null> {
     const agentId = dest.startsWith(`${this.id}:agent:`) ? dest.slice(`${this.id}:agent:`.length) : undefined;
     if (s.meta?.kind === 'root') {
       // A chat's root: its place names the chat (and the agent, for a 1:1).
@@ -83,8 +101,10 @@ export class RecordingPlatform implements PlatformPort {
     const ref = this.record('send', agent, s);
     return { ref, place: `${this.id}:${agent}` };
   }
-  async postUnder(root: MessageRef, s: Surface, _deliveryId?: string): Promise<MessageRef> {
-    return this.record('post', root.to ?? '', s);
+  async postUnder(root: MessageRef, s: Surface, deliveryId?: string): Promise<MessageRef> {
+    const ref = this.record('post', root.to ?? '', s);
+    if (deliveryId) this.posted?.set(deliveryId, { ref, place: '' });
+    return ref;
   }
   async update(ref: MessageRef, s: Surface): Promise<void> {
     this.record('update', ref.id ?? '', s);
