@@ -180,13 +180,14 @@ export class RedisSessions implements SessionStore {
   }
 
   async setAvailable(agentId: string, available: boolean, at?: number) {
-    if (available)
-      await this.redis
-        .multi()
-        .srem(this.g.away, agentId)
-        .hset(this.g.availableAt, agentId, at ?? Date.now())
-        .exec();
-    else await this.redis.sadd(this.g.away, agentId);
+    if (!available) {
+      await this.redis.sadd(this.g.away, agentId);
+      return;
+    }
+    // Two keys in two slots on a cluster (no MULTI across them): the time first, so an agent
+    // no longer Away always has the time their grace restarts from.
+    await this.redis.hset(this.g.availableAt, agentId, at ?? Date.now());
+    await this.redis.srem(this.g.away, agentId);
   }
 
   async recordWait(queueId: string, ms: number) {
