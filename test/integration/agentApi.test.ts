@@ -25,6 +25,15 @@ async function activeChat(owner = 'alice') {
   });
   const id = r.body.session.id as string;
   expect((await act(`/sessions/${id}/accept`, { agentId: owner })).status).toBe(200);
+  // The root is posted (its mirror has a place) before anyone compares the chat's state.
+  await waitFor(
+    async () => {
+      const [key] = await keysMatching(redis, `${h.prefix}:s:*${id}:h`);
+      return (key && (await redis.hget(key, 'mirrors'))?.includes('"place"')) || undefined;
+    },
+    5000,
+    'root posted',
+  );
   return id;
 }
 
