@@ -184,7 +184,8 @@ describe("agents' tools in Slack", () => {
 
   it('a breach warning mentions the owner; an idle chat asks, then ends and says so', async () => {
     const chat = await acceptedChat('Ann');
-    const since = (await w.h.service.ctx.store.replyClock.current(chat.id))!.id;
+    // The clock starts just after the accept's commit, so possibly after its card is redrawn.
+    const { id: since } = await waitFor(() => w.h.service.ctx.store.replyClock.current(chat.id), 5_000, 'the clock');
     // The handler on its own (the job is BullMQ's, a minute away): the clock is the one it reads.
     expect(await overdue.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
     await w.fake.waitFor(

@@ -130,7 +130,8 @@ describe("agents' tools in Teams", () => {
 
   it('a breach warning in the thread, then an idle chat asked and ended', async () => {
     const chat = await acceptedChat(w);
-    const since = (await w.h.service.ctx.store.replyClock.current(chat.id))!.id;
+    // The clock starts just after the accept's commit, so possibly after its card is redrawn.
+    const { id: since } = await waitFor(() => w.h.service.ctx.store.replyClock.current(chat.id), 5_000, 'the clock');
     expect(await overdue.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
     await threadSays(chat, /@Alice Ng\*\*: Jane has waited/);
     await say(chat, USERS.alice, 'Sorry for the wait');
