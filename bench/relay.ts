@@ -8,8 +8,12 @@
  * - ambiguous: as relay, but every 10th post is stored and then answered 500: the service
  *   reads back before sending again; the forwarder sends again once, blindly.
  */
+import { cpus } from 'node:os';
 import { fixedRate, formatRows, measure, openLoop, Rig, type Row } from './harness.js';
 import { fmt, sleep, verdict } from './util.js';
+
+/** BENCH_PROCESSES, else one per core: the machine's instance uses the machine (WEB_CONCURRENCY). */
+const benchProcesses = (): number => Number(process.env.BENCH_PROCESSES) || cpus().length;
 
 export type RelayKind = 'relay' | 'throughput' | 'ambiguous';
 
@@ -24,6 +28,8 @@ export interface RelayOptions {
   drainMs: number;
   storeThenFailEvery?: number;
   baselineRetries?: number;
+  /** The service as this many instances (processes), as WEB_CONCURRENCY runs it; default 1. */
+  processes?: number;
 }
 
 export function relayOptions(kind: RelayKind, quick: boolean): RelayOptions {
@@ -37,7 +43,14 @@ export function relayOptions(kind: RelayKind, quick: boolean): RelayOptions {
     case 'relay':
       return { kind, ...common, chats: quick ? 400 : 1000, channels: quick ? 100 : 250, rate: 200 };
     case 'throughput':
-      return { kind, ...common, chats: quick ? 400 : 2500, channels: quick ? 400 : 2500, rate: quick ? 800 : 2000 };
+      return {
+        kind,
+        ...common,
+        chats: quick ? 400 : 2500,
+        channels: quick ? 400 : 2500,
+        rate: quick ? 800 : 2000,
+        processes: benchProcesses(),
+      };
     case 'ambiguous':
       return {
         kind,
@@ -62,6 +75,7 @@ export async function runRelay(o: RelayOptions, log: (line: string) => void): Pr
       chats: o.chats,
       channels: o.channels,
       baselineRetries: o.baselineRetries ?? 0,
+      roles: Array.from({ length: o.processes ?? 1 }, () => 'all' as const),
       ...(o.storeThenFailEvery ? { policy: { storeThenFailEvery: o.storeThenFailEvery } } : {}),
     },
     log,
@@ -134,7 +148,7 @@ export function formatRelay(r: RelayReport): string {
         `  note: ${x.system} answered too slowly for ${o.rate} msg/s: with ${o.maxInFlight} requests waiting, it was offered only ${fmt(x.sendRate, 0)}/s`,
     );
   return [
-    `${TITLES[o.kind]} — ${o.rate} msg/s offered for ${o.seconds} s over ${o.chats} chats in ${o.channels} channels, open loop (≤ ${o.maxInFlight} in flight), unpaced platform`,
+    `${TITLES[o.kind]} — ${o.rate} msg/s offered for ${o.seconds} s over ${o.chats} chats in ${o.channels} channels, open loop (≤ ${o.maxInFlight} in flight), unpaced platform${(o.processes ?? 1) > 1 ? `, the service as ${o.processes} processes` : ''}`,
     formatRows(r.rows),
     ...held,
     targets(o, r.rows),
