@@ -17,10 +17,14 @@ const reaching = (ctx: AppContext, agent: Agent): PlatformPort[] => {
  * workspace was uninstalled): 409 queue_unavailable, until it is installed again.
  */
 export async function assertAvailable(ctx: AppContext, queue: Queue): Promise<void> {
-  for (const p of ctx.platforms) {
-    if (p.available && !(await p.available(queue)))
-      throw new Refused('queue_unavailable', words('refusal.queue_unavailable', { queue: queue.name }), 409);
-  }
+  if (!(await queueAvailable(ctx, queue)))
+    throw new Refused('queue_unavailable', words('refusal.queue_unavailable', { queue: queue.name }), 409);
+}
+
+/** Whether every platform can take the queue's new chats now (false: paused, e.g. its workspace uninstalled). */
+export async function queueAvailable(ctx: AppContext, queue: Queue): Promise<boolean> {
+  for (const p of ctx.platforms) if (p.available && !(await p.available(queue))) return false;
+  return true;
 }
 
 /**

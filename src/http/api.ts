@@ -11,6 +11,7 @@ import { takesOfflineNow } from '../app/endUsers/offline.js';
 import { Refused } from '../app/errors.js';
 import { LOCAL_FILES, MAX_FILES_PER_CHAT } from '../app/files.js';
 import { queueHours } from '../app/hours.js';
+import { queueAvailable } from '../app/installs.js';
 import * as invites from '../app/invites.js';
 import * as lifecycle from '../app/lifecycle.js';
 import type { ChatCreationLimiter } from '../app/rateLimit.js';
@@ -87,6 +88,8 @@ export function apiRouter(
       res.json({
         queues: await Promise.all(
           queues.map(async (q): Promise<PublicQueue> => {
+            // Paused (README "Install into several workspaces"): closed to new chats, whatever its hours.
+            if (!(await queueAvailable(ctx, q))) return { id: q.id, name: q.name, open: false, unavailable: true };
             const h = queueHours(q, now);
             // A queue taking offline messages says so, with its closed text (README "Offline messages").
             const offline = (await takesOfflineNow(ctx, q, now, away))

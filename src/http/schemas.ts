@@ -231,6 +231,10 @@ export const QueuesAnswer = z.object({
         .string()
         .optional()
         .meta({ description: 'While closed (or taking offline messages): what the queue says to people who come.' }),
+      unavailable: z.literal(true).optional().meta({
+        description:
+          'Paused: a platform cannot take its chats now (its Slack workspace removed the app). It is not open, and new chats get 409 queue_unavailable until it is installed again.',
+      }),
       offline: z.literal(true).optional().meta({
         description:
           'It takes offline messages now (closed, or nobody available): the widget offers "Leave a message".',

@@ -268,6 +268,13 @@ agents:
     const paused = await startChat('desk-b', 'anyone?');
     expect(paused.status).toBe(409);
     expect(paused.body.error.code).toBe('queue_unavailable');
+    // The widget's list says so before anyone tries: B is paused, A is open.
+    const listed = async () =>
+      (await json(`${h.url}/api/v1/queues`)).body.queues as Array<{ id: string; open: boolean; unavailable?: true }>;
+    expect((await listed()).filter((q) => q.id.startsWith('desk-'))).toEqual([
+      { id: 'desk-a', name: 'Desk A', open: true },
+      { id: 'desk-b', name: 'Desk B', open: false, unavailable: true },
+    ]);
     expect((await startChat('desk-a', 'A still works')).status).toBe(201);
     // Carol supervises B from A: told in A, with A's token, once.
     const told = await fake.waitFor(
@@ -277,6 +284,7 @@ agents:
     expect(String(told.args.text)).toMatch(/take no new chats/);
     // Installed again: B's queue takes chats, and Carol hears so.
     expect((await w.install('code-b2', { ...B, token: 'xoxb-team-b-2' })).status).toBe(200);
+    expect((await listed()).find((q) => q.id === 'desk-b')).toEqual({ id: 'desk-b', name: 'Desk B', open: true });
     const again = await startChat('desk-b', 'back?');
     expect(again.status).toBe(201);
     const root = await fake.waitFor(
