@@ -37,6 +37,13 @@ class Rows {
   }
 }
 
+/** The audit events the reports count: help asked, and a response target missed (its late warning). */
+const AUDITED = ['help.asked', 'response.late'];
+const audited = (n: ReportNumbers, r: { event: string; n: number }): void => {
+  if (r.event === 'help.asked') n.helpRequests = r.n;
+  else n.responseBreaches = r.n;
+};
+
 const inviteCounts = {
   sent: count(),
   accepted: count(sql`i.status = 'accepted'`),
@@ -82,9 +89,9 @@ export async function queueReport(db: Kysely<Database>, { from, to }: Period): P
       .execute(),
     legs(db)
       .innerJoin('chat_events as e', (j) => j.onRef('e.chat_id', '=', 'l.chat_id').onRef('e.leg_id', '=', 'l.id'))
-      .where('e.event', '=', 'help.asked')
-      .groupBy('l.queue_id')
-      .select(['l.queue_id as id', count().as('n')])
+      .where('e.event', 'in', AUDITED)
+      .groupBy(['l.queue_id', 'e.event'])
+      .select(['l.queue_id as id', 'e.event as event', count().as('n')])
       .execute(),
   ]);
   const out = new Rows();
@@ -102,7 +109,7 @@ export async function queueReport(db: Kysely<Database>, { from, to }: Period): P
   }
   for (const r of invites)
     out.at(r.id).invites = { sent: r.sent, accepted: r.accepted, rejected: r.rejected, expired: r.expired };
-  for (const r of help) out.at(r.id).helpRequests = r.n;
+  for (const r of help) audited(out.at(r.id), r);
   return [...out.byId].map(([queue, n]) => ({ queue, ...n }));
 }
 
@@ -153,12 +160,12 @@ export async function agentReport(db: Kysely<Database>, { from, to }: Period): P
       .execute(),
     db
       .selectFrom('chat_events as e')
-      .where('e.event', '=', 'help.asked')
+      .where('e.event', 'in', AUDITED)
       .where('e.at', '>=', period.from)
       .where('e.at', '<', period.to)
       .where('e.by_agent', 'is not', null)
-      .groupBy('e.by_agent')
-      .select([sql<string>`e.by_agent`.as('id'), count().as('n')])
+      .groupBy(['e.by_agent', 'e.event'])
+      .select([sql<string>`e.by_agent`.as('id'), 'e.event as event', count().as('n')])
       .execute(),
     // A rating counts for the owner the chat ended with.
     turns()
@@ -186,7 +193,7 @@ export async function agentReport(db: Kysely<Database>, { from, to }: Period): P
   }
   for (const r of invites)
     out.at(r.id).invites = { sent: r.sent, accepted: r.accepted, rejected: r.rejected, expired: r.expired };
-  for (const r of help) out.at(r.id).helpRequests = r.n;
+  for (const r of help) audited(out.at(r.id), r);
   for (const r of ratings) out.at(r.id).rating = { average: round(r.average, 2), count: r.n };
   return [...out.byId].map(([agent, n]) => ({ agent, ...n }));
 }

@@ -79,6 +79,7 @@ const Numbers = {
     expired: z.number().int(),
   }),
   helpRequests: z.number().int(),
+  responseBreaches: z.number().int().meta({ description: 'Response targets missed (first or next reply)' }),
   rating: z.object({ average: z.number().nullable(), count: z.number().int() }),
 };
 const period = { from: z.string().meta({ format: 'date-time' }), to: z.string().meta({ format: 'date-time' }) };

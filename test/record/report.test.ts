@@ -130,6 +130,7 @@ describe(`reports (${backendName}), against hand-computed numbers`, () => {
       handleSeconds: none,
       invites: { sent: 0, accepted: 0, rejected: 0, expired: 0 },
       helpRequests: 0,
+      responseBreaches: 0,
       rating: { average: null, count: 0 },
     };
     expect(queues.body).toEqual({
@@ -159,6 +160,7 @@ describe(`reports (${backendName}), against hand-computed numbers`, () => {
           handleSeconds: { p50: 370, p90: 624 },
           invites: { sent: 2, accepted: 0, rejected: 1, expired: 1 },
           helpRequests: 1,
+          responseBreaches: 0,
           rating: { average: 4, count: 2 },
         },
       ],
@@ -180,6 +182,7 @@ describe(`reports (${backendName}), against hand-computed numbers`, () => {
       handleSeconds: { p50: 325, p90: 522 },
       invites: { sent: 2, accepted: 0, rejected: 1, expired: 1 },
       helpRequests: 0,
+      responseBreaches: 0,
       rating: { average: 4, count: 2 },
     });
     expect(row('bob')).toEqual({
@@ -211,11 +214,11 @@ describe(`reports (${backendName}), against hand-computed numbers`, () => {
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="queues-/);
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'queue,offered,answered,unanswered,abandoned,transferred,released,wait_p50_s,wait_p90_s,first_response_p50_s,first_response_p90_s,handle_p50_s,handle_p90_s,invites_sent,invites_accepted,invites_rejected,invites_expired,help_requests,rating_average,rating_count',
+      'queue,offered,answered,unanswered,abandoned,transferred,released,wait_p50_s,wait_p90_s,first_response_p50_s,first_response_p90_s,handle_p50_s,handle_p90_s,invites_sent,invites_accepted,invites_rejected,invites_expired,help_requests,response_breaches,rating_average,rating_count',
     );
     expect(lines.slice(1)).toEqual([
-      'hr,1,1,0,0,0,0,60,60,70,70,140,140,0,0,0,0,0,,0',
-      'it-support,6,4,1,1,2,1,80,114,140,172,370,624,2,0,1,1,1,4,2',
+      'hr,1,1,0,0,0,0,60,60,70,70,140,140,0,0,0,0,0,0,,0',
+      'it-support,6,4,1,1,2,1,80,114,140,172,370,624,2,0,1,1,1,0,4,2',
     ]);
 
     // A day given as a date in a time zone: the whole day there (the chats are today, so yesterday has none).

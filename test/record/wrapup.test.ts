@@ -33,5 +33,14 @@ describe(`the record of agents' tools (${backendName})`, () => {
       (e) => e.kind === 'event' && e.event === 'response.late',
     );
     expect(breaches).toEqual([expect.objectContaining({ about: 'first', by: 'alice', target: 60 })]);
+    // The reports count it for the queue and for the owner who was late.
+    const today = new Date().toISOString().slice(0, 10);
+    const report = async (of: 'queues' | 'agents') =>
+      (await api(`/reports/${of}?from=${today}&to=${today}`, { apiKey: 'test-key' })).body.rows as Array<
+        Record<string, unknown>
+      >;
+    expect((await report('queues')).find((r) => r.queue === 'it-support')).toMatchObject({ responseBreaches: 1 });
+    expect((await report('agents')).find((r) => r.agent === 'alice')).toMatchObject({ responseBreaches: 1 });
+    expect((await report('agents')).find((r) => r.agent === 'bob')).toMatchObject({ responseBreaches: 0 });
   });
 });

@@ -69,6 +69,8 @@ export interface ReportNumbers {
   handleSeconds: Percentiles;
   invites: { sent: number; accepted: number; rejected: number; expired: number };
   helpRequests: number;
+  /** Response targets missed (README "Response targets"): the late warnings in its legs, or against the agent. */
+  responseBreaches: number;
   rating: { average: number | null; count: number };
 }
 export type QueueRow = { queue: string } & ReportNumbers;

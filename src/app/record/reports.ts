@@ -89,6 +89,7 @@ export const zeros = (): ReportNumbers => ({
   handleSeconds: { p50: null, p90: null },
   invites: { sent: 0, accepted: 0, rejected: 0, expired: 0 },
   helpRequests: 0,
+  responseBreaches: 0,
   rating: { average: null, count: 0 },
 });
 
@@ -134,6 +135,7 @@ const COLUMNS: Array<[string, (r: ReportNumbers) => number | null]> = [
   ['invites_rejected', (r) => r.invites.rejected],
   ['invites_expired', (r) => r.invites.expired],
   ['help_requests', (r) => r.helpRequests],
+  ['response_breaches', (r) => r.responseBreaches],
   ['rating_average', (r) => r.rating.average],
   ['rating_count', (r) => r.rating.count],
 ];

@@ -36,7 +36,13 @@ function queueItem(name: string, n: ReportNumbers): Block[] {
     },
     {
       type: 'context',
-      text: words('report.more', { transferred: n.transferred, released: n.released, help: n.helpRequests, rating }),
+      text: words('report.more', {
+        transferred: n.transferred,
+        released: n.released,
+        help: n.helpRequests,
+        breaches: n.responseBreaches,
+        rating,
+      }),
     },
   ];
 }

@@ -284,7 +284,8 @@ export const en = {
   'report.queue':
     '**{queue}**: {offered} offered · {answered} answered · {unanswered} unanswered · {abandoned} left while waiting',
   'report.times': 'Wait {wait} · first response {first} · handle {handle} (medians)',
-  'report.more': '{transferred} transferred · {released} released · help requests: {help} · rating {rating}',
+  'report.more':
+    '{transferred} transferred · {released} released · help requests: {help} · targets missed: {breaches} · rating {rating}',
   'report.rating': '{average}/5 ({n})',
   'report.since': 'Since midnight ({zone}) until {time}.',
   'report.none': '—',
