@@ -1,7 +1,7 @@
 import { LEASE_MS } from '../../src/app/delivery/clocks.js';
 import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
+import type { Ack, DeliveryStore, Inflight } from '../../src/app/delivery/store.js';
 import type { MessageRef } from '../../src/app/ports.js';
-import type { Ack, DeliveryStore, Inflight } from '../../src/app/store.js';
 import { type RedisClient, scanKeys } from './connection.js';
 import { destKeyPattern, destKeys, destOfKey, globalKeys } from './keys.js';
 import { withScripts } from './scripts.js';
