@@ -12,7 +12,7 @@ import { releaseLock } from './sessionLock.js';
 export const OUTBOX_QUEUE = 'outbox';
 const PlanJob = z.object({ sessionId: z.string().min(1) });
 
-/** After this many failures of one effect it goes to the dead letters. */
+/** How many of a session's effects one plan reads at a time. */
 const BATCH = 50;
 const LOCK_MS = 10_000;
 

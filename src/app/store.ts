@@ -5,7 +5,7 @@ import type { Listing, ListName } from '../domain/lists.js';
 import type { Standing } from '../domain/routing.js';
 import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
-import type { Queued } from './delivery/delivery.js';
+import type { LineTemplate, Queued } from './delivery/delivery.js';
 import type { DeliveryStore } from './delivery/store.js';
 import type { Effect, Mirror } from './ports.js';
 
@@ -33,12 +33,11 @@ export interface SessionBundle {
 
 /**
  * A line for every mirror of the chat that shares its slot, queued by the same atomic step
- * that stores its entry (the fast path): the delivery with the entry's id and each mirror's
- * id still to fill in (where AppendOptions.marks stand).
+ * that stores its entry (the fast path): its delivery but for the entry's id and each
+ * mirror's, which that step adds (src/app/delivery/delivery.ts, LineTemplate).
  */
-export interface LineTemplate {
-  /** The delivery as JSON. */
-  json: string;
+export interface FastLine {
+  template: LineTemplate;
   /** Whose words these are: when set, the mirror the line was typed in is skipped. */
   origin?: string;
 }
@@ -51,9 +50,7 @@ export interface AppendOptions {
    * One per entry: a line, queued at once when nothing else of the chat waits for the
    * planner; false when the entry shows nowhere; null to leave it to the planner.
    */
-  lines?: Array<LineTemplate | false | null>;
-  /** Where the ids go in the lines' JSON: letters and digits only, unguessable (a fresh nonce). */
-  marks?: { entry: string; mirror: string };
+  lines?: Array<FastLine | false | null>;
   /** Who claims an idle destination (this process's drainer). */
   owner?: string;
 }
