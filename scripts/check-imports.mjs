@@ -14,7 +14,7 @@ const rings = [
   { name: 'app', prefix: 'src/app/', may: ['src/domain/'] },
   { name: 'http', prefix: 'src/http/', may: ['src/domain/', 'src/app/'] },
   { name: 'adapters', prefix: 'adapters/', may: ['src/domain/', 'src/app/'] },
-  // BullMQ's workers and the delivery engine's drainers: they run on Redis, through its adapter.
+  // BullMQ's workers: they run on Redis, through its adapter (the delivery engine is in src/app/delivery/, behind a port).
   { name: 'jobs', prefix: 'jobs/', may: ['src/domain/', 'src/app/', 'adapters/redis/'] },
   { name: 'root', prefix: 'src/main/', may: ['src/domain/', 'src/app/', 'src/http/', 'adapters/', 'jobs/'] },
 ];

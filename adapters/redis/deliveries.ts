@@ -1,17 +1,11 @@
 import { LEASE_MS } from '../../src/app/delivery/clocks.js';
-import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
+import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
+import type { Ack, DeliveryStore, Inflight } from '../../src/app/delivery/store.js';
 import type { MessageRef } from '../../src/app/ports.js';
-import type { Ack, DeliveryStore, Inflight } from '../../src/app/store.js';
 import { type RedisClient, scanKeys } from './connection.js';
+import * as scripts from './deliveryScripts.js';
 import { destKeyPattern, destKeys, destOfKey, globalKeys } from './keys.js';
 import { withScripts } from './scripts.js';
-
-/** Flattened (queue id, delivery JSON) pairs, as the destination scripts answer them. */
-function items(flat: string[]): Queued[] {
-  const out: Queued[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ qid: flat[i]!, d: Delivery.parse(JSON.parse(flat[i + 1]!)) });
-  return out;
-}
 
 /** Destinations on Redis: a stream of deliveries, a lease, and the refs of what was posted (lua/enqueue.lua …). */
 export class RedisDeliveries implements DeliveryStore {
@@ -27,61 +21,34 @@ export class RedisDeliveries implements DeliveryStore {
     return destKeys(this.prefix, dest);
   }
 
-  async enqueue(dest: string, list: Delivery[], owner: string) {
-    const k = this.k(dest);
-    const args = list.flatMap((d) => [d.id, JSON.stringify(d)]);
-    const [claimed, ...rest] = (await withScripts(this.redis).enqueue(
-      k.queue,
-      k.lease,
-      k.seen,
-      owner,
-      LEASE_MS,
-      ...args,
-    )) as [number, ...string[]];
-    return { claimed: Number(claimed) === 1, queued: items(rest) };
+  async enqueue(dest: string, items: Delivery[], owner: string) {
+    const { claimed } = await scripts.enqueue(this.redis, this.k(dest), { owner, leaseMs: LEASE_MS, items });
+    return { claimed };
   }
 
   async claim(dest: string, owner: string, count: number) {
-    const k = this.k(dest);
-    const [state, ...flat] = (await withScripts(this.redis).claimDest(
-      k.queue,
-      k.lease,
-      owner,
-      LEASE_MS,
-      count,
-    )) as string[];
-    return state === 'claimed' ? items(flat) : state === 'held' ? ('held' as const) : ('empty' as const);
+    const r = await scripts.claimDest(this.redis, this.k(dest), { owner, leaseMs: LEASE_MS, count });
+    return r.state === 'claimed' ? r.items : r.state;
   }
 
   async ack(dest: string, owner: string, a: Ack) {
-    const k = this.k(dest);
     const counted = new Map<string, number>();
     for (const q of a.done) if (q.d.counted) counted.set(q.d.sessionId, (counted.get(q.d.sessionId) ?? 0) + 1);
-    const args = [
+    const r = await scripts.ackDeliveries(this.redis, this.k(dest), {
       owner,
-      LEASE_MS,
-      a.count,
-      a.after ?? '-',
-      a.held === 'handover' ? 2 : a.held ? 1 : 0,
-      a.done.length,
-      ...a.done.map((q) => q.qid),
-      counted.size,
-      ...[...counted].flat(),
-      ...Object.entries(a.refs).flatMap(([key, ref]) => [key, JSON.stringify(ref)]),
-    ];
-    const [state, ...rest] = (await withScripts(this.redis).ackDeliveries(
-      k.queue,
-      k.lease,
-      k.refs,
-      k.waiting,
-      k.inflight,
-      ...args,
-    )) as string[];
-    return { released: state === 'released', lost: state === 'lost', next: state === 'more' ? items(rest) : [] };
+      leaseMs: LEASE_MS,
+      count: a.count,
+      after: a.after,
+      held: a.held === 'handover' ? 'handover' : a.held ? 'items' : 'nothing',
+      done: a.done.map((q) => q.qid),
+      countDown: [...counted],
+      refs: Object.entries(a.refs).map(([key, ref]) => [key, JSON.stringify(ref)]),
+    });
+    return { released: r.state === 'released', lost: r.state === 'lost', next: r.state === 'more' ? r.items : [] };
   }
 
   async renew(dest: string, owner: string) {
-    return Number(await withScripts(this.redis).renewLease(this.k(dest).lease, owner, LEASE_MS)) === 1;
+    return scripts.renewLease(this.redis, this.k(dest), { owner, leaseMs: LEASE_MS });
   }
 
   async refs(dest: string, keys: string[]) {
@@ -91,12 +58,7 @@ export class RedisDeliveries implements DeliveryStore {
   }
 
   async markInflight(dest: string, owner: string, m: Inflight) {
-    const k = this.k(dest);
-    return (
-      Number(
-        await withScripts(this.redis).markInflight(k.lease, k.inflight, owner, LEASE_MS, m.id, m.at, m.qids.join(' ')),
-      ) === 1
-    );
+    return scripts.markInflight(this.redis, this.k(dest), { owner, leaseMs: LEASE_MS, ...m });
   }
 
   async inflight(dest: string): Promise<Inflight | undefined> {
@@ -114,7 +76,7 @@ export class RedisDeliveries implements DeliveryStore {
   }
 
   async unwatch(dest: string, when: 'eq' | 'le', deadline: number) {
-    await withScripts(this.redis).unwatchDest(this.g.active, dest, when, deadline);
+    await scripts.unwatchDest(this.redis, { list: this.g.active }, { dest, when, score: deadline });
   }
 
   /** SCAN, never KEYS (on every master): every destination queue that still holds deliveries. */

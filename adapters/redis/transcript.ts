@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 /** A destination's lease: renewed while its drainer works, so a dead drainer's is taken over quickly. */
 import { LEASE_MS } from '../../src/app/delivery/clocks.js';
-import { Delivery, type Queued } from '../../src/app/delivery/delivery.js';
 import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
 import type { Standing } from '../../src/domain/routing.js';
 import type { Session } from '../../src/domain/session.js';
 import { type RedisClient, usesShardedPubSub } from './connection.js';
+import { appended } from './deliveryScripts.js';
 import { eventsChannel, globalKeys, sessionKeys, sessionTag } from './keys.js';
 import { quiet } from './records.js';
 import { withScripts } from './scripts.js';
@@ -46,32 +46,26 @@ export class RedisTranscript implements TranscriptStore {
       maxBytes: TRANSCRIPT_LIMITS.bytes,
       ...(opts.clientMessageId ? { clientMessageId: opts.clientMessageId } : {}),
       ...(opts.maxBacklog ? { maxBacklog: opts.maxBacklog } : {}),
-      ...(opts.lines ? { lines: opts.lines, marks: opts.marks } : {}),
+      // Each line's template as JSON, which the script queues as given (deliveryScripts.ts reads it back).
+      ...(opts.lines
+        ? {
+            lines: opts.lines.map(
+              (l) => l && { json: JSON.stringify(l.template), ...(l.origin ? { origin: l.origin } : {}) },
+            ),
+          }
+        : {}),
     };
     const reply = await runSessionScript(this.redis, this.prefix, 'appendEntries', sessionId, params, w, false);
-    if (reply[0] === 0) return { ok: false, code: String(reply[1]) };
-    if (reply[0] === 2)
-      return { ok: true, value: { ids: [String(reply[1])], duplicate: true, claimed: [], planned: false } };
-    const n = Number(reply[1]);
-    const ids = reply.slice(2, 2 + n).map(String);
-    const claimed: AppendResult['claimed'] = [];
-    const c = Number(reply[2 + n]);
-    for (let i = 0; i < c; i++) {
-      const [dest, qid, json, first] = reply.slice(3 + n + 4 * i, 7 + n + 4 * i).map(String) as [
-        string,
-        string,
-        string,
-        string,
-      ];
-      const queued: Queued = { qid, d: Delivery.parse(JSON.parse(json)) };
-      // Work left by a drainer that died: the caller starts from the head of the queue instead.
-      claimed.push({ dest, queued: first === '1' ? [queued] : [] });
-    }
+    const r = appended(reply, opts.lines);
+    if (r.state === 'refused') return { ok: false, code: r.code };
+    if (r.state === 'repeat') return { ok: true, value: { ids: [r.id], duplicate: true, claimed: [], planned: false } };
+    // Work left by a drainer that died: the caller starts from the head of the queue instead.
+    const claimed = r.claimed.map((c) => ({ dest: c.dest, queued: c.first ? [c.queued] : [] }));
     // Effects for the planner: the session is marked for its sweep (a crash before the mark is
     // found by the backstop's scan).
-    const planned = Number(reply.at(-1)) > 0;
+    const planned = r.outboxed > 0;
     if (planned) await this.redis.sadd(this.g.dirty, sessionId);
-    return { ok: true, value: { ids, duplicate: false, claimed, planned } };
+    return { ok: true, value: { ids: r.ids, duplicate: false, claimed, planned } };
   }
 
   async read(sessionId: string, afterId: string | undefined, count: number) {

@@ -53,7 +53,7 @@ async function appendLines(
   c: LineContext,
   o: { origin?: string; clientMessageId?: string; maxBacklog?: number } = {},
 ): Promise<AppendResult> {
-  const { lines, marks } = lineTemplates(
+  const lines = lineTemplates(
     entries.map((e, i) => ({ ...e, id: String(i) }) as TranscriptEntry),
     c,
     o.origin,
@@ -64,7 +64,6 @@ async function appendLines(
     { entries },
     {
       lines,
-      marks,
       owner: ctx.engine.owner,
       ...(o.clientMessageId ? { clientMessageId: o.clientMessageId } : {}),
       ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}),

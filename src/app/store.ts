@@ -5,8 +5,9 @@ import type { Listing, ListName } from '../domain/lists.js';
 import type { Standing } from '../domain/routing.js';
 import type { Member, Session } from '../domain/session.js';
 import type { EntryBody, TranscriptEntry } from '../domain/transcript.js';
-import type { Delivery, Queued } from './delivery/delivery.js';
-import type { Effect, MessageRef, Mirror } from './ports.js';
+import type { LineTemplate, Queued } from './delivery/delivery.js';
+import type { DeliveryStore } from './delivery/store.js';
+import type { Effect, Mirror } from './ports.js';
 
 /** How long a platform message stays linked to its transcript entry (for edits and deletions). */
 export const MESSAGE_LINK_SECONDS = 30 * 86_400;
@@ -32,12 +33,11 @@ export interface SessionBundle {
 
 /**
  * A line for every mirror of the chat that shares its slot, queued by the same atomic step
- * that stores its entry (the fast path): the delivery with the entry's id and each mirror's
- * id still to fill in (where AppendOptions.marks stand).
+ * that stores its entry (the fast path): its delivery but for the entry's id and each
+ * mirror's, which that step adds (src/app/delivery/delivery.ts, LineTemplate).
  */
-export interface LineTemplate {
-  /** The delivery as JSON. */
-  json: string;
+export interface FastLine {
+  template: LineTemplate;
   /** Whose words these are: when set, the mirror the line was typed in is skipped. */
   origin?: string;
 }
@@ -50,9 +50,7 @@ export interface AppendOptions {
    * One per entry: a line, queued at once when nothing else of the chat waits for the
    * planner; false when the entry shows nowhere; null to leave it to the planner.
    */
-  lines?: Array<LineTemplate | false | null>;
-  /** Where the ids go in the lines' JSON: letters and digits only, unguessable (a fresh nonce). */
-  marks?: { entry: string; mirror: string };
+  lines?: Array<FastLine | false | null>;
   /** Who claims an idle destination (this process's drainer). */
   owner?: string;
 }
@@ -206,67 +204,6 @@ export interface LinkStore {
   releaseClaim(key: string): Promise<void>;
   /** Keeps `value` for good unless a value is there already; the one kept (the first writer wins, across instances). */
   rememberOnce(key: string, value: string): Promise<string>;
-}
-
-export interface Ack {
-  /** Sent or dropped. */
-  done: Queued[];
-  refs: Record<string, MessageRef>;
-  /** The last queue id the drainer has read, and whether it still holds unsent items (or hands them over). */
-  after: string | undefined;
-  held: boolean | 'handover';
-  /** How many new items to return at most. */
-  count: number;
-}
-
-/** A post in flight on a destination: the delivery id it carries, when it left, its queue ids. */
-export interface Inflight {
-  id: string;
-  at: number;
-  qids: string[];
-}
-
-/**
- * Each destination's queue of deliveries, its lease (one drainer at a time, across every
- * instance) and its refs (what was posted there, for later updates).
- */
-export interface DeliveryStore {
-  /** Queues deliveries (a delivery id seen before is skipped) and claims the destination when idle. */
-  enqueue(dest: string, items: Delivery[], owner: string): Promise<{ claimed: boolean; queued: Queued[] }>;
-  /** Claims an idle destination that has work (a takeover): its first items, or why not. */
-  claim(dest: string, owner: string, count: number): Promise<Queued[] | 'held' | 'empty'>;
-  /**
-   * Acknowledges what was sent (and what was dropped), records refs, and gives back the
-   * next items, or releases the destination when none are left. `lost` when the lease is
-   * no longer ours (another drainer took over): stop. Clears the in-flight mark.
-   */
-  ack(dest: string, owner: string, a: Ack): Promise<{ released: boolean; lost: boolean; next: Queued[] }>;
-  /** Says a post is about to leave (read back after a takeover); false when the lease is not ours. */
-  markInflight(dest: string, owner: string, mark: Inflight): Promise<boolean>;
-  /** The post a previous drainer marked and did not acknowledge, if any. */
-  inflight(dest: string): Promise<Inflight | undefined>;
-  /** Keeps a lease alive during a long drain; false when it is no longer ours. */
-  renew(dest: string, owner: string): Promise<boolean>;
-  refs(dest: string, keys: string[]): Promise<Array<MessageRef | undefined>>;
-  /**
-   * The sweepers' list: every held lease, scored by when its drainer must have renewed it.
-   * Destinations whose deadline passed (their drainer may have died), for the sweeper.
-   */
-  stale(now: number): Promise<string[]>;
-  watch(dest: string, deadline: number): Promise<void>;
-  /** Off the list, only when its entry is still `deadline` ('eq': a drainer's own) or passed it ('le': the sweeper). */
-  unwatch(dest: string, when: 'eq' | 'le', deadline: number): Promise<void>;
-  /** Every destination with queued work (a slow scan: the backstop after a crash). */
-  queued(): Promise<string[]>;
-  /**
-   * The least loaded of a channel pool (in open chats), counted for the new chat in the same
-   * step, so chats created together spread out; `load` moves the count.
-   */
-  claimLeastLoaded(dests: string[]): Promise<string>;
-  load(dest: string, delta: number): Promise<void>;
-  deadLetter(dest: string, item: Queued, error: string): Promise<void>;
-  /** Undelivered items across all destinations (a gauge). */
-  depth(): Promise<number>;
 }
 
 /**

@@ -24,16 +24,16 @@ import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
 import { withScripts } from '../../adapters/redis/scripts.js';
 import { redisStore } from '../../adapters/redis/store.js';
 import { SmtpMailer } from '../../adapters/smtp/mailer.js';
-import { Engine } from '../../jobs/delivery/engine.js';
 import { EmailQueue, startEmailWorker } from '../../jobs/email.js';
 import { HomeQueue, startHomeWorker } from '../../jobs/homes.js';
 import { InviteExpiryQueue, startInviteExpiryWorker } from '../../jobs/inviteExpiry.js';
 import { migrateQueues } from '../../jobs/migrateQueues.js';
-import { OutboxQueue, Planner, sweepOutboxes } from '../../jobs/planner.js';
+import { OutboxQueue, OutboxWorker, sweepOutboxes } from '../../jobs/outbox.js';
 import { RecordQueue, startRecordWorker } from '../../jobs/record.js';
 import { availabilities } from '../app/availability.js';
 import type { AppContext } from '../app/context.js';
-import { rootPosted, unreachable } from '../app/delivery/planner.js';
+import { Engine } from '../app/delivery/engine.js';
+import { engineHooks } from '../app/delivery/planner.js';
 import { DirectoryHolder } from '../app/directory.js';
 import { FileLinks, sweepFiles } from '../app/files.js';
 import type { PlatformFactory, PlatformModule } from '../app/platformKit/module.js';
@@ -135,15 +135,13 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   }
   const archiveObserver = recordMetrics(metrics.registry, () => archive.backlog());
   const platforms: PlatformPort[] = [];
-  // The engine calls back into the use cases (a root posted, a card that could not go out).
-  let ctxRef: AppContext | undefined;
+  // The engine and the auto router call back into the use cases with the context they are part
+  // of: each reads `ctx` when it runs, never before it is built (the engine drains once a commit
+  // claims a destination or `engine.run()` starts its sweeps; routing runs when a use case asks).
   const engine = new Engine(
     store.deliveries,
     platforms,
-    {
-      rootPosted: (d, posted) => rootPosted(ctxRef!, d, posted),
-      unreachable: (d) => unreachable(ctxRef!, d),
-    },
+    engineHooks(() => ctx),
     log,
     {
       delivered: (d, dest, waited) => metrics.delivered(d, dest, waited),
@@ -161,7 +159,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     platforms,
     log,
     metrics,
-    router: autoRouter(() => ctxRef!),
+    router: autoRouter(() => ctx),
     settings: {
       inviteTtlMs: env.INVITE_TTL_SECONDS * 1000,
       maxResends: env.INVITE_MAX_RESENDS,
@@ -199,7 +197,6 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   };
   // Loaded now so signing a link never waits; with Redis down, when first needed.
   void ctx.files.links.ready().catch(() => undefined);
-  ctxRef = ctx;
   const modules: PlatformModule[] = [];
   for (const make of o.platforms ?? []) {
     const m = await make(ctx, { kv: new RedisKeyValue(redis, prefix) });
@@ -224,7 +221,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const presence = working ? sources.map((s) => new PresencePoller(ctx, s, engine.owner, presenceObserver)) : [];
   const events = new RedisChatEvents(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
   const workers: Worker[] = [];
-  let planner: Planner | undefined;
+  let planner: OutboxWorker | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let fileSweep: NodeJS.Timeout | undefined;
   let archiver: Archiver | undefined;
@@ -238,7 +235,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       .adoptOpenSet()
       .then(() => timeWaitingChats(ctx))
       .catch(retry('list the open chats of an older version and time the waiting ones'));
-    planner = new Planner(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
+    // A worker plans its own commits' effects at once; a web-only instance leaves a BullMQ job.
+    planner = new OutboxWorker(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
+    outbox.planHere(planner);
     workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
     if (emailJobs) workers.push(startEmailWorker(ctx, bull, prefix));
     // Every role drains what its own commits claim; workers also take over what others left.

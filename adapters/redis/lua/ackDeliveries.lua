@@ -13,7 +13,7 @@
     ARGV[6] d, the number of queue ids done, then d ids
     then c, the number of chats to count down, then c pairs: session id, how many
     then pairs: ref key, ref JSON
-  Output: {'lost'} | {'released'} | {'more', (queueId, delivery JSON)...}
+  Output: {'lost'} | {'released'} | {'more', items}: what came since, as XRANGE gives it ({queueId, fields})
 ]]
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lost'} end
 local d = tonumber(ARGV[6])
@@ -43,9 +43,4 @@ if ARGV[5] == '2' then
   return {'released'}
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
-local out = {'more'}
-for _, it in ipairs(items) do
-  out[#out + 1] = it[1]
-  out[#out + 1] = it[2][2]
-end
-return out
+return {'more', items}

@@ -11,11 +11,16 @@
 
   Input: the session KEYS and ARGV of includes/prelude.lua; params
     {statuses, clientMessageId?, maxBacklog?, maxEntries?, maxBytes?,
-     lines?: [ {json, origin?} | false | null ] (one per entry: false = shown nowhere,
-             null = left to the planner),
-     marks?: {entry, mirror} (where the ids go in a line's json), prefix, tag, owner, leaseMs}
-  Output: {1, n, entryId x n, c, (dest, queueId, delivery, 1 when it is the queue's first) x c,
-          effects outboxed}, with c destinations claimed for the caller
+     lines?: [ {json, origin?} | false | null ] (one per entry: json, the line's template,
+             src/app/delivery/delivery.ts LineTemplate; false = shown nowhere, null = left
+             to the planner),
+     prefix, tag, owner, leaseMs}
+  A line is queued as the stream fields d (its template, as given), entry (its entry's id),
+  mirror (the mirror's id) and counted (1 when counted against the chat's backlog there, else
+  0): the reader makes the delivery of them (adapters/redis/deliveryScripts.ts).
+  Output: {1, {entryId...}, {{dest, queueId, k, mirrorId, 1 when it is the queue's first}...},
+          effects outboxed}, a destination claimed for the caller per inner table, with the
+          line of entry k queued there
           {2, knownEntryId}: a repeat of p.clientMessageId
           {0, code}: 'not_found' | 'ended' | 'not_active:not_active.reply' | 'backlog' | 'transcript_full'
 ]]
@@ -80,24 +85,21 @@ for k = 1, entry_count do
     local sent = {}
     for _, t in ipairs(targets) do
       if not (line.origin and t.m.place == line.origin) then
-        local d = string.gsub(string.gsub(line.json, p.marks.entry, id), p.marks.mirror, t.m.id)
-        if t.counted then d = string.gsub(d, '"counted":false', '"counted":true') end
-        local qid
+        local counted = t.counted and '1' or '0'
         if t.idle and not t.queued then
           -- Claimed with its first line, in this step (idle: nobody held it when the step began).
           -- A queue released cleanly was deleted, so ours is its first entry (id 0-1). When that
           -- fails, a drainer died with work left there: the caller starts from the head.
           redis.call('SET', t.base .. ':l', p.owner, 'PX', p.leaseMs)
-          local first = redis.pcall('XADD', t.base .. ':q', '0-1', 'd', d)
+          local first = redis.pcall('XADD', t.base .. ':q', '0-1', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
           if type(first) == 'table' and first.err then
-            qid = redis.call('XADD', t.base .. ':q', '*', 'd', d)
-            claimed[#claimed + 1] = {t.m.dest, qid, d, 0}
+            local qid = redis.call('XADD', t.base .. ':q', '*', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
+            claimed[#claimed + 1] = {t.m.dest, qid, k, t.m.id, 0}
           else
-            qid = first
-            claimed[#claimed + 1] = {t.m.dest, qid, d, 1}
+            claimed[#claimed + 1] = {t.m.dest, first, k, t.m.id, 1}
           end
         else
-          qid = redis.call('XADD', t.base .. ':q', '*', 'd', d)
+          redis.call('XADD', t.base .. ':q', '*', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
         end
         t.queued = true
       end
@@ -115,11 +117,4 @@ end
 count_outbox()
 redis.call('HSET', KEYS[1], 'n', entries + entry_count, 'b', bytes + adding)
 if p.clientMessageId and ids[1] then redis.call('HSET', KEYS[7], p.clientMessageId, ids[1]) end
-local out = {1, #ids}
-for _, id in ipairs(ids) do out[#out + 1] = id end
-out[#out + 1] = #claimed
-for _, c in ipairs(claimed) do
-  for _, v in ipairs(c) do out[#out + 1] = v end
-end
-out[#out + 1] = outboxed
-return out
+return {1, ids, claimed, outboxed}

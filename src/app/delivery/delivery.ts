@@ -37,6 +37,54 @@ export const Delivery = z.object({
 });
 export type Delivery = z.infer<typeof Delivery>;
 
+const common = {
+  sessionId: z.string(),
+  surface: z.custom<Surface>((v) => typeof v === 'object' && v !== null),
+  prio: z.number().int().min(0).max(2),
+  keep: z.boolean(),
+};
+
+/**
+ * A chat line's delivery before its entry is stored (the fast path, lua/appendEntries.lua):
+ * all of it but what only the commit's script knows, the entry's id and the mirror it goes
+ * to. The script queues the template with those (and whether the line was counted against the
+ * chat's backlog there) as stream fields of their own, and `placeLine` makes the delivery of
+ * them, so no script edits JSON.
+ */
+export const LineTemplate = z.discriminatedUnion('op', [
+  z.object({
+    ...common,
+    op: z.literal('post'),
+    /** Whether it may go out merged with the chat's other lines (a file goes on its own). */
+    merges: z.boolean(),
+  }),
+  z.object({
+    ...common,
+    op: z.enum(['update', 'remove']),
+    /** The entry an edit or a deletion changes: its line is the message updated or removed. */
+    target: z.string(),
+  }),
+]);
+export type LineTemplate = z.infer<typeof LineTemplate>;
+
+/** A line's delivery to one mirror, once its entry has an id. */
+export function placeLine(t: LineTemplate, entryId: string, mirror: string, counted: boolean): Delivery {
+  const sid = t.sessionId;
+  // The surface names its entry (merged posts list them): the template's was drawn without the id.
+  const surface = t.surface.meta?.kind === 'entry' ? { ...t.surface, meta: { kind: 'entry', id: entryId } } : t.surface;
+  // Entry ids are unique within their chat only.
+  const base = { id: `${sid}/${entryId}@${mirror}`, sessionId: sid, surface, prio: t.prio, keep: t.keep, counted };
+  if (t.op !== 'post') return { ...base, op: t.op, ref: refKeys.line(sid, t.target) };
+  return {
+    ...base,
+    op: 'post',
+    ref: refKeys.line(sid, entryId),
+    under: refKeys.root(sid, mirror),
+    ...(t.merges ? { merge: `${sid}:${mirror}` } : {}),
+    entry: entryId,
+  };
+}
+
 /** A delivery as queued: its id in the destination's queue. */
 export interface Queued {
   qid: string;

@@ -13,6 +13,7 @@ import { line, type Surface } from '../surfaces/surface.js';
 import { homeView, inviteView, type SessionView, viewOf } from '../views.js';
 import { words } from '../wording/index.js';
 import { type Delivery, PRIO, refKeys } from './delivery.js';
+import type { EngineHooks } from './host.js';
 import { lineDelivery } from './lines.js';
 
 /**
@@ -320,6 +321,16 @@ export async function unreachable(ctx: AppContext, d: Delivery): Promise<void> {
   if (invitee && platformsOf(ctx, invitee).length > 1) return;
   await expireInvite(ctx, inviteId, { unreached: true });
 }
+
+/**
+ * What the engine calls back into the use cases with (a root posted, a card that could not go
+ * out). `ctx`: the context the engine is part of, so it is read when a hook runs, as
+ * `autoRouter` (src/app/routing.ts) reads its own.
+ */
+export const engineHooks = (ctx: () => AppContext): EngineHooks => ({
+  rootPosted: (d, posted) => rootPosted(ctx(), d, posted),
+  unreachable: (d) => unreachable(ctx(), d),
+});
 
 /** Someone who joins a chat from another platform reads it in their 1:1 (or is let into its channel). */
 async function openDirect(ctx: AppContext, sessionId: string, agentId: string) {

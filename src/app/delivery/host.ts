@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Delivery } from '../../src/app/delivery/delivery.js';
-import type { Limits } from '../../src/app/delivery/schedule.js';
-import type { MessageRef, Pace, Posted } from '../../src/app/ports.js';
-import type { DeliveryStore } from '../../src/app/store.js';
+import type { MessageRef, Pace, Posted } from '../ports.js';
 import type { Bucket } from './bucket.js';
+import type { Delivery } from './delivery.js';
+import type { Limits } from './schedule.js';
+import type { DeliveryStore } from './store.js';
 
 export interface EngineHooks {
   /** A chat's root was posted on a mirror: replies typed under it now find the chat. */

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { DeliveryEngine } from '../../src/app/context.js';
-import { LEASE_MS, READ, RENEW_MS } from '../../src/app/delivery/clocks.js';
-import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
-import type { MessageRef, Pace, PlatformPort } from '../../src/app/ports.js';
-import type { AppendResult, DeliveryStore } from '../../src/app/store.js';
+import type { DeliveryEngine } from '../context.js';
+import type { MessageRef, Pace, PlatformPort } from '../ports.js';
+import type { AppendResult } from '../store.js';
 import { Bucket } from './bucket.js';
+import { LEASE_MS, READ, RENEW_MS } from './clocks.js';
+import type { Delivery, Queued } from './delivery.js';
 import { Drainer } from './drainer.js';
 import type { DrainerHost, EngineHooks, EngineObserver, EngineOptions } from './host.js';
+import type { DeliveryStore } from './store.js';
 
 export type { EngineHooks, EngineObserver, EngineOptions };
 

@@ -1,4 +1,4 @@
-import type { Pace } from '../../src/app/ports.js';
+import type { Pace } from '../ports.js';
 
 /** A destination's pace: a token bucket in this process (only the lease holder sends there). */
 export class Bucket {

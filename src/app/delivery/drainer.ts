@@ -1,17 +1,11 @@
-import { jitter, LEASE_MS, MAX_DELIVERY_FAILURES, READ, RENEW_MS } from '../../src/app/delivery/clocks.js';
-import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
-import { merged } from '../../src/app/delivery/merge.js';
-import { type Limits, nextRefresh, nextUnit, type Unit } from '../../src/app/delivery/schedule.js';
-import {
-  AmbiguousError,
-  type MessageRef,
-  type PlatformPort,
-  type Posted,
-  RetryLaterError,
-} from '../../src/app/ports.js';
-import { compareEntryIds } from '../../src/domain/transcript.js';
+import { compareEntryIds } from '../../domain/transcript.js';
+import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../ports.js';
 import type { Bucket } from './bucket.js';
+import { jitter, LEASE_MS, MAX_DELIVERY_FAILURES, READ, RENEW_MS } from './clocks.js';
+import type { Delivery, Queued } from './delivery.js';
 import type { DrainerHost } from './host.js';
+import { merged } from './merge.js';
+import { type Limits, nextRefresh, nextUnit, type Unit } from './schedule.js';
 
 const backoff = (n: number): number => jitter(Math.min(30_000, 250 * 2 ** Math.min(n, 7)));
 

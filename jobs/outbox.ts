@@ -9,28 +9,34 @@ import { plan } from '../src/app/delivery/planner.js';
 import type { Effect } from '../src/app/ports.js';
 import { releaseLock } from './sessionLock.js';
 
-export const PLANNER_QUEUE = 'outbox';
+export const OUTBOX_QUEUE = 'outbox';
 const PlanJob = z.object({ sessionId: z.string().min(1) });
 
-/** After this many failures of one effect it goes to the dead letters. */
+/** How many of a session's effects one plan reads at a time. */
 const BATCH = 50;
 const LOCK_MS = 10_000;
 
 type Outcome = 'done' | { laterMs: number };
 
 /**
- * Wakes a session's outbox. With a planner in this process it plans at once; the durable
- * fallbacks are a BullMQ job (another instance holds the session, or this one failed) and
- * the sweep of dirty sessions (this process died mid-way).
+ * Wakes a session's outbox. With a planner in this process (a worker: the composition root
+ * says so with `planHere`) it plans at once; the durable fallbacks are a BullMQ job (a
+ * web-only instance, another instance holds the session, or this one failed) and the sweep of
+ * dirty sessions (this process died mid-way).
  */
 export class OutboxQueue implements OutboxKicker {
   readonly queue: Queue;
-  local: Planner | undefined;
+  private local: OutboxWorker | undefined;
 
   constructor(connection: RedisClient, prefix: string) {
-    this.queue = new Queue(PLANNER_QUEUE, { connection, prefix: queuePrefix(prefix) });
+    this.queue = new Queue(OUTBOX_QUEUE, { connection, prefix: queuePrefix(prefix) });
     // Connection errors are reported by the connection's owner; reconnects are automatic.
     this.queue.on('error', () => undefined);
+  }
+
+  /** From now on, kicks are planned in this process by `worker` (the queue stays its fallback). */
+  planHere(worker: OutboxWorker): void {
+    this.local = worker;
   }
 
   async kick(sessionId: string): Promise<void> {
@@ -62,11 +68,13 @@ export class OutboxQueue implements OutboxKicker {
 }
 
 /**
- * Turns each session's outbox effects into deliveries, in order, one planner per session at
- * a time (a Redis lock). Planning never waits on a platform: it only queues deliveries on
- * their destinations, where the delivery engine takes over.
+ * The outbox's worker: turns each session's outbox effects into deliveries (the planner,
+ * src/app/delivery/planner.ts), in order, one at a time per session (a Redis lock), from
+ * BullMQ's jobs and from this process's own kicks (`OutboxQueue.planHere`). Planning never
+ * waits on a platform: it only queues deliveries on their destinations, where the delivery
+ * engine takes over.
  */
-export class Planner {
+export class OutboxWorker {
   readonly worker: Worker;
   private readonly active = new Map<string, { again: boolean }>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -81,7 +89,7 @@ export class Planner {
     private readonly outbox: OutboxQueue,
     private readonly concurrency = 32,
   ) {
-    this.worker = new Worker(PLANNER_QUEUE, (job, token) => this.process(job, token), {
+    this.worker = new Worker(OUTBOX_QUEUE, (job, token) => this.process(job, token), {
       connection,
       prefix: queuePrefix(prefix),
       concurrency,
@@ -90,7 +98,6 @@ export class Planner {
       ctx.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'planning failed; will retry'),
     );
     this.worker.on('error', (err) => ctx.log.warn({ err }, 'planner worker error'));
-    outbox.local = this;
   }
 
   /** The fast path after a commit: plan here and now, or leave a job to do it later. */
