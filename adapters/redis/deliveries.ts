@@ -76,7 +76,10 @@ export class RedisDeliveries implements DeliveryStore {
   }
 
   async unwatch(dest: string, when: 'eq' | 'le', deadline: number) {
-    await scripts.unwatchDest(this.redis, { list: this.g.active }, { dest, when, score: deadline });
+    // A drainer's own entry: its score is its own (a random fraction), so one command removes
+    // it and nothing else; an entry the destination's next drainer wrote has another score.
+    if (when === 'eq') await this.redis.zremrangebyscore(this.g.active, deadline, deadline);
+    else await scripts.unwatchDest(this.redis, { list: this.g.active }, { dest, when, score: deadline });
   }
 
   /** SCAN, never KEYS (on every master): every destination queue that still holds deliveries. */

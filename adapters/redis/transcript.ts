@@ -36,12 +36,15 @@ export class RedisTranscript implements TranscriptStore {
     w: Writes,
     opts: AppendOptions = {},
   ): Promise<StoreResult<AppendResult>> {
+    const sentAt = Date.now();
     const params = {
       statuses,
       prefix: this.prefix,
       tag: sessionTag(sessionId),
       owner: opts.owner ?? '',
       leaseMs: LEASE_MS,
+      // Before the script runs: the lease it sets outlives now + LEASE_MS (the drainer's premark clock).
+      now: sentAt,
       maxEntries: TRANSCRIPT_LIMITS.entries,
       maxBytes: TRANSCRIPT_LIMITS.bytes,
       ...(opts.clientMessageId ? { clientMessageId: opts.clientMessageId } : {}),
@@ -50,7 +53,12 @@ export class RedisTranscript implements TranscriptStore {
       ...(opts.lines
         ? {
             lines: opts.lines.map(
-              (l) => l && { json: JSON.stringify(l.template), ...(l.origin ? { origin: l.origin } : {}) },
+              (l) =>
+                l && {
+                  json: JSON.stringify(l.template),
+                  ...(l.origin ? { origin: l.origin } : {}),
+                  ...(l.template.op === 'post' ? { post: true } : {}),
+                },
             ),
           }
         : {}),
@@ -60,7 +68,11 @@ export class RedisTranscript implements TranscriptStore {
     if (r.state === 'refused') return { ok: false, code: r.code };
     if (r.state === 'repeat') return { ok: true, value: { ids: [r.id], duplicate: true, claimed: [], planned: false } };
     // Work left by a drainer that died: the caller starts from the head of the queue instead.
-    const claimed = r.claimed.map((c) => ({ dest: c.dest, queued: c.first ? [c.queued] : [] }));
+    const claimed = r.claimed.map((c) => ({
+      dest: c.dest,
+      queued: c.first ? [c.queued] : [],
+      ...(c.first && c.queued.d.op === 'post' ? { markedAt: sentAt } : {}),
+    }));
     // Effects for the planner: the session is marked for its sweep (a crash before the mark is
     // found by the backstop's scan).
     const planned = r.outboxed > 0;

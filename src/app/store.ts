@@ -58,8 +58,11 @@ export interface AppendOptions {
 export interface AppendResult {
   ids: string[];
   duplicate: boolean;
-  /** Destinations this append claimed, with what it queued there: the caller sends them now. */
-  claimed: Array<{ dest: string; queued: Queued[] }>;
+  /**
+   * Destinations this append claimed, with what it queued there: the caller sends them now.
+   * `markedAt`: the post queued there is already marked in flight, by a step that began then.
+   */
+  claimed: Array<{ dest: string; queued: Queued[]; markedAt?: number }>;
   /** Whether effects went to the outbox (the planner has work). */
   planned: boolean;
 }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordingPlatform } from '../../adapters/recording/platform.js';
+import { destKeys } from '../../adapters/redis/keys.js';
 import { cleanup, type Harness, json, startHarness, uniquePrefix, waitFor } from '../support/harness.js';
 import { textsBy } from '../support/recording.js';
 
@@ -68,6 +69,59 @@ describe('takeover (no keyspace notifications needed)', () => {
       // Once each, in order: m2 was found on the platform, not posted again.
       expect(userTexts(live, id)).toEqual(['m3', 'm4', 'm5']);
       expect(tookMs).toBeLessThan(2_500 + 300);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('a line whose commit claimed its destination is marked in flight by that commit: killed before posting, it is sent once by the instance that takes over', async () => {
+    const prefix = uniquePrefix();
+    const live = new RecordingPlatform();
+    live.findPosted = async () => null; // nothing was posted: the taker says so and sends it
+    const b = await startHarness({ prefix, recording: live, lockMs: 500 });
+    hs.push(b);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))],
+      { env: { ...process.env, PREFIX: prefix, HANG_ON: 'first' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const lines: Array<Record<string, string>> = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, string>));
+    try {
+      const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
+      const created = await json(`${url}/api/v1/sessions`, {
+        method: 'POST',
+        body: { queue: 'it-support', user: { name: 'Zed' } },
+      });
+      const id = created.body.session.id as string;
+      const say = async (at: string | undefined, text: string) =>
+        (
+          await json(`${at}/api/v1/sessions/${id}/messages`, {
+            method: 'POST',
+            token: created.body.token,
+            body: { text },
+          })
+        ).body.message.id as string;
+      // The root has gone and its destination is idle again: the line's commit claims it.
+      const dest: string = await waitFor(
+        async () =>
+          (await b.service.ctx.store.sessions.bundle(id, 0))?.mirrors.find((m) => m.kind === 'channel' && m.place)
+            ?.dest,
+        10000,
+        'the root posted',
+      );
+      await waitFor(async () => (await b.service.redis.exists(destKeys(prefix, dest).lease)) === 0, 5000, 'idle');
+      const entry = await say(url, 'first');
+      await waitFor(() => lines.some((l) => l.hanging === 'first'), 10000, 'the drainer at its post');
+      // The commit wrote the mark (the drainer took no step of its own before the post).
+      const mark = await b.service.redis.hgetall(destKeys(prefix, dest).inflight);
+      expect(mark.id).toMatch(new RegExp(`^${id.replace('.', '\\.')}/${entry}@`));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      await say(b.url, 'second');
+      await waitFor(() => userTexts(live, id).includes('second'), 8000, 'both lines on the live instance');
+      expect(userTexts(live, id)).toEqual(['first', 'second']);
+      expect(await b.service.redis.exists(destKeys(prefix, dest).inflight)).toBe(0);
     } finally {
       child.kill('SIGKILL');
     }

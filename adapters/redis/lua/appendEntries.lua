@@ -11,10 +11,13 @@
 
   Input: the session KEYS and ARGV of includes/prelude.lua; params
     {statuses, clientMessageId?, maxBacklog?, maxEntries?, maxBytes?,
-     lines?: [ {json, origin?} | false | null ] (one per entry: json, the line's template,
+     lines?: [ {json, origin?, post?} | false | null ] (one per entry: json, the line's template,
              src/app/delivery/delivery.ts LineTemplate; false = shown nowhere, null = left
              to the planner),
-     prefix, tag, owner, leaseMs}
+     prefix, tag, owner, leaseMs, now}
+  A destination claimed with a post (post: true) gets its in-flight mark here, as
+  lua/markInflight.lua would write it (the delivery id sid/entry@mirror, now, the queue id):
+  the caller's drainer sends it without a step of its own (src/app/delivery/drainer.ts).
   A line is queued as the stream fields d (its template, as given), entry (its entry's id),
   mirror (the mirror's id) and counted (1 when counted against the chat's backlog there, else
   0): the reader makes the delivery of them (adapters/redis/deliveryScripts.ts).
@@ -97,6 +100,9 @@ for k = 1, entry_count do
             claimed[#claimed + 1] = {t.m.dest, qid, k, t.m.id, 0}
           else
             claimed[#claimed + 1] = {t.m.dest, first, k, t.m.id, 1}
+            if line.post then
+              redis.call('HSET', t.base .. ':f', 'id', sid .. '/' .. id .. '@' .. t.m.id, 'at', p.now, 'qids', first)
+            end
           end
         else
           redis.call('XADD', t.base .. ':q', '*', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)

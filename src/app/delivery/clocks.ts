@@ -6,6 +6,12 @@
 /** A lease lives this long without renewal; a drainer renews it three times as often. */
 export const LEASE_MS = 1_500;
 export const RENEW_MS = 500;
+/**
+ * A commit that claims an idle destination marks its line in flight (lua/appendEntries.lua):
+ * the drainer sends it without marking again while the claim's lease is this young, so no
+ * takeover can have begun (it waits for LEASE_MS to pass).
+ */
+export const PREMARK_MS = LEASE_MS / 3;
 /** How many queued items a drainer reads at a time. */
 export const READ = 100;
 /** After this many failures that are not rate limits, a delivery is parked as dead. */

@@ -1,7 +1,7 @@
 import { compareEntryIds } from '../../domain/transcript.js';
 import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../ports.js';
 import type { Bucket } from './bucket.js';
-import { jitter, LEASE_MS, MAX_DELIVERY_FAILURES, READ, RENEW_MS } from './clocks.js';
+import { jitter, LEASE_MS, MAX_DELIVERY_FAILURES, PREMARK_MS, READ, RENEW_MS } from './clocks.js';
 import type { Delivery, Queued } from './delivery.js';
 import type { DrainerHost } from './host.js';
 import { merged } from './merge.js';
@@ -18,6 +18,12 @@ class Lost extends Error {}
 const paced = (unit: Unit | undefined): boolean => unit?.items[0]?.d.op === 'top' || unit?.items[0]?.d.op === 'post';
 
 const sleepPlain = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The first line of a fresh claim, marked in flight by the commit that claimed (`at`: when that step began). */
+export interface Premark {
+  qid: string;
+  at: number;
+}
 
 /** One destination's drainer, while this instance holds its lease. */
 export class Drainer {
@@ -39,6 +45,7 @@ export class Drainer {
   /** Queue ids that waited behind the destination's pace or a 429 (said to the observer: rate-limited). */
   private readonly behindPace = new Set<string>();
   private done: Promise<void> = Promise.resolve();
+  private premark: Premark | undefined;
 
   constructor(
     private readonly e: DrainerHost,
@@ -49,7 +56,8 @@ export class Drainer {
   }
 
   /** `fresh`: the queue began with `initial` (nothing can be in flight); else what a predecessor left in flight is read back first. */
-  async run(initial: Queued[] | null, fresh = false): Promise<void> {
+  async run(initial: Queued[] | null, fresh = false, premark?: Premark): Promise<void> {
+    this.premark = premark;
     let finish!: () => void;
     this.done = new Promise((r) => (finish = r));
     // On the sweepers' list from the start: a drainer that dies at any moment is taken over.
@@ -235,6 +243,10 @@ export class Drainer {
 
   /** Says the post is leaving; throws Lost when the lease is no longer ours (then it must not go). */
   private async mark(items: Queued[], since: number): Promise<void> {
+    const pre = this.premark;
+    this.premark = undefined;
+    // Marked by the commit that claimed, and no takeover can have begun: one step fewer before the post.
+    if (pre && items.length === 1 && items[0]!.qid === pre.qid && Date.now() - pre.at < PREMARK_MS) return;
     const m = { id: items[0]!.d.id, at: since, qids: items.map((q) => q.qid) };
     if (!(await this.retried(() => this.e.store.markInflight(this.dest, this.e.owner, m)))) throw new Lost();
     this.ackedAt = Date.now();

@@ -7,7 +7,7 @@ import type { AppendResult } from '../store.js';
 import { Bucket } from './bucket.js';
 import { LEASE_MS, READ, RENEW_MS } from './clocks.js';
 import type { Delivery, Queued } from './delivery.js';
-import { Drainer } from './drainer.js';
+import { Drainer, type Premark } from './drainer.js';
 import type { DrainerHost, EngineHooks, EngineObserver, EngineOptions } from './host.js';
 import type { DeliveryStore } from './store.js';
 
@@ -98,14 +98,18 @@ export class Engine implements DeliveryEngine, DrainerHost {
 
   /** Destinations an append claimed: each was idle and got a line, so a drainer starts on it. */
   started(claimed: AppendResult['claimed']): void {
-    for (const c of claimed) this.start(c.dest, c.queued.length > 0 ? c.queued : null, c.queued.length > 0);
+    for (const c of claimed) {
+      const [first] = c.queued;
+      const premark = first && c.markedAt !== undefined ? { qid: first.qid, at: c.markedAt } : undefined;
+      this.start(c.dest, c.queued.length > 0 ? c.queued : null, c.queued.length > 0, premark);
+    }
   }
 
   /**
    * `fresh`: the claim found the queue empty (its first item is the one given), so nothing
    * can be in flight there; otherwise the drainer reads back what a predecessor left in flight.
    */
-  private start(dest: string, initial: Queued[] | null, fresh: boolean): void {
+  private start(dest: string, initial: Queued[] | null, fresh: boolean, premark?: Premark): void {
     const platform = this.platformOf(dest);
     if (this.closing || this.drainers.has(dest)) return;
     if (!platform) {
@@ -115,7 +119,7 @@ export class Engine implements DeliveryEngine, DrainerHost {
     const d = new Drainer(this, dest, platform);
     this.drainers.set(dest, d);
     void d
-      .run(initial, fresh)
+      .run(initial, fresh, premark)
       .catch((err: unknown) => this.log.error({ err, dest }, 'drainer failed'))
       .finally(() => this.detach(dest, d));
   }
