@@ -5,7 +5,8 @@ import { type AdaptiveCard, card, MAX_ACTIONS } from '../../adapters/teams/rende
 import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
 import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
-import { at, link } from '../../src/app/wording/index.js';
+import { fieldsSubmit } from '../../src/app/surfaces/surface.js';
+import { at, link, plain } from '../../src/app/wording/index.js';
 import { adaptiveCardValidator } from '../support/adaptiveCardSchema.js';
 import { activeView, carolHome, recent, T0 } from '../support/fixtures.js';
 import { haveSpecs } from '../support/specs.js';
@@ -114,6 +115,23 @@ describe('Adaptive Card rendering of every surface', () => {
     expect((many.choices as unknown[]).length).toBe(120);
     const few = nodes(card(allSurfaces().find(([n]) => n === 'invite form')![1])).find((n) => n.id === 'mode')!;
     expect(few).toMatchObject({ style: 'expanded', isRequired: true, errorMessage: 'Choose one, please.' });
+  });
+
+  it("ends a form with its submit and Cancel side by side (the way back to the chat's card), not a Back under it", () => {
+    for (const [name, s] of allSurfaces().filter(([, x]) => x.kind === 'dialog' && x.back)) {
+      const sets = nodes(card(s)).filter((n) => n.type === 'ActionSet');
+      const last = (sets.at(-1)!.actions as Json[]).map((a) => a.title);
+      if (s.submit && !fieldsSubmit(s)) expect(last, name).toEqual([plain(s.submit.label), 'Cancel']);
+      else expect(last.at(-1), name).toBe(s.submit ? 'Cancel' : 'Back');
+    }
+    const end = card(allSurfaces().find(([n]) => n === 'end form')![1]);
+    expect(
+      (
+        nodes(end)
+          .filter((n) => n.type === 'ActionSet')
+          .at(-1)!.actions as Json[]
+      ).map((a) => a.title),
+    ).toEqual(['End chat', 'Cancel']);
   });
 
   it('gives every Action.Execute an Action.Submit fallback with the same verb and data', () => {

@@ -255,9 +255,12 @@ export function card(s: Surface, o: { userIds?: readonly string[] } = {}): Adapt
   const titled = s.title && s.blocks[0]?.type !== 'header' ? [text(s.title, { size: 'Medium', weight: 'Bolder' })] : [];
   const body = [...titled, ...s.blocks.flatMap(element)];
   // A form whose choices carry their own buttons (a picker's matches, a queue's Move) is sent by them; others end with their submit.
-  if (s.submit && !fieldsSubmit(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
-  // Shown in place of a chat's card (to the one who clicked): the way back to it.
-  if (s.back) body.push(actionSet([execute({ label: words('action.back') }, s.back, 'none')]));
+  const last: Element[] = [];
+  if (s.submit && !fieldsSubmit(s)) last.push(execute(s.submit, s.submit.call, 'auto'));
+  // Shown in place of a chat's card (to the one who clicked): the way back to it. Beside the
+  // submit, as a form's Cancel (Slack's modal says Cancel too); Back where there is nothing to send.
+  if (s.back) last.push(execute({ label: words(s.submit ? 'action.cancel' : 'action.back') }, s.back, 'none'));
+  if (last.length > 0) body.push(actionSet(last));
   const refresh =
     s.viewers && o.userIds && o.userIds.length > 0
       ? {
