@@ -140,7 +140,7 @@ export const markdownMessage = (text: string): Partial<Activity> => ({ type: 'me
 export const MESSAGE_TEXT_MAX = 18_000;
 
 /** A surface as an activity: a markdown message when it is only text, else a card (`userIds`: see card()). */
-export const activityOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Partial<Activity> =>
+export const activityOf = (s: Surface, o: { userIds?: readonly string[]; alone?: boolean } = {}): Partial<Activity> =>
   isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s, o));
 
 /** A surface as the activities that carry it whole: a long text in several messages, in order. */

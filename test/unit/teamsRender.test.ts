@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activitiesOf, activityOf, MESSAGE_TEXT_MAX } from '../../adapters/teams/activity.js';
-import { type AdaptiveCard, card, MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
+import { type AdaptiveCard, ALONE, card, MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
 import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
 import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
@@ -132,6 +132,22 @@ describe('Adaptive Card rendering of every surface', () => {
           .at(-1)!.actions as Json[]
       ).map((a) => a.title),
     ).toEqual(['End chat', 'Cancel']);
+  });
+
+  it('draws a form posted on its own (a command answered with it) without a way back, its buttons marked so', () => {
+    const form = allSurfaces().find(([n]) => n === 'canned picker')![1];
+    const alone = card(form, { alone: true });
+    const executes = nodes(alone).filter((n) => n.type === 'Action.Execute');
+    expect(executes.map((a) => a.verb)).toEqual(['canned.send']);
+    expect(executes.every((a) => (a.data as Json)[ALONE] === true)).toBe(true);
+    // Drawn in place of the chat's card, it keeps its Cancel, and nothing is marked.
+    const inPlace = card(form);
+    expect(
+      nodes(inPlace)
+        .filter((n) => n.type === 'Action.Execute')
+        .map((a) => a.verb),
+    ).toEqual(['canned.send', 'chat.show']);
+    expect(JSON.stringify(inPlace)).not.toContain(ALONE);
   });
 
   it('gives every Action.Execute an Action.Submit fallback with the same verb and data', () => {
