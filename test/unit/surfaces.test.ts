@@ -231,6 +231,14 @@ describe('homes and the monitoring list', () => {
   });
 });
 
+describe('the canned-reply picker', () => {
+  it('promises no search where there is none: a few replies are radio buttons, and Teams has no search box', () => {
+    const few = allSurfaces().find(([n]) => n === 'canned picker')![1];
+    expect(renderText(few)).toContain('Goes to Jane Doe as your own reply.');
+    expect(renderText(few)).not.toMatch(/search/i);
+  });
+});
+
 describe('chat lines', () => {
   it('tag notes and agents-only lines, and name the author', () => {
     expect(renderText(entryLine(entries.note!, activeLines)!)).toBe('🔒 note · Alice Ng: VIP customer');
