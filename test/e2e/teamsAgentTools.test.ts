@@ -141,7 +141,11 @@ describe("agents' tools in Teams", () => {
     // The clock starts just after the accept's commit, so possibly after its card is redrawn.
     const { id: since } = await waitFor(() => w.h.service.ctx.store.replyClock.current(chat.id), 5_000, 'the clock');
     expect(await overdue.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
-    await threadSays(chat, /@Alice Ng\*\*: Jane has waited/);
+    // The owner is mentioned as Teams notifies: an <at> and its entity, by her Entra id.
+    const warned = await threadSays(chat, /<at>Alice Ng<\/at>: Jane has waited/);
+    expect(warned.body?.entities).toEqual([
+      { type: 'mention', text: '<at>Alice Ng</at>', mentioned: { id: 'aad-alice', name: 'Alice Ng' } },
+    ]);
     await say(chat, USERS.alice, 'Sorry for the wait');
     await waitFor(async () => (await userSees(chat)).includes('Sorry for the wait'), 15_000, 'the reply');
     const reply = (await w.h.service.ctx.store.transcript.read(chat.id, undefined, 100)).find(

@@ -10,7 +10,7 @@ import { at, link, plain } from '../../src/app/wording/index.js';
 import { adaptiveCardValidator } from '../support/adaptiveCardSchema.js';
 import { activeView, carolHome, recent, T0 } from '../support/fixtures.js';
 import { haveSpecs } from '../support/specs.js';
-import { activeLines, allSurfaces } from '../support/surfaces.js';
+import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
 
 type Json = Record<string, unknown>;
 /** Every node of a card, depth first. */
@@ -193,6 +193,31 @@ describe('Teams markdown', () => {
 });
 
 describe('activities', () => {
+  it('name the owner in a breach warning so Teams notifies them (an <at> with its mention entity), by their Entra id', () => {
+    const withTeams = {
+      ...activeLines,
+      agent: (id: string) => {
+        const a = activeLines.agent(id);
+        return a && id === 'alice' ? { ...a, settings: { ...a.settings, teams: { aadObjectId: 'aad-alice' } } } : a;
+      },
+    };
+    const warning = entryLine(entries.responseLate!, withTeams)!;
+    expect(activityOf(warning)).toMatchObject({
+      text: expect.stringContaining('⏰ <at>Alice Ng</at>: Jane Doe has waited 4 min 5 s'),
+      entities: [{ type: 'mention', text: '<at>Alice Ng</at>', mentioned: { id: 'aad-alice', name: 'Alice Ng' } }],
+    });
+    // Someone Teams does not know is named in bold, with nothing to notify; so is anyone on a card.
+    const unknown = activityOf(entryLine(entries.responseLate!, activeLines)!);
+    expect(unknown.text).toContain('**@Alice Ng**');
+    expect(unknown.entities).toBeUndefined();
+    expect(
+      markdown(
+        warning.blocks.flatMap((b) => (b.type === 'text' ? b.text : [])),
+        'card',
+      ),
+    ).toContain('**@Alice Ng**');
+  });
+
   it('post a plain line as a markdown message, and anything with buttons as a card', () => {
     expect(activityOf(entryLine(recent[0]!, activeLines)!)).toEqual({
       type: 'message',
