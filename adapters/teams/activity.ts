@@ -2,7 +2,7 @@ import { type Activity, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import { type AdaptiveCard, card, isText, messageText } from './render/adaptiveCard.js';
-import { splitMarkdown } from './render/markdown.js';
+import { mentionEntities, splitMarkdown } from './render/markdown.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -139,13 +139,25 @@ export const markdownMessage = (text: string): Partial<Activity> => ({ type: 'me
  */
 export const MESSAGE_TEXT_MAX = 18_000;
 
+/**
+ * A piece of a text surface's message, with the mention entities of the people it names (a
+ * breach warning names the owner): Teams notifies only those.
+ */
+const textMessage =
+  (s: Surface) =>
+  (text: string): Partial<Activity> => {
+    const spans = s.blocks.flatMap((b) => (b.type === 'text' || b.type === 'context' ? b.text : []));
+    const entities = mentionEntities(spans).filter((m) => text.includes(m.text));
+    return { ...markdownMessage(text), ...(entities.length > 0 ? { entities } : {}) };
+  };
+
 /** A surface as an activity: a markdown message when it is only text, else a card (`userIds`: see card()). */
-export const activityOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Partial<Activity> =>
-  isText(s) ? markdownMessage(messageText(s)) : cardMessage(card(s, o));
+export const activityOf = (s: Surface, o: { userIds?: readonly string[]; alone?: boolean } = {}): Partial<Activity> =>
+  isText(s) ? textMessage(s)(messageText(s)) : cardMessage(card(s, o));
 
 /** A surface as the activities that carry it whole: a long text in several messages, in order. */
 export const activitiesOf = (s: Surface, o: { userIds?: readonly string[] } = {}): Array<Partial<Activity>> =>
-  isText(s) ? splitMarkdown(messageText(s), MESSAGE_TEXT_MAX).map(markdownMessage) : [cardMessage(card(s, o))];
+  isText(s) ? splitMarkdown(messageText(s), MESSAGE_TEXT_MAX).map(textMessage(s)) : [cardMessage(card(s, o))];
 
 export const tenantOf = (a: Partial<Activity>): string | undefined =>
   a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;

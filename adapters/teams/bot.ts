@@ -70,7 +70,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     tc: TurnContext,
     value: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    const { data } = invokeValueOf(value.action.data);
-    return onExecute(this.d, tc, value.action.verb, data);
+    const { data, alone } = invokeValueOf(value.action.data);
+    return onExecute(this.d, tc, value.action.verb, data, { alone });
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as overdue from '../../src/app/overdue.js';
 import type { FakeCall } from '../support/fakeSlack.js';
 import { json, testDirectory, waitFor } from '../support/harness.js';
+import { sentPayloadTypeErrors } from '../support/slackTypes.js';
 import { type SlackWorld, startSlackWorld } from './slackSetup.js';
 
 /**
@@ -324,5 +325,10 @@ describe("agents' tools in Slack", () => {
     expect((await w.h.service.ctx.store.canned.list('bob')).map((c) => c.shortcut)).toEqual(['bye', 'thx']);
     await w.slack.click('U0BOB', 'canned.remove', { shortcut: 'thx' }, 'home');
     await waitFor(async () => (await w.h.service.ctx.store.canned.list('bob')).length === 1, 15_000, 'removed');
+  });
+  it('every message, modal and home it sent Slack type-checks against @slack/types', () => {
+    const [checked, errors] = sentPayloadTypeErrors(w.fake.calls(), 'agentTools');
+    expect(checked).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
   });
 });

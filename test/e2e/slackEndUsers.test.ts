@@ -4,6 +4,7 @@ import { parseDirectory } from '../../src/main/config.js';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import type { FakeCall } from '../support/fakeSlack.js';
 import { json, waitFor } from '../support/harness.js';
+import { sentPayloadTypeErrors } from '../support/slackTypes.js';
 import { type SlackWorld, startSlackWorld } from './slackSetup.js';
 
 /** Verified end users, their context and offline messages, as agents see them in Slack (signed requests to the real Bolt receiver). */
@@ -137,5 +138,10 @@ describe('Slack: who is asking, from where, and when nobody is there', () => {
       5000,
       'closed',
     );
+  });
+  it('every message, modal and home it sent Slack type-checks against @slack/types', () => {
+    const [checked, errors] = sentPayloadTypeErrors(w.fake.calls(), 'endUsers');
+    expect(checked).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
   });
 });

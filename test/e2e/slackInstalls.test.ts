@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeCall } from '../support/fakeSlack.js';
 import { json, waitFor } from '../support/harness.js';
+import { sentPayloadTypeErrors } from '../support/slackTypes.js';
 import { type InstallWorld, redirect, startInstall, startInstallWorld } from './slackInstalls.js';
 
 let w: InstallWorld | undefined;
@@ -303,6 +304,8 @@ agents:
         .calls('chat.postMessage')
         .filter((c) => c.args.channel === 'D0CAROL' && /no new chats/.test(String(c.args.text))),
     ).toHaveLength(1);
+    // The notices, roots and homes of both workspaces are what Slack's types allow.
+    expect(sentPayloadTypeErrors(fake.calls(), 'installs')[1]).toEqual([]);
   });
 
   it("refreshes an expiring token outside any event (a new chat, the worker's post) before using it", async () => {

@@ -8,6 +8,7 @@ import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
 import { SIGNING_SECRET, SlackRequests } from '../support/slackRequests.js';
+import { sentPayloadTypeErrors } from '../support/slackTypes.js';
 
 /**
  * Availability from Slack presence (README "Availability"), end to end: the real Bolt app's
@@ -140,6 +141,8 @@ describe('availability from Slack presence', () => {
       view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata },
     });
     expect(JSON.stringify(found.json.options)).toContain('Alice is Away (Slack)');
+    // Every home, root and modal so far (availability by presence among them) is what Slack's types allow.
+    expect(sentPayloadTypeErrors(w.fake.calls(), 'presence')[1]).toEqual([]);
 
     // Bob is full: the next two wait.
     const second = await newChat(w, 'Vic');

@@ -7,6 +7,7 @@ import { json, waitFor } from '../support/harness.js';
 import { haveSpecs } from '../support/specs.js';
 import { acceptedChat, inThreadOf, type TeamsChat } from '../support/teamsChat.js';
 import {
+  actionData,
   CHANNEL,
   cardSchemaErrors,
   cardsIn,
@@ -85,21 +86,28 @@ describe("agents' tools in Teams", () => {
     expect(cardText(cardsIn(search)[0])).toMatch(/Please reset your VPN profile, Jane\./);
     expect(JSON.stringify(cardsIn(search)[0])).toMatch(/"type":"Input.ChoiceSet","id":"shortcut"/);
     expect(JSON.stringify(cardsIn(search)[0])).not.toMatch(/hello — Greeting/);
+    // The card's own Send, as Teams sends it: its data with the chosen input merged in. There is no Back: it
+    // was posted on its own, in place of nothing.
+    expect(verbs(cardsIn(search)[0])).not.toContain('chat.show');
+    const [send] = actionData(cardsIn(search)[0], 'canned.send');
+    const t1 = w.fake.calls().length;
     const sent = await w.teams.post(
-      w.teams.invoke(
-        USERS.alice,
-        chat.thread,
-        'canned.send',
-        { sessionId: chat.id, shortcut: 'vpn' },
-        search.responseId,
-      ),
+      w.teams.invoke(USERS.alice, chat.thread, 'canned.send', { ...send, shortcut: 'vpn' }, search.responseId),
     );
     expect(cardText(sent.body.value)).toMatch(/Sent canned reply vpn/);
+    // It says what was done, and does not turn into a second copy of the chat's card in the thread (which
+    // nothing would keep current), nor say it twice.
+    expect(verbs(sent.body.value)).toEqual([]);
+    expect(cardText(sent.body.value)).not.toMatch(/End user/);
     await waitFor(
       async () => (await userSees(chat)).includes('Please reset your VPN profile, Jane.'),
       15_000,
       'the chosen reply',
     );
+    await threadSays(chat, /Alice Ng:.*Please reset your VPN profile, Jane\./);
+    expect(
+      w.fake.calls().filter((c) => c.seq > t1 && inThreadOf(chat)(c) && /Sent canned reply/.test(String(c.body?.text))),
+    ).toEqual([]);
   });
 
   it("a monitor's own copy of the card has no Canned reply, and their canned command is refused", async () => {
@@ -133,7 +141,11 @@ describe("agents' tools in Teams", () => {
     // The clock starts just after the accept's commit, so possibly after its card is redrawn.
     const { id: since } = await waitFor(() => w.h.service.ctx.store.replyClock.current(chat.id), 5_000, 'the clock');
     expect(await overdue.responseDue(w.h.service.ctx, chat.id, 'warn', since)).toBe(true);
-    await threadSays(chat, /@Alice Ng\*\*: Jane has waited/);
+    // The owner is mentioned as Teams notifies: an <at> and its entity, by her Entra id.
+    const warned = await threadSays(chat, /<at>Alice Ng<\/at>: Jane has waited/);
+    expect(warned.body?.entities).toEqual([
+      { type: 'mention', text: '<at>Alice Ng</at>', mentioned: { id: 'aad-alice', name: 'Alice Ng' } },
+    ]);
     await say(chat, USERS.alice, 'Sorry for the wait');
     await waitFor(async () => (await userSees(chat)).includes('Sorry for the wait'), 15_000, 'the reply');
     const reply = (await w.h.service.ctx.store.transcript.read(chat.id, undefined, 100)).find(

@@ -222,6 +222,31 @@ const withOutcomes = {
   queue: { ...activeView.queue, outcomes: ['resolved', 'escalated', 'duplicate'] },
 };
 
+/** A message left while nobody was there (README "Offline messages"). */
+export const offlineView = {
+  ...waitingView,
+  session: {
+    ...waitingView.session,
+    status: 'offline' as const,
+    verified: false,
+    endUser: { name: 'Olga Ortiz', email: 'olga@customer.example' },
+  },
+};
+/** A verified end user, with the page and the attributes the queue shows. */
+const verifiedView = {
+  ...waitingView,
+  queue: { ...waitingView.queue, context: ['plan', 'account'] },
+  session: {
+    ...waitingView.session,
+    verified: true,
+    endUser: { ...waitingView.session.endUser, id: 'emp-42' },
+    context: {
+      pageUrl: 'https://intranet.example/help?q=(vpn)',
+      attributes: { plan: 'Enterprise <gold>', account: 'ACME-7' },
+    },
+  },
+};
+
 /** Today in Carol's queues: one with numbers, one without. */
 export const today: TodayRow[] = [
   {
@@ -411,6 +436,15 @@ export function allSurfaces(): Array<[string, Surface]> {
         { ...activeLines, session: { ...activeLines.session, endReason: 'idle' } },
       )!,
     ],
+    // End users (README "Verified end users", "Context", "Offline messages") and availability.
+    ['root, offline message', rootSurface(offlineView, { shared: true })],
+    ['root, verified with context', rootSurface(verifiedView, { shared: true })],
+    ['home, supervisor with offline messages', homeSurface({ ...carolHome, offline: [offlineView] })],
+    ['home, Away by presence', homeSurface({ ...bobHomeAway, availabilitySource: 'slack' })],
+    ['home, Available by presence', homeSurface({ ...bobHomeAway, available: true, availabilitySource: 'teams' })],
+    ['monitoring with offline messages', monitoringSurface({ active: [activeView], offline: [offlineView] }, 'carol')],
+    ['notice, queues paused', line(words('notice.queues_paused', { queues: 'IT Support, HR' }))],
+    ['notice, queues resumed', line(words('notice.queues_resumed', { queues: 'IT Support, HR' }))],
     [
       'notice on a card',
       withNotice(inviteCard(inviteViews.pendingParticipant, NOW), words('refusal.not_invitee'), 'attention'),

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { home, message, modal, option } from '../../adapters/slack/render/blockKit.js';
 import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import type { Surface } from '../../src/app/surfaces/surface.js';
 import { recent } from '../support/fixtures.js';
-import { repoRoot } from '../support/specs.js';
+import { slackTypeErrors } from '../support/slackTypes.js';
 import { activeLines, allSurfaces } from '../support/surfaces.js';
 
 /**
@@ -14,28 +11,6 @@ import { activeLines, allSurfaces } from '../support/surfaces.js';
  * (@slack/types, as @slack/bolt re-exports them) by the TypeScript compiler: each as what it is
  * sent as (a chat.postMessage's arguments, a modal, a home, a picker's options).
  */
-const dir = mkdtempSync(join(repoRoot, 'test', '.slack-types-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Compiler errors of a module made of these typed constants (empty when every payload fits its type). */
-function typeErrors(consts: Array<[type: string, value: unknown]>, name: string): string[] {
-  const file = join(dir, `${name}.ts`);
-  const body = consts.map(([type, value], i) => `export const p${i}: ${type} = ${JSON.stringify(value)};`).join('\n');
-  writeFileSync(file, `import type { types, webApi } from '@slack/bolt';\n${body}\n`);
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: [],
-  });
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-    return `${at ? `p${at.line - 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`.slice(0, 300);
-  });
-}
 
 const asSent = (s: Surface): [string, unknown] => {
   if (s.kind === 'dialog') return ['types.ModalView', modal(s)];
@@ -54,7 +29,7 @@ describe('Slack payloads against @slack/types', () => {
         [option({ value: 'bob', label: 'Bob Martin <bob@example.com>', hint: 'Cannot invite: Bob is Away.' })],
       ],
     ];
-    expect(typeErrors(payloads, 'payloads')).toEqual([]);
+    expect(slackTypeErrors(payloads, 'payloads')).toEqual([]);
   });
 
   it('the check can fail (a payload Slack would refuse does not type-check)', () => {
@@ -67,7 +42,7 @@ describe('Slack payloads against @slack/types', () => {
         ],
       ],
     ];
-    const errors = typeErrors(bad, 'bad');
+    const errors = slackTypeErrors(bad, 'bad');
     expect(errors.join('\n')).toMatch(/"markdown"/);
     expect(errors.length).toBeGreaterThanOrEqual(1);
   });

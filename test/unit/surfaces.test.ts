@@ -4,6 +4,7 @@ import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface, monitoringSurface } from '../../src/app/surfaces/home.js';
 import { inviteCard, inviteDetailsSurface, inviteLine } from '../../src/app/surfaces/invites.js';
 import { rootSurface } from '../../src/app/surfaces/root.js';
+import type { Surface } from '../../src/app/surfaces/surface.js';
 import { say, words } from '../../src/app/wording/index.js';
 import { fill, plain } from '../../src/app/wording/rich.js';
 import type { MessageEntry } from '../../src/domain/transcript.js';
@@ -28,7 +29,7 @@ import {
   TTL,
   waitingView,
 } from '../support/fixtures.js';
-import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
+import { activeLines, allSurfaces, entries, offlineView } from '../support/surfaces.js';
 
 describe('the root of a chat, per viewer', () => {
   const withBob = sessionView({ members: [...activeView.members, member(bob, 'participant', T0, 'invite')] });
@@ -206,11 +207,35 @@ describe('homes and the monitoring list', () => {
     expect(text).toContain('[Set Available]');
     expect(text).not.toContain('Monitoring');
   });
+  it('asks before a Close ends an offline message unanswered, on its card and on every list that offers it', () => {
+    const closes = (s: Surface) =>
+      s.blocks
+        .flatMap((b) => (b.type === 'list' ? b.items.flat() : [b]))
+        .flatMap((b) => (b.type === 'actions' ? b.actions : []))
+        .filter((a) => a.call.verb === 'end');
+    const places = [
+      rootSurface(offlineView, { shared: true }),
+      homeSurface({ ...carolHome, offline: [offlineView] }),
+      monitoringSurface({ active: [], offline: [offlineView] }, 'carol'),
+    ];
+    for (const s of places) {
+      expect(closes(s)).toHaveLength(1);
+      expect(closes(s)[0]!.confirm && plain(closes(s)[0]!.confirm!.title)).toBe('Close this message?');
+    }
+  });
   it('offers a supervisor only the join modes left to them', () => {
     // Carol already monitors the first chat: she may step up, not monitor again.
     expect(buttons(monitoringSurface({ active: [activeView] }, 'carol'))).toEqual(['Participate']);
     expect(buttons(monitoringSurface({ active: [activeView] }, 'bob'))).toEqual(['Participate', 'Monitor']);
     expect(buttons(monitoringSurface({ active: [activeView] }, 'alice'))).toEqual([]);
+  });
+});
+
+describe('the canned-reply picker', () => {
+  it('promises no search where there is none: a few replies are radio buttons, and Teams has no search box', () => {
+    const few = allSurfaces().find(([n]) => n === 'canned picker')![1];
+    expect(renderText(few)).toContain('Goes to Jane Doe as your own reply.');
+    expect(renderText(few)).not.toMatch(/search/i);
   });
 });
 

@@ -1,15 +1,16 @@
 import type { ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activitiesOf, activityOf, MESSAGE_TEXT_MAX } from '../../adapters/teams/activity.js';
-import { type AdaptiveCard, card, MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
+import { type AdaptiveCard, ALONE, card, MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
 import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
 import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
-import { at, link } from '../../src/app/wording/index.js';
+import { fieldsSubmit } from '../../src/app/surfaces/surface.js';
+import { at, link, plain } from '../../src/app/wording/index.js';
 import { adaptiveCardValidator } from '../support/adaptiveCardSchema.js';
 import { activeView, carolHome, recent, T0 } from '../support/fixtures.js';
 import { haveSpecs } from '../support/specs.js';
-import { activeLines, allSurfaces } from '../support/surfaces.js';
+import { activeLines, allSurfaces, entries } from '../support/surfaces.js';
 
 type Json = Record<string, unknown>;
 /** Every node of a card, depth first. */
@@ -116,6 +117,39 @@ describe('Adaptive Card rendering of every surface', () => {
     expect(few).toMatchObject({ style: 'expanded', isRequired: true, errorMessage: 'Choose one, please.' });
   });
 
+  it("ends a form with its submit and Cancel side by side (the way back to the chat's card), not a Back under it", () => {
+    for (const [name, s] of allSurfaces().filter(([, x]) => x.kind === 'dialog' && x.back)) {
+      const sets = nodes(card(s)).filter((n) => n.type === 'ActionSet');
+      const last = (sets.at(-1)!.actions as Json[]).map((a) => a.title);
+      if (s.submit && !fieldsSubmit(s)) expect(last, name).toEqual([plain(s.submit.label), 'Cancel']);
+      else expect(last.at(-1), name).toBe(s.submit ? 'Cancel' : 'Back');
+    }
+    const end = card(allSurfaces().find(([n]) => n === 'end form')![1]);
+    expect(
+      (
+        nodes(end)
+          .filter((n) => n.type === 'ActionSet')
+          .at(-1)!.actions as Json[]
+      ).map((a) => a.title),
+    ).toEqual(['End chat', 'Cancel']);
+  });
+
+  it('draws a form posted on its own (a command answered with it) without a way back, its buttons marked so', () => {
+    const form = allSurfaces().find(([n]) => n === 'canned picker')![1];
+    const alone = card(form, { alone: true });
+    const executes = nodes(alone).filter((n) => n.type === 'Action.Execute');
+    expect(executes.map((a) => a.verb)).toEqual(['canned.send']);
+    expect(executes.every((a) => (a.data as Json)[ALONE] === true)).toBe(true);
+    // Drawn in place of the chat's card, it keeps its Cancel, and nothing is marked.
+    const inPlace = card(form);
+    expect(
+      nodes(inPlace)
+        .filter((n) => n.type === 'Action.Execute')
+        .map((a) => a.verb),
+    ).toEqual(['canned.send', 'chat.show']);
+    expect(JSON.stringify(inPlace)).not.toContain(ALONE);
+  });
+
   it('gives every Action.Execute an Action.Submit fallback with the same verb and data', () => {
     for (const [name, s] of allSurfaces()) {
       for (const a of nodes(card(s)).filter((n) => n.type === 'Action.Execute')) {
@@ -159,6 +193,31 @@ describe('Teams markdown', () => {
 });
 
 describe('activities', () => {
+  it('name the owner in a breach warning so Teams notifies them (an <at> with its mention entity), by their Entra id', () => {
+    const withTeams = {
+      ...activeLines,
+      agent: (id: string) => {
+        const a = activeLines.agent(id);
+        return a && id === 'alice' ? { ...a, settings: { ...a.settings, teams: { aadObjectId: 'aad-alice' } } } : a;
+      },
+    };
+    const warning = entryLine(entries.responseLate!, withTeams)!;
+    expect(activityOf(warning)).toMatchObject({
+      text: expect.stringContaining('⏰ <at>Alice Ng</at>: Jane Doe has waited 4 min 5 s'),
+      entities: [{ type: 'mention', text: '<at>Alice Ng</at>', mentioned: { id: 'aad-alice', name: 'Alice Ng' } }],
+    });
+    // Someone Teams does not know is named in bold, with nothing to notify; so is anyone on a card.
+    const unknown = activityOf(entryLine(entries.responseLate!, activeLines)!);
+    expect(unknown.text).toContain('**@Alice Ng**');
+    expect(unknown.entities).toBeUndefined();
+    expect(
+      markdown(
+        warning.blocks.flatMap((b) => (b.type === 'text' ? b.text : [])),
+        'card',
+      ),
+    ).toContain('**@Alice Ng**');
+  });
+
   it('post a plain line as a markdown message, and anything with buttons as a card', () => {
     expect(activityOf(entryLine(recent[0]!, activeLines)!)).toEqual({
       type: 'message',

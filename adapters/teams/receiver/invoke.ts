@@ -2,14 +2,21 @@ import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { Outcome } from '../../../src/app/intents.js';
 import { line, type Surface, withNotice } from '../../../src/app/surfaces/surface.js';
 import { CARD_CONTENT_TYPE, markdownMessage } from '../activity.js';
-import { card } from '../render/adaptiveCard.js';
+import { ALONE, card } from '../render/adaptiveCard.js';
 import { markdown } from '../render/markdown.js';
 import { present, rememberList, run, type TeamsDeps } from './present.js';
 
-/** A card button's verb and data (the card's inputs merged in), untrusted until the core validates them. */
-export function invokeValueOf(value: unknown): { verb: unknown; data: Record<string, unknown> } {
-  const { verb, ...data } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  return { verb, data };
+/**
+ * A card button's verb and data (the card's inputs merged in), untrusted until the core
+ * validates them, and whether its card stands alone (card()'s `alone`: only how it is drawn).
+ */
+export function invokeValueOf(value: unknown): { verb: unknown; data: Record<string, unknown>; alone: boolean } {
+  const {
+    verb,
+    [ALONE]: alone,
+    ...data
+  } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return { verb, data, alone: alone === true };
 }
 
 /** Cards Switchboard redraws for everyone as their chat changes: a chat's root, a list. */
@@ -25,9 +32,14 @@ export async function onExecute(
   tc: TurnContext,
   verb: unknown,
   data: unknown,
+  o: { alone?: boolean } = {},
 ): Promise<AdaptiveCardInvokeResponse> {
   const out = await run(d, { kind: 'click', agent: await d.people.agentOf(tc), verb, data });
-  const base = out.open ?? (out.show ? await out.show().catch(() => undefined) : undefined);
+  const shows = out.open ?? (out.show ? await out.show().catch(() => undefined) : undefined);
+  // A form posted on its own (a command's answer) is not a chat's card or a list: once sent it
+  // says what was done, and never turns into one more copy of the chat's card, which nothing
+  // would keep current (it would still offer End chat after the end).
+  const base = o.alone && keptCurrent(shows) ? undefined : shows;
   const shown = base
     ? out.notice
       ? withNotice(base, out.notice.text, out.notice.tone)
@@ -45,7 +57,11 @@ export async function onExecute(
       type: 'application/vnd.microsoft.activity.message',
       value: 'OK' as unknown as Record<string, unknown>,
     };
-  return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card(shown) as unknown as Record<string, unknown> };
+  return {
+    statusCode: 200,
+    type: CARD_CONTENT_TYPE,
+    value: card(shown, { alone: o.alone === true }) as unknown as Record<string, unknown>,
+  };
 }
 
 /**

@@ -29,8 +29,12 @@ export const run = (d: TeamsDeps, intent: Intent): Promise<Outcome> => dispatch(
  */
 export async function present(d: TeamsDeps, tc: TurnContext, out: Outcome): Promise<void> {
   if (out.open) {
+    // A form answering a command is a message of its own: drawn in place of nothing (no Back),
+    // and what its buttons do shows in it alone (onExecute).
     const r = await tc.sendActivity(
-      activityOf(out.notice ? withNotice(out.open, out.notice.text, out.notice.tone) : out.open),
+      activityOf(out.notice ? withNotice(out.open, out.notice.text, out.notice.tone) : out.open, {
+        alone: out.open.kind === 'dialog',
+      }),
     );
     if (r?.id) await rememberList(d, tc.activity, out.open, r.id);
   } else if (out.notice) await tc.sendActivity(markdownMessage(markdown(out.notice.text, 'message')));

@@ -36,8 +36,17 @@ const text = (r: Rich, extra: Record<string, unknown> = {}): Element => ({
 });
 const small = (r: Rich): Element => text(r, { size: 'Small', isSubtle: true, spacing: 'Small' });
 
+/**
+ * The data key that marks a card posted as a message of its own (a form a command answered
+ * with), not drawn in place of a chat's card or a list: see card()'s `alone`.
+ */
+export const ALONE = 'sbAlone';
+
+/** Whether the card being drawn stands alone (rendering is synchronous: one card at a time). */
+let drawingAlone = false;
+
 function execute(a: Pick<Action, 'label' | 'style'>, c: VerbCall, associatedInputs?: 'auto' | 'none'): Element {
-  const data = { ...(c.data as object), verb: c.verb };
+  const data = { ...(c.data as object), verb: c.verb, ...(drawingAlone ? { [ALONE]: true } : {}) };
   const style = a.style === 'primary' ? { style: 'positive' } : a.style === 'danger' ? { style: 'destructive' } : {};
   return {
     type: 'Action.Execute',
@@ -248,16 +257,32 @@ export const MAX_REFRESH_USERS = 60;
 /**
  * A surface as a card. `userIds`: the Teams ids of its `viewers`, for whom Teams asks for
  * their own version (Universal Actions' user-specific views) whenever the card is shown or
- * updated; everyone else sees it as drawn.
+ * updated; everyone else sees it as drawn. `alone`: the card is a message of its own (a form
+ * a command answered with), not drawn in place of another: it has no Back, and its buttons say
+ * so (ALONE), so that what a click shows replaces the form and nothing else (receiver/invoke.ts).
  */
-export function card(s: Surface, o: { userIds?: readonly string[] } = {}): AdaptiveCard {
+export function card(s: Surface, o: { userIds?: readonly string[]; alone?: boolean } = {}): AdaptiveCard {
   idSeq = 0;
+  drawingAlone = o.alone === true;
+  try {
+    return drawCard(s, o);
+  } finally {
+    drawingAlone = false;
+  }
+}
+
+function drawCard(s: Surface, o: { userIds?: readonly string[]; alone?: boolean }): AdaptiveCard {
   const titled = s.title && s.blocks[0]?.type !== 'header' ? [text(s.title, { size: 'Medium', weight: 'Bolder' })] : [];
   const body = [...titled, ...s.blocks.flatMap(element)];
   // A form whose choices carry their own buttons (a picker's matches, a queue's Move) is sent by them; others end with their submit.
-  if (s.submit && !fieldsSubmit(s)) body.push(actionSet([execute(s.submit, s.submit.call, 'auto')]));
-  // Shown in place of a chat's card (to the one who clicked): the way back to it.
-  if (s.back) body.push(actionSet([execute({ label: words('action.back') }, s.back, 'none')]));
+  const last: Element[] = [];
+  if (s.submit && !fieldsSubmit(s)) last.push(execute(s.submit, s.submit.call, 'auto'));
+  // Shown in place of a chat's card (to the one who clicked): the way back to it. Beside the
+  // submit, as a form's Cancel (Slack's modal says Cancel too); Back where there is nothing to send.
+  // A form posted on its own (`alone`) was drawn in place of nothing: it has no way back.
+  if (s.back && !o.alone)
+    last.push(execute({ label: words(s.submit ? 'action.cancel' : 'action.back') }, s.back, 'none'));
+  if (last.length > 0) body.push(actionSet(last));
   const refresh =
     s.viewers && o.userIds && o.userIds.length > 0
       ? {

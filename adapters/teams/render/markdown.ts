@@ -20,6 +20,34 @@ export function escapeTeamsMarkdown(text: string): string {
   );
 }
 
+/** How a message names someone it notifies; the mention entity repeats this text exactly. */
+const atTag = (name: string): string => `<at>${escapeTeamsMarkdown(name)}</at>`;
+
+/**
+ * The mention entities of a message whose text holds these spans (markdown(…, 'message')):
+ * one per person Teams knows (their Entra object id), so Teams notifies them.
+ */
+export function mentionEntities(
+  r: Rich,
+): Array<{ type: 'mention'; text: string; mentioned: { id: string; name: string } }> {
+  const out = new Map<string, { type: 'mention'; text: string; mentioned: { id: string; name: string } }>();
+  const walk = (spans: Rich): void => {
+    for (const s of spans) {
+      if (typeof s === 'string') continue;
+      if ('strong' in s) walk(s.strong);
+      else if ('em' in s) walk(s.em);
+      else if ('mention' in s && s.ids.teams)
+        out.set(s.ids.teams, {
+          type: 'mention',
+          text: atTag(s.mention),
+          mentioned: { id: s.ids.teams, name: s.mention },
+        });
+    }
+  };
+  walk(r);
+  return [...out.values()];
+}
+
 /** A link target that cannot break out of `[label](url)`. */
 const safeUrl = (url: string): string =>
   url.replace(/[()<>[\]\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
@@ -37,8 +65,10 @@ export function markdown(r: Rich, where: 'card' | 'message'): string {
       if ('strong' in s) return `**${markdown(s.strong, where)}**`;
       if ('em' in s) return `_${markdown(s.em, where)}_`;
       if ('code' in s) return escapeTeamsMarkdown(s.code);
-      // Teams notifies only through the activity's mention entities: a card names them in bold.
-      if ('mention' in s) return `**@${escapeTeamsMarkdown(s.mention)}**`;
+      // Teams notifies only through the activity's mention entities (mentionEntities): a
+      // message names someone Teams knows in <at>; a card, and anyone else, in bold.
+      if ('mention' in s)
+        return where === 'message' && s.ids.teams ? atTag(s.mention) : `**@${escapeTeamsMarkdown(s.mention)}**`;
       if ('time' in s) {
         if (where === 'message') return s.show === 'time' ? utc(s.time).slice(11) : utc(s.time);
         return s.show === 'time'

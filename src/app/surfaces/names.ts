@@ -18,12 +18,14 @@ export const ref = (s: Session): Rich => [code(s.ref)];
 
 /**
  * An agent named so each platform notifies them: their user id per platform, where the
- * directory's section for it gives one (`slack: { userId }`); elsewhere their name.
+ * directory's section for it gives one (`slack: { userId }`; Teams names people by their
+ * Entra object id, `teams: { aadObjectId }`); elsewhere their name.
  */
 export function mention(agent: Agent | undefined, id: string): Rich {
   const ids: Record<string, string> = {};
   for (const [platform, settings] of Object.entries(agent?.settings ?? {})) {
-    const userId = (settings as { userId?: unknown } | undefined)?.userId;
+    const s = settings as { userId?: unknown; aadObjectId?: unknown } | undefined;
+    const userId = s?.userId ?? s?.aadObjectId;
     if (typeof userId === 'string') ids[platform] = userId;
   }
   return [{ mention: agentName(agent, id), ids }];

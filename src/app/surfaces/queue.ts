@@ -3,7 +3,7 @@ import type { SessionView } from '../views.js';
 import { at, type Rich, words } from '../wording/index.js';
 import { messageQuote } from './entryLines.js';
 import { agentName, ref, userLabel, userName } from './names.js';
-import { action, type Block, type Surface } from './surface.js';
+import { action, type Block, type Confirm, type Surface } from './surface.js';
 
 /** What supervisors see of a queue's waiting chats: the escalation card, and the Waiting list. */
 
@@ -77,6 +77,14 @@ export const waitingList = (waiting: readonly SessionView[], from: ListScreen): 
   empty: words('home.waiting.none'),
 });
 
+/** Close an offline message: it ends without an answer. */
+export const closeConfirm = (v: SessionView): Confirm => ({
+  title: words('confirm.close.title'),
+  text: words('confirm.close.text', { ref: v.session.ref }),
+  yes: words('action.close'),
+  no: words('action.cancel'),
+});
+
 /** An offline message on a supervisor's list: when it was left, Reply and Close. */
 function offlineItem(v: SessionView, from: ListScreen): Block[] {
   const on = { sessionId: v.session.id, from };
@@ -87,7 +95,8 @@ function offlineItem(v: SessionView, from: ListScreen): Block[] {
       type: 'actions',
       actions: [
         action(words('action.reply'), call('accept', on), { style: 'primary' }),
-        action(words('action.close'), call('end', on)),
+        // As on the message's own card: Close ends it unanswered, so it asks first.
+        action(words('action.close'), call('end', on), { confirm: closeConfirm(v) }),
       ],
     },
   ];

@@ -5,6 +5,7 @@ import { call, type ListScreen } from '../verbs.js';
 import { memberView, type SessionView } from '../views.js';
 import { at, join, link, plural, type Rich, words } from '../wording/index.js';
 import { agentName, modeWord, ref, userLabel, userName } from './names.js';
+import { closeConfirm } from './queue.js';
 import { type Action, action, type Block, type Surface } from './surface.js';
 
 /**
@@ -28,14 +29,7 @@ export function chatActions(view: SessionView, viewer: Viewer): Action[] {
   if (session.status === 'offline') {
     return [
       action(words('action.reply'), call('accept', on), { style: 'primary' }),
-      action(words('action.close'), call('end', on), {
-        confirm: {
-          title: words('confirm.close.title'),
-          text: words('confirm.close.text', { ref: session.ref }),
-          yes: words('action.close'),
-          no: words('action.cancel'),
-        },
-      }),
+      action(words('action.close'), call('end', on), { confirm: closeConfirm(view) }),
     ];
   }
   if (session.status !== 'active') return [];

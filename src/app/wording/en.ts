@@ -530,7 +530,7 @@ export const en = {
   'action.remove': 'Remove',
   'action.save': 'Save',
   'cannedForm.title': 'Canned reply · {ref}',
-  'cannedForm.about': 'Goes to {user} as your own reply. Search by shortcut or title.',
+  'cannedForm.about': 'Goes to {user} as your own reply.',
   'cannedForm.pick': 'Reply',
   'cannedForm.placeholder': 'Search by shortcut or title',
   'cannedForm.preview': 'Preview',
