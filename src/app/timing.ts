@@ -19,6 +19,13 @@ export const timed = (q: Queue | undefined): q is Queue =>
   q !== undefined &&
   (q.firstResponseSeconds ?? q.nextResponseSeconds ?? q.idleWarnSeconds ?? q.idleEndSeconds) !== undefined;
 
+/**
+ * Whether a chat runs them: not one that began as an offline message (README "Offline
+ * messages"). Its end user left and is answered by email, so no one waits on a reply, and an
+ * idle end would close the chat their email's link continues.
+ */
+const timedChat = (session: Session, q: Queue | undefined): q is Queue => !session.offline && timed(q);
+
 /** Starts a response wait unless one runs, and its first timer. */
 async function startWait(ctx: AppContext, session: Session, wait: ReplyWait): Promise<void> {
   const target = targetOf(ctx.directory.get().queue(session.queueId), wait.kind);
@@ -29,7 +36,7 @@ async function startWait(ctx: AppContext, session: Session, wait: ReplyWait): Pr
 
 /** The owner took the chat: the first reply is due from now. */
 export async function chatAccepted(ctx: AppContext, session: Session, now: number): Promise<void> {
-  if (!timed(ctx.directory.get().queue(session.queueId))) return;
+  if (!timedChat(session, ctx.directory.get().queue(session.queueId))) return;
   await ctx.store.replyClock.forget(session.id);
   await startWait(ctx, session, { id: `accept:${now}`, at: now, kind: 'first' });
 }
@@ -37,7 +44,7 @@ export async function chatAccepted(ctx: AppContext, session: Session, now: numbe
 /** The end user wrote in an active chat: a wait starts (unless one runs), and the chat is not idle. */
 export async function userWrote(ctx: AppContext, session: Session, entryId: string, now: number): Promise<void> {
   const queue = ctx.directory.get().queue(session.queueId);
-  if (session.status !== 'active' || !timed(queue)) return;
+  if (session.status !== 'active' || !timedChat(session, queue)) return;
   const kind = (await ctx.store.replyClock.replied(session.id)) ? 'next' : 'first';
   await Promise.all([
     startWait(ctx, session, { id: entryId, at: now, kind }),
@@ -48,7 +55,7 @@ export async function userWrote(ctx: AppContext, session: Session, entryId: stri
 /** An agent's reply reached the end user: the wait is over; the idle clock starts. */
 export async function agentAnswered(ctx: AppContext, session: Session, entry: MessageEntry): Promise<void> {
   const queue = ctx.directory.get().queue(session.queueId);
-  if (entry.visibility !== 'public' || !timed(queue)) return;
+  if (entry.visibility !== 'public' || !timedChat(session, queue)) return;
   await Promise.all([ctx.store.replyClock.answered(session.id), ctx.timers.cancelResponse(session.id)]);
   await Promise.all([
     queue?.idleWarnSeconds

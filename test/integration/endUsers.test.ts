@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InviteExpiryQueue } from '../../jobs/inviteExpiry.js';
 import { parseDirectory } from '../../src/main/config.js';
 import { DIRECTORY_SECTIONS } from '../../src/main/platforms.js';
 import { type Harness, json, startHarness } from '../support/harness.js';
@@ -17,6 +18,9 @@ queues:
     name: Night Desk
     offline: true
     hours: { timezone: Europe/Berlin, open: [], closedMessage: We answer in the morning. }
+    firstResponseSeconds: 30
+    idleWarnSeconds: 60
+    idleEndSeconds: 120
   - { id: staffed, name: Staffed, offline: true }
 agents:
   - { id: alice, firstName: Alice, lastName: Ng, email: alice@example.com, permissions: [ESChat_Agent], queues: [it-support, night, staffed] }
@@ -296,6 +300,11 @@ describe('offline messages', () => {
       .messages as Array<{ text?: string }>;
     expect(seen.map((m) => m.text)).toContain('Calling you now');
     expect(await h.service.ctx.store.lists.read('offline', 'night')).not.toContain(id);
+    // Its end user has gone (answered by email): no response target and no idle end run on it.
+    const timers = (h.service.ctx.timers as InviteExpiryQueue).queue;
+    for (const job of [`respond-warn-${id}`, `idle-warn-${id}`, `idle-end-${id}`])
+      expect(await timers.getJob(job), job).toBeUndefined();
+    expect(await h.service.ctx.store.replyClock.current(id)).toBeUndefined();
   });
 
   it('Close ends an offline message for any agent of its queue', async () => {
