@@ -34,6 +34,8 @@ export interface SessionView {
   publicUrl: string;
   /** Where agents open a chat's file (a signed link). */
   fileUrl?: (file: FileRef) => string;
+  /** Whether answers can reach an absent end user by email (SMTP_URL is set). */
+  emails?: boolean;
 }
 
 export interface InviteView {
@@ -96,6 +98,7 @@ export function viewOf(ctx: AppContext, { session, members, invites, recent: las
     recent: last.filter((e): e is MessageEntry => e.kind === 'message' && e.visibility !== 'private').slice(-RECENT),
     publicUrl: ctx.settings.publicUrl,
     fileUrl: (file) => ctx.files.links.url(session.id, file),
+    emails: ctx.mail !== undefined,
   };
 }
 

@@ -231,6 +231,7 @@ export const offlineView = {
     verified: false,
     endUser: { name: 'Olga Ortiz', email: 'olga@customer.example' },
   },
+  emails: true,
 };
 /** A verified end user, with the page and the attributes the queue shows. */
 const verifiedView = {
@@ -438,6 +439,7 @@ export function allSurfaces(): Array<[string, Surface]> {
     ],
     // End users (README "Verified end users", "Context", "Offline messages") and availability.
     ['root, offline message', rootSurface(offlineView, { shared: true })],
+    ['root, offline message, no email set up', rootSurface({ ...offlineView, emails: false }, { shared: true })],
     ['root, verified with context', rootSurface(verifiedView, { shared: true })],
     ['home, supervisor with offline messages', homeSurface({ ...carolHome, offline: [offlineView] })],
     ['home, Away by presence', homeSurface({ ...bobHomeAway, availabilitySource: 'slack' })],

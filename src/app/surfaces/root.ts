@@ -140,7 +140,11 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
     { type: 'facts', facts },
   ];
   if (session.status === 'offline')
-    blocks.push({ type: 'context', text: words('root.offline', { email: session.endUser.email ?? '' }) });
+    blocks.push({
+      type: 'context',
+      // Without SMTP_URL nothing is emailed: the answer waits in the chat for its end user.
+      text: words(view.emails ? 'root.offline' : 'root.offline.noEmail', { email: session.endUser.email ?? '' }),
+    });
   if (session.history)
     blocks.push({
       type: 'context',

@@ -504,6 +504,8 @@ export const en = {
   'root.fact.page': 'Page',
   'root.fact.referrer': 'Came from',
   'root.offline': '✉️ Left while nobody was there. Reply takes it (the answer reaches {email} by email); Close ends it.',
+  'root.offline.noEmail':
+    '✉️ Left while nobody was there. Reply takes it (no email is sent here: {email} sees the answer on coming back to the chat); Close ends it.',
   'action.reply': 'Reply',
   'confirm.close.title': 'Close this message?',
   'confirm.close.text': 'Offline message {ref} ends without an answer.',
