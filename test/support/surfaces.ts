@@ -440,6 +440,13 @@ export function allSurfaces(): Array<[string, Surface]> {
     // End users (README "Verified end users", "Context", "Offline messages") and availability.
     ['root, offline message', rootSurface(offlineView, { shared: true })],
     ['root, offline message, no email set up', rootSurface({ ...offlineView, emails: false }, { shared: true })],
+    [
+      'root, an offline message replied to',
+      rootSurface(
+        { ...offlineView, session: { ...offlineView.session, status: 'active', ownerId: 'alice', offline: true } },
+        { shared: true },
+      ),
+    ],
     ['root, verified with context', rootSurface(verifiedView, { shared: true })],
     ['home, supervisor with offline messages', homeSurface({ ...carolHome, offline: [offlineView] })],
     ['home, Away by presence', homeSurface({ ...bobHomeAway, availabilitySource: 'slack' })],

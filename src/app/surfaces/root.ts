@@ -145,6 +145,12 @@ export function rootSurface(view: SessionView, viewer: Viewer): Surface {
       // Without SMTP_URL nothing is emailed: the answer waits in the chat for its end user.
       text: words(view.emails ? 'root.offline' : 'root.offline.noEmail', { email: session.endUser.email ?? '' }),
     });
+  // Replied to, it is a chat like any other, but its end user may well be gone.
+  else if (session.offline && session.status === 'active')
+    blocks.push({
+      type: 'context',
+      text: words(view.emails ? 'root.wasOffline' : 'root.wasOffline.noEmail', { email: session.endUser.email ?? '' }),
+    });
   if (session.history)
     blocks.push({
       type: 'context',

@@ -504,6 +504,9 @@ export const en = {
   'root.fact.page': 'Page',
   'root.fact.referrer': 'Came from',
   'root.offline': '✉️ Left while nobody was there. Reply takes it (the answer reaches {email} by email); Close ends it.',
+  'root.wasOffline': '✉️ Left as an offline message: its end user may be gone, and answers reach {email} by email.',
+  'root.wasOffline.noEmail':
+    '✉️ Left as an offline message: its end user may be gone, and sees the answers on coming back to the chat.',
   'root.offline.noEmail':
     '✉️ Left while nobody was there. Reply takes it (no email is sent here: {email} sees the answer on coming back to the chat); Close ends it.',
   'action.reply': 'Reply',
