@@ -36,6 +36,11 @@ export function duration(seconds: number | null): Rich {
   if (seconds === null) return words('report.none');
   const s = Math.round(seconds);
   if (s < 60) return words('duration.seconds', { n: s });
-  if (s < 3600) return words('duration.minutes', { m: Math.floor(s / 60), s: s % 60 });
-  return words('duration.hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  // A whole number says no zero part ("4 min", not "4 min 0 s").
+  if (s < 3600)
+    return s % 60 === 0
+      ? words('duration.wholeMinutes', { m: s / 60 })
+      : words('duration.minutes', { m: Math.floor(s / 60), s: s % 60 });
+  const [h, m] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60)];
+  return m === 0 ? words('duration.wholeHours', { h }) : words('duration.hours', { h, m });
 }
