@@ -1,4 +1,5 @@
 import { compareEntryIds } from '../../domain/transcript.js';
+import { Nap } from '../nap.js';
 import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../ports.js';
 import type { Bucket } from './bucket.js';
 import { jitter, LEASE_MS, MAX_DELIVERY_FAILURES, PREMARK_MS, READ, RENEW_MS } from './clocks.js';
@@ -40,8 +41,10 @@ export class Drainer {
   private listed = 0;
   private released = false;
   private stopping = false;
-  private wake: (() => void) | undefined;
-  private poked: (() => void) | undefined;
+  private readonly nap = new Nap();
+  /** Set while it waits for its turn, so that new work here ends the wait; `poked` says it did. */
+  private pausing = false;
+  private poked = false;
   /** Queue ids that waited behind the destination's pace or a 429 (said to the observer: rate-limited). */
   private readonly behindPace = new Set<string>();
   private done: Promise<void> = Promise.resolve();
@@ -115,29 +118,20 @@ export class Drainer {
 
   /** New deliveries were queued here (by this instance): a wait for a turn ends, to look at them. */
   poke(): void {
-    this.poked?.();
+    if (!this.pausing) return;
+    this.poked = true;
+    this.nap.wake();
   }
 
   /** Waits `ms` for a turn; true when poked before. */
   private async pause(ms: number): Promise<boolean> {
     if (this.stopping) throw new Stop();
-    let poked = false;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      const end = () => {
-        clearTimeout(t);
-        resolve();
-      };
-      this.wake = end;
-      this.poked = () => {
-        poked = true;
-        end();
-      };
-    });
-    this.wake = undefined;
-    this.poked = undefined;
+    this.pausing = true;
+    this.poked = false;
+    await this.nap.sleep(ms);
+    this.pausing = false;
     if (this.stopping) throw new Stop();
-    return poked;
+    return this.poked;
   }
 
   /**
@@ -170,7 +164,7 @@ export class Drainer {
   /** Asked to stop (shutdown): the send in hand finishes, the rest is handed over. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.nap.wake();
     await this.done;
   }
 
@@ -285,14 +279,7 @@ export class Drainer {
 
   private async sleep(ms: number): Promise<void> {
     if (this.stopping) throw new Stop();
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
-    this.wake = undefined;
+    await this.nap.sleep(ms);
     if (this.stopping) throw new Stop();
   }
 

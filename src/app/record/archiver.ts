@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Nap } from '../nap.js';
 import type { ArchiveFeed, ChatSnapshot, Claim, RecordStore } from './port.js';
 import { RecordUnavailable } from './port.js';
 
@@ -33,7 +34,7 @@ export class Archiver {
   private readonly o: ArchiverOptions;
   private running: Promise<void> | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly nap = new Nap();
   private failures = 0;
 
   constructor(
@@ -53,7 +54,7 @@ export class Archiver {
   /** Stops after the pass in hand, waiting for it a few seconds at most (its claims come back at their deadline). */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.nap.wake();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
     clearTimeout(timer);
@@ -89,14 +90,7 @@ export class Archiver {
 
   private async sleep(ms: number): Promise<void> {
     if (this.stopping) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
-    this.wake = undefined;
+    await this.nap.sleep(ms);
   }
 
   /** One pass: claims, reads, writes; how many chats it took. */
