@@ -16,6 +16,42 @@ afterEach(async () => {
 
 const userTexts = (p: RecordingPlatform, sessionId: string) => textsBy(p, sessionId, 'Zed');
 
+/** An instance in its own process (test/support/hangingInstance.ts), with what it prints, and a chat started on it. */
+async function hangingInstance(
+  prefix: string,
+  env: Record<string, string>,
+  heard: (line: Record<string, string>) => void,
+) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))],
+    { env: { ...process.env, PREFIX: prefix, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines: Array<Record<string, string>> = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    const o = JSON.parse(l) as Record<string, string>;
+    lines.push(o);
+    heard(o);
+  });
+  try {
+    const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
+    const created = await json(`${url}/api/v1/sessions`, {
+      method: 'POST',
+      body: { queue: 'it-support', user: { name: 'Zed' } },
+    });
+    return {
+      child,
+      lines,
+      url: String(url),
+      id: created.body.session.id as string,
+      token: created.body.token as string,
+    };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
 describe('takeover (no keyspace notifications needed)', () => {
   it('a live instance takes over a killed one’s destination within 2.5 s, and reads back the post it left in flight instead of sending it again', async () => {
     const prefix = uniquePrefix();
@@ -26,33 +62,16 @@ describe('takeover (no keyspace notifications needed)', () => {
       posted.has(deliveryId) ? { ref: { id: 'read-back' }, place: '' } : null;
     const b = await startHarness({ prefix, recording: live, lockMs: 500 });
     hs.push(b);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))],
-      {
-        env: { ...process.env, PREFIX: prefix, HANG_AFTER: 'm2' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const lines: Array<Record<string, string>> = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      const o = JSON.parse(l) as Record<string, string>;
-      lines.push(o);
+    const { child, lines, url, id, token } = await hangingInstance(prefix, { HANG_AFTER: 'm2' }, (o) => {
       if (o.id) posted.add(o.id);
     });
     try {
-      const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
-      const created = await json(`${url}/api/v1/sessions`, {
-        method: 'POST',
-        body: { queue: 'it-support', user: { name: 'Zed' } },
-      });
-      const id = created.body.session.id as string;
       for (let i = 0; i < 6; i++) {
         expect(
           (
             await json(`${url}/api/v1/sessions/${id}/messages`, {
               method: 'POST',
-              token: created.body.token,
+              token,
               body: { text: `m${i}` },
             })
           ).status,
@@ -80,25 +99,13 @@ describe('takeover (no keyspace notifications needed)', () => {
     live.findPosted = async () => null; // nothing was posted: the taker says so and sends it
     const b = await startHarness({ prefix, recording: live, lockMs: 500 });
     hs.push(b);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(new URL('../support/hangingInstance.ts', import.meta.url))],
-      { env: { ...process.env, PREFIX: prefix, HANG_ON: 'first' }, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const lines: Array<Record<string, string>> = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, string>));
+    const { child, lines, url, id, token } = await hangingInstance(prefix, { HANG_ON: 'first' }, () => undefined);
     try {
-      const { url } = await waitFor(() => lines.find((l) => l.url), 15000, 'child instance');
-      const created = await json(`${url}/api/v1/sessions`, {
-        method: 'POST',
-        body: { queue: 'it-support', user: { name: 'Zed' } },
-      });
-      const id = created.body.session.id as string;
-      const say = async (at: string | undefined, text: string) =>
+      const say = async (at: string, text: string) =>
         (
           await json(`${at}/api/v1/sessions/${id}/messages`, {
             method: 'POST',
-            token: created.body.token,
+            token,
             body: { text },
           })
         ).body.message.id as string;
