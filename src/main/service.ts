@@ -56,7 +56,7 @@ export interface ServiceOptions {
   directory: Directory;
   platforms?: PlatformFactory[];
   logger?: Logger;
-  /** Concurrency of the planner worker. */
+  /** Concurrency of the outbox worker (jobs/outbox.ts). */
   outboxConcurrency?: number;
   /** Undelivered effects a session may hold before its end user is asked to wait (429). */
   maxBacklog?: number;
@@ -221,7 +221,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const presence = working ? sources.map((s) => new PresencePoller(ctx, s, engine.owner, presenceObserver)) : [];
   const events = new RedisChatEvents(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
   const workers: Worker[] = [];
-  let planner: OutboxWorker | undefined;
+  let outboxWorker: OutboxWorker | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let fileSweep: NodeJS.Timeout | undefined;
   let archiver: Archiver | undefined;
@@ -236,9 +236,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       .then(() => timeWaitingChats(ctx))
       .catch(retry('list the open chats of an older version and time the waiting ones'));
     // A worker plans its own commits' effects at once; a web-only instance leaves a BullMQ job.
-    planner = new OutboxWorker(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
-    outbox.planHere(planner);
-    workers.push(planner.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
+    outboxWorker = new OutboxWorker(ctx, redis, bull, prefix, outbox, o.outboxConcurrency);
+    outbox.planHere(outboxWorker);
+    workers.push(outboxWorker.worker, startInviteExpiryWorker(ctx, bull, prefix), startHomeWorker(ctx, bull, prefix));
     if (emailJobs) workers.push(startEmailWorker(ctx, bull, prefix));
     // Every role drains what its own commits claim; workers also take over what others left.
     await engine.run();
@@ -359,8 +359,8 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
       await Promise.all(presence.map((p) => p.stop()));
       for (const m of modules) await m.stop?.();
       await Promise.all([
-        ...workers.filter((w) => w !== planner?.worker).map((w) => w.close()),
-        planner?.close(),
+        ...workers.filter((w) => w !== outboxWorker?.worker).map((w) => w.close()),
+        outboxWorker?.close(),
         engine.close(),
         archiver?.stop(),
       ]);
