@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '../../adapters/redis/connection.js';
 import { sessionKeys } from '../../adapters/redis/keys.js';
-import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, json, readyz, startHarness, waitFor } from '../support/harness.js';
 import { keysMatching, testRedis } from '../support/redis.js';
 
 let h: Harness;
@@ -178,7 +178,7 @@ describe('end-user API', () => {
 
   it('serves health, readiness, metrics and the widget', async () => {
     expect((await json(`${h.url}/healthz`)).body.status).toBe('ok');
-    const ready = await json(`${h.url}/readyz`);
+    const ready = await readyz(h.url);
     expect(ready).toMatchObject({
       status: 200,
       body: { status: 'ready', checks: { redis: 'ok', queues: 'ok', workers: 'ok' } },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCluster, type RedisClient } from '../../adapters/redis/connection.js';
 import { destKeys, sessionKeys } from '../../adapters/redis/keys.js';
-import { type Harness, json, REDIS_CLUSTER_NODES, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, json, REDIS_CLUSTER_NODES, readyz, startHarness, waitFor } from '../support/harness.js';
 import { keysMatching, testRedis } from '../support/redis.js';
 
 /** What only a cluster can show: the client kind, readiness, and the slot layout. Runs in `npm run test:cluster`. */
@@ -20,17 +20,7 @@ describe.runIf(REDIS_CLUSTER_NODES)('on a Redis Cluster', () => {
   it('talks to it as a cluster, and /readyz checks cluster_state', async () => {
     expect(isCluster(h.service.redis)).toBe(true);
     // Ready once every master and BullMQ's connection answer and the workers run: a moment after start.
-    let last: Awaited<ReturnType<typeof json>> | undefined;
-    const ready = await waitFor(
-      async () => {
-        last = await json(`${h.url}/readyz`);
-        return last.status === 200 ? last : undefined;
-      },
-      10_000,
-      'ready',
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(last?.body)}`);
-    });
+    const ready = await readyz(h.url);
     expect(ready.body.checks).toMatchObject({ redis: 'ok', queues: 'ok' });
   });
 

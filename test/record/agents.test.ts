@@ -7,7 +7,7 @@ import { commandLine } from '../../src/app/dispatch/commands.js';
 import { reconcile } from '../../src/app/record/reconcile.js';
 import { homeView } from '../../src/app/views.js';
 import { plain } from '../../src/app/wording/index.js';
-import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, json, readyz, startHarness, waitFor } from '../support/harness.js';
 import { archived, backendName, recordWorld } from '../support/record.js';
 import { testRedis } from '../support/redis.js';
 
@@ -155,8 +155,7 @@ describe('with the database out of reach', () => {
       code: 'unavailable',
       message: 'The chat record is unavailable right now; try again shortly.',
     });
-    const ready = await json(`${h.url}/readyz`);
-    expect(ready.status).toBe(200);
+    const ready = await readyz(h.url);
     expect(ready.body.checks.record).toBe('unavailable');
     // The end user's transcript comes from Redis while it holds the chat.
     expect((await json(`${h.url}/api/v1/sessions/${c.id}/transcript`, { token: c.token })).status).toBe(200);

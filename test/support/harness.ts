@@ -119,6 +119,24 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * `/readyz` once it answers 200. Each probe has a 1 s budget, which a loaded CI machine (a
+ * three-master cluster, tests in parallel) can miss for a moment; a timeout names the checks.
+ */
+export async function readyz(url: string, timeoutMs = 10_000) {
+  let last: Awaited<ReturnType<typeof json>> | undefined;
+  return waitFor(
+    async () => {
+      last = await json(`${url}/readyz`);
+      return last.status === 200 ? last : undefined;
+    },
+    timeoutMs,
+    'ready',
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}: ${JSON.stringify(last?.body)}`);
+  });
+}
+
 export interface JsonInit {
   method?: string;
   token?: string;
