@@ -73,6 +73,20 @@ async function acceptedChat(name: string) {
   return { id, token: r.body.token as string, ts };
 }
 
+/** A modal the test opened, submitted by `user` with these input values. */
+const submit = (user: string, view: { id: string; callback_id: string; private_metadata: string }, values: unknown) =>
+  w.slack.interaction({
+    type: 'view_submission',
+    user: { id: user },
+    view: {
+      id: view.id,
+      type: 'modal',
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata,
+      state: { values },
+    },
+  });
+
 const select = (value: string) => ({
   shortcut: {
     'sbr:shortcut': { type: 'radio_buttons', selected_option: { value, text: { type: 'plain_text', text: value } } },
@@ -109,17 +123,7 @@ describe("agents' tools in Slack", () => {
     const redrawn = await w.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === view.id, 15_000);
     expect(redrawn.args.hash).toBe('h1');
     expect(JSON.stringify(redrawn.args.view)).toMatch(/Preview.*Please reset your VPN profile, Zed\./);
-    const submitted = await w.slack.interaction({
-      type: 'view_submission',
-      user: { id: 'U0ALICE' },
-      view: {
-        id: view.id,
-        type: 'modal',
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: { values: select('vpn') },
-      },
-    });
+    const submitted = await submit('U0ALICE', view, select('vpn'));
     expect([submitted.status, submitted.text]).toEqual([200, '']);
     await waitFor(
       async () => (await userSees(chat.id, chat.token)).includes('Please reset your VPN profile, Zed.'),
@@ -234,39 +238,17 @@ describe("agents' tools in Slack", () => {
     const view = lastView('End chat');
     expect(JSON.stringify(view.blocks)).toMatch(/resolved.*escalated/);
     // Sent without an outcome (Slack requires it; a forged one is refused and the modal stays).
-    const empty = await w.slack.interaction({
-      type: 'view_submission',
-      user: { id: 'U0ALICE' },
-      view: {
-        id: view.id,
-        type: 'modal',
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: { values: { note: { note: { type: 'plain_text_input', value: 'x' } } } },
-      },
-    });
+    const empty = await submit('U0ALICE', view, { note: { note: { type: 'plain_text_input', value: 'x' } } });
     expect(empty.json).toMatchObject({ response_action: 'errors' });
     expect((await w.h.service.ctx.store.sessions.get(chat.id))?.status).toBe('active');
-    const done = await w.slack.interaction({
-      type: 'view_submission',
-      user: { id: 'U0ALICE' },
-      view: {
-        id: view.id,
-        type: 'modal',
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: {
-          values: {
-            outcome: {
-              outcome: {
-                type: 'radio_buttons',
-                selected_option: { value: 'escalated', text: { type: 'plain_text', text: 'escalated' } },
-              },
-            },
-            note: { note: { type: 'plain_text_input', value: 'Sent to L2' } },
-          },
+    const done = await submit('U0ALICE', view, {
+      outcome: {
+        outcome: {
+          type: 'radio_buttons',
+          selected_option: { value: 'escalated', text: { type: 'plain_text', text: 'escalated' } },
         },
       },
+      note: { note: { type: 'plain_text_input', value: 'Sent to L2' } },
     });
     expect([done.status, done.text]).toEqual([200, '']);
     const s = await w.h.service.ctx.store.sessions.get(chat.id);
@@ -286,30 +268,16 @@ describe("agents' tools in Slack", () => {
     await w.fake.waitFor((c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes('Shortcut'), 15_000);
     const view = lastView('Shortcut');
     const text = (id: string, value: string) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
-    const bad = await w.slack.interaction({
-      type: 'view_submission',
-      user: { id: 'U0BOB' },
-      view: {
-        id: view.id,
-        type: 'modal',
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: { values: { ...text('shortcut', 'two words'), ...text('title', 'T'), ...text('text', 'x') } },
-      },
+    const bad = await submit('U0BOB', view, {
+      ...text('shortcut', 'two words'),
+      ...text('title', 'T'),
+      ...text('text', 'x'),
     });
     expect(bad.json).toMatchObject({ response_action: 'errors' });
-    const ok = await w.slack.interaction({
-      type: 'view_submission',
-      user: { id: 'U0BOB' },
-      view: {
-        id: view.id,
-        type: 'modal',
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: {
-          values: { ...text('shortcut', 'thx'), ...text('title', 'Thanks'), ...text('text', 'Thanks {user.name}!') },
-        },
-      },
+    const ok = await submit('U0BOB', view, {
+      ...text('shortcut', 'thx'),
+      ...text('title', 'Thanks'),
+      ...text('text', 'Thanks {user.name}!'),
     });
     expect(ok.text).toBe('');
     await w.fake.waitFor(
