@@ -100,7 +100,10 @@ export async function probe(r: RedisClient, ms: number): Promise<string> {
   const check = async (): Promise<string> => {
     if (!isCluster(r)) return (await r.ping()) === 'PONG' ? 'ok' : 'unexpected answer to PING';
     const nodes = masters(r);
-    const down = nodes.find((n) => n.status !== 'ready');
+    // ioredis opens a master's connection on its first command ('wait' until then): a master
+    // holding none of this client's keys (BullMQ's sit in one slot) is not down, and the PING
+    // below opens it.
+    const down = nodes.find((n) => n.status !== 'ready' && n.status !== 'wait');
     if (down) return `master ${down.options.host}:${down.options.port} is ${down.status}`;
     const reached = new Set(nodes.map((n) => `${n.options.host}:${n.options.port}`));
     const uncovered = r.slots.findIndex((keys) => !keys?.[0] || !reached.has(keys[0]));

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCluster, type RedisClient } from '../../adapters/redis/connection.js';
+import { connect, isCluster, masters, probe, type RedisClient } from '../../adapters/redis/connection.js';
 import { destKeys, sessionKeys } from '../../adapters/redis/keys.js';
-import { type Harness, json, REDIS_CLUSTER_NODES, readyz, startHarness, waitFor } from '../support/harness.js';
+import {
+  type Harness,
+  json,
+  REDIS_CLUSTER_NODES,
+  REDIS_TARGET,
+  readyz,
+  startHarness,
+  waitFor,
+} from '../support/harness.js';
 import { keysMatching, testRedis } from '../support/redis.js';
 
 /** What only a cluster can show: the client kind, readiness, and the slot layout. Runs in `npm run test:cluster`. */
@@ -22,6 +30,20 @@ describe.runIf(REDIS_CLUSTER_NODES)('on a Redis Cluster', () => {
     // Ready once every master and BullMQ's connection answer and the workers run: a moment after start.
     const ready = await readyz(h.url);
     expect(ready.body.checks).toMatchObject({ redis: 'ok', queues: 'ok' });
+  });
+
+  it('counts a master this client has not used yet as reachable: the probe opens it', async () => {
+    // BullMQ's keys share one slot, so its connection may never have talked to the other masters.
+    const lone = connect(REDIS_TARGET, 'queues');
+    try {
+      if (lone.status !== 'ready') await new Promise((resolve) => lone.once('ready', resolve));
+      await lone.set(`${h.prefix}:{lone}:k`, '1', 'PX', 10_000);
+      expect(masters(lone).some((n) => n.status === 'wait')).toBe(true);
+      expect(await probe(lone, 2000)).toBe('ok');
+      expect(masters(lone).every((n) => n.status === 'ready')).toBe(true);
+    } finally {
+      lone.disconnect();
+    }
   });
 
   it("keeps a chat's keys, and its channel's queue, in one slot; BullMQ's keys in another", async () => {
