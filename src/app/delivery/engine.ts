@@ -40,6 +40,8 @@ export class Engine implements DeliveryEngine, DrainerHost {
     if (this.roots.size >= 50_000) this.roots.delete(this.roots.keys().next().value!);
     this.roots.set(`${dest} ${key}`, ref);
   }
+  /** Drainers that were here when their destination was claimed again (see `start`). */
+  private readonly claimedAgain = new WeakSet<Drainer>();
   private readonly timers: NodeJS.Timeout[] = [];
   closing = false;
 
@@ -110,8 +112,16 @@ export class Engine implements DeliveryEngine, DrainerHost {
    * can be in flight there; otherwise the drainer reads back what a predecessor left in flight.
    */
   private start(dest: string, initial: Queued[] | null, fresh: boolean, premark?: Premark): void {
+    if (this.closing) return;
+    const current = this.drainers.get(dest);
+    if (current) {
+      // Claimed while a drainer of ours is still here: its release may have reached Redis
+      // before this claim, its answer not yet this process. Once it ends, a new one reads
+      // the queue from its head (if it was not letting go, that finds the lease gone and stops).
+      this.claimedAgain.add(current);
+      return;
+    }
     const platform = this.platformOf(dest);
-    if (this.closing || this.drainers.has(dest)) return;
     if (!platform) {
       this.log.error({ dest }, 'no platform for this destination: its deliveries wait');
       return;
@@ -121,7 +131,10 @@ export class Engine implements DeliveryEngine, DrainerHost {
     void d
       .run(initial, fresh, premark)
       .catch((err: unknown) => this.log.error({ err, dest }, 'drainer failed'))
-      .finally(() => this.detach(dest, d));
+      .finally(() => {
+        this.detach(dest, d);
+        if (this.claimedAgain.delete(d) && !this.drainers.has(dest)) this.start(dest, null, false);
+      });
   }
 
   /** A drainer that let its destination go is no longer the one for it. */
