@@ -53,25 +53,38 @@ end
 local fast = waiting == 0 and tonumber(ARGV[effects_at]) == 0 and p.lines ~= nil
 local mirrors = h[2] and cjson.decode(h[2]) or {}
 
--- The channel mirrors in this slot: an idle one is claimed only when a line is queued there
--- (a note or a thread reply queues nothing, and a lease with nothing to drain would hold up
--- every other chat's lines there); on a busy one the chat's lines are counted.
+-- The channel mirrors in this slot that get a line: an idle one is claimed here, with its
+-- first line queued below (a note or a thread reply queues nothing there, and a lease with
+-- nothing to drain would hold up every other chat's lines); on a busy one the chat's lines
+-- queued there are counted.
 local targets = {}
 if fast then
   for _, m in ipairs(mirrors) do
     if m.kind == 'channel' and string.sub(redis.sha1hex(m.dest), 1, 5) == p.tag then
-      local base = p.prefix .. ':d:{' .. p.tag .. '}:' .. m.dest
-      local t = {m = m, base = base, idle = redis.call('EXISTS', base .. ':l') == 0}
-      if not t.idle and p.maxBacklog then
-        -- The chat's line in flight there counts too: at most maxBacklog undelivered.
-        if redis.call('HINCRBY', base .. ':c', sid, entry_count) >= p.maxBacklog then
-          redis.call('HINCRBY', base .. ':c', sid, -entry_count)
-          for _, x in ipairs(targets) do if x.counted then redis.call('HINCRBY', x.base .. ':c', sid, -entry_count) end end
-          return {0, 'backlog'}
-        end
-        t.counted = true
+      local n = 0
+      for k = 1, entry_count do
+        local line = p.lines[k]
+        if type(line) == 'table' and not (line.origin and m.place == line.origin) then n = n + 1 end
       end
-      targets[#targets + 1] = t
+      if n > 0 then
+        local base = p.prefix .. ':d:{' .. p.tag .. '}:' .. m.dest
+        local t = {m = m, base = base, n = n}
+        t.idle = redis.call('SET', base .. ':l', p.owner, 'PX', p.leaseMs, 'NX') ~= false
+        if not t.idle and p.maxBacklog then
+          -- The chat's line in flight there counts too: at most maxBacklog undelivered.
+          if redis.call('HINCRBY', base .. ':c', sid, n) >= p.maxBacklog then
+            redis.call('HINCRBY', base .. ':c', sid, -n)
+            -- Refused: nothing of this step stays (claims made in it were seen by nobody).
+            for _, x in ipairs(targets) do
+              if x.counted then redis.call('HINCRBY', x.base .. ':c', sid, -x.n) end
+              if x.idle then redis.call('DEL', x.base .. ':l') end
+            end
+            return {0, 'backlog'}
+          end
+          t.counted = true
+        end
+        targets[#targets + 1] = t
+      end
     end
   end
 end
@@ -90,10 +103,9 @@ for k = 1, entry_count do
       if not (line.origin and t.m.place == line.origin) then
         local counted = t.counted and '1' or '0'
         if t.idle and not t.queued then
-          -- Claimed with its first line, in this step (idle: nobody held it when the step began).
-          -- A queue released cleanly was deleted, so ours is its first entry (id 0-1). When that
-          -- fails, a drainer died with work left there: the caller starts from the head.
-          redis.call('SET', t.base .. ':l', p.owner, 'PX', p.leaseMs)
+          -- Its first line since this step claimed it. A queue released cleanly was deleted,
+          -- so ours is its first entry (id 0-1). When that fails, a drainer died with work
+          -- left there: the caller starts from the head.
           local first = redis.pcall('XADD', t.base .. ':q', '0-1', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
           if type(first) == 'table' and first.err then
             local qid = redis.call('XADD', t.base .. ':q', '*', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
