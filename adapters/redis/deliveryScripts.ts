@@ -1,5 +1,6 @@
 import { Delivery, LineTemplate, placeLine, type Queued } from '../../src/app/delivery/delivery.js';
 import type { FastLine } from '../../src/app/store.js';
+import { SessionStatus } from '../../src/domain/session.js';
 import type { RedisClient } from './connection.js';
 import { withScripts } from './scripts.js';
 import type { ScriptReply } from './sessionScript.js';
@@ -145,11 +146,13 @@ export type Appended =
       claimed: Array<{ dest: string; queued: Queued; first: boolean }>;
       /** Effects written to the outbox (the planner has work). */
       outboxed: number;
+      /** The chat's status as the step found it. */
+      status: SessionStatus;
     };
 
 /** Reads appendEntries' reply; `lines` are the fast lines it was given (a claimed line is made of its template). */
 export function appended(reply: ScriptReply, lines: ReadonlyArray<FastLine | false | null> = []): Appended {
-  const r = reply as unknown as [number, unknown, unknown, unknown];
+  const r = reply as unknown as [number, unknown, unknown, unknown, unknown];
   if (r[0] === 0) return { state: 'refused', code: String(r[1]) };
   if (r[0] === 2) return { state: 'repeat', id: String(r[1]) };
   const ids = (r[1] as unknown[]).map(String);
@@ -163,5 +166,6 @@ export function appended(reply: ScriptReply, lines: ReadonlyArray<FastLine | fal
       first: first === 1,
     };
   });
-  return { state: 'appended', ids, claimed, outboxed: Number(r[3]) };
+  const status = SessionStatus.parse(r[4]);
+  return { state: 'appended', ids, claimed, outboxed: Number(r[3]), status };
 }

@@ -49,6 +49,7 @@ export class RedisTranscript implements TranscriptStore {
       maxBytes: TRANSCRIPT_LIMITS.bytes,
       ...(opts.clientMessageId ? { clientMessageId: opts.clientMessageId } : {}),
       ...(opts.maxBacklog ? { maxBacklog: opts.maxBacklog } : {}),
+      ...(opts.tokenHash ? { tokenHash: opts.tokenHash } : {}),
       // Each line's template as JSON, which the script queues as given (deliveryScripts.ts reads it back).
       ...(opts.lines
         ? {
@@ -77,7 +78,7 @@ export class RedisTranscript implements TranscriptStore {
     // found by the backstop's scan).
     const planned = r.outboxed > 0;
     if (planned) await this.redis.sadd(this.g.dirty, sessionId);
-    return { ok: true, value: { ids: r.ids, duplicate: false, claimed, planned } };
+    return { ok: true, value: { ids: r.ids, duplicate: false, claimed, planned, status: r.status } };
   }
 
   async read(sessionId: string, afterId: string | undefined, count: number) {

@@ -51,7 +51,7 @@ async function appendLines(
   statuses: Session['status'][],
   entries: EntryBody[],
   c: LineContext,
-  o: { origin?: string; clientMessageId?: string; maxBacklog?: number } = {},
+  o: { origin?: string; clientMessageId?: string; maxBacklog?: number; tokenHash?: string } = {},
 ): Promise<AppendResult> {
   const lines = lineTemplates(
     entries.map((e, i) => ({ ...e, id: String(i) }) as TranscriptEntry),
@@ -67,6 +67,7 @@ async function appendLines(
       owner: ctx.engine.owner,
       ...(o.clientMessageId ? { clientMessageId: o.clientMessageId } : {}),
       ...(o.maxBacklog ? { maxBacklog: o.maxBacklog } : {}),
+      ...(o.tokenHash ? { tokenHash: o.tokenHash } : {}),
     },
   );
   if (!r.ok) throw storeRefusal(r.code);
@@ -98,6 +99,8 @@ const lineContextOf = (ctx: AppContext, session: Session): LineContext => ({
  */
 export function storeRefusal(code: string): Refused {
   const [c = code, wording] = code.split(':');
+  // A credential that no longer opens the chat (a token replaced since the caller read it).
+  if (c === 'credential') return Refused.credential(wording ?? 'forbidden.token');
   return Refused.of(c, undefined, wording);
 }
 
@@ -376,7 +379,18 @@ export async function endUnanswered(ctx: AppContext, sessionId: string): Promise
 }
 
 /** The end user writes; the session was just read by the caller's authorization. */
-export async function userMessage(ctx: AppContext, session: Session, text: string, clientMessageId?: string) {
+/**
+ * The end user wrote. `tokenHash`: the caller knew the chat from an earlier request (its
+ * token checked then) and did not read it again; the store's step checks the token is still
+ * the chat's, and says the chat's status now.
+ */
+export async function userMessage(
+  ctx: AppContext,
+  session: Session,
+  text: string,
+  o: { clientMessageId?: string | undefined; tokenHash?: string | undefined } = {},
+) {
+  const { clientMessageId, tokenHash } = o;
   const sessionId = session.id;
   const now = ctx.now();
   const body: EntryBody = {
@@ -390,11 +404,12 @@ export async function userMessage(ctx: AppContext, session: Session, text: strin
   };
   const r = await appendLines(ctx, sessionId, ['waiting', 'active', 'offline'], [body], lineContextOf(ctx, session), {
     ...(clientMessageId ? { clientMessageId } : {}),
+    ...(tokenHash ? { tokenHash } : {}),
     maxBacklog: ctx.settings.maxBacklog,
   });
   const id = r.ids[0] ?? '';
   const stored = r.duplicate ? await ctx.store.transcript.entry(sessionId, id) : undefined;
-  if (!r.duplicate) await timing.userWrote(ctx, session, id, now);
+  if (!r.duplicate) await timing.userWrote(ctx, { ...session, status: r.status ?? session.status }, id, now);
   // A repeat's entry is the message it repeats.
   return { message: (stored ?? { id, ...body }) as MessageEntry, duplicate: r.duplicate };
 }

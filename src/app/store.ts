@@ -53,6 +53,11 @@ export interface AppendOptions {
   lines?: Array<FastLine | false | null>;
   /** Who claims an idle destination (this process's drainer). */
   owner?: string;
+  /**
+   * The end user's token, hashed, as the caller last read it with the chat (it did not read
+   * the chat again): refused (`forbidden`) when the chat's token is another now.
+   */
+  tokenHash?: string;
 }
 
 export interface AppendResult {
@@ -65,6 +70,8 @@ export interface AppendResult {
   claimed: Array<{ dest: string; queued: Queued[]; markedAt?: number }>;
   /** Whether effects went to the outbox (the planner has work). */
   planned: boolean;
+  /** The chat's status as the step found it (none for a repeat). */
+  status?: Session['status'];
 }
 
 /** Chats, their members, and agents' availability. Every mutation is one atomic step with its precondition. */

@@ -18,12 +18,14 @@ import type { ChatCreationLimiter } from '../app/rateLimit.js';
 import { ratingOf } from '../app/record/endUser.js';
 import * as sessions from '../app/sessions.js';
 import { standingOf } from '../app/standing.js';
+import { hashToken } from '../app/tokens.js';
 import { say } from '../app/wording/index.js';
 import { mayAttach } from '../domain/policy.js';
 import type { Session } from '../domain/session.js';
 import { compareEntryIds, type FileRef, type TranscriptEntry, visibleToEndUser } from '../domain/transcript.js';
-import { authorizeSession, requireApiKey, type TokenPlaces } from './auth.js';
+import { authorizeSession, bearer, requireApiKey, type TokenPlaces } from './auth.js';
 import { clientKey } from './clientAddress.js';
+import { KnownChats } from './knownChats.js';
 import { clampToTail, parseLastEventId } from './lastEventId.js';
 import { type Handlers, mountOperations } from './mount.js';
 import { openApiDocument } from './openapi.js';
@@ -53,6 +55,21 @@ export function apiRouter(
     const id = SessionId.safeParse(req.params.id);
     if (!id.success) throw Refused.of('not_found');
     return authorizeSession(ctx.store.sessions, apiKeys, req, id.data, places);
+  };
+  /**
+   * The chat an end user writes to: from what this instance saw lately when the token is the
+   * same (the store's step checks it is still the chat's, `tokenHash`), else read and checked.
+   */
+  const known = new KnownChats();
+  const writer = async (req: Request): Promise<{ session: Session; tokenHash?: string }> => {
+    const presented = req.get('x-api-key') === undefined ? bearer(req) : undefined;
+    const hash = presented === undefined ? undefined : hashToken(presented);
+    const id = SessionId.safeParse(req.params.id);
+    const seen = hash === undefined || !id.success ? undefined : known.get(id.data, hash, ctx.now());
+    if (seen) return { session: seen, tokenHash: hash };
+    const session = await authorized(req);
+    if (hash !== undefined) known.keep(session.id, session, hash, ctx.now());
+    return { session };
   };
   const sessionParam = async (req: Request, places?: TokenPlaces): Promise<string> =>
     (await authorized(req, places)).id;
@@ -158,10 +175,15 @@ export function apiRouter(
     },
 
     postMessage: async ({ req, res, body }) => {
-      const session = await authorized(req);
+      const { session, tokenHash } = await writer(req);
       const input = body();
       // A repeat of a clientMessageId gets the same answer as the first time.
-      const { message } = await sessions.userMessage(ctx, session, input.text, input.clientMessageId);
+      const { message } = await sessions
+        .userMessage(ctx, session, input.text, { clientMessageId: input.clientMessageId, tokenHash })
+        .catch((err: unknown) => {
+          known.forget(session.id); // read afresh next time (a new token, an ended chat)
+          throw err;
+        });
       res.status(202).json({ message: publicEntry(message) });
     },
 

@@ -14,7 +14,8 @@
      lines?: [ {json, origin?, post?} | false | null ] (one per entry: json, the line's template,
              src/app/delivery/delivery.ts LineTemplate; false = shown nowhere, null = left
              to the planner),
-     prefix, tag, owner, leaseMs, now}
+     tokenHash? (the end user's token, hashed, as the caller last read it: refused when the
+     chat's is another now), prefix, tag, owner, leaseMs, now}
   A destination claimed with a post (post: true) gets its in-flight mark here, as
   lua/markInflight.lua would write it (the delivery id sid/entry@mirror, now, the queue id):
   the caller's drainer sends it without a step of its own (src/app/delivery/drainer.ts).
@@ -22,14 +23,17 @@
   mirror (the mirror's id) and counted (1 when counted against the chat's backlog there, else
   0): the reader makes the delivery of them (adapters/redis/deliveryScripts.ts).
   Output: {1, {entryId...}, {{dest, queueId, k, mirrorId, 1 when it is the queue's first}...},
-          effects outboxed}, a destination claimed for the caller per inner table, with the
-          line of entry k queued there
+          effects outboxed, the chat's status}, a destination claimed for the caller per
+          inner table, with the line of entry k queued there
           {2, knownEntryId}: a repeat of p.clientMessageId
-          {0, code}: 'not_found' | 'ended' | 'not_active:not_active.reply' | 'backlog' | 'transcript_full'
+          {0, code}: 'not_found' | 'credential:forbidden.token' | 'ended' | 'not_active:not_active.reply'
+                     | 'backlog' | 'transcript_full'
 ]]
 -- @include prelude
-local h = redis.call('HMGET', KEYS[1], 'json', 'mirrors', 'o', 'n', 'b')
+local h = redis.call('HMGET', KEYS[1], 'json', 'mirrors', 'o', 'n', 'b', 'token')
 if not h[1] then return {0, 'not_found'} end
+-- The caller knew the chat from before (its token checked then): the token must still be its.
+if p.tokenHash and h[6] ~= p.tokenHash then return {0, 'credential:forbidden.token'} end
 local s = cjson.decode(h[1])
 local allowed = false
 for _, st in ipairs(p.statuses) do if st == s.status then allowed = true end end
@@ -135,4 +139,4 @@ end
 count_outbox()
 redis.call('HSET', KEYS[1], 'n', entries + entry_count, 'b', bytes + adding)
 if p.clientMessageId and ids[1] then redis.call('HSET', KEYS[7], p.clientMessageId, ids[1]) end
-return {1, ids, claimed, outboxed}
+return {1, ids, claimed, outboxed, s.status}
