@@ -62,9 +62,13 @@ export class RedisDeliveries implements DeliveryStore {
   }
 
   async inflight(dest: string): Promise<Inflight | undefined> {
-    const h = await this.redis.hgetall(this.k(dest).inflight);
-    if (!h.id) return undefined;
-    return { id: h.id, at: Number(h.at ?? 0), qids: (h.qids ?? '').split(' ').filter(Boolean) };
+    const k = this.k(dest);
+    const h = await this.redis.hgetall(k.inflight);
+    if (h.id) return { id: h.id, at: Number(h.at ?? 0), qids: (h.qids ?? '').split(' ').filter(Boolean) };
+    // Unless a mark says otherwise, a fresh claim's first post (0-1, with the field `at`) is in
+    // flight from when the commit that queued it began (lua/appendEntries.lua), until acknowledged.
+    const [head] = await this.redis.xrange(k.queue, '0-1', '0-1');
+    return head ? scripts.premarked(head) : undefined;
   }
 
   async stale(now: number) {

@@ -1,4 +1,5 @@
 import { Delivery, LineTemplate, placeLine, type Queued } from '../../src/app/delivery/delivery.js';
+import type { Inflight } from '../../src/app/delivery/store.js';
 import type { FastLine } from '../../src/app/store.js';
 import { SessionStatus } from '../../src/domain/session.js';
 import type { RedisClient } from './connection.js';
@@ -29,6 +30,14 @@ export function queuedOf([qid, flat]: StreamItem): Queued {
 }
 
 const queuedAll = (items: unknown): Queued[] => (items as StreamItem[]).map(queuedOf);
+
+/** The in-flight mark a fresh claim's first post carries as its field `at` (lua/appendEntries.lua), if it does. */
+export function premarked(item: StreamItem): Inflight | undefined {
+  const [qid, flat] = item;
+  const at = flat.findIndex((v, i) => i % 2 === 0 && v === 'at');
+  if (at < 0) return undefined;
+  return { id: queuedOf(item).d.id, at: Number(flat[at + 1]), qids: [qid] };
+}
 
 /** lua/enqueue.lua: queues deliveries (an id seen lately is skipped), claiming the destination when idle. */
 export async function enqueue(

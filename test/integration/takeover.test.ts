@@ -121,14 +121,15 @@ describe('takeover (no keyspace notifications needed)', () => {
       const entry = await say(url, 'first');
       await waitFor(() => lines.some((l) => l.hanging === 'first'), 10000, 'the drainer at its post');
       // The commit wrote the mark (the drainer took no step of its own before the post).
-      const mark = await b.service.redis.hgetall(destKeys(prefix, dest).inflight);
-      expect(mark.id).toMatch(new RegExp(`^${id.replace('.', '\\.')}/${entry}@`));
+      const mark = await b.service.ctx.store.deliveries.inflight(dest);
+      expect(mark?.id).toMatch(new RegExp(`^${id.replace('.', '\\.')}/${entry}@`));
+      expect(mark?.qids).toEqual(['0-1']);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       await say(b.url, 'second');
       await waitFor(() => userTexts(live, id).includes('second'), 8000, 'both lines on the live instance');
       expect(userTexts(live, id)).toEqual(['first', 'second']);
-      expect(await b.service.redis.exists(destKeys(prefix, dest).inflight)).toBe(0);
+      expect(await b.service.ctx.store.deliveries.inflight(dest)).toBeUndefined();
     } finally {
       child.kill('SIGKILL');
     }

@@ -16,9 +16,10 @@
              to the planner),
      tokenHash? (the end user's token, hashed, as the caller last read it: refused when the
      chat's is another now), prefix, tag, owner, leaseMs, now}
-  A destination claimed with a post (post: true) gets its in-flight mark here, as
-  lua/markInflight.lua would write it (the delivery id sid/entry@mirror, now, the queue id):
-  the caller's drainer sends it without a step of its own (src/app/delivery/drainer.ts).
+  A destination claimed with a post (post: true) gets its in-flight mark here: the post is
+  queued as 0-1 with the field at = now, which adapters/redis/deliveries.ts reads as the mark
+  lua/markInflight.lua would write (the delivery id sid/entry@mirror, at, the queue id): the
+  caller's drainer sends it without a step of its own (src/app/delivery/drainer.ts).
   A line is queued as the stream fields d (its template, as given), entry (its entry's id),
   mirror (the mirror's id) and counted (1 when counted against the chat's backlog there, else
   0): the reader makes the delivery of them (adapters/redis/deliveryScripts.ts).
@@ -108,17 +109,21 @@ for k = 1, entry_count do
         local counted = t.counted and '1' or '0'
         if t.idle and not t.queued then
           -- Its first line since this step claimed it. A queue released cleanly was deleted,
-          -- so ours is its first entry (id 0-1). When that fails, a drainer died with work
-          -- left there: the caller starts from the head.
-          local first = redis.pcall('XADD', t.base .. ':q', '0-1', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
+          -- so ours is its first entry (id 0-1), a post marked in flight from p.now (its field
+          -- at: RedisDeliveries.inflight reads it as the mark lua/markInflight.lua would write).
+          -- When that fails, a drainer died with work left there: the caller starts from the head.
+          local fields = {'d', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted}
+          local marked = {unpack(fields)}
+          if line.post then
+            marked[#marked + 1] = 'at'
+            marked[#marked + 1] = p.now
+          end
+          local first = redis.pcall('XADD', t.base .. ':q', '0-1', unpack(marked))
           if type(first) == 'table' and first.err then
-            local qid = redis.call('XADD', t.base .. ':q', '*', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
+            local qid = redis.call('XADD', t.base .. ':q', '*', unpack(fields))
             claimed[#claimed + 1] = {t.m.dest, qid, k, t.m.id, 0}
           else
             claimed[#claimed + 1] = {t.m.dest, first, k, t.m.id, 1}
-            if line.post then
-              redis.call('HSET', t.base .. ':f', 'id', sid .. '/' .. id .. '@' .. t.m.id, 'at', p.now, 'qids', first)
-            end
           end
         else
           redis.call('XADD', t.base .. ':q', '*', 'd', line.json, 'entry', id, 'mirror', t.m.id, 'counted', counted)
