@@ -18,7 +18,7 @@ import { registerHome } from './receiver/home.js';
 import { registerInteractions } from './receiver/interactions.js';
 import { registerMessages } from './receiver/messages.js';
 import type { SlackDeps } from './receiver/present.js';
-import { registerUninstall } from './receiver/uninstall.js';
+import { registerTeamAccess, registerUninstall } from './receiver/uninstall.js';
 import { InstalledWorkspaces, SingleWorkspace, type Workspaces } from './workspaces.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -123,7 +123,10 @@ export function slackModule(env: SlackEnv): PlatformFactory {
     registerInteractions(app, d);
     registerCommands(app, d);
     registerHome(app, d);
-    if (lifecycle) registerUninstall(app, lifecycle);
+    if (lifecycle) {
+      registerUninstall(app, lifecycle);
+      registerTeamAccess(app, lifecycle);
+    }
     app.error(async (err) => {
       ctx.log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener failed');
     });

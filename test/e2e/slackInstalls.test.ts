@@ -25,6 +25,17 @@ agents:
 const A = { team: 'T0A', enterprise: 'E0ORG', token: 'xoxb-team-a', botUserId: 'U0BOTA' };
 const B = { team: 'T0B', enterprise: 'E0ORG', token: 'xoxb-team-b', botUserId: 'U0BOTB' };
 
+/** An organisation installed org-wide, with a queue in each of two of its workspaces; Gina supervises both from one. */
+const GRID = `
+queues:
+  - { id: grid-1, name: Grid one, slack: { team: T0G1, channel: C0G1 } }
+  - { id: grid-2, name: Grid two, slack: { team: T0G2, channel: C0G2 } }
+agents:
+  - { id: gina, firstName: Gina, lastName: Grid, email: gina@org.example, permissions: [ESChat_Agent], roles: [agent, supervisor], queues: [grid-1, grid-2], slack: { userId: W0GINA, team: T0G1 } }
+  - { id: hugo, firstName: Hugo, lastName: Grid, email: hugo@org.example, permissions: [ESChat_Agent], queues: [grid-2], slack: { userId: W0HUGO, team: T0G2 } }
+`;
+const ORG = { enterprise: 'E0ORG', orgWide: true, token: 'xoxb-org', botUserId: 'U0BOTORG', teams: ['T0G1', 'T0G2'] };
+
 const startChat = async (queue: string, text: string) => {
   const r = await json(`${w!.h.url}/api/v1/sessions`, { method: 'POST', body: { queue, user: { name: 'Zed' }, text } });
   return { status: r.status, body: r.body, id: r.body.session?.id as string, token: r.body.token as string };
@@ -210,25 +221,8 @@ describe('Slack installs into several workspaces', () => {
   });
 
   it('serves every workspace of an organisation from one org-wide install, by enterprise and team id', async () => {
-    w = await startInstallWorld(
-      `
-queues:
-  - { id: grid-1, name: Grid one, slack: { team: T0G1, channel: C0G1 } }
-  - { id: grid-2, name: Grid two, slack: { team: T0G2, channel: C0G2 } }
-agents:
-  - { id: gina, firstName: Gina, lastName: Grid, email: gina@org.example, permissions: [ESChat_Agent], queues: [grid-1], slack: { userId: W0GINA } }
-  - { id: hugo, firstName: Hugo, lastName: Grid, email: hugo@org.example, permissions: [ESChat_Agent], queues: [grid-2], slack: { userId: W0HUGO } }
-`,
-      { env: { SLACK_ALLOWED_TEAMS: 'E0ORG' } },
-    );
+    w = await startInstallWorld(GRID, { env: { SLACK_ALLOWED_TEAMS: 'E0ORG' } });
     const { fake } = w;
-    const ORG = {
-      enterprise: 'E0ORG',
-      orgWide: true,
-      token: 'xoxb-org',
-      botUserId: 'U0BOTORG',
-      teams: ['T0G1', 'T0G2'],
-    };
     expect((await w.install('code-org', ORG)).status).toBe(200);
     // Before any event from them, the workers find the org's install for both workspaces (auth.teams.list).
     const c1 = await startChat('grid-1', 'from one');
@@ -247,6 +241,60 @@ agents:
     expect((await fake.waitFor((c) => c.method === 'chat.postEphemeral')).token).toBe(ORG.token);
     expect(tokensIn('C0G1')).toEqual(new Set([ORG.token]));
     expect(tokensIn('C0G2')).toEqual(new Set([ORG.token]));
+  });
+
+  it('team_access_revoked pauses the queues of the workspaces an org-wide install lost (409, their supervisors told elsewhere); team_access_granted resumes them', async () => {
+    w = await startInstallWorld(GRID, { env: { SLACK_ALLOWED_TEAMS: 'E0ORG' } });
+    const { fake, h } = w;
+    expect((await w.install('code-org', ORG)).status).toBe(200);
+    expect((await startChat('grid-2', 'before')).status).toBe(201);
+    await rootIn('C0G2');
+    // As Slack sends an organisation's events: no workspace, the enterprise, the org-wide install.
+    const orgEvent = (event: Record<string, unknown>) =>
+      w!.from('T0G1', 'E0ORG').post(
+        JSON.stringify({
+          token: 'legacy',
+          team_id: null,
+          enterprise_id: 'E0ORG',
+          api_app_id: 'A0SWITCH',
+          type: 'event_callback',
+          event_id: `Ev${Math.random().toString(36).slice(2).toUpperCase()}`,
+          event_time: Math.floor(Date.now() / 1000),
+          authorizations: [{ enterprise_id: 'E0ORG', team_id: null, is_bot: true, is_enterprise_install: true }],
+          event,
+        }),
+        'application/json',
+      );
+    expect((await orgEvent({ type: 'team_access_revoked', team_ids: ['T0G2'] })).status).toBe(200);
+    const listed = async () =>
+      (await json(`${h.url}/api/v1/queues`)).body.queues as Array<{ id: string; open: boolean; unavailable?: true }>;
+    await waitFor(
+      async () => (await listed()).find((q) => q.id === 'grid-2')?.unavailable === true,
+      5000,
+      'grid-2 paused',
+    );
+    const paused = await startChat('grid-2', 'anyone?');
+    expect([paused.status, paused.body.error.code]).toEqual([409, 'queue_unavailable']);
+    expect((await startChat('grid-1', 'one still works')).status).toBe(201);
+    // Gina hears it in the workspace that still has the app.
+    const told = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        /Grid two/.test(String(c.args.text)) &&
+        /no new chats/.test(String(c.args.text)),
+    );
+    expect(told.token).toBe(ORG.token);
+    // The same event again changes nothing more.
+    expect((await orgEvent({ type: 'team_access_revoked', team_ids: ['T0G2'] })).status).toBe(200);
+    expect((await orgEvent({ type: 'team_access_granted', team_ids: ['T0G2'] })).status).toBe(200);
+    await waitFor(async () => (await listed()).find((q) => q.id === 'grid-2')?.open === true, 5000, 'grid-2 resumed');
+    expect((await startChat('grid-2', 'back?')).status).toBe(201);
+    await fake.waitFor((c) => c.method === 'chat.postMessage' && /take new chats again/.test(String(c.args.text)));
+    expect(
+      fake
+        .calls('chat.postMessage')
+        .filter((c) => /Grid two/.test(String(c.args.text)) && /no new chats/.test(String(c.args.text))),
+    ).toHaveLength(1);
   });
 
   it('app_uninstalled removes the installation and pauses its queues (409, supervisors elsewhere told); a reinstall resumes them', async () => {

@@ -66,6 +66,8 @@ describe('Slack manifest content', () => {
       'message.channels',
       'message.groups',
       'message.im',
+      'team_access_granted',
+      'team_access_revoked',
       'tokens_revoked',
     ]);
     expect(m.settings.socket_mode_enabled).toBe(false);

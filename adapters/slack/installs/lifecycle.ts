@@ -11,7 +11,9 @@ const SLACK = 'slack';
  * An installation going and coming back. Removed (app_uninstalled, tokens_revoked): it is
  * deleted, its queues take no new chats (each Slack queue is available only while its
  * workspace is installed), and their supervisors are told wherever else they can be
- * reached. Installed again: the queues take chats again, and the supervisors are told.
+ * reached. Installed again: the queues take chats again, and the supervisors are told. An
+ * org-wide install losing some of its workspaces (team_access_revoked), or getting them back
+ * (team_access_granted), does the same for those workspaces' queues.
  */
 export class InstallLifecycle {
   constructor(
@@ -60,6 +62,48 @@ export class InstallLifecycle {
       `removed:${id}:${this.ctx.now()}`,
       (platform, agent) => platform !== SLACK || !agents.has(agent.id),
     );
+  }
+
+  /**
+   * Workspaces an org-wide install no longer reaches (team_access_revoked): their queues
+   * pause, as on an uninstall, until access is granted again.
+   */
+  async teamsRevoked(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
+    const revoked: string[] = [];
+    for (const team of teamIds) if (await this.store.revokeTeam(team, enterpriseId)) revoked.push(team);
+    if (revoked.length === 0) return;
+    const dir = this.ctx.directory.get();
+    const gone = new Set(revoked);
+    const queues = dir.queues
+      .filter((q) => queueChannels(q).length > 0 && gone.has(queueTeam(q) ?? ''))
+      .map((q) => q.id);
+    const agents = new Set(dir.agents.filter((a) => gone.has(this.people.teamOf(a) ?? '')).map((a) => a.id));
+    for (const team of revoked)
+      await this.store.markPaused(
+        team,
+        queues.filter((id) => queueTeam(dir.queue(id)!) === team),
+      );
+    this.log.warn(
+      { enterprise: enterpriseId, teams: revoked, queues },
+      'Slack access to workspaces revoked: their queues take no new chats until it is granted again',
+    );
+    await tellSupervisors(
+      this.ctx,
+      queues,
+      true,
+      `revoked:${revoked.join(',')}:${this.ctx.now()}`,
+      (platform, agent) => platform !== SLACK || !agents.has(agent.id),
+    );
+  }
+
+  /** Workspaces an org-wide install reaches again (team_access_granted): their queues resume. */
+  async teamsGranted(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
+    const resumed: string[] = [];
+    for (const team of teamIds)
+      if (await this.store.grantTeam(team, enterpriseId)) resumed.push(...(await this.store.takePaused(team)));
+    if (resumed.length === 0) return;
+    this.log.info({ enterprise: enterpriseId, teams: teamIds, queues: resumed }, 'Slack access to workspaces granted');
+    await tellSupervisors(this.ctx, resumed, false, `granted:${teamIds.join(',')}:${this.ctx.now()}`, () => true);
   }
 
   async installed(id: string): Promise<void> {

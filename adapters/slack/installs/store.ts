@@ -44,7 +44,8 @@ export interface WorkspaceQuery {
 /**
  * Bolt's installationStore, kept in the service's shared storage (Redis), each installation
  * sealed (AES-GCM, INSTALLATION_KEY). Keys: `slack:installation:<id>`, the set of ids
- * `slack:installations`, and what each workspace's organisation is `slack:team-org:<team>`.
+ * `slack:installations`, what each workspace's organisation is `slack:team-org:<team>`, and the
+ * workspaces an org-wide install lost `slack:team-revoked:<team>`.
  */
 export class InstallationRecords implements InstallationStore {
   constructor(
@@ -110,7 +111,23 @@ export class InstallationRecords implements InstallationStore {
   }
 
   async learnOrg(teamId: string, enterpriseId: string): Promise<void> {
+    if (await this.kv.get(`slack:team-revoked:${teamId}`)) return; // the org's install no longer reaches it
     await this.kv.put(`slack:team-org:${teamId}`, enterpriseId);
+  }
+
+  /**
+   * An org-wide install lost (team_access_revoked) or regained (team_access_granted) a
+   * workspace: while revoked, the org's install does not serve it. True for the one caller
+   * that changed it (Slack may send an event twice).
+   */
+  async revokeTeam(teamId: string, enterpriseId: string): Promise<boolean> {
+    await this.kv.remove(`slack:team-org:${teamId}`);
+    return this.kv.putNew(`slack:team-revoked:${teamId}`, enterpriseId);
+  }
+  async grantTeam(teamId: string, enterpriseId: string): Promise<boolean> {
+    const was = await this.kv.take(`slack:team-revoked:${teamId}`);
+    await this.learnOrg(teamId, enterpriseId);
+    return was !== undefined;
   }
 
   /**
@@ -128,6 +145,7 @@ export class InstallationRecords implements InstallationStore {
     if (team.startsWith('E')) return this.get(team);
     const own = await this.get(team);
     if (own) return own;
+    if (await this.kv.get(`slack:team-revoked:${team}`)) return undefined;
     const org = q.enterpriseId ?? (await this.kv.get(`slack:team-org:${team}`));
     return org ? this.get(org) : undefined;
   }

@@ -61,7 +61,8 @@ const Json = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('event_callback'),
     event_id: Id,
-    team_id: Id.optional(),
+    // null on an organisation's events (team_access_revoked …).
+    team_id: Id.nullish(),
     api_app_id: z.string().optional(),
     event: SlackEvent,
   }),

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { z } from 'zod';
 import type { InstallLifecycle } from '../installs/lifecycle.js';
 
 /**
@@ -23,6 +24,31 @@ export function registerUninstall(app: App, lifecycle: InstallLifecycle): void {
     });
   });
 }
+
+/**
+ * An org-wide install removed from some workspaces of its organisation, or added again: their
+ * queues pause or resume.
+ */
+export function registerTeamAccess(app: App, lifecycle: InstallLifecycle): void {
+  const access = (body: unknown, context: { enterpriseId?: string | undefined }) => {
+    const b = TeamAccess.safeParse(body);
+    const enterprise = context.enterpriseId ?? (b.success ? b.data.enterprise_id : undefined);
+    return b.success && enterprise ? { enterprise, teams: b.data.event.team_ids } : undefined;
+  };
+  app.event('team_access_revoked', async ({ body, context }) => {
+    const a = access(body, context);
+    if (a) await lifecycle.teamsRevoked(a.enterprise, a.teams);
+  });
+  app.event('team_access_granted', async ({ body, context }) => {
+    const a = access(body, context);
+    if (a) await lifecycle.teamsGranted(a.enterprise, a.teams);
+  });
+}
+
+const TeamAccess = z.object({
+  enterprise_id: z.string().nullish(),
+  event: z.object({ team_ids: z.array(z.string().regex(/^T[A-Z0-9]+$/)).max(1000) }),
+});
 
 const isOrgWide = (body: unknown): boolean => {
   const b = body as { is_enterprise_install?: unknown; authorizations?: Array<{ is_enterprise_install?: unknown }> };
