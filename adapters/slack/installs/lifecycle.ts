@@ -70,19 +70,19 @@ export class InstallLifecycle {
    */
   async teamsRevoked(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
     const revoked: string[] = [];
-    for (const team of teamIds) if (await this.store.revokeTeam(team, enterpriseId)) revoked.push(team);
+    // A workspace with an installation of its own is still served by it.
+    for (const team of teamIds)
+      if ((await this.store.revokeTeam(team, enterpriseId)) && !(await this.store.get(team))) revoked.push(team);
     if (revoked.length === 0) return;
-    const dir = this.ctx.directory.get();
     const gone = new Set(revoked);
-    const queues = dir.queues
-      .filter((q) => queueChannels(q).length > 0 && gone.has(queueTeam(q) ?? ''))
-      .map((q) => q.id);
-    const agents = new Set(dir.agents.filter((a) => gone.has(this.people.teamOf(a) ?? '')).map((a) => a.id));
-    for (const team of revoked)
-      await this.store.markPaused(
-        team,
-        queues.filter((id) => queueTeam(dir.queue(id)!) === team),
-      );
+    const queues = revoked.flatMap((team) => this.queuesOf(team));
+    for (const team of revoked) await this.store.markPaused(`team:${team}`, this.queuesOf(team));
+    const agents = new Set(
+      this.ctx.directory
+        .get()
+        .agents.filter((a) => gone.has(this.people.teamOf(a) ?? ''))
+        .map((a) => a.id),
+    );
     this.log.warn(
       { enterprise: enterpriseId, teams: revoked, queues },
       'Slack access to workspaces revoked: their queues take no new chats until it is granted again',
@@ -96,11 +96,20 @@ export class InstallLifecycle {
     );
   }
 
+  /** The Slack queues of one workspace. */
+  private queuesOf(team: string): string[] {
+    return this.ctx.directory
+      .get()
+      .queues.filter((q) => queueChannels(q).length > 0 && queueTeam(q) === team)
+      .map((q) => q.id);
+  }
+
   /** Workspaces an org-wide install reaches again (team_access_granted): their queues resume. */
   async teamsGranted(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
     const resumed: string[] = [];
     for (const team of teamIds)
-      if (await this.store.grantTeam(team, enterpriseId)) resumed.push(...(await this.store.takePaused(team)));
+      if (await this.store.grantTeam(team, enterpriseId))
+        resumed.push(...(await this.store.takePaused(`team:${team}`)));
     if (resumed.length === 0) return;
     this.log.info({ enterprise: enterpriseId, teams: teamIds, queues: resumed }, 'Slack access to workspaces granted');
     await tellSupervisors(this.ctx, resumed, false, `granted:${teamIds.join(',')}:${this.ctx.now()}`, () => true);
