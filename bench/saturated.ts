@@ -31,7 +31,7 @@ export const saturatedOptions = (quick: boolean): SaturatedOptions =>
         drainMs: 60_000,
       };
 
-/** The Slack adapter's pace (adapters/slack/client.ts) and what Slack itself allows. */
+/** The Slack adapter's pace (adapters/slack/platform.ts) and what Slack itself allows. */
 const SLACK_PACE = { perSecond: 1, burst: 3 };
 const SLACK_LIMIT = { perSecond: 1, burst: 4 };
 

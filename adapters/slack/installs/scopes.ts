@@ -1,4 +1,4 @@
-/** The bot scopes an install asks for: the manifest's (manifests/slack.yaml; test/unit/slack-manifest.test.ts keeps them equal). */
+/** The bot scopes an install asks for: the manifest's (manifests/slack.yaml; test/unit/slackManifest.test.ts keeps them equal). */
 export const BOT_SCOPES = [
   'chat:write',
   'commands',
