@@ -1,4 +1,5 @@
 import type { Session } from '../domain/session.js';
+import { equal } from './auth.js';
 
 /**
  * Chats whose end user wrote through this instance lately, with their token's hash, so the
@@ -22,7 +23,7 @@ export class KnownChats {
       this.chats.delete(id);
       return undefined;
     }
-    return known.tokenHash === tokenHash ? known.session : undefined;
+    return equal(known.tokenHash, tokenHash) ? known.session : undefined;
   }
 
   keep(id: string, session: Session, tokenHash: string, now: number): void {
