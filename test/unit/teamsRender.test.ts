@@ -1,11 +1,11 @@
 import type { ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activitiesOf, activityOf, MESSAGE_TEXT_MAX } from '../../adapters/teams/activity.js';
-import { type AdaptiveCard, ALONE, card, MAX_ACTIONS } from '../../adapters/teams/render/adaptiveCard.js';
+import { type AdaptiveCard, ALONE, card, MAX_ACTIONS, messageText } from '../../adapters/teams/render/adaptiveCard.js';
 import { escapeTeamsMarkdown, markdown } from '../../adapters/teams/render/markdown.js';
 import { entryLine } from '../../src/app/surfaces/entryLines.js';
 import { homeSurface } from '../../src/app/surfaces/home.js';
-import { fieldsSubmit } from '../../src/app/surfaces/surface.js';
+import { fieldsSubmit, line } from '../../src/app/surfaces/surface.js';
 import { at, link, plain } from '../../src/app/wording/index.js';
 import { adaptiveCardValidator } from '../support/adaptiveCardSchema.js';
 import { activeView, carolHome, recent, T0 } from '../support/fixtures.js';
@@ -78,7 +78,7 @@ describe('Adaptive Card rendering of every surface', () => {
     const usage = nodes(help).find((n) => n.type === 'TextBlock' && String(n.text).startsWith('**invite'))!;
     expect(usage).toMatchObject({
       wrap: true,
-      text: '**invite &lt;name|email|@mention|anyone&gt; \\[participant|monitor\\] \\[ref\\]**\nInvite a colleague into a chat (as participant unless you say monitor), or anyone available in its queue.',
+      text: '**invite &lt;name|email|@mention|anyone&gt; \\[participant|monitor\\] \\[ref\\]**\n\nInvite a colleague into a chat (as participant unless you say monitor), or anyone available in its queue.',
     });
   });
 
@@ -180,6 +180,14 @@ describe('Teams markdown', () => {
       '\\*\\*b\\*\\* \\_i\\_ &lt;at&gt;x&lt;/at&gt; \\[l\\](u) \\{\\{DATE(x)\\}\\}\n\\- item\n1\\. one',
     );
     expect(escapeTeamsMarkdown('plain words, fine.')).toBe('plain words, fine.');
+  });
+  it('shows each line of several on its own line: Teams joins lines split by one line break, in messages and on cards', () => {
+    const typed = ['first line\nsecond line\n    indented\n\tand tabbed'];
+    const shown = 'first line\n\nsecond line\n\n\u00a0\u00a0\u00a0\u00a0indented\n\n\u00a0\u00a0\u00a0\u00a0and tabbed';
+    expect(markdown(typed, 'message')).toBe(shown);
+    expect(markdown(typed, 'card')).toBe(shown);
+    // A thread line is one markdown message; merged lines (a destination that fell behind) too.
+    expect(messageText(line(['a\nb']))).toBe('a\n\nb');
   });
   it("shows times with the client's date functions on cards, and in UTC in plain messages", () => {
     expect(markdown([at(T0)], 'card')).toBe('{{DATE(2026-01-15T09:30:00Z, SHORT)}} {{TIME(2026-01-15T09:30:00Z)}}');

@@ -20,6 +20,15 @@ export function escapeTeamsMarkdown(text: string): string {
   );
 }
 
+/**
+ * Line breaks as Teams shows them. Teams joins lines split by one "\n" (messages and card
+ * TextBlocks alike: Microsoft's Agents Playground showed a multi-line reply on one line), and
+ * shows "\n\n" as a line break. A line's leading spaces stay, as no-break spaces (four
+ * spaces would start a code block).
+ */
+const lineBreaks = (escaped: string): string =>
+  escaped.replace(/\n([ \t]*)/g, (_, lead: string) => `\n\n${lead.replace(/\t/g, '    ').replace(/ /g, '\u00a0')}`);
+
 /** How a message names someone it notifies; the mention entity repeats this text exactly. */
 const atTag = (name: string): string => `<at>${escapeTeamsMarkdown(name)}</at>`;
 
@@ -61,10 +70,10 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
 export function markdown(r: Rich, where: 'card' | 'message'): string {
   return r
     .map((s) => {
-      if (typeof s === 'string') return escapeTeamsMarkdown(s);
+      if (typeof s === 'string') return lineBreaks(escapeTeamsMarkdown(s));
       if ('strong' in s) return `**${markdown(s.strong, where)}**`;
       if ('em' in s) return `_${markdown(s.em, where)}_`;
-      if ('code' in s) return escapeTeamsMarkdown(s.code);
+      if ('code' in s) return lineBreaks(escapeTeamsMarkdown(s.code));
       // Teams notifies only through the activity's mention entities (mentionEntities): a
       // message names someone Teams knows in <at>; a card, and anyone else, in bold.
       if ('mention' in s)
