@@ -329,7 +329,7 @@ describe('Teams: list cards stay current', () => {
     });
     const ref = r.body.session.ref as string;
     const redrawn = (id: string) =>
-      w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === id && textOf(c).includes(ref), 8000);
+      w.fake.waitFor((c) => c.op === 'updateActivity' && c.activityId === id && textOf(c).includes(ref), 12_000);
     const [homeNow, monitorNow] = await Promise.all([redrawn(home.responseId!), redrawn(monitor.responseId!)]);
     expect(textOf(homeNow)).toMatch(/Waiting \(\d+\)/);
     // Accept from Waiting, on the monitor card: it says so, and the card stays the monitor card.

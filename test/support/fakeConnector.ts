@@ -173,7 +173,7 @@ export class FakeConnector {
   }
 
   /** Resolves with the first recorded call (past or future) the predicate accepts. */
-  waitFor(predicate: (c: ConnectorCall) => boolean, timeoutMs = 5_000): Promise<ConnectorCall> {
+  waitFor(predicate: (c: ConnectorCall) => boolean, timeoutMs = 10_000): Promise<ConnectorCall> {
     const found = this.log.find(predicate);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {

@@ -280,7 +280,7 @@ export class FakeSlack {
   }
 
   /** Resolve with the first call (past or future) matching `predicate`; reject after `timeoutMs`. */
-  async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
+  async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 10_000): Promise<FakeCall> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.recorded.find(predicate);
