@@ -378,11 +378,11 @@ export async function endUnanswered(ctx: AppContext, sessionId: string): Promise
   return true;
 }
 
-/** The end user writes; the session was just read by the caller's authorization. */
 /**
- * The end user wrote. `tokenHash`: the caller knew the chat from an earlier request (its
- * token checked then) and did not read it again; the store's step checks the token is still
- * the chat's, and says the chat's status now.
+ * The end user wrote. `session` was read by the caller's authorization, now or lately.
+ * `tokenHash`: the caller knew the chat from an earlier request (its token checked then)
+ * and did not read it again; the store's step checks the token is still the chat's, and
+ * says the chat's status now.
  */
 export async function userMessage(
   ctx: AppContext,
