@@ -21,22 +21,26 @@ type StreamItem = [string, string[]];
  * the delivery whole, in `d` (so is a line queued by a version that patched the ids into it).
  */
 export function queuedOf([qid, flat]: StreamItem): Queued {
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+  const f = fieldsOf(flat);
   const d = JSON.parse(f.get('d') ?? '{}') as unknown;
   const entry = f.get('entry');
   if (entry === undefined) return { qid, d: Delivery.parse(d) };
   return { qid, d: placeLine(LineTemplate.parse(d), entry, f.get('mirror') ?? '', f.get('counted') === '1') };
 }
 
+/** A stream entry's fields, flat as XRANGE gives them, by name. */
+function fieldsOf(flat: string[]): Map<string, string> {
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+  return f;
+}
+
 const queuedAll = (items: unknown): Queued[] => (items as StreamItem[]).map(queuedOf);
 
 /** The in-flight mark a fresh claim's first post carries as its field `at` (lua/appendEntries.lua), if it does. */
 export function premarked(item: StreamItem): Inflight | undefined {
-  const [qid, flat] = item;
-  const at = flat.findIndex((v, i) => i % 2 === 0 && v === 'at');
-  if (at < 0) return undefined;
-  return { id: queuedOf(item).d.id, at: Number(flat[at + 1]), qids: [qid] };
+  const at = fieldsOf(item[1]).get('at');
+  return at === undefined ? undefined : { id: queuedOf(item).d.id, at: Number(at), qids: [item[0]] };
 }
 
 /** lua/enqueue.lua: queues deliveries (an id seen lately is skipped), claiming the destination when idle. */

@@ -75,8 +75,12 @@ export class InstallLifecycle {
       if ((await this.store.revokeTeam(team, enterpriseId)) && !(await this.store.get(team))) revoked.push(team);
     if (revoked.length === 0) return;
     const gone = new Set(revoked);
-    const queues = revoked.flatMap((team) => this.queuesOf(team));
-    for (const team of revoked) await this.store.markPaused(`team:${team}`, this.queuesOf(team));
+    const queues: string[] = [];
+    for (const team of revoked) {
+      const paused = this.queuesOf(team);
+      await this.store.markPaused(`team:${team}`, paused);
+      queues.push(...paused);
+    }
     const agents = new Set(
       this.ctx.directory
         .get()
