@@ -1,6 +1,6 @@
 import { LEASE_MS } from '../../src/app/delivery/clocks.js';
 import type { Delivery, Queued } from '../../src/app/delivery/delivery.js';
-import type { Ack, DeliveryStore, Inflight } from '../../src/app/delivery/store.js';
+import { type Ack, type DeliveryStore, type Inflight, isInstanceEntry } from '../../src/app/delivery/store.js';
 import type { MessageRef } from '../../src/app/ports.js';
 import { type RedisClient, scanKeys } from './connection.js';
 import * as scripts from './deliveryScripts.js';
@@ -125,7 +125,7 @@ export class RedisDeliveries implements DeliveryStore {
   }
 
   async depth() {
-    const dests = await this.redis.zrange(this.g.active, 0, -1);
+    const dests = (await this.redis.zrange(this.g.active, 0, -1)).filter((d) => !isInstanceEntry(d));
     if (dests.length === 0) return 0;
     // One command each (auto-pipelined): a pipeline may not span slots on a cluster.
     const lengths = await Promise.all(dests.map((d) => this.redis.xlen(this.k(d).queue)));

@@ -13,7 +13,7 @@ import type { ScriptReply } from './sessionScript.js';
  */
 
 /** A queue entry as XRANGE gives it: its id and its fields, flat. */
-type StreamItem = [string, string[]];
+export type StreamItem = [string, string[]];
 
 /**
  * A queued item. A chat line the commit queued (lua/appendEntries.lua) is its template and, as

@@ -63,8 +63,9 @@ export class Drainer {
     this.premark = premark;
     let finish!: () => void;
     this.done = new Promise((r) => (finish = r));
-    // On the sweepers' list from the start: a drainer that dies at any moment is taken over.
-    void this.list();
+    // On the sweepers' list from the start, a drainer that dies at any moment is taken over;
+    // a fresh claim's is, through its instance's entry, until its first renewal lists it.
+    if (!(fresh && this.e.listsYoung())) void this.list();
     const renew = setInterval(() => void this.keepAlive(), RENEW_MS);
     try {
       if (initial) this.take(initial);

@@ -9,7 +9,7 @@ import { LEASE_MS, READ, RENEW_MS } from './clocks.js';
 import type { Delivery, Queued } from './delivery.js';
 import { Drainer, type Premark } from './drainer.js';
 import type { DrainerHost, EngineHooks, EngineObserver, EngineOptions } from './host.js';
-import type { DeliveryStore } from './store.js';
+import { type DeliveryStore, instanceEntry, isInstanceEntry } from './store.js';
 
 export type { EngineHooks, EngineObserver, EngineOptions };
 
@@ -44,6 +44,16 @@ export class Engine implements DeliveryEngine, DrainerHost {
   private readonly claimedAgain = new WeakSet<Drainer>();
   private readonly timers: NodeJS.Timeout[] = [];
   closing = false;
+  /**
+   * This instance's own entry on the sweepers' list, renewed every RENEW_MS once it drains:
+   * it stands for its drainers younger than that, which list their destinations only if they
+   * outlive it (most fresh claims drain one line in a few milliseconds). `beatAt`: when the
+   * last renewal that landed was sent; `beatScore`: its score.
+   */
+  readonly self = instanceEntry(this.owner);
+  private beatAt = 0;
+  private beatScore = 0;
+  private beating: NodeJS.Timeout | undefined;
 
   constructor(
     readonly store: DeliveryStore,
@@ -59,6 +69,7 @@ export class Engine implements DeliveryEngine, DrainerHost {
    * (no keyspace notifications needed), and the backstop's scan for anything left behind.
    */
   async run(): Promise<void> {
+    this.beat();
     const every = (ms: number, work: () => Promise<void>) => {
       const t = setInterval(
         () => void work().catch((err: Error) => this.log.warn({ err: err.message }, 'delivery sweep failed')),
@@ -107,6 +118,30 @@ export class Engine implements DeliveryEngine, DrainerHost {
     }
   }
 
+  /** Whether this instance's entry on the sweepers' list covers a drainer that starts now (see `self`). */
+  listsYoung(): boolean {
+    return Date.now() - this.beatAt < RENEW_MS;
+  }
+
+  /** Renews this instance's entry every RENEW_MS from now on (a deadline as a drainer's: lease + one renewal). */
+  private beat(): void {
+    if (this.beating || this.closing) return;
+    const renew = () => {
+      const sent = Date.now();
+      const score = sent + LEASE_MS + RENEW_MS + Math.random() / 2;
+      this.store.watch(this.self, score).then(
+        () => {
+          this.beatAt = sent;
+          this.beatScore = score;
+        },
+        (err: Error) => this.log.warn({ err: err.message }, 'could not renew this instance on the sweepers’ list'),
+      );
+    };
+    renew();
+    this.beating = setInterval(renew, RENEW_MS);
+    this.beating.unref();
+  }
+
   /**
    * `fresh`: the claim found the queue empty (its first item is the one given), so nothing
    * can be in flight there; otherwise the drainer reads back what a predecessor left in flight.
@@ -126,6 +161,7 @@ export class Engine implements DeliveryEngine, DrainerHost {
       this.log.error({ dest }, 'no platform for this destination: its deliveries wait');
       return;
     }
+    this.beat();
     const d = new Drainer(this, dest, platform);
     this.drainers.set(dest, d);
     void d
@@ -159,9 +195,27 @@ export class Engine implements DeliveryEngine, DrainerHost {
     for (const [dest, b] of this.buckets) if (b.full() && !this.drainers.has(dest)) this.buckets.delete(dest);
     const now = Date.now();
     for (const dest of await this.store.stale(now)) {
+      if (isInstanceEntry(dest)) {
+        if (dest !== this.self) await this.instanceGone(dest, now);
+        continue;
+      }
       if (this.drainers.has(dest)) continue; // ours, alive: it renews its entry itself
       if ((await this.takeOver(dest)) === 'empty') await this.store.unwatch(dest, 'le', now);
     }
+  }
+
+  /**
+   * An instance stopped renewing its entry: the destinations its young drainers held were on
+   * the list only through it. Its entry's deadline is past the leases they held, so the scan
+   * finds them free; once more a lease later, for a lease renewed while its timers lagged.
+   */
+  private async instanceGone(entry: string, now: number): Promise<void> {
+    this.log.info({ instance: entry.slice(1) }, 'an instance stopped: taking over what it left');
+    await this.backstop();
+    await this.store.unwatch(entry, 'le', now);
+    const again = setTimeout(() => void this.backstop().catch(() => undefined), LEASE_MS);
+    again.unref();
+    this.timers.push(again);
   }
 
   /** Anything left behind where nobody drains (an expiry nobody heard of). */
@@ -175,6 +229,9 @@ export class Engine implements DeliveryEngine, DrainerHost {
     this.timers.forEach((t) => {
       clearTimeout(t);
     });
+    clearInterval(this.beating);
     await Promise.all([...this.drainers.values()].map((d) => d.stop()));
+    // Each drainer handed its destination over itself: nothing is left for a sweeper to find.
+    if (this.beatScore > 0) await this.store.unwatch(this.self, 'eq', this.beatScore).catch(() => undefined);
   }
 }

@@ -46,4 +46,6 @@ export interface DrainerHost {
   keepRoot(dest: string, key: string, ref: MessageRef): void;
   /** A drainer that let its destination go is no longer the one for it. */
   detach(dest: string, drainer: object): void;
+  /** Whether the instance's own entry on the sweepers' list stands for a drainer starting now (engine.ts, `self`). */
+  listsYoung(): boolean;
 }

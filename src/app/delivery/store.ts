@@ -25,6 +25,13 @@ export interface Inflight {
 }
 
 /**
+ * The sweepers' list also holds one entry per instance that drains, `@` and its owner name
+ * (src/app/delivery/engine.ts, `self`); a destination's name never starts with `@`.
+ */
+export const instanceEntry = (owner: string): string => `@${owner}`;
+export const isInstanceEntry = (entry: string): boolean => entry.startsWith('@');
+
+/**
  * Each destination's queue of deliveries, its lease (one drainer at a time, across every
  * instance) and its refs (what was posted there, for later updates).
  */
@@ -47,8 +54,9 @@ export interface DeliveryStore {
   renew(dest: string, owner: string): Promise<boolean>;
   refs(dest: string, keys: string[]): Promise<Array<MessageRef | undefined>>;
   /**
-   * The sweepers' list: every held lease, scored by when its drainer must have renewed it.
-   * Destinations whose deadline passed (their drainer may have died), for the sweeper.
+   * The sweepers' list: every held lease but the youngest, scored by when its drainer must
+   * have renewed it, and every draining instance, standing for its youngest (`instanceEntry`).
+   * Entries whose deadline passed (their drainer or instance may have died), for the sweeper.
    */
   stale(now: number): Promise<string[]>;
   watch(dest: string, deadline: number): Promise<void>;
