@@ -145,6 +145,8 @@ export function apiRouter(
         },
         (q) => limiter.take(clientKey(req.ip), q.id),
       );
+      // Its end user writes next, most likely here: their first message reads nothing before its step either.
+      known.keep(session.id, session, hashToken(token), ctx.now());
       res
         .status(201)
         .location(`/api/v1/sessions/${session.id}`)
