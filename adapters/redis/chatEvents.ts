@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { ChatEventListener, ChatEvents } from '../../src/app/chatEvents.js';
 import { EntryBody, type TranscriptEntry } from '../../src/domain/transcript.js';
 import type { RedisClient } from './connection.js';
+import { eventsChannel } from './keys.js';
+import { setIfChat } from './sessionScript.js';
 
 const StandingSchema = z.object({
   kind: z.literal('standing'),
@@ -12,22 +14,45 @@ const StandingSchema = z.object({
 });
 
 /**
+ * A chat is listened to while some instance renewed its field `l` (when, in ms) within
+ * LISTEN_WINDOW_MS: an end user's message is published only then (lua/appendEntries.lua),
+ * since nobody would hear it; a stream that opens later replays the transcript.
+ */
+export const LISTEN_WINDOW_MS = 60_000;
+const LISTEN_RENEW_MS = 20_000;
+
+/**
  * Fans Redis pub/sub out to this process's SSE clients: one subscriber connection,
  * one channel per watched session, subscribed while anyone here watches it. On a Redis 7
  * cluster the channels are shard channels (SSUBSCRIBE), each served by its slot's master.
  */
 export class RedisChatEvents implements ChatEvents {
   private readonly listeners = new Map<string, Set<ChatEventListener>>();
+  private readonly renewing: NodeJS.Timeout;
 
   constructor(
     private readonly sub: RedisClient,
-    private readonly channelOf: (sessionId: string) => string,
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
     private readonly log: Logger,
     private readonly sharded = false,
   ) {
     (sub as Redis).on(sharded ? 'smessage' : 'message', (channel: string, message: string) =>
       this.dispatch(channel, message),
     );
+    this.renewing = setInterval(() => {
+      for (const sessionId of this.listeners.keys()) void this.listening(sessionId).catch(() => undefined);
+    }, LISTEN_RENEW_MS);
+    this.renewing.unref();
+  }
+
+  private channelOf(sessionId: string): string {
+    return eventsChannel(this.prefix, sessionId);
+  }
+
+  /** Says the chat is listened to (see LISTEN_WINDOW_MS); a chat no longer there is left alone. */
+  private async listening(sessionId: string): Promise<void> {
+    await setIfChat(this.redis, this.prefix, sessionId, 'l', String(Date.now()));
   }
 
   private readonly sessionOf = new Map<string, string>();
@@ -67,12 +92,16 @@ export class RedisChatEvents implements ChatEvents {
       set.add(listener);
       try {
         await (this.sharded ? this.sub.ssubscribe(channel) : this.sub.subscribe(channel));
+        // Subscribed, then said: what is published from now on is heard here, and what was
+        // not published before is in the transcript the stream replays after this.
+        await this.listening(sessionId);
       } catch (err) {
-        // Not subscribed: nothing of this watch is kept.
+        // Not subscribed, or not said: nothing of this watch is kept.
         set.delete(listener);
         if (set.size === 0 && this.listeners.get(sessionId) === set) {
           this.listeners.delete(sessionId);
           this.sessionOf.delete(channel);
+          await (this.sharded ? this.sub.sunsubscribe(channel) : this.sub.unsubscribe(channel)).catch(() => undefined);
         }
         throw err;
       }
@@ -90,5 +119,9 @@ export class RedisChatEvents implements ChatEvents {
 
   get watchedSessions(): number {
     return this.listeners.size;
+  }
+
+  close(): void {
+    clearInterval(this.renewing);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EndUserStore } from '../../src/app/endUsers/port.js';
 import type { RedisClient } from './connection.js';
-import { sessionKeys } from './keys.js';
+import { setIfChat } from './sessionScript.js';
 
 /** How long a stream's last sighting is kept (a chat stays in Redis no longer than this matters). */
 const SEEN_TTL_MS = 30 * 86_400_000;
@@ -26,15 +26,7 @@ export class RedisEndUsers implements EndUserStore {
   }
 
   async replaceToken(sessionId: string, tokenHash: string) {
-    const key = sessionKeys(this.prefix, sessionId).session;
-    // HSET only on a chat that is there: never a half chat made of a token alone.
-    const r = await this.redis.eval(
-      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'token', ARGV[1]) return 1 end return 0",
-      1,
-      key,
-      tokenHash,
-    );
-    return r === 1;
+    return setIfChat(this.redis, this.prefix, sessionId, 'token', tokenHash);
   }
 
   async seen(sessionId: string, at: number) {

@@ -19,6 +19,7 @@ const SCRIPTS = {
   escalateSession: 7,
   ackEffect: 2,
   setMirror: 1,
+  setIfChat: 1,
   removeMirror: 1,
   releaseLock: 1,
   markIndexed: 1,

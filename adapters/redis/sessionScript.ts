@@ -66,3 +66,14 @@ export const entriesOf = (raw: Array<[string, string[]]>, log: Logger = quiet): 
     const body = readRecord(EntryBody, fields[1] ?? '{}', `entry ${id}`, log);
     return body ? [{ id, ...body }] : [];
   });
+
+/** Sets one field of a chat's hash, only while the chat is there (lua/setIfChat.lua). */
+export async function setIfChat(
+  redis: RedisClient,
+  prefix: string,
+  sessionId: string,
+  field: string,
+  value: string,
+): Promise<boolean> {
+  return (await withScripts(redis).setIfChat(sessionKeys(prefix, sessionId).session, field, value)) === 1;
+}

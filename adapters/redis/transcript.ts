@@ -5,6 +5,7 @@ import { type Effect, Effect as EffectSchema } from '../../src/app/ports.js';
 import type { AppendOptions, AppendResult, StoreResult, TranscriptStore, Writes } from '../../src/app/store.js';
 import type { Standing } from '../../src/domain/routing.js';
 import type { Session } from '../../src/domain/session.js';
+import { LISTEN_WINDOW_MS } from './chatEvents.js';
 import { type RedisClient, usesShardedPubSub } from './connection.js';
 import { appended } from './deliveryScripts.js';
 import { eventsChannel, globalKeys, sessionKeys, sessionTag } from './keys.js';
@@ -45,6 +46,7 @@ export class RedisTranscript implements TranscriptStore {
       leaseMs: LEASE_MS,
       // Before the script runs: the lease it sets outlives now + LEASE_MS (the drainer's premark clock).
       now: sentAt,
+      listenedSince: sentAt - LISTEN_WINDOW_MS,
       maxEntries: TRANSCRIPT_LIMITS.entries,
       maxBytes: TRANSCRIPT_LIMITS.bytes,
       ...(opts.clientMessageId ? { clientMessageId: opts.clientMessageId } : {}),

@@ -17,7 +17,6 @@ import {
   type RedisClient,
 } from '../../adapters/redis/connection.js';
 import { RedisEndUsers } from '../../adapters/redis/endUsers.js';
-import { eventsChannel } from '../../adapters/redis/keys.js';
 import { RedisKeyValue } from '../../adapters/redis/keyValue.js';
 import { RedisLists } from '../../adapters/redis/lists.js';
 import { RedisChatCreationLimiter } from '../../adapters/redis/rateLimit.js';
@@ -219,7 +218,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     budgets: () => sources.map((s) => ({ platform: s.platform, perMinute: s.perMinute })),
   });
   const presence = working ? sources.map((s) => new PresencePoller(ctx, s, engine.owner, presenceObserver)) : [];
-  const events = new RedisChatEvents(sub, (id) => eventsChannel(prefix, id), log, await choosePubSub(redis));
+  const events = new RedisChatEvents(sub, redis, prefix, log, await choosePubSub(redis));
   const workers: Worker[] = [];
   let outboxWorker: OutboxWorker | undefined;
   let sweep: NodeJS.Timeout | undefined;
@@ -373,6 +372,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
         emailJobs?.close(),
       ]);
       mailer?.close();
+      events.close();
       await Promise.all(
         [redis.quit(), sub.quit(), bull.quit(), archiveRedis.quit()].map((p) => p.catch(() => undefined)),
       );

@@ -15,7 +15,8 @@
              src/app/delivery/delivery.ts LineTemplate; false = shown nowhere, null = left
              to the planner),
      tokenHash? (the end user's token, hashed, as the caller last read it: refused when the
-     chat's is another now), prefix, tag, owner, leaseMs, now}
+     chat's is another now), listenedSince? (the entries are published only when an event
+     stream said it listens since then), prefix, tag, owner, leaseMs, now}
   A destination claimed with a post (post: true) gets its in-flight mark here: the post is
   queued as 0-1 with the field at = now, which adapters/redis/deliveries.ts reads as the mark
   lua/markInflight.lua would write (the delivery id sid/entry@mirror, at, the queue id): the
@@ -31,7 +32,7 @@
                      | 'backlog' | 'transcript_full'
 ]]
 -- @include prelude
-local h = redis.call('HMGET', KEYS[1], 'json', 'mirrors', 'o', 'n', 'b', 'token')
+local h = redis.call('HMGET', KEYS[1], 'json', 'mirrors', 'o', 'n', 'b', 'token', 'l')
 if not h[1] then return {0, 'not_found'} end
 -- The caller knew the chat from before (its token checked then): the token must still be its.
 if p.tokenHash and h[6] ~= p.tokenHash then return {0, 'credential:forbidden.token'} end
@@ -55,6 +56,8 @@ if (p.maxEntries and entries + entry_count > p.maxEntries) or (p.maxBytes and by
   return {0, 'transcript_full'}
 end
 
+-- Nobody would hear them: a stream that opens later replays the transcript.
+local unheard = p.listenedSince ~= nil and (tonumber(h[7]) or 0) < p.listenedSince
 local fast = waiting == 0 and tonumber(ARGV[effects_at]) == 0 and p.lines ~= nil
 local mirrors = h[2] and cjson.decode(h[2]) or {}
 
@@ -97,7 +100,7 @@ end
 write_effects()
 local ids, claimed = {}, {}
 for k = 1, entry_count do
-  local id = write_entry(k)
+  local id = write_entry(k, unheard)
   ids[#ids + 1] = id
   local line = p.lines and p.lines[k]
   if line == false then

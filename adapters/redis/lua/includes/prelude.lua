@@ -4,7 +4,8 @@
 
     KEYS[1] session hash (json, token, mirrors, home; o: effects in the outbox;
             n, b: entries and bytes in the transcript; rev: the state's revision,
-            ix/ixrev: the lists it is in, as of which revision)
+            ix/ixrev: the lists it is in, as of which revision; l: when an event stream
+            last said it listens, adapters/redis/chatEvents.ts)
     KEYS[2] members hash     KEYS[5] transcript stream
     KEYS[3] invites hash     KEYS[6] outbox stream (effects for the planner)
     KEYS[4] pending invites by invitee   KEYS[7] client message ids
@@ -42,11 +43,11 @@ local function write_effects()
   for k = 1, tonumber(ARGV[effects_at]) do to_outbox(ARGV[effects_at + k]) end
 end
 
--- Entry k: to the transcript, and to the end user's stream.
-local function write_entry(k)
+-- Entry k: to the transcript, and to the end user's stream unless nobody listens (unheard).
+local function write_entry(k, unheard)
   local body = ARGV[4 + k]
   local id = redis.call('XADD', KEYS[5], '*', 'e', body)
-  redis.call(p.sharded and 'SPUBLISH' or 'PUBLISH', channel, id .. ' ' .. body)
+  if not unheard then redis.call(p.sharded and 'SPUBLISH' or 'PUBLISH', channel, id .. ' ' .. body) end
   return id, #body
 end
 
