@@ -15,11 +15,13 @@ const StandingSchema = z.object({
 
 /**
  * A chat is listened to while some instance renewed its field `l` (when, in ms) within
- * LISTEN_WINDOW_MS: an end user's message is published only then (lua/appendEntries.lua),
- * since nobody would hear it; a stream that opens later replays the transcript.
+ * LISTEN_WINDOW_MS: a chat line is published only then (lua/appendEntries.lua), since nobody
+ * would hear it; a stream that opens later replays the transcript. The window is three
+ * renewals long: publishing for a while after the last stream closed costs little, missing
+ * a stream that listens would not, and 10,000 open streams cost one renewal every 30 ms.
  */
-export const LISTEN_WINDOW_MS = 60_000;
-const LISTEN_RENEW_MS = 20_000;
+const LISTEN_RENEW_MS = 5 * 60_000;
+export const LISTEN_WINDOW_MS = 3 * LISTEN_RENEW_MS;
 
 /**
  * Fans Redis pub/sub out to this process's SSE clients: one subscriber connection,

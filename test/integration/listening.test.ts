@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../../adapters/redis/connection.js';
-import { usesShardedPubSub } from '../../adapters/redis/connection.js';
+import { connect, type RedisClient, usesShardedPubSub } from '../../adapters/redis/connection.js';
 import { eventsChannel, sessionKeys } from '../../adapters/redis/keys.js';
 import { setIfChat } from '../../adapters/redis/sessionScript.js';
-import { type Harness, json, startHarness, waitFor } from '../support/harness.js';
-import { testRedis } from '../support/redis.js';
+import { type Harness, json, REDIS_TARGET, startHarness, waitFor } from '../support/harness.js';
 
 /**
  * A chat's entries are published for its event stream only while a stream listens
@@ -14,7 +12,7 @@ let h: Harness;
 let sub: RedisClient;
 beforeAll(async () => {
   h = await startHarness();
-  sub = await testRedis();
+  sub = connect(REDIS_TARGET, 'pubsub');
 });
 afterAll(async () => {
   await sub.quit();
