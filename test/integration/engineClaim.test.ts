@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RecordingPlatform } from '../../adapters/recording/platform.js';
 import type { RedisClient } from '../../adapters/redis/connection.js';
 import { RedisDeliveries } from '../../adapters/redis/deliveries.js';
-import type { Delivery } from '../../src/app/delivery/delivery.js';
 import { Engine } from '../../src/app/delivery/engine.js';
 import type { DeliveryStore } from '../../src/app/delivery/store.js';
+import { cardDelivery } from '../support/fixtures.js';
 import { cleanup, uniquePrefix, waitFor } from '../support/harness.js';
 import { testRedis } from '../support/redis.js';
 
@@ -19,17 +19,6 @@ afterEach(async () => {
   await cleanup(prefix);
   engine = undefined;
   redis = undefined;
-});
-
-const card = (id: string, text: string): Delivery => ({
-  id,
-  sessionId: 's1',
-  op: 'top',
-  ref: id,
-  surface: { blocks: [{ type: 'text', text: [text] }], fallback: [text] },
-  prio: 0,
-  keep: false,
-  counted: false,
 });
 
 describe('the delivery engine, claiming', () => {
@@ -61,9 +50,9 @@ describe('the delivery engine, claiming', () => {
     );
     const dest = 'recording:agent:carol';
 
-    await engine.enqueue(dest, [card('one', 'first card')]);
+    await engine.enqueue(dest, [cardDelivery('one', 'first card')]);
     await released;
-    await engine.enqueue(dest, [card('two', 'second card')]); // claims: the lease is free in Redis
+    await engine.enqueue(dest, [cardDelivery('two', 'second card')]); // claims: the lease is free in Redis
     await waitFor(() => platform.of('send').some((c) => c.text === 'second card'), 3000, 'the second card');
     expect(platform.of('send').map((c) => c.text)).toEqual(['first card', 'second card']);
   });

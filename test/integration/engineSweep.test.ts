@@ -5,9 +5,9 @@ import type { RedisClient } from '../../adapters/redis/connection.js';
 import { RedisDeliveries } from '../../adapters/redis/deliveries.js';
 import { queuedOf, type StreamItem } from '../../adapters/redis/deliveryScripts.js';
 import { destKeys, globalKeys } from '../../adapters/redis/keys.js';
-import type { Delivery } from '../../src/app/delivery/delivery.js';
 import { Engine } from '../../src/app/delivery/engine.js';
 import type { DeliveryStore } from '../../src/app/delivery/store.js';
+import { cardDelivery } from '../support/fixtures.js';
 import { cleanup, uniquePrefix, waitFor } from '../support/harness.js';
 import { testRedis } from '../support/redis.js';
 
@@ -24,17 +24,6 @@ afterEach(async () => {
   await redis?.quit();
   await cleanup(prefix);
   redis = undefined;
-});
-
-const card = (id: string, text: string): Delivery => ({
-  id,
-  sessionId: 's1',
-  op: 'top',
-  ref: id,
-  surface: { blocks: [{ type: 'text', text: [text] }], fallback: [text] },
-  prio: 0,
-  keep: false,
-  counted: false,
 });
 
 const hooks = { rootPosted: async () => undefined, unreachable: async () => undefined };
@@ -70,7 +59,7 @@ describe('the sweepers’ list', () => {
     await a.run();
     await waitFor(async () => (await redis!.zscore(active, a.self)) !== null, 3000, 'the instance on the list');
     // A fresh claim (as a commit makes it): the lease is A's, the card the queue's only entry.
-    expect((await real.enqueue(dest, [card('c1', 'the card')], a.owner)).claimed).toBe(true);
+    expect((await real.enqueue(dest, [cardDelivery('c1', 'the card')], a.owner)).claimed).toBe(true);
     const queued = ((await redis.xrange(destKeys(prefix, dest).queue, '-', '+')) as StreamItem[]).map(queuedOf);
     a.started([{ dest, queued, markedAt: undefined }]);
     dead = true;
@@ -105,7 +94,7 @@ describe('the sweepers’ list', () => {
       writes.push(d);
       return watch(d, score);
     };
-    expect((await real.enqueue(dest, [card('c2', 'quick')], e.owner)).claimed).toBe(true);
+    expect((await real.enqueue(dest, [cardDelivery('c2', 'quick')], e.owner)).claimed).toBe(true);
     const queued = ((await redis.xrange(destKeys(prefix, dest).queue, '-', '+')) as StreamItem[]).map(queuedOf);
     e.started([{ dest, queued, markedAt: undefined }]);
     await waitFor(async () => (await redis!.exists(destKeys(prefix, dest).lease)) === 0, 3000, 'released');

@@ -1,4 +1,5 @@
 /** Plain-data fixtures for builder tests: fixed ids and timestamps, no store. */
+import type { Delivery } from '../../src/app/delivery/delivery.js';
 import type { HomeView, InviteView, MemberView, SessionView } from '../../src/app/views.js';
 import { type Agent, Directory, directorySchema, type Queue } from '../../src/domain/directory.js';
 import type { Invite, InviteMode, InviteStatus } from '../../src/domain/invite.js';
@@ -317,3 +318,15 @@ export const bobHomeAway: HomeView = {
   monitoring: [],
   waiting: [],
 };
+
+/** A top-level card of one line, as the delivery engine queues it (id = its ref). */
+export const cardDelivery = (id: string, text: string): Delivery => ({
+  id,
+  sessionId: 's1',
+  op: 'top',
+  ref: id,
+  surface: { blocks: [{ type: 'text', text: [text] }], fallback: [text] },
+  prio: 0,
+  keep: false,
+  counted: false,
+});
