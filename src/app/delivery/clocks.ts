@@ -16,6 +16,10 @@ export const PREMARK_MS = LEASE_MS / 3;
 export const READ = 100;
 /** After this many failures that are not rate limits, a delivery is parked as dead. */
 export const MAX_DELIVERY_FAILURES = 5;
+/** How often what a post did (its chat's link to a root, an unreachable card) is tried on the store before it is given up, logged. */
+export const MAX_HOOK_TRIES = 8;
+/** A drainer's wait between such tries once its instance is stopping (a shutdown is not held up by the usual backoff). */
+export const STOPPING_RETRY_MS = 50;
 /** After this many failures, an effect the planner cannot plan is parked as dead. */
 export const MAX_PLAN_FAILURES = 8;
 

@@ -2,7 +2,16 @@ import { compareEntryIds } from '../../domain/transcript.js';
 import { Nap } from '../nap.js';
 import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryLaterError } from '../ports.js';
 import type { Bucket } from './bucket.js';
-import { jitter, LEASE_MS, MAX_DELIVERY_FAILURES, PREMARK_MS, READ, RENEW_MS } from './clocks.js';
+import {
+  jitter,
+  LEASE_MS,
+  MAX_DELIVERY_FAILURES,
+  MAX_HOOK_TRIES,
+  PREMARK_MS,
+  READ,
+  RENEW_MS,
+  STOPPING_RETRY_MS,
+} from './clocks.js';
 import type { Delivery, Queued } from './delivery.js';
 import type { DrainerHost } from './host.js';
 import { merged } from './merge.js';
@@ -385,18 +394,23 @@ export class Drainer {
     }
   }
 
-  /** After a post took: retried on its own (a failure here must not post again). */
+  /**
+   * After a post took: retried on its own (a failure here must not post again). Its waits
+   * (up to a minute in all) shrink to a moment once the instance is stopping, so a shutdown
+   * is not held up by them; the tries stay the same.
+   */
   private async hook(work: () => Promise<void>): Promise<void> {
     for (let n = 1; ; n++) {
       try {
         return await work();
       } catch (err) {
-        if (n >= 8) {
+        if (n >= MAX_HOOK_TRIES) {
           this.e.log.error({ err, dest: this.dest }, 'could not record what a post did');
           return;
         }
         this.e.log.warn({ err: (err as Error).message, dest: this.dest }, 'recording what a post did failed; retrying');
-        await new Promise((r) => setTimeout(r, backoff(n)));
+        if (this.stopping) await sleepPlain(STOPPING_RETRY_MS);
+        else await this.nap.sleep(backoff(n)); // a stop wakes it
       }
     }
   }
