@@ -62,18 +62,7 @@ export async function startRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const server = spawn(
     'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--notify-keyspace-events',
-      'Ex',
-    ],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
   const kill = () => server.kill('SIGKILL');
