@@ -7,6 +7,12 @@
 export const LEASE_MS = 1_500;
 export const RENEW_MS = 500;
 /**
+ * The score of an entry on the sweepers' list renewed at `at` (a drainer's or an instance's):
+ * past due once a lease and one renewal more went by without another. The fraction makes
+ * the score its owner's own, so a removal by score takes nothing else.
+ */
+export const listDeadline = (at: number): number => at + LEASE_MS + RENEW_MS + Math.random() / 2;
+/**
  * A commit that claims an idle destination marks its line in flight (lua/appendEntries.lua):
  * the drainer sends it without marking again while the claim's lease is this young, so no
  * takeover can have begun (it waits for LEASE_MS to pass).

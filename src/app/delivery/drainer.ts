@@ -4,7 +4,7 @@ import { AmbiguousError, type MessageRef, type PlatformPort, type Posted, RetryL
 import type { Bucket } from './bucket.js';
 import {
   jitter,
-  LEASE_MS,
+  listDeadline,
   MAX_DELIVERY_FAILURES,
   MAX_HOOK_TRIES,
   PREMARK_MS,
@@ -258,8 +258,7 @@ export class Drainer {
 
   /** On the sweepers' list until the lease's deadline and one renewal more: past it, the drainer stopped. */
   private async list(): Promise<void> {
-    // A fraction makes the score this drainer's own (its release removes only its entry).
-    const score = Date.now() + LEASE_MS + RENEW_MS + Math.random() / 2;
+    const score = listDeadline(Date.now());
     this.listed = score;
     await this.e.store
       .watch(this.dest, score)

@@ -5,7 +5,7 @@ import type { DeliveryEngine } from '../context.js';
 import type { MessageRef, Pace, PlatformPort } from '../ports.js';
 import type { AppendResult } from '../store.js';
 import { Bucket } from './bucket.js';
-import { LEASE_MS, READ, RENEW_MS } from './clocks.js';
+import { LEASE_MS, listDeadline, READ, RENEW_MS } from './clocks.js';
 import type { Delivery, Queued } from './delivery.js';
 import { Drainer, type Premark } from './drainer.js';
 import type { DrainerHost, EngineHooks, EngineObserver, EngineOptions } from './host.js';
@@ -123,12 +123,12 @@ export class Engine implements DeliveryEngine, DrainerHost {
     return Date.now() - this.beatAt < RENEW_MS;
   }
 
-  /** Renews this instance's entry every RENEW_MS from now on (a deadline as a drainer's: lease + one renewal). */
+  /** Renews this instance's entry every RENEW_MS from now on, with a drainer's deadline. */
   private beat(): void {
     if (this.beating || this.closing) return;
     const renew = () => {
       const sent = Date.now();
-      const score = sent + LEASE_MS + RENEW_MS + Math.random() / 2;
+      const score = listDeadline(sent);
       this.store.watch(this.self, score).then(
         () => {
           this.beatAt = sent;
